@@ -1,0 +1,603 @@
+/* The exec grader: runs the code from the answer against the item's tests in
+ * the sandbox (sandbox.h) and decides from outside.
+ *
+ * spec: {"type": "exec", "language": "python"|"c"|"javascript",
+ *        "tests": "...", "entry_point": "name", "prompt": "...",
+ *        "timeout_s": 10, "memory_mb": 512}
+ *
+ * The code is the last fenced block tagged with the item's language, else
+ * the last untagged block, else the whole answer. The tests are source text
+ * in the same language, run after the solution in the same program:
+ * - python: HumanEval (`def check(candidate)`, called with entry_point when
+ *   the tests do not call it themselves) or MBPP style (imports, then plain
+ *   asserts). The prompt, when given, always goes first (its imports and
+ *   helpers are needed either way); an answer that does not define
+ *   entry_point is then the function's body, indented if it is not.
+ * - c: the tests define main(), which must return 0; a main() in the answer
+ *   is renamed out of the way. Compiled with gcc -std=gnu11 inside the sandbox.
+ * - javascript: statements with the solution's functions and `assert` in
+ *   scope, or tests that require('./solution.js') themselves.
+ * entry_point is required for python (every function the answer defines is
+ * wrapped, so that results are compared strictly and calls are counted).
+ *
+ * Pass comes from one channel only: the harness-owned driver (drivers.h)
+ * writes "<nonce> ok" on fd 3 after every test returned, and the command
+ * then exits 0. Exit status, stdout and early exits never pass. The nonce
+ * keeps a sample from passing by writing to fd 3 blindly; a sample that
+ * deliberately digs the nonce out of the driver's memory could forge a pass,
+ * but no more than that: the sandbox holds it either way.
+ *
+ * Verdicts: pass -> GR_CORRECT; fail:wrong, fail:error, fail:timeout,
+ * fail:memory, fail:output, fail:crash, fail:compile -> GR_INCORRECT with the
+ * word in `extracted` and `reason`; no code -> GR_NOANSWER. A sandbox that
+ * cannot start is a harness failure: TB_ERR. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "drivers/drivers.h"
+#include "exec.h"
+#include "kinds.h"
+#include "log.h"
+#include "rc.h"
+#include "sandbox.h"
+
+enum lang { LANG_PY, LANG_C, LANG_JS };
+enum { CODE_MAX = 1 << 20, TESTS_MAX = 4 << 20, FILE_MAX = 8 << 20 };
+
+typedef struct exec_state {
+	enum lang lang;
+	char *tests;
+	char *entry;            /* "" when none */
+	char *prompt;           /* NULL when none */
+	double timeout_s;
+	unsigned memory_mb;
+} exec_state;
+
+void gr_exec_set_unsafe(int on)
+{
+	sb_set_unsafe(on);
+}
+
+int gr_exec_unsafe(void)
+{
+	return sb_unsafe();
+}
+
+int gr_exec_available(char *err, size_t errlen)
+{
+	char why[256];
+
+	if (sb_available(why, sizeof(why)) == TB_OK)
+		return TB_OK;
+	return tb_seterr(err, errlen,
+			 "exec grader: %s; refusing to run untrusted code without a sandbox (--unsafe-exec overrides)",
+			 why);
+}
+
+static void exec_release(void *p)
+{
+	exec_state *st = p;
+
+	if (!st)
+		return;
+	free(st->tests);
+	free(st->entry);
+	free(st->prompt);
+	free(st);
+}
+
+static int is_ident(const char *s)
+{
+	if (!s[0] || !(isalpha((unsigned char)s[0]) || s[0] == '_' || s[0] == '$'))
+		return 0;
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '$'))
+			return 0;
+	return 1;
+}
+
+static int exec_compile(const json_t *spec, void **state, char *err, size_t errlen)
+{
+	const char *lang = json_string_value(json_object_get(spec, "language"));
+	const json_t *tests = json_object_get(spec, "tests");
+	const json_t *entry = json_object_get(spec, "entry_point");
+	const json_t *prompt = json_object_get(spec, "prompt");
+	const json_t *to = json_object_get(spec, "timeout_s");
+	const json_t *mem = json_object_get(spec, "memory_mb");
+	exec_state *st;
+
+	if (!lang)
+		return tb_seterr(err, errlen, "grader.language: expected \"python\", \"c\" or \"javascript\"");
+	if (!json_is_string(tests) || json_string_length(tests) > TESTS_MAX)
+		return tb_seterr(err, errlen, "grader.tests: expected the tests as a string (at most 4 MiB)");
+	if (entry && (!json_is_string(entry) || !is_ident(json_string_value(entry))))
+		return tb_seterr(err, errlen, "grader.entry_point: expected a function name");
+	if (prompt && (!json_is_string(prompt) || json_string_length(prompt) > TESTS_MAX))
+		return tb_seterr(err, errlen, "grader.prompt: expected a string");
+	if (to && (!json_is_number(to) || !(json_number_value(to) > 0) || json_number_value(to) > 600))
+		return tb_seterr(err, errlen, "grader.timeout_s: expected seconds, more than 0 and at most 600");
+	if (mem && (!json_is_integer(mem) || json_integer_value(mem) < 32 || json_integer_value(mem) > 65536))
+		return tb_seterr(err, errlen, "grader.memory_mb: expected an integer from 32 to 65536");
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return tb_seterr(err, errlen, "out of memory");
+	if (strcmp(lang, "python") == 0 || strcmp(lang, "python3") == 0 || strcmp(lang, "py") == 0) {
+		st->lang = LANG_PY;
+	} else if (strcmp(lang, "c") == 0) {
+		st->lang = LANG_C;
+	} else if (strcmp(lang, "javascript") == 0 || strcmp(lang, "js") == 0 ||
+		   strcmp(lang, "node") == 0) {
+		st->lang = LANG_JS;
+	} else {
+		tb_seterr(err, errlen, "grader.language: unknown language '%s' (expected python, c or javascript)",
+			  lang);
+		goto fail;
+	}
+	if (st->lang == LANG_PY && !entry) {
+		tb_seterr(err, errlen, "grader.entry_point: required for python");
+		goto fail;
+	}
+	st->tests = strdup(json_string_value(tests));
+	st->entry = strdup(entry ? json_string_value(entry) : "");
+	st->prompt = prompt ? strdup(json_string_value(prompt)) : NULL;
+	if (!st->tests || !st->entry || (prompt && !st->prompt)) {
+		tb_seterr(err, errlen, "out of memory");
+		goto fail;
+	}
+	st->timeout_s = to ? json_number_value(to) : 10;
+	st->memory_mb = mem ? (unsigned)json_integer_value(mem) : 512;
+	*state = st;
+	return TB_OK;
+fail:
+	exec_release(st);
+	return TB_ERR;
+}
+
+/* ---- the code in the answer ---- */
+
+static int tag_matches(enum lang lang, const char *tag, size_t n)
+{
+	static const char *const py[] = {"python", "python3", "py", "py3", NULL};
+	static const char *const c[] = {"c", "h", "c11", "c99", NULL};
+	static const char *const js[] = {"javascript", "js", "node", "nodejs", "mjs", "cjs", NULL};
+	const char *const *names = lang == LANG_PY ? py : lang == LANG_C ? c : js;
+
+	for (int i = 0; names[i]; i++)
+		if (strlen(names[i]) == n && strncasecmp(names[i], tag, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Finds the code: sets *start and *len within answer. Bounded by the
+ * answer's length: every pass of the loop consumes one line. */
+static void extract_code(const char *answer, enum lang lang, const char **start, size_t *len)
+{
+	const char *p = answer, *tagged = NULL, *plain = NULL;
+	size_t tagged_len = 0, plain_len = 0;
+	const char *body = NULL;
+	int in = 0, is_tagged = 0;
+	size_t fence = 0;
+	char fch = 0;
+
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		const char *next = eol ? eol + 1 : p + strlen(p);
+		const char *q = p;
+		size_t n = 0;
+
+		for (int i = 0; i < 3 && *q == ' '; i++)
+			q++;
+		if (*q == '`' || *q == '~')
+			while (q[n] == *q)
+				n++;
+		if (!in && n >= 3) {
+			const char *t = q + n, *te;
+
+			while (*t == ' ' || *t == '\t')
+				t++;
+			te = t;
+			while (*te && !isspace((unsigned char)*te) && *te != '{' && *te != '`')
+				te++;
+			in = 1;
+			fence = n;
+			fch = *q;
+			body = next;
+			is_tagged = te > t && tag_matches(lang, t, (size_t)(te - t));
+			if (te == t) {
+				plain = body;
+				plain_len = 0;
+			}
+			if (is_tagged) {
+				tagged = body;
+				tagged_len = 0;
+			}
+			if (te > t && !is_tagged)
+				body = NULL;
+		} else if (in && n >= fence && *q == fch) {
+			const char *r = q + n;
+
+			while (*r == ' ' || *r == '\t' || *r == '\r')
+				r++;
+			if (*r == '\n' || !*r) {
+				in = 0;
+				if (body && is_tagged)
+					tagged_len = (size_t)(p - body);
+				else if (body)
+					plain_len = (size_t)(p - body);
+				body = NULL;
+			}
+		}
+		p = next;
+	}
+	if (in && body) {
+		/* an unclosed fence: the answer was cut; take it to the end */
+		if (is_tagged)
+			tagged_len = (size_t)(p - body);
+		else
+			plain_len = (size_t)(p - body);
+	}
+	if (tagged) {
+		*start = tagged;
+		*len = tagged_len;
+	} else if (plain) {
+		*start = plain;
+		*len = plain_len;
+	} else {
+		*start = answer;
+		*len = strlen(answer);
+	}
+}
+
+static int blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isspace((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+static int word_at(const char *s, size_t n, size_t i, const char *w, size_t wn)
+{
+	return i + wn <= n && memcmp(s + i, w, wn) == 0 &&
+	       (i == 0 || !(isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_')) &&
+	       (i + wn == n || !(isalnum((unsigned char)s[i + wn]) || s[i + wn] == '_'));
+}
+
+/* Python: a line `def entry(` or `async def entry(` at any indentation. */
+static int py_defines(const char *s, size_t n, const char *entry)
+{
+	size_t en = strlen(entry);
+
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+
+		if (i > 0 && s[i - 1] != '\n')
+			continue;
+		while (j < n && (s[j] == ' ' || s[j] == '\t'))
+			j++;
+		if (j + 6 < n && memcmp(s + j, "async ", 6) == 0)
+			j += 6;
+		if (j + 4 >= n || memcmp(s + j, "def", 3) != 0 || !isspace((unsigned char)s[j + 3]))
+			continue;
+		j += 3;
+		while (j < n && isspace((unsigned char)s[j]))
+			j++;
+		if (word_at(s, n, j, entry, en))
+			return 1;
+	}
+	return 0;
+}
+
+static int mentions(const char *s, size_t n, const char *entry)
+{
+	size_t en = strlen(entry);
+
+	for (size_t i = 0; en && i + en <= n; i++)
+		if (word_at(s, n, i, entry, en))
+			return 1;
+	return 0;
+}
+
+/* Appends code, indented by four spaces when it is a body at column 0. */
+static int add_body(tb_buf *b, const char *s, size_t n)
+{
+	size_t i = 0;
+	int indent;
+
+	while (i < n && (s[i] == '\n' || s[i] == '\r'))
+		i++;
+	indent = i < n && s[i] != ' ' && s[i] != '\t';
+	if (!indent)
+		return tb_buf_add(b, s, n);
+	for (size_t k = 0; k < n;) {
+		const char *eol = memchr(s + k, '\n', n - k);
+		size_t m = eol ? (size_t)(eol - (s + k)) + 1 : n - k;
+		int rc;
+
+		if (!blank(s + k, m) && tb_buf_add(b, "    ", 4) != TB_OK)
+			return TB_TOOBIG;
+		rc = tb_buf_add(b, s + k, m);
+		if (rc != TB_OK)
+			return rc;
+		k += m;
+	}
+	return TB_OK;
+}
+
+/* ---- verdicts ---- */
+
+/* Copies src into dst with everything but printable ASCII escaped, so sample
+ * text in a reason can never drive a terminal. */
+static void put_clean(char *dst, size_t cap, const char *src, size_t n)
+{
+	size_t o = strlen(dst);
+
+	for (size_t i = 0; i < n && o + 5 < cap; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			dst[o++] = (char)c;
+		} else {
+			snprintf(dst + o, cap - o, "\\x%02x", c);
+			o += 4;
+		}
+	}
+	dst[o] = '\0';
+}
+
+static void set_verdict(gr_result *out, gr_verdict v, const char *word, const char *detail, size_t dn)
+{
+	out->verdict = v;
+	out->score = v == GR_CORRECT ? 1 : 0;
+	snprintf(out->extracted, sizeof(out->extracted), "%s", word);
+	snprintf(out->reason, sizeof(out->reason), "%s%s", word, detail && dn ? ": " : "");
+	if (detail)
+		put_clean(out->reason, sizeof(out->reason) - 16, detail, dn);
+	if (sb_unsafe())
+		strncat(out->reason, " [unsafe-exec]", sizeof(out->reason) - strlen(out->reason) - 1);
+}
+
+static int has(const tb_buf *b, const char *needle)
+{
+	return b->len && memmem(b->data, b->len, needle, strlen(needle)) != NULL;
+}
+
+static int memory_hint(const sb_result *r)
+{
+	return has(&r->err, "MemoryError") || has(&r->err, "out of memory") ||
+	       has(&r->err, "Cannot allocate memory") || has(&r->err, "bad_alloc") ||
+	       has(&r->err, "Allocation failed");
+}
+
+static void classify(const sb_result *r, const char *nonce, gr_result *out)
+{
+	const char *rec = tb_buf_str(&r->rec), *fail = NULL;
+	size_t nl = strlen(nonce), faillen = 0;
+	int ok = 0, lines = 0;
+	char msg[160];
+
+	/* Bounded: the record is at most 64 KiB, and only 64 lines are read. */
+	for (const char *p = rec; *p && lines < 64; lines++) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+
+		if (n > nl && memcmp(p, nonce, nl) == 0 && p[nl] == ' ') {
+			if (n >= nl + 3 && memcmp(p + nl + 1, "ok", 2) == 0 && (n == nl + 3 || p[nl + 3] == ' '))
+				ok = 1;
+			else if (!fail && n > nl + 6 && memcmp(p + nl + 1, "fail ", 5) == 0) {
+				fail = p + nl + 6;
+				faillen = n - nl - 6;
+			}
+		}
+		p = eol ? eol + 1 : p + n;
+	}
+	if (r->out_capped) {
+		set_verdict(out, GR_INCORRECT, "fail:output", "stdout or stderr went over the cap", 34);
+		return;
+	}
+	if (r->timed_out) {
+		snprintf(msg, sizeof(msg), "killed at the %.3g s deadline", r->wall_s);
+		set_verdict(out, GR_INCORRECT, "fail:timeout", msg, strlen(msg));
+		return;
+	}
+	if (ok && !fail && r->exit_code == 0) {
+		set_verdict(out, GR_CORRECT, "pass", "every test returned", 19);
+		return;
+	}
+	if (fail) {
+		static const struct {
+			const char *kind, *word;
+		} kinds[] = {{"wrong", "fail:wrong"},
+			     {"memory", "fail:memory"},
+			     {"compile", "fail:compile"},
+			     {"error", "fail:error"}};
+		const char *word = "fail:error";
+		size_t skip = 0;
+
+		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+			size_t kn = strlen(kinds[i].kind);
+
+			if (faillen >= kn && memcmp(fail, kinds[i].kind, kn) == 0 &&
+			    (faillen == kn || fail[kn] == ' ')) {
+				word = kinds[i].word;
+				skip = faillen > kn ? kn + 1 : kn;
+				break;
+			}
+		}
+		set_verdict(out, GR_INCORRECT, word, fail + skip, faillen - skip);
+		return;
+	}
+	if (r->exit_code > 128) {
+		int sig = r->exit_code - 128;
+
+		if (sig == SIGXCPU) {
+			set_verdict(out, GR_INCORRECT, "fail:timeout", "CPU time limit", 14);
+		} else if (memory_hint(r)) {
+			set_verdict(out, GR_INCORRECT, "fail:memory", "ran out of memory", 17);
+		} else if (sig == SIGABRT && has(&r->err, "Assertion") && has(&r->err, "failed")) {
+			set_verdict(out, GR_INCORRECT, "fail:wrong", "an assertion failed", 19);
+		} else {
+			snprintf(msg, sizeof(msg), "killed by signal %d (%s)", sig, strsignal(sig));
+			set_verdict(out, GR_INCORRECT, "fail:crash", msg, strlen(msg));
+		}
+		return;
+	}
+	if (memory_hint(r)) {
+		set_verdict(out, GR_INCORRECT, "fail:memory", "ran out of memory", 17);
+		return;
+	}
+	snprintf(msg, sizeof(msg), "ended with status %d before the tests finished", r->exit_code);
+	set_verdict(out, GR_INCORRECT, "fail:error", msg, strlen(msg));
+}
+
+static int make_nonce(char *out, size_t outlen)
+{
+	unsigned char b[16];
+	ssize_t n;
+
+	do
+		n = getrandom(b, sizeof(b), 0);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(b) || outlen < 2 * sizeof(b) + 1)
+		return TB_ERR;
+	for (size_t i = 0; i < sizeof(b); i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
+	return TB_OK;
+}
+
+static int exec_grade(const void *p, const gr_input *in, gr_result *out)
+{
+	const exec_state *st = p;
+	const char *answer = in->answer ? in->answer : "", *code;
+	size_t clen;
+	tb_buf main_src, sol_src;
+	sb_file files[4];
+	size_t nfiles = 0;
+	sb_job job;
+	sb_result res;
+	char nonce[40], err[200], maxold[48];
+	const char *argv[8];
+	int rc = TB_ERR, brc = TB_OK;
+
+	tb_buf_init(&main_src, FILE_MAX);
+	tb_buf_init(&sol_src, FILE_MAX);
+	memset(&res, 0, sizeof(res));
+	extract_code(answer, st->lang, &code, &clen);
+	if (blank(code, clen)) {
+		out->verdict = GR_NOANSWER;
+		snprintf(out->extracted, sizeof(out->extracted), "no code");
+		snprintf(out->reason, sizeof(out->reason), "no code in the answer");
+		rc = TB_OK;
+		goto out;
+	}
+	if (clen > CODE_MAX) {
+		set_verdict(out, GR_INCORRECT, "fail:error", "the code is over 1 MiB", 22);
+		rc = TB_OK;
+		goto out;
+	}
+	if (make_nonce(nonce, sizeof(nonce)) != TB_OK) {
+		snprintf(out->reason, sizeof(out->reason), "exec grader: no random bytes for a nonce");
+		goto out;
+	}
+	memset(&job, 0, sizeof(job));
+	sb_limits_default(&job.lim);
+	job.lim.wall_s = st->timeout_s;
+	job.lim.cpu_s = (unsigned)ceil(st->timeout_s) + 1;
+	job.lim.as_mb = st->memory_mb;
+	job.nonce = nonce;
+	job.argv = argv;
+	job.files = files;
+
+	switch (st->lang) {
+	case LANG_PY:
+		if (st->prompt) {
+			brc |= tb_buf_adds(&sol_src, st->prompt);
+			if (sol_src.len && sol_src.data[sol_src.len - 1] != '\n')
+				brc |= tb_buf_adds(&sol_src, "\n");
+		}
+		if (st->prompt && !py_defines(code, clen, st->entry))
+			brc |= add_body(&sol_src, code, clen);
+		else
+			brc |= tb_buf_add(&sol_src, code, clen);
+		files[nfiles++] = (sb_file){"driver.py", py_driver, sizeof(py_driver) - 1};
+		files[nfiles++] = (sb_file){"solution.py", tb_buf_str(&sol_src), sol_src.len};
+		files[nfiles++] = (sb_file){"tests.py", st->tests, strlen(st->tests)};
+		argv[0] = "/usr/bin/python3";
+		argv[1] = "-I";
+		argv[2] = "-B";
+		argv[3] = "driver.py";
+		argv[4] = st->entry;
+		argv[5] = NULL;
+		break;
+	case LANG_C:
+		brc |= tb_buf_adds(&main_src, "#define main tb__solution_main\n#line 1 \"solution.c\"\n");
+		if (st->prompt && !mentions(code, clen, st->entry))
+			brc |= tb_buf_adds(&main_src, st->prompt);
+		brc |= tb_buf_add(&main_src, code, clen);
+		brc |= tb_buf_adds(&main_src, "\n#undef main\n#define main tb__tests_main\n#line 1 \"tests.c\"\n");
+		brc |= tb_buf_adds(&main_src, st->tests);
+		brc |= tb_buf_adds(&main_src, "\n#undef main\n");
+		files[nfiles++] = (sb_file){"run.sh", c_run_sh, sizeof(c_run_sh) - 1};
+		files[nfiles++] = (sb_file){"driver.c", c_driver, sizeof(c_driver) - 1};
+		files[nfiles++] = (sb_file){"prog.c", tb_buf_str(&main_src), main_src.len};
+		argv[0] = "/bin/sh";
+		argv[1] = "run.sh";
+		argv[2] = NULL;
+		break;
+	case LANG_JS:
+		if (st->prompt && !mentions(code, clen, st->entry))
+			brc |= tb_buf_adds(&sol_src, st->prompt);
+		brc |= tb_buf_add(&sol_src, code, clen);
+		if (strstr(st->tests, "require('./solution") || strstr(st->tests, "require(\"./solution")) {
+			brc |= tb_buf_adds(&main_src, st->tests);
+		} else {
+			brc |= tb_buf_add(&main_src, sol_src.data, sol_src.len);
+			brc |= tb_buf_adds(&main_src, "\n;\n");
+			brc |= tb_buf_adds(&main_src, st->tests);
+		}
+		snprintf(maxold, sizeof(maxold), "--max-old-space-size=%u", st->memory_mb);
+		/* V8 reserves address space far beyond its heap */
+		job.lim.as_mb = st->memory_mb + 1024;
+		files[nfiles++] = (sb_file){"driver.js", js_driver, sizeof(js_driver) - 1};
+		files[nfiles++] = (sb_file){"main.js", tb_buf_str(&main_src), main_src.len};
+		files[nfiles++] = (sb_file){"solution.js", tb_buf_str(&sol_src), sol_src.len};
+		argv[0] = "/usr/bin/node";
+		argv[1] = maxold;
+		argv[2] = "driver.js";
+		argv[3] = NULL;
+		break;
+	}
+	if (brc != TB_OK) {
+		set_verdict(out, GR_INCORRECT, "fail:error", "the program is too large", 24);
+		rc = TB_OK;
+		goto out;
+	}
+	job.nfiles = nfiles;
+	if (sb_run(&job, &res, err, sizeof(err)) != TB_OK) {
+		snprintf(out->reason, sizeof(out->reason), "exec grader: %s", err);
+		goto out;
+	}
+	classify(&res, nonce, out);
+	rc = TB_OK;
+out:
+	sb_result_release(&res);
+	tb_buf_release(&main_src);
+	tb_buf_release(&sol_src);
+	return rc;
+}
+
+const gr_ops gr_exec_ops = {
+	.name = "exec",
+	.compile = exec_compile,
+	.grade = exec_grade,
+	.release = exec_release,
+};

@@ -1,0 +1,45 @@
+/* Finding the final answer in a model's text: the last \boxed{} (nested
+ * braces), the last localised "the answer is" phrase, GSM8K's "#### N", and
+ * numbers written in any script with any grouping style. Pure functions on
+ * borrowed text: no allocation, linear in the text's length. */
+#ifndef GR_EXTRACT_H
+#define GR_EXTRACT_H
+
+#include <stddef.h>
+
+/* A part of the text: bytes [off, off + len). */
+typedef struct gr_span {
+	size_t off, len;
+} gr_span;
+
+/* The content of the last complete \boxed{...} or \fbox{...} (braces
+ * balanced; "\boxed 5" also counts). A box whose braces never close, as in a
+ * cut-off answer, is skipped for the one before it. Returns 1 when found. */
+int gr_find_boxed(const char *s, size_t n, gr_span *out);
+/* The text after the last answer phrase ("The answer is", "Answer:", "La
+ * respuesta es", "Ответ:", "答案是", "คำตอบคือ", "উত্তর হল", ... for the MGSM
+ * and Qwen languages), up to the end of its line and at most 300 bytes.
+ * Returns 1 when found. */
+int gr_find_phrase(const char *s, size_t n, gr_span *out);
+/* The text after the last "####", up to the end of its line. */
+int gr_find_hash(const char *s, size_t n, gr_span *out);
+
+typedef struct gr_num {
+	double value;
+	int percent;    /* a % sign followed it */
+	size_t off, len; /* where it was written, sign and digits */
+} gr_num;
+
+/* The first number at or after byte `from`: any script's digits, a sign
+ * (ASCII or unicode minus, also before a currency sign), thousands
+ * separators (, . ' thin and no-break space, Arabic ٬) and a decimal point or,
+ * where dec_comma is set, a decimal comma; a/b fractions; a % after it.
+ * A lone separator is read as follows: "1,234" is a thousand and more in any
+ * language, "1.5" is one and a half unless dec_comma and three digits follow
+ * ("1.234" is then 1234), "3,5" is 3.5 with dec_comma and the number 3
+ * followed by 5 without. Returns 1 when a number was found. */
+int gr_next_number(const char *s, size_t n, size_t from, int dec_comma, gr_num *num);
+/* The last number in s[0..n). Returns 1 when there is one. */
+int gr_last_number(const char *s, size_t n, int dec_comma, gr_num *num);
+
+#endif

@@ -1,0 +1,210 @@
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "gradepool.h"
+#include "log.h"
+#include "rc.h"
+
+enum { MAX_THREADS = 256, MAX_QUEUED = 1 << 20 };
+
+typedef struct job {
+	gr_pool_fn work, done;
+	void *arg;
+	struct job *next;
+} job;
+
+struct gr_pool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	job *todo, *todo_tail;  /* waiting for a worker */
+	job *fin, *fin_tail;    /* finished, waiting for reap */
+	size_t queued, pending;
+	int stop;
+	int efd;
+	unsigned nthreads;
+	pthread_t threads[MAX_THREADS];
+};
+
+static void *worker(void *p)
+{
+	gr_pool *pool = p;
+
+	for (;;) {
+		job *j;
+		uint64_t one = 1;
+
+		pthread_mutex_lock(&pool->mu);
+		while (!pool->todo && !pool->stop)
+			pthread_cond_wait(&pool->cv, &pool->mu);
+		if (!pool->todo) {
+			pthread_mutex_unlock(&pool->mu);
+			return NULL;
+		}
+		j = pool->todo;
+		pool->todo = j->next;
+		if (!pool->todo)
+			pool->todo_tail = NULL;
+		pool->queued--;
+		pthread_mutex_unlock(&pool->mu);
+
+		j->work(j->arg);
+
+		j->next = NULL;
+		pthread_mutex_lock(&pool->mu);
+		if (pool->fin_tail)
+			pool->fin_tail->next = j;
+		else
+			pool->fin = j;
+		pool->fin_tail = j;
+		pthread_mutex_unlock(&pool->mu);
+		if (write(pool->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+			tb_warn("grade pool: cannot signal a finished job: %s", strerror(errno));
+	}
+}
+
+int gr_pool_new(unsigned nthreads, gr_pool **out, char *err, size_t errlen)
+{
+	gr_pool *p;
+
+	*out = NULL;
+	if (nthreads == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		nthreads = n > 0 ? (unsigned)n : 1;
+	}
+	if (nthreads > MAX_THREADS)
+		nthreads = MAX_THREADS;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return tb_seterr(err, errlen, "out of memory");
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	p->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (p->efd < 0) {
+		tb_seterr(err, errlen, "grade pool: eventfd: %s", strerror(errno));
+		free(p);
+		return TB_ERR;
+	}
+	for (unsigned i = 0; i < nthreads; i++) {
+		if (pthread_create(&p->threads[i], NULL, worker, p) != 0) {
+			tb_seterr(err, errlen, "grade pool: cannot start a thread");
+			gr_pool_free(p);
+			return TB_ERR;
+		}
+		p->nthreads++;
+	}
+	*out = p;
+	return TB_OK;
+}
+
+unsigned gr_pool_threads(const gr_pool *p)
+{
+	return p->nthreads;
+}
+
+int gr_pool_submit(gr_pool *p, gr_pool_fn work, gr_pool_fn done, void *arg)
+{
+	job *j;
+
+	pthread_mutex_lock(&p->mu);
+	if (p->queued >= MAX_QUEUED) {
+		pthread_mutex_unlock(&p->mu);
+		return TB_TOOBIG;
+	}
+	pthread_mutex_unlock(&p->mu);
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return TB_NOMEM;
+	j->work = work;
+	j->done = done;
+	j->arg = arg;
+	pthread_mutex_lock(&p->mu);
+	if (p->todo_tail)
+		p->todo_tail->next = j;
+	else
+		p->todo = j;
+	p->todo_tail = j;
+	p->queued++;
+	p->pending++;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return TB_OK;
+}
+
+int gr_pool_fd(const gr_pool *p)
+{
+	return p->efd;
+}
+
+size_t gr_pool_reap(gr_pool *p)
+{
+	job *list;
+	uint64_t n;
+	size_t count = 0;
+
+	if (read(p->efd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		tb_warn("grade pool: eventfd read: %s", strerror(errno));
+	pthread_mutex_lock(&p->mu);
+	list = p->fin;
+	p->fin = p->fin_tail = NULL;
+	pthread_mutex_unlock(&p->mu);
+	while (list) {
+		job *next = list->next;
+
+		if (list->done)
+			list->done(list->arg);
+		free(list);
+		list = next;
+		count++;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->pending -= count;
+	pthread_mutex_unlock(&p->mu);
+	return count;
+}
+
+size_t gr_pool_pending(const gr_pool *p)
+{
+	size_t n;
+
+	pthread_mutex_lock((pthread_mutex_t *)&p->mu);
+	n = p->pending;
+	pthread_mutex_unlock((pthread_mutex_t *)&p->mu);
+	return n;
+}
+
+void gr_pool_drain(gr_pool *p)
+{
+	/* Bounded by the jobs submitted: each pass reaps at least one or waits
+	 * for the next to finish. */
+	while (gr_pool_pending(p) > 0) {
+		struct pollfd pf = {.fd = p->efd, .events = POLLIN};
+
+		if (gr_pool_reap(p) == 0)
+			poll(&pf, 1, 1000);
+	}
+}
+
+void gr_pool_free(gr_pool *p)
+{
+	if (!p)
+		return;
+	if (p->nthreads)
+		gr_pool_drain(p);
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	for (unsigned i = 0; i < p->nthreads; i++)
+		pthread_join(p->threads[i], NULL);
+	close(p->efd);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	free(p);
+}

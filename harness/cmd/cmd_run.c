@@ -1,0 +1,776 @@
+/* thinkbench run: every suite x model x mode x budget x sample, against
+ * OpenAI-compatible endpoints, or against the built-in simulator when there is
+ * no key. The flow: plan -> scheduler -> split -> grade -> store -> summary. */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "cmds.h"
+#include "dialect.h"
+#include "digest.h"
+#include "log.h"
+#include "models.h"
+#include "opts.h"
+#include "plan.h"
+#include "progress.h"
+#include "rc.h"
+#include "report.h"
+#include "runopts.h"
+#include "scheduler.h"
+#include "sim.h"
+#include "split.h"
+#include "store.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	/* The second interrupt means "now": what is stored is already safe. */
+	if (stop_requested)
+		_exit(TB_EXIT_INTERRUPTED);
+	stop_requested = 1;
+}
+
+typedef struct run_job {
+	tb_job job;
+	tb_plan_pos pos;
+	tb_buf body;
+	long seed;
+} run_job;
+
+typedef struct run_ctx {
+	tb_run_opts *o;
+	tb_suite **suites;
+	size_t n_suites;
+	tb_models models;
+	const tb_model **sel;
+	size_t n_sel;
+	struct curl_slist **headers; /* one per selected model */
+	char (*urls)[2048];
+	tb_plan plan;
+	tb_store *st;
+	char run_dir[4096];
+	tb_progress prog;
+	long errors;
+	int simulated;
+	sim_server *sim;
+	char fatal[512];
+} run_ctx;
+
+enum {
+	OPT_SUITE = 's', OPT_MODEL = 'm', OPT_JOBS = 'j', OPT_QUIET = 'q',
+	OPT_MODE = 256, OPT_MODELS, OPT_BUDGET, OPT_SAMPLES, OPT_LIMIT, OPT_OUT, OPT_RESUME,
+	OPT_NO_STREAM, OPT_SEED, OPT_RETRIES, OPT_TIMEOUT, OPT_STALL, OPT_SIM, OPT_SIM_SCALE,
+	OPT_RUN_ID, OPT_INSECURE, OPT_NO_SUMMARY,
+};
+
+static const tb_opt options[] = {
+	{"suite", OPT_SUITE, "PATH", "a suite file or a folder of them (repeatable; default suites/)"},
+	{"model", OPT_MODEL, "ID", "a model to ask (repeatable; default: the seed models, or those of --models)"},
+	{"mode", OPT_MODE, "MODE", "think, nothink or both (default both)"},
+	{"models", OPT_MODELS, "FILE", "a models file: endpoints, dialects, prices (README)"},
+	{"budget", OPT_BUDGET, "N,N...", "thinking budgets in tokens to sweep (0 = none; default 0)"},
+	{"samples", OPT_SAMPLES, "N", "ask each item N times, seeded (default 1)"},
+	{"jobs", OPT_JOBS, "N", "requests in flight (default 32)"},
+	{"limit", OPT_LIMIT, "N", "only the first N items of each suite"},
+	{"out", OPT_OUT, "DIR", "where run folders go (default results)"},
+	{"resume", OPT_RESUME, "RUN", "finish a stopped run (its folder), asking only for what is missing"},
+	{"no-stream", OPT_NO_STREAM, NULL, "plain responses instead of streams (no first-token times)"},
+	{"seed", OPT_SEED, "N", "base seed sent with each request (default 1)"},
+	{"retries", OPT_RETRIES, "N", "attempts per sample, the first included (default 5)"},
+	{"timeout", OPT_TIMEOUT, "S", "seconds one attempt may take (default: the model's, 1800)"},
+	{"stall", OPT_STALL, "S", "seconds without a byte before an attempt is retried (default 120)"},
+	{"sim", OPT_SIM, NULL, "use the built-in simulator even when OPENROUTER_API_KEY is set"},
+	{"sim-time-scale", OPT_SIM_SCALE, "X", "simulator delays times X (default 0.02: a demo in seconds)"},
+	{"run-id", OPT_RUN_ID, "NAME", "the run's name (default: date, time and a random tag)"},
+	{"insecure", OPT_INSECURE, NULL, "skip TLS verification (only for 127.0.0.1 endpoints)"},
+	{"no-summary", OPT_NO_SUMMARY, NULL, "do not print the summary table at the end"},
+	{"quiet", OPT_QUIET, NULL, "no progress line and no notes"},
+	{0},
+};
+
+static const char usage_line[] = "run [--suite PATH]... [--model ID]... [--mode think|nothink|both] [options]";
+
+static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help)
+{
+	const char *arg;
+	int c, first = 1;
+	long v;
+	double d;
+
+	*want_help = 0;
+	while ((c = tb_opts_next(argc, argv, options, &arg, first)) != -1) {
+		first = 0;
+		switch (c) {
+		case OPT_SUITE:
+			json_array_append_new(o->suites, json_string(arg));
+			break;
+		case OPT_MODEL:
+			json_array_append_new(o->models, json_string(arg));
+			break;
+		case OPT_MODE:
+			if (runopts_parse_modes(arg, &o->modes) != TB_OK)
+				return tb_error("option '--mode' expects think, nothink or both, not '%s'", arg);
+			break;
+		case OPT_MODELS:
+			o->models_file = strdup(arg);
+			break;
+		case OPT_BUDGET:
+			if (runopts_parse_budgets(arg, o) != TB_OK)
+				return TB_ERR;
+			break;
+		case OPT_SAMPLES:
+			if (tb_opt_long("samples", arg, 1, 1000, &o->samples))
+				return TB_ERR;
+			break;
+		case OPT_JOBS:
+			if (tb_opt_long("jobs", arg, 1, 100000, &v))
+				return TB_ERR;
+			o->jobs = v;
+			o->jobs_given = 1;
+			break;
+		case OPT_LIMIT:
+			if (tb_opt_long("limit", arg, 1, 100000000, &o->limit))
+				return TB_ERR;
+			break;
+		case OPT_OUT:
+			free(o->out_dir);
+			o->out_dir = strdup(arg);
+			break;
+		case OPT_RESUME:
+			o->resume = strdup(arg);
+			break;
+		case OPT_NO_STREAM:
+			o->stream = 0;
+			break;
+		case OPT_SEED:
+			if (tb_opt_long("seed", arg, 0, 2000000000, &o->seed))
+				return TB_ERR;
+			break;
+		case OPT_RETRIES:
+			if (tb_opt_long("retries", arg, 1, 100, &o->retries))
+				return TB_ERR;
+			break;
+		case OPT_TIMEOUT:
+			if (tb_opt_double("timeout", arg, 0.01, 86400, &o->timeout_s))
+				return TB_ERR;
+			break;
+		case OPT_STALL:
+			if (tb_opt_double("stall", arg, 1, 86400, &o->stall_s))
+				return TB_ERR;
+			break;
+		case OPT_SIM:
+			o->force_sim = 1;
+			break;
+		case OPT_SIM_SCALE:
+			if (tb_opt_double("sim-time-scale", arg, 0, 100, &d))
+				return TB_ERR;
+			o->sim_time_scale = d;
+			break;
+		case OPT_RUN_ID:
+			if (strlen(arg) == 0 || strlen(arg) > 60 || strpbrk(arg, "/\\ ") || arg[0] == '.')
+				return tb_error("option '--run-id' expects a plain name (no slashes or spaces), not '%s'", arg);
+			o->run_id = strdup(arg);
+			break;
+		case OPT_INSECURE:
+			o->insecure = 1;
+			break;
+		case OPT_NO_SUMMARY:
+			o->no_summary = 1;
+			break;
+		case OPT_QUIET:
+			o->quiet = 1;
+			break;
+		case 'h':
+			*want_help = 1;
+			return TB_OK;
+		default:
+			return TB_ERR;
+		}
+	}
+	if (optind < argc)
+		return tb_error("unexpected argument '%s' (suites go after --suite)", argv[optind]);
+	return TB_OK;
+}
+
+/* ---- the producer: plan positions to jobs, finished jobs to the store ---- */
+
+static tb_job *next_job(void *ud)
+{
+	run_ctx *r = ud;
+	tb_plan_pos pos;
+	char err[512];
+
+	while (plan_next(&r->plan, &pos)) {
+		const tb_plan_cell *c = pos.cell;
+		tb_request_spec rq;
+		run_job *j;
+		int found = 0;
+
+		if (store_has_sample(r->st, c->suite->name, pos.item->id, c->model->id,
+				     tb_mode_name(c->mode), c->budget, pos.sample, &found, err,
+				     sizeof(err)) != TB_OK) {
+			snprintf(r->fatal, sizeof(r->fatal), "%s", err);
+			return NULL;
+		}
+		if (found)
+			continue;
+		j = calloc(1, sizeof(*j));
+		if (!j) {
+			snprintf(r->fatal, sizeof(r->fatal), "out of memory");
+			return NULL;
+		}
+		sched_job_init(&j->job);
+		tb_buf_init(&j->body, 64u << 20);
+		j->pos = pos;
+		j->seed = r->o->seed + pos.sample;
+		rq = (tb_request_spec){.mode = c->mode, .budget = c->budget, .stream = r->o->stream,
+				       .seed = j->seed};
+		if (dialect_build_body(c->model, c->suite, pos.item, &rq, &j->body, err, sizeof(err)) != TB_OK) {
+			snprintf(r->fatal, sizeof(r->fatal), "%.200s:%ld: %.280s", c->suite->path, pos.item->line, err);
+			tb_buf_release(&j->body);
+			sched_job_release(&j->job);
+			free(j);
+			return NULL;
+		}
+		j->job.url = r->urls[c->lane];
+		j->job.headers = r->headers[c->lane];
+		j->job.body = tb_buf_str(&j->body);
+		j->job.stream = r->o->stream;
+		j->job.think_tags = c->mode == TB_MODE_THINK && dialect_think_in_content(c->model);
+		j->job.lane = c->lane;
+		j->job.timeout_s = r->o->timeout_s > 0 ? r->o->timeout_s : c->model->timeout_s;
+		j->job.stall_s = r->o->stall_s > 0 ? r->o->stall_s : c->model->stall_s;
+		j->job.ud = j;
+		return &j->job;
+	}
+	return NULL;
+}
+
+static double ms_or_nan(int64_t us)
+{
+	return us >= 0 ? (double)us / 1000.0 : NAN;
+}
+
+static double sample_cost(const tb_model *m, const tb_resp *resp, int *reported)
+{
+	*reported = !isnan(resp->cost);
+	if (*reported)
+		return resp->cost;
+	if (resp->prompt_tokens < 0 || resp->completion_tokens < 0)
+		return NAN;
+	return ((double)resp->prompt_tokens * m->price_prompt_per_m +
+		(double)resp->completion_tokens * m->price_completion_per_m) / 1e6;
+}
+
+static int job_done(void *ud, tb_job *job, char *err, size_t errlen)
+{
+	run_ctx *r = ud;
+	run_job *j = job->ud;
+	const tb_plan_cell *c = j->pos.cell;
+	const tb_item *it = j->pos.item;
+	tb_resp *resp = &job->resp;
+	tb_sample s = {0};
+	gr_result grade = {.lang = GR_LANG_UNCHECKED};
+	tb_split sp = {0};
+	char *answer = NULL, *reasoning = NULL;
+	int rc = TB_OK;
+
+	if (job->status == TB_JOB_CANCELLED)
+		goto out;
+	s.suite = c->suite->name;
+	s.item_id = it->id;
+	s.model = c->model->id;
+	s.mode = tb_mode_name(c->mode);
+	s.budget = c->budget;
+	s.sample = j->pos.sample;
+	s.expected = it->expected ? it->expected : "";
+	s.lang = it->lang ? it->lang : "";
+	s.grader = it->grader ? gr_name(it->grader) : "";
+	s.seed = j->seed;
+	s.streamed = r->o->stream;
+	s.attempts = job->attempts;
+	s.http_status = job->http_status;
+	s.error = "";
+	s.extracted = "";
+	s.grade_reason = "";
+	s.finish_reason = resp->finish_reason;
+	s.native_finish_reason = resp->native_finish_reason;
+	s.provider = resp->provider;
+	s.generation_id = resp->generation_id;
+	s.prompt_tokens = resp->prompt_tokens;
+	s.completion_tokens = resp->completion_tokens;
+	s.reasoning_tokens = resp->reasoning_tokens;
+	s.cached_tokens = resp->cached_tokens;
+	s.cost_usd = sample_cost(c->model, resp, &s.cost_reported);
+	s.total_ms = (double)(job->t_end_us - job->t_start_us) / 1000.0;
+	s.ttft_ms = r->o->stream ? ms_or_nan(resp->t_first_token_us) : NAN;
+	s.ttfa_ms = r->o->stream ? ms_or_nan(resp->t_first_answer_us) : NAN;
+	s.lang_check = GR_LANG_UNCHECKED;
+	s.finished_at = (double)time(NULL);
+
+	split_response(resp, c->mode == TB_MODE_THINK, &sp);
+	answer = strndup(sp.answer ? sp.answer : "", sp.answer_len);
+	reasoning = strndup(sp.reasoning ? sp.reasoning : "", sp.reasoning_len);
+	if (!answer || !reasoning) {
+		rc = tb_seterr(err, errlen, "out of memory");
+		goto out;
+	}
+	s.answer = answer;
+	s.reasoning = reasoning;
+	s.split_method = split_method_name(sp.method);
+	s.mode_leak = job->status == TB_JOB_OK && sp.mode_leak;
+	s.text_truncated = resp->reasoning.truncated || resp->content.truncated;
+
+	if (job->status == TB_JOB_FAILED) {
+		s.outcome = TB_OUT_ERROR;
+		s.error = job->error;
+	} else if (sp.truncated_in_thinking) {
+		s.outcome = TB_OUT_TRUNCATED;
+	} else if (!it->grader) {
+		s.outcome = TB_OUT_UNGRADED;
+	} else {
+		gr_input in = {.answer = answer, .expected = it->expected, .lang = it->lang,
+			       .item_id = it->id};
+
+		if (gr_grade(it->grader, &in, &grade) != TB_OK) {
+			/* The harness failed to grade: never a wrong answer. */
+			s.outcome = TB_OUT_ERROR;
+			s.error = grade.reason;
+		} else {
+			static const tb_outcome by_verdict[] = {
+				[GR_CORRECT] = TB_OUT_CORRECT, [GR_INCORRECT] = TB_OUT_INCORRECT,
+				[GR_PARTIAL] = TB_OUT_PARTIAL, [GR_NOANSWER] = TB_OUT_NOANSWER,
+			};
+
+			s.outcome = by_verdict[grade.verdict];
+			s.extracted = grade.extracted;
+			s.grade_reason = grade.reason;
+			s.lang_check = grade.lang;
+		}
+	}
+	if (store_put_sample(r->st, &s, err, errlen) != TB_OK) {
+		rc = TB_ERR;
+		goto out;
+	}
+	if (s.outcome == TB_OUT_ERROR)
+		r->errors++;
+	progress_add(&r->prog, s.outcome != TB_OUT_ERROR && s.outcome != TB_OUT_UNGRADED,
+		     s.outcome == TB_OUT_CORRECT, s.outcome == TB_OUT_ERROR);
+out:
+	free(answer);
+	free(reasoning);
+	tb_buf_release(&j->body);
+	sched_job_release(job);
+	free(j);
+	return rc;
+}
+
+/* ---- set-up ---- */
+
+static int load_suites(run_ctx *r, char *err, size_t errlen)
+{
+	size_t i;
+	json_t *p;
+
+	json_array_foreach(r->o->suites, i, p) {
+		if (suite_load_path(json_string_value(p), (size_t)r->o->limit, &r->suites, &r->n_suites,
+				    err, errlen) != TB_OK)
+			return TB_ERR;
+	}
+	return TB_OK;
+}
+
+static void suites_hash(const run_ctx *r, char hex[65])
+{
+	tb_sha256 *h = tb_sha256_new();
+
+	if (!h) {
+		snprintf(hex, 65, "unknown");
+		return;
+	}
+	for (size_t i = 0; i < r->n_suites; i++) {
+		tb_sha256_update(h, r->suites[i]->name, strlen(r->suites[i]->name) + 1);
+		tb_sha256_update(h, r->suites[i]->hash, 64);
+	}
+	tb_sha256_final(h, hex);
+}
+
+static int start_simulator(run_ctx *r, char *base_url, size_t n, char *err, size_t errlen)
+{
+	sim_config sc;
+
+	sim_config_defaults(&sc);
+	sc.port = 0;
+	sc.time_scale = r->o->sim_time_scale;
+	sc.seed = (unsigned long)r->o->seed;
+	if (sim_start(&sc, r->suites, r->n_suites, &r->sim, err, errlen) != TB_OK)
+		return TB_ERR;
+	snprintf(base_url, n, "http://127.0.0.1:%u/v1", sim_port(r->sim));
+	return TB_OK;
+}
+
+static int select_models(run_ctx *r, char *err, size_t errlen)
+{
+	json_t *ids = json_deep_copy(r->o->models);
+	size_t i;
+	json_t *id;
+	int rc = TB_ERR;
+
+	if (json_array_size(ids) == 0 && r->o->models_file) {
+		json_t *root = json_load_file(r->o->models_file, 0, NULL);
+		json_t *e;
+
+		json_array_foreach(json_object_get(root, "models"), i, e)
+			json_array_append(ids, json_object_get(e, "id"));
+		json_decref(root);
+	}
+	if (json_array_size(ids) == 0)
+		for (i = 0; i < r->models.n; i++)
+			json_array_append_new(ids, json_string(r->models.v[i].id));
+	r->sel = calloc(json_array_size(ids), sizeof(*r->sel));
+	r->headers = calloc(json_array_size(ids), sizeof(*r->headers));
+	r->urls = calloc(json_array_size(ids), sizeof(*r->urls));
+	if (!r->sel || !r->headers || !r->urls) {
+		tb_seterr(err, errlen, "out of memory");
+		goto out;
+	}
+	json_array_foreach(ids, i, id) {
+		const tb_model *m = models_find(&r->models, json_string_value(id));
+
+		if (!m) {
+			tb_seterr(err, errlen, "unknown model '%s' (see 'thinkbench list models', or add it to a models file)",
+				  json_string_value(id));
+			goto out;
+		}
+		for (size_t k = 0; k < r->n_sel; k++) {
+			if (r->sel[k] == m) {
+				tb_seterr(err, errlen, "model '%s' is named twice", m->id);
+				goto out;
+			}
+		}
+		if (dialect_url(m, r->urls[r->n_sel], sizeof(r->urls[0])) != TB_OK) {
+			tb_seterr(err, errlen, "model '%s': base_url is too long", m->id);
+			goto out;
+		}
+		if (r->o->insecure && !strstr(m->base_url, "://127.0.0.1") && !strstr(m->base_url, "://localhost") &&
+		    !strstr(m->base_url, "://[::1]")) {
+			tb_seterr(err, errlen, "model '%s': --insecure is only for loopback endpoints, not '%s'",
+				  m->id, m->base_url);
+			goto out;
+		}
+		if (dialect_headers(m, r->o->stream, &r->headers[r->n_sel], err, errlen) != TB_OK)
+			goto out;
+		if (m->dialect == TB_DIALECT_SIM)
+			r->simulated = 1;
+		r->sel[r->n_sel++] = m;
+	}
+	rc = TB_OK;
+out:
+	json_decref(ids);
+	return rc;
+}
+
+static int setup_models(run_ctx *r, char *err, size_t errlen)
+{
+	char base_url[256] = "https://openrouter.ai/api/v1";
+	const char *key = getenv("OPENROUTER_API_KEY");
+	int use_sim = !r->o->models_file && (r->o->force_sim || !key || !*key);
+
+	if (use_sim) {
+		if (start_simulator(r, base_url, sizeof(base_url), err, errlen) != TB_OK)
+			return TB_ERR;
+	}
+	if (models_builtin(&r->models, base_url, err, errlen) != TB_OK)
+		return TB_ERR;
+	if (use_sim) {
+		for (size_t i = 0; i < r->models.n; i++) {
+			free(r->models.v[i].api_key_env);
+			r->models.v[i].api_key_env = NULL;
+			r->models.v[i].dialect = TB_DIALECT_SIM;
+		}
+	}
+	if (r->o->models_file && models_load_file(&r->models, r->o->models_file, err, errlen) != TB_OK)
+		return TB_ERR;
+	if (select_models(r, err, errlen) != TB_OK)
+		return TB_ERR;
+	if (use_sim)
+		tb_note("%s: using the built-in simulator at %s",
+			r->o->force_sim ? "--sim given" : "OPENROUTER_API_KEY is not set", base_url);
+	return TB_OK;
+}
+
+static int make_run_dir(run_ctx *r, char *run_id, size_t n, char *err, size_t errlen)
+{
+	if (r->o->run_id) {
+		snprintf(run_id, n, "%s", r->o->run_id);
+	} else {
+		char stamp[32];
+		time_t now = time(NULL);
+		struct tm tm;
+
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+		snprintf(run_id, n, "%s-%04x", stamp,
+			 (unsigned)((tb_now_us() ^ (int64_t)getpid() * 2654435761u) & 0xffff));
+	}
+	if (mkdir(r->o->out_dir, 0777) != 0 && errno != EEXIST)
+		return tb_seterr(err, errlen, "cannot create the results folder '%s': %s", r->o->out_dir,
+				 strerror(errno));
+	snprintf(r->run_dir, sizeof(r->run_dir), "%s/%s", r->o->out_dir, run_id);
+	if (mkdir(r->run_dir, 0777) != 0)
+		return tb_seterr(err, errlen, "cannot create the run folder '%s': %s", r->run_dir,
+				 strerror(errno));
+	return TB_OK;
+}
+
+static int record_cells(run_ctx *r, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < r->plan.n_cells; i++) {
+		const tb_plan_cell *c = &r->plan.cells[i];
+		tb_cell cell = {.suite = c->suite->name, .model = c->model->id,
+				.mode = tb_mode_name(c->mode), .budget = c->budget,
+				.status = c->unsupported ? "not_supported" : "planned",
+				.n_planned = c->unsupported ? 0 : (long)c->suite->n_items * r->o->samples};
+
+		if (store_put_cell(r->st, &cell, err, errlen) != TB_OK)
+			return TB_ERR;
+	}
+	return TB_OK;
+}
+
+static int open_store(run_ctx *r, int argc, char **argv, char *err, size_t errlen)
+{
+	tb_run_info info = {0};
+	char run_id[64], hash[65];
+	int rc = TB_ERR;
+
+	suites_hash(r, hash);
+	if (r->o->resume) {
+		if (store_get_run(r->st, &info, err, errlen) != TB_OK)
+			return TB_ERR;
+		if (strcmp(info.suites_hash, hash) != 0 || strcmp(info.models_hash, r->models.hash) != 0) {
+			tb_seterr(err, errlen, "%s: the %s changed since the run started; start a new run",
+				  r->run_dir, strcmp(info.suites_hash, hash) ? "suites" : "models file");
+			goto out;
+		}
+		rc = store_set_status(r->st, "running", err, errlen);
+		goto out;
+	}
+	if (make_run_dir(r, run_id, sizeof(run_id), err, errlen) != TB_OK)
+		return TB_ERR;
+	snprintf(info.run_id, sizeof(info.run_id), "%s", run_id);
+	snprintf(info.version, sizeof(info.version), "%s", TB_VERSION);
+	tb_wall_iso(info.started, sizeof(info.started));
+	snprintf(info.status, sizeof(info.status), "running");
+	info.simulated = r->simulated;
+	info.cmdline = json_pack("[s]", "thinkbench");
+	for (int i = 0; i < argc; i++)
+		json_array_append_new(info.cmdline, json_string(argv[i]));
+	info.options = runopts_to_json(r->o, r->simulated);
+	snprintf(info.suites_hash, sizeof(info.suites_hash), "%s", hash);
+	snprintf(info.models_hash, sizeof(info.models_hash), "%s", r->models.hash);
+	{
+		char path[4200];
+
+		snprintf(path, sizeof(path), "%s/store.sqlite", r->run_dir);
+		if (store_create(path, &info, &r->st, err, errlen) != TB_OK)
+			goto out;
+	}
+	rc = record_cells(r, err, errlen);
+out:
+	store_run_info_release(&info);
+	return rc;
+}
+
+/* --resume: the options come from the store, so the run goes on as it began.
+ * Only -j and --quiet may differ. */
+static int load_resume(run_ctx *r, char *err, size_t errlen)
+{
+	tb_run_info info = {0};
+	char path[4200];
+	struct stat st;
+	int rc;
+
+	snprintf(r->run_dir, sizeof(r->run_dir), "%s", r->o->resume);
+	snprintf(path, sizeof(path), "%s/store.sqlite", r->o->resume);
+	if (stat(path, &st) != 0)
+		return tb_seterr(err, errlen, "cannot resume '%s': no store.sqlite in it", r->o->resume);
+	if (store_open(path, 0, &r->st, err, errlen) != TB_OK)
+		return TB_ERR;
+	if (store_get_run(r->st, &info, err, errlen) != TB_OK)
+		return TB_ERR;
+	rc = runopts_from_json(r->o, info.options, err, errlen);
+	store_run_info_release(&info);
+	return rc;
+}
+
+static void print_summary(run_ctx *r)
+{
+	tb_run_info info = {0};
+	report *rep = NULL;
+	char err[512];
+
+	if (r->o->no_summary)
+		return;
+	if (store_get_run(r->st, &info, err, sizeof(err)) != TB_OK ||
+	    report_load(r->st, &rep, err, sizeof(err)) != TB_OK) {
+		tb_warn("cannot summarise the run: %s", err);
+	} else {
+		report_print_table(rep, stdout, &info);
+	}
+	report_free(rep);
+	store_run_info_release(&info);
+}
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	/* Thousands of requests in flight need thousands of sockets. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+int cmd_run(int argc, char **argv)
+{
+	tb_run_opts o;
+	run_ctx r = {.o = &o};
+	sched_config sc;
+	sched_lane *lanes = NULL;
+	sched_stats stats;
+	char err[1024] = "";
+	int want_help, rc = TB_EXIT_USAGE, src;
+	struct sigaction sa = {.sa_handler = on_signal};
+
+	runopts_defaults(&o);
+	if (parse_args(argc, argv, &o, &want_help) != TB_OK)
+		goto out;
+	if (want_help) {
+		tb_opts_help(stdout, usage_line,
+			     "Asks every model every item of the suites, in each mode (and budget,\n"
+			     "and sample), grades the answers, and stores everything in\n"
+			     "<out>/<run-id>/store.sqlite. Without OPENROUTER_API_KEY (and without\n"
+			     "--models) the built-in simulator answers. Exit codes: 0 done, 1 stopped on\n"
+			     "a fatal error, 2 bad usage or input, 3 finished with samples in error,\n"
+			     "130 interrupted (what finished is stored; --resume goes on).",
+			     options);
+		rc = TB_EXIT_OK;
+		goto out;
+	}
+	tb_log_quiet(o.quiet);
+	if (o.resume) {
+		int jobs = (int)o.jobs, jobs_given = o.jobs_given, quiet = o.quiet;
+
+		if (json_array_size(o.suites) || json_array_size(o.models) || o.models_file) {
+			tb_error("--resume takes the run's own suites and models; give only -j and --quiet");
+			goto out;
+		}
+		if (load_resume(&r, err, sizeof(err)) != TB_OK) {
+			tb_error("%s", err);
+			goto out;
+		}
+		if (jobs_given)
+			o.jobs = jobs;
+		o.quiet = quiet;
+	}
+	if (json_array_size(o.suites) == 0)
+		json_array_append_new(o.suites, json_string("suites"));
+	if (load_suites(&r, err, sizeof(err)) != TB_OK || setup_models(&r, err, sizeof(err)) != TB_OK) {
+		tb_error("%s", err);
+		goto out;
+	}
+	if (plan_build(&r.plan, r.suites, r.n_suites, r.sel, r.n_sel, o.modes, o.budgets, o.n_budgets,
+		       (int)o.samples, err, sizeof(err)) != TB_OK ||
+	    open_store(&r, argc, argv, err, sizeof(err)) != TB_OK) {
+		tb_error("%s", err);
+		rc = TB_EXIT_FATAL;
+		goto out;
+	}
+	tb_note("run folder: %s", r.run_dir);
+	raise_fd_limit();
+	lanes = calloc(r.n_sel, sizeof(*lanes));
+	if (!lanes) {
+		tb_error("out of memory");
+		rc = TB_EXIT_FATAL;
+		goto out;
+	}
+	for (size_t i = 0; i < r.n_sel; i++)
+		lanes[i] = (sched_lane){.max_in_flight = r.sel[i]->concurrency, .rate_per_s = r.sel[i]->rate_per_s};
+	sched_config_defaults(&sc);
+	sc.max_in_flight = (int)o.jobs;
+	sc.max_attempts = (int)o.retries;
+	sc.insecure = o.insecure;
+	sc.lanes = lanes;
+	sc.n_lanes = r.n_sel;
+	sc.stop = &stop_requested;
+	if (r.sim) {
+		/* The simulator answers in milliseconds: back off in milliseconds too. */
+		sc.backoff_base_s = 0.05;
+		sc.backoff_max_s = 1.0;
+	}
+	progress_init(&r.prog, plan_total(&r.plan) - store_count_samples(r.st), o.quiet);
+	stop_requested = 0;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	src = sched_run(&sc, &(sched_ops){.next = next_job, .done = job_done}, &r, &stats, err, sizeof(err));
+	progress_end(&r.prog);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	if (r.fatal[0] && src == TB_OK) {
+		snprintf(err, sizeof(err), "%s", r.fatal);
+		src = TB_ERR;
+	}
+	if (src != TB_OK) {
+		char serr[512];
+
+		tb_error("%s", err);
+		store_set_status(r.st, "failed", serr, sizeof(serr));
+		rc = TB_EXIT_FATAL;
+	} else if (stop_requested) {
+		char serr[512];
+
+		store_set_status(r.st, "interrupted", serr, sizeof(serr));
+		tb_note("interrupted: %ld samples stored; 'thinkbench run --resume %s' goes on", store_count_samples(r.st), r.run_dir);
+		rc = TB_EXIT_INTERRUPTED;
+	} else {
+		char serr[512];
+
+		if (store_set_status(r.st, "done", serr, sizeof(serr)) != TB_OK)
+			tb_warn("%s", serr);
+		print_summary(&r);
+		rc = r.errors ? TB_EXIT_SAMPLE_ERRORS : TB_EXIT_OK;
+	}
+	printf("run folder: %s\n", r.run_dir);
+out:
+	free(lanes);
+	if (r.sim)
+		sim_stop(r.sim);
+	if (r.st)
+		store_close(r.st);
+	plan_release(&r.plan);
+	for (size_t i = 0; i < r.n_sel; i++)
+		curl_slist_free_all(r.headers[i]);
+	free(r.headers);
+	free(r.urls);
+	free(r.sel);
+	models_release(&r.models);
+	for (size_t i = 0; i < r.n_suites; i++)
+		suite_free(r.suites[i]);
+	free(r.suites);
+	runopts_release(&o);
+	return rc;
+}

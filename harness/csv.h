@@ -1,0 +1,35 @@
+/* An RFC 4180 CSV writer: CRLF after every record; a field that holds a
+ * comma, a double quote, CR or LF is quoted, its quotes doubled. Bytes are
+ * written as they are (UTF-8 stays UTF-8). Numbers the caller does not know
+ * are written as empty fields.
+ *
+ * Errors are sticky: write a whole file, then ask csv_error() once. */
+#ifndef TB_CSV_H
+#define TB_CSV_H
+
+#include <stdio.h>
+
+typedef struct csv_writer {
+	FILE *f;        /* borrowed: the caller opens and closes it */
+	int nfields;    /* fields written in the current record */
+	int failed;     /* a write failed */
+} csv_writer;
+
+void csv_init(csv_writer *w, FILE *f);
+/* A text field; NULL is written as an empty field. */
+void csv_str(csv_writer *w, const char *s);
+void csv_long(csv_writer *w, long v);
+/* A whole number where a negative value means unknown (an empty field). */
+void csv_count(csv_writer *w, long v);
+/* The shortest of %.15g and %.17g that reads back as the same double; NAN is
+ * an empty field, infinities are "inf" / "-inf". */
+void csv_double(csv_writer *w, double v);
+/* A computed value with sig significant digits (%.*g), for aggregates where
+ * the 17th digit is noise; NAN and infinities as in csv_double(). */
+void csv_double_sig(csv_writer *w, double v, int sig);
+/* Ends the record with CRLF. */
+void csv_end(csv_writer *w);
+/* TB_OK, or TB_ERR when any write failed. */
+int csv_error(const csv_writer *w);
+
+#endif

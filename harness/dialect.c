@@ -1,0 +1,296 @@
+#include "dialect.h"
+
+#include <errno.h>
+#include <math.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "rc.h"
+
+/* An image larger than this is refused rather than sent: data URLs of many
+ * megabytes are rejected by every provider anyway. */
+#define MAX_IMAGE_BYTES (20u << 20)
+
+static int both_modes(const tb_model *m)
+{
+	return (m->modes & TB_MODE_BIT(TB_MODE_THINK)) && (m->modes & TB_MODE_BIT(TB_MODE_NOTHINK));
+}
+
+static const char *image_mime(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (dot && (strcasecmp(dot, ".jpg") == 0 || strcasecmp(dot, ".jpeg") == 0))
+		return "image/jpeg";
+	if (dot && strcasecmp(dot, ".webp") == 0)
+		return "image/webp";
+	if (dot && strcasecmp(dot, ".gif") == 0)
+		return "image/gif";
+	return "image/png";
+}
+
+static json_t *image_part(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *raw = NULL;
+	char *url = NULL;
+	json_t *part = NULL;
+	long n;
+	size_t prefix;
+
+	if (!f) {
+		tb_seterr(err, errlen, "cannot read image '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
+	    (unsigned long)n > MAX_IMAGE_BYTES) {
+		tb_seterr(err, errlen, "image '%s': expected a readable file under %u bytes", path,
+			  MAX_IMAGE_BYTES);
+		goto out;
+	}
+	raw = malloc((size_t)n + 1);
+	prefix = strlen("data:;base64,") + strlen(image_mime(path));
+	url = malloc(prefix + 4 * (((size_t)n + 2) / 3) + 1);
+	if (!raw || !url || fread(raw, 1, (size_t)n, f) != (size_t)n) {
+		tb_seterr(err, errlen, "cannot read image '%s'", path);
+		goto out;
+	}
+	snprintf(url, prefix + 1, "data:%s;base64,", image_mime(path));
+	EVP_EncodeBlock((unsigned char *)url + prefix, raw, (int)n);
+	part = json_pack("{s:s, s:{s:s}}", "type", "image_url", "image_url", "url", url);
+out:
+	fclose(f);
+	free(raw);
+	free(url);
+	return part;
+}
+
+static const char *soft_switch(const tb_model *m, tb_mode mode)
+{
+	if (m->dialect != TB_DIALECT_SOFT || !both_modes(m))
+		return NULL;
+	return mode == TB_MODE_THINK ? " /think" : " /no_think";
+}
+
+/* The user turn: text, then images (text first, as API-NOTES.md asks). */
+static json_t *user_content(const tb_model *m, const tb_item *it, const char *text,
+			    const char *suffix, char *err, size_t errlen)
+{
+	json_t *parts;
+	char *full = NULL;
+
+	if (suffix && asprintf(&full, "%s%s", text, suffix) < 0)
+		return NULL;
+	if (it->n_images == 0 || !m->vision) {
+		json_t *s = json_string(full ? full : text);
+
+		free(full);
+		return s;
+	}
+	parts = json_array();
+	json_array_append_new(parts, json_pack("{s:s, s:s}", "type", "text", "text", full ? full : text));
+	free(full);
+	for (size_t i = 0; i < it->n_images; i++) {
+		json_t *img = image_part(it->images[i], err, errlen);
+
+		if (!img) {
+			json_decref(parts);
+			return NULL;
+		}
+		json_array_append_new(parts, img);
+	}
+	return parts;
+}
+
+static json_t *build_messages(const tb_model *m, const tb_suite *s, const tb_item *it, tb_mode mode,
+			      char *err, size_t errlen)
+{
+	const char *suffix = soft_switch(m, mode);
+	json_t *msgs, *content;
+
+	if (it->messages) {
+		size_t i, last_user = (size_t)-1;
+		json_t *msg;
+
+		msgs = json_deep_copy(it->messages);
+		json_array_foreach(msgs, i, msg) {
+			const char *role = json_string_value(json_object_get(msg, "role"));
+
+			if (role && strcmp(role, "user") == 0)
+				last_user = i;
+		}
+		if (suffix && last_user != (size_t)-1) {
+			json_t *u = json_array_get(msgs, last_user);
+			const char *text = json_string_value(json_object_get(u, "content"));
+
+			if (text) {
+				char *full = NULL;
+
+				if (asprintf(&full, "%s%s", text, suffix) >= 0) {
+					json_object_set_new(u, "content", json_string(full));
+					free(full);
+				}
+			}
+		}
+		return msgs;
+	}
+	msgs = json_array();
+	if (s->system)
+		json_array_append_new(msgs, json_pack("{s:s, s:s}", "role", "system", "content", s->system));
+	content = user_content(m, it, it->prompt, suffix, err, errlen);
+	if (!content) {
+		json_decref(msgs);
+		if (!*err)
+			tb_seterr(err, errlen, "out of memory");
+		return NULL;
+	}
+	json_array_append_new(msgs, json_pack("{s:s, s:o}", "role", "user", "content", content));
+	return msgs;
+}
+
+static void set_sampling(json_t *body, const tb_sampling *sp)
+{
+	if (!isnan(sp->temperature))
+		json_object_set_new(body, "temperature", json_real(sp->temperature));
+	if (!isnan(sp->top_p))
+		json_object_set_new(body, "top_p", json_real(sp->top_p));
+	if (sp->top_k >= 0)
+		json_object_set_new(body, "top_k", json_integer(sp->top_k));
+	if (!isnan(sp->min_p))
+		json_object_set_new(body, "min_p", json_real(sp->min_p));
+	if (!isnan(sp->presence_penalty))
+		json_object_set_new(body, "presence_penalty", json_real(sp->presence_penalty));
+}
+
+static void set_mode(json_t *body, const tb_model *m, const tb_request_spec *rq)
+{
+	int think = rq->mode == TB_MODE_THINK;
+
+	switch (m->dialect) {
+	case TB_DIALECT_OPENROUTER:
+	case TB_DIALECT_SIM:
+		/* A model with one mode gets no switch it might reject; a budget is
+		 * still a reasoning setting. */
+		if (think && (rq->budget > 0 || both_modes(m)))
+			json_object_set_new(body, "reasoning",
+					    rq->budget > 0 ? json_pack("{s:I}", "max_tokens", (json_int_t)rq->budget)
+							   : json_pack("{s:b}", "enabled", 1));
+		else if (!think && both_modes(m))
+			json_object_set_new(body, "reasoning", json_pack("{s:s}", "effort", "none"));
+		break;
+	case TB_DIALECT_VLLM:
+	case TB_DIALECT_SGLANG:
+	case TB_DIALECT_LLAMACPP:
+		if (both_modes(m))
+			json_object_set_new(body, "chat_template_kwargs",
+					    json_pack("{s:b}", "enable_thinking", think));
+		if (think && rq->budget > 0 && m->dialect == TB_DIALECT_VLLM)
+			json_object_set_new(body, "thinking_token_budget", json_integer(rq->budget));
+		break;
+	case TB_DIALECT_OLLAMA:
+		if (both_modes(m))
+			json_object_set_new(body, "reasoning_effort", json_string(think ? "high" : "none"));
+		break;
+	case TB_DIALECT_SOFT:
+		break; /* the switch is in the prompt */
+	}
+}
+
+int dialect_build_body(const tb_model *m, const tb_suite *s, const tb_item *it,
+		       const tb_request_spec *rq, tb_buf *out, char *err, size_t errlen)
+{
+	json_t *body, *msgs;
+	char *text;
+	int rc;
+
+	if (err && errlen)
+		err[0] = '\0';
+	msgs = build_messages(m, s, it, rq->mode, err, errlen);
+	if (!msgs)
+		return TB_ERR;
+	body = json_pack("{s:s, s:o, s:b, s:I}", "model", m->api_model, "messages", msgs, "stream",
+			 rq->stream, "max_tokens", (json_int_t)(it->max_tokens ? it->max_tokens : m->max_tokens));
+	if (!body)
+		return tb_seterr(err, errlen, "out of memory");
+	set_sampling(body, &m->sampling[rq->mode]);
+	set_mode(body, m, rq);
+	if (rq->seed >= 0)
+		json_object_set_new(body, "seed", json_integer(rq->seed));
+	if (rq->stream && m->dialect != TB_DIALECT_OPENROUTER && m->dialect != TB_DIALECT_SIM)
+		json_object_set_new(body, "stream_options", json_pack("{s:b}", "include_usage", 1));
+	if (m->provider)
+		json_object_set(body, "provider", m->provider);
+	if (m->extra_body)
+		json_object_update(body, m->extra_body);
+	text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (!text)
+		return tb_seterr(err, errlen, "out of memory");
+	tb_buf_reset(out);
+	rc = tb_buf_adds(out, text);
+	free(text);
+	if (rc != TB_OK)
+		return tb_seterr(err, errlen, "request body larger than %zu bytes", out->max);
+	return TB_OK;
+}
+
+int dialect_headers(const tb_model *m, int stream, struct curl_slist **out, char *err, size_t errlen)
+{
+	struct curl_slist *h = NULL, *t;
+	char line[8192];
+
+	*out = NULL;
+	h = curl_slist_append(h, "Content-Type: application/json");
+	if (h && stream && (t = curl_slist_append(h, "Accept: text/event-stream")) != NULL)
+		h = t;
+	if (h && m->dialect == TB_DIALECT_OPENROUTER) {
+		if ((t = curl_slist_append(h, "X-OpenRouter-Title: thinkbench")) != NULL)
+			h = t;
+	}
+	if (!h)
+		return tb_seterr(err, errlen, "out of memory");
+	if (m->api_key_env) {
+		const char *key = getenv(m->api_key_env);
+
+		if (!key || !*key) {
+			curl_slist_free_all(h);
+			return tb_seterr(err, errlen, "model '%s': environment variable %s is not set",
+					 m->id, m->api_key_env);
+		}
+		if (strlen(key) > sizeof(line) - 32 || strpbrk(key, "\r\n")) {
+			curl_slist_free_all(h);
+			return tb_seterr(err, errlen, "model '%s': the key in %s is not a valid header value",
+					 m->id, m->api_key_env);
+		}
+		snprintf(line, sizeof(line), "Authorization: Bearer %s", key);
+		t = curl_slist_append(h, line);
+		/* The stack copy is not needed once curl has its own. */
+		explicit_bzero(line, sizeof(line));
+		if (!t) {
+			curl_slist_free_all(h);
+			return tb_seterr(err, errlen, "out of memory");
+		}
+		h = t;
+	}
+	*out = h;
+	return TB_OK;
+}
+
+int dialect_url(const tb_model *m, char *out, size_t outlen)
+{
+	size_t n = strlen(m->base_url);
+
+	while (n > 0 && m->base_url[n - 1] == '/')
+		n--;
+	if ((size_t)snprintf(out, outlen, "%.*s/chat/completions", (int)n, m->base_url) >= outlen)
+		return TB_ERR;
+	return TB_OK;
+}
+
+int dialect_think_in_content(const tb_model *m)
+{
+	return m->dialect == TB_DIALECT_SOFT || m->dialect == TB_DIALECT_LLAMACPP;
+}

@@ -1,0 +1,63 @@
+/* thinkbench: the command table and nothing else (STYLE.md principle 2). */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "rc.h"
+
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{"run", cmd_run, "ask the models every item of the suites, grade, store"},
+	{"report", cmd_report, "summarise a stored run: table, CSV"},
+	{"list", cmd_list, "list models, suites or runs"},
+	{"sim", cmd_sim, "serve the built-in simulator on loopback"},
+	{"import", cmd_import, "turn a public benchmark file into a suite"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: thinkbench <command> [options]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'thinkbench <command> --help' describes a command's options.\n"
+		   "exit codes: 0 done, 1 the run stopped on a fatal error, 2 bad usage or input,\n"
+		   "3 finished with samples in error, 130 interrupted (what finished is stored)\n");
+}
+
+int main(int argc, char **argv)
+{
+	int rc;
+
+	if (argc < 2) {
+		usage(stderr);
+		return TB_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("thinkbench %s\n", TB_VERSION);
+		return TB_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return TB_EXIT_OK;
+	}
+	/* A closed reader (thinkbench report | head) must end us quietly. */
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			rc = commands[i].fn(argc - 1, argv + 1);
+			if (fflush(stdout) != 0 || ferror(stdout)) {
+				fprintf(stderr, "thinkbench: error: cannot write to standard output\n");
+				if (rc == TB_EXIT_OK)
+					rc = TB_EXIT_FATAL;
+			}
+			return rc;
+		}
+	}
+	fprintf(stderr, "thinkbench: error: unknown command '%s' (see thinkbench --help)\n", argv[1]);
+	return TB_EXIT_USAGE;
+}

@@ -1,0 +1,47 @@
+/* One chat completion, built up from stream chunks or from a whole body, for
+ * every OpenAI-compatible backend (API-NOTES.md sections 2 and 3): reasoning
+ * from `reasoning`, else `reasoning_content`, else `reasoning_details[]`;
+ * content; finish reasons; usage (kept from whichever chunk carries it last);
+ * cost; provider; generation id; a top-level `error` object (HTTP 200 mid-
+ * stream, or an error body). Untrusted input: any bytes give a result or a
+ * TB_PARSE, never a crash. */
+#ifndef TB_RESP_H
+#define TB_RESP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+typedef struct tb_resp {
+	tb_buf reasoning;
+	tb_buf content;
+	char finish_reason[32];          /* "" until one arrives */
+	char native_finish_reason[64];
+	char provider[64];
+	char generation_id[128];
+	char model[128];
+	long prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens; /* -1: unknown */
+	double cost;                     /* usage.cost in USD; NAN when not given */
+	char error_code[32];             /* "" unless the body or a chunk carried `error` */
+	char error_message[256];
+	char error_type[64];             /* error.metadata.error_type or error.error_type */
+	int64_t t_first_token_us;        /* first non-empty reasoning or content; -1 */
+	int64_t t_first_answer_us;       /* first answer text (after any </think>); -1 */
+	long chunks;                     /* data events parsed */
+	int done;                        /* [DONE] seen */
+	int think_tags;                  /* content may open with reasoning ended by </think> (set by caller) */
+} tb_resp;
+
+/* max_text caps reasoning and content each; past it the buffer's `truncated`
+ * flag is set and the rest is dropped. */
+void resp_init(tb_resp *r, size_t max_text);
+void resp_release(tb_resp *r);
+/* One SSE data payload (a chunk, "[DONE]", or an error object). now_us is
+ * the time since the request started, for first-token times. Returns 0, or
+ * TB_PARSE for a payload that is not a JSON object. */
+int resp_on_chunk(tb_resp *r, const char *data, size_t len, int64_t now_us);
+/* A whole non-streaming body. Returns 0 or TB_PARSE. */
+int resp_parse_body(tb_resp *r, const char *body, size_t len);
+
+#endif

@@ -1,0 +1,37 @@
+/* The options of a run, read-only once parsed (STYLE.md principle 4). They
+ * are stored with the run as JSON, so --resume goes on with the same ones. */
+#ifndef TB_RUNOPTS_H
+#define TB_RUNOPTS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define TB_MAX_BUDGETS 32
+
+typedef struct tb_run_opts {
+	json_t *suites;          /* array of paths */
+	json_t *models;          /* array of ids; empty: the default set */
+	char *models_file;
+	unsigned modes;          /* TB_MODE_BIT()s */
+	long budgets[TB_MAX_BUDGETS];
+	size_t n_budgets;
+	long samples, jobs, limit, seed, retries;
+	int jobs_given;
+	int stream, quiet, force_sim, insecure, no_summary;
+	double timeout_s, stall_s; /* 0: the model's */
+	double sim_time_scale;
+	char *out_dir, *resume, *run_id;
+} tb_run_opts;
+
+void runopts_defaults(tb_run_opts *o);
+void runopts_release(tb_run_opts *o);
+/* "think", "nothink" or "both". */
+int runopts_parse_modes(const char *s, unsigned *modes);
+/* "1024,4096": prints one clear line on error. */
+int runopts_parse_budgets(const char *s, tb_run_opts *o);
+/* A new JSON object; the caller owns it. */
+json_t *runopts_to_json(const tb_run_opts *o, int simulated);
+/* Fills the options that define a run from a stored object. */
+int runopts_from_json(tb_run_opts *o, const json_t *j, char *err, size_t errlen);
+
+#endif

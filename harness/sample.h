@@ -1,0 +1,62 @@
+/* One finished sample, the unit the store keeps and every report reads: an
+ * item asked of a model in a mode with a budget, the n-th time. Strings are
+ * borrowed from whoever fills the record. */
+#ifndef TB_SAMPLE_H
+#define TB_SAMPLE_H
+
+#include <stdint.h>
+
+/* Outcomes, in the order reports list them. A sample ends in exactly one. */
+typedef enum tb_outcome {
+	TB_OUT_CORRECT = 0,
+	TB_OUT_INCORRECT,
+	TB_OUT_PARTIAL,
+	TB_OUT_NOANSWER,       /* an answer came, nothing could be extracted */
+	TB_OUT_TRUNCATED,      /* think mode spent its tokens on reasoning: no answer */
+	TB_OUT_ERROR,          /* no usable response after every attempt */
+	TB_OUT_UNGRADED,       /* the item has no grader */
+	TB_OUT_COUNT
+} tb_outcome;
+
+const char *tb_outcome_name(tb_outcome o);  /* "correct", "no_answer", ... */
+int tb_outcome_parse(const char *s, tb_outcome *out);
+
+typedef struct tb_sample {
+	/* the key: unique in a run */
+	const char *suite;
+	const char *item_id;
+	const char *model;
+	const char *mode;        /* "think" / "nothink" */
+	long budget;             /* thinking budget in tokens, 0: none */
+	int sample;              /* 0-based repeat index */
+
+	/* what came back */
+	tb_outcome outcome;
+	const char *extracted;   /* the grader's extracted answer, "" when none */
+	const char *expected;
+	const char *grade_reason;
+	const char *grader;      /* grader kind, "" when ungraded */
+	int lang_check;          /* GR_LANG_* */
+	int mode_leak;
+	const char *split_method;
+	const char *reasoning;   /* full text, as capped by the response ceiling */
+	const char *answer;
+	int text_truncated;      /* reasoning or answer hit the ceiling */
+	long prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens; /* -1: unknown */
+	double cost_usd;         /* NAN: unknown */
+	int cost_reported;       /* 1: usage.cost; 0: computed from prices */
+	double ttft_ms, ttfa_ms, total_ms; /* NAN: unknown */
+	const char *finish_reason;
+	const char *native_finish_reason;
+	int http_status;         /* 0: no response */
+	int attempts;
+	const char *error;       /* "" unless outcome is error */
+	const char *lang;
+	const char *provider;
+	const char *generation_id;
+	long seed;
+	int streamed;
+	double finished_at;      /* unix seconds */
+} tb_sample;
+
+#endif

@@ -1,0 +1,535 @@
+#include "scheduler.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "log.h"
+#include "rc.h"
+
+/* A Retry-After longer than this is treated as this: a run should not sleep
+ * for hours on one header. */
+#define MAX_RETRY_AFTER_S 600.0
+/* The loop wakes at least this often, to see a stop flag set by a signal. */
+#define MAX_POLL_MS 200
+
+typedef struct lane_state {
+	int in_flight;
+	int64_t next_start_us;
+} lane_state;
+
+typedef struct sched {
+	const sched_config *cfg;
+	const sched_ops *ops;
+	void *ud;
+	CURLM *multi;
+	lane_state *lanes;
+	tb_job **waiting;        /* retries and rate-limited jobs, each with retry_at_us */
+	size_t n_waiting, cap_waiting;
+	tb_job **active;         /* in flight, max_in_flight slots */
+	CURL **idle;             /* easy handles to reuse */
+	size_t n_idle, cap_idle;
+	int in_flight;
+	int exhausted;           /* next() has no more */
+	int abort;
+	uint64_t rng;
+	sched_stats *stats;
+	char *err;
+	size_t errlen;
+} sched;
+
+void sched_config_defaults(sched_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->max_in_flight = 16;
+	c->max_attempts = 5;
+	c->backoff_base_s = 1.0;
+	c->backoff_max_s = 60.0;
+	c->max_text = 4u << 20;
+	c->max_body = 64u << 20;
+}
+
+sched_class sched_classify_http(int status, int has_retry_after)
+{
+	if (status >= 200 && status < 300)
+		return SCHED_OK;
+	switch (status) {
+	case 401:
+		return SCHED_ABORT;
+	case 402:
+		return has_retry_after ? SCHED_RETRY : SCHED_ABORT;
+	case 408:
+	case 425:
+	case 429:
+		return SCHED_RETRY;
+	default:
+		break;
+	}
+	if (status >= 500)
+		return SCHED_RETRY;
+	return SCHED_FAIL;
+}
+
+sched_class sched_classify_curl(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_OK:
+		return SCHED_OK;
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_OUT_OF_MEMORY:
+		return SCHED_ABORT;
+	default:
+		return SCHED_RETRY;
+	}
+}
+
+static uint64_t next_rand(sched *s)
+{
+	/* xorshift64*: jitter needs spread, not cryptographic quality. */
+	s->rng ^= s->rng >> 12;
+	s->rng ^= s->rng << 25;
+	s->rng ^= s->rng >> 27;
+	return s->rng * 2685821657736338717ULL;
+}
+
+void sched_job_init(tb_job *job)
+{
+	memset(job, 0, sizeof(*job));
+	resp_init(&job->resp, 1);
+	tb_buf_init(&job->raw, 1);
+}
+
+void sched_job_release(tb_job *job)
+{
+	resp_release(&job->resp);
+	sse_release(&job->sse);
+	tb_buf_release(&job->raw);
+}
+
+static int on_event(void *ud, const char *event, const char *data, size_t len)
+{
+	tb_job *job = ud;
+
+	(void)event;
+	if (resp_on_chunk(&job->resp, data, len, tb_now_us() - job->t_start_us) != TB_OK)
+		job->bad_chunks++;
+	return 0;
+}
+
+static size_t on_write(char *p, size_t size, size_t nmemb, void *ud)
+{
+	tb_job *job = ud;
+	size_t n = size * nmemb;
+
+	job->total_bytes += (int64_t)n;
+	if (job->total_bytes > (int64_t)job->raw.max) {
+		snprintf(job->error, sizeof(job->error), "response larger than %zu bytes", job->raw.max);
+		return 0;
+	}
+	if (job->is_sse < 0) {
+		long status = 0;
+		char *ct = NULL;
+
+		curl_easy_getinfo(job->easy, CURLINFO_RESPONSE_CODE, &status);
+		curl_easy_getinfo(job->easy, CURLINFO_CONTENT_TYPE, &ct);
+		job->is_sse = job->stream && status == 200 && ct && strstr(ct, "text/event-stream");
+	}
+	if (job->is_sse) {
+		if (sse_feed(&job->sse, p, n) != TB_OK) {
+			snprintf(job->error, sizeof(job->error), "stream event larger than %zu bytes",
+				 job->raw.max);
+			return 0;
+		}
+		return n;
+	}
+	/* raw.max equals the body ceiling checked above, so this always fits. */
+	tb_buf_add(&job->raw, p, n);
+	return n;
+}
+
+static void reset_attempt(sched *s, tb_job *job)
+{
+	resp_release(&job->resp);
+	resp_init(&job->resp, s->cfg->max_text);
+	job->resp.think_tags = job->think_tags;
+	sse_release(&job->sse);
+	sse_init(&job->sse, s->cfg->max_text, on_event, job);
+	tb_buf_release(&job->raw);
+	tb_buf_init(&job->raw, s->cfg->max_body);
+	job->is_sse = -1;
+	job->bad_chunks = 0;
+	job->total_bytes = 0;
+	job->retry_after_s = 0;
+	job->http_status = 0;
+	job->error[0] = '\0';
+}
+
+static int push_waiting(sched *s, tb_job *job)
+{
+	if (s->n_waiting == s->cap_waiting) {
+		size_t cap = s->cap_waiting ? s->cap_waiting * 2 : 64;
+		tb_job **v = realloc(s->waiting, cap * sizeof(*v));
+
+		if (!v)
+			return TB_NOMEM;
+		s->waiting = v;
+		s->cap_waiting = cap;
+	}
+	s->waiting[s->n_waiting++] = job;
+	return TB_OK;
+}
+
+static int lane_full(const sched *s, const tb_job *job)
+{
+	const sched_lane *l = &s->cfg->lanes[job->lane];
+
+	return l->max_in_flight > 0 && s->lanes[job->lane].in_flight >= l->max_in_flight;
+}
+
+static int start(sched *s, tb_job *job)
+{
+	CURL *e = s->n_idle ? s->idle[--s->n_idle] : curl_easy_init();
+	long timeout_ms = (long)(job->timeout_s * 1000.0);
+	long stall = (long)ceil(job->stall_s);
+
+	if (!e)
+		return tb_seterr(s->err, s->errlen, "cannot create a transfer (out of memory)");
+	curl_easy_reset(e);
+	job->easy = e;
+	reset_attempt(s, job);
+	curl_easy_setopt(e, CURLOPT_URL, job->url);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, job->headers);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDS, job->body);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(job->body));
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, job);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, job);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 1L);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, stall > 0 ? stall : 1L);
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	/* Waiting to multiplex only pays where HTTP/2 can be had (TLS); on plain
+	 * HTTP/1.1 it delays every new connection until an earlier one answers. */
+	if (strncmp(job->url, "https:", 6) == 0)
+		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	if (s->cfg->insecure) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	job->curl_err[0] = '\0';
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, job->curl_err);
+	job->attempts++;
+	job->t_start_us = tb_now_us();
+	if (curl_multi_add_handle(s->multi, e) != CURLM_OK)
+		return tb_seterr(s->err, s->errlen, "cannot start a transfer");
+	job->slot = (size_t)s->in_flight;
+	s->active[job->slot] = job;
+	s->lanes[job->lane].in_flight++;
+	s->in_flight++;
+	s->stats->started++;
+	return TB_OK;
+}
+
+static void detach(sched *s, tb_job *job)
+{
+	curl_multi_remove_handle(s->multi, job->easy);
+	if (s->n_idle < s->cap_idle)
+		s->idle[s->n_idle++] = job->easy;
+	else
+		curl_easy_cleanup(job->easy);
+	job->easy = NULL;
+	s->lanes[job->lane].in_flight--;
+	s->in_flight--;
+	/* The last active job takes the freed slot. */
+	s->active[job->slot] = s->active[s->in_flight];
+	s->active[job->slot]->slot = job->slot;
+}
+
+static int hand_back(sched *s, tb_job *job, tb_job_status status)
+{
+	char err[512] = "";
+
+	job->status = status;
+	if (status == TB_JOB_OK)
+		s->stats->succeeded++;
+	else if (status == TB_JOB_FAILED)
+		s->stats->failed++;
+	else
+		s->stats->cancelled++;
+	if (s->ops->done(s->ud, job, err, sizeof(err)) != 0) {
+		if (!s->abort)
+			tb_seterr(s->err, s->errlen, "%s", err);
+		s->abort = 1;
+		return TB_ERR;
+	}
+	return TB_OK;
+}
+
+/* Replaces control characters so that an endpoint's message cannot move the
+ * cursor of whoever reads the log. */
+static void clean_text(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = ' ';
+}
+
+static double backoff(sched *s, const tb_job *job)
+{
+	double cap;
+
+	if (job->retry_after_s > 0)
+		return fmin(job->retry_after_s, MAX_RETRY_AFTER_S);
+	cap = fmin(s->cfg->backoff_max_s, s->cfg->backoff_base_s * pow(2.0, job->attempts - 1));
+	return cap * (double)(next_rand(s) >> 11) / 9007199254740992.0;
+}
+
+/* Decides what a finished attempt means. */
+static sched_class judge(tb_job *job, CURLcode result, const char *curl_err)
+{
+	tb_resp *r = &job->resp;
+
+	if (result != CURLE_OK) {
+		if (result == CURLE_WRITE_ERROR && job->error[0])
+			return SCHED_FAIL; /* over a ceiling: asking again gives the same */
+		if (result == CURLE_OPERATION_TIMEDOUT)
+			snprintf(job->error, sizeof(job->error), "%s", curl_err[0] ? curl_err : "timed out");
+		else
+			snprintf(job->error, sizeof(job->error), "%s",
+				 curl_err[0] ? curl_err : curl_easy_strerror(result));
+		return sched_classify_curl(result);
+	}
+	if (job->http_status < 200 || job->http_status >= 300) {
+		resp_parse_body(r, tb_buf_str(&job->raw), job->raw.len);
+		snprintf(job->error, sizeof(job->error), "HTTP %d%s%.200s", job->http_status,
+			 r->error_message[0] ? ": " : "", r->error_message);
+		return sched_classify_http(job->http_status, job->retry_after_s > 0);
+	}
+	if (!job->is_sse && resp_parse_body(r, tb_buf_str(&job->raw), job->raw.len) != TB_OK) {
+		snprintf(job->error, sizeof(job->error), "malformed JSON in the response body");
+		return SCHED_RETRY;
+	}
+	if (r->error_code[0] || r->error_message[0]) {
+		snprintf(job->error, sizeof(job->error), "error in the response (code %.24s): %.180s",
+			 r->error_code[0] ? r->error_code : "?", r->error_message);
+		return SCHED_RETRY;
+	}
+	if (job->bad_chunks) {
+		snprintf(job->error, sizeof(job->error), "%d malformed chunk(s) in the stream",
+			 job->bad_chunks);
+		return SCHED_RETRY;
+	}
+	if (job->is_sse && !r->done && !r->finish_reason[0]) {
+		snprintf(job->error, sizeof(job->error), "the stream ended before [DONE]");
+		return SCHED_RETRY;
+	}
+	if (!job->is_sse && !r->finish_reason[0] && r->content.len == 0 && r->reasoning.len == 0) {
+		snprintf(job->error, sizeof(job->error), "a response with no choices");
+		return SCHED_RETRY;
+	}
+	return SCHED_OK;
+}
+
+static int finish(sched *s, tb_job *job, CURLcode result)
+{
+	char curl_err[CURL_ERROR_SIZE];
+
+	long status = 0;
+	curl_off_t retry_after = 0;
+	sched_class cls;
+
+	curl_easy_getinfo(job->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(job->easy, CURLINFO_RETRY_AFTER, &retry_after);
+	job->http_status = (int)status;
+	job->retry_after_s = (double)retry_after;
+	job->t_end_us = tb_now_us();
+	snprintf(curl_err, sizeof(curl_err), "%s", job->curl_err);
+	detach(s, job);
+	cls = judge(job, result, curl_err);
+	clean_text(job->error);
+	switch (cls) {
+	case SCHED_OK:
+		job->error[0] = '\0';
+		return hand_back(s, job, TB_JOB_OK);
+	case SCHED_RETRY:
+		if (job->attempts < s->cfg->max_attempts && !s->abort) {
+			job->retry_at_us = tb_now_us() + (int64_t)(backoff(s, job) * 1e6);
+			s->stats->retried++;
+			if (push_waiting(s, job) == TB_OK)
+				return TB_OK;
+		}
+		return hand_back(s, job, TB_JOB_FAILED);
+	case SCHED_FAIL:
+		return hand_back(s, job, TB_JOB_FAILED);
+	case SCHED_ABORT:
+		if (!s->abort)
+			tb_seterr(s->err, s->errlen, "%s (stopping the run)", job->error);
+		s->abort = 1;
+		hand_back(s, job, TB_JOB_FAILED);
+		return TB_ABORT;
+	}
+	return TB_OK;
+}
+
+/* A waiting job whose time has come and whose lane has room, or NULL. */
+static tb_job *take_due(sched *s, int64_t now)
+{
+	for (size_t i = 0; i < s->n_waiting; i++) {
+		tb_job *job = s->waiting[i];
+
+		if (job->retry_at_us <= now && !lane_full(s, job)) {
+			s->waiting[i] = s->waiting[--s->n_waiting];
+			return job;
+		}
+	}
+	return NULL;
+}
+
+/* Starts what may start now. A job that must wait for its lane goes to the
+ * waiting list; next() is asked only while that list is short, so a slow lane
+ * cannot pull the whole plan into memory. */
+static int fill(sched *s)
+{
+	while (s->in_flight < s->cfg->max_in_flight && !s->abort) {
+		int64_t now = tb_now_us();
+		tb_job *job = take_due(s, now);
+		const sched_lane *l;
+		lane_state *ls;
+
+		if (!job) {
+			if (s->exhausted || s->n_waiting >= (size_t)s->cfg->max_in_flight)
+				break;
+			job = s->ops->next(s->ud);
+			if (!job) {
+				s->exhausted = 1;
+				break;
+			}
+			if ((size_t)job->lane >= s->cfg->n_lanes)
+				return tb_seterr(s->err, s->errlen, "a job names lane %d of %zu", job->lane,
+						 s->cfg->n_lanes);
+			job->retry_at_us = 0;
+			if (lane_full(s, job)) {
+				if (push_waiting(s, job) != TB_OK)
+					return tb_seterr(s->err, s->errlen, "out of memory");
+				continue;
+			}
+		}
+		l = &s->cfg->lanes[job->lane];
+		ls = &s->lanes[job->lane];
+		if (l->rate_per_s > 0) {
+			if (now < ls->next_start_us) {
+				job->retry_at_us = ls->next_start_us;
+				if (push_waiting(s, job) != TB_OK)
+					return tb_seterr(s->err, s->errlen, "out of memory");
+				if (s->n_waiting >= (size_t)s->cfg->max_in_flight)
+					break;
+				continue;
+			}
+			ls->next_start_us = (now > ls->next_start_us ? now : ls->next_start_us) +
+					    (int64_t)(1e6 / l->rate_per_s);
+		}
+		if (start(s, job) != TB_OK)
+			return TB_ERR;
+	}
+	return TB_OK;
+}
+
+static int poll_ms(const sched *s)
+{
+	int64_t now = tb_now_us(), soonest = now + MAX_POLL_MS * 1000;
+
+	for (size_t i = 0; i < s->n_waiting; i++)
+		if (s->waiting[i]->retry_at_us < soonest)
+			soonest = s->waiting[i]->retry_at_us;
+	return soonest <= now ? 0 : (int)((soonest - now + 999) / 1000);
+}
+
+static void cancel_all(sched *s)
+{
+	while (s->in_flight > 0) {
+		tb_job *job = s->active[s->in_flight - 1];
+
+		detach(s, job);
+		hand_back(s, job, TB_JOB_CANCELLED);
+	}
+	for (size_t i = 0; i < s->n_waiting; i++)
+		hand_back(s, s->waiting[i], TB_JOB_CANCELLED);
+	s->n_waiting = 0;
+}
+
+int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats *stats, char *err,
+	      size_t errlen)
+{
+	sched s = {.cfg = c, .ops = ops, .ud = ud, .stats = stats, .err = err, .errlen = errlen};
+	int rc = TB_ERR;
+
+	memset(stats, 0, sizeof(*stats));
+	s.rng = (uint64_t)tb_now_us() | 1;
+	s.multi = curl_multi_init();
+	s.lanes = calloc(c->n_lanes ? c->n_lanes : 1, sizeof(*s.lanes));
+	s.cap_idle = (size_t)c->max_in_flight;
+	s.idle = calloc(s.cap_idle, sizeof(*s.idle));
+	s.active = calloc((size_t)c->max_in_flight, sizeof(*s.active));
+	if (!s.multi || !s.lanes || !s.idle || !s.active) {
+		tb_seterr(err, errlen, "out of memory");
+		goto out;
+	}
+	curl_multi_setopt(s.multi, CURLMOPT_MAXCONNECTS, (long)c->max_in_flight);
+	curl_multi_setopt(s.multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+
+	for (;;) {
+		int running = 0, left;
+		CURLMsg *msg;
+
+		if ((c->stop && *c->stop) || s.abort)
+			break;
+		if (fill(&s) != TB_OK) {
+			s.abort = 1;
+			break;
+		}
+		if (s.in_flight == 0 && s.n_waiting == 0 && s.exhausted)
+			break;
+		if (curl_multi_perform(s.multi, &running) != CURLM_OK) {
+			tb_seterr(err, errlen, "the transfer loop failed");
+			s.abort = 1;
+			break;
+		}
+		while ((msg = curl_multi_info_read(s.multi, &left)) != NULL) {
+			tb_job *job = NULL;
+
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&job);
+			if (job && finish(&s, job, msg->data.result) == TB_ABORT)
+				break;
+		}
+		if (s.abort)
+			break;
+		if (curl_multi_poll(s.multi, NULL, 0, poll_ms(&s), NULL) != CURLM_OK) {
+			tb_seterr(err, errlen, "the transfer loop failed");
+			s.abort = 1;
+			break;
+		}
+	}
+	cancel_all(&s);
+	rc = s.abort ? (err[0] ? TB_ABORT : TB_ERR) : TB_OK;
+out:
+	free(s.active);
+	for (size_t i = 0; i < s.n_idle; i++)
+		curl_easy_cleanup(s.idle[i]);
+	free(s.idle);
+	free(s.waiting);
+	free(s.lanes);
+	if (s.multi)
+		curl_multi_cleanup(s.multi);
+	return rc;
+}

@@ -1,0 +1,114 @@
+/* The scheduler: one libcurl multi loop that keeps up to max_in_flight
+ * requests going, with per-lane (per-model) concurrency caps and rate
+ * limits, retries with exponential backoff and full jitter that honour
+ * Retry-After, the error classes of API-NOTES.md section 5, a total timeout
+ * and a stall timeout, HTTP/2 where offered and connection reuse.
+ *
+ * It knows nothing of suites, grading or the store: a producer hands it jobs
+ * (next) and gets each back once (done) with the response or the final
+ * error. Finished responses are parsed as they stream (sse + resp). */
+#ifndef TB_SCHEDULER_H
+#define TB_SCHEDULER_H
+
+#include <curl/curl.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "resp.h"
+#include "sse.h"
+
+typedef enum tb_job_status {
+	TB_JOB_OK = 0,      /* a complete response: resp holds it */
+	TB_JOB_FAILED,      /* no usable response after every attempt: error says why */
+	TB_JOB_CANCELLED,   /* the run stopped (SIGINT, fatal error) before it finished */
+} tb_job_status;
+
+typedef struct tb_job {
+	/* Set by the producer; borrowed by the scheduler until done(). */
+	const char *url;
+	const struct curl_slist *headers;
+	const char *body;
+	int stream;
+	int think_tags;        /* see resp.h */
+	int lane;              /* index into sched_config.lanes */
+	double timeout_s;      /* one attempt, whole */
+	double stall_s;        /* no byte for this long ends the attempt */
+	void *ud;              /* the producer's */
+
+	/* Filled by the scheduler. */
+	tb_job_status status;
+	tb_resp resp;
+	int http_status;
+	int attempts;
+	int64_t t_start_us;    /* the final attempt's start (monotonic) */
+	int64_t t_end_us;
+	char error[256];       /* "" unless status is FAILED */
+
+	/* The scheduler's own. */
+	CURL *easy;
+	sse_parser sse;
+	tb_buf raw;            /* a non-streamed body, or an error body */
+	int is_sse;            /* decided on the first byte */
+	int bad_chunks;
+	double retry_after_s;
+	int64_t retry_at_us;
+	int64_t total_bytes;
+	size_t slot;           /* index in the in-flight list */
+	char curl_err[CURL_ERROR_SIZE];
+} tb_job;
+
+typedef struct sched_lane {
+	int max_in_flight;     /* 0: no cap of its own */
+	double rate_per_s;     /* 0: no limit */
+} sched_lane;
+
+typedef struct sched_config {
+	int max_in_flight;
+	int max_attempts;      /* including the first */
+	double backoff_base_s; /* the first retry waits up to this long */
+	double backoff_max_s;
+	size_t max_text;       /* ceiling on reasoning and on content, each */
+	size_t max_body;       /* ceiling on the bytes of one response */
+	int insecure;          /* no TLS verification (loopback endpoints only) */
+	const sched_lane *lanes;
+	size_t n_lanes;
+	volatile sig_atomic_t *stop;  /* set by a signal handler: wrap up */
+} sched_config;
+
+typedef struct sched_ops {
+	/* The next job, or NULL when there is none now. Called again later. */
+	tb_job *(*next)(void *ud);
+	/* Each job comes back exactly once, in any status. The producer owns it
+	 * again and frees it with sched_job_release() plus its own parts. A non-zero
+	 * return stops the run (as a fatal error: err holds the message). */
+	int (*done)(void *ud, tb_job *job, char *err, size_t errlen);
+} sched_ops;
+
+typedef struct sched_stats {
+	long started, retried, succeeded, failed, cancelled;
+} sched_stats;
+
+void sched_config_defaults(sched_config *c);
+/* Runs until next() has no more jobs and every job is done, or until *stop
+ * is set (in-flight jobs come back CANCELLED). Returns TB_OK, TB_ABORT when
+ * an answer said the whole run cannot go on (401, 402 without Retry-After;
+ * err says why), or TB_ERR when done() failed or libcurl failed. */
+int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats *stats, char *err,
+	      size_t errlen);
+
+void sched_job_init(tb_job *job);
+void sched_job_release(tb_job *job);
+
+/* The classification of API-NOTES.md section 5, exposed for tests. */
+typedef enum sched_class {
+	SCHED_OK = 0,
+	SCHED_RETRY,     /* transient: try again after a delay */
+	SCHED_FAIL,      /* this item fails, the run goes on */
+	SCHED_ABORT,     /* the whole run stops */
+} sched_class;
+sched_class sched_classify_http(int status, int has_retry_after);
+sched_class sched_classify_curl(CURLcode rc);
+
+#endif

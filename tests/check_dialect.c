@@ -1,0 +1,201 @@
+/* Request bodies per dialect: the thinking switch, budgets, sampling, images,
+ * usage in streams, routing; and headers that carry the key only in the
+ * Authorization line. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dialect.h"
+#include "rc.h"
+#include "testutil.h"
+
+static tb_suite suite;
+static tb_item item;
+static tb_models ms;
+
+static json_t *body_for(const char *model_id, tb_dialect d, tb_mode mode, long budget, int stream)
+{
+	tb_model *m = (tb_model *)models_find(&ms, model_id);
+	tb_request_spec rq = {.mode = mode, .budget = budget, .stream = stream, .seed = 7};
+	tb_buf out;
+	char err[256];
+	json_t *j;
+
+	ck_assert_ptr_nonnull(m);
+	m->dialect = d;
+	tb_buf_init(&out, 1 << 20);
+	ck_assert_int_eq(dialect_build_body(m, &suite, &item, &rq, &out, err, sizeof(err)), TB_OK);
+	j = json_loads(tb_buf_str(&out), 0, NULL);
+	ck_assert_ptr_nonnull(j);
+	tb_buf_release(&out);
+	return j;
+}
+
+static const char *last_user_text(json_t *body)
+{
+	json_t *msgs = json_object_get(body, "messages");
+
+	return json_string_value(json_object_get(json_array_get(msgs, json_array_size(msgs) - 1), "content"));
+}
+
+static void setup(void)
+{
+	char err[256];
+
+	ck_assert_int_eq(models_builtin(&ms, "http://127.0.0.1:9/v1/", err, sizeof(err)), TB_OK);
+	suite = (tb_suite){.name = "s", .system = "Be brief."};
+	item = (tb_item){.id = "a", .prompt = "What is 2+2?", .expected = "4"};
+}
+
+static void teardown(void)
+{
+	models_release(&ms);
+}
+
+START_TEST(openrouter_modes)
+{
+	json_t *b = body_for("qwen/qwen3-14b", TB_DIALECT_OPENROUTER, TB_MODE_THINK, 0, 1);
+
+	ck_assert_str_eq(json_string_value(json_object_get(b, "model")), "qwen/qwen3-14b");
+	ck_assert(json_is_true(json_object_get(json_object_get(b, "reasoning"), "enabled")));
+	ck_assert(json_is_true(json_object_get(b, "stream")));
+	ck_assert_ptr_null(json_object_get(b, "stream_options"));
+	ck_assert_double_eq_tol(json_real_value(json_object_get(b, "temperature")), 0.6, 1e-9);
+	ck_assert_double_eq_tol(json_real_value(json_object_get(b, "top_p")), 0.95, 1e-9);
+	ck_assert_int_eq(json_integer_value(json_object_get(b, "top_k")), 20);
+	ck_assert_int_eq(json_integer_value(json_object_get(b, "seed")), 7);
+	ck_assert_int_eq(json_integer_value(json_object_get(b, "max_tokens")), 32768);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(b, "messages"), 0), "role")), "system");
+	ck_assert_str_eq(last_user_text(b), "What is 2+2?");
+	json_decref(b);
+
+	b = body_for("qwen/qwen3-14b", TB_DIALECT_OPENROUTER, TB_MODE_THINK, 4096, 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(b, "reasoning"), "max_tokens")), 4096);
+	ck_assert_ptr_null(json_object_get(json_object_get(b, "reasoning"), "effort"));
+	json_decref(b);
+
+	b = body_for("qwen/qwen3-14b", TB_DIALECT_OPENROUTER, TB_MODE_NOTHINK, 0, 1);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(b, "reasoning"), "effort")), "none");
+	ck_assert_double_eq_tol(json_real_value(json_object_get(b, "temperature")), 0.7, 1e-9);
+	ck_assert_double_eq_tol(json_real_value(json_object_get(b, "top_p")), 0.8, 1e-9);
+	json_decref(b);
+
+	/* One-mode models get no switch they might reject. */
+	b = body_for("qwen/qwen3-vl-32b-instruct", TB_DIALECT_OPENROUTER, TB_MODE_NOTHINK, 0, 1);
+	ck_assert_ptr_null(json_object_get(b, "reasoning"));
+	ck_assert_double_eq_tol(json_real_value(json_object_get(b, "presence_penalty")), 1.5, 1e-9);
+	json_decref(b);
+	b = body_for("qwen/qwq-32b", TB_DIALECT_OPENROUTER, TB_MODE_THINK, 0, 1);
+	ck_assert_ptr_null(json_object_get(b, "reasoning"));
+	ck_assert_int_eq(json_integer_value(json_object_get(b, "top_k")), 40);
+	json_decref(b);
+}
+END_TEST
+
+START_TEST(server_dialects)
+{
+	json_t *b = body_for("qwen/qwen3-14b", TB_DIALECT_VLLM, TB_MODE_NOTHINK, 0, 1);
+
+	ck_assert(json_is_false(json_object_get(json_object_get(b, "chat_template_kwargs"), "enable_thinking")));
+	ck_assert(json_is_true(json_object_get(json_object_get(b, "stream_options"), "include_usage")));
+	ck_assert_ptr_null(json_object_get(b, "reasoning"));
+	json_decref(b);
+
+	b = body_for("qwen/qwen3-14b", TB_DIALECT_VLLM, TB_MODE_THINK, 2048, 1);
+	ck_assert(json_is_true(json_object_get(json_object_get(b, "chat_template_kwargs"), "enable_thinking")));
+	ck_assert_int_eq(json_integer_value(json_object_get(b, "thinking_token_budget")), 2048);
+	json_decref(b);
+
+	b = body_for("qwen/qwen3-14b", TB_DIALECT_LLAMACPP, TB_MODE_THINK, 2048, 1);
+	ck_assert(json_is_true(json_object_get(json_object_get(b, "chat_template_kwargs"), "enable_thinking")));
+	ck_assert_ptr_null(json_object_get(b, "thinking_token_budget"));
+	json_decref(b);
+
+	b = body_for("qwen/qwen3-14b", TB_DIALECT_OLLAMA, TB_MODE_NOTHINK, 0, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(b, "reasoning_effort")), "none");
+	ck_assert_ptr_null(json_object_get(b, "stream_options"));
+	json_decref(b);
+
+	b = body_for("qwen/qwen3-14b", TB_DIALECT_SOFT, TB_MODE_NOTHINK, 0, 1);
+	ck_assert_str_eq(last_user_text(b), "What is 2+2? /no_think");
+	json_decref(b);
+	b = body_for("qwen/qwen3-14b", TB_DIALECT_SOFT, TB_MODE_THINK, 0, 1);
+	ck_assert_str_eq(last_user_text(b), "What is 2+2? /think");
+	json_decref(b);
+}
+END_TEST
+
+START_TEST(images_routing_extra)
+{
+	tb_model *m = (tb_model *)models_find(&ms, "qwen/qwen3-vl-32b-instruct");
+	char *img = strdup(TB_SOURCE_DIR "/tests/data/pixel.png");
+	json_t *b, *content;
+
+	item.images = &img;
+	item.n_images = 1;
+	m->provider = json_pack("{s:[s], s:b}", "order", "deepinfra", "allow_fallbacks", 0);
+	m->extra_body = json_pack("{s:i}", "max_tokens", 123);
+	b = body_for("qwen/qwen3-vl-32b-instruct", TB_DIALECT_OPENROUTER, TB_MODE_NOTHINK, 0, 1);
+	content = json_object_get(json_array_get(json_object_get(b, "messages"), 1), "content");
+	ck_assert(json_is_array(content));
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(content, 0), "type")), "text");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(content, 0), "text")), "What is 2+2?");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(content, 1), "type")), "image_url");
+	ck_assert(strncmp(json_string_value(json_object_get(json_object_get(json_array_get(content, 1), "image_url"), "url")),
+			  "data:image/png;base64,iVBORw0KGgo", 33) == 0);
+	ck_assert(json_is_false(json_object_get(json_object_get(b, "provider"), "allow_fallbacks")));
+	ck_assert_int_eq(json_integer_value(json_object_get(b, "max_tokens")), 123);
+	json_decref(b);
+	/* A model without vision gets the text alone. */
+	b = body_for("qwen/qwen3-14b", TB_DIALECT_OPENROUTER, TB_MODE_NOTHINK, 0, 1);
+	ck_assert(json_is_string(json_object_get(json_array_get(json_object_get(b, "messages"), 1), "content")));
+	json_decref(b);
+	free(img);
+	item.images = NULL;
+	item.n_images = 0;
+}
+END_TEST
+
+START_TEST(headers_and_url)
+{
+	const tb_model *m = models_find(&ms, "qwen/qwen3-14b");
+	struct curl_slist *h = NULL, *p;
+	char err[256], url[256];
+	int auth = 0;
+
+	ck_assert_int_eq(dialect_url(m, url, sizeof(url)), TB_OK);
+	ck_assert_str_eq(url, "http://127.0.0.1:9/v1/chat/completions");
+	unsetenv("OPENROUTER_API_KEY");
+	ck_assert_int_ne(dialect_headers(m, 1, &h, err, sizeof(err)), TB_OK);
+	ck_assert_msg(strstr(err, "OPENROUTER_API_KEY is not set") != NULL, "%s", err);
+	setenv("OPENROUTER_API_KEY", "sk-canary-1234", 1);
+	ck_assert_int_eq(dialect_headers(m, 1, &h, err, sizeof(err)), TB_OK);
+	for (p = h; p; p = p->next) {
+		if (strstr(p->data, "sk-canary-1234")) {
+			ck_assert_str_eq(p->data, "Authorization: Bearer sk-canary-1234");
+			auth++;
+		}
+	}
+	ck_assert_int_eq(auth, 1);
+	curl_slist_free_all(h);
+	setenv("OPENROUTER_API_KEY", "bad\r\nX-Injected: 1", 1);
+	ck_assert_int_ne(dialect_headers(m, 1, &h, err, sizeof(err)), TB_OK);
+	ck_assert_ptr_null(strstr(err, "Injected"));
+	unsetenv("OPENROUTER_API_KEY");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("dialect");
+	TCase *tc = tcase_create("bodies");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, openrouter_modes);
+	tcase_add_test(tc, server_dialects);
+	tcase_add_test(tc, images_routing_extra);
+	tcase_add_test(tc, headers_and_url);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}

@@ -1,0 +1,645 @@
+/* The exec grader: the hostile corpus in ../shared/hostile with its expected
+ * verdicts and check-side-effects.sh afterwards, misbehaviour beyond the
+ * corpus, code extraction, specs, C and JavaScript, unsafe mode, and the
+ * grade pool. Without bubblewrap installed it skips (77); bubblewrap that
+ * cannot build a sandbox is a loud failure. */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "exec.h"
+#include "gradepool.h"
+#include "grader.h"
+#include "rc.h"
+#include "testutil.h"
+
+#define CANARY "sk-or-v1-FAKE-CANARY-0123456789abcdef"
+
+/* The reference tests of shared/hostile/EXPECTED.md, verbatim. */
+static const char py_tests[] = "def check(candidate):\n"
+			       "    assert candidate(1, 2) == 3\n"
+			       "    assert candidate(-5, 5) == 0\n"
+			       "    assert candidate(0.5, 0.25) == 0.75\n"
+			       "    assert isinstance(candidate(2, 2), int)\n"
+			       "check(add)\n";
+static const char c_tests[] = "int main(void){ return !(add(1,2)==3 && add(-5,5)==0); }\n";
+static const char js_tests[] = "const {add} = require('./solution.js'); assert.strictEqual(add(1,2),3); "
+			       "assert.strictEqual(add(-5,5),0);\n";
+static const char js_inline_tests[] = "assert.strictEqual(add(1,2),3); assert.strictEqual(add(-5,5),0);\n";
+
+static gr_grader *make(const char *lang, const char *tests, const char *prompt, double timeout)
+{
+	json_t *spec = json_pack("{s:s, s:s, s:s, s:s, s:f}", "type", "exec", "language", lang, "tests", tests,
+				 "entry_point", "add", "timeout_s", timeout);
+	gr_grader *g = NULL;
+	char err[256] = "";
+
+	if (prompt)
+		json_object_set_new(spec, "prompt", json_string(prompt));
+	ck_assert_msg(gr_compile(spec, &g, err, sizeof(err)) == TB_OK, "compile: %s", err);
+	json_decref(spec);
+	return g;
+}
+
+/* Grades one answer; fails the test on a harness error. */
+static void grade(const gr_grader *g, const char *answer, gr_result *r)
+{
+	gr_input in = {.answer = answer, .item_id = "t"};
+	int rc = gr_grade(g, &in, r);
+
+	ck_assert_msg(rc == TB_OK, "harness error: %s", r->reason);
+}
+
+static int one_of(const char *word, const char *accepted)
+{
+	char buf[256], w[600];
+
+	snprintf(buf, sizeof(buf), "|%s|", accepted);
+	snprintf(w, sizeof(w), "|%s|", word);
+	return strstr(buf, w) != NULL;
+}
+
+START_TEST(test_available)
+{
+	char err[256] = "";
+
+	ck_assert_msg(gr_exec_available(err, sizeof(err)) == TB_OK, "%s", err);
+}
+END_TEST
+
+START_TEST(test_spec_errors)
+{
+	static const char *const bad[] = {
+		"{\"type\":\"exec\",\"tests\":\"x\",\"entry_point\":\"f\"}",
+		"{\"type\":\"exec\",\"language\":\"cobol\",\"tests\":\"x\",\"entry_point\":\"f\"}",
+		"{\"type\":\"exec\",\"language\":\"python\",\"entry_point\":\"f\"}",
+		"{\"type\":\"exec\",\"language\":\"python\",\"tests\":\"x\"}",
+		"{\"type\":\"exec\",\"language\":\"python\",\"tests\":\"x\",\"entry_point\":\"f g\"}",
+		"{\"type\":\"exec\",\"language\":\"python\",\"tests\":\"x\",\"entry_point\":\"f\",\"timeout_s\":0}",
+		"{\"type\":\"exec\",\"language\":\"c\",\"tests\":\"x\",\"memory_mb\":1}",
+		"{\"type\":\"exec\",\"language\":\"c\",\"tests\":\"x\",\"prompt\":3}",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		json_t *spec = json_loads(bad[i], 0, NULL);
+		gr_grader *g = (gr_grader *)1;
+		char err[256] = "";
+
+		ck_assert_ptr_nonnull(spec);
+		ck_assert_int_eq(gr_compile(spec, &g, err, sizeof(err)), TB_ERR);
+		ck_assert_ptr_null(g);
+		ck_assert_msg(strncmp(err, "grader.", 7) == 0, "message: %s", err);
+		json_decref(spec);
+	}
+}
+END_TEST
+
+/* ---- the hostile corpus ---- */
+
+typedef struct hjob {
+	const gr_grader *g;
+	const char *file, *accepted;
+	char *answer;
+	gr_result r;
+	int rc;
+	double wall;
+} hjob;
+
+static void hjob_work(void *arg)
+{
+	hjob *j = arg;
+	gr_input in = {.answer = j->answer, .item_id = j->file};
+	int64_t t0 = tb_now_us();
+
+	j->rc = gr_grade(j->g, &in, &j->r);
+	j->wall = (double)(tb_now_us() - t0) / 1e6;
+}
+
+static int reaped;
+
+static void hjob_done(void *arg)
+{
+	(void)arg;
+	reaped++;
+}
+
+typedef struct listener {
+	int fd;
+	volatile int stop;
+	char log[512];
+} listener;
+
+static void *listen_thread(void *arg)
+{
+	listener *l = arg;
+
+	while (!l->stop) {
+		struct pollfd pf = {.fd = l->fd, .events = POLLIN};
+		int c;
+
+		if (poll(&pf, 1, 100) <= 0)
+			continue;
+		c = accept(l->fd, NULL, NULL);
+		if (c >= 0) {
+			char buf[256];
+			ssize_t n;
+			FILE *f = fopen(l->log, "ab");
+
+			fprintf(f ? f : stderr, "connection\n");
+			n = read(c, buf, sizeof(buf));
+			if (f && n > 0)
+				fwrite(buf, 1, (size_t)n, f);
+			if (f)
+				fclose(f);
+			close(c);
+		}
+	}
+	return NULL;
+}
+
+static int count_procs(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d)) != NULL)
+		if (de->d_name[0] >= '1' && de->d_name[0] <= '9')
+			n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+START_TEST(test_hostile_corpus)
+{
+	static const struct {
+		const char *file, *lang, *accepted;
+	} table[] = {
+		{"01-infinite-loop.py", "python", "fail:timeout"},
+		{"03-fork-bomb.py", "python", "fail:timeout|fail:error"},
+		{"05-alloc-20gb.py", "python", "fail:memory|fail:error|fail:crash"},
+		{"07-print-2gb-stdout.py", "python", "fail:output"},
+		{"08-close-stdout-sleep.py", "python", "fail:timeout"},
+		{"09-setsid-daemon.py", "python", "pass"},
+		{"11-env-api-key.py", "python", "pass"},
+		{"13-tcp-harness-port.py", "python", "pass"},
+		{"15-write-outside-tmpdir.py", "python", "pass"},
+		{"17-kill-parent.py", "python", "pass|fail:crash"},
+		{"20-sys-exit-before-tests.py", "python", "fail:error"},
+		{"22-always-equal.py", "python", "fail:wrong"},
+		{"24-os-exit-in-test.py", "python", "fail:error"},
+		{"28-terminal-escapes.py", "python", "pass"},
+		{"30-sleep-past-timeout.py", "python", "fail:timeout"},
+		{"32-ctypes-segfault.py", "python", "fail:crash"},
+		{"40-fork-bomb.c", "c", "fail:timeout|fail:error"},
+		{"42-getenv-key.c", "c", "pass"},
+		{"50-infinite-loop.js", "javascript", "fail:timeout"},
+		{"52-detached-child.js", "javascript", "pass"},
+	};
+	enum { N = sizeof(table) / sizeof(table[0]) };
+	const double timeout = 2;
+	hjob jobs[N];
+	gr_grader *py, *c, *js;
+	gr_pool *pool;
+	char err[256], *work = tu_mkdtemp(), results[600], cmd[3000];
+	listener l = {.fd = -1};
+	pthread_t lt;
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(47123),
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	int baseline, one = 1, have_listener = 0;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(work);
+	snprintf(cmd, sizeof(cmd), "bash '%s' plant '%s'", tu_shared("hostile/check-side-effects.sh"), work);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(l.log, sizeof(l.log), "%s/listener.log", work);
+	l.fd = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(l.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (l.fd >= 0 && bind(l.fd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(l.fd, 8) == 0) {
+		have_listener = 1;
+		ck_assert_int_eq(pthread_create(&lt, NULL, listen_thread, &l), 0);
+	} else {
+		printf("note: port 47123 is busy here; the harness-port check runs without a listener\n");
+	}
+	setenv("OPENROUTER_API_KEY", CANARY, 1);
+	setenv("HOSTILE_TIMEOUT", "2", 1);
+	baseline = count_procs();
+
+	py = make("python", py_tests, NULL, timeout);
+	c = make("c", c_tests, NULL, timeout);
+	js = make("javascript", js_tests, NULL, timeout);
+	ck_assert_int_eq(gr_pool_new(2, &pool, err, sizeof(err)), TB_OK);
+	for (int i = 0; i < N; i++) {
+		char path[300];
+
+		snprintf(path, sizeof(path), "hostile/%s", table[i].file);
+		memset(&jobs[i], 0, sizeof(jobs[i]));
+		jobs[i].file = table[i].file;
+		jobs[i].accepted = table[i].accepted;
+		jobs[i].g = strcmp(table[i].lang, "python") == 0 ? py : strcmp(table[i].lang, "c") == 0 ? c : js;
+		jobs[i].answer = tu_read_file(tu_shared(path), NULL);
+		ck_assert_ptr_nonnull(jobs[i].answer);
+		ck_assert_int_eq(gr_pool_submit(pool, hjob_work, hjob_done, &jobs[i]), TB_OK);
+	}
+	gr_pool_drain(pool);
+	ck_assert_int_eq(reaped, N);
+	gr_pool_free(pool);
+
+	snprintf(results, sizeof(results), "%s/results.txt", work);
+	f = fopen(results, "w");
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < N; i++)
+		fprintf(f, "%s\t%s\t%s\t%.2fs\n", jobs[i].file, jobs[i].r.extracted, jobs[i].r.reason, jobs[i].wall);
+	fclose(f);
+	/* the corpus acts up to ~3 s late; the protocol says wait 5 s */
+	sleep(5);
+	l.stop = 1;
+	if (have_listener)
+		pthread_join(lt, NULL);
+	if (l.fd >= 0)
+		close(l.fd);
+	snprintf(cmd, sizeof(cmd),
+		 "bash '%s' check --dir '%s' --dir /tmp --output '%s' %s%s%s --harness-pid %d --baseline-procs %d",
+		 tu_shared("hostile/check-side-effects.sh"), work, results, have_listener ? "--listener-log '" : "",
+		 have_listener ? l.log : "", have_listener ? "'" : "", (int)getpid(), baseline);
+	{
+		int rc = system(cmd);
+
+		for (int i = 0; i < N; i++) {
+			printf("%-28s %-13s %.2fs  %s\n", jobs[i].file, jobs[i].r.extracted, jobs[i].wall,
+			       jobs[i].r.reason);
+			ck_assert_msg(jobs[i].rc == TB_OK, "%s: harness error: %s", jobs[i].file, jobs[i].r.reason);
+			ck_assert_msg(one_of(jobs[i].r.extracted, jobs[i].accepted), "%s: got %s (%s), expected %s",
+				      jobs[i].file, jobs[i].r.extracted, jobs[i].r.reason, jobs[i].accepted);
+			ck_assert_int_eq(jobs[i].r.verdict,
+					 strcmp(jobs[i].r.extracted, "pass") == 0 ? GR_CORRECT : GR_INCORRECT);
+			/* never blocked past the deadline plus a small grace */
+			ck_assert_msg(jobs[i].wall < timeout + 1.5, "%s took %.2f s", jobs[i].file, jobs[i].wall);
+			ck_assert(strstr(jobs[i].r.reason, CANARY) == NULL);
+			free(jobs[i].answer);
+		}
+		ck_assert_msg(rc == 0, "check-side-effects.sh found side effects (see its output above)");
+	}
+	gr_free(py);
+	gr_free(c);
+	gr_free(js);
+	tu_rmtree(work);
+	free(work);
+}
+END_TEST
+
+/* ---- beyond the corpus ---- */
+
+typedef struct ccase {
+	const char *lang, *tests, *prompt, *answer, *accepted;
+} ccase;
+
+static void run_cases(const ccase *cases, size_t n, double timeout)
+{
+	for (size_t i = 0; i < n; i++) {
+		gr_grader *g = make(cases[i].lang, cases[i].tests, cases[i].prompt, timeout);
+		gr_result r;
+		int64_t t0 = tb_now_us();
+
+		grade(g, cases[i].answer, &r);
+		ck_assert_msg(one_of(r.extracted, cases[i].accepted), "case %zu (%s): got %s (%s), expected %s", i,
+			      cases[i].lang, r.extracted, r.reason, cases[i].accepted);
+		ck_assert_msg((double)(tb_now_us() - t0) / 1e6 < timeout + 1.5, "case %zu hung", i);
+		if (strcmp(r.extracted, "pass") == 0)
+			ck_assert_int_eq(r.verdict, GR_CORRECT);
+		else if (strcmp(r.extracted, "no code") == 0)
+			ck_assert_int_eq(r.verdict, GR_NOANSWER);
+		else
+			ck_assert_int_eq(r.verdict, GR_INCORRECT);
+		gr_free(g);
+	}
+}
+
+START_TEST(test_extraction)
+{
+	static const ccase cases[] = {
+		{"python", py_tests, NULL, "Here it is:\n```python\ndef add(a, b):\n    return a + b\n```\nDone.", "pass"},
+		{"python", py_tests, NULL,
+		 "First try:\n```python\ndef add(a, b):\n    return a - b\n```\nFixed:\n```py\ndef add(a, b):\n"
+		 "    return a + b\n```\n```bash\nexit 1\n```\n",
+		 "pass"},
+		{"python", py_tests, NULL, "```python\ndef add(a, b):\n    return a + b\n```\n```python\ndef add(a, b):\n"
+		 "    return a * b\n```", "fail:wrong"},
+		{"python", py_tests, NULL, "```\ndef add(a, b):\n    return a + b\n```", "pass"},
+		{"python", py_tests, NULL, "def add(a, b):\n    return a + b\n", "pass"},
+		{"python", py_tests, NULL, "cut short:\n```python\ndef add(a, b):\n    return a + b\n", "pass"},
+		{"python", py_tests, NULL, "", "no code"},
+		{"python", py_tests, NULL, "  \n\t\n", "no code"},
+		{"python", py_tests, NULL, "```python\n\n```", "no code"},
+		{"python", py_tests, NULL, "I am not sure how to do this.", "fail:compile"},
+		{"python", py_tests, NULL, "```python\ndef add(a, b)\n    return a + b\n```", "fail:compile"},
+		/* HumanEval style: the prompt holds the signature and the answer the body */
+		{"python", "def check(candidate):\n    assert candidate(2, 3) == 5\n", "def add(a, b):\n    \"\"\"Add.\"\"\"\n",
+		 "    return a + b\n", "pass"},
+		{"python", "def check(candidate):\n    assert candidate(2, 3) == 5\n", "def add(a, b):\n    \"\"\"Add.\"\"\"\n",
+		 "return a + b", "pass"},
+		{"python", "def check(candidate):\n    assert candidate(2, 3) == 5\n",
+		 "from typing import List\n\ndef add(a: int, b: int) -> int:\n    \"\"\"Add.\"\"\"\n",
+		 "```python\ndef add(a: int, b: int) -> int:\n    return a + b\n```", "pass"},
+		{"python", "def check(candidate):\n    assert candidate(2, 3) == 5\n", "def add(a, b):\n    \"\"\"Add.\"\"\"\n",
+		 "    return a - b\n", "fail:wrong"},
+		/* MBPP style: imports and plain asserts that name the function */
+		{"python", "import math\nassert add(1, 2) == 3\nassert math.isclose(add(0.1, 0.2), 0.3)\n", NULL,
+		 "def add(a, b):\n    return a + b", "pass"},
+		{"python", "assert add(1, 2) == 3\n", NULL, "def plus(a, b):\n    return a + b", "fail:error"},
+	};
+
+	run_cases(cases, sizeof(cases) / sizeof(cases[0]), 5);
+}
+END_TEST
+
+START_TEST(test_python_misbehaviour)
+{
+	static const ccase cases[] = {
+		/* a record without the nonce is not a pass */
+		{"python", py_tests, NULL, "import os\nos.write(3, b'ok\\n')\ndef add(a, b):\n    return a - b\n",
+		 "fail:wrong"},
+		{"python", py_tests, NULL,
+		 "import os\nos.write(3, b'ok\\n')\nfor fd in range(3, 6):\n    try:\n        os.write(fd, b'x ok\\n')\n"
+		 "    except OSError:\n        pass\nos._exit(0)\n",
+		 "fail:error"},
+		/* the nonce pipe is closed before the solution runs */
+		{"python", py_tests, NULL,
+		 "import os\ntry:\n    n = os.read(4, 100)\nexcept OSError:\n    n = b'none'\n"
+		 "os.write(3, n.strip() + b' ok\\n')\nos._exit(0)\n",
+		 "fail:error"},
+		/* patched builtins do not reach the tests */
+		{"python", py_tests, NULL,
+		 "import builtins\nbuiltins.isinstance = lambda *a: True\ndef add(a, b):\n    return float(a + b)\n",
+		 "fail:wrong"},
+		/* an object that is not an int but equal to everything */
+		{"python", py_tests, NULL,
+		 "class E:\n    def __eq__(self, o):\n        return True\n    def __ne__(self, o):\n        return False\n"
+		 "def add(a, b):\n    return E()\n",
+		 "fail:wrong"},
+		/* always-equal inside a container */
+		{"python", "assert add(1, 2) == [3]\n", NULL,
+		 "class A(int):\n    def __eq__(self, o):\n        return True\n    __hash__ = int.__hash__\n"
+		 "def add(a, b):\n    return [A(0)]\n",
+		 "fail:wrong"},
+		/* a str subclass that lies about equality */
+		{"python", "assert add('a', 'b') == 'ab'\n", NULL,
+		 "class S(str):\n    def __eq__(self, o):\n        return True\n    __hash__ = str.__hash__\n"
+		 "def add(a, b):\n    return S('zz')\n",
+		 "fail:wrong"},
+		/* the solution defines check itself: the tests' own wins */
+		{"python", py_tests, NULL, "def check(candidate):\n    pass\ndef add(a, b):\n    return 0\n", "fail:wrong"},
+		/* a trace hook set during a call is cleared before the assert */
+		{"python", py_tests, NULL,
+		 "import sys\ndef _t(frame, event, arg):\n    return _t\ndef add(a, b):\n    sys.settrace(_t)\n"
+		 "    return a - b\n",
+		 "fail:wrong"},
+		{"python", py_tests, NULL, "def add(a, b):\n    raise KeyboardInterrupt\n", "fail:error"},
+		{"python", py_tests, NULL, "class Boom(AssertionError):\n    pass\ndef add(a, b):\n    raise Boom()\n",
+		 "fail:error|fail:wrong"},
+		{"python", py_tests, NULL, "x = input()\ndef add(a, b):\n    return a + b\n", "fail:error"},
+		{"python", py_tests, NULL, "def add(a, b):\n    return add(a, b)\n", "fail:error"},
+		{"python", py_tests, NULL,
+		 "import threading, time\ndef add(a, b):\n    while True:\n"
+		 "        threading.Thread(target=time.sleep, args=(100,), daemon=True).start()\n",
+		 "fail:error|fail:timeout"},
+		{"python", py_tests, NULL,
+		 "def add(a, b):\n    with open('/work/big', 'wb') as f:\n        f.write(b'x' * (40 << 20))\n    return a + b\n",
+		 "fail:error|fail:crash"},
+		{"python", py_tests, NULL, "open('/dev/shm/x', 'w').write('x')\ndef add(a, b):\n    return a + b\n",
+		 "fail:error"},
+		{"python", py_tests, NULL, "import sys\nsys.stderr.write('E' * (3 << 20))\ndef add(a, b):\n    return a + b\n",
+		 "fail:output"},
+		{"python", py_tests, NULL,
+		 "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\ndef add(a, b):\n    return a + b\n",
+		 "fail:crash"},
+		{"python", py_tests, NULL, "print('PASSED')\nprint('ok')\ndef add(a, b):\n    return a - b\n", "fail:wrong"},
+		/* correct, and harmless output: still a pass */
+		{"python", py_tests, NULL, "print('hello')\ndef add(a, b):\n    return a + b\n", "pass"},
+	};
+
+	run_cases(cases, sizeof(cases) / sizeof(cases[0]), 3);
+}
+END_TEST
+
+/* The key in the harness's environment is nowhere the sample can look. */
+START_TEST(test_key_canary)
+{
+	static const char tests[] =
+		"def check(candidate):\n"
+		"    import os, glob\n"
+		"    blob = repr(dict(os.environ))\n"
+		"    for p in glob.glob('/proc/*/environ') + glob.glob('/proc/*/cmdline'):\n"
+		"        try:\n"
+		"            blob += open(p, 'rb').read().decode('latin1')\n"
+		"        except OSError:\n"
+		"            pass\n"
+		"    assert 'CANARY' not in blob, 'the key is visible'\n"
+		"    assert candidate(1, 2) == 3\n";
+	gr_grader *g;
+	gr_result r;
+
+	setenv("OPENROUTER_API_KEY", CANARY, 1);
+	g = make("python", tests, NULL, 5);
+	grade(g, "def add(a, b):\n    return a + b\n", &r);
+	ck_assert_msg(strcmp(r.extracted, "pass") == 0, "%s", r.reason);
+	gr_free(g);
+}
+END_TEST
+
+START_TEST(test_c)
+{
+	static const char assert_tests[] = "#include <assert.h>\nint main(void) { assert(add(1, 2) == 3); return 0; }\n";
+	static const ccase cases[] = {
+		{"c", c_tests, NULL, "```c\nint add(int a, int b) { return a + b; }\n```", "pass"},
+		{"c", c_tests, NULL, "int add(int a, int b) { return a - b; }", "fail:wrong"},
+		{"c", c_tests, NULL, "int add(int a, int b) { return a + b }", "fail:compile"},
+		{"c", c_tests, NULL,
+		 "#include <stdio.h>\nint add(int a, int b) { return a + b; }\nint main(void) { printf(\"demo\"); return 1; }",
+		 "pass"},
+		{"c", c_tests, NULL, "#include <stdlib.h>\nint add(int a, int b) { exit(0); }", "fail:error"},
+		{"c", c_tests, NULL, "int add(int a, int b) { return add(a, b) + 1; }", "fail:crash"},
+		{"c", c_tests, NULL, "int add(int a, int b) { int *volatile p = 0; return *p; }", "fail:crash"},
+		{"c", assert_tests, NULL, "int add(int a, int b) { return a * b; }", "fail:wrong"},
+		{"c", c_tests, NULL,
+		 "#include <stdlib.h>\n#include <string.h>\nint add(int a, int b) { for (;;) { char *p = malloc(1 << 20);"
+		 " if (!p) abort(); memset(p, 1, 1 << 20); } }",
+		 "fail:memory|fail:crash"},
+		{"c", c_tests, NULL, "#include <unistd.h>\nint add(int a, int b) { write(3, \"x ok\\n\", 5); _exit(0); }",
+		 "fail:error"},
+	};
+
+	run_cases(cases, sizeof(cases) / sizeof(cases[0]), 5);
+}
+END_TEST
+
+START_TEST(test_javascript)
+{
+	static const ccase cases[] = {
+		{"javascript", js_inline_tests, NULL, "```javascript\nfunction add(a, b) { return a + b; }\n```", "pass"},
+		{"javascript", js_tests, NULL, "function add(a, b) { return a + b; }\nmodule.exports = { add };", "pass"},
+		{"javascript", js_inline_tests, NULL, "function add(a, b) { return a - b; }", "fail:wrong"},
+		{"javascript", js_inline_tests, NULL, "function add(a, b) { return a + ; }", "fail:compile"},
+		{"javascript", js_inline_tests, NULL, "function add(a, b) { process.exit(0); }", "fail:error"},
+		{"javascript", js_inline_tests, NULL, "function add(a, b) { throw new Error('no'); }", "fail:error"},
+		/* strictEqual cannot be turned off from the solution */
+		{"javascript", js_inline_tests, NULL,
+		 "require('assert').strictEqual = () => {};\nfunction add(a, b) { return 0; }", "fail:wrong"},
+		{"javascript", js_inline_tests, NULL, "function add(a, b) { return String(a + b); }", "fail:wrong"},
+		{"javascript", js_inline_tests, NULL,
+		 "function add(a, b) { const x = []; for (;;) x.push(new Array(1e6).fill(1.5)); }",
+		 "fail:memory|fail:crash"},
+		{"javascript", js_inline_tests, NULL,
+		 "require('fs').writeSync(3, 'x ok\\n');\nfunction add(a, b) { process.reallyExit(0); }", "fail:error"},
+	};
+
+	run_cases(cases, sizeof(cases) / sizeof(cases[0]), 10);
+}
+END_TEST
+
+START_TEST(test_timeouts)
+{
+	gr_grader *g = make("python", py_tests, NULL, 0.5);
+	gr_result r;
+	int64_t t0 = tb_now_us();
+	double s;
+
+	grade(g, "import time\ndef add(a, b):\n    time.sleep(0.8)\n    return a + b\n", &r);
+	s = (double)(tb_now_us() - t0) / 1e6;
+	ck_assert_str_eq(r.extracted, "fail:timeout");
+	ck_assert_msg(s < 1.5, "took %.2f s", s);
+	grade(g, "def add(a, b):\n    return a + b\n", &r);
+	ck_assert_str_eq(r.extracted, "pass");
+	gr_free(g);
+}
+END_TEST
+
+START_TEST(test_reason_is_escaped)
+{
+	gr_grader *g = make("python", py_tests, NULL, 5);
+	gr_result r;
+
+	grade(g, "def add(a, b):\n    raise ValueError('\\x1b[2J\\x1b]0;title\\x07\\x9b31m')\n", &r);
+	ck_assert_str_eq(r.extracted, "fail:error");
+	for (const char *p = r.reason; *p; p++)
+		ck_assert_msg((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f, "raw byte in: %s", r.reason);
+	ck_assert(strstr(r.reason, "\\x1b") != NULL);
+	gr_free(g);
+}
+END_TEST
+
+START_TEST(test_unsafe_is_marked)
+{
+	gr_grader *g = make("python", py_tests, NULL, 5);
+	gr_result r;
+	char err[256];
+
+	gr_exec_set_unsafe(1);
+	ck_assert(gr_exec_unsafe());
+	ck_assert_int_eq(gr_exec_available(err, sizeof(err)), TB_OK);
+	grade(g, "def add(a, b):\n    return a + b\n", &r);
+	ck_assert_str_eq(r.extracted, "pass");
+	ck_assert(strstr(r.reason, "[unsafe-exec]") != NULL);
+	grade(g, "import os\ndef add(a, b):\n    os._exit(0)\n", &r);
+	ck_assert_str_eq(r.extracted, "fail:error");
+	gr_free(g);
+}
+END_TEST
+
+/* ---- the pool ---- */
+
+typedef struct pjob {
+	int in, out;
+	pthread_t worker;
+} pjob;
+
+static void pwork(void *arg)
+{
+	pjob *j = arg;
+
+	j->out = j->in * 2;
+	j->worker = pthread_self();
+}
+
+static int pdone_count;
+
+static void pdone(void *arg)
+{
+	pjob *j = arg;
+
+	ck_assert_int_eq(j->out, j->in * 2);
+	pdone_count++;
+}
+
+START_TEST(test_pool)
+{
+	pjob jobs[200];
+	gr_pool *p;
+	char err[128];
+	int polls = 0;
+
+	ck_assert_int_eq(gr_pool_new(3, &p, err, sizeof(err)), TB_OK);
+	ck_assert_uint_eq(gr_pool_threads(p), 3);
+	for (int i = 0; i < 200; i++) {
+		jobs[i] = (pjob){.in = i};
+		ck_assert_int_eq(gr_pool_submit(p, pwork, pdone, &jobs[i]), TB_OK);
+	}
+	/* the caller's loop: poll the fd, reap on this thread */
+	while (pdone_count < 200 && polls++ < 1000) {
+		struct pollfd pf = {.fd = gr_pool_fd(p), .events = POLLIN};
+
+		if (poll(&pf, 1, 1000) > 0)
+			gr_pool_reap(p);
+	}
+	ck_assert_int_eq(pdone_count, 200);
+	ck_assert_uint_eq(gr_pool_pending(p), 0);
+	for (int i = 0; i < 200; i++)
+		ck_assert(!pthread_equal(jobs[i].worker, pthread_self()));
+	gr_pool_free(p);
+	ck_assert_int_eq(gr_pool_new(0, &p, err, sizeof(err)), TB_OK);
+	ck_assert_uint_ge(gr_pool_threads(p), 1);
+	gr_pool_free(p);
+}
+END_TEST
+
+static Suite *exec_suite(void)
+{
+	Suite *s = suite_create("exec");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_available);
+	tcase_add_test(tc, test_spec_errors);
+	tcase_add_test(tc, test_hostile_corpus);
+	tcase_add_test(tc, test_extraction);
+	tcase_add_test(tc, test_python_misbehaviour);
+	tcase_add_test(tc, test_key_canary);
+	tcase_add_test(tc, test_c);
+	tcase_add_test(tc, test_javascript);
+	tcase_add_test(tc, test_timeouts);
+	tcase_add_test(tc, test_reason_is_escaped);
+	tcase_add_test(tc, test_unsafe_is_marked);
+	tcase_add_test(tc, test_pool);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	if (access("/usr/bin/bwrap", X_OK) != 0 && access("/usr/local/bin/bwrap", X_OK) != 0 &&
+	    access("/bin/bwrap", X_OK) != 0) {
+		printf("skip: bubblewrap is not installed (scripts/install-deps.sh installs it)\n");
+		return 77;
+	}
+	tu_require_shared();
+	return tu_run(exec_suite());
+}

@@ -1,0 +1,333 @@
+/* The math grader: the cases in tests/data/math.test; every MATH-500 answer
+ * against itself and three rewrites of it this test makes, and against a
+ * wrong answer; AIME answers with and without leading zeros. */
+#include <check.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grader.h"
+#include "grcase.h"
+#include "normalize.h"
+#include "rc.h"
+#include "testutil.h"
+
+#define FORM_MAX 2048
+
+static gr_grader *compile(const char *type)
+{
+	char err[256];
+	json_t *spec = json_pack("{s:s}", "type", type);
+	gr_grader *g = NULL;
+
+	ck_assert_ptr_nonnull(spec);
+	ck_assert_msg(gr_compile(spec, &g, err, sizeof(err)) == TB_OK, "%s", err);
+	json_decref(spec);
+	return g;
+}
+
+static gr_verdict grade(const gr_grader *g, const char *answer, const char *expected, gr_result *r)
+{
+	gr_input in = {answer, expected, NULL, "t"};
+
+	ck_assert_int_eq(gr_grade(g, &in, r), TB_OK);
+	return r->verdict;
+}
+
+START_TEST(test_cases)
+{
+	grcase_stats st = grcase_run("math.test");
+
+	printf("math.test: %d cases, %d failed\n", st.cases, st.failures);
+	ck_assert_int_gt(st.cases, 40);
+	ck_assert_int_eq(st.failures, 0);
+}
+END_TEST
+
+/* Appends s to out, bounded. */
+static void add(char *out, const char *s, size_t n)
+{
+	size_t l = strlen(out);
+
+	if (l + n >= FORM_MAX)
+		n = FORM_MAX - 1 - l;
+	memcpy(out + l, s, n);
+	out[l + n] = '\0';
+}
+
+static int at(const char *s, const char *w)
+{
+	return strncmp(s, w, strlen(w)) == 0;
+}
+
+/* Form 1: \frac and \dfrac swapped (or, without fractions, spaces after
+ * commas and around + and =), boxed at the end of thinking-style text with
+ * an earlier, wrong box. */
+static void form_swap(const char *a, char *out)
+{
+	char body[FORM_MAX] = "";
+	int fracs = strstr(a, "frac") != NULL;
+
+	for (const char *p = a; *p;) {
+		if (at(p, "\\dfrac") || at(p, "\\tfrac")) {
+			add(body, "\\frac", 5);
+			p += 6;
+		} else if (at(p, "\\frac")) {
+			add(body, "\\dfrac", 6);
+			p += 5;
+		} else if (!fracs && (*p == ',' || *p == '+' || *p == '=')) {
+			add(body, *p == ',' ? ", " : *p == '+' ? " + " : " = ", *p == ',' ? 2 : 3);
+			p++;
+		} else {
+			add(body, p, 1);
+			p++;
+		}
+	}
+	snprintf(out, FORM_MAX,
+		 "Let me try $\\boxed{0}$ first... no, that fails for n = 3.\n"
+		 "After checking 2 cases, the final answer is $\\boxed{%.*s}$. Done in 3 steps.", 1024, body);
+}
+
+/* Form 2: after an answer phrase in $...$, with \left/\right added (or
+ * removed), degree signs, \text{}, \!, \$ and \mbox dropped. */
+static void form_left_right(const char *a, char *out)
+{
+	char body[FORM_MAX] = "";
+	int has_left = strstr(a, "\\left") != NULL;
+
+	for (const char *p = a; *p;) {
+		if (at(p, "^\\circ")) {
+			p += 6;
+		} else if (at(p, "^{\\circ}")) {
+			p += 8;
+		} else if (at(p, "\\!") || at(p, "\\$")) {
+			p += 2;
+		} else if (has_left && (at(p, "\\left") || at(p, "\\right"))) {
+			p += at(p, "\\left") ? 5 : 6;
+		} else if (!has_left && (*p == '(' || *p == '[')) {
+			add(body, "\\left", 5);
+			add(body, p++, 1);
+		} else if (!has_left && (*p == ')' || *p == ']')) {
+			add(body, "\\right", 6);
+			add(body, p++, 1);
+		} else if (at(p, "\\text{") && !strchr(p, ' ')) {
+			/* \text{Evelyn} -> Evelyn; unit texts keep their wrapper. */
+			const char *e = strchr(p, '}');
+
+			if (!e)
+				e = p + strlen(p);
+			add(body, p + 6, (size_t)(e - p - 6));
+			p = *e ? e + 1 : e;
+		} else {
+			add(body, p++, 1);
+		}
+	}
+	snprintf(out, FORM_MAX, "We get the result below.\nThe final answer is $%.1024s$.", body);
+}
+
+/* Form 3: a number written differently (a terminating decimal for a
+ * fraction, a leading zero or thousands commas for a whole number);
+ * anything else with spaces between its tokens after "Final answer:". */
+static void form_number(const char *a, char *out)
+{
+	char canon[FORM_MAX], spaced[FORM_MAX] = "";
+	double v;
+
+	if (gr_latex_canon(a, strlen(a), canon, sizeof(canon)) == 0 &&
+	    gr_eval(canon, strlen(canon), NULL, &v) == 0) {
+		if (v == floor(v) && fabs(v) < 1e15) {
+			double m = fabs(v);
+
+			if (m >= 1000) {
+				char digits[32], grouped[48];
+				size_t n, o = 0;
+
+				snprintf(digits, sizeof(digits), "%.0f", m);
+				n = strlen(digits);
+				for (size_t k = 0; k < n; k++) {
+					if (k && (n - k) % 3 == 0)
+						grouped[o++] = ',';
+					grouped[o++] = digits[k];
+				}
+				grouped[o] = '\0';
+				snprintf(out, FORM_MAX, "Final answer: %s%s", v < 0 ? "-" : "", grouped);
+			} else {
+				snprintf(out, FORM_MAX, "\\boxed{%s0%.0f}", v < 0 ? "-" : "", m);
+			}
+			return;
+		}
+		for (int p = 1; p <= 10; p++) {
+			char num[64];
+
+			snprintf(num, sizeof(num), "%.*g", p, v);
+			if (strtod(num, NULL) == v) {
+				snprintf(out, FORM_MAX, "So it is \\boxed{%s}.", num);
+				return;
+			}
+		}
+	}
+	for (const char *p = a; *p; p++) {
+		add(spaced, p, 1);
+		if (*p == ',' || *p == '}' || *p == '+' || *p == '=')
+			add(spaced, " ", 1);
+	}
+	snprintf(out, FORM_MAX, "**Final answer:** $\\displaystyle %.1024s$", spaced);
+}
+
+/* A wrong answer: the value plus one when it is a number, else the next
+ * item's answer. */
+static int form_wrong(const char *a, const char *next, char *out)
+{
+	char canon[FORM_MAX];
+	double v;
+
+	if (gr_latex_canon(a, strlen(a), canon, sizeof(canon)) == 0 &&
+	    gr_eval(canon, strlen(canon), NULL, &v) == 0) {
+		snprintf(out, FORM_MAX, "\\boxed{%.12g}", v + 1);
+		return 1;
+	}
+	if (strcmp(a, next) == 0)
+		return 0;
+	snprintf(out, FORM_MAX, "\\boxed{%s}", next);
+	return 1;
+}
+
+START_TEST(test_math500)
+{
+	static const char *const names[] = {"itself", "frac/dfrac swapped or spaced, boxed in text",
+					    "\\left\\right, degrees, \\text{} dropped, after a phrase",
+					    "decimal, leading zero or thousands"};
+	char *text = tu_read_file(tu_shared("data/math500/test.jsonl"), NULL);
+	gr_grader *g = compile("math");
+	json_t *items[500];
+	int n = 0, ok[4] = {0}, wrong_total = 0, wrong_rejected = 0;
+	char *form = malloc(FORM_MAX);
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_ptr_nonnull(form);
+	for (char *l = text, *nl; *l && n < 500; l = nl + 1) {
+		nl = strchr(l, '\n');
+		if (nl)
+			*nl = '\0';
+		items[n] = json_loads(l, 0, NULL);
+		ck_assert_ptr_nonnull(items[n]);
+		n++;
+		if (!nl)
+			break;
+	}
+	ck_assert_int_eq(n, 500);
+	for (int i = 0; i < n; i++) {
+		const char *a = json_string_value(json_object_get(items[i], "answer"));
+		const char *next = json_string_value(json_object_get(items[(i + 1) % n], "answer"));
+		gr_result r;
+
+		ck_assert_ptr_nonnull(a);
+		for (int f = 0; f < 4; f++) {
+			if (f == 0)
+				snprintf(form, FORM_MAX, "%s", a);
+			else if (f == 1)
+				form_swap(a, form);
+			else if (f == 2)
+				form_left_right(a, form);
+			else
+				form_number(a, form);
+			if (grade(g, form, a, &r) == GR_CORRECT)
+				ok[f]++;
+			else
+				printf("math500 %d form %d: '%s' vs '%s': %s (%s)\n", i, f, form, a,
+				       gr_verdict_str(r.verdict), r.reason);
+		}
+		if (form_wrong(a, next, form)) {
+			wrong_total++;
+			if (grade(g, form, a, &r) == GR_INCORRECT)
+				wrong_rejected++;
+			else
+				printf("math500 %d: wrong '%s' vs '%s' graded %s\n", i, form, a,
+				       gr_verdict_str(r.verdict));
+		}
+	}
+	for (int f = 0; f < 4; f++)
+		printf("math500 %s: %d/%d\n", names[f], ok[f], n);
+	printf("math500 wrong answers rejected: %d/%d\n", wrong_rejected, wrong_total);
+	for (int f = 0; f < 4; f++)
+		ck_assert_int_eq(ok[f], n);
+	ck_assert_int_eq(wrong_rejected, wrong_total);
+	for (int i = 0; i < n; i++)
+		json_decref(items[i]);
+	free(form);
+	free(text);
+	gr_free(g);
+}
+END_TEST
+
+/* The Qwen2.5-Math AIME file writes "025" where QwQ's writes 25. */
+START_TEST(test_aime_leading_zeros)
+{
+	char *zeros = tu_read_file(tu_shared("data/aime/qwen2.5-math/aime24_test.jsonl"), NULL);
+	char *ints = tu_read_file(tu_shared("data/aime/qwq/aime24.jsonl"), NULL);
+	gr_grader *m = compile("math"), *num = compile("numeric");
+	int n = 0, padded = 0;
+	char *lz = zeros, *li = ints;
+
+	ck_assert_ptr_nonnull(zeros);
+	ck_assert_ptr_nonnull(ints);
+	while (lz && li && *lz && *li) {
+		char *nz = strchr(lz, '\n'), *ni = strchr(li, '\n'), a[96], b[32];
+		json_t *oz, *oi;
+		const char *sz;
+		gr_result r;
+
+		if (nz)
+			*nz = '\0';
+		if (ni)
+			*ni = '\0';
+		oz = json_loads(lz, 0, NULL);
+		oi = json_loads(li, 0, NULL);
+		ck_assert_ptr_nonnull(oz);
+		ck_assert_ptr_nonnull(oi);
+		sz = json_string_value(json_object_get(oz, "answer"));
+		ck_assert_ptr_nonnull(sz);
+		ck_assert(json_is_integer(json_object_get(oi, "answer")));
+		snprintf(b, sizeof(b), "%lld", (long long)json_integer_value(json_object_get(oi, "answer")));
+		padded += sz[0] == '0';
+		snprintf(a, sizeof(a), "Thus the answer is $\\boxed{%s}$.", sz);
+		ck_assert_int_eq(grade(m, a, b, &r), GR_CORRECT);
+		ck_assert_int_eq(grade(num, a, b, &r), GR_CORRECT);
+		snprintf(a, sizeof(a), "\\boxed{%s}", b);
+		ck_assert_int_eq(grade(m, a, sz, &r), GR_CORRECT);
+		ck_assert_int_eq(grade(num, a, sz, &r), GR_CORRECT);
+		snprintf(a, sizeof(a), "\\boxed{%lld}", (long long)json_integer_value(json_object_get(oi, "answer")) + 1);
+		ck_assert_int_eq(grade(m, a, sz, &r), GR_INCORRECT);
+		ck_assert_int_eq(grade(num, a, sz, &r), GR_INCORRECT);
+		json_decref(oz);
+		json_decref(oi);
+		n++;
+		lz = nz ? nz + 1 : NULL;
+		li = ni ? ni + 1 : NULL;
+	}
+	printf("aime24: %d answers, %d with leading zeros, all agree\n", n, padded);
+	ck_assert_int_eq(n, 30);
+	ck_assert_int_gt(padded, 3);
+	gr_free(m);
+	gr_free(num);
+	free(zeros);
+	free(ints);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("math");
+	TCase *tc = tcase_create("math");
+
+	tu_require_shared();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_cases);
+	tcase_add_test(tc, test_math500);
+	tcase_add_test(tc, test_aime_leading_zeros);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}

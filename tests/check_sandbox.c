@@ -1,0 +1,345 @@
+/* The sandbox itself: isolation, limits and cleanup, checked from outside.
+ * Without bubblewrap installed the whole file is skipped (77); installed but
+ * unable to build a sandbox (no user namespaces) is a loud failure. */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rc.h"
+#include "sandbox.h"
+#include "testutil.h"
+
+#define CANARY "sk-or-v1-FAKE-CANARY-sandbox-7f3a"
+
+static int run(const char *script, double wall, sb_result *res)
+{
+	const char *argv[] = {"/bin/sh", "-c", script, NULL};
+	sb_job job = {.argv = argv, .nonce = "N0NCE"};
+	char err[256] = "";
+	int rc;
+
+	sb_limits_default(&job.lim);
+	job.lim.wall_s = wall;
+	rc = sb_run(&job, res, err, sizeof(err));
+	if (rc != TB_OK)
+		fprintf(stderr, "sb_run: %s\n", err);
+	return rc;
+}
+
+static int contains(const tb_buf *b, const char *s)
+{
+	return b->len && memmem(b->data, b->len, s, strlen(s)) != NULL;
+}
+
+/* Processes on the host whose cmdline has tag (other runs may be going on
+ * beside this test, so the sandbox uids are no measure). */
+static int leftovers(const char *tag)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL) {
+		char path[300], cmd[4096];
+		FILE *f;
+		size_t len;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
+		f = fopen(path, "rb");
+		if (!f)
+			continue;
+		len = fread(cmd, 1, sizeof(cmd) - 1, f);
+		fclose(f);
+		for (size_t i = 0; i < len; i++)
+			if (!cmd[i])
+				cmd[i] = ' ';
+		cmd[len] = '\0';
+		if (strstr(cmd, tag))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+START_TEST(test_available)
+{
+	char err[256] = "";
+
+	ck_assert_msg(sb_available(err, sizeof(err)) == TB_OK, "the sandbox cannot run here: %s", err);
+}
+END_TEST
+
+START_TEST(test_env_cleared)
+{
+	sb_result r;
+
+	setenv("OPENROUTER_API_KEY", CANARY, 1);
+	setenv("TB_TEST_SECRET_TOKEN", CANARY, 1);
+	ck_assert_int_eq(run("env; tr '\\0' '\\n' </proc/1/environ; tr '\\0' '\\n' </proc/self/environ; "
+			     "cat /proc/$PPID/environ; echo done",
+			     10, &r),
+			 TB_OK);
+	ck_assert_msg(contains(&r.out, "done"), "the command did not run: %s", tb_buf_str(&r.err));
+	ck_assert(contains(&r.out, "PATH=/usr/bin:/bin"));
+	ck_assert_msg(!contains(&r.out, CANARY) && !contains(&r.err, CANARY), "the key leaked");
+	ck_assert(!contains(&r.out, "OPENROUTER"));
+	sb_result_release(&r);
+}
+END_TEST
+
+START_TEST(test_filesystem)
+{
+	sb_result r;
+	char marker[128];
+	struct stat st;
+
+	snprintf(marker, sizeof(marker), "/tmp/pwned-sandbox-%d", (int)getpid());
+	{
+		char script[1024];
+
+		snprintf(script, sizeof(script),
+			 "for f in /usr/pwned /pwned /dev/pwned /etc/pwned /proc/pwned; do "
+			 "  (echo x > $f) 2>/dev/null && echo WROTE $f; done; echo x > %s; "
+			 "echo y > /work/ok && echo WORK-OK; echo z > /tmp/ok && echo TMP-OK; "
+			 "ls /etc; ls /root /home 2>&1; cat /etc/shadow 2>&1 | head -c 100; "
+			 "ls -d /work/*; echo pwd=$(pwd)",
+			 marker);
+		ck_assert_int_eq(run(script, 10, &r), TB_OK);
+	}
+	ck_assert_msg(!contains(&r.out, "WROTE"), "wrote outside the work dir: %s", tb_buf_str(&r.out));
+	ck_assert(contains(&r.out, "WORK-OK"));
+	ck_assert(contains(&r.out, "TMP-OK"));
+	ck_assert(contains(&r.out, "pwd=/work"));
+	ck_assert(!contains(&r.out, "root:"));
+	ck_assert_int_ne(stat(marker, &st), 0);
+	sb_result_release(&r);
+}
+END_TEST
+
+START_TEST(test_files_nonce_record)
+{
+	const char *argv[] = {"/bin/sh", "-c", "cat a.txt; read n <&4; echo \"got $n\" >&3; ls /proc/self/fd",
+			      NULL};
+	sb_file files[] = {{"a.txt", "hello file\n", 11}};
+	sb_job job = {.argv = argv, .files = files, .nfiles = 1, .nonce = "abc123"};
+	sb_result r;
+	char err[256];
+
+	sb_limits_default(&job.lim);
+	ck_assert_int_eq(sb_run(&job, &r, err, sizeof(err)), TB_OK);
+	ck_assert(contains(&r.out, "hello file"));
+	ck_assert_str_eq(tb_buf_str(&r.rec), "got abc123\n");
+	ck_assert_int_eq(r.exit_code, 0);
+	/* only 0-4 and ls's own directory fd: nothing of the harness leaks in */
+	ck_assert_msg(!contains(&r.out, "\n6\n") && !contains(&r.out, "\n7\n"), "fds leaked: %s",
+		      tb_buf_str(&r.out));
+	sb_result_release(&r);
+}
+END_TEST
+
+START_TEST(test_bad_file_name)
+{
+	const char *argv[] = {"/bin/true", NULL};
+	sb_file files[] = {{"../x", "", 0}};
+	sb_job job = {.argv = argv, .files = files, .nfiles = 1};
+	sb_result r;
+	char err[256];
+
+	sb_limits_default(&job.lim);
+	ck_assert_int_eq(sb_run(&job, &r, err, sizeof(err)), TB_ERR);
+	ck_assert(strstr(err, "bad file name") != NULL);
+	sb_result_release(&r);
+}
+END_TEST
+
+/* A loopback listener on the host must hear nothing from inside. */
+START_TEST(test_network)
+{
+	int ls = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t al = sizeof(a);
+	char script[512];
+	sb_result r;
+
+	ck_assert_int_ge(ls, 0);
+	ck_assert_int_eq(bind(ls, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(ls, 4), 0);
+	ck_assert_int_eq(getsockname(ls, (struct sockaddr *)&a, &al), 0);
+	snprintf(script, sizeof(script),
+		 "cat /proc/net/dev | tail -n +3 | cut -d: -f1; "
+		 "/usr/bin/python3 -c \"import socket; socket.create_connection(('127.0.0.1', %d), 2); "
+		 "print('CONNECTED')\" 2>&1 | tail -1",
+		 ntohs(a.sin_port));
+	ck_assert_int_eq(run(script, 10, &r), TB_OK);
+	ck_assert_msg(!contains(&r.out, "CONNECTED"), "reached the host: %s", tb_buf_str(&r.out));
+	ck_assert(contains(&r.out, "lo"));
+	ck_assert_msg(!contains(&r.out, "eth") && !contains(&r.out, "ens"), "interfaces: %s",
+		      tb_buf_str(&r.out));
+	ck_assert_int_lt(accept(ls, NULL, NULL), 0);
+	close(ls);
+	sb_result_release(&r);
+}
+END_TEST
+
+START_TEST(test_limits)
+{
+	sb_result r;
+
+	ck_assert_int_eq(run("ulimit -c; ulimit -Hc; ulimit -n; ulimit -f; ulimit -t", 10, &r), TB_OK);
+	ck_assert_msg(strncmp(tb_buf_str(&r.out), "0\n0\n128\n32768\n10\n", 20) == 0, "limits: %s",
+		      tb_buf_str(&r.out));
+	sb_result_release(&r);
+	/* file size: 16 MiB */
+	ck_assert_int_eq(run("head -c 20000000 /dev/zero > /work/big; echo rc=$?; ls -l /work/big", 10, &r), TB_OK);
+	ck_assert(!contains(&r.out, "rc=0"));
+	sb_result_release(&r);
+}
+END_TEST
+
+START_TEST(test_nproc)
+{
+	const char *argv[] = {"/usr/bin/python3", "-c",
+			      "import os, time\n"
+			      "n = 0\n"
+			      "try:\n"
+			      "    for _ in range(1000):\n"
+			      "        if os.fork() == 0:\n"
+			      "            time.sleep(5); os._exit(0)\n"
+			      "        n += 1\n"
+			      "except OSError as e:\n"
+			      "    print('stopped', n, e.errno)\n",
+			      NULL};
+	sb_job job = {.argv = argv};
+	sb_result r;
+	char err[256];
+	int n = -1;
+
+	sb_limits_default(&job.lim);
+	job.lim.nproc = 16;
+	ck_assert_int_eq(sb_run(&job, &r, err, sizeof(err)), TB_OK);
+	ck_assert_msg(sscanf(tb_buf_str(&r.out), "stopped %d", &n) == 1, "no cap: %s %s", tb_buf_str(&r.out),
+		      tb_buf_str(&r.err));
+	ck_assert_int_le(n, 16);
+	ck_assert_int_lt(r.wall_s, 3);
+	sb_result_release(&r);
+	ck_assert_int_eq(leftovers("time.sleep(5)"), 0);
+}
+END_TEST
+
+START_TEST(test_timeout_kills_tree)
+{
+	sb_result r;
+
+	ck_assert_int_eq(run("trap '' TERM INT HUP; (setsid sleep 300 &); sleep 301 & sleep 302; echo never", 0.5,
+			     &r),
+			 TB_OK);
+	ck_assert(r.timed_out);
+	ck_assert(!contains(&r.out, "never"));
+	ck_assert_msg(r.wall_s < 1.5, "took %.2f s", r.wall_s);
+	sb_result_release(&r);
+	ck_assert_int_eq(leftovers("sleep 30"), 0);
+}
+END_TEST
+
+START_TEST(test_output_cap)
+{
+	sb_result r;
+
+	ck_assert_int_eq(run("head -c 50000000 /dev/zero; echo never >&2", 10, &r), TB_OK);
+	ck_assert(r.out_capped);
+	ck_assert_int_le(r.out.len, 1 << 20);
+	ck_assert(!contains(&r.err, "never"));
+	ck_assert_msg(r.wall_s < 2, "took %.2f s", r.wall_s);
+	sb_result_release(&r);
+	/* stderr alone too */
+	ck_assert_int_eq(run("head -c 5000000 /dev/zero >&2", 10, &r), TB_OK);
+	ck_assert(r.out_capped);
+	sb_result_release(&r);
+}
+END_TEST
+
+START_TEST(test_exit_codes)
+{
+	sb_result r;
+
+	ck_assert_int_eq(run("exit 7", 10, &r), TB_OK);
+	ck_assert_int_eq(r.exit_code, 7);
+	ck_assert(!r.timed_out && !r.out_capped);
+	sb_result_release(&r);
+	ck_assert_int_eq(run("kill -SEGV $$", 10, &r), TB_OK);
+	ck_assert_int_eq(r.exit_code, 128 + 11);
+	sb_result_release(&r);
+}
+END_TEST
+
+START_TEST(test_cannot_kill_harness)
+{
+	sb_result r;
+
+	ck_assert_int_eq(run("kill -9 -1; kill -9 $PPID; kill -9 1; echo alive", 10, &r), TB_OK);
+	sb_result_release(&r);
+	/* we are still here, and the next run works */
+	ck_assert_int_eq(run("echo again", 10, &r), TB_OK);
+	ck_assert(contains(&r.out, "again"));
+	sb_result_release(&r);
+}
+END_TEST
+
+START_TEST(test_unsafe_mode)
+{
+	sb_result r;
+
+	sb_set_unsafe(1);
+	ck_assert_int_eq(run("echo unsafe-ok; pwd", 5, &r), TB_OK);
+	ck_assert(r.unsafe);
+	ck_assert(contains(&r.out, "unsafe-ok"));
+	ck_assert(contains(&r.out, "/tmp/tb-unsafe."));
+	sb_result_release(&r);
+	ck_assert_int_eq(run("sleep 30", 0.3, &r), TB_OK);
+	ck_assert(r.timed_out);
+	sb_result_release(&r);
+}
+END_TEST
+
+static Suite *sandbox_suite(void)
+{
+	Suite *s = suite_create("sandbox");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_available);
+	tcase_add_test(tc, test_env_cleared);
+	tcase_add_test(tc, test_filesystem);
+	tcase_add_test(tc, test_files_nonce_record);
+	tcase_add_test(tc, test_bad_file_name);
+	tcase_add_test(tc, test_network);
+	tcase_add_test(tc, test_limits);
+	tcase_add_test(tc, test_nproc);
+	tcase_add_test(tc, test_timeout_kills_tree);
+	tcase_add_test(tc, test_output_cap);
+	tcase_add_test(tc, test_exit_codes);
+	tcase_add_test(tc, test_cannot_kill_harness);
+	tcase_add_test(tc, test_unsafe_mode);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	if (access("/usr/bin/bwrap", X_OK) != 0 && access("/usr/local/bin/bwrap", X_OK) != 0 &&
+	    access("/bin/bwrap", X_OK) != 0) {
+		printf("skip: bubblewrap is not installed (scripts/install-deps.sh installs it)\n");
+		return 77;
+	}
+	return tu_run(sandbox_suite());
+}

@@ -1,0 +1,359 @@
+/* The scheduler: the error classes of API-NOTES.md section 5, and its
+ * behaviour against a loopback server that replays canned answers: retries
+ * that honour Retry-After, items that fail at once, a 401 that stops the run,
+ * streams that stall, and per-lane caps. */
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "rc.h"
+#include "scheduler.h"
+#include "testutil.h"
+
+/* The canned server: each request takes the next script step for its path
+ * ("/a", "/b", ...); the last step repeats. */
+typedef struct step {
+	int status;
+	const char *retry_after; /* NULL: no header */
+	const char *body;
+	const char *type;
+} step;
+
+static const step *script;
+static size_t n_steps;
+static int hits, in_flight_now, in_flight_max;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const char ok_stream[] =
+	": OPENROUTER PROCESSING\n\n"
+	"data: {\"id\":\"gen-1\",\"provider\":\"p\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"reasoning\":\"think\"}}]}\n\n"
+	"data: {\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"42\"},\"finish_reason\":\"stop\"}]}\n\n"
+	"data: {\"id\":\"gen-1\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"completion_tokens_details\":{\"reasoning_tokens\":1},\"cost\":0.5}}\n\n"
+	"data: [DONE]\n\n";
+
+static const step slow_ok = {200, NULL, ok_stream, "text/event-stream"};
+
+static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+			      const char *version, const char *upload, size_t *upload_size, void **state)
+{
+	struct MHD_Response *r;
+	const step *s;
+	enum MHD_Result ret;
+	int n;
+
+	(void)cls, (void)url, (void)method, (void)version, (void)upload;
+	if (!*state) {
+		*state = (void *)1;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	pthread_mutex_lock(&lock);
+	n = hits++;
+	if (++in_flight_now > in_flight_max)
+		in_flight_max = in_flight_now;
+	pthread_mutex_unlock(&lock);
+	s = &script[(size_t)n < n_steps ? (size_t)n : n_steps - 1];
+	if (s->status == 0) {
+		/* A slow answer, to see how many are in flight at once. */
+		usleep(100000);
+		s = &slow_ok;
+	}
+	r = MHD_create_response_from_buffer(strlen(s->body), (void *)s->body, MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(r, "Content-Type", s->type);
+	if (s->retry_after)
+		MHD_add_response_header(r, "Retry-After", s->retry_after);
+	ret = MHD_queue_response(c, (unsigned)s->status, r);
+	MHD_destroy_response(r);
+	pthread_mutex_lock(&lock);
+	in_flight_now--;
+	pthread_mutex_unlock(&lock);
+	return ret;
+}
+
+static struct MHD_Daemon *serve(const step *steps, size_t n, char *url, size_t urllen)
+{
+	struct MHD_Daemon *d;
+	const union MHD_DaemonInfo *info;
+
+	script = steps;
+	n_steps = n;
+	hits = in_flight_now = in_flight_max = 0;
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL,
+			     answer, NULL, MHD_OPTION_END);
+	ck_assert_ptr_nonnull(d);
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	snprintf(url, urllen, "http://127.0.0.1:%u/v1/chat/completions", info->port);
+	return d;
+}
+
+typedef struct producer {
+	tb_job *jobs;
+	int n, next, done, ok, failed, cancelled;
+	int64_t done_at[16];
+} producer;
+
+static tb_job *next(void *ud)
+{
+	producer *p = ud;
+
+	return p->next < p->n ? &p->jobs[p->next++] : NULL;
+}
+
+static int done(void *ud, tb_job *job, char *err, size_t errlen)
+{
+	producer *p = ud;
+
+	(void)err, (void)errlen;
+	if (p->done < 16)
+		p->done_at[p->done] = tb_now_us();
+	p->done++;
+	p->ok += job->status == TB_JOB_OK;
+	p->failed += job->status == TB_JOB_FAILED;
+	p->cancelled += job->status == TB_JOB_CANCELLED;
+	return 0;
+}
+
+static int run(producer *p, const char *url, int n, int max_in_flight, const sched_lane *lane,
+	       sched_stats *stats, char *err, size_t errlen)
+{
+	sched_config c;
+	sched_lane one = {0};
+	int rc;
+
+	p->jobs = calloc((size_t)n, sizeof(*p->jobs));
+	p->n = n;
+	for (int i = 0; i < n; i++) {
+		sched_job_init(&p->jobs[i]);
+		p->jobs[i].url = url;
+		p->jobs[i].body = "{}";
+		p->jobs[i].stream = 1;
+		p->jobs[i].timeout_s = 10;
+		p->jobs[i].stall_s = 5;
+	}
+	sched_config_defaults(&c);
+	c.max_in_flight = max_in_flight;
+	c.max_attempts = 4;
+	c.backoff_base_s = 0.01;
+	c.backoff_max_s = 0.05;
+	c.lanes = lane ? lane : &one;
+	c.n_lanes = 1;
+	rc = sched_run(&c, &(sched_ops){.next = next, .done = done}, p, stats, err, errlen);
+	return rc;
+}
+
+static void release(producer *p)
+{
+	for (int i = 0; i < p->n; i++)
+		sched_job_release(&p->jobs[i]);
+	free(p->jobs);
+}
+
+START_TEST(classification_table)
+{
+	static const struct {
+		int status, retry_after;
+		sched_class want;
+	} cases[] = {
+		{200, 0, SCHED_OK},    {400, 0, SCHED_FAIL},  {401, 0, SCHED_ABORT}, {402, 0, SCHED_ABORT},
+		{402, 1, SCHED_RETRY}, {403, 0, SCHED_FAIL},  {404, 0, SCHED_FAIL},  {408, 0, SCHED_RETRY},
+		{429, 0, SCHED_RETRY}, {429, 1, SCHED_RETRY}, {500, 0, SCHED_RETRY}, {502, 0, SCHED_RETRY},
+		{503, 1, SCHED_RETRY}, {524, 0, SCHED_RETRY}, {529, 0, SCHED_RETRY}, {422, 0, SCHED_FAIL},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ck_assert_msg(sched_classify_http(cases[i].status, cases[i].retry_after) == cases[i].want,
+			      "HTTP %d", cases[i].status);
+	ck_assert_int_eq(sched_classify_curl(CURLE_OK), SCHED_OK);
+	ck_assert_int_eq(sched_classify_curl(CURLE_OPERATION_TIMEDOUT), SCHED_RETRY);
+	ck_assert_int_eq(sched_classify_curl(CURLE_COULDNT_CONNECT), SCHED_RETRY);
+	ck_assert_int_eq(sched_classify_curl(CURLE_RECV_ERROR), SCHED_RETRY);
+	ck_assert_int_eq(sched_classify_curl(CURLE_GOT_NOTHING), SCHED_RETRY);
+	ck_assert_int_eq(sched_classify_curl(CURLE_PEER_FAILED_VERIFICATION), SCHED_ABORT);
+}
+END_TEST
+
+START_TEST(retry_after_is_honoured)
+{
+	static const step steps[] = {
+		{429, "1", "{\"error\":{\"code\":429,\"message\":\"slow down\"}}", "application/json"},
+		{200, NULL, ok_stream, "text/event-stream"},
+	};
+	char url[128], err[256] = "";
+	struct MHD_Daemon *d = serve(steps, 2, url, sizeof(url));
+	producer p = {0};
+	sched_stats stats;
+	int64_t t0 = tb_now_us();
+
+	ck_assert_int_eq(run(&p, url, 1, 4, NULL, &stats, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(p.ok, 1);
+	ck_assert_int_eq(p.jobs[0].attempts, 2);
+	ck_assert_int_eq(stats.retried, 1);
+	/* The header said one second; the backoff alone would be 50 ms at most. */
+	ck_assert_int_ge(p.done_at[0] - t0, 950000);
+	ck_assert_str_eq(tb_buf_str(&p.jobs[0].resp.content), "42");
+	ck_assert_str_eq(tb_buf_str(&p.jobs[0].resp.reasoning), "think");
+	ck_assert_int_eq(p.jobs[0].resp.reasoning_tokens, 1);
+	ck_assert_int_ge(p.jobs[0].resp.t_first_token_us, 0);
+	release(&p);
+	MHD_stop_daemon(d);
+}
+END_TEST
+
+START_TEST(server_errors_retry_then_give_up)
+{
+	static const step steps[] = {
+		{503, NULL, "{\"error\":{\"code\":503,\"message\":\"no provider\"}}", "application/json"},
+	};
+	char url[128], err[256] = "";
+	struct MHD_Daemon *d = serve(steps, 1, url, sizeof(url));
+	producer p = {0};
+	sched_stats stats;
+
+	ck_assert_int_eq(run(&p, url, 2, 4, NULL, &stats, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(p.failed, 2);
+	ck_assert_int_eq(p.jobs[0].attempts, 4);
+	ck_assert_int_eq(p.jobs[0].http_status, 503);
+	ck_assert_str_eq(p.jobs[0].error, "HTTP 503: no provider");
+	ck_assert_int_eq(hits, 8);
+	release(&p);
+	MHD_stop_daemon(d);
+}
+END_TEST
+
+START_TEST(bad_request_fails_at_once)
+{
+	static const step steps[] = {
+		{400, NULL, "{\"error\":{\"code\":400,\"message\":\"context \\u001b[31mtoo long\"}}", "application/json"},
+	};
+	char url[128], err[256] = "";
+	struct MHD_Daemon *d = serve(steps, 1, url, sizeof(url));
+	producer p = {0};
+	sched_stats stats;
+
+	ck_assert_int_eq(run(&p, url, 3, 4, NULL, &stats, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(p.failed, 3);
+	ck_assert_int_eq(p.jobs[0].attempts, 1);
+	ck_assert_int_eq(hits, 3);
+	/* The escape byte from the endpoint does not reach the log. */
+	ck_assert_ptr_null(strchr(p.jobs[0].error, '\033'));
+	release(&p);
+	MHD_stop_daemon(d);
+}
+END_TEST
+
+START_TEST(unauthorized_stops_the_run)
+{
+	static const step steps[] = {
+		{401, NULL, "{\"error\":{\"code\":401,\"message\":\"User not found.\"}}", "application/json"},
+	};
+	char url[128], err[256] = "";
+	struct MHD_Daemon *d = serve(steps, 1, url, sizeof(url));
+	producer p = {0};
+	sched_stats stats;
+
+	ck_assert_int_eq(run(&p, url, 50, 2, NULL, &stats, err, sizeof(err)), TB_ABORT);
+	ck_assert_msg(strstr(err, "HTTP 401: User not found.") != NULL, "%s", err);
+	/* It stops early: not all fifty were asked. */
+	ck_assert_int_lt(hits, 10);
+	ck_assert_int_eq(p.done, p.next);
+	release(&p);
+	MHD_stop_daemon(d);
+}
+END_TEST
+
+START_TEST(cut_stream_and_malformed_body_retry)
+{
+	static const step steps[] = {
+		{200, NULL, "data: {\"choices\":[{\"delta\":{\"content\":\"4\"}}]}\n\n", "text/event-stream"},
+		{200, NULL, "{\"choices\": [{\"message\": {\"content\": \"4", "application/json"},
+		{200, NULL, "data: {\"choices\":[{\"delta\":{\"content\":\"4\"}}]}\n\ndata: {broken\n\n", "text/event-stream"},
+		{200, NULL, ok_stream, "text/event-stream"},
+	};
+	char url[128], err[256] = "";
+	struct MHD_Daemon *d = serve(steps, 4, url, sizeof(url));
+	producer p = {0};
+	sched_stats stats;
+
+	ck_assert_int_eq(run(&p, url, 1, 1, NULL, &stats, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(p.ok, 1);
+	ck_assert_int_eq(p.jobs[0].attempts, 4);
+	/* Only the final attempt's text is kept. */
+	ck_assert_str_eq(tb_buf_str(&p.jobs[0].resp.content), "42");
+	release(&p);
+	MHD_stop_daemon(d);
+}
+END_TEST
+
+START_TEST(lane_cap_holds)
+{
+	static const step steps[] = {{0, NULL, "", ""}};
+	char url[128], err[256] = "";
+	struct MHD_Daemon *d = serve(steps, 1, url, sizeof(url));
+	producer p = {0};
+	sched_stats stats;
+	sched_lane lane = {.max_in_flight = 3};
+
+	ck_assert_int_eq(run(&p, url, 12, 10, &lane, &stats, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(p.ok, 12);
+	ck_assert_int_le(in_flight_max, 3);
+	ck_assert_int_ge(in_flight_max, 2);
+	release(&p);
+	MHD_stop_daemon(d);
+}
+END_TEST
+
+START_TEST(stop_flag_cancels)
+{
+	static const step steps[] = {{0, NULL, "", ""}};
+	char url[128], err[256] = "";
+	struct MHD_Daemon *d = serve(steps, 1, url, sizeof(url));
+	producer p = {0};
+	sched_stats stats;
+	sched_config c;
+	static volatile sig_atomic_t stop = 1;
+
+	p.jobs = calloc(5, sizeof(*p.jobs));
+	p.n = 5;
+	for (int i = 0; i < 5; i++) {
+		sched_job_init(&p.jobs[i]);
+		p.jobs[i].url = url;
+		p.jobs[i].body = "{}";
+		p.jobs[i].timeout_s = 10;
+		p.jobs[i].stall_s = 5;
+	}
+	sched_config_defaults(&c);
+	c.lanes = &(sched_lane){0};
+	c.n_lanes = 1;
+	c.stop = &stop;
+	ck_assert_int_eq(sched_run(&c, &(sched_ops){.next = next, .done = done}, &p, &stats, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(p.ok, 0);
+	ck_assert_int_eq(p.done, p.next);
+	release(&p);
+	MHD_stop_daemon(d);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("scheduler");
+	TCase *tc = tcase_create("loopback");
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, classification_table);
+	tcase_add_test(tc, retry_after_is_honoured);
+	tcase_add_test(tc, server_errors_retry_then_give_up);
+	tcase_add_test(tc, bad_request_fails_at_once);
+	tcase_add_test(tc, unauthorized_stops_the_run);
+	tcase_add_test(tc, cut_stream_and_malformed_body_retry);
+	tcase_add_test(tc, lane_cap_holds);
+	tcase_add_test(tc, stop_flag_cancels);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
