@@ -19,6 +19,7 @@
 /* significant digits of summary.csv's computed numbers */
 #define SUMMARY_DIGITS 10
 #define SIMULATED_LINE "SIMULATED RUN: answers come from thinkbench's built-in simulator, not a model"
+#define UNSAFE_EXEC_LINE "UNSAFE EXEC: code answers ran without the bubblewrap sandbox (--unsafe-exec)"
 
 enum { TOK_PROMPT, TOK_COMPLETION, TOK_REASONING, TOK_ANSWER, TOK_COUNT };
 
@@ -495,6 +496,8 @@ int report_print_table(const report *r, FILE *out, const tb_run_info *run)
 
 	if (run && run->simulated)
 		fprintf(out, "%s\n", SIMULATED_LINE);
+	if (run && json_is_true(json_object_get(run->options, "unsafe_exec")))
+		fprintf(out, "%s\n", UNSAFE_EXEC_LINE);
 	if (run) {
 		fputs("run ", out);
 		put_field(out, run->run_id, width_of(run->run_id), 0);

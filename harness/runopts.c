@@ -84,13 +84,14 @@ json_t *runopts_to_json(const tb_run_opts *o, int simulated)
 	for (int m = 0; m < TB_N_MODES; m++)
 		if (o->modes & TB_MODE_BIT(m))
 			json_array_append_new(modes, json_string(tb_mode_name((tb_mode)m)));
-	return json_pack("{s:O, s:O, s:s?, s:o, s:o, s:I, s:I, s:I, s:I, s:b, s:f, s:f, s:b, s:f, s:b}",
+	return json_pack("{s:O, s:O, s:s?, s:o, s:o, s:I, s:I, s:I, s:I, s:b, s:f, s:f, s:b, s:f, s:b, s:b}",
 			 "suites", o->suites, "models", o->models, "models_file", o->models_file,
 			 "modes", modes, "budgets", budgets, "samples", (json_int_t)o->samples,
 			 "limit", (json_int_t)o->limit, "seed", (json_int_t)o->seed, "retries",
 			 (json_int_t)o->retries, "stream", o->stream, "timeout_s", o->timeout_s,
 			 "stall_s", o->stall_s, "simulator", simulated && !o->models_file,
-			 "sim_time_scale", o->sim_time_scale, "insecure", o->insecure);
+			 "sim_time_scale", o->sim_time_scale, "insecure", o->insecure, "unsafe_exec",
+			 o->unsafe_exec);
 }
 
 int runopts_from_json(tb_run_opts *o, const json_t *j, char *err, size_t errlen)
@@ -98,19 +99,19 @@ int runopts_from_json(tb_run_opts *o, const json_t *j, char *err, size_t errlen)
 	json_t *suites = NULL, *models = NULL, *modes = NULL, *budgets = NULL;
 	const char *models_file = NULL;
 	json_int_t samples, limit, seed, retries;
-	int stream, simulator, insecure;
+	int stream, simulator, insecure, unsafe_exec;
 	double timeout_s, stall_s, scale;
 	json_error_t jerr;
 	size_t i;
 	json_t *v;
 
 	if (json_unpack_ex((json_t *)j, &jerr, 0,
-			   "{s:o, s:o, s?s, s:o, s:o, s:I, s:I, s:I, s:I, s:b, s:F, s:F, s:b, s:F, s:b}",
+			   "{s:o, s:o, s?s, s:o, s:o, s:I, s:I, s:I, s:I, s:b, s:F, s:F, s:b, s:F, s:b, s:b}",
 			   "suites", &suites, "models", &models, "models_file", &models_file, "modes",
 			   &modes, "budgets", &budgets, "samples", &samples, "limit", &limit, "seed",
 			   &seed, "retries", &retries, "stream", &stream, "timeout_s", &timeout_s,
 			   "stall_s", &stall_s, "simulator", &simulator, "sim_time_scale", &scale,
-			   "insecure", &insecure) != 0)
+			   "insecure", &insecure, "unsafe_exec", &unsafe_exec) != 0)
 		return tb_seterr(err, errlen, "the stored run options are unreadable: %s", jerr.text);
 	json_decref(o->suites);
 	json_decref(o->models);
@@ -141,5 +142,6 @@ int runopts_from_json(tb_run_opts *o, const json_t *j, char *err, size_t errlen)
 	o->force_sim = simulator;
 	o->sim_time_scale = scale;
 	o->insecure = insecure;
+	o->unsafe_exec = unsafe_exec;
 	return TB_OK;
 }

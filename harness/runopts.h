@@ -17,7 +17,7 @@ typedef struct tb_run_opts {
 	size_t n_budgets;
 	long samples, jobs, limit, seed, retries;
 	int jobs_given;
-	int stream, quiet, force_sim, insecure, no_summary;
+	int stream, quiet, force_sim, insecure, no_summary, unsafe_exec;
 	double timeout_s, stall_s; /* 0: the model's */
 	double sim_time_scale;
 	char *out_dir, *resume, *run_id;

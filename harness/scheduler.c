@@ -49,6 +49,7 @@ void sched_config_defaults(sched_config *c)
 	c->backoff_max_s = 60.0;
 	c->max_text = 4u << 20;
 	c->max_body = 64u << 20;
+	c->wake_fd = -1;
 }
 
 sched_class sched_classify_http(int status, int has_retry_after)
@@ -406,11 +407,13 @@ static int fill(sched *s)
 		lane_state *ls;
 
 		if (!job) {
+			int finished = 0;
+
 			if (s->exhausted || s->n_waiting >= (size_t)s->cfg->max_in_flight)
 				break;
-			job = s->ops->next(s->ud);
+			job = s->ops->next(s->ud, &finished);
 			if (!job) {
-				s->exhausted = 1;
+				s->exhausted = finished;
 				break;
 			}
 			if ((size_t)job->lane >= s->cfg->n_lanes)
@@ -489,6 +492,7 @@ int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats
 	for (;;) {
 		int running = 0, left;
 		CURLMsg *msg;
+		struct curl_waitfd wake;
 
 		if ((c->stop && *c->stop) || s.abort)
 			break;
@@ -514,8 +518,15 @@ int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats
 		}
 		if (s.abort)
 			break;
-		if (curl_multi_poll(s.multi, NULL, 0, poll_ms(&s), NULL) != CURLM_OK) {
+		wake.fd = c->wake_fd;
+		wake.events = CURL_WAIT_POLLIN;
+		wake.revents = 0;
+		if (curl_multi_poll(s.multi, &wake, c->wake_fd >= 0, poll_ms(&s), NULL) != CURLM_OK) {
 			tb_seterr(err, errlen, "the transfer loop failed");
+			s.abort = 1;
+			break;
+		}
+		if ((wake.revents & CURL_WAIT_POLLIN) && ops->wake && ops->wake(ud, err, errlen) != 0) {
 			s.abort = 1;
 			break;
 		}

@@ -75,15 +75,21 @@ typedef struct sched_config {
 	const sched_lane *lanes;
 	size_t n_lanes;
 	volatile sig_atomic_t *stop;  /* set by a signal handler: wrap up */
+	int wake_fd;                  /* polled beside the transfers; -1: none */
 } sched_config;
 
 typedef struct sched_ops {
-	/* The next job, or NULL when there is none now. Called again later. */
-	tb_job *(*next)(void *ud);
+	/* The next job, or NULL: with *finished set when there will be no more,
+	 * else only none for now (the producer is holding back, say while grades
+	 * catch up), and it is asked again after the next wake or transfer. */
+	tb_job *(*next)(void *ud, int *finished);
 	/* Each job comes back exactly once, in any status. The producer owns it
 	 * again and frees it with sched_job_release() plus its own parts. A non-zero
 	 * return stops the run (as a fatal error: err holds the message). */
 	int (*done)(void *ud, tb_job *job, char *err, size_t errlen);
+	/* Called when sched_config.wake_fd is readable; may be NULL. A non-zero
+	 * return stops the run like done()'s. */
+	int (*wake)(void *ud, char *err, size_t errlen);
 } sched_ops;
 
 typedef struct sched_stats {

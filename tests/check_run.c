@@ -294,6 +294,36 @@ START_TEST(full_run_all_seed_models)
 }
 END_TEST
 
+START_TEST(code_answers_graded_in_the_sandbox_pool)
+{
+	char suite[600], out[600], log[600], run[700];
+	char *argv[] = {"thinkbench", "run", "--suite", suite, "--out", out, "--run-id", "code",
+			"--model", "qwen/qwen3-14b", "--samples", "3", "-j", "16", "--sim-time-scale", "0",
+			"--quiet", NULL};
+	FILE *f;
+
+	snprintf(suite, sizeof(suite), "%s/code.jsonl", dir);
+	snprintf(out, sizeof(out), "%s/results", dir);
+	snprintf(log, sizeof(log), "%s/run.log", dir);
+	snprintf(run, sizeof(run), "%s/code", out);
+	f = fopen(suite, "wb");
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < 8; i++)
+		fprintf(f, "{\"id\": \"c%d\", \"prompt\": \"Write add%d(a, b) in Python.\", "
+			   "\"grader\": {\"type\": \"exec\", \"language\": \"python\", \"entry_point\": \"add%d\", "
+			   "\"tests\": \"assert add%d(1, 2) == 3\\nassert add%d(-5, 5) == 0\\n\"}, "
+			   "\"reference\": \"def add%d(a, b):\\n    return a + b\\n\", "
+			   "\"wrong_reference\": \"def add%d(a, b):\\n    return a - b\\n\"}\n",
+			i, i, i, i, i, i, i);
+	fclose(f);
+	ck_assert_int_eq(run_tb(argv, log, NULL, 180), 0);
+	ck_assert_int_eq(stored(run), 8 * 2 * 3);
+	ck_assert_int_eq(query_long(run, "SELECT count(*) FROM samples WHERE outcome = 'error'"), 0);
+	ck_assert_int_gt(query_long(run, "SELECT count(*) FROM samples WHERE outcome = 'correct' AND grader = 'exec'"), 10);
+	ck_assert_int_gt(query_long(run, "SELECT count(*) FROM samples WHERE outcome = 'incorrect' AND extracted = 'fail:wrong'"), 0);
+}
+END_TEST
+
 START_TEST(faults_lose_nothing)
 {
 	char suite[600], out[600], log[600], run[700], models[600];
@@ -516,6 +546,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, full_run_all_seed_models);
+	tcase_add_test(tc, code_answers_graded_in_the_sandbox_pool);
 	tcase_add_test(tc, faults_lose_nothing);
 	tcase_add_test(tc, kill_and_resume_ask_only_for_missing);
 	tcase_add_test(tc, sigint_saves_and_exits_130);

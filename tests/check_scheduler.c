@@ -98,10 +98,11 @@ typedef struct producer {
 	int64_t done_at[16];
 } producer;
 
-static tb_job *next(void *ud)
+static tb_job *next(void *ud, int *finished)
 {
 	producer *p = ud;
 
+	*finished = p->next >= p->n;
 	return p->next < p->n ? &p->jobs[p->next++] : NULL;
 }
 

@@ -16,6 +16,8 @@
 #include "cmds.h"
 #include "dialect.h"
 #include "digest.h"
+#include "exec.h"
+#include "gradepool.h"
 #include "log.h"
 #include "models.h"
 #include "opts.h"
@@ -40,14 +42,23 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
+typedef struct run_ctx run_ctx;
+
+/* One sample on its way: the request, then the response being graded, then
+ * the record written. It lives from next_job() until it is stored. */
 typedef struct run_job {
 	tb_job job;
+	run_ctx *r;
 	tb_plan_pos pos;
 	tb_buf body;
 	long seed;
+	tb_sample s;
+	char *answer, *reasoning;
+	gr_result grade;
+	int grade_rc;
 } run_job;
 
-typedef struct run_ctx {
+struct run_ctx {
 	tb_run_opts *o;
 	tb_suite **suites;
 	size_t n_suites;
@@ -63,14 +74,15 @@ typedef struct run_ctx {
 	long errors;
 	int simulated;
 	sim_server *sim;
+	gr_pool *pool;           /* slow graders (exec) run here, off the transfer loop */
 	char fatal[512];
-} run_ctx;
+};
 
 enum {
 	OPT_SUITE = 's', OPT_MODEL = 'm', OPT_JOBS = 'j', OPT_QUIET = 'q',
 	OPT_MODE = 256, OPT_MODELS, OPT_BUDGET, OPT_SAMPLES, OPT_LIMIT, OPT_OUT, OPT_RESUME,
 	OPT_NO_STREAM, OPT_SEED, OPT_RETRIES, OPT_TIMEOUT, OPT_STALL, OPT_SIM, OPT_SIM_SCALE,
-	OPT_RUN_ID, OPT_INSECURE, OPT_NO_SUMMARY,
+	OPT_RUN_ID, OPT_INSECURE, OPT_NO_SUMMARY, OPT_UNSAFE_EXEC,
 };
 
 static const tb_opt options[] = {
@@ -93,6 +105,7 @@ static const tb_opt options[] = {
 	{"sim-time-scale", OPT_SIM_SCALE, "X", "simulator delays times X (default 0.02: a demo in seconds)"},
 	{"run-id", OPT_RUN_ID, "NAME", "the run's name (default: date, time and a random tag)"},
 	{"insecure", OPT_INSECURE, NULL, "skip TLS verification (only for 127.0.0.1 endpoints)"},
+	{"unsafe-exec", OPT_UNSAFE_EXEC, NULL, "run code answers without bubblewrap (recorded, and printed on reports)"},
 	{"no-summary", OPT_NO_SUMMARY, NULL, "do not print the summary table at the end"},
 	{"quiet", OPT_QUIET, NULL, "no progress line and no notes"},
 	{0},
@@ -187,6 +200,9 @@ static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help)
 		case OPT_NO_SUMMARY:
 			o->no_summary = 1;
 			break;
+		case OPT_UNSAFE_EXEC:
+			o->unsafe_exec = 1;
+			break;
 		case OPT_QUIET:
 			o->quiet = 1;
 			break;
@@ -204,12 +220,17 @@ static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help)
 
 /* ---- the producer: plan positions to jobs, finished jobs to the store ---- */
 
-static tb_job *next_job(void *ud)
+static tb_job *next_job(void *ud, int *finished)
 {
 	run_ctx *r = ud;
 	tb_plan_pos pos;
 	char err[512];
 
+	*finished = 0;
+	/* Answers wait for the graders rather than pile up in memory. */
+	if (r->pool && gr_pool_pending(r->pool) >= (size_t)(4 * r->o->jobs))
+		return NULL;
+	*finished = 1;
 	while (plan_next(&r->plan, &pos)) {
 		const tb_plan_cell *c = pos.cell;
 		tb_request_spec rq;
@@ -231,6 +252,7 @@ static tb_job *next_job(void *ud)
 		}
 		sched_job_init(&j->job);
 		tb_buf_init(&j->body, 64u << 20);
+		j->r = r;
 		j->pos = pos;
 		j->seed = r->o->seed + pos.sample;
 		rq = (tb_request_spec){.mode = c->mode, .budget = c->budget, .stream = r->o->stream,
@@ -251,6 +273,7 @@ static tb_job *next_job(void *ud)
 		j->job.timeout_s = r->o->timeout_s > 0 ? r->o->timeout_s : c->model->timeout_s;
 		j->job.stall_s = r->o->stall_s > 0 ? r->o->stall_s : c->model->stall_s;
 		j->job.ud = j;
+		*finished = 0;
 		return &j->job;
 	}
 	return NULL;
@@ -272,107 +295,162 @@ static double sample_cost(const tb_model *m, const tb_resp *resp, int *reported)
 		(double)resp->completion_tokens * m->price_completion_per_m) / 1e6;
 }
 
+static void run_job_free(run_job *j)
+{
+	free(j->answer);
+	free(j->reasoning);
+	tb_buf_release(&j->body);
+	sched_job_release(&j->job);
+	free(j);
+}
+
+/* Fills everything of the record but the grade. */
+static int describe(run_job *j, tb_split *sp)
+{
+	const tb_plan_cell *c = j->pos.cell;
+	const tb_item *it = j->pos.item;
+	const tb_resp *resp = &j->job.resp;
+	tb_sample *s = &j->s;
+
+	s->suite = c->suite->name;
+	s->item_id = it->id;
+	s->model = c->model->id;
+	s->mode = tb_mode_name(c->mode);
+	s->budget = c->budget;
+	s->sample = j->pos.sample;
+	s->expected = it->expected ? it->expected : "";
+	s->lang = it->lang ? it->lang : "";
+	s->grader = it->grader ? gr_name(it->grader) : "";
+	s->seed = j->seed;
+	s->streamed = j->r->o->stream;
+	s->attempts = j->job.attempts;
+	s->http_status = j->job.http_status;
+	s->error = "";
+	s->extracted = "";
+	s->grade_reason = "";
+	s->finish_reason = resp->finish_reason;
+	s->native_finish_reason = resp->native_finish_reason;
+	s->provider = resp->provider;
+	s->generation_id = resp->generation_id;
+	s->prompt_tokens = resp->prompt_tokens;
+	s->completion_tokens = resp->completion_tokens;
+	s->reasoning_tokens = resp->reasoning_tokens;
+	s->cached_tokens = resp->cached_tokens;
+	s->cost_usd = sample_cost(c->model, resp, &s->cost_reported);
+	s->total_ms = (double)(j->job.t_end_us - j->job.t_start_us) / 1000.0;
+	s->ttft_ms = j->r->o->stream ? ms_or_nan(resp->t_first_token_us) : NAN;
+	s->ttfa_ms = j->r->o->stream ? ms_or_nan(resp->t_first_answer_us) : NAN;
+	s->lang_check = GR_LANG_UNCHECKED;
+	s->finished_at = (double)time(NULL);
+
+	split_response(resp, c->mode == TB_MODE_THINK, sp);
+	j->answer = strndup(sp->answer ? sp->answer : "", sp->answer_len);
+	j->reasoning = strndup(sp->reasoning ? sp->reasoning : "", sp->reasoning_len);
+	if (!j->answer || !j->reasoning)
+		return TB_NOMEM;
+	s->answer = j->answer;
+	s->reasoning = j->reasoning;
+	s->split_method = split_method_name(sp->method);
+	s->mode_leak = j->job.status == TB_JOB_OK && sp->mode_leak;
+	s->text_truncated = resp->reasoning.truncated || resp->content.truncated;
+	return TB_OK;
+}
+
+/* Runs on a grading worker (or inline): only reads the job, writes the grade. */
+static void grade_work(void *arg)
+{
+	run_job *j = arg;
+	const tb_item *it = j->pos.item;
+	gr_input in = {.answer = j->answer, .expected = it->expected, .lang = it->lang, .item_id = it->id};
+
+	j->grade_rc = gr_grade(it->grader, &in, &j->grade);
+}
+
+/* Back on the loop's thread: the outcome, the store, the progress line. */
+static int store_graded(run_job *j, char *err, size_t errlen)
+{
+	static const tb_outcome by_verdict[] = {
+		[GR_CORRECT] = TB_OUT_CORRECT, [GR_INCORRECT] = TB_OUT_INCORRECT,
+		[GR_PARTIAL] = TB_OUT_PARTIAL, [GR_NOANSWER] = TB_OUT_NOANSWER,
+	};
+	run_ctx *r = j->r;
+	tb_sample *s = &j->s;
+	int rc;
+
+	if (s->outcome == TB_OUT_COUNT) {
+		if (j->grade_rc != TB_OK) {
+			/* The harness failed to grade: never a wrong answer. */
+			s->outcome = TB_OUT_ERROR;
+			s->error = j->grade.reason;
+		} else {
+			s->outcome = by_verdict[j->grade.verdict];
+			s->extracted = j->grade.extracted;
+			s->grade_reason = j->grade.reason;
+			s->lang_check = j->grade.lang;
+		}
+	}
+	rc = store_put_sample(r->st, s, err, errlen);
+	if (rc == TB_OK) {
+		if (s->outcome == TB_OUT_ERROR)
+			r->errors++;
+		progress_add(&r->prog, s->outcome != TB_OUT_ERROR && s->outcome != TB_OUT_UNGRADED,
+			     s->outcome == TB_OUT_CORRECT, s->outcome == TB_OUT_ERROR);
+	}
+	run_job_free(j);
+	return rc;
+}
+
+static void grade_done(void *arg)
+{
+	run_job *j = arg;
+	run_ctx *r = j->r;
+	char err[512];
+
+	if (store_graded(j, err, sizeof(err)) != TB_OK && !r->fatal[0])
+		snprintf(r->fatal, sizeof(r->fatal), "%s", err);
+}
+
 static int job_done(void *ud, tb_job *job, char *err, size_t errlen)
 {
 	run_ctx *r = ud;
 	run_job *j = job->ud;
-	const tb_plan_cell *c = j->pos.cell;
 	const tb_item *it = j->pos.item;
-	tb_resp *resp = &job->resp;
-	tb_sample s = {0};
-	gr_result grade = {.lang = GR_LANG_UNCHECKED};
 	tb_split sp = {0};
-	char *answer = NULL, *reasoning = NULL;
-	int rc = TB_OK;
 
-	if (job->status == TB_JOB_CANCELLED)
-		goto out;
-	s.suite = c->suite->name;
-	s.item_id = it->id;
-	s.model = c->model->id;
-	s.mode = tb_mode_name(c->mode);
-	s.budget = c->budget;
-	s.sample = j->pos.sample;
-	s.expected = it->expected ? it->expected : "";
-	s.lang = it->lang ? it->lang : "";
-	s.grader = it->grader ? gr_name(it->grader) : "";
-	s.seed = j->seed;
-	s.streamed = r->o->stream;
-	s.attempts = job->attempts;
-	s.http_status = job->http_status;
-	s.error = "";
-	s.extracted = "";
-	s.grade_reason = "";
-	s.finish_reason = resp->finish_reason;
-	s.native_finish_reason = resp->native_finish_reason;
-	s.provider = resp->provider;
-	s.generation_id = resp->generation_id;
-	s.prompt_tokens = resp->prompt_tokens;
-	s.completion_tokens = resp->completion_tokens;
-	s.reasoning_tokens = resp->reasoning_tokens;
-	s.cached_tokens = resp->cached_tokens;
-	s.cost_usd = sample_cost(c->model, resp, &s.cost_reported);
-	s.total_ms = (double)(job->t_end_us - job->t_start_us) / 1000.0;
-	s.ttft_ms = r->o->stream ? ms_or_nan(resp->t_first_token_us) : NAN;
-	s.ttfa_ms = r->o->stream ? ms_or_nan(resp->t_first_answer_us) : NAN;
-	s.lang_check = GR_LANG_UNCHECKED;
-	s.finished_at = (double)time(NULL);
-
-	split_response(resp, c->mode == TB_MODE_THINK, &sp);
-	answer = strndup(sp.answer ? sp.answer : "", sp.answer_len);
-	reasoning = strndup(sp.reasoning ? sp.reasoning : "", sp.reasoning_len);
-	if (!answer || !reasoning) {
-		rc = tb_seterr(err, errlen, "out of memory");
-		goto out;
+	if (job->status == TB_JOB_CANCELLED) {
+		run_job_free(j);
+		return TB_OK;
 	}
-	s.answer = answer;
-	s.reasoning = reasoning;
-	s.split_method = split_method_name(sp.method);
-	s.mode_leak = job->status == TB_JOB_OK && sp.mode_leak;
-	s.text_truncated = resp->reasoning.truncated || resp->content.truncated;
-
+	if (describe(j, &sp) != TB_OK) {
+		run_job_free(j);
+		return tb_seterr(err, errlen, "out of memory");
+	}
+	j->s.outcome = TB_OUT_COUNT; /* not decided yet */
 	if (job->status == TB_JOB_FAILED) {
-		s.outcome = TB_OUT_ERROR;
-		s.error = job->error;
+		j->s.outcome = TB_OUT_ERROR;
+		j->s.error = job->error;
 	} else if (sp.truncated_in_thinking) {
-		s.outcome = TB_OUT_TRUNCATED;
+		j->s.outcome = TB_OUT_TRUNCATED;
 	} else if (!it->grader) {
-		s.outcome = TB_OUT_UNGRADED;
+		j->s.outcome = TB_OUT_UNGRADED;
+	} else if (r->pool && strcmp(gr_name(it->grader), "exec") == 0) {
+		if (gr_pool_submit(r->pool, grade_work, grade_done, j) == TB_OK)
+			return TB_OK;
+		grade_work(j);
 	} else {
-		gr_input in = {.answer = answer, .expected = it->expected, .lang = it->lang,
-			       .item_id = it->id};
-
-		if (gr_grade(it->grader, &in, &grade) != TB_OK) {
-			/* The harness failed to grade: never a wrong answer. */
-			s.outcome = TB_OUT_ERROR;
-			s.error = grade.reason;
-		} else {
-			static const tb_outcome by_verdict[] = {
-				[GR_CORRECT] = TB_OUT_CORRECT, [GR_INCORRECT] = TB_OUT_INCORRECT,
-				[GR_PARTIAL] = TB_OUT_PARTIAL, [GR_NOANSWER] = TB_OUT_NOANSWER,
-			};
-
-			s.outcome = by_verdict[grade.verdict];
-			s.extracted = grade.extracted;
-			s.grade_reason = grade.reason;
-			s.lang_check = grade.lang;
-		}
+		grade_work(j);
 	}
-	if (store_put_sample(r->st, &s, err, errlen) != TB_OK) {
-		rc = TB_ERR;
-		goto out;
-	}
-	if (s.outcome == TB_OUT_ERROR)
-		r->errors++;
-	progress_add(&r->prog, s.outcome != TB_OUT_ERROR && s.outcome != TB_OUT_UNGRADED,
-		     s.outcome == TB_OUT_CORRECT, s.outcome == TB_OUT_ERROR);
-out:
-	free(answer);
-	free(reasoning);
-	tb_buf_release(&j->body);
-	sched_job_release(job);
-	free(j);
-	return rc;
+	return store_graded(j, err, errlen);
+}
+
+static int reap_grades(void *ud, char *err, size_t errlen)
+{
+	run_ctx *r = ud;
+
+	gr_pool_reap(r->pool);
+	if (r->fatal[0])
+		return tb_seterr(err, errlen, "%s", r->fatal);
+	return TB_OK;
 }
 
 /* ---- set-up ---- */
@@ -632,6 +710,24 @@ static void print_summary(run_ctx *r)
 	store_run_info_release(&info);
 }
 
+/* Code answers run in the sandbox on a pool of workers. Without a working
+ * sandbox the run stops before any request, unless --unsafe-exec. */
+static int setup_exec(run_ctx *r, char *err, size_t errlen)
+{
+	int any = 0;
+
+	for (size_t i = 0; i < r->n_suites && !any; i++)
+		for (size_t k = 0; k < r->suites[i]->n_items && !any; k++)
+			any = r->suites[i]->items[k].grader &&
+			      strcmp(gr_name(r->suites[i]->items[k].grader), "exec") == 0;
+	if (!any)
+		return TB_OK;
+	gr_exec_set_unsafe(r->o->unsafe_exec);
+	if (gr_exec_available(err, errlen) != TB_OK)
+		return TB_ERR;
+	return gr_pool_new(0, &r->pool, err, errlen);
+}
+
 static void raise_fd_limit(void)
 {
 	struct rlimit rl;
@@ -691,6 +787,11 @@ int cmd_run(int argc, char **argv)
 		tb_error("%s", err);
 		goto out;
 	}
+	if (setup_exec(&r, err, sizeof(err)) != TB_OK) {
+		tb_error("%s", err);
+		rc = TB_EXIT_FATAL;
+		goto out;
+	}
 	if (plan_build(&r.plan, r.suites, r.n_suites, r.sel, r.n_sel, o.modes, o.budgets, o.n_budgets,
 		       (int)o.samples, err, sizeof(err)) != TB_OK ||
 	    open_store(&r, argc, argv, err, sizeof(err)) != TB_OK) {
@@ -715,6 +816,7 @@ int cmd_run(int argc, char **argv)
 	sc.lanes = lanes;
 	sc.n_lanes = r.n_sel;
 	sc.stop = &stop_requested;
+	sc.wake_fd = r.pool ? gr_pool_fd(r.pool) : -1;
 	if (r.sim) {
 		/* The simulator answers in milliseconds: back off in milliseconds too. */
 		sc.backoff_base_s = 0.05;
@@ -726,7 +828,11 @@ int cmd_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	src = sched_run(&sc, &(sched_ops){.next = next_job, .done = job_done}, &r, &stats, err, sizeof(err));
+	src = sched_run(&sc, &(sched_ops){.next = next_job, .done = job_done, .wake = reap_grades}, &r,
+			&stats, err, sizeof(err));
+	/* Grades still running are finished and stored, even after SIGINT. */
+	if (r.pool)
+		gr_pool_drain(r.pool);
 	progress_end(&r.prog);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
@@ -757,6 +863,7 @@ int cmd_run(int argc, char **argv)
 	printf("run folder: %s\n", r.run_dir);
 out:
 	free(lanes);
+	gr_pool_free(r.pool);
 	if (r.sim)
 		sim_stop(r.sim);
 	if (r.st)
