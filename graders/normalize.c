@@ -648,7 +648,8 @@ static double number(ev *e)
 		}
 	}
 	buf[k] = '\0';
-	if (e->i < e->n && isdigit((unsigned char)e->s[e->i]))
+	/* Nothing read (a lone '.') or digits left over: no number. */
+	if (!k || (e->i < e->n && isdigit((unsigned char)e->s[e->i])))
 		e->err = 1;
 	return strtod(buf, NULL);
 }
@@ -790,6 +791,7 @@ static double term(ev *e)
 	/* A whole number right before \frac is a mixed number: 1\frac{4}{5}. */
 	int whole = all_digits(e->s + start, e->i - start);
 
+	/* Every round reads at least one byte or sets err, so this ends. */
 	while (!e->err && e->i < e->n) {
 		char c = peek(e);
 

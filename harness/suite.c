@@ -317,8 +317,20 @@ static int parse_item(loader *ld, tb_suite *s, const json_t *o, tb_item *it)
 		it->grader = s->grader;
 		it->grader_spec = json_incref(ld->grader_spec);
 	}
-	if (it->grader && !it->expected && strcmp(gr_name(it->grader), "exec") != 0)
-		return fail(ld, "answer", "expected a reference answer for grader '%s'", gr_name(it->grader));
+	if (it->grader && strcmp(gr_name(it->grader), "exec") != 0) {
+		gr_input in = {.answer = it->expected, .expected = it->expected, .lang = it->lang,
+			       .item_id = it->id};
+		gr_result r;
+
+		if (!it->expected)
+			return fail(ld, "answer", "expected a reference answer for grader '%s'",
+				    gr_name(it->grader));
+		/* A reference its grader cannot read would make every sample a
+		 * harness error; say so now, before any request. */
+		if (gr_grade(it->grader, &in, &r) != TB_OK)
+			return fail(ld, "answer", "the %s grader cannot read the reference '%.60s'",
+				    gr_name(it->grader), it->expected);
+	}
 	it->reference = dup_or_null(ref);
 	it->wrong_reference = dup_or_null(wrong);
 	return TB_OK;

@@ -10,6 +10,7 @@
 
 #include "grader.h"
 #include "grcase.h"
+#include "langcheck.h"
 #include "normalize.h"
 #include "rc.h"
 #include "testutil.h"
@@ -317,6 +318,65 @@ START_TEST(test_aime_leading_zeros)
 }
 END_TEST
 
+/* Random LaTeX-ish junk must never crash or hang any of the string
+ * graders (the test's timeout catches a hang). */
+START_TEST(test_hostile)
+{
+	static const char *const toks[] = {
+		"\\frac", "\\dfrac", "\\sqrt", "\\boxed", "\\boxed{", "\\text{", "\\left(", "\\right]",
+		"{", "}", "(", ")", "[", "]", "\\{", "\\}", "^", "_", ",", ";", ".", "=", "+", "-", "*",
+		"/", "\\pi", "\\cup", "\\circ", "\\overline", "\\begin{pmatrix}", "\\end{pmatrix}",
+		"&", "\\\\", "$", "%", "1", "23", "0.5", "x", "ab", "east", "e5", "####", "Answer:",
+		"答案是", "١٢", "−", "\xe2", "\xff", " ", "\n", "\\", "'", "\"answer\": \"C\"", "(C)",
+	};
+	const char *types[] = {"numeric", "math", "choice"};
+	gr_grader *g[3];
+	char *buf = malloc(FORM_MAX);
+	unsigned seed = 12345;
+
+	ck_assert_ptr_nonnull(buf);
+	for (int t = 0; t < 3; t++)
+		g[t] = compile(types[t]);
+	for (int round = 0; round < 20000; round++) {
+		int ntok;
+
+		buf[0] = '\0';
+		seed = seed * 1103515245u + 12345u;
+		ntok = (int)((seed >> 16) % 40);
+		for (int k = 0; k < ntok; k++) {
+			const char *tk;
+
+			seed = seed * 1103515245u + 12345u;
+			tk = toks[(seed >> 16) % (sizeof(toks) / sizeof(toks[0]))];
+			add(buf, tk, strlen(tk));
+		}
+		for (int t = 0; t < 3; t++) {
+			gr_input in = {buf, t == 2 ? "C" : (round & 1) ? buf : "12", "de", "h"};
+			gr_result r;
+			int rc = gr_grade(g[t], &in, &r);
+
+			ck_assert(rc == TB_OK || rc == TB_ERR);
+			ck_assert(r.verdict >= GR_CORRECT && r.verdict <= GR_NOANSWER);
+			ck_assert(memchr(r.extracted, '\0', sizeof(r.extracted)) != NULL);
+		}
+		ck_assert(gr_lang_check(buf, (round & 1) ? "th" : "en") != GR_LANG_UNCHECKED);
+	}
+	/* Deep nesting is cut, not followed. */
+	buf[0] = '\0';
+	for (int k = 0; k < 500; k++)
+		add(buf, "\\frac{", 6);
+	ck_assert_int_ne(grade(g[1], buf, "1", &(gr_result){0}), GR_CORRECT);
+	buf[0] = '\0';
+	for (int k = 0; k < 900; k++)
+		add(buf, "(", 1);
+	add(buf, "1", 1);
+	ck_assert_int_ne(grade(g[1], buf, "1", &(gr_result){0}), GR_CORRECT);
+	for (int t = 0; t < 3; t++)
+		gr_free(g[t]);
+	free(buf);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("math");
@@ -328,6 +388,7 @@ int main(void)
 	tcase_add_test(tc, test_cases);
 	tcase_add_test(tc, test_math500);
 	tcase_add_test(tc, test_aime_leading_zeros);
+	tcase_add_test(tc, test_hostile);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
