@@ -57,6 +57,10 @@ int gr_compile(const json_t *spec, gr_grader **out, char *err, size_t errlen);
  * sandbox); then out->reason says why. */
 int gr_grade(const gr_grader *g, const gr_input *in, gr_result *out);
 const char *gr_name(const gr_grader *g);
+/* "<kind>/<N>": the kind's version, bumped whenever a change to its code can
+ * change a verdict, so a store tells which grader code graded each sample.
+ * A static string. */
+const char *gr_version(const gr_grader *g);
 void gr_free(gr_grader *g);
 const char *gr_verdict_str(gr_verdict v);
 

@@ -25,30 +25,57 @@ static void sep(csv_writer *w)
 		put(w, ",", 1);
 }
 
-void csv_str(csv_writer *w, const char *s)
+/* How many bytes at p form a control character a terminal would act on:
+ * C0 but tab, CR and LF; DEL; C1 (U+0080 to U+009F, two bytes in UTF-8). */
+static size_t control_len(const unsigned char *p)
 {
-	const char *p;
+	if ((*p < 0x20 && *p != '\t' && *p != '\r' && *p != '\n') || *p == 0x7f)
+		return 1;
+	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+		return 2;
+	return 0;
+}
 
-	sep(w);
-	if (!s)
-		return;
-	if (!s[strcspn(s, ",\"\r\n")]) {
-		put(w, s, strlen(s));
-		return;
-	}
-	put(w, "\"", 1);
-	/* bounded by the string's length: each pass consumes at least one byte */
-	for (p = s; *p;) {
-		size_t n = strcspn(p, "\"");
+/* Writes s with every control byte as visible \xNN text and quotes doubled,
+ * so that a model's escape sequences never reach a terminal that shows the
+ * file. Bounded by the string's length: each pass consumes a byte or more. */
+static void put_text(csv_writer *w, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
 
-		put(w, p, n);
-		p += n;
+	while (*p) {
+		size_t run = 0, ctl;
+
+		while (p[run] && p[run] != '"' && !control_len(p + run))
+			run++;
+		put(w, (const char *)p, run);
+		p += run;
 		if (*p == '"') {
 			put(w, "\"\"", 2);
 			p++;
 		}
+		for (ctl = *p ? control_len(p) : 0; ctl > 0; ctl--, p++) {
+			char hex[5];
+
+			snprintf(hex, sizeof(hex), "\\x%02x", *p);
+			put(w, hex, 4);
+		}
 	}
-	put(w, "\"", 1);
+}
+
+void csv_str(csv_writer *w, const char *s)
+{
+	int quote;
+
+	sep(w);
+	if (!s)
+		return;
+	quote = s[strcspn(s, ",\"\r\n")] != '\0';
+	if (quote)
+		put(w, "\"", 1);
+	put_text(w, s);
+	if (quote)
+		put(w, "\"", 1);
 }
 
 void csv_long(csv_writer *w, long v)

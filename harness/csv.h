@@ -1,7 +1,8 @@
 /* An RFC 4180 CSV writer: CRLF after every record; a field that holds a
- * comma, a double quote, CR or LF is quoted, its quotes doubled. Bytes are
- * written as they are (UTF-8 stays UTF-8). Numbers the caller does not know
- * are written as empty fields.
+ * comma, a double quote, CR or LF is quoted, its quotes doubled. UTF-8 stays
+ * UTF-8, but control characters (C0 but tab, CR, LF; DEL; C1) are written as
+ * visible \xNN text, so a model's escape sequences are inert in every report.
+ * Numbers the caller does not know are written as empty fields.
  *
  * Errors are sticky: write a whole file, then ask csv_error() once. */
 #ifndef TB_CSV_H

@@ -13,6 +13,8 @@ static const struct command {
 } commands[] = {
 	{"run", cmd_run, "ask the models every item of the suites, grade, store"},
 	{"report", cmd_report, "summarise a stored run: table, CSV"},
+	{"compare", cmd_compare, "compare two runs and fail on a regression"},
+	{"grade", cmd_grade, "re-grade a stored run with the current graders"},
 	{"list", cmd_list, "list models, suites or runs"},
 	{"sim", cmd_sim, "serve the built-in simulator on loopback"},
 	{"import", cmd_import, "turn a public benchmark file into a suite"},

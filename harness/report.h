@@ -13,7 +13,39 @@
  * in error and whose value is known. Answer tokens are completion minus
  * reasoning tokens, unknown when either is. The cost is the sum of the known
  * costs, errors included (a failed request may still be billed); cost_unknown
- * counts the samples without one. */
+ * counts the samples without one.
+ *
+ * Samples come from the store ordered by suite and item, so every sample of
+ * one item passes by together: the per-item numbers (pass@k, maj@k, the
+ * interval clustered by item, the thinking/non-thinking pairs) are made when
+ * an item ends, and only one item's samples are held at a time.
+ *
+ * Per item, over its graded samples (n_i of them, c_i correct):
+ *  - pass@1 and pass@k: the mean over items of the unbiased estimator
+ *    1 - C(n_i-c_i, k)/C(n_i, k), k = the fewest graded samples of an item;
+ *  - maj@k: the share of items whose most frequent non-empty extracted
+ *    answer (ties: the first seen) was graded correct;
+ *  - the clustered interval: the cluster-robust (CR1) standard error of the
+ *    accuracy with items as clusters (stats_cluster_ci), given only when some
+ *    item has more than one sample, since with one it equals the plain one.
+ * Thinking against non-thinking (report_pair): for each suite x model with
+ * both modes, every think budget against the model's non-thinking cell (the
+ * lowest budget), on the items graded in both: d_i = mean correctness in think
+ * - in nothink, the mean of d_i with a paired t interval (stats_paired_ci).
+ * An item "flips up" when more than half its think samples and at most half
+ * its nothink samples are correct, "down" the other way round. The ratios
+ * (think / nothink) are of the two cells' mean total time, mean completion
+ * tokens and cost per sample; the extra cost (seconds) per extra correct
+ * answer is the difference in cost (mean time) per sample divided by the
+ * difference in accuracy, NAN when thinking is not more accurate.
+ *
+ * Output tokens per second: the sum of completion tokens over the sum of
+ * generation times (total - ttft) of the samples where all three are known.
+ *
+ * Breakdowns: by_lang and by_tag are report_cell rows whose suite field holds
+ * the language or the tag, aggregated over every suite per model x mode x
+ * budget. Tags come from the suite files named in the run's options, loaded
+ * again; when one cannot be loaded its items have no tags (tags_missing). */
 #ifndef TB_REPORT_H
 #define TB_REPORT_H
 
@@ -39,13 +71,49 @@ typedef struct report_cell {
 	double cost_usd;             /* sum of the known costs */
 	long cost_unknown;
 	long mode_leaks;
+
+	/* the full set, filled by report_load() too */
+	long wrong_lang;                 /* lang_check == GR_LANG_WRONG */
+	long items;                      /* distinct items with a graded sample */
+	long max_per_item;               /* most graded samples of one item */
+	double acc_clu_lo, acc_clu_hi;   /* clustered by item; NAN unless max_per_item > 1 */
+	long pass_k;                     /* k of pass_at_k and maj_at_k: 0 when no item */
+	double pass_at_1, pass_at_k, maj_at_k; /* 0..1, NAN when no item */
+	double total_mean, total_p99, ttft_p99, ttfa_p90, ttfa_p99; /* ms */
+	double out_tps;                  /* completion tokens per second of generation */
+	double prompt_total, completion_total, reasoning_total; /* sums of the known */
+	double cost_per_sample, cost_per_correct; /* NAN when no sample / no correct one */
+	double *total_ms, *ttfa_ms;      /* ascending known values, owned; for CDFs */
+	size_t n_total_ms, n_ttfa_ms;
 } report_cell;
+
+#define REPORT_FLIP_IDS 20
+
+typedef struct report_pair {
+	size_t think, nothink;           /* indices into report.cells */
+	long items;                      /* items graded in both */
+	double diff, diff_lo, diff_hi;   /* accuracy think - nothink, 0..1 scale */
+	long flip_up, flip_down;         /* items right only with thinking, only without */
+	char *up_ids[REPORT_FLIP_IDS], *down_ids[REPORT_FLIP_IDS]; /* the first ones, owned */
+	double latency_ratio, token_ratio, cost_ratio;
+	double extra_cost_per_correct, extra_secs_per_correct;
+} report_pair;
 
 typedef struct report {
 	report_cell *cells;          /* sorted by suite, model, mode, budget */
 	size_t n;
 	long samples;                /* stored samples in all cells */
+	report_cell *by_lang, *by_tag; /* suite field = the language / the tag */
+	size_t n_lang, n_tag;
+	report_pair *pairs;          /* sorted by suite, model, think budget */
+	size_t n_pairs;
+	int tags_missing;            /* a suite of the run could not be loaded */
+	struct report_items *items;  /* prompts and tags by item, from the suites */
 } report;
+
+/* The prompt text of an item from the run's suite files, NULL when unknown.
+ * Borrowed from r. */
+const char *report_prompt(const report *r, const char *suite, const char *item_id);
 
 /* Aggregates the store. On success *out is a report the caller frees with
  * report_free(); on failure *out is NULL and err says why. */
@@ -62,5 +130,28 @@ int report_print_table(const report *r, FILE *out, const tb_run_info *run);
  * is written beside its final name and renamed into place, so a failure
  * never leaves half a file. Unknown numbers are empty fields. */
 int report_write_csv(tb_store *st, const report *r, const char *dir, char *err, size_t errlen);
+/* Also writes <dir>/modes.csv (one row per report_pair), by_lang.csv and
+ * by_tag.csv the same way. */
+int report_write_csv_extra(const report *r, const tb_run_info *run, const char *dir,
+			   char *err, size_t errlen);
+
+/* The first line of every format of a simulated run's report. */
+#define REPORT_SIMULATED_LINE \
+	"SIMULATED RUN: answers come from thinkbench's built-in simulator, not a model"
+
+/* Other formats (report_fmt.c). Each writes one whole document to out and
+ * returns TB_ERR when a write fails (err says why). JUnit streams the samples
+ * from st: one testsuite per suite, one testcase per sample. */
+int report_write_json(const report *r, const tb_run_info *run, FILE *out, char *err, size_t errlen);
+int report_write_md(const report *r, const tb_run_info *run, FILE *out, char *err, size_t errlen);
+int report_write_junit(tb_store *st, const report *r, const tb_run_info *run, FILE *out,
+		       char *err, size_t errlen);
+/* Writes text into out with every byte a terminal would act on made visible:
+ * C0 controls and DEL as \xNN, invalid UTF-8 as \xNN, C1 controls as \u0080..
+ * For model output printed on a terminal. */
+void report_put_visible(FILE *out, const char *s);
+/* Length of the valid UTF-8 sequence at s (1..4), 0 when it is not one
+ * (overlong forms and surrogates are invalid); *cp gets the code point. */
+int report_utf8_seq(const unsigned char *s, unsigned *cp);
 
 #endif

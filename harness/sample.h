@@ -57,6 +57,7 @@ typedef struct tb_sample {
 	long seed;
 	int streamed;
 	double finished_at;      /* unix seconds */
+	const char *grader_version; /* gr_version(): "regex/1"; NULL or "" when unknown or ungraded */
 } tb_sample;
 
 #endif

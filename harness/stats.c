@@ -101,3 +101,87 @@ void stats_vec_release(stats_vec *d)
 	d->v = NULL;
 	d->n = d->cap = 0;
 }
+
+double stats_pass_at_k(long n, long c, long k)
+{
+	double miss = 1.0;
+
+	if (n < 1 || k < 1 || k > n || c < 0 || c > n)
+		return NAN;
+	if (n - c < k)
+		return 1.0;
+	/* C(n-c, k) / C(n, k) = prod_{i=n-c+1..n} (1 - k / i); at most c terms */
+	for (long i = n - c + 1; i <= n; i++)
+		miss *= 1.0 - (double)k / (double)i;
+	return 1.0 - miss;
+}
+
+void stats_cluster_add(stats_cluster *k, double n_i, double c_i)
+{
+	k->g += 1;
+	k->sn += n_i;
+	k->sc += c_i;
+	k->scc += c_i * c_i;
+	k->scn += c_i * n_i;
+	k->snn += n_i * n_i;
+}
+
+int stats_cluster_ci(const stats_cluster *k, double z, double *p, double *lo, double *hi)
+{
+	double m, ss, se;
+
+	*p = k->sn > 0 ? k->sc / k->sn : NAN;
+	*lo = *hi = NAN;
+	if (k->g < 2 || k->sn <= 0)
+		return TB_ERR;
+	m = *p;
+	/* sum (c - m n)^2 expanded, so one pass over the items is enough */
+	ss = k->scc - 2 * m * k->scn + m * m * k->snn;
+	if (ss < 0)
+		ss = 0;
+	se = sqrt(k->g / (k->g - 1) * ss) / k->sn;
+	*lo = fmax(0.0, m - z * se);
+	*hi = fmin(1.0, m + z * se);
+	return TB_OK;
+}
+
+void stats_paired_add(stats_paired *k, double d)
+{
+	k->n += 1;
+	k->sd += d;
+	k->sdd += d * d;
+}
+
+double stats_t975(long df)
+{
+	static const double t[30] = {
+		12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+		2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+		2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+	};
+
+	if (df < 1)
+		return NAN;
+	if (df <= 30)
+		return t[df - 1];
+	/* beyond 30 the normal quantile plus the first Cornish-Fisher term */
+	return STATS_Z95 + (STATS_Z95 * STATS_Z95 * STATS_Z95 + STATS_Z95) / (4.0 * (double)df);
+}
+
+int stats_paired_ci(const stats_paired *k, double *mean, double *lo, double *hi)
+{
+	double var, se, q;
+
+	*mean = k->n > 0 ? k->sd / k->n : NAN;
+	*lo = *hi = NAN;
+	if (k->n < 2)
+		return TB_ERR;
+	var = (k->sdd - k->n * *mean * *mean) / (k->n - 1);
+	if (var < 0)
+		var = 0;
+	se = sqrt(var / k->n);
+	q = stats_t975((long)k->n - 1);
+	*lo = *mean - q * se;
+	*hi = *mean + q * se;
+	return TB_OK;
+}

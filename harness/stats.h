@@ -29,6 +29,38 @@ double stats_mean(const double *v, size_t n);
  * TB_ERR (and NAN bounds) when n <= 0, k < 0, k > n or z <= 0. */
 int stats_wilson(long k, long n, double z, double *lo, double *hi);
 
+/* The unbiased pass@k estimator of Chen et al. (2021) for one item with n
+ * samples of which c are correct: 1 - C(n-c, k) / C(n, k), computed as the
+ * product form 1 - prod_{i=n-c+1..n} (1 - k / i) so no binomial overflows.
+ * NAN when n < 1, k < 1, k > n, c < 0 or c > n. */
+double stats_pass_at_k(long n, long c, long k);
+
+/* Sums for a proportion over samples clustered by item: item i has n_i
+ * samples with c_i successes. stats_cluster_add() adds one item;
+ * stats_cluster_ci() gives p = sum c / sum n and the cluster-robust
+ * (sandwich, CR1) standard error
+ *   se^2 = G / (G - 1) * sum_i (c_i - p n_i)^2 / (sum_i n_i)^2
+ * over G items, and the normal interval p +- z se clipped to 0..1. TB_ERR and
+ * NAN bounds when G < 2. */
+typedef struct stats_cluster {
+	double g, sn, sc, scc, scn, snn;
+} stats_cluster;
+void stats_cluster_add(stats_cluster *k, double n_i, double c_i);
+int stats_cluster_ci(const stats_cluster *k, double z, double *p, double *lo, double *hi);
+
+/* Sums for a paired difference: one d_i per pair. stats_paired_ci() gives the
+ * mean difference and its interval mean +- q se, se = sd / sqrt(n), where q
+ * is Student's t quantile at 97.5% with n - 1 degrees of freedom (tabled to
+ * 30, then the normal 1.96): a t interval that is the usual normal one for
+ * large n. TB_ERR and NAN bounds when n < 2. */
+typedef struct stats_paired {
+	double n, sd, sdd;
+} stats_paired;
+void stats_paired_add(stats_paired *k, double d);
+int stats_paired_ci(const stats_paired *k, double *mean, double *lo, double *hi);
+/* Student's t 97.5% quantile for df degrees of freedom (df >= 1). */
+double stats_t975(long df);
+
 /* A growable array of doubles. v is NULL until the first push; the owner
  * frees it with stats_vec_release(). */
 typedef struct stats_vec {

@@ -21,7 +21,7 @@
 #include "rc.h"
 
 /* PRAGMA user_version of the schema below; bump it with a migration */
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define BUSY_TIMEOUT_MS 10000
 
 static const char schema_sql[] =
@@ -60,6 +60,36 @@ static const char schema_sql[] =
 	" seed INTEGER NOT NULL, streamed INTEGER NOT NULL, finished_at REAL,"
 	" PRIMARY KEY (suite, item_id, model, mode, budget, sample));";
 
+/* Version 1 to 2: grader versions, the gradings kept apart, pass@k and
+ * maj@k. A new store runs it too, so new and migrated stores are the same.
+ * The samples' gradings so far become grading 0, with no grader version. */
+static const char migrate_v2_sql[] =
+	"ALTER TABLE samples ADD COLUMN grader_version TEXT;"
+	"CREATE TABLE grades ("
+	" suite TEXT NOT NULL, item_id TEXT NOT NULL, model TEXT NOT NULL,"
+	" mode TEXT NOT NULL, budget INTEGER NOT NULL, sample INTEGER NOT NULL,"
+	" grading INTEGER NOT NULL CHECK (grading IN (0, 1)),"
+	" outcome TEXT NOT NULL, extracted TEXT, reason TEXT, lang_check INTEGER NOT NULL,"
+	" grader TEXT, grader_version TEXT, graded_at TEXT NOT NULL,"
+	" PRIMARY KEY (suite, item_id, model, mode, budget, sample, grading));"
+	"CREATE TABLE item_k ("
+	" suite TEXT NOT NULL, item_id TEXT NOT NULL, model TEXT NOT NULL,"
+	" mode TEXT NOT NULL, budget INTEGER NOT NULL, k INTEGER NOT NULL,"
+	" n INTEGER NOT NULL, c INTEGER NOT NULL, pass_at_k REAL NOT NULL,"
+	" maj_at_k INTEGER NOT NULL, maj_answer TEXT NOT NULL,"
+	" PRIMARY KEY (suite, item_id, model, mode, budget, k));"
+	"CREATE TABLE cell_k ("
+	" suite TEXT NOT NULL, model TEXT NOT NULL, mode TEXT NOT NULL,"
+	" budget INTEGER NOT NULL, k INTEGER NOT NULL, n_items INTEGER NOT NULL,"
+	" pass_at_k REAL NOT NULL, maj_at_k REAL NOT NULL,"
+	" PRIMARY KEY (suite, model, mode, budget, k));"
+	"INSERT INTO grades (suite, item_id, model, mode, budget, sample, grading, outcome,"
+	" extracted, reason, lang_check, grader, grader_version, graded_at)"
+	" SELECT suite, item_id, model, mode, budget, sample, 0, outcome, extracted,"
+	" grade_reason, lang_check, grader, NULL,"
+	" coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', finished_at, 'unixepoch'), '') FROM samples;"
+	"PRAGMA user_version = 2;";
+
 /* The samples columns, in the order of the statements built from this list. */
 enum {
 	C_SUITE, C_ITEM_ID, C_MODEL, C_MODE, C_BUDGET, C_SAMPLE,
@@ -69,7 +99,7 @@ enum {
 	C_CACHED_TOKENS, C_COST_USD, C_COST_REPORTED, C_TTFT_MS, C_TTFA_MS,
 	C_TOTAL_MS, C_FINISH_REASON, C_NATIVE_FINISH_REASON, C_HTTP_STATUS,
 	C_ATTEMPTS, C_ERROR, C_LANG, C_PROVIDER, C_GENERATION_ID, C_SEED,
-	C_STREAMED, C_FINISHED_AT, C_COUNT
+	C_STREAMED, C_FINISHED_AT, C_GRADER_VERSION, C_COUNT
 };
 
 static const char *const sample_cols[C_COUNT] = {
@@ -80,18 +110,23 @@ static const char *const sample_cols[C_COUNT] = {
 	"cached_tokens", "cost_usd", "cost_reported", "ttft_ms", "ttfa_ms",
 	"total_ms", "finish_reason", "native_finish_reason", "http_status",
 	"attempts", "error", "lang", "provider", "generation_id", "seed",
-	"streamed", "finished_at",
+	"streamed", "finished_at", "grader_version",
 };
 
 #define KEY_ORDER "suite, item_id, model, mode, budget, sample"
+#define KEY_MATCH "suite = ?1 AND item_id = ?2 AND model = ?3 AND mode = ?4 AND budget = ?5 AND sample = ?6"
 
 struct tb_store {
 	sqlite3 *db;
 	char *path;
 	int readonly;
-	sqlite3_stmt *put_sample, *has_sample, *count_samples, *each_sample;
+	int schema;              /* the file's version: below SCHEMA_VERSION only read-only */
+	sqlite3_stmt *put_sample, *has_sample, *count_samples, *each_sample, *each_brief;
 	sqlite3_stmt *put_cell, *each_cell;
 	sqlite3_stmt *get_run, *set_status;
+	/* version 2; NULL in a version-1 store opened read-only */
+	sqlite3_stmt *put_grade, *drop_latest, *update_grade, *each_grading;
+	sqlite3_stmt *put_item_k, *each_item_k, *each_cell_k;
 };
 
 static int dberr(const tb_store *st, char *err, size_t errlen, const char *what)
@@ -114,42 +149,94 @@ static int prepare(tb_store *st, const char *sql, sqlite3_stmt **q, char *err, s
 	return TB_OK;
 }
 
-/* Builds the INSERT and SELECT of samples from sample_cols. */
+/* The select list of samples; a column the file lacks, or the walk skips,
+ * reads as NULL so that one row decoder serves every walk. */
+static void select_cols(const tb_store *st, tb_buf *b, int skip)
+{
+	tb_buf_adds(b, "SELECT ");
+	for (int i = 0; i < C_COUNT; i++) {
+		int absent = i == skip || (i == C_GRADER_VERSION && st->schema < 2);
+
+		tb_buf_addf(b, "%s%s", i ? ", " : "", absent ? "NULL" : sample_cols[i]);
+	}
+	tb_buf_adds(b, " FROM samples ORDER BY " KEY_ORDER);
+}
+
+/* Builds the INSERT and SELECTs of samples from sample_cols. */
 static int prepare_samples(tb_store *st, char *err, size_t errlen)
 {
-	tb_buf ins, sel;
+	tb_buf ins, sel, brief;
 	int rc = TB_ERR;
+	int ncols = st->schema < 2 ? C_GRADER_VERSION : C_COUNT;
 
 	tb_buf_init(&ins, 4096);
 	tb_buf_init(&sel, 4096);
+	tb_buf_init(&brief, 4096);
 	tb_buf_adds(&ins, "INSERT OR REPLACE INTO samples (");
-	tb_buf_adds(&sel, "SELECT ");
-	for (int i = 0; i < C_COUNT; i++) {
+	for (int i = 0; i < ncols; i++)
 		tb_buf_addf(&ins, "%s%s", i ? ", " : "", sample_cols[i]);
-		tb_buf_addf(&sel, "%s%s", i ? ", " : "", sample_cols[i]);
-	}
 	tb_buf_adds(&ins, ") VALUES (");
-	for (int i = 0; i < C_COUNT; i++)
+	for (int i = 0; i < ncols; i++)
 		tb_buf_addf(&ins, "%s?%d", i ? ", " : "", i + 1);
 	tb_buf_adds(&ins, ")");
-	tb_buf_adds(&sel, " FROM samples ORDER BY " KEY_ORDER);
-	if (ins.truncated || sel.truncated || !ins.data || !sel.data) {
+	select_cols(st, &sel, -1);
+	select_cols(st, &brief, C_REASONING);
+	if (ins.truncated || sel.truncated || brief.truncated || !ins.data || !sel.data || !brief.data) {
 		tb_seterr(err, errlen, "out of memory preparing store '%s'", st->path);
 		goto out;
 	}
 	if (prepare(st, ins.data, &st->put_sample, err, errlen) != TB_OK ||
-	    prepare(st, sel.data, &st->each_sample, err, errlen) != TB_OK)
+	    prepare(st, sel.data, &st->each_sample, err, errlen) != TB_OK ||
+	    prepare(st, brief.data, &st->each_brief, err, errlen) != TB_OK)
 		goto out;
 	rc = TB_OK;
 out:
 	tb_buf_release(&ins);
 	tb_buf_release(&sel);
+	tb_buf_release(&brief);
 	return rc;
+}
+
+static int prepare_v2(tb_store *st, char *err, size_t errlen)
+{
+	if (st->schema < 2)
+		return TB_OK;
+	if (prepare(st,
+		    "INSERT OR REPLACE INTO grades (suite, item_id, model, mode, budget, sample, grading,"
+		    " outcome, extracted, reason, lang_check, grader, grader_version, graded_at)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+		    &st->put_grade, err, errlen) != TB_OK ||
+	    prepare(st, "DELETE FROM grades WHERE " KEY_MATCH " AND grading = 1", &st->drop_latest,
+		    err, errlen) != TB_OK ||
+	    prepare(st,
+		    "UPDATE samples SET outcome = ?7, extracted = ?8, grade_reason = ?9, lang_check = ?10,"
+		    " grader = ?11, grader_version = ?12 WHERE " KEY_MATCH,
+		    &st->update_grade, err, errlen) != TB_OK ||
+	    prepare(st,
+		    "SELECT suite, item_id, model, mode, budget, sample, grading, outcome, extracted,"
+		    " reason, lang_check, grader, grader_version, graded_at FROM grades"
+		    " ORDER BY " KEY_ORDER ", grading",
+		    &st->each_grading, err, errlen) != TB_OK ||
+	    prepare(st,
+		    "INSERT OR REPLACE INTO item_k (suite, item_id, model, mode, budget, k, n, c,"
+		    " pass_at_k, maj_at_k, maj_answer)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+		    &st->put_item_k, err, errlen) != TB_OK ||
+	    prepare(st,
+		    "SELECT suite, item_id, model, mode, budget, k, n, c, pass_at_k, maj_at_k, maj_answer"
+		    " FROM item_k ORDER BY suite, item_id, model, mode, budget, k",
+		    &st->each_item_k, err, errlen) != TB_OK ||
+	    prepare(st,
+		    "SELECT suite, model, mode, budget, k, n_items, pass_at_k, maj_at_k FROM cell_k"
+		    " ORDER BY suite, model, mode, budget, k",
+		    &st->each_cell_k, err, errlen) != TB_OK)
+		return TB_ERR;
+	return TB_OK;
 }
 
 static int prepare_all(tb_store *st, char *err, size_t errlen)
 {
-	if (prepare_samples(st, err, errlen) != TB_OK ||
+	if (prepare_samples(st, err, errlen) != TB_OK || prepare_v2(st, err, errlen) != TB_OK ||
 	    prepare(st,
 		    "SELECT 1 FROM samples WHERE suite = ?1 AND item_id = ?2 AND model = ?3"
 		    " AND mode = ?4 AND budget = ?5 AND sample = ?6",
@@ -208,10 +295,10 @@ out:
 	return rc;
 }
 
-static int check_version(tb_store *st, char *err, size_t errlen)
+static int read_version(tb_store *st, int *v, char *err, size_t errlen)
 {
 	sqlite3_stmt *q = NULL;
-	int rc = TB_ERR, v;
+	int rc = TB_ERR;
 
 	if (prepare(st, "PRAGMA user_version", &q, err, errlen) != TB_OK)
 		goto out;
@@ -219,19 +306,50 @@ static int check_version(tb_store *st, char *err, size_t errlen)
 		dberr(st, err, errlen, "read the schema version");
 		goto out;
 	}
-	v = sqlite3_column_int(q, 0);
-	if (v == 0) {
-		tb_seterr(err, errlen, "'%s' is not a thinkbench store (no schema version)", st->path);
-		goto out;
-	}
-	if (v > SCHEMA_VERSION) {
-		tb_seterr(err, errlen, "store '%s' has schema version %d, newer than this thinkbench knows (%d)",
-			  st->path, v, SCHEMA_VERSION);
-		goto out;
-	}
+	*v = sqlite3_column_int(q, 0);
 	rc = TB_OK;
 out:
 	sqlite3_finalize(q);
+	return rc;
+}
+
+static int check_version(tb_store *st, char *err, size_t errlen)
+{
+	int v;
+
+	if (read_version(st, &v, err, errlen) != TB_OK)
+		return TB_ERR;
+	if (v == 0)
+		return tb_seterr(err, errlen, "'%s' is not a thinkbench store (no schema version)", st->path);
+	if (v > SCHEMA_VERSION)
+		return tb_seterr(err, errlen,
+				 "store '%s' has schema version %d, newer than this thinkbench knows (%d)",
+				 st->path, v, SCHEMA_VERSION);
+	st->schema = v;
+	return TB_OK;
+}
+
+/* Brings an older store to SCHEMA_VERSION. IMMEDIATE takes the write lock
+ * first, so two programs opening the same old store migrate it once. */
+static int migrate(tb_store *st, char *err, size_t errlen)
+{
+	int v, rc = TB_ERR;
+
+	if (st->readonly || st->schema >= SCHEMA_VERSION)
+		return TB_OK;
+	if (exec_sql(st, "BEGIN IMMEDIATE", "begin the schema migration", err, errlen) != TB_OK)
+		return TB_ERR;
+	if (read_version(st, &v, err, errlen) != TB_OK)
+		goto out;
+	if (v < 2 && exec_sql(st, migrate_v2_sql, "migrate the schema to version 2", err, errlen) != TB_OK)
+		goto out;
+	if (exec_sql(st, "COMMIT", "commit the schema migration", err, errlen) != TB_OK)
+		goto out;
+	st->schema = SCHEMA_VERSION;
+	rc = TB_OK;
+out:
+	if (rc != TB_OK)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
 
@@ -262,6 +380,14 @@ void store_close(tb_store *st)
 	sqlite3_finalize(st->each_cell);
 	sqlite3_finalize(st->get_run);
 	sqlite3_finalize(st->set_status);
+	sqlite3_finalize(st->each_brief);
+	sqlite3_finalize(st->put_grade);
+	sqlite3_finalize(st->drop_latest);
+	sqlite3_finalize(st->update_grade);
+	sqlite3_finalize(st->each_grading);
+	sqlite3_finalize(st->put_item_k);
+	sqlite3_finalize(st->each_item_k);
+	sqlite3_finalize(st->each_cell_k);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -344,7 +470,6 @@ int store_create(const char *path, const tb_run_info *info, tb_store **out, char
 {
 	tb_store *st = NULL;
 	int created = 0, rc = TB_ERR, fd;
-	char sql[64];
 
 	*out = NULL;
 	/* O_EXCL makes "must not exist" atomic: two runs never share a store */
@@ -367,13 +492,14 @@ int store_create(const char *path, const tb_run_info *info, tb_store **out, char
 	}
 	if (set_wal(st, err, errlen) != TB_OK || configure(st, err, errlen) != TB_OK)
 		goto out;
-	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", SCHEMA_VERSION);
+	/* version 1, then every migration: new and migrated stores are alike */
 	if (exec_sql(st, "BEGIN", "begin a transaction", err, errlen) != TB_OK ||
 	    exec_sql(st, schema_sql, "create the schema", err, errlen) != TB_OK ||
-	    exec_sql(st, sql, "set the schema version", err, errlen) != TB_OK ||
+	    exec_sql(st, migrate_v2_sql, "create the schema", err, errlen) != TB_OK ||
 	    insert_run(st, info, err, errlen) != TB_OK ||
 	    exec_sql(st, "COMMIT", "commit the schema", err, errlen) != TB_OK)
 		goto out;
+	st->schema = SCHEMA_VERSION;
 	if (prepare_all(st, err, errlen) != TB_OK)
 		goto out;
 	*out = st;
@@ -406,7 +532,7 @@ int store_open(const char *path, int readonly, tb_store **out, char *err, size_t
 		goto out;
 	}
 	if (configure(st, err, errlen) != TB_OK || check_version(st, err, errlen) != TB_OK ||
-	    prepare_all(st, err, errlen) != TB_OK)
+	    migrate(st, err, errlen) != TB_OK || prepare_all(st, err, errlen) != TB_OK)
 		goto out;
 	*out = st;
 	st = NULL;
@@ -548,16 +674,97 @@ out:
 	return rc;
 }
 
-int store_put_sample(tb_store *st, const tb_sample *s, char *err, size_t errlen)
+/* Every write of more than one statement runs in this savepoint: inside
+ * store_begin() it nests, outside it is its own transaction. */
+static int sp_begin(tb_store *st, char *err, size_t errlen)
 {
-	sqlite3_stmt *q = st->put_sample;
-	int bad = 0, rc = TB_ERR;
+	return exec_sql(st, "SAVEPOINT tb_write", "begin a transaction", err, errlen);
+}
 
+/* Releases the savepoint after success (the message names what failed), or
+ * rolls it back. */
+static int sp_end(tb_store *st, int rc, const char *what, char *err, size_t errlen)
+{
+	if (rc == TB_OK && sqlite3_exec(st->db, "RELEASE tb_write", NULL, NULL, NULL) == SQLITE_OK)
+		return TB_OK;
+	if (rc == TB_OK)
+		dberr(st, err, errlen, what);
+	sqlite3_exec(st->db, "ROLLBACK TO tb_write; RELEASE tb_write", NULL, NULL, NULL);
+	return TB_ERR;
+}
+
+static int bind_key(sqlite3_stmt *q, const tb_sample *s)
+{
+	int bad = 0;
+
+	bad |= bind_text(q, 1, s->suite) != SQLITE_OK;
+	bad |= bind_text(q, 2, s->item_id) != SQLITE_OK;
+	bad |= bind_text(q, 3, s->model) != SQLITE_OK;
+	bad |= bind_text(q, 4, s->mode) != SQLITE_OK;
+	bad |= sqlite3_bind_int64(q, 5, s->budget) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 6, s->sample) != SQLITE_OK;
+	return bad ? SQLITE_ERROR : SQLITE_OK;
+}
+
+/* Steps a statement that returns no rows, then resets it and drops its
+ * bindings (texts are bound SQLITE_STATIC). */
+static int step_done(tb_store *st, sqlite3_stmt *q, int bad, const char *what, char *err, size_t errlen)
+{
+	int rc = TB_OK;
+
+	if (bad)
+		rc = dberr(st, err, errlen, what);
+	else if (sqlite3_step(q) != SQLITE_DONE)
+		rc = dberr(st, err, errlen, what);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc;
+}
+
+/* Writes s's grade fields as grading `grading` of its sample. */
+static int put_grading(tb_store *st, const tb_sample *s, int grading, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = st->put_grade;
+	char now[32];
+	int bad = 0;
+
+	tb_wall_iso(now, sizeof(now));
+	bad |= bind_key(q, s) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 7, grading) != SQLITE_OK;
+	bad |= bind_text(q, 8, tb_outcome_name(s->outcome)) != SQLITE_OK;
+	bad |= bind_text(q, 9, s->extracted) != SQLITE_OK;
+	bad |= bind_text(q, 10, s->grade_reason) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 11, s->lang_check) != SQLITE_OK;
+	bad |= bind_text(q, 12, s->grader) != SQLITE_OK;
+	bad |= bind_text(q, 13, s->grader_version) != SQLITE_OK;
+	bad |= bind_text(q, 14, now) != SQLITE_OK;
+	return step_done(st, q, bad, "write a grading", err, errlen);
+}
+
+static int check_sample(const tb_store *st, const tb_sample *s, char *err, size_t errlen)
+{
 	if (check_key(st, s->suite, s->item_id, s->model, s->mode, err, errlen) != TB_OK)
 		return TB_ERR;
 	if ((unsigned)s->outcome >= TB_OUT_COUNT)
 		return tb_seterr(err, errlen, "store '%s': sample has an invalid outcome %d", st->path,
 				 (int)s->outcome);
+	return TB_OK;
+}
+
+/* A version-1 store is only ever open read-only: its writes fail on that. */
+static int need_v2(const tb_store *st, char *err, size_t errlen)
+{
+	if (st->schema < 2)
+		return tb_seterr(err, errlen, "store '%s' is open readonly (schema version %d)", st->path,
+				 st->schema);
+	return TB_OK;
+}
+
+static int insert_sample(tb_store *st, const tb_sample *s, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = st->put_sample;
+	int bad = 0, rc = TB_ERR;
+
 	bad |= bind_text(q, C_SUITE + 1, s->suite) != SQLITE_OK;
 	bad |= bind_text(q, C_ITEM_ID + 1, s->item_id) != SQLITE_OK;
 	bad |= bind_text(q, C_MODEL + 1, s->model) != SQLITE_OK;
@@ -595,6 +802,8 @@ int store_put_sample(tb_store *st, const tb_sample *s, char *err, size_t errlen)
 	bad |= sqlite3_bind_int64(q, C_SEED + 1, s->seed) != SQLITE_OK;
 	bad |= sqlite3_bind_int(q, C_STREAMED + 1, s->streamed) != SQLITE_OK;
 	bad |= bind_real(q, C_FINISHED_AT + 1, s->finished_at) != SQLITE_OK;
+	if (st->schema >= 2)
+		bad |= bind_text(q, C_GRADER_VERSION + 1, s->grader_version) != SQLITE_OK;
 	if (bad) {
 		/* only a string over SQLite's length limit fails to bind */
 		dberr(st, err, errlen, "bind a sample");
@@ -610,6 +819,117 @@ out:
 	/* the texts were bound SQLITE_STATIC: drop them before the caller frees them */
 	sqlite3_clear_bindings(q);
 	return rc;
+}
+
+int store_put_sample(tb_store *st, const tb_sample *s, char *err, size_t errlen)
+{
+	int rc;
+
+	if (check_sample(st, s, err, errlen) != TB_OK)
+		return TB_ERR;
+	if (st->schema < 2)
+		return insert_sample(st, s, err, errlen);
+	if (sp_begin(st, err, errlen) != TB_OK)
+		return TB_ERR;
+	rc = insert_sample(st, s, err, errlen);
+	if (rc == TB_OK)
+		rc = put_grading(st, s, 0, err, errlen);
+	if (rc == TB_OK)
+		rc = step_done(st, st->drop_latest, bind_key(st->drop_latest, s) != SQLITE_OK,
+			       "write a sample", err, errlen);
+	return sp_end(st, rc, "write a sample", err, errlen);
+}
+
+int store_update_grade(tb_store *st, const tb_sample *s, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = st->update_grade;
+	int bad = 0, rc;
+
+	if (check_sample(st, s, err, errlen) != TB_OK || need_v2(st, err, errlen) != TB_OK)
+		return TB_ERR;
+	if (sp_begin(st, err, errlen) != TB_OK)
+		return TB_ERR;
+	bad |= bind_key(q, s) != SQLITE_OK;
+	bad |= bind_text(q, 7, tb_outcome_name(s->outcome)) != SQLITE_OK;
+	bad |= bind_text(q, 8, s->extracted) != SQLITE_OK;
+	bad |= bind_text(q, 9, s->grade_reason) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 10, s->lang_check) != SQLITE_OK;
+	bad |= bind_text(q, 11, s->grader) != SQLITE_OK;
+	bad |= bind_text(q, 12, s->grader_version) != SQLITE_OK;
+	rc = step_done(st, q, bad, "update a grade", err, errlen);
+	if (rc == TB_OK && sqlite3_changes(st->db) != 1)
+		rc = tb_seterr(err, errlen, "store '%s': no sample %s/%s/%s/%s/%ld/%d to re-grade", st->path,
+			       s->suite, s->item_id, s->model, s->mode, s->budget, s->sample);
+	if (rc == TB_OK)
+		rc = put_grading(st, s, 1, err, errlen);
+	return sp_end(st, rc, "update a grade", err, errlen);
+}
+
+int store_begin(tb_store *st, char *err, size_t errlen)
+{
+	return exec_sql(st, "BEGIN IMMEDIATE", "begin a transaction", err, errlen);
+}
+
+int store_commit(tb_store *st, char *err, size_t errlen)
+{
+	if (exec_sql(st, "COMMIT", "commit", err, errlen) == TB_OK)
+		return TB_OK;
+	store_rollback(st);
+	return TB_ERR;
+}
+
+void store_rollback(tb_store *st)
+{
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int store_k_begin(tb_store *st, char *err, size_t errlen)
+{
+	if (need_v2(st, err, errlen) != TB_OK || sp_begin(st, err, errlen) != TB_OK)
+		return TB_ERR;
+	if (exec_sql(st, "DELETE FROM item_k; DELETE FROM cell_k", "clear pass@k", err, errlen) != TB_OK) {
+		sp_end(st, TB_ERR, "", err, errlen);
+		return TB_ERR;
+	}
+	return TB_OK;
+}
+
+int store_put_item_k(tb_store *st, const tb_item_k *r, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = st->put_item_k;
+	int bad = 0;
+
+	if (check_key(st, r->suite, r->item_id, r->model, r->mode, err, errlen) != TB_OK ||
+	    need_v2(st, err, errlen) != TB_OK)
+		return TB_ERR;
+	bad |= bind_text(q, 1, r->suite) != SQLITE_OK;
+	bad |= bind_text(q, 2, r->item_id) != SQLITE_OK;
+	bad |= bind_text(q, 3, r->model) != SQLITE_OK;
+	bad |= bind_text(q, 4, r->mode) != SQLITE_OK;
+	bad |= sqlite3_bind_int64(q, 5, r->budget) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 6, r->k) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 7, r->n) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 8, r->c) != SQLITE_OK;
+	bad |= sqlite3_bind_double(q, 9, r->pass_at_k) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 10, r->maj_correct != 0) != SQLITE_OK;
+	bad |= bind_text(q, 11, r->maj_answer ? r->maj_answer : "") != SQLITE_OK;
+	return step_done(st, q, bad, "write pass@k", err, errlen);
+}
+
+int store_k_commit(tb_store *st, char *err, size_t errlen)
+{
+	int rc = exec_sql(st,
+			  "INSERT INTO cell_k (suite, model, mode, budget, k, n_items, pass_at_k, maj_at_k)"
+			  " SELECT suite, model, mode, budget, k, count(*), avg(pass_at_k), avg(maj_at_k)"
+			  " FROM item_k GROUP BY suite, model, mode, budget, k",
+			  "aggregate pass@k", err, errlen);
+
+	return sp_end(st, rc, "commit pass@k", err, errlen);
+}
+
+void store_k_abort(tb_store *st)
+{
+	sp_end(st, TB_ERR, "", NULL, 0);
 }
 
 int store_has_sample(tb_store *st, const char *suite, const char *item_id, const char *model,
@@ -716,9 +1036,9 @@ static double col_real(sqlite3_stmt *q, int i)
 	return sqlite3_column_type(q, i) == SQLITE_NULL ? NAN : sqlite3_column_double(q, i);
 }
 
-int store_each_sample(tb_store *st, store_sample_fn fn, void *ud, char *err, size_t errlen)
+static int walk_samples(tb_store *st, sqlite3_stmt *q, store_sample_fn fn, void *ud, char *err,
+			size_t errlen)
 {
-	sqlite3_stmt *q = st->each_sample;
 	int rc = TB_OK, step;
 
 	if (walk_busy(st, q, err, errlen) != TB_OK)
@@ -762,6 +1082,7 @@ int store_each_sample(tb_store *st, store_sample_fn fn, void *ud, char *err, siz
 			.seed = (long)sqlite3_column_int64(q, C_SEED),
 			.streamed = sqlite3_column_int(q, C_STREAMED),
 			.finished_at = col_real(q, C_FINISHED_AT),
+			.grader_version = col_text(q, C_GRADER_VERSION),
 		};
 
 		if (!s.suite || !s.item_id || !s.model || !s.mode) {
@@ -780,6 +1101,135 @@ int store_each_sample(tb_store *st, store_sample_fn fn, void *ud, char *err, siz
 	}
 	if (step != SQLITE_DONE)
 		rc = dberr(st, err, errlen, "read the samples");
+out:
+	sqlite3_reset(q);
+	return rc;
+}
+
+int store_each_sample(tb_store *st, store_sample_fn fn, void *ud, char *err, size_t errlen)
+{
+	return walk_samples(st, st->each_sample, fn, ud, err, errlen);
+}
+
+int store_each_sample_brief(tb_store *st, store_sample_fn fn, void *ud, char *err, size_t errlen)
+{
+	return walk_samples(st, st->each_brief, fn, ud, err, errlen);
+}
+
+int store_each_grading(tb_store *st, store_grading_fn fn, void *ud, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = st->each_grading;
+	int rc = TB_OK, step;
+
+	if (!q)
+		return TB_OK;
+	if (walk_busy(st, q, err, errlen) != TB_OK)
+		return TB_ERR;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *outcome = col_text(q, 7);
+		tb_grading g = {
+			.suite = col_text(q, 0),
+			.item_id = col_text(q, 1),
+			.model = col_text(q, 2),
+			.mode = col_text(q, 3),
+			.budget = (long)sqlite3_column_int64(q, 4),
+			.sample = sqlite3_column_int(q, 5),
+			.grading = sqlite3_column_int(q, 6),
+			.extracted = col_text(q, 8),
+			.reason = col_text(q, 9),
+			.lang_check = sqlite3_column_int(q, 10),
+			.grader = col_text(q, 11),
+			.grader_version = col_text(q, 12),
+			.graded_at = col_text(q, 13),
+		};
+
+		if (!g.suite || !g.item_id || !g.model || !g.mode || !outcome ||
+		    tb_outcome_parse(outcome, &g.outcome) != TB_OK) {
+			rc = tb_seterr(err, errlen, "store '%s': a grading row has an empty key or unknown outcome",
+				       st->path);
+			goto out;
+		}
+		rc = fn(ud, &g);
+		if (rc != 0)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = dberr(st, err, errlen, "read the gradings");
+out:
+	sqlite3_reset(q);
+	return rc;
+}
+
+int store_each_item_k(tb_store *st, store_item_k_fn fn, void *ud, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = st->each_item_k;
+	int rc = TB_OK, step;
+
+	if (!q)
+		return TB_OK;
+	if (walk_busy(st, q, err, errlen) != TB_OK)
+		return TB_ERR;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		tb_item_k r = {
+			.suite = col_text(q, 0),
+			.item_id = col_text(q, 1),
+			.model = col_text(q, 2),
+			.mode = col_text(q, 3),
+			.budget = (long)sqlite3_column_int64(q, 4),
+			.k = sqlite3_column_int(q, 5),
+			.n = sqlite3_column_int(q, 6),
+			.c = sqlite3_column_int(q, 7),
+			.pass_at_k = sqlite3_column_double(q, 8),
+			.maj_correct = sqlite3_column_int(q, 9),
+			.maj_answer = col_text(q, 10),
+		};
+
+		if (!r.suite || !r.item_id || !r.model || !r.mode || !r.maj_answer) {
+			rc = tb_seterr(err, errlen, "store '%s': an item_k row has an empty field", st->path);
+			goto out;
+		}
+		rc = fn(ud, &r);
+		if (rc != 0)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = dberr(st, err, errlen, "read pass@k of the items");
+out:
+	sqlite3_reset(q);
+	return rc;
+}
+
+int store_each_cell_k(tb_store *st, store_cell_k_fn fn, void *ud, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = st->each_cell_k;
+	int rc = TB_OK, step;
+
+	if (!q)
+		return TB_OK;
+	if (walk_busy(st, q, err, errlen) != TB_OK)
+		return TB_ERR;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		tb_cell_k c = {
+			.suite = col_text(q, 0),
+			.model = col_text(q, 1),
+			.mode = col_text(q, 2),
+			.budget = (long)sqlite3_column_int64(q, 3),
+			.k = sqlite3_column_int(q, 4),
+			.n_items = (long)sqlite3_column_int64(q, 5),
+			.pass_at_k = sqlite3_column_double(q, 6),
+			.maj_at_k = sqlite3_column_double(q, 7),
+		};
+
+		if (!c.suite || !c.model || !c.mode) {
+			rc = tb_seterr(err, errlen, "store '%s': a cell_k row has an empty field", st->path);
+			goto out;
+		}
+		rc = fn(ud, &c);
+		if (rc != 0)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = dberr(st, err, errlen, "read pass@k of the cells");
 out:
 	sqlite3_reset(q);
 	return rc;

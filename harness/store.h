@@ -2,7 +2,25 @@
  * finishes, in its own transaction, so a killed run loses at most what was in
  * flight. The run row keeps what is needed to resume and to trust a report:
  * the command line, the harness version, the options, the suites' and models'
- * hashes, start and end. The API key is never given to the store. */
+ * hashes, start and end. The API key is never given to the store.
+ *
+ * Schema (PRAGMA user_version 2; a version-1 store is migrated when opened
+ * for writing, and read as it is when opened read-only):
+ *   run      the run row
+ *   cells    every planned suite x model x mode x budget
+ *   samples  one row per sample; its outcome, extracted, grade_reason,
+ *            lang_check, grader and grader_version columns are the CURRENT
+ *            grading, the one reports read
+ *   grades   the gradings of each sample, keyed by the sample's key and
+ *            `grading`: 0 = the first (written with the sample by the run),
+ *            1 = the latest (`thinkbench grade`; absent until a re-grade).
+ *            Columns outcome, extracted, reason, lang_check, grader,
+ *            grader_version ("<kind>/<N>", NULL when graded before version 2
+ *            of the schema), graded_at (ISO 8601 UTC).
+ *   item_k   pass@k and maj@k per suite x item x model x mode x budget x k
+ *   cell_k   their means over the items of a cell, per k
+ * item_k and cell_k are derived: passk_update_store() (passk.h) rewrites
+ * them from the samples' current gradings. */
 #ifndef TB_STORE_H
 #define TB_STORE_H
 
@@ -45,8 +63,20 @@ void store_run_info_release(tb_run_info *info);
 int store_set_status(tb_store *st, const char *status, char *err, size_t errlen);
 
 int store_put_cell(tb_store *st, const tb_cell *c, char *err, size_t errlen);
-/* Writes one sample (replacing a row with the same key) and commits. */
+/* Writes one sample (replacing a row with the same key) with its grading as
+ * grading 0, drops a grading 1 left by a replaced sample, and commits. */
 int store_put_sample(tb_store *st, const tb_sample *s, char *err, size_t errlen);
+/* A re-grade: writes the grade fields of s (outcome, extracted, grade_reason,
+ * lang_check, grader, grader_version) as grading 1 of the stored sample with
+ * s's key and as its current grading; grading 0 stays. The other fields of s
+ * are not read. TB_ERR when no such sample is stored. Commits, unless inside
+ * store_begin(). */
+int store_update_grade(tb_store *st, const tb_sample *s, char *err, size_t errlen);
+/* Groups writes into one transaction (many re-grades commit at once).
+ * store_commit() ends it; store_rollback() undoes it. Not nestable. */
+int store_begin(tb_store *st, char *err, size_t errlen);
+int store_commit(tb_store *st, char *err, size_t errlen);
+void store_rollback(tb_store *st);
 /* *found = 1 when a sample with this key is stored. */
 int store_has_sample(tb_store *st, const char *suite, const char *item_id, const char *model,
 		     const char *mode, long budget, int sample, int *found, char *err, size_t errlen);
@@ -59,5 +89,62 @@ typedef int (*store_cell_fn)(void *ud, const tb_cell *c);
 typedef int (*store_sample_fn)(void *ud, const tb_sample *s);
 int store_each_cell(tb_store *st, store_cell_fn fn, void *ud, char *err, size_t errlen);
 int store_each_sample(tb_store *st, store_sample_fn fn, void *ud, char *err, size_t errlen);
+/* Like store_each_sample(), without the reasoning text (s->reasoning is
+ * NULL): for walks that only need the answers and gradings. */
+int store_each_sample_brief(tb_store *st, store_sample_fn fn, void *ud, char *err, size_t errlen);
+
+/* One grading of a sample, as the grades table keeps it. */
+typedef struct tb_grading {
+	const char *suite, *item_id, *model, *mode;
+	long budget;
+	int sample;
+	int grading;                 /* 0 first, 1 latest */
+	tb_outcome outcome;
+	const char *extracted, *reason, *grader;
+	const char *grader_version;  /* NULL: unknown (a migrated version-1 store) */
+	const char *graded_at;
+	int lang_check;
+} tb_grading;
+typedef int (*store_grading_fn)(void *ud, const tb_grading *g);
+/* Every grading, in sample key order, grading 0 before 1. A version-1 store
+ * opened read-only has none. */
+int store_each_grading(tb_store *st, store_grading_fn fn, void *ud, char *err, size_t errlen);
+
+/* pass@k and maj@k of one item (suite x item x model x mode x budget) for one
+ * k <= n. n counts the graded samples (correct, incorrect, partial,
+ * no_answer, truncated: errors and ungraded ones are left out), c the
+ * correct ones among them. */
+typedef struct tb_item_k {
+	const char *suite, *item_id, *model, *mode;
+	long budget;
+	int k, n, c;
+	double pass_at_k;            /* unbiased estimate, 0..1 */
+	int maj_correct;             /* maj@k: the majority answer of the first k is correct */
+	const char *maj_answer;      /* the normalised majority answer, "" when none */
+} tb_item_k;
+
+/* Means over the items of a cell that have at least k graded samples. */
+typedef struct tb_cell_k {
+	const char *suite, *model, *mode;
+	long budget;
+	int k;
+	long n_items;
+	double pass_at_k, maj_at_k;
+} tb_cell_k;
+
+/* Rewriting item_k and cell_k, in one transaction: store_k_begin() empties
+ * both, store_put_item_k() adds item rows, store_k_commit() computes cell_k
+ * from item_k and commits; store_k_abort() leaves both tables as they were. */
+int store_k_begin(tb_store *st, char *err, size_t errlen);
+int store_put_item_k(tb_store *st, const tb_item_k *r, char *err, size_t errlen);
+int store_k_commit(tb_store *st, char *err, size_t errlen);
+void store_k_abort(tb_store *st);
+
+typedef int (*store_cell_k_fn)(void *ud, const tb_cell_k *c);
+typedef int (*store_item_k_fn)(void *ud, const tb_item_k *r);
+/* In key order, then k ascending. A version-1 store opened read-only has
+ * none; so has a run that was never finished nor graded. */
+int store_each_cell_k(tb_store *st, store_cell_k_fn fn, void *ud, char *err, size_t errlen);
+int store_each_item_k(tb_store *st, store_item_k_fn fn, void *ud, char *err, size_t errlen);
 
 #endif

@@ -4,7 +4,7 @@
 set -eu
 pkgs="build-essential cmake pkg-config libcurl4-openssl-dev libssl-dev libpcre2-dev
 libjansson-dev libsqlite3-dev libmicrohttpd-dev zlib1g-dev check gnuplot-nox bubblewrap python3 nodejs
-sqlite3 curl libexttextcat-2.0-0 libexttextcat-data"
+sqlite3 curl libexttextcat-2.0-0 libexttextcat-data chromium clang libclang-rt-14-dev valgrind"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -310,6 +310,7 @@ START_TEST(csv_files)
 		"extracted", "expected", "prompt_tokens", "completion_tokens", "reasoning_tokens",
 		"cost_usd", "ttft_ms", "ttfa_ms", "total_ms", "finish_reason", "attempts", "error",
 		"lang", "provider", "generation_id", "mode_leak", "lang_check", "http_status",
+		"simulated",
 	};
 	char path[4300];
 	tb_store *st;
@@ -328,14 +329,14 @@ START_TEST(csv_files)
 	raw = tu_read_file(path, &len);
 	ck_assert_ptr_nonnull(raw);
 	ck_assert(len > 2 && raw[len - 2] == '\r' && raw[len - 1] == '\n');
-	ck_assert_ptr_nonnull(strstr(raw, "http_status\r\n"));
+	ck_assert_ptr_nonnull(strstr(raw, "http_status,simulated\r\n"));
 	free(raw);
 	rows = python_csv(path);
 	ck_assert_uint_eq(json_array_size(rows), 16);
 	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
 		ck_assert_str_eq(cell_of(rows, 0, i), head[i]);
 	for (i = 0; i < json_array_size(rows); i++)
-		ck_assert_uint_eq(json_array_size(json_array_get(rows, i)), 26);
+		ck_assert_uint_eq(json_array_size(json_array_get(rows, i)), 27);
 	i = find_row(rows, 2, "zh-1");
 	ck_assert_str_eq(cell_of(rows, i, 0), "run-1");
 	ck_assert_str_eq(cell_of(rows, i, 3), "qwen/qwen3-vl-32b-instruct");
@@ -359,7 +360,7 @@ START_TEST(csv_files)
 	ck_assert_str_eq(cell_of(rows, i, 13), "0.0005");
 	/* key order: suite "code" first */
 	ck_assert_str_eq(cell_of(rows, 1, 1), "code");
-	ck_assert_str_eq(cell_of(rows, 1, 3), "evil/\x1b[31mred\x1b[0m");
+	ck_assert_str_eq(cell_of(rows, 1, 3), "evil/\\x1b[31mred\\x1b[0m");
 	json_decref(rows);
 
 	snprintf(path, sizeof(path), "%s/summary.csv", tmpdir);
@@ -382,7 +383,7 @@ START_TEST(csv_files)
 	i = find_row(rows, 3, "qwen/qwq-32b");
 	ck_assert_str_eq(cell_of(rows, i, 6), "not_supported");
 	ck_assert_str_eq(cell_of(rows, i, 17), "");    /* no accuracy */
-	i = find_row(rows, 3, "evil/\x1b[31mred\x1b[0m");
+	i = find_row(rows, 3, "evil/\\x1b[31mred\\x1b[0m");
 	ck_assert_str_eq(cell_of(rows, i, 6), "unplanned");
 	ck_assert_str_eq(cell_of(rows, i, 7), "");
 	json_decref(rows);
@@ -440,7 +441,7 @@ START_TEST(command)
 		ck_assert_int_eq(stat(csv, &sb), 0);
 	}
 	{
-		char *argv[] = {"report", tmpdir, "--format", "text,html", NULL};
+		char *argv[] = {"report", tmpdir, "--format", "text,pdf", NULL};
 
 		ck_assert_int_eq(run_cmd(argv, 4, outfile), TB_EXIT_USAGE);
 	}

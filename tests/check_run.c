@@ -324,6 +324,39 @@ START_TEST(code_answers_graded_in_the_sandbox_pool)
 }
 END_TEST
 
+/* The progress line is drawn only on a terminal: run under script(1)'s pty. */
+START_TEST(progress_line_only_on_a_terminal)
+{
+	char suite[600], out[600], log[600], cmd[2400];
+	char *text;
+
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
+	snprintf(out, sizeof(out), "%s/results", dir);
+	snprintf(log, sizeof(log), "%s/tty.log", dir);
+	write_suite(suite, 30);
+	snprintf(cmd, sizeof(cmd),
+		 "env -u OPENROUTER_API_KEY script -qec \"'%s' run --suite '%s' --out '%s' --model qwen/qwen3-14b "
+		 "--sim-time-scale 0.01 -j 4 --no-summary\" /dev/null > '%s' 2>&1",
+		 TB_BINARY, suite, out, log);
+	ck_assert_int_eq(system(cmd), 0);
+	text = tu_read_file(log, NULL);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(strstr(text, "/60  acc ") && strstr(text, "req/s") && strstr(text, "errors 0") &&
+			      strstr(text, "ETA"), "no progress line in: %s", text);
+	free(text);
+
+	/* Not a terminal: no progress line at all. */
+	snprintf(cmd, sizeof(cmd),
+		 "env -u OPENROUTER_API_KEY '%s' run --suite '%s' --out '%s' --model qwen/qwen3-14b "
+		 "--sim-time-scale 0 -j 4 --no-summary > '%s' 2>&1", TB_BINARY, suite, out, log);
+	ck_assert_int_eq(system(cmd), 0);
+	text = tu_read_file(log, NULL);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(!strstr(text, "req/s") && !strchr(text, '\r'), "a progress line without a terminal: %s", text);
+	free(text);
+}
+END_TEST
+
 START_TEST(faults_lose_nothing)
 {
 	char suite[600], out[600], log[600], run[700], models[600];
@@ -547,6 +580,7 @@ int main(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, full_run_all_seed_models);
 	tcase_add_test(tc, code_answers_graded_in_the_sandbox_pool);
+	tcase_add_test(tc, progress_line_only_on_a_terminal);
 	tcase_add_test(tc, faults_lose_nothing);
 	tcase_add_test(tc, kill_and_resume_ask_only_for_missing);
 	tcase_add_test(tc, sigint_saves_and_exits_130);

@@ -112,6 +112,66 @@ START_TEST(vec_ceiling)
 }
 END_TEST
 
+/* Worked examples of 1 - C(n-c,k)/C(n,k), by hand:
+ * n=10 c=3 k=5: 1 - C(7,5)/C(10,5) = 1 - 21/252; n=200 c=1 k=100: 1 - 100/200;
+ * n=4 c=2 k=2: 1 - C(2,2)/C(4,2) = 1 - 1/6. */
+START_TEST(pass_at_k_examples)
+{
+	ck_assert_double_eq_tol(stats_pass_at_k(10, 3, 1), 0.3, EPS);
+	ck_assert_double_eq_tol(stats_pass_at_k(10, 3, 5), 1.0 - 21.0 / 252.0, EPS);
+	ck_assert_double_eq_tol(stats_pass_at_k(200, 1, 100), 0.5, EPS);
+	ck_assert_double_eq_tol(stats_pass_at_k(4, 2, 2), 1.0 - 1.0 / 6.0, EPS);
+	ck_assert_double_eq_tol(stats_pass_at_k(5, 0, 1), 0.0, EPS);
+	ck_assert_double_eq_tol(stats_pass_at_k(5, 5, 5), 1.0, EPS);
+	/* n - c < k: every draw of k holds a correct one */
+	ck_assert_double_eq_tol(stats_pass_at_k(5, 3, 3), 1.0, EPS);
+	ck_assert(isnan(stats_pass_at_k(3, 1, 4)));
+	ck_assert(isnan(stats_pass_at_k(0, 0, 1)));
+	ck_assert(isnan(stats_pass_at_k(3, 4, 1)));
+}
+END_TEST
+
+/* Five items of two samples, 2,2,1,1,0 correct: p = 0.6, residuals
+ * 0.8,0.8,-0.2,-0.2,-1.2, sum of squares 2.8, se = sqrt(5/4 * 2.8) / 10. */
+START_TEST(cluster_by_hand)
+{
+	stats_cluster k = {0};
+	static const double c[5] = {2, 2, 1, 1, 0};
+	double p, lo, hi, se = sqrt(1.25 * 2.8) / 10;
+
+	for (int i = 0; i < 5; i++)
+		stats_cluster_add(&k, 2, c[i]);
+	ck_assert_int_eq(stats_cluster_ci(&k, STATS_Z95, &p, &lo, &hi), TB_OK);
+	ck_assert_double_eq_tol(p, 0.6, EPS);
+	ck_assert_double_eq_tol(lo, 0.6 - STATS_Z95 * se, EPS);
+	ck_assert_double_eq_tol(hi, 0.6 + STATS_Z95 * se, EPS);
+	stats_cluster k1 = {0};
+	stats_cluster_add(&k1, 3, 1);
+	ck_assert_int_eq(stats_cluster_ci(&k1, STATS_Z95, &p, &lo, &hi), TB_ERR);
+	ck_assert(isnan(lo) && isnan(hi));
+}
+END_TEST
+
+/* d = 1,0,0,1,-1: mean 0.2, sample variance (3 - 5 * 0.04) / 4 = 0.7, t(4) = 2.776. */
+START_TEST(paired_by_hand)
+{
+	stats_paired k = {0};
+	static const double d[5] = {1, 0, 0, 1, -1};
+	double m, lo, hi, half = 2.776 * sqrt(0.7 / 5);
+
+	for (int i = 0; i < 5; i++)
+		stats_paired_add(&k, d[i]);
+	ck_assert_int_eq(stats_paired_ci(&k, &m, &lo, &hi), TB_OK);
+	ck_assert_double_eq_tol(m, 0.2, EPS);
+	ck_assert_double_eq_tol(lo, 0.2 - half, EPS);
+	ck_assert_double_eq_tol(hi, 0.2 + half, EPS);
+	ck_assert_double_eq_tol(stats_t975(1), 12.706, 1e-3);
+	ck_assert_double_eq_tol(stats_t975(30), 2.042, 1e-3);
+	/* df 60: 2.000 in the tables */
+	ck_assert_double_eq_tol(stats_t975(60), 2.000, 2e-3);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("stats");
@@ -123,6 +183,9 @@ int main(void)
 	tcase_add_test(tc, wilson_known);
 	tcase_add_test(tc, wilson_bad_input);
 	tcase_add_test(tc, vec_ceiling);
+	tcase_add_test(tc, pass_at_k_examples);
+	tcase_add_test(tc, cluster_by_hand);
+	tcase_add_test(tc, paired_by_hand);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -1,36 +1,54 @@
-/* thinkbench report RUN [--format text,csv] [--out DIR]
+/* thinkbench report RUN [--format text,csv,json,md,html,junit] [--plots] [--out DIR]
  *
  * RUN is a run folder (holding store.sqlite) or a store file. The text table
- * goes to stdout; the CSV files go to --out or the run folder, and their
- * paths to stderr. The store is opened read-only. */
+ * goes to stdout; every other format is a file in --out or the run folder
+ * (samples.csv, summary.csv, modes.csv, by_lang.csv, by_tag.csv, report.json,
+ * report.md, junit.xml, report.html), plots in its plots/ folder, and the
+ * paths written go to stderr. The store is opened read-only. html implies
+ * the plots, which it embeds. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmds.h"
+#include "html.h"
 #include "log.h"
 #include "opts.h"
+#include "plot.h"
 #include "rc.h"
 #include "report.h"
 #include "store.h"
 
-enum { OPT_FORMAT = 256, OPT_OUT };
-enum { FMT_TEXT = 1, FMT_CSV = 2 };
+enum { OPT_FORMAT = 256, OPT_OUT, OPT_PLOTS };
+enum { FMT_TEXT = 1, FMT_CSV = 2, FMT_JSON = 4, FMT_MD = 8, FMT_HTML = 16, FMT_JUNIT = 32 };
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} format_names[] = {
+	{"text", FMT_TEXT}, {"csv", FMT_CSV}, {"json", FMT_JSON},
+	{"md", FMT_MD}, {"html", FMT_HTML}, {"junit", FMT_JUNIT},
+};
 
 static const tb_opt options[] = {
-	{"format", OPT_FORMAT, "LIST", "text, csv, or both: text,csv (default text)"},
-	{"out", OPT_OUT, "DIR", "folder for the CSV files (default: the run folder)"},
+	{"format", OPT_FORMAT, "LIST", "comma-separated: text, csv, json, md, html, junit, or all "
+				       "(default text)"},
+	{"plots", OPT_PLOTS, NULL, "write plot data and gnuplot scripts to OUT/plots and draw them"},
+	{"out", OPT_OUT, "DIR", "folder for the files (default: the run folder)"},
 	{0},
 };
 
-static const char usage_line[] = "report RUN [--format text,csv] [--out DIR]";
+static const char usage_line[] =
+	"report RUN [--format text,csv,json,md,html,junit] [--plots] [--out DIR]";
 static const char summary[] =
-	"Summarise a run from its store: accuracy with a 95% Wilson interval, latency,\n"
-	"tokens, cost and errors per suite x model x mode x budget. RUN is a run folder\n"
-	"(results/<id>/) or its store.sqlite.";
+	"Summarise a run from its store: accuracy with 95% intervals, pass@k and maj@k,\n"
+	"outcomes, latency percentiles, tokens, cost per suite x model x mode x budget,\n"
+	"by language and by tag, and thinking against non-thinking on the same items.\n"
+	"RUN is a run folder (results/<id>/) or its store.sqlite.";
 
 static int parse_formats(const char *list, unsigned *out)
 {
@@ -41,18 +59,24 @@ static int parse_formats(const char *list, unsigned *out)
 	while (*p) {
 		size_t n = strcspn(p, ",");
 
-		if (n == 4 && strncmp(p, "text", 4) == 0)
-			*out |= FMT_TEXT;
-		else if (n == 3 && strncmp(p, "csv", 3) == 0)
-			*out |= FMT_CSV;
+		size_t k, nf = sizeof(format_names) / sizeof(format_names[0]);
+
+		for (k = 0; k < nf; k++)
+			if (strlen(format_names[k].name) == n && strncmp(p, format_names[k].name, n) == 0)
+				break;
+		if (k < nf)
+			*out |= format_names[k].bit;
+		else if (n == 3 && strncmp(p, "all", 3) == 0)
+			*out |= FMT_TEXT | FMT_CSV | FMT_JSON | FMT_MD | FMT_HTML | FMT_JUNIT;
 		else
-			return tb_error("unknown report format '%.*s' (expected text or csv)", (int)n, p);
+			return tb_error("unknown report format '%.*s' (expected text, csv, json, md, html "
+					"or junit)", (int)n, p);
 		p += n;
 		if (*p == ',')
 			p++;
 	}
 	if (!*out)
-		return tb_error("option '--format' needs text, csv or both");
+		return tb_error("option '--format' needs a list of formats");
 	return TB_OK;
 }
 
@@ -87,21 +111,113 @@ static int resolve_run(const char *run, char *store, size_t storelen, char *dir,
 	return TB_OK;
 }
 
-static int write_csv(tb_store *st, const report *r, const char *dir)
+static int make_dir(const char *dir)
 {
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		return tb_error("cannot create folder '%s': %s", dir, strerror(errno));
+	return TB_OK;
+}
+
+static int write_csv(tb_store *st, const report *r, const tb_run_info *run, const char *dir)
+{
+	static const char *const names[] = {"samples", "summary", "modes", "by_lang", "by_tag"};
 	char err[1024];
 
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-		tb_error("cannot create folder '%s': %s", dir, strerror(errno));
-		return TB_EXIT_FATAL;
+	if (report_write_csv(st, r, dir, err, sizeof(err)) != TB_OK ||
+	    report_write_csv_extra(r, run, dir, err, sizeof(err)) != TB_OK)
+		return tb_error("%s", err);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		tb_note("wrote %s/%s.csv", dir, names[i]);
+	return TB_OK;
+}
+
+typedef struct out_ctx {
+	tb_store *st;
+	const report *r;
+	const tb_run_info *run;
+	const plot_set *ps;
+	const char *plot_dir;
+} out_ctx;
+
+/* Writes one format to <dir>/<name> through a temporary file and a rename. */
+static int write_doc(const out_ctx *x, const char *dir, const char *name, unsigned fmt)
+{
+	char path[4096], tmp[4200], err[1024] = "";
+	FILE *f;
+	int rc = TB_ERR, n = snprintf(path, sizeof(path), "%s/%s", dir, name);
+
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return tb_error("output folder name too long: '%s'", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "wb");
+	if (!f)
+		return tb_error("cannot write '%s': %s", tmp, strerror(errno));
+	if (fmt == FMT_JSON)
+		rc = report_write_json(x->r, x->run, f, err, sizeof(err));
+	else if (fmt == FMT_MD)
+		rc = report_write_md(x->r, x->run, f, err, sizeof(err));
+	else if (fmt == FMT_JUNIT)
+		rc = report_write_junit(x->st, x->r, x->run, f, err, sizeof(err));
+	else
+		rc = html_write(x->st, x->r, x->run, x->ps, x->plot_dir, f, err, sizeof(err));
+	if (fclose(f) != 0 && rc == TB_OK)
+		rc = tb_seterr(err, sizeof(err), "cannot write '%s': %s", tmp, strerror(errno));
+	if (rc == TB_OK && rename(tmp, path) != 0)
+		rc = tb_seterr(err, sizeof(err), "cannot rename '%s': %s", tmp, strerror(errno));
+	if (rc != TB_OK) {
+		unlink(tmp);
+		return tb_error("%s", err[0] ? err : "cannot write the report");
 	}
-	if (report_write_csv(st, r, dir, err, sizeof(err)) != TB_OK) {
-		tb_error("%s", err);
-		return TB_EXIT_FATAL;
+	tb_note("wrote %s", path);
+	return TB_OK;
+}
+
+static int write_plots(const out_ctx *x, plot_set *ps, char *plot_dir, size_t len, const char *dir)
+{
+	char err[1024];
+	int n = snprintf(plot_dir, len, "%s/plots", dir);
+
+	if (n < 0 || (size_t)n >= len)
+		return tb_error("output folder name too long: '%s'", dir);
+	if (make_dir(plot_dir) != TB_OK)
+		return TB_ERR;
+	if (plot_write(x->r, x->run, plot_dir, 1, ps, err, sizeof(err)) != TB_OK)
+		return tb_error("%s", err);
+	if (ps->rendered)
+		tb_note("wrote %zu plots (PNG and SVG, with their .dat and .gp) to %s", ps->n, plot_dir);
+	else
+		tb_warn("%s; data and scripts are in %s", ps->skipped, plot_dir);
+	return TB_OK;
+}
+
+static int write_files(tb_store *st, const report *r, const tb_run_info *run, unsigned formats,
+		       int plots, const char *dir)
+{
+	static const struct {
+		unsigned fmt;
+		const char *file;
+	} docs[] = {
+		{FMT_JSON, "report.json"}, {FMT_MD, "report.md"}, {FMT_JUNIT, "junit.xml"},
+		{FMT_HTML, "report.html"},
+	};
+	out_ctx x = {.st = st, .r = r, .run = run};
+	char plot_dir[4200];
+	plot_set ps;
+
+	if (make_dir(dir) != TB_OK)
+		return TB_ERR;
+	if ((formats & FMT_CSV) && write_csv(st, r, run, dir) != TB_OK)
+		return TB_ERR;
+	if (plots || (formats & FMT_HTML)) {
+		if (write_plots(&x, &ps, plot_dir, sizeof(plot_dir), dir) != TB_OK)
+			return TB_ERR;
+		x.ps = &ps;
+		x.plot_dir = plot_dir;
 	}
-	tb_note("wrote %s/samples.csv", dir);
-	tb_note("wrote %s/summary.csv", dir);
-	return TB_EXIT_OK;
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
+		if ((formats & docs[i].fmt) && write_doc(&x, dir, docs[i].file, docs[i].fmt) != TB_OK)
+			return TB_ERR;
+	return TB_OK;
 }
 
 int cmd_report(int argc, char **argv)
@@ -110,7 +226,7 @@ int cmd_report(int argc, char **argv)
 	char store_path[4096], run_dir[4096], err[1024];
 	unsigned formats = FMT_TEXT;
 	tb_run_info run;
-	int have_run = 0, rc = TB_EXIT_USAGE, c;
+	int have_run = 0, rc = TB_EXIT_USAGE, c, plots = 0;
 	tb_store *st = NULL;
 	report *r = NULL;
 
@@ -124,6 +240,10 @@ int cmd_report(int argc, char **argv)
 		}
 		if (c == OPT_FORMAT && parse_formats(arg, &formats) == TB_OK)
 			continue;
+		if (c == OPT_PLOTS) {
+			plots = 1;
+			continue;
+		}
 		if (c == OPT_OUT) {
 			out_dir = arg;
 			continue;
@@ -156,8 +276,9 @@ int cmd_report(int argc, char **argv)
 		rc = TB_EXIT_FATAL;
 		goto out;
 	}
-	if (formats & FMT_CSV)
-		rc = write_csv(st, r, out_dir ? out_dir : run_dir);
+	if (((formats & ~(unsigned)FMT_TEXT) || plots) &&
+	    write_files(st, r, &run, formats, plots, out_dir ? out_dir : run_dir) != TB_OK)
+		rc = TB_EXIT_FATAL;
 out:
 	report_free(r);
 	if (have_run)

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "models.h"
 #include "opts.h"
+#include "passk.h"
 #include "plan.h"
 #include "progress.h"
 #include "rc.h"
@@ -321,6 +322,7 @@ static int describe(run_job *j, tb_split *sp)
 	s->expected = it->expected ? it->expected : "";
 	s->lang = it->lang ? it->lang : "";
 	s->grader = it->grader ? gr_name(it->grader) : "";
+	s->grader_version = it->grader ? gr_version(it->grader) : "";
 	s->seed = j->seed;
 	s->streamed = j->r->o->stream;
 	s->attempts = j->job.attempts;
@@ -460,6 +462,16 @@ static int load_suites(run_ctx *r, char *err, size_t errlen)
 	size_t i;
 	json_t *p;
 
+	/* Stored as absolute paths, so that resume and grade find them from
+	 * anywhere on this machine. */
+	json_array_foreach(r->o->suites, i, p) {
+		char *abs = realpath(json_string_value(p), NULL);
+
+		if (abs) {
+			json_string_set(p, abs);
+			free(abs);
+		}
+	}
 	json_array_foreach(r->o->suites, i, p) {
 		if (suite_load_path(json_string_value(p), (size_t)r->o->limit, &r->suites, &r->n_suites,
 				    err, errlen) != TB_OK)
@@ -857,6 +869,8 @@ int cmd_run(int argc, char **argv)
 
 		if (store_set_status(r.st, "done", serr, sizeof(serr)) != TB_OK)
 			tb_warn("%s", serr);
+		if (passk_update_store(r.st, serr, sizeof(serr)) != TB_OK)
+			tb_warn("cannot compute pass@k: %s", serr);
 		print_summary(&r);
 		rc = r.errors ? TB_EXIT_SAMPLE_ERRORS : TB_EXIT_OK;
 	}

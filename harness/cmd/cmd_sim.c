@@ -10,12 +10,13 @@
 #include "opts.h"
 #include "rc.h"
 #include "sim.h"
+#include "sim_hostile.h"
 #include "suite.h"
 
 enum {
 	OPT_PORT = 256, OPT_SUITE, OPT_TIME_SCALE, OPT_SEED, OPT_THINK_FORMAT, OPT_PROFILES,
 	OPT_F429, OPT_F5XX, OPT_FSTALL, OPT_FRESET, OPT_FMALFORMED, OPT_FCUT, OPT_FMID,
-	OPT_STALL_S, OPT_RETRY_AFTER, OPT_QUIET,
+	OPT_STALL_S, OPT_RETRY_AFTER, OPT_QUIET, OPT_HOSTILE, OPT_FHOSTILE,
 };
 
 #define MAX_SUITE_ARGS 256
@@ -36,6 +37,8 @@ static const tb_opt options[] = {
 	{"fault-midstream", OPT_FMID, "P", "rate of error chunks mid-stream"},
 	{"stall-seconds", OPT_STALL_S, "S", "how long a stall lasts (default 30, not scaled)"},
 	{"retry-after", OPT_RETRY_AFTER, "S", "Retry-After of a 429 in seconds (default 1)"},
+	{"hostile", OPT_HOSTILE, "KIND", "hostile output: huge, binary, badutf8, escapes, deepjson, endless or mixed"},
+	{"fault-hostile", OPT_FHOSTILE, "P", "rate of hostile answers (default 1 with --hostile)"},
 	{"quiet", OPT_QUIET, NULL, "no notes on stderr"},
 	{0},
 };
@@ -51,7 +54,9 @@ static int rate(const char *name, const char *arg, double *out)
 static int parse(int argc, char **argv, sim_config *c, const char **suite_paths, size_t *n_paths,
 		 const char **profiles)
 {
-	const char *arg;
+	const char *arg, *hostile = NULL;
+	double hostile_rate = 1;
+	char err[256];
 	int k, first = 1;
 	long v;
 
@@ -101,6 +106,10 @@ static int parse(int argc, char **argv, sim_config *c, const char **suite_paths,
 		case OPT_QUIET:
 			tb_log_quiet(1);
 			break;
+		case OPT_HOSTILE:
+			hostile = arg;
+			break;
+		case OPT_FHOSTILE: rc = rate("fault-hostile", arg, &hostile_rate); break;
 		case 'h':
 			tb_opts_help(stdout, usage_line,
 				     "Serves OpenAI-compatible chat completions on 127.0.0.1 as the seed\n"
@@ -115,6 +124,8 @@ static int parse(int argc, char **argv, sim_config *c, const char **suite_paths,
 	}
 	if (optind < argc)
 		return tb_error("unexpected argument '%s' (usage: thinkbench %s)", argv[optind], usage_line);
+	if (hostile && sim_hostile_set(hostile, hostile_rate, err, sizeof(err)) != TB_OK)
+		return tb_error("%s", err);
 	return TB_OK;
 }
 

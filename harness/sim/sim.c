@@ -28,6 +28,7 @@
 #include "clock.h"
 #include "log.h"
 #include "rc.h"
+#include "sim_hostile.h"
 #include "sim_int.h"
 
 #define REQ_BODY_MAX (32u << 20) /* images travel as data URLs */
@@ -56,6 +57,7 @@ struct sim_server {
 	uint64_t seed;
 	sim_fmt fmt;
 	sim_faults faults;
+	sim_hostile hostile;
 	sim_profiles profiles;
 	char *models_json;
 	item_ref *items;
@@ -193,6 +195,11 @@ static int wait_until(sim_server *s, struct MHD_Connection *c, int64_t due)
 out:
 	pthread_mutex_unlock(&s->tlock);
 	return rc;
+}
+
+int sim_wait_until(sim_server *s, struct MHD_Connection *c, int64_t due)
+{
+	return wait_until(s, c, due);
 }
 
 /* ---- responses ------------------------------------------------------------ */
@@ -526,6 +533,10 @@ static enum MHD_Result answer_chat(sim_server *s, struct MHD_Connection *c, req 
 	w.prompt_tokens = prompt_words(msgs);
 	w.prof = a.prof;
 	due = due_at(s, t0, a.prof, a.mode, smp.reasoning_tokens + smp.answer_tokens);
+	if (f == F_NONE && sim_hostile_pick(&s->hostile, s->seed, n)) {
+		ret = sim_hostile_answer(s, c, &s->hostile, s->seed, n, &w, &smp, stream);
+		goto out;
+	}
 
 	if (!stream) {
 		if (f == F_STALL) {
@@ -957,6 +968,7 @@ int sim_start(const sim_config *c, tb_suite *const *suites, size_t n_suites, sim
 	s->seed = (uint64_t)c->seed;
 	s->fmt = fmt;
 	s->faults = c->faults;
+	sim_hostile_get(&s->hostile);
 	if (sim_profiles_init(&s->profiles, c->profiles, err, errlen) != TB_OK)
 		goto out;
 	s->models_json = sim_profiles_list_json(&s->profiles);

@@ -1,0 +1,509 @@
+/* thinkbench grade RUN: re-scores every stored answer with the graders of the
+ * suites as they are now, without asking a model anything.
+ *
+ * The suites are the run's own (the paths stored with its options, relative
+ * to the folder the run was started in) unless --suite points elsewhere. A
+ * suite file that is missing stops the command (exit 2). A suite file that
+ * changed is expected (a fixed reference or grader spec is why one re-grades):
+ * one warning line, then the re-grade. Samples in error and truncated ones
+ * have no answer to grade and keep their outcome; a sample whose item is no
+ * longer in its suite keeps its grading and is counted. Each re-graded
+ * sample gets grading 1 in the store and its current columns are updated
+ * (grading 0, the run's, stays); then pass@k and maj@k are recomputed. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmds.h"
+#include "digest.h"
+#include "exec.h"
+#include "gradepool.h"
+#include "log.h"
+#include "opts.h"
+#include "passk.h"
+#include "rc.h"
+#include "store.h"
+#include "suite.h"
+
+enum { OPT_SUITE = 's', OPT_JOBS = 'j', OPT_QUIET = 'q', OPT_UNSAFE_EXEC = 256 };
+
+static const tb_opt options[] = {
+	{"suite", OPT_SUITE, "PATH", "grade with this suite file or folder instead of the run's (repeatable)"},
+	{"jobs", OPT_JOBS, "N", "threads for code answers (default: one per core)"},
+	{"unsafe-exec", OPT_UNSAFE_EXEC, NULL, "run code answers without bubblewrap (also when the run did)"},
+	{"quiet", OPT_QUIET, NULL, "no notes"},
+	{0},
+};
+
+static const char usage_line[] = "grade RUN [--suite PATH]... [-j N] [--unsafe-exec] [--quiet]";
+static const char summary[] =
+	"Re-grades every stored answer of a run with the current graders, without\n"
+	"asking a model: the first grading stays in the store beside the latest, and\n"
+	"pass@k and maj@k are recomputed. RUN is a run folder or its store.sqlite.\n"
+	"Prints one line per cell with the verdicts that changed. Exit codes: 0 done,\n"
+	"1 the store or the sandbox failed, 2 bad usage or a suite is missing,\n"
+	"3 done, but some samples could not be re-graded (their item is gone, or\n"
+	"the grader failed) and keep their grading.";
+
+/* One sample to re-grade: its key, answer and the new grade. */
+typedef struct grade_job {
+	char *suite, *item_id, *model, *mode;
+	long budget;
+	int sample;
+	tb_outcome before;
+	char *answer;                /* freed once graded */
+	const tb_item *item;
+	gr_result res;
+	int grade_rc;
+	size_t cell;
+} grade_job;
+
+typedef struct cell_sum {
+	char *suite, *model, *mode;
+	long budget;
+	long regraded, changed, kept, correct_before, correct_after;
+} cell_sum;
+
+typedef struct item_ref {
+	const char *suite, *id;
+	const tb_item *item;
+} item_ref;
+
+typedef struct grade_ctx {
+	tb_suite **suites;
+	size_t n_suites;
+	item_ref *index;
+	size_t n_index;
+	grade_job *jobs;
+	size_t n_jobs, cap_jobs;
+	cell_sum *cells;
+	size_t n_cells, cap_cells;
+	gr_pool *pool;
+	long missing, failed;
+	char first_failure[300];
+	char err[1024];
+} grade_ctx;
+
+static int cmp_ref(const void *a, const void *b)
+{
+	const item_ref *x = a, *y = b;
+	int c = strcmp(x->suite, y->suite);
+
+	return c ? c : strcmp(x->id, y->id);
+}
+
+static int build_index(grade_ctx *g)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->n_suites; i++)
+		n += g->suites[i]->n_items;
+	g->index = calloc(n + 1, sizeof(*g->index));
+	if (!g->index)
+		return tb_error("out of memory");
+	for (size_t i = 0; i < g->n_suites; i++)
+		for (size_t k = 0; k < g->suites[i]->n_items; k++)
+			g->index[g->n_index++] = (item_ref){g->suites[i]->name, g->suites[i]->items[k].id,
+							    &g->suites[i]->items[k]};
+	qsort(g->index, g->n_index, sizeof(*g->index), cmp_ref);
+	return TB_OK;
+}
+
+static const tb_item *find_item(const grade_ctx *g, const char *suite, const char *id)
+{
+	item_ref key = {suite, id, NULL};
+	const item_ref *r = bsearch(&key, g->index, g->n_index, sizeof(*g->index), cmp_ref);
+
+	return r ? r->item : NULL;
+}
+
+/* The cell of a sample; samples come in key order, but a cell's samples are
+ * spread over its items, so cells are looked up (there are few). */
+static int find_cell(grade_ctx *g, const tb_sample *s, size_t *out)
+{
+	cell_sum *c;
+
+	for (size_t i = 0; i < g->n_cells; i++) {
+		c = &g->cells[i];
+		if (c->budget == s->budget && strcmp(c->suite, s->suite) == 0 &&
+		    strcmp(c->model, s->model) == 0 && strcmp(c->mode, s->mode) == 0) {
+			*out = i;
+			return TB_OK;
+		}
+	}
+	if (g->n_cells == g->cap_cells) {
+		size_t cap = g->cap_cells ? 2 * g->cap_cells : 16;
+		cell_sum *v = realloc(g->cells, cap * sizeof(*v));
+
+		if (!v)
+			return tb_seterr(g->err, sizeof(g->err), "out of memory");
+		g->cells = v;
+		g->cap_cells = cap;
+	}
+	c = &g->cells[g->n_cells];
+	memset(c, 0, sizeof(*c));
+	c->suite = strdup(s->suite);
+	c->model = strdup(s->model);
+	c->mode = strdup(s->mode);
+	c->budget = s->budget;
+	g->n_cells++;
+	if (!c->suite || !c->model || !c->mode)
+		return tb_seterr(g->err, sizeof(g->err), "out of memory");
+	*out = g->n_cells - 1;
+	return TB_OK;
+}
+
+static void grade_work(void *arg)
+{
+	grade_job *j = arg;
+	const tb_item *it = j->item;
+	gr_input in = {.answer = j->answer ? j->answer : "", .expected = it->expected, .lang = it->lang,
+		       .item_id = it->id};
+
+	j->grade_rc = gr_grade(it->grader, &in, &j->res);
+}
+
+static void grade_done(void *arg)
+{
+	grade_job *j = arg;
+
+	free(j->answer);
+	j->answer = NULL;
+}
+
+/* Code answers wait for the pool; the walk holds back when many are queued,
+ * so their answers do not pile up in memory. */
+static void throttle(grade_ctx *g)
+{
+	size_t most = 4 * (size_t)gr_pool_threads(g->pool);
+
+	/* bounded: every pass reaps what finished, and the workers finish jobs */
+	while (gr_pool_pending(g->pool) >= most) {
+		struct pollfd p = {.fd = gr_pool_fd(g->pool), .events = POLLIN};
+
+		poll(&p, 1, 1000);
+		gr_pool_reap(g->pool);
+	}
+}
+
+static int on_sample(void *ud, const tb_sample *s)
+{
+	grade_ctx *g = ud;
+	const tb_item *it;
+	grade_job *j;
+	size_t cell = 0;
+
+	if (find_cell(g, s, &cell) != TB_OK)
+		return TB_ERR;
+	/* no answer to grade: an error stays an error, truncated stays truncated */
+	if (s->outcome == TB_OUT_ERROR || s->outcome == TB_OUT_TRUNCATED) {
+		g->cells[cell].kept++;
+		return TB_OK;
+	}
+	it = find_item(g, s->suite, s->item_id);
+	if (!it) {
+		g->missing++;
+		g->cells[cell].kept++;
+		return TB_OK;
+	}
+	if (g->n_jobs == g->cap_jobs)
+		return tb_seterr(g->err, sizeof(g->err), "the store has more samples than it counted");
+	j = &g->jobs[g->n_jobs];
+	j->suite = strdup(s->suite);
+	j->item_id = strdup(s->item_id);
+	j->model = strdup(s->model);
+	j->mode = strdup(s->mode);
+	j->answer = strdup(s->answer ? s->answer : "");
+	j->budget = s->budget;
+	j->sample = s->sample;
+	j->before = s->outcome;
+	j->item = it;
+	j->cell = cell;
+	g->n_jobs++;
+	if (!j->suite || !j->item_id || !j->model || !j->mode || !j->answer)
+		return tb_seterr(g->err, sizeof(g->err), "out of memory");
+	if (!it->grader) {
+		grade_done(j);
+		return TB_OK;
+	}
+	if (g->pool && strcmp(gr_name(it->grader), "exec") == 0) {
+		throttle(g);
+		if (gr_pool_submit(g->pool, grade_work, grade_done, j) == TB_OK)
+			return TB_OK;
+	}
+	grade_work(j);
+	grade_done(j);
+	return TB_OK;
+}
+
+static tb_outcome outcome_of(const grade_job *j)
+{
+	static const tb_outcome by_verdict[] = {
+		[GR_CORRECT] = TB_OUT_CORRECT, [GR_INCORRECT] = TB_OUT_INCORRECT,
+		[GR_PARTIAL] = TB_OUT_PARTIAL, [GR_NOANSWER] = TB_OUT_NOANSWER,
+	};
+
+	if (!j->item->grader)
+		return TB_OUT_UNGRADED;
+	return by_verdict[j->res.verdict];
+}
+
+/* Writes the new gradings in one transaction. A grader that failed (the
+ * harness, not the answer) leaves that sample's grading as it was. */
+static int write_grades(grade_ctx *g, tb_store *st)
+{
+	if (store_begin(st, g->err, sizeof(g->err)) != TB_OK)
+		return TB_ERR;
+	for (size_t i = 0; i < g->n_jobs; i++) {
+		grade_job *j = &g->jobs[i];
+		cell_sum *c = &g->cells[j->cell];
+		const tb_item *it = j->item;
+		tb_sample s = {
+			.suite = j->suite, .item_id = j->item_id, .model = j->model, .mode = j->mode,
+			.budget = j->budget, .sample = j->sample,
+			.extracted = "", .grade_reason = "", .grader = "", .grader_version = "",
+			.lang_check = GR_LANG_UNCHECKED,
+		};
+
+		if (it->grader && j->grade_rc != TB_OK) {
+			if (!g->failed++)
+				snprintf(g->first_failure, sizeof(g->first_failure), "%s/%s: %s", j->suite,
+					 j->item_id, j->res.reason);
+			c->kept++;
+			continue;
+		}
+		s.outcome = outcome_of(j);
+		if (it->grader) {
+			s.extracted = j->res.extracted;
+			s.grade_reason = j->res.reason;
+			s.grader = gr_name(it->grader);
+			s.grader_version = gr_version(it->grader);
+			s.lang_check = j->res.lang;
+		}
+		if (store_update_grade(st, &s, g->err, sizeof(g->err)) != TB_OK) {
+			store_rollback(st);
+			return TB_ERR;
+		}
+		c->regraded++;
+		c->changed += s.outcome != j->before;
+		c->correct_before += j->before == TB_OUT_CORRECT;
+		c->correct_after += s.outcome == TB_OUT_CORRECT;
+	}
+	return store_commit(st, g->err, sizeof(g->err));
+}
+
+/* The same hash the run keeps: every suite's name and file hash, in order. */
+static void suites_hash(const grade_ctx *g, char hex[65])
+{
+	tb_sha256 *h = tb_sha256_new();
+
+	if (!h) {
+		snprintf(hex, 65, "unknown");
+		return;
+	}
+	for (size_t i = 0; i < g->n_suites; i++) {
+		tb_sha256_update(h, g->suites[i]->name, strlen(g->suites[i]->name) + 1);
+		tb_sha256_update(h, g->suites[i]->hash, 64);
+	}
+	tb_sha256_final(h, hex);
+}
+
+/* The run's suites (or --suite's), loaded as the run loaded them. */
+static int load_suites(grade_ctx *g, const json_t *paths, const json_t *opts, const char *run)
+{
+	json_int_t limit = json_integer_value(json_object_get(opts, "limit"));
+	struct stat sb;
+	size_t i;
+	json_t *p;
+
+	if (json_array_size(paths) == 0)
+		return tb_error("run '%s' names no suites (give --suite PATH)", run);
+	json_array_foreach(paths, i, p) {
+		const char *path = json_string_value(p);
+
+		if (!path)
+			return tb_error("run '%s': its stored suites are not paths", run);
+		if (stat(path, &sb) != 0)
+			return tb_error("suite '%s' of run '%s' is missing: %s (give --suite PATH for its new place)",
+					path, run, strerror(errno));
+		if (suite_load_path(path, limit > 0 ? (size_t)limit : 0, &g->suites, &g->n_suites, g->err,
+				    sizeof(g->err)) != TB_OK)
+			return tb_error("%s", g->err);
+	}
+	return TB_OK;
+}
+
+/* Code answers need the sandbox, as in the run. */
+static int setup_exec(grade_ctx *g, int unsafe, long jobs)
+{
+	int any = 0;
+
+	for (size_t i = 0; i < g->n_index && !any; i++)
+		any = g->index[i].item->grader && strcmp(gr_name(g->index[i].item->grader), "exec") == 0;
+	if (!any)
+		return TB_OK;
+	gr_exec_set_unsafe(unsafe);
+	if (gr_exec_available(g->err, sizeof(g->err)) != TB_OK ||
+	    gr_pool_new((unsigned)jobs, &g->pool, g->err, sizeof(g->err)) != TB_OK)
+		return tb_error("%s", g->err);
+	return TB_OK;
+}
+
+static int resolve_store(const char *run, char *path, size_t n)
+{
+	struct stat sb;
+	int len;
+
+	if (stat(run, &sb) != 0)
+		return tb_error("no run at '%s': %s", run, strerror(errno));
+	len = S_ISDIR(sb.st_mode) ? snprintf(path, n, "%s/store.sqlite", run) : snprintf(path, n, "%s", run);
+	if (len < 0 || (size_t)len >= n)
+		return tb_error("run path too long: '%s'", run);
+	if (stat(path, &sb) != 0)
+		return tb_error("run folder '%s' has no store.sqlite", run);
+	return TB_OK;
+}
+
+static void print_cells(const grade_ctx *g)
+{
+	for (size_t i = 0; i < g->n_cells; i++) {
+		const cell_sum *c = &g->cells[i];
+
+		printf("%s %s %s budget %ld: %ld re-graded, %ld changed (correct %ld -> %ld)",
+		       c->suite, c->model, c->mode, c->budget, c->regraded, c->changed,
+		       c->correct_before, c->correct_after);
+		if (c->kept)
+			printf(", %ld kept (error, truncated or not re-gradable)", c->kept);
+		putchar('\n');
+	}
+}
+
+static void ctx_release(grade_ctx *g)
+{
+	gr_pool_free(g->pool);
+	for (size_t i = 0; i < g->n_jobs; i++) {
+		free(g->jobs[i].suite);
+		free(g->jobs[i].item_id);
+		free(g->jobs[i].model);
+		free(g->jobs[i].mode);
+		free(g->jobs[i].answer);
+	}
+	free(g->jobs);
+	for (size_t i = 0; i < g->n_cells; i++) {
+		free(g->cells[i].suite);
+		free(g->cells[i].model);
+		free(g->cells[i].mode);
+	}
+	free(g->cells);
+	free(g->index);
+	for (size_t i = 0; i < g->n_suites; i++)
+		suite_free(g->suites[i]);
+	free(g->suites);
+}
+
+int cmd_grade(int argc, char **argv)
+{
+	grade_ctx g = {0};
+	json_t *given = json_array();
+	const char *arg;
+	char path[4200], hash[65];
+	tb_run_info info = {0};
+	tb_store *st = NULL;
+	long jobs = 0, total;
+	int c, rc = TB_EXIT_USAGE, quiet = 0, unsafe = 0, have_info = 0;
+
+	for (int reset = 1;; reset = 0) {
+		c = tb_opts_next(argc, argv, options, &arg, reset);
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'h':
+			tb_opts_help(stdout, usage_line, summary, options);
+			rc = TB_EXIT_OK;
+			goto out;
+		case OPT_SUITE:
+			json_array_append_new(given, json_string(arg));
+			break;
+		case OPT_JOBS:
+			if (tb_opt_long("jobs", arg, 1, 256, &jobs))
+				goto out;
+			break;
+		case OPT_UNSAFE_EXEC:
+			unsafe = 1;
+			break;
+		case OPT_QUIET:
+			quiet = 1;
+			break;
+		default:
+			goto out;
+		}
+	}
+	tb_log_quiet(quiet);
+	if (optind >= argc) {
+		tb_error("missing RUN (usage: thinkbench %s)", usage_line);
+		goto out;
+	}
+	if (optind + 1 < argc) {
+		tb_error("unexpected argument '%s' (usage: thinkbench %s)", argv[optind + 1], usage_line);
+		goto out;
+	}
+	if (resolve_store(argv[optind], path, sizeof(path)) != TB_OK)
+		goto out;
+	if (store_open(path, 0, &st, g.err, sizeof(g.err)) != TB_OK ||
+	    store_get_run(st, &info, g.err, sizeof(g.err)) != TB_OK) {
+		tb_error("%s", g.err);
+		rc = TB_EXIT_FATAL;
+		goto out;
+	}
+	have_info = 1;
+	if (load_suites(&g, json_array_size(given) ? given : json_object_get(info.options, "suites"),
+			info.options, argv[optind]) != TB_OK || build_index(&g) != TB_OK)
+		goto out;
+	suites_hash(&g, hash);
+	if (strcmp(hash, info.suites_hash) != 0)
+		tb_warn("the suites changed since run '%s': re-grading with them as they are now", argv[optind]);
+	if (strcmp(info.status, "running") == 0)
+		tb_warn("run '%s' did not finish (or is still running): re-grading what is stored", argv[optind]);
+	rc = TB_EXIT_FATAL;
+	if (setup_exec(&g, unsafe || json_is_true(json_object_get(info.options, "unsafe_exec")), jobs) != TB_OK)
+		goto out;
+	total = store_count_samples(st);
+	if (total < 0) {
+		tb_error("cannot count the samples of '%s'", path);
+		goto out;
+	}
+	g.cap_jobs = (size_t)total;
+	g.jobs = calloc(g.cap_jobs + 1, sizeof(*g.jobs));
+	if (!g.jobs) {
+		tb_error("out of memory");
+		goto out;
+	}
+	c = store_each_sample_brief(st, on_sample, &g, g.err, sizeof(g.err));
+	if (g.pool)
+		gr_pool_drain(g.pool);
+	if (c != TB_OK || write_grades(&g, st) != TB_OK ||
+	    passk_update_store(st, g.err, sizeof(g.err)) != TB_OK) {
+		tb_error("%s", g.err);
+		goto out;
+	}
+	print_cells(&g);
+	rc = TB_EXIT_OK;
+	if (g.missing) {
+		tb_warn("%ld samples kept their grading: their items are no longer in the suites", g.missing);
+		rc = TB_EXIT_SAMPLE_ERRORS;
+	}
+	if (g.failed) {
+		tb_warn("%ld samples kept their grading: the grader failed (first: %s)", g.failed, g.first_failure);
+		rc = TB_EXIT_SAMPLE_ERRORS;
+	}
+out:
+	ctx_release(&g);
+	if (have_info)
+		store_run_info_release(&info);
+	store_close(st);
+	json_decref(given);
+	return rc;
+}

@@ -1,0 +1,1094 @@
+#include "compare.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "log.h"
+#include "rc.h"
+#include "stats.h"
+
+#define Z95 STATS_Z95
+#define TEXT_NAME 22           /* the cell column: the table fits 100 columns */
+#define MD_FLIPS 20
+#define TEXT_FLIPS 10
+#define NAME_MAX_BYTES 4096       /* one cleaned name */
+#define SIMULATED_TEXT "answers come from thinkbench's built-in simulator, not a model"
+
+const char compare_rule_text[] =
+	"A cell regressed when its accuracy dropped (more items lost than won) with McNemar's exact "
+	"p < alpha; or it dropped by more than --max-drop percentage points; or mean latency rose by "
+	"more than --max-latency-increase percent with the paired-bootstrap 95% interval above 0; or "
+	"mean cost likewise with --max-cost-increase (each threshold only when given).";
+
+void compare_opts_defaults(compare_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->alpha = 0.05;
+	o->max_drop_pp = NAN;
+	o->max_latency_pct = NAN;
+	o->max_cost_pct = NAN;
+	o->boot_b = PAIRSTATS_BOOT_B;
+	o->seed = 20250101;
+}
+
+/* ---- pairing ---- */
+
+typedef struct rec {
+	const char *suite, *item, *model, *mode;  /* interned */
+	long budget;
+	int sample;
+	unsigned char outcome, matched;
+	size_t cell;
+	double total_ms, cost;
+} rec;
+
+typedef struct cell_acc {
+	stats_vec lat_x, lat_y, cost_x, cost_y;
+	tb_buf lost, won;          /* NUL-separated labels */
+} cell_acc;
+
+typedef struct ctx {
+	const compare_opts *o;
+	json_t *strings;           /* interned strings: key -> same string */
+	json_t *cell_index;        /* cell key -> index */
+	rec *recs;
+	size_t n, cap;
+	int sorted;
+	compare_cell *cells;
+	cell_acc *acc;
+	size_t n_cells, cap_cells;
+	compare_result *r;
+	char *err;
+	size_t errlen;
+} ctx;
+
+static const char *intern(ctx *x, const char *s)
+{
+	json_t *v = json_object_get(x->strings, s);
+
+	/* nocheck: a store may hold any bytes; they are cleaned on output */
+	if (!v) {
+		v = json_string_nocheck(s);
+		if (!v || json_object_set_new_nocheck(x->strings, s, v) != 0)
+			return NULL;
+	}
+	return json_string_value(v);
+}
+
+static int rec_cmp_key(const rec *a, const char *suite, const char *item, const char *model,
+		       const char *mode, long budget, int sample)
+{
+	int c = strcmp(a->suite, suite);
+
+	if (!c)
+		c = strcmp(a->item, item);
+	if (!c)
+		c = strcmp(a->model, model);
+	if (!c)
+		c = strcmp(a->mode, mode);
+	if (!c)
+		c = (a->budget > budget) - (a->budget < budget);
+	if (!c)
+		c = (a->sample > sample) - (a->sample < sample);
+	return c;
+}
+
+static int rec_cmp(const void *pa, const void *pb)
+{
+	const rec *b = pb;
+
+	return rec_cmp_key(pa, b->suite, b->item, b->model, b->mode, b->budget, b->sample);
+}
+
+/* The model a sample is compared as, or NULL when it is not compared. */
+static const char *compared_model(const compare_opts *o, const char *model, int is_cand)
+{
+	if (o->n_pairs == 0)
+		return model;
+	for (size_t i = 0; i < o->n_pairs; i++) {
+		if (strcmp(is_cand ? o->pair_cand[i] : o->pair_base[i], model) == 0)
+			return o->pair_base[i];
+	}
+	return NULL;
+}
+
+static const char *cand_model_for(const compare_opts *o, const char *base_model)
+{
+	for (size_t i = 0; i < o->n_pairs; i++) {
+		if (strcmp(o->pair_base[i], base_model) == 0)
+			return o->pair_cand[i];
+	}
+	return base_model;
+}
+
+/* The index of a cell, created when new; (size_t)-1 on failure. */
+static size_t find_cell(ctx *x, const char *suite, const char *model, const char *mode, long budget)
+{
+	char key[1024];
+	json_t *v;
+	compare_cell *c;
+	size_t i;
+	int n = snprintf(key, sizeof(key), "%s\x1f%s\x1f%s\x1f%ld", suite, model, mode, budget);
+
+	if (n < 0 || (size_t)n >= sizeof(key)) {
+		tb_seterr(x->err, x->errlen, "suite, model or mode name too long in a sample");
+		return (size_t)-1;
+	}
+	v = json_object_get(x->cell_index, key);
+	if (v)
+		return (size_t)json_integer_value(v);
+	if (x->n_cells == x->cap_cells) {
+		size_t cap = x->cap_cells ? x->cap_cells * 2 : 16;
+		compare_cell *nc;
+		cell_acc *na;
+
+		if (cap > 1000000) {
+			tb_seterr(x->err, x->errlen, "more than a million cells");
+			return (size_t)-1;
+		}
+		nc = realloc(x->cells, cap * sizeof(*nc));
+		if (!nc)
+			goto nomem;
+		x->cells = nc;
+		na = realloc(x->acc, cap * sizeof(*na));
+		if (!na)
+			goto nomem;
+		x->acc = na;
+		x->cap_cells = cap;
+	}
+	i = x->n_cells;
+	c = &x->cells[i];
+	memset(c, 0, sizeof(*c));
+	memset(&x->acc[i], 0, sizeof(x->acc[i]));
+	x->n_cells++;
+	c->suite = strdup(suite);
+	c->model = strdup(model);
+	c->cand_model = strdup(cand_model_for(x->o, model));
+	c->mode = strdup(mode);
+	c->budget = budget;
+	stats_vec_init(&x->acc[i].lat_x, COMPARE_MAX_SAMPLES);
+	stats_vec_init(&x->acc[i].lat_y, COMPARE_MAX_SAMPLES);
+	stats_vec_init(&x->acc[i].cost_x, COMPARE_MAX_SAMPLES);
+	stats_vec_init(&x->acc[i].cost_y, COMPARE_MAX_SAMPLES);
+	tb_buf_init(&x->acc[i].lost, 1u << 20);
+	tb_buf_init(&x->acc[i].won, 1u << 20);
+	if (!c->suite || !c->model || !c->cand_model || !c->mode ||
+	    json_object_set_new_nocheck(x->cell_index, key, json_integer((json_int_t)i)) != 0)
+		goto nomem;
+	return i;
+nomem:
+	tb_seterr(x->err, x->errlen, "out of memory");
+	return (size_t)-1;
+}
+
+static int on_base(void *ud, const tb_sample *s)
+{
+	ctx *x = ud;
+	const char *model = compared_model(x->o, s->model, 0);
+	rec *r;
+
+	if (!model)
+		return 0;
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 1024;
+		rec *nr;
+
+		if (x->n >= (size_t)COMPARE_MAX_SAMPLES)
+			return tb_seterr(x->err, x->errlen, "the base run has more than %ld samples to compare",
+					 COMPARE_MAX_SAMPLES);
+		nr = realloc(x->recs, cap * sizeof(*nr));
+		if (!nr)
+			return tb_seterr(x->err, x->errlen, "out of memory");
+		x->recs = nr;
+		x->cap = cap;
+	}
+	r = &x->recs[x->n];
+	r->suite = intern(x, s->suite);
+	r->item = intern(x, s->item_id);
+	r->model = intern(x, model);
+	r->mode = intern(x, s->mode);
+	if (!r->suite || !r->item || !r->model || !r->mode)
+		return tb_seterr(x->err, x->errlen, "out of memory");
+	r->budget = s->budget;
+	r->sample = s->sample;
+	r->outcome = (unsigned char)s->outcome;
+	r->matched = 0;
+	r->total_ms = s->outcome == TB_OUT_ERROR ? NAN : s->total_ms;
+	r->cost = s->cost_usd;
+	r->cell = find_cell(x, r->suite, r->model, r->mode, r->budget);
+	if (r->cell == (size_t)-1)
+		return TB_ERR;
+	x->cells[r->cell].n_base++;
+	if (x->n > 0 && x->sorted && rec_cmp(&x->recs[x->n - 1], r) > 0)
+		x->sorted = 0;
+	x->n++;
+	return 0;
+}
+
+static int graded(int outcome)
+{
+	return outcome != TB_OUT_ERROR && outcome != TB_OUT_UNGRADED && outcome < TB_OUT_COUNT;
+}
+
+static int add_flip(tb_buf *b, size_t *kept, const char *item, int sample)
+{
+	int rc;
+
+	if (*kept >= COMPARE_MAX_FLIPS)
+		return TB_OK;
+	if (sample > 0)
+		rc = tb_buf_addf(b, "%s#%d", item, sample);
+	else
+		rc = tb_buf_adds(b, item);
+	if (rc == TB_OK)
+		rc = tb_buf_add(b, "", 1);
+	/* past the buffer's ceiling the list just stops: the counts stay exact */
+	if (rc == TB_NOMEM)
+		return TB_NOMEM;
+	if (rc == TB_OK)
+		(*kept)++;
+	return TB_OK;
+}
+
+static int on_cand(void *ud, const tb_sample *s)
+{
+	ctx *x = ud;
+	const char *model = compared_model(x->o, s->model, 1);
+	rec *r = NULL;
+	compare_cell *c;
+	cell_acc *a;
+	size_t lo = 0, hi = x->n, ci;
+	int right_x, right_y;
+
+	if (!model)
+		return 0;
+	x->r->cand.samples++;
+	/* bounded: the interval halves each pass */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = rec_cmp_key(&x->recs[mid], s->suite, s->item_id, model, s->mode, s->budget, s->sample);
+
+		if (cmp == 0) {
+			r = &x->recs[mid];
+			break;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!r || r->matched) {
+		ci = find_cell(x, s->suite, model, s->mode, s->budget);
+		if (ci == (size_t)-1)
+			return TB_ERR;
+		x->cells[ci].n_cand++;
+		return 0;
+	}
+	r->matched = 1;
+	c = &x->cells[r->cell];
+	a = &x->acc[r->cell];
+	c->n_cand++;
+	c->n_paired++;
+	x->r->paired++;
+	if (graded(r->outcome) && graded(s->outcome)) {
+		right_x = r->outcome == TB_OUT_CORRECT;
+		right_y = s->outcome == TB_OUT_CORRECT;
+		if (right_x && right_y) {
+			c->n11++;
+		} else if (right_x) {
+			c->n12++;
+			if (add_flip(&a->lost, &c->n_lost_kept, s->item_id, s->sample) != TB_OK)
+				return tb_seterr(x->err, x->errlen, "out of memory");
+		} else if (right_y) {
+			c->n21++;
+			if (add_flip(&a->won, &c->n_won_kept, s->item_id, s->sample) != TB_OK)
+				return tb_seterr(x->err, x->errlen, "out of memory");
+		} else {
+			c->n22++;
+		}
+	}
+	if (isfinite(r->total_ms) && s->outcome != TB_OUT_ERROR && isfinite(s->total_ms)) {
+		if (stats_vec_push(&a->lat_x, r->total_ms) != TB_OK ||
+		    stats_vec_push(&a->lat_y, s->total_ms) != TB_OK)
+			return tb_seterr(x->err, x->errlen, "out of memory");
+	}
+	if (isfinite(r->cost) && isfinite(s->cost_usd)) {
+		if (stats_vec_push(&a->cost_x, r->cost) != TB_OK ||
+		    stats_vec_push(&a->cost_y, s->cost_usd) != TB_OK)
+			return tb_seterr(x->err, x->errlen, "out of memory");
+	}
+	return 0;
+}
+
+/* Splits a NUL-separated list into an owned array of count strings. */
+static char **split_labels(const tb_buf *b, size_t count)
+{
+	char **v = calloc(count ? count : 1, sizeof(*v));
+	const char *p = b->data;
+
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < count; i++) {
+		v[i] = strdup(p);
+		if (!v[i]) {
+			for (size_t j = 0; j < i; j++)
+				free(v[j]);
+			free(v);
+			return NULL;
+		}
+		p += strlen(p) + 1;
+	}
+	return v;
+}
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static int evaluate(const compare_opts *o, compare_cell *c, cell_acc *a, char *err, size_t errlen)
+{
+	long n = c->n11 + c->n12 + c->n21 + c->n22;
+	uint64_t seed = o->seed ^ 0xcbf29ce484222325ULL;
+	char budget[32];
+
+	c->acc_base = c->acc_cand = c->diff = c->diff_lo = c->diff_hi = NAN;
+	c->p_value = pairstats_mcnemar_exact(c->n12, c->n21);
+	if (n > 0) {
+		c->acc_base = (double)(c->n11 + c->n12) / (double)n;
+		c->acc_cand = (double)(c->n11 + c->n21) / (double)n;
+		pairstats_paired_diff(c->n11, c->n12, c->n21, c->n22, Z95, &c->diff, &c->diff_lo, &c->diff_hi);
+	}
+	/* the seed depends on the cell, not on its place in the list */
+	snprintf(budget, sizeof(budget), "%ld", c->budget);
+	seed = fnv1a(fnv1a(fnv1a(fnv1a(seed, c->suite), c->model), c->mode), budget);
+	if (pairstats_boot(a->lat_x.v, a->lat_y.v, a->lat_x.n, o->boot_b, seed, 0.95, &c->latency) != TB_OK ||
+	    pairstats_boot(a->cost_x.v, a->cost_y.v, a->cost_x.n, o->boot_b, seed ^ 1, 0.95, &c->cost) != TB_OK)
+		return tb_seterr(err, errlen, "cannot bootstrap cell '%s %s %s': out of memory or bad settings",
+				 c->suite, c->model, c->mode);
+	c->lost = split_labels(&a->lost, c->n_lost_kept);
+	c->won = split_labels(&a->won, c->n_won_kept);
+	if (!c->lost || !c->won)
+		return tb_seterr(err, errlen, "out of memory");
+	if (n > 0 && c->n12 > c->n21 && c->p_value < o->alpha)
+		c->regressed |= COMPARE_REG_MCNEMAR;
+	if (n > 0 && isfinite(o->max_drop_pp) && (c->acc_base - c->acc_cand) * 100 > o->max_drop_pp)
+		c->regressed |= COMPARE_REG_DROP;
+	if (isfinite(o->max_latency_pct) && c->latency.pct > o->max_latency_pct && c->latency.pct_lo > 0)
+		c->regressed |= COMPARE_REG_LATENCY;
+	if (isfinite(o->max_cost_pct) && c->cost.pct > o->max_cost_pct && c->cost.pct_lo > 0)
+		c->regressed |= COMPARE_REG_COST;
+	return TB_OK;
+}
+
+static int cell_cmp(const void *pa, const void *pb)
+{
+	const compare_cell *a = pa, *b = pb;
+	int c = strcmp(a->suite, b->suite);
+
+	if (!c)
+		c = strcmp(a->model, b->model);
+	if (!c)
+		c = strcmp(a->mode, b->mode);
+	if (!c)
+		c = (a->budget > b->budget) - (a->budget < b->budget);
+	return c;
+}
+
+static void cell_release(compare_cell *c)
+{
+	free(c->suite);
+	free(c->model);
+	free(c->cand_model);
+	free(c->mode);
+	for (size_t i = 0; c->lost && i < c->n_lost_kept; i++)
+		free(c->lost[i]);
+	for (size_t i = 0; c->won && i < c->n_won_kept; i++)
+		free(c->won[i]);
+	free(c->lost);
+	free(c->won);
+}
+
+static void acc_release(cell_acc *a)
+{
+	stats_vec_release(&a->lat_x);
+	stats_vec_release(&a->lat_y);
+	stats_vec_release(&a->cost_x);
+	stats_vec_release(&a->cost_y);
+	tb_buf_release(&a->lost);
+	tb_buf_release(&a->won);
+}
+
+static int side_info(tb_store *st, compare_side *side, char *err, size_t errlen)
+{
+	tb_run_info info;
+
+	if (store_get_run(st, &info, err, errlen) != TB_OK)
+		return TB_ERR;
+	snprintf(side->run_id, sizeof(side->run_id), "%s", info.run_id);
+	side->simulated = info.simulated;
+	store_run_info_release(&info);
+	return TB_OK;
+}
+
+int compare_runs(tb_store *base, tb_store *cand, const compare_opts *o, compare_result **out,
+		 char *err, size_t errlen)
+{
+	ctx x;
+	compare_result *r = calloc(1, sizeof(*r));
+	int rc = TB_ERR;
+
+	*out = NULL;
+	memset(&x, 0, sizeof(x));
+	x.o = o;
+	x.sorted = 1;
+	x.err = err;
+	x.errlen = errlen;
+	x.r = r;
+	x.strings = json_object();
+	x.cell_index = json_object();
+	if (!r || !x.strings || !x.cell_index) {
+		rc = tb_seterr(err, errlen, "out of memory");
+		goto out;
+	}
+	r->opts = *o;
+	if (side_info(base, &r->base, err, errlen) != TB_OK || side_info(cand, &r->cand, err, errlen) != TB_OK)
+		goto out;
+	if (store_each_sample(base, on_base, &x, err, errlen) != TB_OK)
+		goto out;
+	r->base.samples = (long)x.n;
+	if (!x.sorted)
+		qsort(x.recs, x.n, sizeof(*x.recs), rec_cmp);
+	if (store_each_sample(cand, on_cand, &x, err, errlen) != TB_OK)
+		goto out;
+	for (size_t i = 0; i < x.n_cells; i++) {
+		if (evaluate(o, &x.cells[i], &x.acc[i], err, errlen) != TB_OK)
+			goto out;
+		if (x.cells[i].regressed)
+			r->n_regressed++;
+	}
+	if (x.n_cells > 1)
+		qsort(x.cells, x.n_cells, sizeof(*x.cells), cell_cmp);
+	r->cells = x.cells;
+	r->n = x.n_cells;
+	x.cells = NULL;
+	*out = r;
+	r = NULL;
+	rc = TB_OK;
+out:
+	for (size_t i = 0; i < x.n_cells; i++) {
+		if (x.cells)
+			cell_release(&x.cells[i]);
+		acc_release(&x.acc[i]);
+	}
+	free(x.cells);
+	free(x.acc);
+	free(x.recs);
+	json_decref(x.strings);
+	json_decref(x.cell_index);
+	compare_free(r);
+	return rc;
+}
+
+void compare_free(compare_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		cell_release(&r->cells[i]);
+	free(r->cells);
+	free(r);
+}
+
+/* ---- shared by the writers ---- */
+
+/* Copies s with invalid UTF-8 and control characters replaced by '?'. */
+static void clean(const char *s, tb_buf *b)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	tb_buf_reset(b);
+	while (*p) {
+		size_t len = 0;
+
+		if (*p < 0x20 || *p == 0x7f)
+			len = 0;
+		else if (*p < 0x80)
+			len = 1;
+		else if (*p >= 0xc2 && *p <= 0xdf)
+			len = 2;
+		else if (*p >= 0xe0 && *p <= 0xef)
+			len = 3;
+		else if (*p >= 0xf0 && *p <= 0xf4)
+			len = 4;
+		for (size_t i = 1; i < len; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				len = 0;
+		}
+		/* overlong forms, surrogates and code points past U+10FFFF */
+		if ((len == 3 && p[0] == 0xe0 && p[1] < 0xa0) || (len == 3 && p[0] == 0xed && p[1] >= 0xa0) ||
+		    (len == 4 && p[0] == 0xf0 && p[1] < 0x90) || (len == 4 && p[0] == 0xf4 && p[1] >= 0x90))
+			len = 0;
+		if (len == 0) {
+			tb_buf_add(b, "?", 1);
+			p++;
+		} else {
+			tb_buf_add(b, p, len);
+			p += len;
+		}
+	}
+	tb_buf_add(b, "", 0);
+}
+
+static const char *simulated_who(const compare_result *r)
+{
+	if (r->base.simulated && r->cand.simulated)
+		return "base and candidate";
+	if (r->base.simulated)
+		return "the base run's";
+	if (r->cand.simulated)
+		return "the candidate run's";
+	return NULL;
+}
+
+static void reasons(const compare_cell *c, const compare_opts *o, tb_buf *b)
+{
+	tb_buf_reset(b);
+	if (c->regressed & COMPARE_REG_MCNEMAR)
+		tb_buf_addf(b, "accuracy %+.1f pp, McNemar p = %.2g < %g; ", 100 * c->diff, c->p_value, o->alpha);
+	if (c->regressed & COMPARE_REG_DROP)
+		tb_buf_addf(b, "accuracy dropped %.1f pp > %g; ", 100 * (c->acc_base - c->acc_cand), o->max_drop_pp);
+	if (c->regressed & COMPARE_REG_LATENCY)
+		tb_buf_addf(b, "mean latency %+.1f%% (95%% CI %+.1f to %+.1f) > %g%%; ", c->latency.pct,
+			    c->latency.pct_lo, c->latency.pct_hi, o->max_latency_pct);
+	if (c->regressed & COMPARE_REG_COST)
+		tb_buf_addf(b, "mean cost %+.1f%% (95%% CI %+.1f to %+.1f) > %g%%; ", c->cost.pct, c->cost.pct_lo,
+			    c->cost.pct_hi, o->max_cost_pct);
+	if (b->len >= 2) {
+		b->len -= 2;
+		b->data[b->len] = '\0';
+	}
+}
+
+static void fmt_p(char *out, size_t n, double p)
+{
+	if (!isfinite(p))
+		snprintf(out, n, "-");
+	else if (p < 0.0001)
+		snprintf(out, n, "<0.0001");
+	else
+		snprintf(out, n, "%.4f", p);
+}
+
+static void fmt_pct(char *out, size_t n, double v)
+{
+	if (!isfinite(v))
+		snprintf(out, n, "-");
+	else if (fabs(v) >= 999.5)
+		snprintf(out, n, "%+.0f%%", v);
+	else
+		snprintf(out, n, "%+.1f%%", v);
+}
+
+static void fmt_acc(char *out, size_t n, double v)
+{
+	if (!isfinite(v))
+		snprintf(out, n, "-");
+	else
+		snprintf(out, n, "%.1f", 100 * v);
+}
+
+/* ---- text ---- */
+
+/* Copies s into out (w + 1 bytes) cut to at most w bytes on a character
+ * boundary, the cut marked with '~'. */
+static void text_cut(const char *s, char *out, size_t w)
+{
+	size_t len = strlen(s);
+
+	if (len <= w) {
+		memcpy(out, s, len + 1);
+		return;
+	}
+	len = w - 1;
+	while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+		len--;
+	memcpy(out, s, len);
+	out[len] = '~';
+	out[len + 1] = '\0';
+}
+
+/* The cell's name in at most w bytes: the model's vendor prefix goes first,
+ * then the tail is cut and marked with '~'. */
+static void text_name(const compare_cell *c, tb_buf *tmp, char *out, size_t w)
+{
+	char full[512];
+	const char *model = c->model, *slash;
+
+	for (int pass = 0; pass < 2; pass++) {
+		tb_buf name;
+
+		tb_buf_init(&name, NAME_MAX_BYTES);
+		tb_buf_addf(&name, "%s %s", c->suite, model);
+		if (strcmp(c->model, c->cand_model) != 0)
+			tb_buf_addf(&name, ">%s", c->cand_model);
+		tb_buf_addf(&name, " %s", c->mode);
+		if (c->budget > 0)
+			tb_buf_addf(&name, " @%ld", c->budget);
+		clean(tb_buf_str(&name), tmp);
+		tb_buf_release(&name);
+		snprintf(full, sizeof(full), "%s", tb_buf_str(tmp));
+		slash = strchr(c->model, '/');
+		if (strlen(full) <= w || !slash)
+			break;
+		model = slash + 1;
+	}
+	text_cut(full, out, w);
+}
+
+/* Display width of UTF-8 text: one column per code point. */
+static size_t columns(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static void pad(FILE *f, const char *s, size_t w, int right)
+{
+	size_t c = columns(s);
+
+	if (right)
+		for (size_t i = c; i < w; i++)
+			fputc(' ', f);
+	fputs(s, f);
+	if (!right)
+		for (size_t i = c; i < w; i++)
+			fputc(' ', f);
+}
+
+static void text_row(FILE *f, const char *name, const char *const col[9])
+{
+	pad(f, name, TEXT_NAME, 0);
+	fprintf(f, " %5s %5s %5s  %-19s %7s %8s %7s %7s  %s\n", col[0], col[1], col[2], col[3], col[4],
+		col[5], col[6], col[7], col[8]);
+}
+
+int compare_write_text(const compare_result *r, FILE *f)
+{
+	static const char *const head[9] = {"pairs", "base%", "cand%", "diff pp (95% CI)", "p",
+					    "lost/won", "latency", "cost", "gate"};
+	const char *who = simulated_who(r);
+	tb_buf tmp, why;
+	char name[TEXT_NAME * 4 + 8], fail_name[80], n[32], a[32], b[32], d[64], p[32], fl[48], lat[32], cost[32];
+
+	tb_buf_init(&tmp, NAME_MAX_BYTES);
+	tb_buf_init(&why, 1u << 16);
+	if (who)
+		fprintf(f, "SIMULATED RUN: %s %s\n", who, SIMULATED_TEXT);
+	clean(r->base.run_id, &tmp);
+	fprintf(f, "compare base %s", tb_buf_str(&tmp));
+	clean(r->cand.run_id, &tmp);
+	fprintf(f, " -> candidate %s: %ld samples paired (base %ld, candidate %ld)\n", tb_buf_str(&tmp),
+		r->paired, r->base.samples, r->cand.samples);
+	if (r->n_regressed)
+		fprintf(f, "%zu cell%s regressed\n\n", r->n_regressed, r->n_regressed == 1 ? "" : "s");
+	else
+		fputs("No regressions\n\n", f);
+	text_row(f, "cell", head);
+	for (size_t i = 0; i < r->n; i++) {
+		const compare_cell *c = &r->cells[i];
+		long graded_pairs = c->n11 + c->n12 + c->n21 + c->n22;
+		const char *col[9] = {n, a, b, d, p, fl, lat, cost, c->regressed ? "FAIL" : c->n_paired ? "ok" : "-"};
+
+		text_name(c, &tmp, name, TEXT_NAME);
+		snprintf(n, sizeof(n), "%ld", c->n_paired);
+		fmt_acc(a, sizeof(a), c->acc_base);
+		fmt_acc(b, sizeof(b), c->acc_cand);
+		if (graded_pairs > 0)
+			snprintf(d, sizeof(d), "%+.1f [%+.1f %+.1f]", 100 * c->diff, 100 * c->diff_lo, 100 * c->diff_hi);
+		else
+			snprintf(d, sizeof(d), "-");
+		fmt_p(p, sizeof(p), graded_pairs > 0 ? c->p_value : NAN);
+		snprintf(fl, sizeof(fl), "%ld/%ld", c->n12, c->n21);
+		fmt_pct(lat, sizeof(lat), c->latency.pct);
+		fmt_pct(cost, sizeof(cost), c->cost.pct);
+		text_row(f, name, col);
+	}
+	if (r->n == 0)
+		fputs("(no samples of the compared models in either run)\n", f);
+	fputc('\n', f);
+	for (size_t i = 0; i < r->n; i++) {
+		const compare_cell *c = &r->cells[i];
+
+		if (!c->regressed)
+			continue;
+		text_name(c, &tmp, fail_name, 60);
+		reasons(c, &r->opts, &why);
+		fprintf(f, "FAIL %s: %s\n", fail_name, tb_buf_str(&why));
+		if (c->n12 > 0) {
+			size_t col = (size_t)fprintf(f, "  lost %ld:", c->n12);
+
+			for (size_t k = 0; k < c->n_lost_kept && k < TEXT_FLIPS; k++) {
+				char label[48];
+
+				clean(c->lost[k], &tmp);
+				text_cut(tb_buf_str(&tmp), label, 40);
+				/* wrap to stay within the table's width */
+				if (col + 1 + columns(label) > 96) {
+					fputs("\n   ", f);
+					col = 3;
+				}
+				col += (size_t)fprintf(f, " %s", label);
+			}
+			fputs(c->n12 > TEXT_FLIPS ? " ...\n" : "\n", f);
+		}
+	}
+	fputs("diff: candidate minus base, percentage points over pairs both runs graded, with Newcombe's\n"
+	      "95% interval; p: McNemar exact; lost/won: right in base and wrong in candidate / the\n"
+	      "reverse; latency, cost: change of the mean over paired samples (bootstrap intervals: --format\n"
+	      "json or md). A cell FAILs (regressed) when accuracy dropped with p < alpha, or past a given\n"
+	      "--max-drop, --max-latency-increase (interval above 0) or --max-cost-increase.\n", f);
+	tb_buf_release(&tmp);
+	tb_buf_release(&why);
+	return ferror(f) ? TB_ERR : TB_OK;
+}
+
+/* ---- Markdown ---- */
+
+/* Writes s so that Markdown (GitHub's, in a table cell or a list) shows it
+ * literally: HTML specials become entities and Markdown punctuation gets a
+ * backslash. */
+static void md_put(FILE *f, const char *s, tb_buf *tmp)
+{
+	clean(s, tmp);
+	for (const char *p = tb_buf_str(tmp); *p; p++) {
+		if (*p == '&')
+			fputs("&amp;", f);
+		else if (*p == '<')
+			fputs("&lt;", f);
+		else if (*p == '>')
+			fputs("&gt;", f);
+		else if (strchr("\\`*_{}[]()#+-.!|~\"'$:@", *p))
+			fprintf(f, "\\%c", *p);
+		else
+			fputc(*p, f);
+	}
+}
+
+static void md_cell_name(FILE *f, const compare_cell *c, tb_buf *tmp)
+{
+	md_put(f, c->suite, tmp);
+	fputs(" · ", f);
+	md_put(f, c->model, tmp);
+	if (strcmp(c->model, c->cand_model) != 0) {
+		fputs(" → ", f);
+		md_put(f, c->cand_model, tmp);
+	}
+	fputs(" · ", f);
+	md_put(f, c->mode, tmp);
+	if (c->budget > 0)
+		fprintf(f, " · budget %ld", c->budget);
+}
+
+static void md_change(FILE *f, const pairstats_boot_result *b)
+{
+	char v[32], lo[32], hi[32];
+
+	if (!isfinite(b->pct)) {
+		fputs("–", f);
+		return;
+	}
+	fmt_pct(v, sizeof(v), b->pct);
+	fmt_pct(lo, sizeof(lo), b->pct_lo);
+	fmt_pct(hi, sizeof(hi), b->pct_hi);
+	fprintf(f, "%s (%s, %s)", v, lo, hi);
+}
+
+static void md_flips(FILE *f, const char *what, long count, char *const *labels, size_t kept, tb_buf *tmp)
+{
+	size_t shown = kept < MD_FLIPS ? kept : MD_FLIPS;
+
+	if (count == 0)
+		return;
+	fprintf(f, "- %s (%ld): ", what, count);
+	for (size_t k = 0; k < shown; k++) {
+		if (k)
+			fputs(", ", f);
+		md_put(f, labels[k], tmp);
+	}
+	if ((long)shown < count)
+		fprintf(f, ", … (%zu of %ld shown)", shown, count);
+	fputc('\n', f);
+}
+
+int compare_write_md(const compare_result *r, FILE *f)
+{
+	const char *who = simulated_who(r);
+	tb_buf tmp, why;
+	char a[32], b[32], p[32];
+
+	tb_buf_init(&tmp, NAME_MAX_BYTES);
+	tb_buf_init(&why, 1u << 16);
+	if (who)
+		fprintf(f, "> **SIMULATED RUN**: %s %s.\n\n", who, SIMULATED_TEXT);
+	if (r->n_regressed)
+		fprintf(f, "### thinkbench compare: %zu cell%s regressed\n\n", r->n_regressed,
+			r->n_regressed == 1 ? "" : "s");
+	else
+		fputs("### thinkbench compare: No regressions\n\n", f);
+	fputs("Base ", f);
+	md_put(f, r->base.run_id, &tmp);
+	fputs(" → candidate ", f);
+	md_put(f, r->cand.run_id, &tmp);
+	fprintf(f, ": %ld samples paired (base %ld, candidate %ld); alpha %g.\n\n", r->paired, r->base.samples,
+		r->cand.samples, r->opts.alpha);
+	fputs("| Cell | Pairs | Base acc | Cand acc | Δ pp (95% CI) | McNemar p | Lost / won | "
+	      "Latency Δ (95% CI) | Cost Δ (95% CI) | Verdict |\n"
+	      "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|\n", f);
+	for (size_t i = 0; i < r->n; i++) {
+		const compare_cell *c = &r->cells[i];
+		long n = c->n11 + c->n12 + c->n21 + c->n22;
+
+		fputs("| ", f);
+		md_cell_name(f, c, &tmp);
+		fmt_acc(a, sizeof(a), c->acc_base);
+		fmt_acc(b, sizeof(b), c->acc_cand);
+		fmt_p(p, sizeof(p), n > 0 ? c->p_value : NAN);
+		fprintf(f, " | %ld | %s%% | %s%% | ", c->n_paired, a, b);
+		if (n > 0)
+			fprintf(f, "%+.1f (%+.1f, %+.1f)", 100 * c->diff, 100 * c->diff_lo, 100 * c->diff_hi);
+		else
+			fputs("–", f);
+		fprintf(f, " | %s | %ld / %ld | ", p, c->n12, c->n21);
+		md_change(f, &c->latency);
+		fputs(" | ", f);
+		md_change(f, &c->cost);
+		fprintf(f, " | %s |\n", c->regressed ? "❌ regressed" : c->n_paired ? "✅ ok" : "– no pairs");
+	}
+	if (r->n == 0)
+		fputs("| (no samples of the compared models) | | | | | | | | | |\n", f);
+	fputc('\n', f);
+	for (size_t i = 0; i < r->n; i++) {
+		const compare_cell *c = &r->cells[i];
+
+		if (c->n12 == 0 && c->n21 == 0 && !c->regressed)
+			continue;
+		fputs("<details><summary>", f);
+		md_cell_name(f, c, &tmp);
+		fprintf(f, ": %ld lost, %ld won%s</summary>\n\n", c->n12, c->n21, c->regressed ? " (regressed)" : "");
+		if (c->regressed) {
+			reasons(c, &r->opts, &why);
+			fputs("- Regressed: ", f);
+			md_put(f, tb_buf_str(&why), &tmp);
+			fputc('\n', f);
+		}
+		md_flips(f, "Lost (right in base, wrong in candidate)", c->n12, c->lost, c->n_lost_kept, &tmp);
+		md_flips(f, "Won (wrong in base, right in candidate)", c->n21, c->won, c->n_won_kept, &tmp);
+		fputs("\n</details>\n\n", f);
+	}
+	fprintf(f, "<sub>Δ: candidate minus base over pairs both runs graded, Newcombe 95%% interval; "
+		   "latency and cost: change of the mean, paired bootstrap (%d resamples). %s</sub>\n",
+		r->opts.boot_b, compare_rule_text);
+	tb_buf_release(&tmp);
+	tb_buf_release(&why);
+	return ferror(f) ? TB_ERR : TB_OK;
+}
+
+/* ---- JUnit ---- */
+
+static void xml_put(FILE *f, const char *s, tb_buf *tmp)
+{
+	clean(s, tmp);
+	for (const char *p = tb_buf_str(tmp); *p; p++) {
+		switch (*p) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		default: fputc(*p, f);
+		}
+	}
+}
+
+int compare_write_junit(const compare_result *r, FILE *f)
+{
+	const char *who = simulated_who(r);
+	tb_buf tmp, why;
+	size_t skipped = 0;
+
+	tb_buf_init(&tmp, NAME_MAX_BYTES);
+	tb_buf_init(&why, 1u << 16);
+	/* A comment first, so the first line can say "simulated"; the XML
+	 * declaration is optional and UTF-8 is the default without it. */
+	if (who)
+		fprintf(f, "<!-- SIMULATED RUN: %s %s -->\n", who, SIMULATED_TEXT);
+	else
+		fputs("<!-- thinkbench compare -->\n", f);
+	for (size_t i = 0; i < r->n; i++)
+		skipped += r->cells[i].n_paired == 0;
+	fprintf(f, "<testsuites name=\"thinkbench compare\" tests=\"%zu\" failures=\"%zu\">\n", r->n, r->n_regressed);
+	fputs("  <testsuite name=\"thinkbench compare ", f);
+	xml_put(f, r->base.run_id, &tmp);
+	fputs(" -&gt; ", f);
+	xml_put(f, r->cand.run_id, &tmp);
+	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n", r->n, r->n_regressed, skipped);
+	fprintf(f, "    <properties>\n      <property name=\"simulated\" value=\"%s\"/>\n", who ? "true" : "false");
+	fputs("      <property name=\"base\" value=\"", f);
+	xml_put(f, r->base.run_id, &tmp);
+	fputs("\"/>\n      <property name=\"candidate\" value=\"", f);
+	xml_put(f, r->cand.run_id, &tmp);
+	fprintf(f, "\"/>\n      <property name=\"paired\" value=\"%ld\"/>\n"
+		   "      <property name=\"alpha\" value=\"%g\"/>\n    </properties>\n",
+		r->paired, r->opts.alpha);
+	for (size_t i = 0; i < r->n; i++) {
+		const compare_cell *c = &r->cells[i];
+
+		fputs("    <testcase classname=\"", f);
+		xml_put(f, c->suite, &tmp);
+		fputc('.', f);
+		xml_put(f, c->model, &tmp);
+		fputs("\" name=\"", f);
+		xml_put(f, c->mode, &tmp);
+		if (c->budget > 0)
+			fprintf(f, " budget %ld", c->budget);
+		if (strcmp(c->model, c->cand_model) != 0) {
+			fputs(" vs ", f);
+			xml_put(f, c->cand_model, &tmp);
+		}
+		fputs("\" time=\"0\">\n", f);
+		if (c->regressed) {
+			reasons(c, &r->opts, &why);
+			fputs("      <failure type=\"regression\" message=\"", f);
+			xml_put(f, tb_buf_str(&why), &tmp);
+			fprintf(f, "\">accuracy %.1f%% -&gt; %.1f%% over %ld graded pairs; lost %ld, won %ld",
+				100 * c->acc_base, 100 * c->acc_cand, c->n11 + c->n12 + c->n21 + c->n22, c->n12, c->n21);
+			if (c->n12 > 0) {
+				fputs("&#10;lost:", f);
+				for (size_t k = 0; k < c->n_lost_kept && k < MD_FLIPS; k++) {
+					fputc(' ', f);
+					xml_put(f, c->lost[k], &tmp);
+				}
+				if (c->n12 > MD_FLIPS)
+					fputs(" ...", f);
+			}
+			fputs("</failure>\n", f);
+		} else if (c->n_paired == 0) {
+			fputs("      <skipped message=\"no paired samples\"/>\n", f);
+		}
+		fputs("    </testcase>\n", f);
+	}
+	fputs("  </testsuite>\n</testsuites>\n", f);
+	tb_buf_release(&tmp);
+	tb_buf_release(&why);
+	return ferror(f) ? TB_ERR : TB_OK;
+}
+
+/* ---- JSON ---- */
+
+static json_t *jnum(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *jstr(const char *s, tb_buf *tmp)
+{
+	clean(s, tmp);
+	return json_string(tb_buf_str(tmp));
+}
+
+static json_t *jboot(const pairstats_boot_result *b)
+{
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "pairs", (json_int_t)b->n,
+			 "base_mean", jnum(b->mean_x), "cand_mean", jnum(b->mean_y), "diff", jnum(b->diff),
+			 "diff_lo", jnum(b->diff_lo), "diff_hi", jnum(b->diff_hi), "pct", jnum(b->pct),
+			 "pct_lo", jnum(b->pct_lo), "pct_hi", jnum(b->pct_hi));
+}
+
+static json_t *jlabels(char *const *v, size_t n, tb_buf *tmp)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, jstr(v[i], tmp));
+	return a;
+}
+
+static json_t *jcell(const compare_cell *c, tb_buf *tmp)
+{
+	json_t *why = json_array(), *j;
+
+	if (c->regressed & COMPARE_REG_MCNEMAR)
+		json_array_append_new(why, json_string("mcnemar"));
+	if (c->regressed & COMPARE_REG_DROP)
+		json_array_append_new(why, json_string("max_drop"));
+	if (c->regressed & COMPARE_REG_LATENCY)
+		json_array_append_new(why, json_string("latency"));
+	if (c->regressed & COMPARE_REG_COST)
+		json_array_append_new(why, json_string("cost"));
+	j = json_pack("{s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, "
+		      "s:o, s:o, s:o, s:b, s:o, s:o, s:o}",
+		      "suite", jstr(c->suite, tmp), "model", jstr(c->model, tmp),
+		      "candidate_model", jstr(c->cand_model, tmp), "mode", jstr(c->mode, tmp),
+		      "budget", (json_int_t)c->budget, "base_samples", (json_int_t)c->n_base,
+		      "candidate_samples", (json_int_t)c->n_cand, "pairs", (json_int_t)c->n_paired,
+		      "both_right", (json_int_t)c->n11, "lost", (json_int_t)c->n12, "won", (json_int_t)c->n21,
+		      "both_wrong", (json_int_t)c->n22, "accuracy_base", jnum(c->acc_base),
+		      "accuracy_candidate", jnum(c->acc_cand), "diff", jnum(c->diff), "diff_lo", jnum(c->diff_lo),
+		      "diff_hi", jnum(c->diff_hi), "mcnemar_p", jnum(c->p_value),
+		      "latency_ms", jboot(&c->latency), "cost_usd", jboot(&c->cost),
+		      "regressed", c->regressed != 0, "reasons", why,
+		      "lost_items", jlabels(c->lost, c->n_lost_kept, tmp),
+		      "won_items", jlabels(c->won, c->n_won_kept, tmp));
+	return j;
+}
+
+int compare_write_json(const compare_result *r, FILE *f)
+{
+	const char *who = simulated_who(r);
+	json_t *root, *cells = json_array();
+	char note[256];
+	tb_buf tmp;
+	int rc = TB_ERR;
+
+	tb_buf_init(&tmp, NAME_MAX_BYTES);
+	for (size_t i = 0; cells && i < r->n; i++) {
+		if (json_array_append_new(cells, jcell(&r->cells[i], &tmp)) != 0)
+			goto fail;
+	}
+	snprintf(note, sizeof(note), "%s %s", who ? who : "", SIMULATED_TEXT);
+	/* "simulated" first, so the single line starts by saying so */
+	root = json_pack("{s:b, s:o, s:{s:o, s:b, s:I}, s:{s:o, s:b, s:I}, s:I, s:I, s:f, s:o, s:o, s:o, "
+			 "s:i, s:s, s:o}",
+			 "simulated", who != NULL, "simulated_note", who ? json_string(note) : json_null(),
+			 "base", "run_id", jstr(r->base.run_id, &tmp), "simulated", r->base.simulated,
+			 "samples", (json_int_t)r->base.samples,
+			 "candidate", "run_id", jstr(r->cand.run_id, &tmp), "simulated", r->cand.simulated,
+			 "samples", (json_int_t)r->cand.samples,
+			 "paired", (json_int_t)r->paired, "regressed", (json_int_t)r->n_regressed,
+			 "alpha", r->opts.alpha, "max_drop_pp", jnum(r->opts.max_drop_pp),
+			 "max_latency_increase_pct", jnum(r->opts.max_latency_pct),
+			 "max_cost_increase_pct", jnum(r->opts.max_cost_pct), "bootstrap", r->opts.boot_b,
+			 "rule", compare_rule_text, "cells", cells);
+	cells = NULL;
+	if (!root)
+		goto fail;
+	if (json_dumpf(root, f, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) == 0 &&
+	    fputc('\n', f) != EOF)
+		rc = TB_OK;
+	json_decref(root);
+fail:
+	json_decref(cells);
+	tb_buf_release(&tmp);
+	return rc == TB_OK && !ferror(f) ? TB_OK : TB_ERR;
+}

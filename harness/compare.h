@@ -1,0 +1,129 @@
+/* compare: pairs the samples of a base run and a candidate run and says, per
+ * cell (suite x model x mode x budget), whether the candidate regressed.
+ *
+ * Pairing. Two samples pair when suite, item id, model, mode, budget and
+ * sample index are equal; with model pairs (--pair-models A=B) the
+ * candidate's model B stands for the base's model A, and only the named
+ * models are compared. Items in one run only are counted, not compared, so
+ * runs over different item sets compare on what they share.
+ *
+ * Memory. store_each_sample() walks a run in key order, but through a
+ * callback, so two walks cannot advance side by side: a true streaming
+ * merge-join would need a cursor API on the store. Instead the base is loaded
+ * once into an array of small records (strings interned in a jansson set, so
+ * an item id is kept once however many cells share it), already in key order
+ * from the walk (sorted if not), and each candidate sample finds its partner
+ * by binary search while the candidate is walked. Memory is one record per
+ * base sample (about 64 bytes plus distinct strings), under a ceiling of
+ * COMPARE_MAX_SAMPLES; the candidate is never held.
+ *
+ * Per cell: accuracy over the pairs that both runs graded (errors and
+ * ungraded samples are left out, as in report.h), the paired difference with
+ * Newcombe's interval, McNemar's exact p, the items that flipped each way;
+ * the change of mean total latency over pairs where both are known and not
+ * errors, and of mean cost per sample over pairs where both costs are known,
+ * each with a paired bootstrap interval (pairstats.h).
+ *
+ * Regression rule (a cell regressed when any holds):
+ *   accuracy dropped (more lost than won) and McNemar's p < alpha;
+ *   accuracy dropped by more than max_drop percentage points (if given);
+ *   mean latency rose by more than max_latency_pct percent and the bootstrap
+ *   interval of the change lies above 0 (if given);
+ *   mean cost likewise with max_cost_pct (if given). */
+#ifndef TB_COMPARE_H
+#define TB_COMPARE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pairstats.h"
+#include "store.h"
+
+#define COMPARE_MAX_SAMPLES 4000000L   /* base samples held in memory */
+#define COMPARE_MAX_FLIPS 1000         /* flipped item names kept per cell and way */
+#define COMPARE_MAX_PAIRS 64           /* --pair-models entries */
+
+typedef struct compare_opts {
+	double alpha;            /* McNemar level, 0.05 */
+	double max_drop_pp;      /* NAN: not given */
+	double max_latency_pct;  /* NAN: not given */
+	double max_cost_pct;     /* NAN: not given */
+	int boot_b;              /* bootstrap replicates, PAIRSTATS_BOOT_B */
+	uint64_t seed;           /* of the bootstrap */
+	/* model pairs: base model pair_base[i] against candidate model
+	 * pair_cand[i]; borrowed; n_pairs 0 means models pair by equal id */
+	const char *pair_base[COMPARE_MAX_PAIRS];
+	const char *pair_cand[COMPARE_MAX_PAIRS];
+	size_t n_pairs;
+} compare_opts;
+
+void compare_opts_defaults(compare_opts *o);
+
+/* Why a cell regressed: bits of compare_cell.regressed. */
+enum {
+	COMPARE_REG_MCNEMAR = 1,
+	COMPARE_REG_DROP = 2,
+	COMPARE_REG_LATENCY = 4,
+	COMPARE_REG_COST = 8,
+};
+
+typedef struct compare_cell {
+	char *suite, *model, *cand_model, *mode;  /* owned; model is the base's */
+	long budget;
+	long n_base, n_cand;       /* samples of this cell in each run */
+	long n_paired;             /* samples found in both */
+	long n11, n12, n21, n22;   /* graded pairs: both right, lost (right then
+				    * wrong), won (wrong then right), both wrong */
+	double acc_base, acc_cand; /* 0..1 over the graded pairs; NAN when none */
+	double diff, diff_lo, diff_hi; /* candidate minus base, 0..1 scale */
+	double p_value;            /* McNemar exact; 1 without discordant pairs */
+	pairstats_boot_result latency; /* total ms, base as x */
+	pairstats_boot_result cost;    /* USD per sample, base as x */
+	char **lost, **won;        /* item labels ("id", or "id#k" for sample k > 0),
+				    * at most COMPARE_MAX_FLIPS each; owned */
+	size_t n_lost_kept, n_won_kept;
+	unsigned regressed;        /* COMPARE_REG_* bits; 0: did not regress */
+} compare_cell;
+
+typedef struct compare_side {
+	char run_id[64];
+	int simulated;
+	long samples;              /* samples of the compared models */
+} compare_side;
+
+typedef struct compare_result {
+	compare_cell *cells;       /* sorted by suite, model, mode, budget */
+	size_t n;
+	compare_side base, cand;
+	long paired;               /* pairs over every cell */
+	size_t n_regressed;        /* cells with regressed != 0 */
+	compare_opts opts;         /* as given (the pair strings are not used after) */
+} compare_result;
+
+/* Pairs the two runs and evaluates every cell. On success *out is a result
+ * the caller frees with compare_free(); on failure *out is NULL and err says
+ * why (TB_ERR for unreadable or oversized input, TB_NOMEM). */
+int compare_runs(tb_store *base, tb_store *cand, const compare_opts *o, compare_result **out,
+		 char *err, size_t errlen);
+void compare_free(compare_result *r);
+
+/* The report in one format, written to f. Every format says on its first
+ * line when either run was simulated. Names from the stores are escaped for
+ * the format (and invalid UTF-8 replaced), so no store content can break
+ * the document. Each returns TB_ERR when writing fails.
+ *   text:  a table for a terminal, at most 100 columns for usual names;
+ *   md:    a pull-request comment: headline, table, flipped items (up to 20
+ *          per cell and way);
+ *   junit: JUnit XML, one testcase per cell, a failure element when it
+ *          regressed;
+ *   json:  one line, every number (unknown ones null). */
+int compare_write_text(const compare_result *r, FILE *f);
+int compare_write_md(const compare_result *r, FILE *f);
+int compare_write_junit(const compare_result *r, FILE *f);
+int compare_write_json(const compare_result *r, FILE *f);
+
+/* The rule above in one paragraph, for --help and the reports. */
+extern const char compare_rule_text[];
+
+#endif

@@ -1,0 +1,40 @@
+/* Plots with gnuplot. plot_write() writes, into one folder, a data file
+ * (NAME.dat) and a gnuplot script (NAME.gp) per plot; each script draws
+ * NAME.png and NAME.svg from its data file, so a user can restyle a plot by
+ * editing its script and running `gnuplot NAME.gp` in that folder. The data
+ * files are written whether or not gnuplot is there.
+ *
+ * Plots are per configuration: model x mode x budget, summed over the suites.
+ *   acc_cost       accuracy against cost per sample, with the Pareto frontier
+ *   acc_latency    accuracy against mean total time
+ *   cdf_total      CDF of the total time
+ *   cdf_ttfa       CDF of the time to the first answer token
+ *   tokens         mean reasoning and answer tokens, stacked bars
+ *   acc_lang       accuracy by language (when the run has more than one)
+ *   acc_budget     accuracy against thinking budget (only with a budget sweep) */
+#ifndef TB_PLOT_H
+#define TB_PLOT_H
+
+#include <stddef.h>
+
+#include "report.h"
+#include "store.h"
+
+#define PLOT_MAX 8
+
+typedef struct plot_set {
+	size_t n;                    /* plots whose data and script were written */
+	char name[PLOT_MAX][16];     /* "acc_cost", ... */
+	char title[PLOT_MAX][96];
+	int rendered;                /* gnuplot drew every plot: NAME.png and NAME.svg exist */
+	char skipped[256];           /* why nothing was drawn, "" when rendered */
+} plot_set;
+
+/* Writes the data and scripts into dir (which must exist) and, when render
+ * is set, runs gnuplot there (the program named by $TB_GNUPLOT, default
+ * "gnuplot"). A missing or failing gnuplot is not an error: ps->rendered is
+ * 0 and ps->skipped says why. TB_ERR only when a file cannot be written. */
+int plot_write(const report *r, const tb_run_info *run, const char *dir, int render,
+	       plot_set *ps, char *err, size_t errlen);
+
+#endif

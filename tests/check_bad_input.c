@@ -1,0 +1,236 @@
+/* Bad input to the program, from the table in tests/data/bad-input.txt: bad
+ * flags, models files and suites each give exit 2, one line that names the
+ * file (and line) and the field, and nothing written under --out. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#define MAX_ARGS 32
+#define MAX_EXPECT 4
+
+static char *dir;
+
+typedef struct bcase {
+	char name[256];
+	char args[1024];
+	char file[8192];
+	size_t file_len;
+	long huge;
+	int has_file;
+	char expect[MAX_EXPECT][512];
+	int n_expect;
+} bcase;
+
+/* Replaces $FILE, $SUITE, $MODELS and $OUT in src. */
+static void expand(const char *src, char *out, size_t n)
+{
+	static const char *const names[] = {"$FILE", "$SUITE", "$MODELS", "$OUT"};
+	static const char *const files[] = {"case.jsonl", "good.jsonl", "models.json", "out"};
+	size_t o = 0;
+
+	while (*src && o + 1 < n) {
+		size_t k;
+
+		for (k = 0; k < 4; k++)
+			if (strncmp(src, names[k], strlen(names[k])) == 0)
+				break;
+		if (k < 4) {
+			o += (size_t)snprintf(out + o, n - o, "%s/%s", dir, files[k]);
+			if (o >= n)
+				o = n - 1;
+			src += strlen(names[k]);
+		} else {
+			out[o++] = *src++;
+		}
+	}
+	out[o] = '\0';
+}
+
+/* Appends a file line with \xNN escapes turned into bytes. */
+static void add_file_line(bcase *c, const char *line)
+{
+	for (const char *s = line; *s && c->file_len + 2 < sizeof(c->file);) {
+		if (s[0] == '\\' && s[1] == 'x' && s[2] && s[3]) {
+			char hex[3] = {s[2], s[3], 0};
+
+			c->file[c->file_len++] = (char)strtol(hex, NULL, 16);
+			s += 4;
+		} else {
+			c->file[c->file_len++] = *s++;
+		}
+	}
+	c->file[c->file_len++] = '\n';
+}
+
+static void write_case_file(const bcase *c)
+{
+	char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/case.jsonl", dir);
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	if (c->huge > 0) {
+		fputs("{\"id\": \"h\", \"prompt\": \"", f);
+		for (long i = 0; i < c->huge; i++)
+			fputc('x', f);
+		fputs("\", \"answer\": \"1\"}\n", f);
+	} else {
+		fwrite(c->file, 1, c->file_len, f);
+	}
+	fclose(f);
+}
+
+static int run_case(const bcase *c, const char *log)
+{
+	char args[4096], *argv[MAX_ARGS + 2], *save = NULL;
+	int argc = 0, status;
+	pid_t pid;
+
+	expand(c->args, args, sizeof(args));
+	argv[argc++] = "thinkbench";
+	for (char *t = strtok_r(args, " ", &save); t && argc < MAX_ARGS; t = strtok_r(NULL, " ", &save))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd < 0)
+			_exit(120);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		unsetenv("OPENROUTER_API_KEY");
+		execv(TB_BINARY, argv);
+		_exit(121);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void check_case(const bcase *c)
+{
+	char log[600], out[600];
+	struct stat st;
+	char *text;
+	int rc, lines = 0;
+
+	snprintf(log, sizeof(log), "%s/run.log", dir);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	if (c->has_file)
+		write_case_file(c);
+	rc = run_case(c, log);
+	text = tu_read_file(log, NULL);
+	ck_assert_ptr_nonnull(text);
+	for (char *p = text; *p; p++)
+		lines += *p == '\n';
+	ck_assert_msg(rc == 2, "case '%s': exit %d, want 2: %s", c->name, rc, text);
+	ck_assert_msg(lines == 1 && strncmp(text, "thinkbench: error: ", 19) == 0,
+		      "case '%s': expected one error line, got '%s'", c->name, text);
+	for (int i = 0; i < c->n_expect; i++) {
+		char want[1024];
+
+		expand(c->expect[i], want, sizeof(want));
+		ck_assert_msg(strstr(text, want) != NULL, "case '%s': got '%s', expected it to contain '%s'",
+			      c->name, text, want);
+	}
+	ck_assert_msg(stat(out, &st) != 0, "case '%s': something was written under --out", c->name);
+	free(text);
+}
+
+START_TEST(table_of_bad_input)
+{
+	char *text = tu_read_file(TB_SOURCE_DIR "/tests/data/bad-input.txt", NULL);
+	char *line, *next, path[600];
+	bcase *c = calloc(1, sizeof(*c));
+	int cases = 0, in_file = 0, open_case = 0;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_ptr_nonnull(c);
+	snprintf(path, sizeof(path), "%s/good.jsonl", dir);
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	fputs("{\"id\": \"a\", \"prompt\": \"What is 2 + 2?\", \"answer\": 4, \"grader\": {\"type\": \"numeric\"}}\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/models.json", dir);
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	fputs("{\"models\": [{\"id\": \"local/x\", \"base_url\": \"http://127.0.0.1:9/v1\"}]}\n", f);
+	fclose(f);
+
+	/* Bounded by the file: each pass consumes one line. */
+	for (line = text; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (strncmp(line, "--- expect: ", 12) == 0) {
+			ck_assert_msg(open_case && c->n_expect < MAX_EXPECT, "bad table near '%s'", line);
+			snprintf(c->expect[c->n_expect++], sizeof(c->expect[0]), "%s", line + 12);
+			in_file = 0;
+			continue;
+		}
+		if (in_file) {
+			add_file_line(c, line);
+			continue;
+		}
+		if (strncmp(line, "=== ", 4) == 0) {
+			if (open_case) {
+				check_case(c);
+				cases++;
+			}
+			memset(c, 0, sizeof(*c));
+			snprintf(c->name, sizeof(c->name), "%s", line + 4);
+			open_case = 1;
+		} else if (strncmp(line, "args: ", 6) == 0) {
+			snprintf(c->args, sizeof(c->args), "%s", line + 6);
+		} else if (strcmp(line, "file:") == 0) {
+			c->has_file = 1;
+			in_file = 1;
+		} else if (strncmp(line, "huge: ", 6) == 0) {
+			c->has_file = 1;
+			c->huge = atol(line + 6);
+		} else {
+			ck_assert_msg(line[0] == '#' || line[0] == '\0', "bad table line '%s'", line);
+		}
+	}
+	if (open_case) {
+		check_case(c);
+		cases++;
+	}
+	ck_assert_int_ge(cases, 30);
+	free(c);
+	free(text);
+}
+END_TEST
+
+static void setup(void)
+{
+	dir = tu_mkdtemp();
+	ck_assert_ptr_nonnull(dir);
+}
+
+static void teardown(void)
+{
+	tu_rmtree(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	Suite *s = suite_create("bad_input");
+	TCase *tc = tcase_create("table");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, table_of_bad_input);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}

@@ -1,0 +1,199 @@
+/* Plot data and gnuplot scripts from a report made by hand: the Pareto
+ * frontier, the units in the labels, a hostile model name in a script, the
+ * budget sweep, and what happens with and without gnuplot. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "plot.h"
+#include "rc.h"
+#include "report.h"
+#include "testutil.h"
+
+#define EVIL "m/y\"q\\ `rm`"
+
+static char *tmpdir;
+static char err[1024];
+static report_cell cells[4], langs[2];
+static double lat[4][10];
+static report rep;
+static tb_run_info run;
+
+static void set_cell(report_cell *c, const char *suite, const char *model, const char *mode,
+		     long budget, long correct, double cost, double *lat_ms)
+{
+	memset(c, 0, sizeof(*c));
+	c->suite = (char *)suite;
+	c->model = (char *)model;
+	c->mode = (char *)mode;
+	c->budget = budget;
+	snprintf(c->status, sizeof(c->status), "planned");
+	c->n = c->graded = 10;
+	c->count[TB_OUT_CORRECT] = correct;
+	c->count[TB_OUT_INCORRECT] = 10 - correct;
+	c->accuracy = correct / 10.0;
+	c->cost_usd = cost;
+	c->reasoning_mean = budget ? (double)budget / 2 : 0;
+	c->answer_mean = 100;
+	for (int i = 0; i < 10; i++)
+		lat_ms[i] = 100.0 * (i + 1) * (budget ? (double)budget / 256 : 1);
+	c->total_ms = c->ttfa_ms = lat_ms;
+	c->n_total_ms = c->n_ttfa_ms = 10;
+	c->total_mean = lat_ms[4] / 2 + lat_ms[5] / 2;
+}
+
+static void setup(void)
+{
+	tmpdir = tu_mkdtemp();
+	ck_assert_ptr_nonnull(tmpdir);
+	/* cost per sample: 0.001, 0.005, 0.02, 0.05; accuracy 50, 70, 90, 60 */
+	set_cell(&cells[0], "s1", "m/x", "nothink", 0, 5, 0.01, lat[0]);
+	set_cell(&cells[1], "s1", "m/x", "think", 512, 7, 0.05, lat[1]);
+	set_cell(&cells[2], "s1", "m/x", "think", 2048, 9, 0.2, lat[2]);
+	set_cell(&cells[3], "s1", EVIL, "think", 0, 6, 0.5, lat[3]);
+	set_cell(&langs[0], "en", "m/x", "nothink", 0, 6, 0.005, lat[0]);
+	set_cell(&langs[1], "zh", "m/x", "nothink", 0, 4, 0.005, lat[0]);
+	memset(&rep, 0, sizeof(rep));
+	rep.cells = cells;
+	rep.n = 4;
+	rep.by_lang = langs;
+	rep.n_lang = 2;
+	memset(&run, 0, sizeof(run));
+	run.simulated = 1;
+	snprintf(run.run_id, sizeof(run.run_id), "run-plot");
+}
+
+static void teardown(void)
+{
+	tu_rmtree(tmpdir);
+	free(tmpdir);
+}
+
+static char *read_plot(const char *name)
+{
+	char path[4300];
+	char *s;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	s = tu_read_file(path, NULL);
+	ck_assert_msg(s != NULL, "no %s", name);
+	return s;
+}
+
+static int exists(const char *name)
+{
+	char path[4300];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	return stat(path, &sb) == 0 && sb.st_size > 0;
+}
+
+START_TEST(data_and_scripts)
+{
+	plot_set ps;
+	char *dat, *gp, *front;
+
+	ck_assert_msg(plot_write(&rep, &run, tmpdir, 0, &ps, err, sizeof(err)) == TB_OK, "%s", err);
+	/* acc_cost, acc_latency, cdf_total, cdf_ttfa, tokens, acc_lang, acc_budget */
+	ck_assert_uint_eq(ps.n, 7);
+	ck_assert_int_eq(ps.rendered, 0);
+	ck_assert_str_eq(ps.name[5], "acc_lang");
+	ck_assert_str_eq(ps.name[6], "acc_budget");
+	for (size_t i = 0; i < ps.n; i++) {
+		char n[64];
+
+		snprintf(n, sizeof(n), "%s.dat", ps.name[i]);
+		ck_assert_msg(exists(n), "%s", n);
+		snprintf(n, sizeof(n), "%s.gp", ps.name[i]);
+		ck_assert_msg(exists(n), "%s", n);
+	}
+	dat = read_plot("acc_cost.dat");
+	ck_assert_msg(strncmp(dat, "# SIMULATED RUN", 15) == 0, "%.40s", dat);
+	front = strstr(dat, "# Pareto frontier");
+	ck_assert_ptr_nonnull(front);
+	/* the frontier keeps 0.001/50, 0.005/70, 0.02/90 and drops 0.05/60 */
+	ck_assert_ptr_nonnull(strstr(front, "0.001 50\n0.005 70\n0.02 90\n"));
+	ck_assert_ptr_null(strstr(front, "0.05 60"));
+	gp = read_plot("acc_cost.gp");
+	ck_assert_ptr_nonnull(strstr(gp, "set xlabel \"cost per sample (USD)\""));
+	ck_assert_ptr_nonnull(strstr(gp, "set ylabel \"accuracy (%)\""));
+	ck_assert_ptr_nonnull(strstr(gp, "title \"y\\\"q\\\\ `rm` think\""));
+	ck_assert_ptr_nonnull(strstr(gp, "set output \"acc_cost.svg\""));
+	ck_assert_ptr_nonnull(strstr(gp, "Pareto frontier"));
+	free(dat);
+	free(gp);
+	dat = read_plot("acc_budget.dat");
+	ck_assert_ptr_nonnull(strstr(dat, "512 70\n2048 90\n"));
+	free(dat);
+	dat = read_plot("acc_lang.dat");
+	ck_assert_ptr_nonnull(strstr(dat, "\"en\" 60 - - -\n\"zh\" 40 - - -\n"));
+	free(dat);
+	dat = read_plot("cdf_total.dat");
+	/* m/x nothink: 0.1 s .. 1 s, fractions 0.1 .. 1 */
+	ck_assert_ptr_nonnull(strstr(dat, "0.1 0.1\n0.2 0.2\n"));
+	free(dat);
+}
+END_TEST
+
+START_TEST(without_gnuplot)
+{
+	plot_set ps;
+
+	setenv("TB_GNUPLOT", "/nonexistent/gnuplot", 1);
+	ck_assert_int_eq(plot_write(&rep, &run, tmpdir, 1, &ps, err, sizeof(err)), TB_OK);
+	unsetenv("TB_GNUPLOT");
+	ck_assert_int_eq(ps.rendered, 0);
+	ck_assert_ptr_nonnull(strstr(ps.skipped, "gnuplot not found"));
+	ck_assert(exists("tokens.dat") && exists("tokens.gp"));
+	ck_assert(!exists("tokens.png"));
+}
+END_TEST
+
+START_TEST(with_gnuplot)
+{
+	plot_set ps;
+	char *png, *svg;
+
+	if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "gnuplot not installed: drawing not checked\n");
+		return;
+	}
+	ck_assert_int_eq(plot_write(&rep, &run, tmpdir, 1, &ps, err, sizeof(err)), TB_OK);
+	ck_assert_msg(ps.rendered, "%s", ps.skipped);
+	ck_assert_str_eq(ps.skipped, "");
+	for (size_t i = 0; i < ps.n; i++) {
+		char n[64];
+
+		snprintf(n, sizeof(n), "%s.png", ps.name[i]);
+		png = read_plot(n);
+		ck_assert_msg(memcmp(png, "\x89PNG", 4) == 0, "%s is no PNG", n);
+		free(png);
+		snprintf(n, sizeof(n), "%s.svg", ps.name[i]);
+		svg = read_plot(n);
+		ck_assert_msg(strstr(svg, "<svg") != NULL, "%s is no SVG", n);
+		free(svg);
+	}
+	svg = read_plot("acc_cost.svg");
+	ck_assert_ptr_nonnull(strstr(svg, "Accuracy against cost per sample"));
+	ck_assert_ptr_nonnull(strstr(svg, "cost per sample (USD)"));
+	free(svg);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("plots");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 50);
+	tcase_add_test(tc, data_and_scripts);
+	tcase_add_test(tc, without_gnuplot);
+	tcase_add_test(tc, with_gnuplot);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
