@@ -10,7 +10,16 @@
  * First-answer time: content is checked after each append. The work per
  * chunk is kept proportional to the chunk (plus white space not yet looked
  * at), so a 100k-token trace arriving in 1-token chunks stays linear; see
- * answer_started(). */
+ * answer_started().
+ *
+ * Chunks take a fast path first: one validating pass over the bytes that
+ * notes where the few fields we read are, with no allocation (a jansson parse
+ * builds four objects with hash tables and a string per field, for chunks of
+ * a few hundred bytes; it was half of the client's time). Anything it is not
+ * sure of (a syntax error, an exponent or a long number, a key with escapes,
+ * a repeated key we read, nesting past FAST_DEPTH, an `error`, text only in
+ * reasoning_details) goes to jansson instead, which then decides; so the fast
+ * path only ever accepts what jansson accepts, and reads it the same way. */
 #include "resp.h"
 
 #include <limits.h>
@@ -213,6 +222,16 @@ static void take_error(tb_resp *r, const json_t *e)
 	copy_str(r->error_type, sizeof(r->error_type), type);
 }
 
+/* First-token and first-answer times, after a chunk appended got bytes of
+ * text (content began at old_len). */
+static void mark_times(tb_resp *r, size_t old_len, size_t got, int64_t now_us)
+{
+	if (r->t_first_token_us < 0 && got > 0)
+		r->t_first_token_us = now_us;
+	if (r->t_first_answer_us < 0 && r->content.len > old_len && answer_started(r, old_len))
+		r->t_first_answer_us = now_us;
+}
+
 /* Applies one parsed object. key is "delta" or "message"; now_us < 0 means
  * a body, whose first-token times stay unknown. */
 static void apply(tb_resp *r, const json_t *root, const char *key, int64_t now_us)
@@ -236,12 +255,8 @@ static void apply(tb_resp *r, const json_t *root, const char *key, int64_t now_u
 	v = json_object_get(root, "error");
 	if (v && !json_is_null(v))
 		take_error(r, v);
-	if (now_us < 0)
-		return;
-	if (r->t_first_token_us < 0 && (got_r > 0 || got_c > 0))
-		r->t_first_token_us = now_us;
-	if (r->t_first_answer_us < 0 && r->content.len > old_len && answer_started(r, old_len))
-		r->t_first_answer_us = now_us;
+	if (now_us >= 0)
+		mark_times(r, old_len, got_r + got_c, now_us);
 }
 
 static json_t *load_object(const char *s, size_t len)
@@ -265,12 +280,531 @@ static int is_done(const char *s, size_t len)
 	return len - i == 6 && memcmp(s + i, "[DONE]", 6) == 0;
 }
 
+/* ---- the chunk fast path ---- */
+
+enum { FAST_OK = 0, FAST_NO = -1, FAST_DEPTH = 32, FAST_MAX_NUM = 18 };
+
+enum { V_NONE = 0, V_STRING, V_INT, V_REAL, V_OTHER };
+
+/* Where a value is in the chunk. A string's span is inside its quotes. */
+typedef struct fspan {
+	const char *p;
+	size_t n;
+	int kind;          /* V_* (V_NONE: absent) */
+	int esc;           /* a string with backslash escapes */
+	size_t decoded;    /* a string's length once unescaped */
+} fspan;
+
+/* What the reader of a chunk looks at, by where it sits. */
+typedef enum frole {
+	R_SKIP = 0, R_ROOT, R_CHOICES, R_CHOICE0, R_DELTA, R_USAGE, R_CTD, R_PTD,
+} frole;
+
+typedef struct fast {
+	const char *s, *end;
+	fspan id, provider, model, finish, native_finish;
+	fspan reasoning, reasoning_content, content;
+	int details;       /* reasoning_details held something other than null or [] */
+	int usage;         /* usage was an object */
+	fspan choices, delta, usage_key, details_key, ctd, ptd; /* seen markers */
+	fspan prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, cost;
+} fast;
+
+static int scan_value(fast *f, const char **pp, frole role, int depth, fspan *out);
+
+static const char *fskip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+static int hex4(const char *p, const char *end, unsigned *v)
+{
+	*v = 0;
+	if (end - p < 4)
+		return FAST_NO;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+
+		*v <<= 4;
+		if (c >= '0' && c <= '9')
+			*v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			*v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			*v |= (unsigned)(c - 'A' + 10);
+		else
+			return FAST_NO;
+	}
+	return FAST_OK;
+}
+
+static size_t utf8_len(unsigned cp)
+{
+	return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+/* One escape after its backslash: the code point and the bytes it used.
+ * Lone surrogates are refused, as jansson refuses them. */
+static int unescape(const char *p, const char *end, unsigned *cp, size_t *used)
+{
+	static const char plain[] = "\"\\/bfnrt", value[] = "\"\\/\b\f\n\r\t";
+	const char *k;
+	unsigned lo;
+
+	if (p >= end)
+		return FAST_NO;
+	if (*p != 'u') {
+		k = *p ? strchr(plain, *p) : NULL;
+		if (!k)
+			return FAST_NO;
+		*cp = (unsigned char)value[k - plain];
+		*used = 1;
+		return FAST_OK;
+	}
+	if (hex4(p + 1, end, cp) != FAST_OK)
+		return FAST_NO;
+	*used = 5;
+	if (*cp >= 0xDC00 && *cp <= 0xDFFF)
+		return FAST_NO;
+	if (*cp >= 0xD800 && *cp <= 0xDBFF) {
+		if (end - p < 11 || p[5] != '\\' || p[6] != 'u' || hex4(p + 7, end, &lo) != FAST_OK ||
+		    lo < 0xDC00 || lo > 0xDFFF)
+			return FAST_NO;
+		*cp = 0x10000 + ((*cp - 0xD800) << 10) + (lo - 0xDC00);
+		*used = 11;
+	}
+	return FAST_OK;
+}
+
+/* A UTF-8 sequence starting at p (jansson's rules: no overlong forms, no
+ * surrogates, nothing past U+10FFFF); returns its length or 0. */
+static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+	unsigned c = p[0], v;
+	size_t n;
+
+	if (c < 0xC2 || c > 0xF4)
+		return 0;
+	n = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+	if ((size_t)(end - p) < n)
+		return 0;
+	v = c & (0x3F >> (n - 1));
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (p[i] & 0x3F);
+	}
+	if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) || v > 0x10FFFF ||
+	    (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	return n;
+}
+
+static int scan_string(fast *f, const char **pp, fspan *out)
+{
+	const char *p = *pp + 1;
+	fspan sp = {.p = p, .kind = V_STRING};
+
+	for (;;) {
+		unsigned char c;
+
+		if (p >= f->end)
+			return FAST_NO;
+		c = (unsigned char)*p;
+		if (c == '"')
+			break;
+		if (c < 0x20)
+			return FAST_NO;
+		if (c == '\\') {
+			unsigned cp;
+			size_t used;
+
+			if (unescape(p + 1, f->end, &cp, &used) != FAST_OK)
+				return FAST_NO;
+			sp.esc = 1;
+			sp.decoded += utf8_len(cp);
+			p += 1 + used;
+		} else if (c >= 0x80) {
+			size_t n = utf8_seq((const unsigned char *)p, (const unsigned char *)f->end);
+
+			if (n == 0)
+				return FAST_NO;
+			sp.decoded += n;
+			p += n;
+		} else {
+			sp.decoded++;
+			p++;
+		}
+	}
+	sp.n = (size_t)(p - sp.p);
+	*pp = p + 1;
+	if (out)
+		*out = sp;
+	return FAST_OK;
+}
+
+/* Plain decimals only: an exponent or a long literal (which jansson may
+ * refuse as out of range) goes the slow way. */
+static int scan_number(fast *f, const char **pp, fspan *out)
+{
+	const char *p = *pp, *start = p;
+	int real = 0;
+
+	if (p < f->end && *p == '-')
+		p++;
+	if (p >= f->end || *p < '0' || *p > '9')
+		return FAST_NO;
+	if (*p == '0')
+		p++;
+	else
+		while (p < f->end && *p >= '0' && *p <= '9')
+			p++;
+	if (p < f->end && *p == '.') {
+		real = 1;
+		p++;
+		if (p >= f->end || *p < '0' || *p > '9')
+			return FAST_NO;
+		while (p < f->end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if ((p < f->end && (*p == 'e' || *p == 'E')) || p - start > FAST_MAX_NUM)
+		return FAST_NO;
+	if (out)
+		*out = (fspan){.p = start, .n = (size_t)(p - start), .kind = real ? V_REAL : V_INT};
+	*pp = p;
+	return FAST_OK;
+}
+
+static int scan_word(fast *f, const char **pp, const char *w, fspan *out)
+{
+	size_t n = strlen(w);
+
+	if ((size_t)(f->end - *pp) < n || memcmp(*pp, w, n) != 0)
+		return FAST_NO;
+	if (out)
+		*out = (fspan){.p = *pp, .n = n, .kind = V_OTHER};
+	*pp += n;
+	return FAST_OK;
+}
+
+/* The field a key fills in an object of the given role, and the role of its
+ * value; NULL (and R_SKIP) for keys nobody reads. */
+static fspan *field_for(fast *f, frole role, const char *k, size_t n, frole *sub, int *details,
+			int *usage)
+{
+#define KEY(s) (n == sizeof(s) - 1 && memcmp(k, s, n) == 0)
+
+	*sub = R_SKIP;
+	*details = *usage = 0;
+	switch (role) {
+	case R_ROOT:
+		if (KEY("id"))
+			return &f->id;
+		if (KEY("provider"))
+			return &f->provider;
+		if (KEY("model"))
+			return &f->model;
+		if (KEY("choices"))
+			return *sub = R_CHOICES, &f->choices;
+		if (KEY("usage"))
+			return *sub = R_USAGE, *usage = 1, &f->usage_key;
+		return NULL;
+	case R_CHOICE0:
+		if (KEY("delta"))
+			return *sub = R_DELTA, &f->delta;
+		if (KEY("finish_reason"))
+			return &f->finish;
+		if (KEY("native_finish_reason"))
+			return &f->native_finish;
+		return NULL;
+	case R_DELTA:
+		if (KEY("reasoning"))
+			return &f->reasoning;
+		if (KEY("reasoning_content"))
+			return &f->reasoning_content;
+		if (KEY("content"))
+			return &f->content;
+		if (KEY("reasoning_details"))
+			return *details = 1, &f->details_key;
+		return NULL;
+	case R_USAGE:
+		if (KEY("prompt_tokens"))
+			return &f->prompt_tokens;
+		if (KEY("completion_tokens"))
+			return &f->completion_tokens;
+		if (KEY("cost"))
+			return &f->cost;
+		if (KEY("completion_tokens_details"))
+			return *sub = R_CTD, &f->ctd;
+		if (KEY("prompt_tokens_details"))
+			return *sub = R_PTD, &f->ptd;
+		return NULL;
+	case R_CTD:
+		return KEY("reasoning_tokens") ? &f->reasoning_tokens : NULL;
+	case R_PTD:
+		return KEY("cached_tokens") ? &f->cached_tokens : NULL;
+	default:
+		return NULL;
+	}
+#undef KEY
+}
+
+static int scan_object(fast *f, const char **pp, frole role, int depth)
+{
+	const char *p = fskip_ws(*pp + 1, f->end);
+
+	if (p < f->end && *p == '}') {
+		*pp = p + 1;
+		return FAST_OK;
+	}
+	for (;;) {
+		fspan key, *field = NULL;
+		frole sub = R_SKIP;
+		int details = 0, usage = 0;
+
+		/* Keys with escapes go the slow way: jansson refuses a NUL in a key
+		 * even with JSON_ALLOW_NUL, and "\u0069d" must still be "id". */
+		if (p >= f->end || *p != '"' || scan_string(f, &p, &key) != FAST_OK || key.esc)
+			return FAST_NO;
+		p = fskip_ws(p, f->end);
+		if (p >= f->end || *p != ':')
+			return FAST_NO;
+		p = fskip_ws(p + 1, f->end);
+		if (p >= f->end)
+			return FAST_NO;
+		if (role != R_SKIP)
+			field = field_for(f, role, key.p, key.n, &sub, &details, &usage);
+		/* A repeated key we read: jansson keeps the last, the slow path too. */
+		if (field && field->kind != V_NONE)
+			return FAST_NO;
+		/* An error object is rare and read by the slow path. */
+		if (role == R_ROOT && key.n == 5 && memcmp(key.p, "error", 5) == 0 && *p != 'n')
+			return FAST_NO;
+		if (details) {
+			const char *q = *p == '[' ? fskip_ws(p + 1, f->end) : NULL;
+
+			if (*p != 'n' && !(q && q < f->end && *q == ']'))
+				f->details = 1;
+		}
+		if (usage && *p == '{')
+			f->usage = 1;
+		if (scan_value(f, &p, sub, depth + 1, field) != FAST_OK)
+			return FAST_NO;
+		p = fskip_ws(p, f->end);
+		if (p < f->end && *p == ',') {
+			p = fskip_ws(p + 1, f->end);
+			continue;
+		}
+		if (p < f->end && *p == '}') {
+			*pp = p + 1;
+			return FAST_OK;
+		}
+		return FAST_NO;
+	}
+}
+
+static int scan_array(fast *f, const char **pp, frole role, int depth)
+{
+	const char *p = fskip_ws(*pp + 1, f->end);
+
+	if (p < f->end && *p == ']') {
+		*pp = p + 1;
+		return FAST_OK;
+	}
+	for (size_t i = 0;; i++) {
+		frole sub = role == R_CHOICES && i == 0 ? R_CHOICE0 : R_SKIP;
+
+		if (scan_value(f, &p, sub, depth + 1, NULL) != FAST_OK)
+			return FAST_NO;
+		p = fskip_ws(p, f->end);
+		if (p < f->end && *p == ',') {
+			p = fskip_ws(p + 1, f->end);
+			continue;
+		}
+		if (p < f->end && *p == ']') {
+			*pp = p + 1;
+			return FAST_OK;
+		}
+		return FAST_NO;
+	}
+}
+
+/* A role applies only to the kind of value it expects (R_CHOICES to an
+ * array, the others to objects); a value of another kind is skipped, as the
+ * slow path's json_object_get / json_array_get give NULL for it. */
+static int scan_value(fast *f, const char **pp, frole role, int depth, fspan *out)
+{
+	const char *p = *pp;
+	fspan dummy;
+
+	if (depth > FAST_DEPTH || p >= f->end)
+		return FAST_NO;
+	if (!out)
+		out = &dummy;
+	switch (*p) {
+	case '{':
+		if (scan_object(f, pp, role == R_CHOICES ? R_SKIP : role, depth) != FAST_OK)
+			return FAST_NO;
+		out->kind = V_OTHER;
+		return FAST_OK;
+	case '[':
+		if (scan_array(f, pp, role == R_CHOICES ? role : R_SKIP, depth) != FAST_OK)
+			return FAST_NO;
+		out->kind = V_OTHER;
+		return FAST_OK;
+	case '"':
+		return scan_string(f, pp, out);
+	case 't':
+		return scan_word(f, pp, "true", out);
+	case 'f':
+		return scan_word(f, pp, "false", out);
+	case 'n':
+		return scan_word(f, pp, "null", out);
+	default:
+		return scan_number(f, pp, out);
+	}
+}
+
+static int fast_scan(fast *f, const char *s, size_t len)
+{
+	const char *p;
+
+	memset(f, 0, sizeof(*f));
+	f->s = s;
+	f->end = s + len;
+	p = fskip_ws(s, f->end);
+	if (p >= f->end || *p != '{' || scan_object(f, &p, R_ROOT, 1) != FAST_OK)
+		return FAST_NO;
+	if (fskip_ws(p, f->end) != f->end)
+		return FAST_NO;
+	/* reasoning_details is read only when the other two fields are empty. */
+	if (f->details && !(f->reasoning.kind == V_STRING && f->reasoning.n > 0) &&
+	    !(f->reasoning_content.kind == V_STRING && f->reasoning_content.n > 0))
+		return FAST_NO;
+	return FAST_OK;
+}
+
+/* Appends a scanned string, unescaped; returns its length. */
+static size_t append_span(tb_buf *b, const fspan *sp)
+{
+	const char *p = sp->p, *end;
+
+	/* A field that was absent has no span (p is NULL): no arithmetic on it. */
+	if (sp->kind != V_STRING)
+		return 0;
+	end = sp->p + sp->n;
+	if (!sp->esc) {
+		append(b, p, sp->n);
+		return sp->n;
+	}
+	while (p < end) {
+		const char *bs = memchr(p, '\\', (size_t)(end - p));
+		char u[4];
+		unsigned cp;
+		size_t used, n;
+
+		if (!bs) {
+			append(b, p, (size_t)(end - p));
+			break;
+		}
+		if (bs > p)
+			append(b, p, (size_t)(bs - p));
+		unescape(bs + 1, end, &cp, &used); /* validated by the scan */
+		n = utf8_len(cp);
+		if (n == 1) {
+			u[0] = (char)cp;
+		} else if (n == 2) {
+			u[0] = (char)(0xC0 | (cp >> 6));
+			u[1] = (char)(0x80 | (cp & 0x3F));
+		} else if (n == 3) {
+			u[0] = (char)(0xE0 | (cp >> 12));
+			u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+			u[2] = (char)(0x80 | (cp & 0x3F));
+		} else {
+			u[0] = (char)(0xF0 | (cp >> 18));
+			u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+			u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+			u[3] = (char)(0x80 | (cp & 0x3F));
+		}
+		append(b, u, n);
+		p = bs + 1 + used;
+	}
+	return sp->decoded;
+}
+
+/* copy_str() for a scanned string: cut to fit, and at a NUL as "%s" cuts. */
+static void copy_span(char *dst, size_t size, const fspan *sp)
+{
+	tb_buf b;
+
+	if (sp->kind != V_STRING)
+		return;
+	if (!sp->esc) {
+		size_t n = sp->n < size - 1 ? sp->n : size - 1;
+
+		memcpy(dst, sp->p, n);
+		dst[n] = '\0';
+		return;
+	}
+	tb_buf_init(&b, size - 1);
+	append_span(&b, sp);
+	snprintf(dst, size, "%s", tb_buf_str(&b));
+	tb_buf_release(&b);
+}
+
+/* count() for a scanned number. */
+static long span_count(const fspan *sp)
+{
+	long long v;
+
+	if (sp->kind != V_INT)
+		return -1;
+	v = strtoll(sp->p, NULL, 10);
+	return v < 0 || v > LONG_MAX ? -1 : (long)v;
+}
+
+static void fast_apply(tb_resp *r, const fast *f, int64_t now_us)
+{
+	size_t old_len = r->content.len, got = 0;
+
+	copy_span(r->generation_id, sizeof(r->generation_id), &f->id);
+	copy_span(r->provider, sizeof(r->provider), &f->provider);
+	copy_span(r->model, sizeof(r->model), &f->model);
+	if (f->reasoning.kind == V_STRING && f->reasoning.n > 0)
+		got += append_span(&r->reasoning, &f->reasoning);
+	else if (f->reasoning_content.kind == V_STRING && f->reasoning_content.n > 0)
+		got += append_span(&r->reasoning, &f->reasoning_content);
+	got += append_span(&r->content, &f->content);
+	copy_span(r->finish_reason, sizeof(r->finish_reason), &f->finish);
+	copy_span(r->native_finish_reason, sizeof(r->native_finish_reason), &f->native_finish);
+	if (f->usage) {
+		double cost = NAN;
+
+		r->prompt_tokens = span_count(&f->prompt_tokens);
+		r->completion_tokens = span_count(&f->completion_tokens);
+		r->reasoning_tokens = span_count(&f->reasoning_tokens);
+		r->cached_tokens = span_count(&f->cached_tokens);
+		if (f->cost.kind == V_INT || f->cost.kind == V_REAL)
+			cost = strtod(f->cost.p, NULL);
+		r->cost = isfinite(cost) ? cost : NAN;
+	}
+	mark_times(r, old_len, got, now_us);
+}
+
 int resp_on_chunk(tb_resp *r, const char *data, size_t len, int64_t now_us)
 {
 	json_t *root;
+	fast f;
 
 	if (is_done(data, len)) {
 		r->done = 1;
+		return TB_OK;
+	}
+	if (fast_scan(&f, data, len) == FAST_OK) {
+		r->chunks++;
+		fast_apply(r, &f, now_us < 0 ? 0 : now_us);
 		return TB_OK;
 	}
 	root = load_object(data, len);

@@ -490,7 +490,7 @@ int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats
 	curl_multi_setopt(s.multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
 
 	for (;;) {
-		int running = 0, left;
+		int running = 0, left, finished = 0;
 		CURLMsg *msg;
 		struct curl_waitfd wake;
 
@@ -513,6 +513,7 @@ int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats
 			if (msg->msg != CURLMSG_DONE)
 				continue;
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&job);
+			finished++;
 			if (job && finish(&s, job, msg->data.result) == TB_ABORT)
 				break;
 		}
@@ -521,7 +522,11 @@ int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats
 		wake.fd = c->wake_fd;
 		wake.events = CURL_WAIT_POLLIN;
 		wake.revents = 0;
-		if (curl_multi_poll(s.multi, &wake, c->wake_fd >= 0, poll_ms(&s), NULL) != CURLM_OK) {
+		/* Freed slots are filled before waiting: against a fast endpoint every
+		 * transfer may have ended in this perform, and a poll with nothing to
+		 * wait on would sleep its whole timeout. */
+		if (curl_multi_poll(s.multi, &wake, c->wake_fd >= 0, finished ? 0 : poll_ms(&s), NULL) !=
+		    CURLM_OK) {
 			tb_seterr(err, errlen, "the transfer loop failed");
 			s.abort = 1;
 			break;

@@ -1,0 +1,134 @@
+/* gradebench: grading rates for scripts/bench.sh, linked with libtbcore.a.
+ *
+ *   gradebench regex N     regex grading of N answers on this thread
+ *   gradebench numeric N   numeric grading of N answers on this thread
+ *   gradebench exec N T    N Python answers through the exec grader (the
+ *                          sandbox) on T threads
+ *
+ * Prints "<kind> <answers> <seconds> <answers per second> <correct>". The
+ * answers are short model-like texts (a sentence of working, then the
+ * result), a quarter of them wrong, so both verdicts are exercised. */
+#define _GNU_SOURCE
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "exec.h"
+#include "grader.h"
+
+#define VARIANTS 64
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+typedef struct work {
+	const gr_grader *g;
+	char **answers;
+	char **expected;
+	long n, correct;
+	int failed;
+} work;
+
+static void *grade_all(void *arg)
+{
+	work *w = arg;
+
+	for (long i = 0; i < w->n; i++) {
+		gr_input in = {.answer = w->answers[i % VARIANTS],
+			       .expected = w->expected[i % VARIANTS], .item_id = "bench"};
+		gr_result res;
+
+		if (gr_grade(w->g, &in, &res) != 0) {
+			w->failed = 1;
+			return NULL;
+		}
+		w->correct += res.verdict == GR_CORRECT;
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const char *kind = argc > 1 ? argv[1] : "regex";
+	long n = argc > 2 ? atol(argv[2]) : 200000;
+	int threads = argc > 3 ? atoi(argv[3]) : 1;
+	char *answers[VARIANTS], *expected[VARIANTS], err[512];
+	json_t *spec;
+	gr_grader *g = NULL;
+	work w[64];
+	pthread_t th[64];
+	double t0, t1;
+	long correct = 0;
+
+	if (threads < 1 || threads > 64 || n < 1) {
+		fprintf(stderr, "usage: gradebench regex|numeric|exec N [THREADS]\n");
+		return 2;
+	}
+	if (strcmp(kind, "regex") == 0)
+		spec = json_pack("{s:s, s:s, s:i}", "type", "regex", "pattern", "answer is\\s*\\**(-?[0-9][0-9,]*)", "group", 1);
+	else if (strcmp(kind, "numeric") == 0)
+		spec = json_pack("{s:s}", "type", "numeric");
+	else if (strcmp(kind, "exec") == 0)
+		spec = json_pack("{s:s, s:s, s:s, s:s}", "type", "exec", "language", "python", "tests",
+				 "assert add(1, 2) == 3\nassert add(-1, 1) == 0", "entry_point", "add");
+	else {
+		fprintf(stderr, "gradebench: unknown kind '%s'\n", kind);
+		return 2;
+	}
+	for (int i = 0; i < VARIANTS; i++) {
+		int want = 1000 + 37 * i, got = i % 4 == 3 ? want + 1 : want;
+
+		if (strcmp(kind, "exec") == 0) {
+			if (asprintf(&answers[i], "```python\ndef add(a, b):\n    return a %s b\n```\n",
+				     i % 4 == 3 ? "-" : "+") < 0)
+				return 1;
+			expected[i] = NULL;
+			continue;
+		}
+		if (asprintf(&answers[i],
+			     "First, %d items cost %d each, so the total is %d * %d = %d. Then we "
+			     "add the remaining %d to get the result. The answer is **%d**, i.e. \\boxed{%d}.",
+			     i + 3, 7 * i + 2, i + 3, 7 * i + 2, (i + 3) * (7 * i + 2), i, got, got) < 0 ||
+		    asprintf(&expected[i], "%d", want) < 0)
+			return 1;
+	}
+	if (strcmp(kind, "exec") == 0 && gr_exec_available(err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return 77;
+	}
+	if (!spec || gr_compile(spec, &g, err, sizeof(err)) != 0) {
+		fprintf(stderr, "gradebench: %s\n", err);
+		return 1;
+	}
+	t0 = now_s();
+	for (int t = 0; t < threads; t++) {
+		w[t] = (work){.g = g, .answers = answers, .expected = expected,
+			      .n = n / threads + (t < n % threads)};
+		pthread_create(&th[t], NULL, grade_all, &w[t]);
+	}
+	for (int t = 0; t < threads; t++) {
+		pthread_join(th[t], NULL);
+		if (w[t].failed) {
+			fprintf(stderr, "gradebench: a grade failed\n");
+			return 1;
+		}
+		correct += w[t].correct;
+	}
+	t1 = now_s();
+	printf("%s %ld %.4f %.1f %ld\n", kind, n, t1 - t0, (double)n / (t1 - t0), correct);
+	gr_free(g);
+	json_decref(spec);
+	for (int i = 0; i < VARIANTS; i++) {
+		free(answers[i]);
+		free(expected[i]);
+	}
+	return 0;
+}
