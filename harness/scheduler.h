@@ -42,8 +42,8 @@ typedef struct tb_job {
 	tb_resp resp;
 	int http_status;
 	int attempts;
-	int64_t t_start_us;    /* the final attempt's start (monotonic) */
-	int64_t t_end_us;
+	int64_t t_start_us;    /* the final attempt's start: the perform that first drives it */
+	int64_t t_end_us;      /* when its last byte was read */
 	char error[256];       /* "" unless status is FAILED */
 
 	/* The scheduler's own. */
@@ -57,6 +57,13 @@ typedef struct tb_job {
 	int64_t total_bytes;
 	size_t slot;           /* index in the in-flight list */
 	char curl_err[CURL_ERROR_SIZE];
+	void *sched;           /* the scheduler running it */
+	tb_buf unparsed;       /* stream bytes read but not parsed yet */
+	int64_t unparsed_us;   /* when curl read the first of them */
+	int64_t event_us;      /* the read time of the event being parsed */
+	int64_t last_read_us;  /* when curl last handed it bytes; 0: none yet */
+	int listed;            /* on the scheduler's list of jobs with unparsed bytes */
+	int parse_failed;      /* an event was over the ceiling: error says so */
 } tb_job;
 
 typedef struct sched_lane {

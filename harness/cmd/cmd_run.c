@@ -31,6 +31,7 @@
 #include "sim.h"
 #include "split.h"
 #include "store.h"
+#include "writer.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -76,6 +77,8 @@ struct run_ctx {
 	int simulated;
 	sim_server *sim;
 	gr_pool *pool;           /* slow graders (exec) run here, off the transfer loop */
+	tb_writer *writer;       /* stores samples, off the transfer loop */
+	json_t *stored;          /* on --resume: the keys of samples already stored */
 	char fatal[512];
 };
 
@@ -221,6 +224,21 @@ static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help)
 
 /* ---- the producer: plan positions to jobs, finished jobs to the store ---- */
 
+/* One string per sample key, for the set of samples a resumed run has. */
+static void sample_key(char *out, size_t n, const char *suite, const char *item, const char *model,
+		       const char *mode, long budget, int sample)
+{
+	snprintf(out, n, "%s\x1f%s\x1f%s\x1f%s\x1f%ld\x1f%d", suite, item, model, mode, budget, sample);
+}
+
+static int remember_stored(void *ud, const tb_sample *s)
+{
+	char key[1024];
+
+	sample_key(key, sizeof(key), s->suite, s->item_id, s->model, s->mode, s->budget, s->sample);
+	return json_object_set_new(ud, key, json_true());
+}
+
 static tb_job *next_job(void *ud, int *finished)
 {
 	run_ctx *r = ud;
@@ -236,16 +254,14 @@ static tb_job *next_job(void *ud, int *finished)
 		const tb_plan_cell *c = pos.cell;
 		tb_request_spec rq;
 		run_job *j;
-		int found = 0;
+		char key[1024];
 
-		if (store_has_sample(r->st, c->suite->name, pos.item->id, c->model->id,
-				     tb_mode_name(c->mode), c->budget, pos.sample, &found, err,
-				     sizeof(err)) != TB_OK) {
-			snprintf(r->fatal, sizeof(r->fatal), "%s", err);
-			return NULL;
+		if (r->stored) {
+			sample_key(key, sizeof(key), c->suite->name, pos.item->id, c->model->id,
+				   tb_mode_name(c->mode), c->budget, pos.sample);
+			if (json_object_get(r->stored, key))
+				continue;
 		}
-		if (found)
-			continue;
 		j = calloc(1, sizeof(*j));
 		if (!j) {
 			snprintf(r->fatal, sizeof(r->fatal), "out of memory");
@@ -391,7 +407,7 @@ static int store_graded(run_job *j, char *err, size_t errlen)
 			s->lang_check = j->grade.lang;
 		}
 	}
-	rc = store_put_sample(r->st, s, err, errlen);
+	rc = writer_put(r->writer, s, err, errlen);
 	if (rc == TB_OK) {
 		if (s->outcome == TB_OUT_ERROR)
 			r->errors++;
@@ -834,7 +850,20 @@ int cmd_run(int argc, char **argv)
 		sc.backoff_base_s = 0.05;
 		sc.backoff_max_s = 1.0;
 	}
-	progress_init(&r.prog, plan_total(&r.plan) - store_count_samples(r.st), o.quiet);
+	if (o.resume) {
+		r.stored = json_object();
+		if (!r.stored || store_each_sample_brief(r.st, remember_stored, r.stored, err, sizeof(err)) != TB_OK) {
+			tb_error("cannot read the stored samples: %s", err);
+			rc = TB_EXIT_FATAL;
+			goto out;
+		}
+	}
+	progress_init(&r.prog, plan_total(&r.plan) - (long)json_object_size(r.stored), o.quiet);
+	if (writer_start(r.st, &r.writer, err, sizeof(err)) != TB_OK) {
+		tb_error("%s", err);
+		rc = TB_EXIT_FATAL;
+		goto out;
+	}
 	stop_requested = 0;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -845,6 +874,14 @@ int cmd_run(int argc, char **argv)
 	/* Grades still running are finished and stored, even after SIGINT. */
 	if (r.pool)
 		gr_pool_drain(r.pool);
+	{
+		char werr[512];
+
+		/* Everything handed to the writer is committed before the status. */
+		if (writer_finish(r.writer, werr, sizeof(werr)) != TB_OK && !r.fatal[0])
+			snprintf(r.fatal, sizeof(r.fatal), "%s", werr);
+		r.writer = NULL;
+	}
 	progress_end(&r.prog);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
@@ -878,6 +915,8 @@ int cmd_run(int argc, char **argv)
 out:
 	free(lanes);
 	gr_pool_free(r.pool);
+	writer_finish(r.writer, err, sizeof(err));
+	json_decref(r.stored);
 	if (r.sim)
 		sim_stop(r.sim);
 	if (r.st)

@@ -1,0 +1,179 @@
+#include "writer.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "rc.h"
+
+/* The queue's bounds: records, and bytes of text (answers can be megabytes). */
+#define MAX_QUEUED 4096
+#define MAX_QUEUED_BYTES (64u << 20)
+/* A commit takes at most this many records, so one batch cannot hold the
+ * write lock for long. */
+#define MAX_BATCH 1024
+
+typedef struct record {
+	tb_sample s;     /* its strings point into text */
+	size_t bytes;
+	char text[];
+} record;
+
+struct tb_writer {
+	tb_store *st;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t not_empty, not_full;
+	record *queue[MAX_QUEUED]; /* a ring */
+	size_t head, n, bytes;
+	int stopping;
+	int failed;
+	char error[512];
+};
+
+/* The strings of a sample, in one list, so copying cannot miss one. */
+#define SAMPLE_STRINGS(X)                                                                      \
+	X(suite) X(item_id) X(model) X(mode) X(extracted) X(expected) X(grade_reason) X(grader) \
+	X(split_method) X(reasoning) X(answer) X(finish_reason) X(native_finish_reason) X(error) \
+	X(lang) X(provider) X(generation_id) X(grader_version)
+
+static record *copy_sample(const tb_sample *s)
+{
+	size_t len = 0;
+	record *r;
+	char *p;
+
+#define LEN(f) len += s->f ? strlen(s->f) + 1 : 0;
+	SAMPLE_STRINGS(LEN)
+#undef LEN
+	r = malloc(sizeof(*r) + len);
+	if (!r)
+		return NULL;
+	r->s = *s;
+	r->bytes = len;
+	p = r->text;
+#define COPY(f)                                  \
+	if (s->f) {                              \
+		size_t n = strlen(s->f) + 1;     \
+		memcpy(p, s->f, n);              \
+		r->s.f = p;                      \
+		p += n;                          \
+	}
+	SAMPLE_STRINGS(COPY)
+#undef COPY
+	return r;
+}
+
+static void *writer_main(void *arg)
+{
+	tb_writer *w = arg;
+	record *batch[MAX_BATCH];
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		size_t k = 0, bytes = 0;
+		char err[512] = "";
+		int rc = TB_OK;
+
+		while (!w->n && !w->stopping)
+			pthread_cond_wait(&w->not_empty, &w->lock);
+		if (!w->n)
+			break;
+		while (w->n && k < MAX_BATCH) {
+			batch[k] = w->queue[w->head];
+			bytes += batch[k++]->bytes;
+			w->head = (w->head + 1) % MAX_QUEUED;
+			w->n--;
+		}
+		w->bytes -= bytes;
+		pthread_cond_broadcast(&w->not_full);
+		pthread_mutex_unlock(&w->lock);
+
+		/* After a failure the queue is only drained, so producers never block. */
+		if (!w->failed) {
+			rc = store_begin(w->st, err, sizeof(err));
+			for (size_t i = 0; i < k && rc == TB_OK; i++)
+				rc = store_put_sample(w->st, &batch[i]->s, err, sizeof(err));
+			if (rc == TB_OK)
+				rc = store_commit(w->st, err, sizeof(err));
+			else
+				store_rollback(w->st);
+		}
+		for (size_t i = 0; i < k; i++)
+			free(batch[i]);
+
+		pthread_mutex_lock(&w->lock);
+		if (rc != TB_OK && !w->failed) {
+			w->failed = 1;
+			snprintf(w->error, sizeof(w->error), "%s", err);
+		}
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+int writer_start(tb_store *st, tb_writer **out, char *err, size_t errlen)
+{
+	tb_writer *w = calloc(1, sizeof(*w));
+
+	*out = NULL;
+	if (!w)
+		return tb_seterr(err, errlen, "out of memory");
+	w->st = st;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->not_empty, NULL);
+	pthread_cond_init(&w->not_full, NULL);
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		pthread_cond_destroy(&w->not_full);
+		pthread_cond_destroy(&w->not_empty);
+		pthread_mutex_destroy(&w->lock);
+		free(w);
+		return tb_seterr(err, errlen, "cannot start the store's writer thread");
+	}
+	*out = w;
+	return TB_OK;
+}
+
+int writer_put(tb_writer *w, const tb_sample *s, char *err, size_t errlen)
+{
+	record *r = copy_sample(s);
+	int rc = TB_OK;
+
+	if (!r)
+		return tb_seterr(err, errlen, "out of memory");
+	pthread_mutex_lock(&w->lock);
+	/* Bounded: the writer thread empties the queue whatever happens. */
+	while (!w->failed && (w->n == MAX_QUEUED || (w->n && w->bytes + r->bytes > MAX_QUEUED_BYTES)))
+		pthread_cond_wait(&w->not_full, &w->lock);
+	if (w->failed) {
+		rc = tb_seterr(err, errlen, "%s", w->error);
+		free(r);
+	} else {
+		w->queue[(w->head + w->n) % MAX_QUEUED] = r;
+		w->n++;
+		w->bytes += r->bytes;
+		pthread_cond_signal(&w->not_empty);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return rc;
+}
+
+int writer_finish(tb_writer *w, char *err, size_t errlen)
+{
+	int rc;
+
+	if (!w)
+		return TB_OK;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = 1;
+	pthread_cond_signal(&w->not_empty);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	rc = w->failed ? tb_seterr(err, errlen, "%s", w->error) : TB_OK;
+	pthread_cond_destroy(&w->not_full);
+	pthread_cond_destroy(&w->not_empty);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+	return rc;
+}
