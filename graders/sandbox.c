@@ -621,6 +621,35 @@ static int drain(int *fd, tb_buf *b, int *over)
 	return 0;
 }
 
+/* A read end the parent collects from the child, and where its bytes go. */
+typedef struct pipe_in {
+	int *fd;      /* -1 once the child's end closed */
+	tb_buf *b;
+	int counts;   /* stdout, stderr: reaching the ceiling is noted */
+} pipe_in;
+
+#define N_PIPES 4
+
+/* Poll entries for the pipes still open; returns how many. */
+static int watch_pipes(const pipe_in *rd, struct pollfd *pf)
+{
+	int np = 0;
+
+	for (int i = 0; i < N_PIPES; i++)
+		if (*rd[i].fd >= 0)
+			pf[np++] = (struct pollfd){.fd = *rd[i].fd, .events = POLLIN};
+	return np;
+}
+
+/* Reads what every open pipe holds; *over (when over is not NULL) is set
+ * when stdout or stderr reached its ceiling. */
+static void drain_pipes(const pipe_in *rd, int *over)
+{
+	for (int i = 0; i < N_PIPES; i++)
+		if (*rd[i].fd >= 0)
+			drain(rd[i].fd, rd[i].b, rd[i].counts ? over : NULL);
+}
+
 int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
 {
 	spawn *sp = NULL;
@@ -628,6 +657,10 @@ int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
 	int st[2] = {-1, -1}, ep[2] = {-1, -1}, mem[MAX_FILES], devnull = -1, pidfd = -1;
 	int rc = TB_ERR, slot = -1, status = 0, reaped = 0, killed = 0, e = 0;
 	tb_buf stb;
+	const pipe_in rd[N_PIPES] = {
+		{&out[0], &res->out, 1}, {&errp[0], &res->err, 1},
+		{&rec[0], &res->rec, 0}, {&st[0], &stb, 0},
+	};
 	pid_t pid = -1;
 	int64_t t0, deadline;
 	size_t nproc;
@@ -777,8 +810,8 @@ int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
 
 	/* Bounded by the deadline: every pass either reads, or waits until it. */
 	while (!reaped) {
-		struct pollfd pf[5];
-		int np = 0, wait_ms = (int)ms_left(deadline);
+		struct pollfd pf[N_PIPES + 1];
+		int np, wait_ms = (int)ms_left(deadline);
 
 		if (wait_ms == 0) {
 			res->timed_out = 1;
@@ -786,26 +819,12 @@ int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
 		}
 		if (pidfd < 0 && wait_ms > 20)
 			wait_ms = 20;
-		if (out[0] >= 0)
-			pf[np++] = (struct pollfd){.fd = out[0], .events = POLLIN};
-		if (errp[0] >= 0)
-			pf[np++] = (struct pollfd){.fd = errp[0], .events = POLLIN};
-		if (rec[0] >= 0)
-			pf[np++] = (struct pollfd){.fd = rec[0], .events = POLLIN};
-		if (st[0] >= 0)
-			pf[np++] = (struct pollfd){.fd = st[0], .events = POLLIN};
+		np = watch_pipes(rd, pf);
 		if (pidfd >= 0)
 			pf[np++] = (struct pollfd){.fd = pidfd, .events = POLLIN};
 		if (poll(pf, (nfds_t)np, wait_ms) < 0 && errno != EINTR)
 			break;
-		if (out[0] >= 0)
-			drain(&out[0], &res->out, &res->out_capped);
-		if (errp[0] >= 0)
-			drain(&errp[0], &res->err, &res->out_capped);
-		if (rec[0] >= 0)
-			drain(&rec[0], &res->rec, NULL);
-		if (st[0] >= 0)
-			drain(&st[0], &stb, NULL);
+		drain_pipes(rd, &res->out_capped);
 		if (res->out_capped)
 			break;
 		if (waitpid(pid, &status, WNOHANG) == pid)
@@ -824,28 +843,13 @@ int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
 	{
 		int64_t grace = tb_now_us() + GRACE_MS * 1000;
 
-		while ((out[0] >= 0 || errp[0] >= 0 || rec[0] >= 0 || st[0] >= 0) && ms_left(grace) > 0) {
-			struct pollfd pf[4];
-			int np = 0;
+		while (ms_left(grace) > 0) {
+			struct pollfd pf[N_PIPES];
+			int np = watch_pipes(rd, pf);
 
-			if (out[0] >= 0)
-				pf[np++] = (struct pollfd){.fd = out[0], .events = POLLIN};
-			if (errp[0] >= 0)
-				pf[np++] = (struct pollfd){.fd = errp[0], .events = POLLIN};
-			if (rec[0] >= 0)
-				pf[np++] = (struct pollfd){.fd = rec[0], .events = POLLIN};
-			if (st[0] >= 0)
-				pf[np++] = (struct pollfd){.fd = st[0], .events = POLLIN};
-			if (poll(pf, (nfds_t)np, (int)ms_left(grace)) <= 0)
+			if (np == 0 || poll(pf, (nfds_t)np, (int)ms_left(grace)) <= 0)
 				break;
-			if (out[0] >= 0)
-				drain(&out[0], &res->out, killed ? NULL : &res->out_capped);
-			if (errp[0] >= 0)
-				drain(&errp[0], &res->err, killed ? NULL : &res->out_capped);
-			if (rec[0] >= 0)
-				drain(&rec[0], &res->rec, NULL);
-			if (st[0] >= 0)
-				drain(&st[0], &stb, NULL);
+			drain_pipes(rd, killed ? NULL : &res->out_capped);
 		}
 	}
 	if (unsafe_mode) {

@@ -62,41 +62,10 @@ typedef struct html_ctx {
 	long shown, errors_shown, seen;
 } html_ctx;
 
-/* Text for HTML: the five specials as entities; controls (but tab, LF, CR)
- * and invalid UTF-8 shown as \xNN; at most max bytes, then a note. */
+/* Text for HTML, cut at max bytes with a note (report_put_markup). */
 static void esc(FILE *f, const char *s, size_t max)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : ""), *start = p;
-
-	while (*p) {
-		unsigned cp;
-		int n;
-
-		if ((size_t)(p - start) >= max) {
-			fprintf(f, "\n[... cut at %zu bytes of %zu]", max, strlen(s));
-			break;
-		}
-		n = report_utf8_seq(p, &cp);
-		if (n == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F ||
-		    (cp >= 0x80 && cp < 0xA0)) {
-			fprintf(f, "\\x%02X", *p);
-			p++;
-			continue;
-		}
-		if (cp == '&')
-			fputs("&amp;", f);
-		else if (cp == '<')
-			fputs("&lt;", f);
-		else if (cp == '>')
-			fputs("&gt;", f);
-		else if (cp == '"')
-			fputs("&quot;", f);
-		else if (cp == '\'')
-			fputs("&#39;", f);
-		else
-			fwrite(p, 1, (size_t)n, f);
-		p += n;
-	}
+	report_put_markup(f, s, max, REPORT_MARKUP_HTML);
 }
 
 static void td_text(FILE *f, const char *s)
@@ -119,6 +88,26 @@ static void td_num(FILE *f, const char *fmt, double v)
 static void td_long(FILE *f, long v)
 {
 	fprintf(f, "<td class=n>%ld</td>", v);
+}
+
+static void td_budget(FILE *f, long budget)
+{
+	if (budget)
+		td_long(f, budget);
+	else
+		fputs("<td class=n>-</td>", f);
+}
+
+/* Opens a row of cells with what names it (suite, language or tag; model,
+ * mode, budget) and its number of samples. */
+static void td_key(FILE *f, const report_cell *c)
+{
+	fputs("<tr>", f);
+	td_text(f, c->suite);
+	td_text(f, c->model);
+	td_text(f, c->mode);
+	td_budget(f, c->budget);
+	td_long(f, c->n);
 }
 
 static void td_acc(FILE *f, const report_cell *c)
@@ -152,15 +141,7 @@ static void cells_table(FILE *f, const report *r)
 	for (size_t i = 0; i < r->n; i++) {
 		const report_cell *c = &r->cells[i];
 
-		fputs("<tr>", f);
-		td_text(f, c->suite);
-		td_text(f, c->model);
-		td_text(f, c->mode);
-		if (c->budget)
-			td_long(f, c->budget);
-		else
-			fputs("<td class=n>-</td>", f);
-		td_long(f, c->n);
+		td_key(f, c);
 		if (strcmp(c->status, "not_supported") == 0) {
 			fputs("<td class=ns colspan=24>not supported</td></tr>\n", f);
 			continue;
@@ -221,10 +202,7 @@ static void pairs_table(FILE *f, const report *r)
 		fputs("<tr>", f);
 		td_text(f, t->suite);
 		td_text(f, t->model);
-		if (t->budget)
-			td_long(f, t->budget);
-		else
-			fputs("<td class=n>-</td>", f);
+		td_budget(f, t->budget);
 		td_long(f, p->items);
 		td_num(f, "%.1f", t->accuracy * 100);
 		td_num(f, "%.1f", n->accuracy * 100);
@@ -270,15 +248,7 @@ static void breakdown_table(FILE *f, const char *what, const report_cell *rows, 
 	for (size_t i = 0; i < n; i++) {
 		const report_cell *c = &rows[i];
 
-		fputs("<tr>", f);
-		td_text(f, c->suite);
-		td_text(f, c->model);
-		td_text(f, c->mode);
-		if (c->budget)
-			td_long(f, c->budget);
-		else
-			fputs("<td class=n>-</td>", f);
-		td_long(f, c->n);
+		td_key(f, c);
 		td_acc(f, c);
 		td_long(f, c->count[TB_OUT_ERROR]);
 		td_long(f, c->wrong_lang);

@@ -1,12 +1,12 @@
 #include "passk.h"
 
 #include <ctype.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 #include "rc.h"
+#include "stats.h"
 
 /* A ceiling on the samples of one item read from a store (the run allows
  * 1000), so a damaged store cannot make us grow without bound. */
@@ -16,16 +16,7 @@
 
 double passk_estimate(int n, int c, int k)
 {
-	double miss = 1.0;
-
-	if (n < 1 || c < 0 || c > n || k < 1 || k > n)
-		return NAN;
-	/* fewer wrong samples than draws: every draw of k holds a correct one */
-	if (n - c < k)
-		return 1.0;
-	for (int i = n - c + 1; i <= n; i++)
-		miss *= 1.0 - (double)k / (double)i;
-	return 1.0 - miss;
+	return stats_pass_at_k(n, c, k);
 }
 
 size_t passk_ks(int samples, int *ks, size_t max)

@@ -24,7 +24,8 @@
 #include "store.h"
 
 /* pass@k for n samples with c correct, 1 <= k <= n, 0 <= c <= n; NAN when
- * the arguments are out of range. */
+ * the arguments are out of range. The estimator is stats_pass_at_k()
+ * (stats.h), which the report uses too. */
 double passk_estimate(int n, int c, int k);
 
 /* The k values a run with `samples` samples per item reports: 1, the powers

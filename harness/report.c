@@ -8,11 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "csv.h"
 #include "grader.h"
 #include "log.h"
+#include "passk.h"
 #include "rc.h"
-#include "buf.h"
 #include "stats.h"
 #include "suite.h"
 
@@ -470,19 +471,23 @@ static int flush_item(loader *ld)
 	return rc;
 }
 
+/* Votes as the store's maj@k does (passk.h): normalised answers, no vote
+ * without one, and a majority answer is correct when any of its voters was. */
 static int note_answer(loader *ld, item_entry *e, const tb_sample *s)
 {
-	const char *text = s->extracted ? s->extracted : "";
+	char text[512];
 
 	if (!is_graded(s->outcome))
 		return TB_OK;
 	e->graded++;
 	e->correct += s->outcome == TB_OUT_CORRECT;
+	passk_normalize(s->extracted ? s->extracted : "", text, sizeof(text));
 	if (!*text)
 		return TB_OK;
 	for (int a = 0; a < e->n_ans; a++)
 		if (strcmp(e->ans[a].text, text) == 0) {
 			e->ans[a].count++;
+			e->ans[a].correct |= s->outcome == TB_OUT_CORRECT;
 			return TB_OK;
 		}
 	/* past the cap a new answer cannot win a majority it was never counted in */
@@ -1065,6 +1070,15 @@ static void put_budget(FILE *f, long budget)
 		fprintf(f, "%6s ", "-");
 }
 
+/* What names a row of the per-cell tables: suite, model, mode, budget. */
+static void put_key(FILE *f, const report_cell *c, size_t suite_width)
+{
+	put_name(f, c->suite, suite_width);
+	put_name(f, base_name(c->model), 14);
+	put_name(f, c->mode, 7);
+	put_budget(f, c->budget);
+}
+
 static void put_num(FILE *f, int width, int prec, double v)
 {
 	if (isfinite(v))
@@ -1090,10 +1104,7 @@ static void put_outcomes(FILE *f, const report *r, const char *bold, const char 
 
 		if (!c->n)
 			continue;
-		put_name(f, c->suite, 10);
-		put_name(f, base_name(c->model), 14);
-		put_name(f, c->mode, 7);
-		put_budget(f, c->budget);
+		put_key(f, c, 10);
 		fprintf(f, "%5ld %5ld %5ld %5ld %5ld %4ld %4ld ", c->count[TB_OUT_CORRECT],
 			c->count[TB_OUT_INCORRECT] + c->count[TB_OUT_PARTIAL], c->count[TB_OUT_NOANSWER],
 			c->count[TB_OUT_TRUNCATED], c->wrong_lang, c->mode_leaks, c->count[TB_OUT_ERROR]);
@@ -1123,10 +1134,7 @@ static void put_repeats(FILE *f, const report *r, const char *bold, const char *
 
 		if (!c->items)
 			continue;
-		put_name(f, c->suite, 12);
-		put_name(f, base_name(c->model), 14);
-		put_name(f, c->mode, 7);
-		put_budget(f, c->budget);
+		put_key(f, c, 12);
 		fprintf(f, "%5ld %3ld ", c->items, c->pass_k);
 		put_num(f, 7, 3, c->pass_at_1);
 		fputc(' ', f);

@@ -69,25 +69,27 @@ void report_put_visible(FILE *out, const char *s)
 	}
 }
 
-/* XML text or attribute value: the five entities; characters XML forbids
- * (C0 but tab/LF/CR, U+FFFE/U+FFFF, invalid UTF-8) shown as \xNN; in an
- * attribute, tab/LF/CR as character references so they survive parsing. */
-static void xml_put(FILE *f, const char *s, int attr, size_t max)
+void report_put_markup(FILE *f, const char *s, size_t max, report_markup how)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	const unsigned char *start = p;
+	int html = how == REPORT_MARKUP_HTML;
 
 	while (*p) {
 		unsigned cp;
 		int n;
 
 		if ((size_t)(p - start) >= max) {
-			fputs("[...]", f);
+			if (html)
+				fprintf(f, "\n[... cut at %zu bytes of %zu]", max,
+					strlen((const char *)start));
+			else
+				fputs("[...]", f);
 			break;
 		}
 		n = report_utf8_seq(p, &cp);
 		if (n == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
-		    cp == 0xFFFE || cp == 0xFFFF) {
+		    (html ? cp == 0x7F || (cp >= 0x80 && cp < 0xA0) : cp == 0xFFFE || cp == 0xFFFF)) {
 			fprintf(f, "\\x%02X", *p);
 			p++;
 			continue;
@@ -101,13 +103,18 @@ static void xml_put(FILE *f, const char *s, int attr, size_t max)
 		else if (cp == '"')
 			fputs("&quot;", f);
 		else if (cp == '\'')
-			fputs("&apos;", f);
-		else if (attr && cp < 0x20)
+			fputs(html ? "&#39;" : "&apos;", f);
+		else if (how == REPORT_MARKUP_XML_ATTR && cp < 0x20)
 			fprintf(f, "&#%u;", cp);
 		else
 			fwrite(p, 1, (size_t)n, f);
 		p += n;
 	}
+}
+
+static void xml_put(FILE *f, const char *s, int attr, size_t max)
+{
+	report_put_markup(f, s, max, attr ? REPORT_MARKUP_XML_ATTR : REPORT_MARKUP_XML);
 }
 
 /* A Markdown table cell: pipes escaped, HTML specials as entities, line

@@ -113,6 +113,11 @@ static const char *const sample_cols[C_COUNT] = {
 	"streamed", "finished_at", "grader_version",
 };
 
+/* insert_sample() binds the key with bind_key(), as ?1..?6 */
+_Static_assert(C_SUITE == 0 && C_ITEM_ID == 1 && C_MODEL == 2 && C_MODE == 3 && C_BUDGET == 4 &&
+		       C_SAMPLE == 5,
+	       "the sample key is the first six columns");
+
 #define KEY_ORDER "suite, item_id, model, mode, budget, sample"
 #define KEY_MATCH "suite = ?1 AND item_id = ?2 AND model = ?3 AND mode = ?4 AND budget = ?5 AND sample = ?6"
 
@@ -693,17 +698,25 @@ static int sp_end(tb_store *st, int rc, const char *what, char *err, size_t errl
 	return TB_ERR;
 }
 
-static int bind_key(sqlite3_stmt *q, const tb_sample *s)
+/* Binds ?1..?6 to a row's key: suite, item id, model, mode, budget, and the
+ * sample (samples, grades) or k (item_k). */
+static int bind_row_key(sqlite3_stmt *q, const char *suite, const char *item_id, const char *model,
+			const char *mode, long budget, int last)
 {
 	int bad = 0;
 
-	bad |= bind_text(q, 1, s->suite) != SQLITE_OK;
-	bad |= bind_text(q, 2, s->item_id) != SQLITE_OK;
-	bad |= bind_text(q, 3, s->model) != SQLITE_OK;
-	bad |= bind_text(q, 4, s->mode) != SQLITE_OK;
-	bad |= sqlite3_bind_int64(q, 5, s->budget) != SQLITE_OK;
-	bad |= sqlite3_bind_int(q, 6, s->sample) != SQLITE_OK;
+	bad |= bind_text(q, 1, suite) != SQLITE_OK;
+	bad |= bind_text(q, 2, item_id) != SQLITE_OK;
+	bad |= bind_text(q, 3, model) != SQLITE_OK;
+	bad |= bind_text(q, 4, mode) != SQLITE_OK;
+	bad |= sqlite3_bind_int64(q, 5, budget) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 6, last) != SQLITE_OK;
 	return bad ? SQLITE_ERROR : SQLITE_OK;
+}
+
+static int bind_key(sqlite3_stmt *q, const tb_sample *s)
+{
+	return bind_row_key(q, s->suite, s->item_id, s->model, s->mode, s->budget, s->sample);
 }
 
 /* Steps a statement that returns no rows, then resets it and drops its
@@ -765,12 +778,7 @@ static int insert_sample(tb_store *st, const tb_sample *s, char *err, size_t err
 	sqlite3_stmt *q = st->put_sample;
 	int bad = 0, rc = TB_ERR;
 
-	bad |= bind_text(q, C_SUITE + 1, s->suite) != SQLITE_OK;
-	bad |= bind_text(q, C_ITEM_ID + 1, s->item_id) != SQLITE_OK;
-	bad |= bind_text(q, C_MODEL + 1, s->model) != SQLITE_OK;
-	bad |= bind_text(q, C_MODE + 1, s->mode) != SQLITE_OK;
-	bad |= sqlite3_bind_int64(q, C_BUDGET + 1, s->budget) != SQLITE_OK;
-	bad |= sqlite3_bind_int(q, C_SAMPLE + 1, s->sample) != SQLITE_OK;
+	bad |= bind_key(q, s) != SQLITE_OK;
 	bad |= bind_text(q, C_OUTCOME + 1, tb_outcome_name(s->outcome)) != SQLITE_OK;
 	bad |= bind_text(q, C_EXTRACTED + 1, s->extracted) != SQLITE_OK;
 	bad |= bind_text(q, C_EXPECTED + 1, s->expected) != SQLITE_OK;
@@ -902,12 +910,7 @@ int store_put_item_k(tb_store *st, const tb_item_k *r, char *err, size_t errlen)
 	if (check_key(st, r->suite, r->item_id, r->model, r->mode, err, errlen) != TB_OK ||
 	    need_v2(st, err, errlen) != TB_OK)
 		return TB_ERR;
-	bad |= bind_text(q, 1, r->suite) != SQLITE_OK;
-	bad |= bind_text(q, 2, r->item_id) != SQLITE_OK;
-	bad |= bind_text(q, 3, r->model) != SQLITE_OK;
-	bad |= bind_text(q, 4, r->mode) != SQLITE_OK;
-	bad |= sqlite3_bind_int64(q, 5, r->budget) != SQLITE_OK;
-	bad |= sqlite3_bind_int(q, 6, r->k) != SQLITE_OK;
+	bad |= bind_row_key(q, r->suite, r->item_id, r->model, r->mode, r->budget, r->k) != SQLITE_OK;
 	bad |= sqlite3_bind_int(q, 7, r->n) != SQLITE_OK;
 	bad |= sqlite3_bind_int(q, 8, r->c) != SQLITE_OK;
 	bad |= sqlite3_bind_double(q, 9, r->pass_at_k) != SQLITE_OK;
@@ -936,18 +939,12 @@ int store_has_sample(tb_store *st, const char *suite, const char *item_id, const
 		     const char *mode, long budget, int sample, int *found, char *err, size_t errlen)
 {
 	sqlite3_stmt *q = st->has_sample;
-	int bad = 0, rc = TB_ERR, step;
+	int rc = TB_ERR, step;
 
 	*found = 0;
 	if (check_key(st, suite, item_id, model, mode, err, errlen) != TB_OK)
 		return TB_ERR;
-	bad |= bind_text(q, 1, suite) != SQLITE_OK;
-	bad |= bind_text(q, 2, item_id) != SQLITE_OK;
-	bad |= bind_text(q, 3, model) != SQLITE_OK;
-	bad |= bind_text(q, 4, mode) != SQLITE_OK;
-	bad |= sqlite3_bind_int64(q, 5, budget) != SQLITE_OK;
-	bad |= sqlite3_bind_int(q, 6, sample) != SQLITE_OK;
-	if (bad) {
+	if (bind_row_key(q, suite, item_id, model, mode, budget, sample) != SQLITE_OK) {
 		dberr(st, err, errlen, "bind a sample key");
 		goto out;
 	}
@@ -985,37 +982,43 @@ static int walk_busy(const tb_store *st, sqlite3_stmt *q, char *err, size_t errl
 	return TB_OK;
 }
 
-int store_each_cell(tb_store *st, store_cell_fn fn, void *ud, char *err, size_t errlen)
-{
-	sqlite3_stmt *q = st->each_cell;
-	int rc = TB_OK, step;
-	long rows = 0;
+/* The caller's callback and its data, for the row decoders of walk(). */
+typedef struct walk_ctx {
+	union {
+		store_cell_fn cell;
+		store_sample_fn sample;
+		store_grading_fn grading;
+		store_item_k_fn item_k;
+		store_cell_k_fn cell_k;
+	} fn;
+	void *ud;
+	long rows;
+} walk_ctx;
 
+/* Decodes the current row of q and hands it to w's callback; returns what
+ * the callback returned, or TB_ERR (err set) for a row it cannot decode. */
+typedef int (*row_fn)(tb_store *st, sqlite3_stmt *q, walk_ctx *w, char *err, size_t errlen);
+
+/* Steps q over its rows until a row decoder returns nonzero; what names the
+ * rows in a read error. A NULL q (a table the store's version lacks) has no rows. */
+static int walk(tb_store *st, sqlite3_stmt *q, row_fn row, walk_ctx *w, const char *what,
+		char *err, size_t errlen)
+{
+	int rc = TB_OK, step;
+
+	if (!q)
+		return TB_OK;
 	if (walk_busy(st, q, err, errlen) != TB_OK)
 		return TB_ERR;
 	/* bounded by the table, which SQLite walks once */
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		tb_cell c = {
-			.suite = (const char *)sqlite3_column_text(q, 0),
-			.model = (const char *)sqlite3_column_text(q, 1),
-			.mode = (const char *)sqlite3_column_text(q, 2),
-			.budget = (long)sqlite3_column_int64(q, 3),
-			.status = (const char *)sqlite3_column_text(q, 4),
-			.n_planned = (long)sqlite3_column_int64(q, 5),
-		};
-
-		rows++;
-		if (!c.suite || !c.model || !c.mode || !c.status) {
-			rc = tb_seterr(err, errlen, "store '%s': cell row %ld has an empty field",
-				       st->path, rows);
-			goto out;
-		}
-		rc = fn(ud, &c);
+		w->rows++;
+		rc = row(st, q, w, err, errlen);
 		if (rc != 0)
 			goto out;
 	}
 	if (step != SQLITE_DONE)
-		rc = dberr(st, err, errlen, "read the cells");
+		rc = dberr(st, err, errlen, what);
 out:
 	sqlite3_reset(q);
 	return rc;
@@ -1036,201 +1039,178 @@ static double col_real(sqlite3_stmt *q, int i)
 	return sqlite3_column_type(q, i) == SQLITE_NULL ? NAN : sqlite3_column_double(q, i);
 }
 
-static int walk_samples(tb_store *st, sqlite3_stmt *q, store_sample_fn fn, void *ud, char *err,
-			size_t errlen)
+static int cell_row(tb_store *st, sqlite3_stmt *q, walk_ctx *w, char *err, size_t errlen)
 {
-	int rc = TB_OK, step;
+	tb_cell c = {
+		.suite = col_text(q, 0),
+		.model = col_text(q, 1),
+		.mode = col_text(q, 2),
+		.budget = (long)sqlite3_column_int64(q, 3),
+		.status = col_text(q, 4),
+		.n_planned = (long)sqlite3_column_int64(q, 5),
+	};
 
-	if (walk_busy(st, q, err, errlen) != TB_OK)
-		return TB_ERR;
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *outcome = col_text(q, C_OUTCOME);
-		tb_sample s = {
-			.suite = col_text(q, C_SUITE),
-			.item_id = col_text(q, C_ITEM_ID),
-			.model = col_text(q, C_MODEL),
-			.mode = col_text(q, C_MODE),
-			.budget = (long)sqlite3_column_int64(q, C_BUDGET),
-			.sample = sqlite3_column_int(q, C_SAMPLE),
-			.extracted = col_text(q, C_EXTRACTED),
-			.expected = col_text(q, C_EXPECTED),
-			.grade_reason = col_text(q, C_GRADE_REASON),
-			.grader = col_text(q, C_GRADER),
-			.lang_check = sqlite3_column_int(q, C_LANG_CHECK),
-			.mode_leak = sqlite3_column_int(q, C_MODE_LEAK),
-			.split_method = col_text(q, C_SPLIT_METHOD),
-			.reasoning = col_text(q, C_REASONING),
-			.answer = col_text(q, C_ANSWER),
-			.text_truncated = sqlite3_column_int(q, C_TEXT_TRUNCATED),
-			.prompt_tokens = col_tokens(q, C_PROMPT_TOKENS),
-			.completion_tokens = col_tokens(q, C_COMPLETION_TOKENS),
-			.reasoning_tokens = col_tokens(q, C_REASONING_TOKENS),
-			.cached_tokens = col_tokens(q, C_CACHED_TOKENS),
-			.cost_usd = col_real(q, C_COST_USD),
-			.cost_reported = sqlite3_column_int(q, C_COST_REPORTED),
-			.ttft_ms = col_real(q, C_TTFT_MS),
-			.ttfa_ms = col_real(q, C_TTFA_MS),
-			.total_ms = col_real(q, C_TOTAL_MS),
-			.finish_reason = col_text(q, C_FINISH_REASON),
-			.native_finish_reason = col_text(q, C_NATIVE_FINISH_REASON),
-			.http_status = sqlite3_column_int(q, C_HTTP_STATUS),
-			.attempts = sqlite3_column_int(q, C_ATTEMPTS),
-			.error = col_text(q, C_ERROR),
-			.lang = col_text(q, C_LANG),
-			.provider = col_text(q, C_PROVIDER),
-			.generation_id = col_text(q, C_GENERATION_ID),
-			.seed = (long)sqlite3_column_int64(q, C_SEED),
-			.streamed = sqlite3_column_int(q, C_STREAMED),
-			.finished_at = col_real(q, C_FINISHED_AT),
-			.grader_version = col_text(q, C_GRADER_VERSION),
-		};
+	if (!c.suite || !c.model || !c.mode || !c.status)
+		return tb_seterr(err, errlen, "store '%s': cell row %ld has an empty field", st->path,
+				 w->rows);
+	return w->fn.cell(w->ud, &c);
+}
 
-		if (!s.suite || !s.item_id || !s.model || !s.mode) {
-			rc = tb_seterr(err, errlen, "store '%s': a sample row has an empty key field",
-				       st->path);
-			goto out;
-		}
-		if (!outcome || tb_outcome_parse(outcome, &s.outcome) != TB_OK) {
-			rc = tb_seterr(err, errlen, "store '%s': sample '%s' has an unknown outcome '%s'",
-				       st->path, s.item_id, outcome ? outcome : "");
-			goto out;
-		}
-		rc = fn(ud, &s);
-		if (rc != 0)
-			goto out;
-	}
-	if (step != SQLITE_DONE)
-		rc = dberr(st, err, errlen, "read the samples");
-out:
-	sqlite3_reset(q);
-	return rc;
+int store_each_cell(tb_store *st, store_cell_fn fn, void *ud, char *err, size_t errlen)
+{
+	walk_ctx w = {.fn.cell = fn, .ud = ud};
+
+	return walk(st, st->each_cell, cell_row, &w, "read the cells", err, errlen);
+}
+
+static int sample_row(tb_store *st, sqlite3_stmt *q, walk_ctx *w, char *err, size_t errlen)
+{
+	const char *outcome = col_text(q, C_OUTCOME);
+	tb_sample s = {
+		.suite = col_text(q, C_SUITE),
+		.item_id = col_text(q, C_ITEM_ID),
+		.model = col_text(q, C_MODEL),
+		.mode = col_text(q, C_MODE),
+		.budget = (long)sqlite3_column_int64(q, C_BUDGET),
+		.sample = sqlite3_column_int(q, C_SAMPLE),
+		.extracted = col_text(q, C_EXTRACTED),
+		.expected = col_text(q, C_EXPECTED),
+		.grade_reason = col_text(q, C_GRADE_REASON),
+		.grader = col_text(q, C_GRADER),
+		.lang_check = sqlite3_column_int(q, C_LANG_CHECK),
+		.mode_leak = sqlite3_column_int(q, C_MODE_LEAK),
+		.split_method = col_text(q, C_SPLIT_METHOD),
+		.reasoning = col_text(q, C_REASONING),
+		.answer = col_text(q, C_ANSWER),
+		.text_truncated = sqlite3_column_int(q, C_TEXT_TRUNCATED),
+		.prompt_tokens = col_tokens(q, C_PROMPT_TOKENS),
+		.completion_tokens = col_tokens(q, C_COMPLETION_TOKENS),
+		.reasoning_tokens = col_tokens(q, C_REASONING_TOKENS),
+		.cached_tokens = col_tokens(q, C_CACHED_TOKENS),
+		.cost_usd = col_real(q, C_COST_USD),
+		.cost_reported = sqlite3_column_int(q, C_COST_REPORTED),
+		.ttft_ms = col_real(q, C_TTFT_MS),
+		.ttfa_ms = col_real(q, C_TTFA_MS),
+		.total_ms = col_real(q, C_TOTAL_MS),
+		.finish_reason = col_text(q, C_FINISH_REASON),
+		.native_finish_reason = col_text(q, C_NATIVE_FINISH_REASON),
+		.http_status = sqlite3_column_int(q, C_HTTP_STATUS),
+		.attempts = sqlite3_column_int(q, C_ATTEMPTS),
+		.error = col_text(q, C_ERROR),
+		.lang = col_text(q, C_LANG),
+		.provider = col_text(q, C_PROVIDER),
+		.generation_id = col_text(q, C_GENERATION_ID),
+		.seed = (long)sqlite3_column_int64(q, C_SEED),
+		.streamed = sqlite3_column_int(q, C_STREAMED),
+		.finished_at = col_real(q, C_FINISHED_AT),
+		.grader_version = col_text(q, C_GRADER_VERSION),
+	};
+
+	if (!s.suite || !s.item_id || !s.model || !s.mode)
+		return tb_seterr(err, errlen, "store '%s': a sample row has an empty key field",
+				 st->path);
+	if (!outcome || tb_outcome_parse(outcome, &s.outcome) != TB_OK)
+		return tb_seterr(err, errlen, "store '%s': sample '%s' has an unknown outcome '%s'",
+				 st->path, s.item_id, outcome ? outcome : "");
+	return w->fn.sample(w->ud, &s);
 }
 
 int store_each_sample(tb_store *st, store_sample_fn fn, void *ud, char *err, size_t errlen)
 {
-	return walk_samples(st, st->each_sample, fn, ud, err, errlen);
+	walk_ctx w = {.fn.sample = fn, .ud = ud};
+
+	return walk(st, st->each_sample, sample_row, &w, "read the samples", err, errlen);
 }
 
 int store_each_sample_brief(tb_store *st, store_sample_fn fn, void *ud, char *err, size_t errlen)
 {
-	return walk_samples(st, st->each_brief, fn, ud, err, errlen);
+	walk_ctx w = {.fn.sample = fn, .ud = ud};
+
+	return walk(st, st->each_brief, sample_row, &w, "read the samples", err, errlen);
+}
+
+static int grading_row(tb_store *st, sqlite3_stmt *q, walk_ctx *w, char *err, size_t errlen)
+{
+	const char *outcome = col_text(q, 7);
+	tb_grading g = {
+		.suite = col_text(q, 0),
+		.item_id = col_text(q, 1),
+		.model = col_text(q, 2),
+		.mode = col_text(q, 3),
+		.budget = (long)sqlite3_column_int64(q, 4),
+		.sample = sqlite3_column_int(q, 5),
+		.grading = sqlite3_column_int(q, 6),
+		.extracted = col_text(q, 8),
+		.reason = col_text(q, 9),
+		.lang_check = sqlite3_column_int(q, 10),
+		.grader = col_text(q, 11),
+		.grader_version = col_text(q, 12),
+		.graded_at = col_text(q, 13),
+	};
+
+	if (!g.suite || !g.item_id || !g.model || !g.mode || !outcome ||
+	    tb_outcome_parse(outcome, &g.outcome) != TB_OK)
+		return tb_seterr(err, errlen,
+				 "store '%s': a grading row has an empty key or unknown outcome", st->path);
+	return w->fn.grading(w->ud, &g);
 }
 
 int store_each_grading(tb_store *st, store_grading_fn fn, void *ud, char *err, size_t errlen)
 {
-	sqlite3_stmt *q = st->each_grading;
-	int rc = TB_OK, step;
+	walk_ctx w = {.fn.grading = fn, .ud = ud};
 
-	if (!q)
-		return TB_OK;
-	if (walk_busy(st, q, err, errlen) != TB_OK)
-		return TB_ERR;
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *outcome = col_text(q, 7);
-		tb_grading g = {
-			.suite = col_text(q, 0),
-			.item_id = col_text(q, 1),
-			.model = col_text(q, 2),
-			.mode = col_text(q, 3),
-			.budget = (long)sqlite3_column_int64(q, 4),
-			.sample = sqlite3_column_int(q, 5),
-			.grading = sqlite3_column_int(q, 6),
-			.extracted = col_text(q, 8),
-			.reason = col_text(q, 9),
-			.lang_check = sqlite3_column_int(q, 10),
-			.grader = col_text(q, 11),
-			.grader_version = col_text(q, 12),
-			.graded_at = col_text(q, 13),
-		};
+	return walk(st, st->each_grading, grading_row, &w, "read the gradings", err, errlen);
+}
 
-		if (!g.suite || !g.item_id || !g.model || !g.mode || !outcome ||
-		    tb_outcome_parse(outcome, &g.outcome) != TB_OK) {
-			rc = tb_seterr(err, errlen, "store '%s': a grading row has an empty key or unknown outcome",
-				       st->path);
-			goto out;
-		}
-		rc = fn(ud, &g);
-		if (rc != 0)
-			goto out;
-	}
-	if (step != SQLITE_DONE)
-		rc = dberr(st, err, errlen, "read the gradings");
-out:
-	sqlite3_reset(q);
-	return rc;
+static int item_k_row(tb_store *st, sqlite3_stmt *q, walk_ctx *w, char *err, size_t errlen)
+{
+	tb_item_k r = {
+		.suite = col_text(q, 0),
+		.item_id = col_text(q, 1),
+		.model = col_text(q, 2),
+		.mode = col_text(q, 3),
+		.budget = (long)sqlite3_column_int64(q, 4),
+		.k = sqlite3_column_int(q, 5),
+		.n = sqlite3_column_int(q, 6),
+		.c = sqlite3_column_int(q, 7),
+		.pass_at_k = sqlite3_column_double(q, 8),
+		.maj_correct = sqlite3_column_int(q, 9),
+		.maj_answer = col_text(q, 10),
+	};
+
+	if (!r.suite || !r.item_id || !r.model || !r.mode || !r.maj_answer)
+		return tb_seterr(err, errlen, "store '%s': an item_k row has an empty field", st->path);
+	return w->fn.item_k(w->ud, &r);
 }
 
 int store_each_item_k(tb_store *st, store_item_k_fn fn, void *ud, char *err, size_t errlen)
 {
-	sqlite3_stmt *q = st->each_item_k;
-	int rc = TB_OK, step;
+	walk_ctx w = {.fn.item_k = fn, .ud = ud};
 
-	if (!q)
-		return TB_OK;
-	if (walk_busy(st, q, err, errlen) != TB_OK)
-		return TB_ERR;
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		tb_item_k r = {
-			.suite = col_text(q, 0),
-			.item_id = col_text(q, 1),
-			.model = col_text(q, 2),
-			.mode = col_text(q, 3),
-			.budget = (long)sqlite3_column_int64(q, 4),
-			.k = sqlite3_column_int(q, 5),
-			.n = sqlite3_column_int(q, 6),
-			.c = sqlite3_column_int(q, 7),
-			.pass_at_k = sqlite3_column_double(q, 8),
-			.maj_correct = sqlite3_column_int(q, 9),
-			.maj_answer = col_text(q, 10),
-		};
+	return walk(st, st->each_item_k, item_k_row, &w, "read pass@k of the items", err, errlen);
+}
 
-		if (!r.suite || !r.item_id || !r.model || !r.mode || !r.maj_answer) {
-			rc = tb_seterr(err, errlen, "store '%s': an item_k row has an empty field", st->path);
-			goto out;
-		}
-		rc = fn(ud, &r);
-		if (rc != 0)
-			goto out;
-	}
-	if (step != SQLITE_DONE)
-		rc = dberr(st, err, errlen, "read pass@k of the items");
-out:
-	sqlite3_reset(q);
-	return rc;
+static int cell_k_row(tb_store *st, sqlite3_stmt *q, walk_ctx *w, char *err, size_t errlen)
+{
+	tb_cell_k c = {
+		.suite = col_text(q, 0),
+		.model = col_text(q, 1),
+		.mode = col_text(q, 2),
+		.budget = (long)sqlite3_column_int64(q, 3),
+		.k = sqlite3_column_int(q, 4),
+		.n_items = (long)sqlite3_column_int64(q, 5),
+		.pass_at_k = sqlite3_column_double(q, 6),
+		.maj_at_k = sqlite3_column_double(q, 7),
+	};
+
+	if (!c.suite || !c.model || !c.mode)
+		return tb_seterr(err, errlen, "store '%s': a cell_k row has an empty field", st->path);
+	return w->fn.cell_k(w->ud, &c);
 }
 
 int store_each_cell_k(tb_store *st, store_cell_k_fn fn, void *ud, char *err, size_t errlen)
 {
-	sqlite3_stmt *q = st->each_cell_k;
-	int rc = TB_OK, step;
+	walk_ctx w = {.fn.cell_k = fn, .ud = ud};
 
-	if (!q)
-		return TB_OK;
-	if (walk_busy(st, q, err, errlen) != TB_OK)
-		return TB_ERR;
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		tb_cell_k c = {
-			.suite = col_text(q, 0),
-			.model = col_text(q, 1),
-			.mode = col_text(q, 2),
-			.budget = (long)sqlite3_column_int64(q, 3),
-			.k = sqlite3_column_int(q, 4),
-			.n_items = (long)sqlite3_column_int64(q, 5),
-			.pass_at_k = sqlite3_column_double(q, 6),
-			.maj_at_k = sqlite3_column_double(q, 7),
-		};
-
-		if (!c.suite || !c.model || !c.mode) {
-			rc = tb_seterr(err, errlen, "store '%s': a cell_k row has an empty field", st->path);
-			goto out;
-		}
-		rc = fn(ud, &c);
-		if (rc != 0)
-			goto out;
-	}
-	if (step != SQLITE_DONE)
-		rc = dberr(st, err, errlen, "read pass@k of the cells");
-out:
-	sqlite3_reset(q);
-	return rc;
+	return walk(st, st->each_cell_k, cell_k_row, &w, "read pass@k of the cells", err, errlen);
 }

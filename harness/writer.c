@@ -8,8 +8,8 @@
 #include "rc.h"
 
 /* The queue's bounds: records, and bytes of text (answers can be megabytes). */
-#define MAX_QUEUED 4096
-#define MAX_QUEUED_BYTES (64u << 20)
+#define MAX_QUEUED 1024
+#define MAX_QUEUED_BYTES (8u << 20)
 /* A commit takes at most this many records, so one batch cannot hold the
  * write lock for long. */
 #define MAX_BATCH 1024

@@ -1,13 +1,10 @@
 /* Bad input to the program, from the table in tests/data/bad-input.txt: bad
  * flags, models files and suites each give exit 2, one line that names the
  * file (and line) and the field, and nothing written under --out. */
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "testutil.h"
 
@@ -90,29 +87,14 @@ static void write_case_file(const bcase *c)
 static int run_case(const bcase *c, const char *log)
 {
 	char args[4096], *argv[MAX_ARGS + 2], *save = NULL;
-	int argc = 0, status;
-	pid_t pid;
+	int argc = 0;
 
 	expand(c->args, args, sizeof(args));
 	argv[argc++] = "thinkbench";
 	for (char *t = strtok_r(args, " ", &save); t && argc < MAX_ARGS; t = strtok_r(NULL, " ", &save))
 		argv[argc++] = t;
 	argv[argc] = NULL;
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (fd < 0)
-			_exit(120);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		unsetenv("OPENROUTER_API_KEY");
-		execv(TB_BINARY, argv);
-		_exit(121);
-	}
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return tu_run_tb(argv, log, NULL, 60);
 }
 
 static void check_case(const bcase *c)

@@ -8,15 +8,11 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "compare.h"
@@ -515,151 +511,22 @@ END_TEST
 
 /* ---- end to end over the simulator ---- */
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static void write_suite(const char *path, int n)
-{
-	FILE *f = fopen(path, "wb");
-
-	ck_assert_ptr_nonnull(f);
-	fputs("{\"suite\": {\"name\": \"sums\", \"template\": \"{prompt} Put the answer in \\\\boxed{}.\","
-	      " \"grader\": {\"type\": \"regex\", \"pattern\": \"\\\\\\\\boxed\\\\{([^{}]*)\\\\}\","
-	      " \"normalize\": [\"trim\", \"number\"]}}}\n", f);
-	for (int i = 0; i < n; i++)
-		fprintf(f, "{\"id\": \"s%03d\", \"prompt\": \"What is %d + %d?\", \"answer\": %d}\n", i, i, i + 7, 2 * i + 7);
-	fclose(f);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int run_tb(char *const argv[], const char *out_path, double timeout_s)
-{
-	double end = now_s() + timeout_s;
-	pid_t pid = fork();
-	int status;
-
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (fd < 0)
-			_exit(120);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		unsetenv("OPENROUTER_API_KEY");
-		execv(TB_BINARY, argv);
-		_exit(121);
-	}
-	while (now_s() < end) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-		usleep(20000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	ck_abort_msg("thinkbench did not finish within %.0f s", timeout_s);
-	return -1;
-}
-
-static int free_port(void)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	close(fd);
-	return ntohs(a.sin_port);
-}
-
-static size_t discard(char *p, size_t size, size_t n, void *ud)
-{
-	(void)p;
-	(void)ud;
-	return size * n;
-}
-
-static int sim_up(int port)
-{
-	char url[128];
-	CURL *c = curl_easy_init();
-	int ok;
-
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/sim/stats", port);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 5L);
-	ok = curl_easy_perform(c) == CURLE_OK;
-	curl_easy_cleanup(c);
-	return ok;
-}
-
-/* `thinkbench sim` with an optional profiles file, ready when it answers. */
-static pid_t start_sim(int port, const char *suite, const char *profiles)
-{
-	char ports[16], log[700];
-	char *argv[] = {"thinkbench", "sim", "--port", ports, "--suite", (char *)suite, "--seed", "3",
-			"--time-scale", "0", "--quiet", profiles ? "--profiles" : NULL, (char *)profiles, NULL};
-	pid_t pid;
-
-	snprintf(ports, sizeof(ports), "%d", port);
-	snprintf(log, sizeof(log), "%s/sim-%d.log", dir, port);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execv(TB_BINARY, argv);
-		_exit(121);
-	}
-	for (int i = 0; i < 250 && !sim_up(port); i++)
-		usleep(20000);
-	ck_assert_msg(sim_up(port), "the simulator on port %d did not start", port);
-	return pid;
-}
-
-static void stop_sim(pid_t pid)
-{
-	int status;
-
-	kill(pid, SIGTERM);
-	waitpid(pid, &status, 0);
-}
+/* How each simulator here runs; two of them add --profiles to change a model. */
+#define SIM_FLAGS "--time-scale 0 --quiet"
 
 /* One nothink run of qwen/qwen3-14b against the simulator on port. */
 static void sim_run(int port, const char *suite, const char *run_id, const char *limit)
 {
-	char models[700], out[700], log[700], text[512];
+	char models[700], out[700], log[700];
 	char *argv[] = {"thinkbench", "run", "--suite", (char *)suite, "--models", models, "--out", out,
 			"--run-id", (char *)run_id, "--model", "qwen/qwen3-14b", "--mode", "nothink",
 			"-j", "16", "--quiet", "--no-summary", limit ? "--limit" : NULL, (char *)limit, NULL};
 
 	snprintf(models, sizeof(models), "%s/models-%d.json", dir, port);
-	snprintf(text, sizeof(text),
-		 "{\"models\": [{\"id\": \"qwen/qwen3-14b\", \"base_url\": \"http://127.0.0.1:%d/v1\", "
-		 "\"dialect\": \"sim\", \"api_key_env\": \"TB_TEST_NO_KEY\"}]}\n", port);
-	write_file(models, text);
-	setenv("TB_TEST_NO_KEY", "none", 1);
+	tu_write_models(models, port, NULL);
 	snprintf(out, sizeof(out), "%s/results", dir);
 	snprintf(log, sizeof(log), "%s/run-%s.log", dir, run_id);
-	ck_assert_msg(run_tb(argv, log, 120) == 0, "run %s failed; see %s", run_id, log);
+	ck_assert_msg(tu_run_tb(argv, log, NULL, 120) == 0, "run %s failed; see %s", run_id, log);
 }
 
 /* Compares two runs, writing JSON to a file; returns the exit code and the
@@ -691,29 +558,31 @@ static int sim_compare(const char *base, const char *cand, long *lost, long *won
 
 START_TEST(simulator_runs_regress_or_not)
 {
-	char suite[700], low[700], slight[700];
-	int p1 = free_port(), p2 = free_port(), p3 = free_port();
+	char suite[700], low[700], slight[700], extra[800];
+	int p1 = tu_free_port(), p2 = tu_free_port(), p3 = tu_free_port();
 	pid_t s1, s2, s3;
 	long lost, won, paired;
 
 	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
 	snprintf(low, sizeof(low), "%s/low.json", dir);
 	snprintf(slight, sizeof(slight), "%s/slight.json", dir);
-	write_suite(suite, 150);
+	tu_write_suite(suite, 150, 3, 0);
 	/* the built-in accuracy_nothink of qwen3-14b is 0.66 */
-	write_file(low, "{\"models\": {\"qwen/qwen3-14b\": {\"accuracy_nothink\": 0.40}}}\n");
-	write_file(slight, "{\"models\": {\"qwen/qwen3-14b\": {\"accuracy_nothink\": 0.64}}}\n");
-	s1 = start_sim(p1, suite, NULL);
-	s2 = start_sim(p2, suite, low);
-	s3 = start_sim(p3, suite, slight);
+	tu_write_file(low, "{\"models\": {\"qwen/qwen3-14b\": {\"accuracy_nothink\": 0.40}}}\n");
+	tu_write_file(slight, "{\"models\": {\"qwen/qwen3-14b\": {\"accuracy_nothink\": 0.64}}}\n");
+	s1 = tu_start_sim(dir, p1, suite, SIM_FLAGS);
+	snprintf(extra, sizeof(extra), SIM_FLAGS " --profiles '%s'", low);
+	s2 = tu_start_sim(dir, p2, suite, extra);
+	snprintf(extra, sizeof(extra), SIM_FLAGS " --profiles '%s'", slight);
+	s3 = tu_start_sim(dir, p3, suite, extra);
 	sim_run(p1, suite, "base", NULL);
 	sim_run(p1, suite, "same", NULL);
 	sim_run(p2, suite, "worse", NULL);
 	sim_run(p3, suite, "slight", NULL);
 	sim_run(p1, suite, "part", "100");
-	stop_sim(s1);
-	stop_sim(s2);
-	stop_sim(s3);
+	tu_stop_sim(s1);
+	tu_stop_sim(s2);
+	tu_stop_sim(s3);
 
 	/* correctness is a pure function of seed, model, mode and item: the
 	 * same profile gives the same answers */

@@ -277,11 +277,7 @@ static Suite *datasets_suite(void)
 
 int main(void)
 {
-	if (access("/usr/bin/bwrap", X_OK) != 0 && access("/usr/local/bin/bwrap", X_OK) != 0 &&
-	    access("/bin/bwrap", X_OK) != 0) {
-		printf("skip: bubblewrap is not installed (scripts/install-deps.sh installs it)\n");
-		return 77;
-	}
+	tu_require_bwrap();
 	tu_require_shared();
 	return tu_run(datasets_suite());
 }

@@ -5,14 +5,11 @@
  * missing suite (exit 2, then --suite), and a version-1 store made by hand
  * that opens read-only as it is, migrates when opened for writing, and
  * re-grades. */
-#include <fcntl.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cmds.h"
@@ -25,73 +22,6 @@ static char *dir;
 
 #define GRADED "('correct','incorrect','partial','no_answer','truncated')"
 
-/* n sums graded on \boxed{}; items below `broken` get a pattern that never
- * matches, as a changed grader would. */
-static void write_suite(const char *path, int n, int broken)
-{
-	FILE *f = fopen(path, "wb");
-
-	ck_assert_ptr_nonnull(f);
-	fputs("{\"suite\": {\"name\": \"sums\", \"template\": \"{prompt} Put the answer in \\\\boxed{}.\","
-	      " \"grader\": {\"type\": \"regex\", \"pattern\": \"\\\\\\\\boxed\\\\{([^{}]*)\\\\}\","
-	      " \"normalize\": [\"trim\", \"number\"]}}}\n", f);
-	for (int i = 0; i < n; i++)
-		fprintf(f, "{\"id\": \"s%03d\", \"prompt\": \"What is %d + %d?\", \"answer\": %d%s}\n", i, i,
-			i + 7, 2 * i + 7,
-			i < broken ? ", \"grader\": {\"type\": \"regex\", \"pattern\": \"NEVER_([0-9]+)\"}" : "");
-	fclose(f);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int wait_child(pid_t pid, double timeout_s)
-{
-	double end = now_s() + timeout_s;
-	int status;
-
-	while (now_s() < end) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-		usleep(20000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	ck_abort_msg("the command did not finish within %.0f s", timeout_s);
-	return -1;
-}
-
-static void redirect(const char *out_path)
-{
-	int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	if (fd < 0)
-		_exit(120);
-	dup2(fd, 1);
-	dup2(fd, 2);
-	close(fd);
-}
-
-/* The thinkbench program, without a key: the simulator answers. */
-static int run_tb(char *const argv[], const char *out_path, double timeout_s)
-{
-	pid_t pid = fork();
-
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		redirect(out_path);
-		unsetenv("OPENROUTER_API_KEY");
-		execv(TB_BINARY, argv);
-		_exit(121);
-	}
-	return wait_child(pid, timeout_s);
-}
-
 /* cmd_grade in a child of this test, so its exit code and output are its
  * own (and a leak shows under the sanitizers as a non-zero exit). */
 static int grade(char **argv, int argc, const char *out_path)
@@ -102,37 +32,21 @@ static int grade(char **argv, int argc, const char *out_path)
 	if (pid == 0) {
 		int rc;
 
-		redirect(out_path);
+		tu_redirect(out_path);
 		rc = cmd_grade(argc, argv);
 		fflush(stdout);
 		exit(rc);
 	}
-	return wait_child(pid, 120);
-}
-
-static long query_long(const char *db_path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *q;
-	long v = -1;
-
-	ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
-	if (sqlite3_step(q) == SQLITE_ROW)
-		v = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	sqlite3_close(db);
-	return v;
+	return tu_wait(pid, 120);
 }
 
 /* A query's single text result, malloc'd. */
 static char *query_text(const char *db_path, const char *sql)
 {
-	sqlite3 *db;
+	sqlite3 *db = tu_db_open(db_path);
 	sqlite3_stmt *q;
 	char *v = NULL;
 
-	ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
 	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
 		v = strdup((const char *)sqlite3_column_text(q, 0));
@@ -140,15 +54,6 @@ static char *query_text(const char *db_path, const char *sql)
 	sqlite3_close(db);
 	ck_assert_ptr_nonnull(v);
 	return v;
-}
-
-static int file_has(const char *path, const char *needle)
-{
-	char *text = tu_read_file(path, NULL);
-	int found = text && strstr(text, needle) != NULL;
-
-	free(text);
-	return found;
 }
 
 static int count_lines(const char *path)
@@ -192,33 +97,33 @@ START_TEST(regrade_after_a_grader_change)
 	snprintf(glog, sizeof(glog), "%s/grade.log", dir);
 	snprintf(run, sizeof(run), "%s/g", out);
 	snprintf(db, sizeof(db), "%s/store.sqlite", run);
-	write_suite(suite, 8, 0);
-	ck_assert_int_eq(run_tb(argv, log, 120), 0);
+	tu_write_suite(suite, 8, 3, 0);
+	ck_assert_int_eq(tu_run_tb(argv, log, NULL, 120), 0);
 
 	/* the run: grader versions, grading 0 for every sample, pass@k */
-	total = query_long(db, "SELECT count(*) FROM samples");
+	total = tu_db_long(db, "SELECT count(*) FROM samples");
 	ck_assert_int_eq(total, 8 * 2 * 4);
-	graded = query_long(db, "SELECT count(*) FROM samples WHERE outcome NOT IN ('error', 'truncated')");
+	graded = tu_db_long(db, "SELECT count(*) FROM samples WHERE outcome NOT IN ('error', 'truncated')");
 	ck_assert_int_gt(graded, 0);
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM samples WHERE grader_version = 'regex/1'"), total);
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM grades WHERE grading = 0"), total);
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM grades WHERE grading = 1"), 0);
-	ck_assert_int_gt(query_long(db, "SELECT count(*) FROM item_k"), 0);
-	ck_assert_int_eq(query_long(db, "SELECT count(DISTINCT k) FROM cell_k"), 3);
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM samples WHERE grader_version = 'regex/1'"), total);
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM grades WHERE grading = 0"), total);
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM grades WHERE grading = 1"), 0);
+	ck_assert_int_gt(tu_db_long(db, "SELECT count(*) FROM item_k"), 0);
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(DISTINCT k) FROM cell_k"), 3);
 	first = query_text(db, "SELECT group_concat(outcome || ':' || coalesce(extracted, ''), ',') FROM"
 			   " (SELECT outcome, extracted FROM samples ORDER BY suite, item_id, model, mode, budget, sample)");
-	broken_changed = query_long(db, "SELECT count(*) FROM samples WHERE item_id < 's003'"
+	broken_changed = tu_db_long(db, "SELECT count(*) FROM samples WHERE item_id < 's003'"
 				    " AND outcome NOT IN ('no_answer', 'error', 'truncated')");
 	ck_assert_int_gt(broken_changed, 0);
 
 	/* the grader of three items changes: nothing matches there any more */
-	write_suite(suite, 8, 3);
+	tu_write_suite(suite, 8, 3, 3);
 	ck_assert_int_eq(grade(gargv, 3, glog), 0);
 	/* one warning line (the suites changed), one line per cell */
-	ck_assert(file_has(glog, "suites changed"));
+	ck_assert(tu_file_contains(glog, "suites changed"));
 	ck_assert_int_eq(count_lines(glog), 1 + 2);
-	ck_assert(file_has(glog, "sums qwen/qwen3-14b think budget 0:"));
-	ck_assert(file_has(glog, "sums qwen/qwen3-14b nothink budget 0:"));
+	ck_assert(tu_file_contains(glog, "sums qwen/qwen3-14b think budget 0:"));
+	ck_assert(tu_file_contains(glog, "sums qwen/qwen3-14b nothink budget 0:"));
 
 	/* grading 0 is the run's, untouched */
 	kept = query_text(db, "SELECT group_concat(outcome || ':' || coalesce(extracted, ''), ',') FROM"
@@ -228,55 +133,55 @@ START_TEST(regrade_after_a_grader_change)
 	free(kept);
 	free(first);
 	/* grading 1 for each sample with an answer, and nothing else */
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM grades WHERE grading = 1"), graded);
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM grades WHERE grading = 1 AND (grader_version != 'regex/1'"
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM grades WHERE grading = 1"), graded);
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM grades WHERE grading = 1 AND (grader_version != 'regex/1'"
 				    " OR graded_at NOT LIKE '20%Z')"), 0);
 	/* the broken items: no answer found now; the others as before */
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM samples WHERE item_id < 's003'"
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM samples WHERE item_id < 's003'"
 				    " AND outcome NOT IN ('no_answer', 'error', 'truncated')"), 0);
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM grades a JOIN grades b"
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM grades a JOIN grades b"
 				    " USING (suite, item_id, model, mode, budget, sample)"
 				    " WHERE a.grading = 0 AND b.grading = 1 AND a.outcome != b.outcome"),
 			 broken_changed);
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM grades a JOIN grades b"
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM grades a JOIN grades b"
 				    " USING (suite, item_id, model, mode, budget, sample)"
 				    " WHERE a.grading = 0 AND b.grading = 1 AND item_id >= 's003'"
 				    " AND (a.outcome != b.outcome OR a.extracted != b.extracted)"), 0);
 	/* the current columns are the latest grading */
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM samples s JOIN grades g"
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM samples s JOIN grades g"
 				    " USING (suite, item_id, model, mode, budget, sample)"
 				    " WHERE g.grading = 1 AND (s.outcome != g.outcome OR s.extracted != g.extracted"
 				    " OR s.grade_reason != g.reason OR s.grader_version != g.grader_version)"), 0);
 
 	/* item_k from the samples: n, c per item; estimator per row; cell means */
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM item_k i JOIN (SELECT suite, item_id, model, mode,"
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM item_k i JOIN (SELECT suite, item_id, model, mode,"
 				    " budget, count(*) AS n2, sum(outcome = 'correct') AS c2 FROM samples"
 				    " WHERE outcome IN " GRADED " GROUP BY suite, item_id, model, mode, budget) s"
 				    " USING (suite, item_id, model, mode, budget) WHERE i.n != s.n2 OR i.c != s.c2"), 0);
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM item_k WHERE item_id < 's003'"
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM item_k WHERE item_id < 's003'"
 				    " AND (pass_at_k != 0 OR maj_at_k != 0)"), 0);
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM item_k WHERE k = 1 AND abs(pass_at_k - 1.0 * c / n) > 1e-12"), 0);
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM cell_k c WHERE abs(c.pass_at_k - (SELECT avg(pass_at_k)"
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM item_k WHERE k = 1 AND abs(pass_at_k - 1.0 * c / n) > 1e-12"), 0);
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM cell_k c WHERE abs(c.pass_at_k - (SELECT avg(pass_at_k)"
 				    " FROM item_k i WHERE i.suite = c.suite AND i.model = c.model AND i.mode = c.mode"
 				    " AND i.budget = c.budget AND i.k = c.k)) > 1e-12 OR abs(c.maj_at_k - (SELECT"
 				    " avg(maj_at_k) FROM item_k i WHERE i.suite = c.suite AND i.model = c.model"
 				    " AND i.mode = c.mode AND i.budget = c.budget AND i.k = c.k)) > 1e-12"), 0);
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM cell_k"), 2 * 3);
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM cell_k"), 2 * 3);
 	/* maj@1 is the first graded sample's verdict when it gave an answer */
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM item_k i WHERE k = 1 AND maj_at_k != (SELECT"
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM item_k i WHERE k = 1 AND maj_at_k != (SELECT"
 				    " outcome = 'correct' FROM samples s WHERE s.suite = i.suite AND s.item_id = i.item_id"
 				    " AND s.model = i.model AND s.mode = i.mode AND s.budget = i.budget"
 				    " AND s.outcome IN " GRADED " ORDER BY sample LIMIT 1)"), 0);
 	ck_assert_int_eq(store_open(db, 1, &st, err, sizeof(err)), TB_OK);
 	ck_assert_int_eq(store_each_item_k(st, check_item, &rows, err, sizeof(err)), TB_OK);
 	store_close(st);
-	ck_assert_int_eq(rows, query_long(db, "SELECT count(*) FROM item_k"));
+	ck_assert_int_eq(rows, tu_db_long(db, "SELECT count(*) FROM item_k"));
 
 	/* grading again replaces grading 1 and keeps grading 0 */
-	write_suite(suite, 8, 0);
+	tu_write_suite(suite, 8, 3, 0);
 	ck_assert_int_eq(grade(gargv, 3, glog), 0);
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM grades WHERE grading = 1"), graded);
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM grades a JOIN grades b"
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM grades WHERE grading = 1"), graded);
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM grades a JOIN grades b"
 				    " USING (suite, item_id, model, mode, budget, sample)"
 				    " WHERE a.grading = 0 AND b.grading = 1 AND a.outcome != b.outcome"), 0);
 }
@@ -298,8 +203,8 @@ START_TEST(missing_suite)
 	snprintf(log, sizeof(log), "%s/run.log", dir);
 	snprintf(glog, sizeof(glog), "%s/grade.log", dir);
 	snprintf(run, sizeof(run), "%s/m", out);
-	write_suite(suite, 3, 0);
-	ck_assert_int_eq(run_tb(argv, log, 60), 0);
+	tu_write_suite(suite, 3, 3, 0);
+	ck_assert_int_eq(tu_run_tb(argv, log, NULL, 60), 0);
 	ck_assert_int_eq(rename(suite, moved), 0);
 	ck_assert_int_eq(grade(gargv, 2, glog), 2);
 	text = tu_read_file(glog, NULL);
@@ -309,8 +214,8 @@ START_TEST(missing_suite)
 	free(text);
 	/* the same file elsewhere: same hash, no warning */
 	ck_assert_int_eq(grade(gmoved, 5, glog), 0);
-	ck_assert(!file_has(glog, "warning"));
-	ck_assert(file_has(glog, "sums qwen/qwen3-14b nothink budget 0: 3 re-graded, 0 changed"));
+	ck_assert(!tu_file_contains(glog, "warning"));
+	ck_assert(tu_file_contains(glog, "sums qwen/qwen3-14b nothink budget 0: 3 re-graded, 0 changed"));
 	ck_assert_int_eq(grade((char *[]){"grade", NULL}, 1, glog), 2);
 	ck_assert_int_eq(grade((char *[]){"grade", "/no/such/run", NULL}, 2, glog), 2);
 }
@@ -406,7 +311,7 @@ START_TEST(schema_1_store)
 	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
 	snprintf(db, sizeof(db), "%s/old.sqlite", dir);
 	snprintf(glog, sizeof(glog), "%s/grade.log", dir);
-	write_suite(suite, 2, 0);
+	tu_write_suite(suite, 2, 3, 0);
 	make_v1_store(db, suite);
 
 	/* read-only: read as it is, nothing written */
@@ -419,25 +324,25 @@ START_TEST(schema_1_store)
 	ck_assert_int_eq(n, 0);
 	ck_assert_int_eq(passk_update_store(st, err, sizeof(err)), TB_ERR);
 	store_close(st);
-	ck_assert_int_eq(query_long(db, "PRAGMA user_version"), 1);
+	ck_assert_int_eq(tu_db_long(db, "PRAGMA user_version"), 1);
 
 	/* for writing: migrated, the old gradings become grading 0 */
 	ck_assert_msg(store_open(db, 0, &st, err, sizeof(err)) == TB_OK, "%s", err);
 	store_close(st);
-	ck_assert_int_eq(query_long(db, "PRAGMA user_version"), 2);
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM grades WHERE grading = 0 AND grader_version IS NULL"
+	ck_assert_int_eq(tu_db_long(db, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM grades WHERE grading = 0 AND grader_version IS NULL"
 				    " AND graded_at LIKE '2026-%Z'"), 2);
 	/* opening again does not migrate twice */
 	ck_assert_msg(store_open(db, 0, &st, err, sizeof(err)) == TB_OK, "%s", err);
 	store_close(st);
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM grades"), 2);
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM grades"), 2);
 
 	/* and re-grades: the first sample's "7." was a grader bug, now correct */
 	ck_assert_int_eq(grade(gargv, 3, glog), 0);
-	ck_assert(file_has(glog, "2 re-graded, 1 changed (correct 1 -> 2)"));
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM samples WHERE outcome = 'correct'"
+	ck_assert(tu_file_contains(glog, "2 re-graded, 1 changed (correct 1 -> 2)"));
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM samples WHERE outcome = 'correct'"
 				    " AND grader_version = 'regex/1'"), 2);
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM grades WHERE grading = 0 AND outcome = 'incorrect'"), 1);
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM grades WHERE grading = 0 AND outcome = 'incorrect'"), 1);
 	ck_assert_msg(store_open(db, 1, &st, err, sizeof(err)) == TB_OK, "%s", err);
 	n = 0;
 	ck_assert_int_eq(store_each_cell_k(st, on_cell_k, &n, err, sizeof(err)), TB_OK);
@@ -446,7 +351,7 @@ START_TEST(schema_1_store)
 	ck_assert_int_eq(store_each_grading(st, on_grading, &n, err, sizeof(err)), TB_OK);
 	ck_assert_int_eq(n, 4);
 	store_close(st);
-	ck_assert_int_eq(query_long(db, "SELECT count(*) FROM cell_k WHERE k = 2 AND pass_at_k = 1 AND maj_at_k = 1"), 1);
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM cell_k WHERE k = 2 AND pass_at_k = 1 AND maj_at_k = 1"), 1);
 }
 END_TEST
 

@@ -4,255 +4,21 @@
  * and no trace of the API key in anything a run writes. */
 #include <curl/curl.h>
 #include <dirent.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
-#include "rc.h"
-#include "store.h"
 #include "testutil.h"
 
 #define CANARY "sk-or-v1-canary-5f1e2d3c4b5a69788796a5b4c3d2e1f0"
 
 static char *dir;
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-/* A suite of n sums, graded by the regex grader on \boxed{}. */
-static void write_suite(const char *path, int n)
-{
-	FILE *f = fopen(path, "wb");
-
-	ck_assert_ptr_nonnull(f);
-	fputs("{\"suite\": {\"name\": \"sums\", \"template\": \"{prompt} Put the answer in \\\\boxed{}.\","
-	      " \"grader\": {\"type\": \"regex\", \"pattern\": \"\\\\\\\\boxed\\\\{([^{}]*)\\\\}\","
-	      " \"normalize\": [\"trim\", \"number\"]}}}\n", f);
-	for (int i = 0; i < n; i++)
-		fprintf(f, "{\"id\": \"s%03d\", \"prompt\": \"What is %d + %d?\", \"answer\": %d}\n", i, i, i + 7, 2 * i + 7);
-	fclose(f);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Starts the thinkbench program with output to out_path. */
-static pid_t spawn_tb(char *const argv[], const char *out_path, const char *key)
-{
-	pid_t pid = fork();
-
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (fd < 0)
-			_exit(120);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (key)
-			setenv("OPENROUTER_API_KEY", key, 1);
-		else
-			unsetenv("OPENROUTER_API_KEY");
-		execv(TB_BINARY, argv);
-		_exit(121);
-	}
-	return pid;
-}
-
-/* Waits at most timeout_s; kills the child and fails the test past it. */
-static int wait_tb(pid_t pid, double timeout_s)
-{
-	double end = now_s() + timeout_s;
-	int status;
-
-	while (now_s() < end) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-		usleep(20000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	ck_abort_msg("thinkbench did not finish within %.0f s", timeout_s);
-	return -1;
-}
-
-static int run_tb(char *const argv[], const char *out_path, const char *key, double timeout_s)
-{
-	return wait_tb(spawn_tb(argv, out_path, key), timeout_s);
-}
-
-static int free_port(void)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	close(fd);
-	return ntohs(a.sin_port);
-}
-
-static size_t collect(char *p, size_t size, size_t n, void *ud)
-{
-	strncat(ud, p, size * n < 4000 - strlen(ud) ? size * n : 4000 - strlen(ud));
-	return size * n;
-}
-
-/* The simulator's request count, or -1 when it does not answer. */
-static long sim_requests(int port)
-{
-	char url[128], body[4096] = "";
-	CURL *c = curl_easy_init();
-	json_t *j;
-	long n = -1;
-
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/sim/stats", port);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 5L);
-	if (curl_easy_perform(c) == CURLE_OK && (j = json_loads(body, 0, NULL)) != NULL) {
-		n = (long)json_integer_value(json_object_get(j, "requests"));
-		json_decref(j);
-	}
-	curl_easy_cleanup(c);
-	return n;
-}
-
-/* `thinkbench sim` as a separate process, ready when its stats answer. */
-static pid_t start_sim(int port, const char *suite, const char *extra)
-{
-	char cmd[2048], log[600];
-	pid_t pid;
-
-	snprintf(log, sizeof(log), "%s/sim.log", dir);
-	snprintf(cmd, sizeof(cmd), "exec '%s' sim --port %d --suite '%s' --seed 3 %s", TB_BINARY, port, suite, extra);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(121);
-	}
-	for (int i = 0; i < 250 && sim_requests(port) < 0; i++)
-		usleep(20000);
-	ck_assert_int_ge(sim_requests(port), 0);
-	return pid;
-}
-
-static void stop_sim(pid_t pid)
-{
-	int status;
-
-	kill(pid, SIGTERM);
-	waitpid(pid, &status, 0);
-}
-
-static void write_models(const char *path, int port, const char *key_env)
-{
-	char text[1024];
-
-	snprintf(text, sizeof(text),
-		 "{\"models\": [{\"id\": \"qwen/qwen3-14b\", \"base_url\": \"http://127.0.0.1:%d/v1\", \"dialect\": \"sim\"%s%s%s}]}\n",
-		 port, key_env ? ", \"api_key_env\": \"" : "", key_env ? key_env : "", key_env ? "\"" : "");
-	if (!key_env) {
-		/* The seed entry names OPENROUTER_API_KEY: say there is no key. */
-		snprintf(text, sizeof(text),
-			 "{\"models\": [{\"id\": \"qwen/qwen3-14b\", \"base_url\": \"http://127.0.0.1:%d/v1\", \"dialect\": \"sim\", \"api_key_env\": \"TB_TEST_NO_KEY\"}]}\n",
-			 port);
-		setenv("TB_TEST_NO_KEY", "none", 1);
-	}
-	write_file(path, text);
-}
-
-static long stored(const char *run_dir)
-{
-	char path[700], err[256];
-	tb_store *st;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/store.sqlite", run_dir);
-	if (store_open(path, 1, &st, err, sizeof(err)) != TB_OK)
-		return 0;
-	n = store_count_samples(st);
-	store_close(st);
-	return n;
-}
-
-static long query_long(const char *run_dir, const char *sql)
-{
-	char path[700];
-	sqlite3 *db;
-	sqlite3_stmt *stmt;
-	long v = -1;
-
-	snprintf(path, sizeof(path), "%s/store.sqlite", run_dir);
-	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	sqlite3_close(db);
-	return v;
-}
-
-static void integrity_ok(const char *run_dir)
-{
-	char path[700];
-	sqlite3 *db;
-	sqlite3_stmt *stmt;
-
-	snprintf(path, sizeof(path), "%s/store.sqlite", run_dir);
-	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
-	ck_assert_str_eq((const char *)sqlite3_column_text(stmt, 0), "ok");
-	sqlite3_finalize(stmt);
-	sqlite3_close(db);
-}
-
-static int file_contains(const char *path, const char *needle)
-{
-	size_t len = 0;
-	char *text = tu_read_file(path, &len);
-	int found = 0;
-
-	if (!text)
-		return 0;
-	for (size_t i = 0; i + strlen(needle) <= len && !found; i++)
-		found = memcmp(text + i, needle, strlen(needle)) == 0;
-	free(text);
-	return found;
-}
+/* The key a run is given, to look for in everything it writes. */
+static const tu_spawn with_key = {.api_key = CANARY};
 
 START_TEST(full_run_all_seed_models)
 {
@@ -266,31 +32,31 @@ START_TEST(full_run_all_seed_models)
 	snprintf(out, sizeof(out), "%s/results", dir);
 	snprintf(log, sizeof(log), "%s/run.log", dir);
 	snprintf(run, sizeof(run), "%s/full", out);
-	write_suite(suite, 25);
-	ck_assert_int_eq(run_tb(argv, log, NULL, 120), 0);
+	tu_write_suite(suite, 25, 3, 0);
+	ck_assert_int_eq(tu_run_tb(argv, log, NULL, 120), 0);
 	text = tu_read_file(log, NULL);
 	ck_assert_ptr_nonnull(text);
 	ck_assert_msg(strstr(text, "SIMULATED RUN") != NULL, "%s", text);
 	ck_assert_msg(strstr(text, "not supported") != NULL, "%s", text);
 	free(text);
 	/* qwen3-14b in two modes, qwq-32b think, qwen3-vl nothink. */
-	ck_assert_int_eq(stored(run), 25 * 4);
-	ck_assert_int_eq(query_long(run, "SELECT count(*) FROM cells"), 6);
-	ck_assert_int_eq(query_long(run, "SELECT count(*) FROM cells WHERE status = 'not_supported'"), 2);
-	ck_assert_int_eq(query_long(run, "SELECT count(*) FROM samples WHERE model = 'qwen/qwq-32b' AND mode = 'nothink'"), 0);
-	ck_assert_int_eq(query_long(run, "SELECT count(*) FROM samples WHERE outcome = 'error'"), 0);
-	ck_assert_int_gt(query_long(run, "SELECT count(*) FROM samples WHERE outcome = 'correct'"), 50);
-	ck_assert_int_gt(query_long(run, "SELECT count(*) FROM samples WHERE outcome = 'incorrect'"), 0);
-	ck_assert_int_eq(query_long(run, "SELECT count(*) FROM samples WHERE mode = 'think' AND ttft_ms IS NULL"), 0);
-	ck_assert_int_gt(query_long(run, "SELECT min(reasoning_tokens) FROM samples WHERE mode = 'think'"), 0);
-	integrity_ok(run);
+	ck_assert_int_eq(tu_stored(run), 25 * 4);
+	ck_assert_int_eq(tu_query_long(run, "SELECT count(*) FROM cells"), 6);
+	ck_assert_int_eq(tu_query_long(run, "SELECT count(*) FROM cells WHERE status = 'not_supported'"), 2);
+	ck_assert_int_eq(tu_query_long(run, "SELECT count(*) FROM samples WHERE model = 'qwen/qwq-32b' AND mode = 'nothink'"), 0);
+	ck_assert_int_eq(tu_query_long(run, "SELECT count(*) FROM samples WHERE outcome = 'error'"), 0);
+	ck_assert_int_gt(tu_query_long(run, "SELECT count(*) FROM samples WHERE outcome = 'correct'"), 50);
+	ck_assert_int_gt(tu_query_long(run, "SELECT count(*) FROM samples WHERE outcome = 'incorrect'"), 0);
+	ck_assert_int_eq(tu_query_long(run, "SELECT count(*) FROM samples WHERE mode = 'think' AND ttft_ms IS NULL"), 0);
+	ck_assert_int_gt(tu_query_long(run, "SELECT min(reasoning_tokens) FROM samples WHERE mode = 'think'"), 0);
+	tu_integrity_ok(run);
 
 	snprintf(log, sizeof(log), "%s/report.log", dir);
-	ck_assert_int_eq(run_tb(rep, log, NULL, 60), 0);
+	ck_assert_int_eq(tu_run_tb(rep, log, NULL, 60), 0);
 	snprintf(csv, sizeof(csv), "%s/samples.csv", run);
-	ck_assert(file_contains(csv, "run_id,suite,item_id,model,mode,budget,sample,outcome"));
+	ck_assert(tu_file_contains(csv, "run_id,suite,item_id,model,mode,budget,sample,outcome"));
 	snprintf(csv, sizeof(csv), "%s/summary.csv", run);
-	ck_assert(file_contains(csv, "not_supported"));
+	ck_assert(tu_file_contains(csv, "not_supported"));
 }
 END_TEST
 
@@ -316,11 +82,11 @@ START_TEST(code_answers_graded_in_the_sandbox_pool)
 			   "\"wrong_reference\": \"def add%d(a, b):\\n    return a - b\\n\"}\n",
 			i, i, i, i, i, i, i);
 	fclose(f);
-	ck_assert_int_eq(run_tb(argv, log, NULL, 180), 0);
-	ck_assert_int_eq(stored(run), 8 * 2 * 3);
-	ck_assert_int_eq(query_long(run, "SELECT count(*) FROM samples WHERE outcome = 'error'"), 0);
-	ck_assert_int_gt(query_long(run, "SELECT count(*) FROM samples WHERE outcome = 'correct' AND grader = 'exec'"), 10);
-	ck_assert_int_gt(query_long(run, "SELECT count(*) FROM samples WHERE outcome = 'incorrect' AND extracted = 'fail:wrong'"), 0);
+	ck_assert_int_eq(tu_run_tb(argv, log, NULL, 180), 0);
+	ck_assert_int_eq(tu_stored(run), 8 * 2 * 3);
+	ck_assert_int_eq(tu_query_long(run, "SELECT count(*) FROM samples WHERE outcome = 'error'"), 0);
+	ck_assert_int_gt(tu_query_long(run, "SELECT count(*) FROM samples WHERE outcome = 'correct' AND grader = 'exec'"), 10);
+	ck_assert_int_gt(tu_query_long(run, "SELECT count(*) FROM samples WHERE outcome = 'incorrect' AND extracted = 'fail:wrong'"), 0);
 }
 END_TEST
 
@@ -333,7 +99,7 @@ START_TEST(progress_line_only_on_a_terminal)
 	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
 	snprintf(out, sizeof(out), "%s/results", dir);
 	snprintf(log, sizeof(log), "%s/tty.log", dir);
-	write_suite(suite, 30);
+	tu_write_suite(suite, 30, 3, 0);
 	snprintf(cmd, sizeof(cmd),
 		 "env -u OPENROUTER_API_KEY script -qec \"'%s' run --suite '%s' --out '%s' --model qwen/qwen3-14b "
 		 "--sim-time-scale 0.01 -j 4 --no-summary\" /dev/null > '%s' 2>&1",
@@ -360,7 +126,7 @@ END_TEST
 START_TEST(faults_lose_nothing)
 {
 	char suite[600], out[600], log[600], run[700], models[600];
-	int port = free_port();
+	int port = tu_free_port();
 	char *argv[] = {"thinkbench", "run", "--suite", suite, "--models", models, "--out", out,
 			"--run-id", "faults", "-j", "32", "--retries", "10", "--stall", "1", "--quiet", NULL};
 	pid_t sim;
@@ -371,35 +137,35 @@ START_TEST(faults_lose_nothing)
 	snprintf(log, sizeof(log), "%s/run.log", dir);
 	snprintf(run, sizeof(run), "%s/faults", out);
 	snprintf(models, sizeof(models), "%s/models.json", dir);
-	write_suite(suite, 150);
-	write_models(models, port, NULL);
+	tu_write_suite(suite, 150, 3, 0);
+	tu_write_models(models, port, NULL);
 	/* Seven kinds at 3% each: about 20% of requests fail somehow. */
-	sim = start_sim(port, suite,
+	sim = tu_start_sim(dir, port, suite,
 			"--time-scale 0 --fault-429 0.03 --fault-5xx 0.03 --fault-stall 0.03 --stall-seconds 3 "
 			"--fault-reset 0.03 --fault-malformed 0.03 --fault-cut 0.03 --fault-midstream 0.03 --retry-after 1");
 	{
-		int rc = run_tb(argv, log, NULL, 300);
+		int rc = tu_run_tb(argv, log, NULL, 300);
 
 		ck_assert_msg(rc == 0 || rc == 3, "exit %d", rc);
 	}
-	ck_assert_int_eq(stored(run), total);
+	ck_assert_int_eq(tu_stored(run), total);
 	/* Every sample is graded or an error with its reason and attempts. */
-	ck_assert_int_eq(query_long(run, "SELECT count(*) FROM samples WHERE outcome NOT IN "
+	ck_assert_int_eq(tu_query_long(run, "SELECT count(*) FROM samples WHERE outcome NOT IN "
 				    "('correct','incorrect','no_answer','truncated','error')"), 0);
-	ck_assert_int_eq(query_long(run, "SELECT count(*) FROM samples WHERE outcome = 'error' AND (error = '' OR attempts < 1)"), 0);
-	ck_assert_int_gt(query_long(run, "SELECT count(*) FROM samples WHERE attempts > 1"), 20);
-	ck_assert_int_eq(query_long(run, "SELECT count(*) FROM (SELECT 1 FROM samples GROUP BY suite, item_id, model, mode, budget, sample HAVING count(*) > 1)"), 0);
+	ck_assert_int_eq(tu_query_long(run, "SELECT count(*) FROM samples WHERE outcome = 'error' AND (error = '' OR attempts < 1)"), 0);
+	ck_assert_int_gt(tu_query_long(run, "SELECT count(*) FROM samples WHERE attempts > 1"), 20);
+	ck_assert_int_eq(tu_query_long(run, "SELECT count(*) FROM (SELECT 1 FROM samples GROUP BY suite, item_id, model, mode, budget, sample HAVING count(*) > 1)"), 0);
 	/* Retries cost requests: the simulator saw more than one per sample. */
-	ck_assert_int_gt(sim_requests(port), total);
-	integrity_ok(run);
-	stop_sim(sim);
+	ck_assert_int_gt(tu_sim_requests(port), total);
+	tu_integrity_ok(run);
+	tu_stop_sim(sim);
 }
 END_TEST
 
 START_TEST(kill_and_resume_ask_only_for_missing)
 {
 	char suite[600], out[600], log[600], run[700], models[600];
-	int port = free_port();
+	int port = tu_free_port();
 	char *argv[] = {"thinkbench", "run", "--suite", suite, "--models", models, "--out", out,
 			"--run-id", "killed", "-j", "8", "--quiet", NULL};
 	char *resume[] = {"thinkbench", "run", "--resume", run, "-j", "16", "--quiet", NULL};
@@ -412,36 +178,36 @@ START_TEST(kill_and_resume_ask_only_for_missing)
 	snprintf(log, sizeof(log), "%s/run.log", dir);
 	snprintf(run, sizeof(run), "%s/killed", out);
 	snprintf(models, sizeof(models), "%s/models.json", dir);
-	write_suite(suite, 120);
-	write_models(models, port, NULL);
-	sim = start_sim(port, suite, "--time-scale 0.01");
-	pid = spawn_tb(argv, log, NULL);
-	for (int i = 0; i < 1500 && stored(run) < 40; i++)
+	tu_write_suite(suite, 120, 3, 0);
+	tu_write_models(models, port, NULL);
+	sim = tu_start_sim(dir, port, suite, "--time-scale 0.01");
+	pid = tu_spawn_tb(argv, log, NULL);
+	for (int i = 0; i < 1500 && tu_stored(run) < 40; i++)
 		usleep(10000);
-	ck_assert_int_ge(stored(run), 40);
+	ck_assert_int_ge(tu_stored(run), 40);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	ck_assert(WIFSIGNALED(status));
-	integrity_ok(run);
-	before = stored(run);
+	tu_integrity_ok(run);
+	before = tu_stored(run);
 	ck_assert_int_lt(before, total);
-	asked_before = sim_requests(port);
+	asked_before = tu_sim_requests(port);
 
-	ck_assert_int_eq(run_tb(resume, log, NULL, 300), 0);
-	asked_after = sim_requests(port);
-	ck_assert_int_eq(stored(run), total);
+	ck_assert_int_eq(tu_run_tb(resume, log, NULL, 300), 0);
+	asked_after = tu_sim_requests(port);
+	ck_assert_int_eq(tu_stored(run), total);
 	/* Exactly the samples not stored were asked again; none stored twice. */
 	ck_assert_int_eq(asked_after - asked_before, total - before);
-	ck_assert_int_eq(query_long(run, "SELECT count(DISTINCT item_id || mode) FROM samples"), total);
-	integrity_ok(run);
-	stop_sim(sim);
+	ck_assert_int_eq(tu_query_long(run, "SELECT count(DISTINCT item_id || mode) FROM samples"), total);
+	tu_integrity_ok(run);
+	tu_stop_sim(sim);
 }
 END_TEST
 
 START_TEST(sigint_saves_and_exits_130)
 {
 	char suite[600], out[600], log[600], run[700], models[600];
-	int port = free_port();
+	int port = tu_free_port();
 	char *argv[] = {"thinkbench", "run", "--suite", suite, "--models", models, "--out", out,
 			"--run-id", "int", "-j", "4", "--quiet", NULL};
 	pid_t sim, pid;
@@ -451,19 +217,19 @@ START_TEST(sigint_saves_and_exits_130)
 	snprintf(log, sizeof(log), "%s/run.log", dir);
 	snprintf(run, sizeof(run), "%s/int", out);
 	snprintf(models, sizeof(models), "%s/models.json", dir);
-	write_suite(suite, 100);
-	write_models(models, port, NULL);
-	sim = start_sim(port, suite, "--time-scale 0.01");
-	pid = spawn_tb(argv, log, NULL);
-	for (int i = 0; i < 1500 && stored(run) < 5; i++)
+	tu_write_suite(suite, 100, 3, 0);
+	tu_write_models(models, port, NULL);
+	sim = tu_start_sim(dir, port, suite, "--time-scale 0.01");
+	pid = tu_spawn_tb(argv, log, NULL);
+	for (int i = 0; i < 1500 && tu_stored(run) < 5; i++)
 		usleep(10000);
 	kill(pid, SIGINT);
-	ck_assert_int_eq(wait_tb(pid, 30), 130);
-	ck_assert_int_gt(stored(run), 0);
-	ck_assert_int_lt(stored(run), 200);
-	ck_assert_int_eq(query_long(run, "SELECT count(*) FROM run WHERE status = 'interrupted'"), 1);
-	integrity_ok(run);
-	stop_sim(sim);
+	ck_assert_int_eq(tu_wait(pid, 30), 130);
+	ck_assert_int_gt(tu_stored(run), 0);
+	ck_assert_int_lt(tu_stored(run), 200);
+	ck_assert_int_eq(tu_query_long(run, "SELECT count(*) FROM run WHERE status = 'interrupted'"), 1);
+	tu_integrity_ok(run);
+	tu_stop_sim(sim);
 }
 END_TEST
 
@@ -485,7 +251,7 @@ static void no_canary_under(const char *path)
 		if (S_ISDIR(st.st_mode))
 			no_canary_under(full);
 		else
-			ck_assert_msg(!file_contains(full, CANARY) && !file_contains(full, "canary-5f1e"),
+			ck_assert_msg(!tu_file_contains(full, CANARY) && !tu_file_contains(full, "canary-5f1e"),
 				      "the API key is in %s", full);
 	}
 	closedir(d);
@@ -494,7 +260,7 @@ static void no_canary_under(const char *path)
 START_TEST(api_key_never_written)
 {
 	char suite[600], out[600], log[600], run[700], models[600], replog[600];
-	int port = free_port();
+	int port = tu_free_port();
 	char *argv[] = {"thinkbench", "run", "--suite", suite, "--models", models, "--out", out,
 			"--run-id", "secret", "-j", "8", NULL};
 	char *rep[] = {"thinkbench", "report", run, "--format", "text,csv", NULL};
@@ -506,21 +272,21 @@ START_TEST(api_key_never_written)
 	snprintf(replog, sizeof(replog), "%s/report.log", dir);
 	snprintf(run, sizeof(run), "%s/secret", out);
 	snprintf(models, sizeof(models), "%s/models.json", dir);
-	write_suite(suite, 20);
-	write_models(models, port, "OPENROUTER_API_KEY");
+	tu_write_suite(suite, 20, 3, 0);
+	tu_write_models(models, port, "OPENROUTER_API_KEY");
 	/* Faults put error bodies and retries through the paths that log. */
-	sim = start_sim(port, suite, "--time-scale 0 --fault-5xx 0.2 --fault-429 0.1");
+	sim = tu_start_sim(dir, port, suite, "--time-scale 0 --fault-5xx 0.2 --fault-429 0.1");
 	{
-		int rc = run_tb(argv, log, CANARY, 120);
+		int rc = tu_run_tb(argv, log, &with_key, 120);
 
 		ck_assert_msg(rc == 0 || rc == 3, "exit %d", rc);
 	}
-	ck_assert_int_eq(run_tb(rep, replog, CANARY, 60), 0);
-	ck_assert_int_eq(stored(run), 40);
+	ck_assert_int_eq(tu_run_tb(rep, replog, &with_key, 60), 0);
+	ck_assert_int_eq(tu_stored(run), 40);
 	no_canary_under(out);
-	ck_assert(!file_contains(log, "canary-5f1e"));
-	ck_assert(!file_contains(replog, "canary-5f1e"));
-	stop_sim(sim);
+	ck_assert(!tu_file_contains(log, "canary-5f1e"));
+	ck_assert(!tu_file_contains(replog, "canary-5f1e"));
+	tu_stop_sim(sim);
 }
 END_TEST
 
@@ -539,13 +305,13 @@ START_TEST(bad_input_exits_2_and_writes_nothing)
 	snprintf(bad, sizeof(bad), "%s/bad.jsonl", dir);
 	snprintf(out, sizeof(out), "%s/results", dir);
 	snprintf(log, sizeof(log), "%s/run.log", dir);
-	write_suite(suite, 3);
-	write_file(bad, "{\"id\": \"a\", \"prompt\": \"x\"}\n{\"id\": \"a\", \"prompt\": \"y\"}\n");
+	tu_write_suite(suite, 3, 3, 0);
+	tu_write_file(bad, "{\"id\": \"a\", \"prompt\": \"x\"}\n{\"id\": \"a\", \"prompt\": \"y\"}\n");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *text;
 		int lines = 0;
 
-		ck_assert_int_eq(run_tb(cases[i], log, NULL, 30), 2);
+		ck_assert_int_eq(tu_run_tb(cases[i], log, NULL, 30), 2);
 		text = tu_read_file(log, NULL);
 		ck_assert_ptr_nonnull(text);
 		for (char *p = text; *p; p++)

@@ -336,10 +336,6 @@ static Suite *sandbox_suite(void)
 
 int main(void)
 {
-	if (access("/usr/bin/bwrap", X_OK) != 0 && access("/usr/local/bin/bwrap", X_OK) != 0 &&
-	    access("/bin/bwrap", X_OK) != 0) {
-		printf("skip: bubblewrap is not installed (scripts/install-deps.sh installs it)\n");
-		return 77;
-	}
+	tu_require_bwrap();
 	return tu_run(sandbox_suite());
 }

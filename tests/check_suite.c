@@ -11,15 +11,6 @@
 
 static char *dir;
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 /* Turns \xNN escapes into bytes, so cases can hold invalid UTF-8. */
 static void unescape(char *s)
 {
@@ -56,7 +47,7 @@ START_TEST(error_table)
 
 			snprintf(path, sizeof(path), "%s/case.jsonl", dir);
 			unescape(body);
-			write_file(path, body);
+			tu_write_file(path, body);
 			rc = suite_load(path, 0, &s, err, sizeof(err));
 			ck_assert_msg(rc != TB_OK, "case '%s' loaded but should fail", name);
 			ck_assert_ptr_null(s);
@@ -81,7 +72,7 @@ START_TEST(defaults_apply)
 	tb_suite *s = NULL;
 
 	snprintf(path, sizeof(path), "%s/math.jsonl", dir);
-	write_file(path,
+	tu_write_file(path,
 		   "{\"suite\": {\"name\": \"arith\", \"system\": \"Be brief.\", \"template\": \"Q: {prompt}\\nA:\","
 		   " \"grader\": {\"type\": \"regex\", \"pattern\": \"(\\\\d+)\"}, \"lang\": \"en\", \"tags\": [\"easy\"]}}\n"
 		   "\n"
@@ -120,11 +111,11 @@ START_TEST(folder_and_duplicate_names)
 	snprintf(sub, sizeof(sub), "%s/folder", dir);
 	ck_assert_int_eq(mkdir(sub, 0777), 0);
 	snprintf(path, sizeof(path), "%s/b.jsonl", sub);
-	write_file(path, "{\"id\": \"x\", \"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"hi\"}]}]}\n");
+	tu_write_file(path, "{\"id\": \"x\", \"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"hi\"}]}]}\n");
 	snprintf(path, sizeof(path), "%s/a.jsonl", sub);
-	write_file(path, "{\"id\": \"x\", \"prompt\": \"p\"}\n");
+	tu_write_file(path, "{\"id\": \"x\", \"prompt\": \"p\"}\n");
 	snprintf(path, sizeof(path), "%s/notes.txt", sub);
-	write_file(path, "not a suite");
+	tu_write_file(path, "not a suite");
 	ck_assert_int_eq(suite_load_path(sub, 0, &v, &n, err, sizeof(err)), TB_OK);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_str_eq(v[0]->name, "a");

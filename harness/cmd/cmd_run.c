@@ -778,6 +778,8 @@ int cmd_run(int argc, char **argv)
 	int want_help, rc = TB_EXIT_USAGE, src;
 	struct sigaction sa = {.sa_handler = on_signal};
 
+	/* A run may hold an API key: a crash must not put it on disk in a core. */
+	setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
 	runopts_defaults(&o);
 	if (parse_args(argc, argv, &o, &want_help) != TB_OK)
 		goto out;
