@@ -3,6 +3,7 @@
  * SIGKILL and --resume asking only for what was not stored; SIGINT; bad input;
  * and no trace of the API key in anything a run writes. */
 #include <curl/curl.h>
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rc.h"
 #include "testutil.h"
 
 #define CANARY "sk-or-v1-canary-5f1e2d3c4b5a69788796a5b4c3d2e1f0"
@@ -290,6 +292,135 @@ START_TEST(api_key_never_written)
 }
 END_TEST
 
+/* A /proc file, whose size stat() does not know; NUL bytes become spaces. */
+static char *read_proc(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = calloc(1, 65536);
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(text);
+	n = fread(text, 1, 65535, f);
+	fclose(f);
+	for (size_t i = 0; i < n; i++)
+		if (!text[i])
+			text[i] = ' ';
+	return text;
+}
+
+/* While a keyed run is going: the key is not on its command line, and it
+ * writes no core file. */
+START_TEST(key_not_on_command_line_and_no_core)
+{
+	char suite[600], out[600], log[600], models[600], path[64];
+	int port = tu_free_port();
+	char *argv[] = {"thinkbench", "run", "--suite", suite, "--models", models, "--out", out,
+			"--run-id", "live", "-j", "2", "--quiet", NULL};
+	pid_t sim, pid;
+	char *text;
+
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
+	snprintf(out, sizeof(out), "%s/results", dir);
+	snprintf(log, sizeof(log), "%s/run.log", dir);
+	snprintf(models, sizeof(models), "%s/models.json", dir);
+	tu_write_suite(suite, 40, 3, 0);
+	tu_write_models(models, port, "OPENROUTER_API_KEY");
+	sim = tu_start_sim(dir, port, suite, "--time-scale 0.01");
+	pid = tu_spawn_tb(argv, log, &with_key);
+	for (int i = 0; i < 1000; i++) {
+		char run[700];
+
+		snprintf(run, sizeof(run), "%s/live", out);
+		if (tu_stored(run) > 0)
+			break;
+		usleep(5000);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	text = read_proc(path);
+	ck_assert_msg(strstr(text, "--run-id live") != NULL, "%s", text);
+	ck_assert_ptr_null(strstr(text, "canary-5f1e"));
+	free(text);
+	snprintf(path, sizeof(path), "/proc/%d/limits", (int)pid);
+	text = read_proc(path);
+	ck_assert_msg(strstr(text, "Max core file size        0                    0") != NULL, "%s", text);
+	free(text);
+	kill(pid, SIGINT);
+	ck_assert_int_eq(tu_wait(pid, 30), 130);
+	tu_stop_sim(sim);
+}
+END_TEST
+
+/* A self-signed endpoint on loopback: refused by default (certificates are
+ * verified), reached with --insecure, which the run records. */
+START_TEST(tls_verified_unless_insecure)
+{
+	char suite[600], out[600], log[600], models[600], cmd[2400], run[700];
+	int port = tu_free_port();
+	char *strict[] = {"thinkbench", "run", "--suite", suite, "--models", models, "--out", out,
+			  "--run-id", "strict", "--retries", "1", "--quiet", NULL};
+	char *loose[] = {"thinkbench", "run", "--suite", suite, "--models", models, "--out", out,
+			 "--run-id", "loose", "--retries", "1", "--insecure", "--quiet", NULL};
+	pid_t server;
+	char *text;
+
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
+	snprintf(out, sizeof(out), "%s/results", dir);
+	snprintf(log, sizeof(log), "%s/run.log", dir);
+	snprintf(models, sizeof(models), "%s/models.json", dir);
+	tu_write_suite(suite, 2, 3, 0);
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem "
+		 "-days 1 -subj /CN=127.0.0.1 >/dev/null 2>&1", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "{\"models\": [{\"id\": \"tls/m\", \"base_url\": \"https://127.0.0.1:%d/v1\", "
+		 "\"dialect\": \"vllm\", \"modes\": [\"nothink\"], \"timeout_s\": 2}]}\n", port);
+	tu_write_file(models, cmd);
+	server = fork();
+	ck_assert_int_ge(server, 0);
+	if (server == 0) {
+		char portarg[16];
+
+		snprintf(portarg, sizeof(portarg), "%d", port);
+		if (chdir(dir) != 0)
+			_exit(121);
+		tu_redirect("/dev/null");
+		execlp("openssl", "openssl", "s_server", "-accept", portarg, "-cert", "cert.pem", "-key",
+		       "key.pem", "-www", "-quiet", (char *)NULL);
+		_exit(121);
+	}
+	/* Ready when it accepts a connection. */
+	for (int i = 0; i < 250; i++) {
+		struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+					.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+		int fd = socket(AF_INET, SOCK_STREAM, 0), up;
+
+		up = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+		if (fd >= 0)
+			close(fd);
+		if (up)
+			break;
+		usleep(20000);
+	}
+
+	ck_assert_int_eq(tu_run_tb(strict, log, NULL, 60), TB_EXIT_FATAL);
+	text = tu_read_file(log, NULL);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(strstr(text, "certificate") != NULL, "%s", text);
+	free(text);
+
+	/* Past the handshake: s_server never answers a POST, so each sample ends
+	 * in a timeout, not a certificate error; and the run records --insecure. */
+	ck_assert_int_eq(tu_run_tb(loose, log, NULL, 60), TB_EXIT_SAMPLE_ERRORS);
+	snprintf(run, sizeof(run), "%s/loose", out);
+	ck_assert_int_eq(tu_query_long(run, "SELECT count(*) FROM samples WHERE error LIKE '%timed out%'"), 2);
+	ck_assert_int_eq(tu_query_long(run, "SELECT json_extract(options, '$.insecure') FROM run"), 1);
+	kill(server, SIGTERM);
+	waitpid(server, NULL, 0);
+}
+END_TEST
+
 START_TEST(bad_input_exits_2_and_writes_nothing)
 {
 	char suite[600], out[600], log[600], bad[600];
@@ -351,6 +482,8 @@ int main(void)
 	tcase_add_test(tc, kill_and_resume_ask_only_for_missing);
 	tcase_add_test(tc, sigint_saves_and_exits_130);
 	tcase_add_test(tc, api_key_never_written);
+	tcase_add_test(tc, key_not_on_command_line_and_no_core);
+	tcase_add_test(tc, tls_verified_unless_insecure);
 	tcase_add_test(tc, bad_input_exits_2_and_writes_nothing);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
