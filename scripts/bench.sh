@@ -34,10 +34,9 @@ note() { printf '%s\n' "bench: $*" >&2; }
 if [ "$QUICK" = 1 ]; then N=2000; BIG=20000; else N=10000; BIG=100000; fi
 
 # ---- build ----
+sh "$ROOT/scripts/install-deps.sh" test
 note "building (Release) in $B"
-# -O2 warns "may be used uninitialized" where -O0 does not; a false alarm must
-# not stop a benchmark, so it stays a warning here (the test builds keep -Werror).
-cmake -S "$ROOT" -B "$B" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS="-Wno-error=maybe-uninitialized" >/dev/null
+cmake -S "$ROOT" -B "$B" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$B" -j"$CORES" --target thinkbench tbcore >/dev/null
 cc -O2 -std=gnu11 -Wall -Wextra -o "$W/benchsrv" "$ROOT/scripts/bench/benchsrv.c"
 cc -O2 -std=gnu11 -Wall -Wextra -I"$ROOT/harness" -I"$ROOT/graders" -o "$W/gradebench" \
@@ -234,7 +233,9 @@ done
 for r in $(seq "$REPS"); do
 	note "report, repetition $r"
 	t0=$(now)
-	"$TB" report "$BIGSTORE" --format text,csv --out "$W/rep" > /dev/null
+	# Every plot's data and script, without gnuplot's own time.
+	TB_GNUPLOT=/nonexistent "$TB" report "$BIGSTORE" --format text,csv --plots --out "$W/rep" \
+		> /dev/null 2>&1
 	t1=$(now)
 	put report "$(elapsed "$t0" "$t1")"
 done
@@ -289,12 +290,12 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "| regex grading, one core | ≥ 200,000/s | $(mm regex) /s | – | $(pass "$rx >= 200000") |"
 	echo "| numeric grading, one core | ≥ 200,000/s | $(mm numeric) /s | – | $(pass "$nu >= 200000") |"
 	echo "$sbline"
-	echo "| report (text + CSV) of the $BIG-sample store | < 2 s | $(mm report 3) s | – | $(pass "$rep < 2") |"
+	echo "| report (text, CSV, every plot's data and script) of the $BIG-sample store | < 2 s | $(mm report 3) s | – | $(pass "$rep < 2") |"
 	echo
 	echo "TTFT error is the measured time to first token minus the injected 50 ms; the endpoint"
 	echo "writes the whole stream at 50 ms after it read the request, so it includes the client's"
-	echo "time to connect, send, read and parse. The report row has no plot data: \`thinkbench\`"
-	echo "has no plot command yet."
+	echo "time to connect, send, read and parse. The report row runs \`report --format text,csv"
+	echo "--plots\` with gnuplot out of reach, so it writes the plots' data and scripts but draws none."
 	echo
 	if [ -f "$ROOT/scripts/bench/optlog.md" ]; then cat "$ROOT/scripts/bench/optlog.md"; fi
 } > "$OUT"

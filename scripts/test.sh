@@ -4,7 +4,7 @@
 # in both builds.
 set -eu
 cd "$(dirname "$0")/.."
-sh scripts/install-deps.sh
+sh scripts/install-deps.sh test
 sh scripts/build.sh build
 (cd build && ctest --output-on-failure --timeout 900)
 sh scripts/build.sh build-asan -DTB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
