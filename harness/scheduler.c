@@ -33,6 +33,8 @@ typedef struct sched {
 	size_t n_unparsed;
 	tb_job **starting;       /* added since the last perform, max_in_flight slots */
 	size_t n_starting;
+	tb_job **ended;          /* transfers done but not judged yet, max_in_flight slots */
+	size_t n_ended;
 	CURL **idle;             /* easy handles to reuse */
 	size_t n_idle, cap_idle;
 	int in_flight;
@@ -384,22 +386,28 @@ static sched_class judge(tb_job *job, CURLcode result, const char *curl_err)
 	return SCHED_OK;
 }
 
-static int finish(sched *s, tb_job *job, CURLcode result)
+/* A transfer ended: keeps what its handle knows and frees the handle, so
+ * that its slot can start the next request before this one is judged. */
+static void collect(sched *s, tb_job *job, CURLcode result)
 {
-	char curl_err[CURL_ERROR_SIZE];
-
 	long status = 0;
 	curl_off_t retry_after = 0;
-	sched_class cls;
 
 	curl_easy_getinfo(job->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(job->easy, CURLINFO_RETRY_AFTER, &retry_after);
 	job->http_status = (int)status;
 	job->retry_after_s = (double)retry_after;
 	job->t_end_us = job->last_read_us ? job->last_read_us : tb_now_us();
-	snprintf(curl_err, sizeof(curl_err), "%s", job->curl_err);
+	job->result = result;
 	detach(s, job);
-	cls = judge(job, result, curl_err);
+	s->ended[s->n_ended++] = job;
+}
+
+/* Judges an ended transfer: hand it back, or queue a retry. */
+static int finish(sched *s, tb_job *job)
+{
+	sched_class cls = judge(job, job->result, job->curl_err);
+
 	clean_text(job->error);
 	switch (cls) {
 	case SCHED_OK:
@@ -513,6 +521,27 @@ static void cancel_all(sched *s)
 	s->n_waiting = 0;
 }
 
+/* One curl_multi_perform: the transfers added since the last one start their
+ * clocks now, and what was read is parsed after. */
+static int perform(sched *s)
+{
+	int running = 0;
+
+	if (s->n_starting) {
+		int64_t now = tb_now_us();
+
+		for (size_t i = 0; i < s->n_starting; i++)
+			s->starting[i]->t_start_us = now;
+		s->n_starting = 0;
+	}
+	if (curl_multi_perform(s->multi, &running) != CURLM_OK) {
+		s->abort = 1;
+		return tb_seterr(s->err, s->errlen, "the transfer loop failed");
+	}
+	parse_read(s);
+	return TB_OK;
+}
+
 int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats *stats, char *err,
 	      size_t errlen)
 {
@@ -528,7 +557,8 @@ int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats
 	s.active = calloc((size_t)c->max_in_flight, sizeof(*s.active));
 	s.unparsed = calloc((size_t)c->max_in_flight, sizeof(*s.unparsed));
 	s.starting = calloc((size_t)c->max_in_flight, sizeof(*s.starting));
-	if (!s.multi || !s.lanes || !s.idle || !s.active || !s.unparsed || !s.starting) {
+	s.ended = calloc((size_t)c->max_in_flight, sizeof(*s.ended));
+	if (!s.multi || !s.lanes || !s.idle || !s.active || !s.unparsed || !s.starting || !s.ended) {
 		tb_seterr(err, errlen, "out of memory");
 		goto out;
 	}
@@ -536,7 +566,7 @@ int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats
 	curl_multi_setopt(s.multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
 
 	for (;;) {
-		int running = 0, left, finished = 0;
+		int left, finished = 0;
 		CURLMsg *msg;
 		struct curl_waitfd wake;
 
@@ -548,19 +578,8 @@ int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats
 		}
 		if (s.in_flight == 0 && s.n_waiting == 0 && s.exhausted)
 			break;
-		if (s.n_starting) {
-			int64_t now = tb_now_us();
-
-			for (size_t i = 0; i < s.n_starting; i++)
-				s.starting[i]->t_start_us = now;
-			s.n_starting = 0;
-		}
-		if (curl_multi_perform(s.multi, &running) != CURLM_OK) {
-			tb_seterr(err, errlen, "the transfer loop failed");
-			s.abort = 1;
+		if (perform(&s) != TB_OK)
 			break;
-		}
-		parse_read(&s);
 		while ((msg = curl_multi_info_read(s.multi, &left)) != NULL) {
 			tb_job *job = NULL;
 
@@ -568,9 +587,19 @@ int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats
 				continue;
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&job);
 			finished++;
-			if (job && finish(&s, job, msg->data.result) == TB_ABORT)
-				break;
+			if (job)
+				collect(&s, job, msg->data.result);
 		}
+		/* The freed slots send their next requests before the ended ones are
+		 * judged, graded and stored: that work is the harness's, and the
+		 * endpoint need not wait for it. */
+		if (s.n_ended && !s.abort && !(c->stop && *c->stop)) {
+			if (fill(&s) != TB_OK || perform(&s) != TB_OK)
+				s.abort = 1;
+		}
+		for (size_t i = 0; i < s.n_ended; i++)
+			finish(&s, s.ended[i]);
+		s.n_ended = 0;
 		if (s.abort)
 			break;
 		wake.fd = c->wake_fd;
@@ -596,6 +625,7 @@ out:
 	free(s.active);
 	free(s.unparsed);
 	free(s.starting);
+	free(s.ended);
 	for (size_t i = 0; i < s.n_idle; i++)
 		curl_easy_cleanup(s.idle[i]);
 	free(s.idle);

@@ -64,6 +64,7 @@ typedef struct tb_job {
 	int64_t last_read_us;  /* when curl last handed it bytes; 0: none yet */
 	int listed;            /* on the scheduler's list of jobs with unparsed bytes */
 	int parse_failed;      /* an event was over the ceiling: error says so */
+	CURLcode result;       /* how the transfer ended, kept until it is judged */
 } tb_job;
 
 typedef struct sched_lane {
