@@ -126,7 +126,7 @@ struct tb_store {
 	char *path;
 	int readonly;
 	int schema;              /* the file's version: below SCHEMA_VERSION only read-only */
-	sqlite3_stmt *put_sample, *has_sample, *count_samples, *each_sample, *each_brief;
+	sqlite3_stmt *put_sample, *count_samples, *each_sample, *each_brief;
 	sqlite3_stmt *put_cell, *each_cell;
 	sqlite3_stmt *get_run, *set_status;
 	/* version 2; NULL in a version-1 store opened read-only */
@@ -242,10 +242,6 @@ static int prepare_v2(tb_store *st, char *err, size_t errlen)
 static int prepare_all(tb_store *st, char *err, size_t errlen)
 {
 	if (prepare_samples(st, err, errlen) != TB_OK || prepare_v2(st, err, errlen) != TB_OK ||
-	    prepare(st,
-		    "SELECT 1 FROM samples WHERE suite = ?1 AND item_id = ?2 AND model = ?3"
-		    " AND mode = ?4 AND budget = ?5 AND sample = ?6",
-		    &st->has_sample, err, errlen) != TB_OK ||
 	    prepare(st, "SELECT count(*) FROM samples", &st->count_samples, err, errlen) != TB_OK ||
 	    prepare(st,
 		    "INSERT OR REPLACE INTO cells (suite, model, mode, budget, status, n_planned)"
@@ -378,7 +374,6 @@ void store_close(tb_store *st)
 	if (!st)
 		return;
 	sqlite3_finalize(st->put_sample);
-	sqlite3_finalize(st->has_sample);
 	sqlite3_finalize(st->count_samples);
 	sqlite3_finalize(st->each_sample);
 	sqlite3_finalize(st->put_cell);
@@ -933,32 +928,6 @@ int store_k_commit(tb_store *st, char *err, size_t errlen)
 void store_k_abort(tb_store *st)
 {
 	sp_end(st, TB_ERR, "", NULL, 0);
-}
-
-int store_has_sample(tb_store *st, const char *suite, const char *item_id, const char *model,
-		     const char *mode, long budget, int sample, int *found, char *err, size_t errlen)
-{
-	sqlite3_stmt *q = st->has_sample;
-	int rc = TB_ERR, step;
-
-	*found = 0;
-	if (check_key(st, suite, item_id, model, mode, err, errlen) != TB_OK)
-		return TB_ERR;
-	if (bind_row_key(q, suite, item_id, model, mode, budget, sample) != SQLITE_OK) {
-		dberr(st, err, errlen, "bind a sample key");
-		goto out;
-	}
-	step = sqlite3_step(q);
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		dberr(st, err, errlen, "look up a sample");
-		goto out;
-	}
-	*found = step == SQLITE_ROW;
-	rc = TB_OK;
-out:
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	return rc;
 }
 
 long store_count_samples(tb_store *st)

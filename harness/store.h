@@ -77,9 +77,6 @@ int store_update_grade(tb_store *st, const tb_sample *s, char *err, size_t errle
 int store_begin(tb_store *st, char *err, size_t errlen);
 int store_commit(tb_store *st, char *err, size_t errlen);
 void store_rollback(tb_store *st);
-/* *found = 1 when a sample with this key is stored. */
-int store_has_sample(tb_store *st, const char *suite, const char *item_id, const char *model,
-		     const char *mode, long budget, int sample, int *found, char *err, size_t errlen);
 long store_count_samples(tb_store *st);
 
 /* Calls fn for every cell, then for every sample, in key order. A non-zero
