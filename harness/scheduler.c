@@ -1,9 +1,12 @@
 #include "scheduler.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "log.h"
@@ -14,6 +17,12 @@
 #define MAX_RETRY_AFTER_S 600.0
 /* The loop wakes at least this often, to see a stop flag set by a signal. */
 #define MAX_POLL_MS 200
+/* Ended transfers are judged, graded and stored in slices this long, between
+ * which the loop reads what arrived and refills freed slots: a thousand
+ * answers landing at once must not delay the reads that time the next ones. */
+#define FINISH_SLICE_US 1000
+/* Ready descriptors taken from one epoll_wait; more wait for the next. */
+#define MAX_EVENTS 256
 
 typedef struct lane_state {
 	int in_flight;
@@ -25,16 +34,19 @@ typedef struct sched {
 	const sched_ops *ops;
 	void *ud;
 	CURLM *multi;
+	int epfd;                /* curl's sockets and the wake descriptor */
+	int64_t timer_at_us;     /* when curl wants its timeout action; -1: never */
+	struct epoll_event *events; /* MAX_EVENTS */
 	lane_state *lanes;
 	tb_job **waiting;        /* retries and rate-limited jobs, each with retry_at_us */
 	size_t n_waiting, cap_waiting;
 	tb_job **active;         /* in flight, max_in_flight slots */
 	tb_job **unparsed;       /* jobs with stream bytes to parse, max_in_flight slots */
 	size_t n_unparsed;
-	tb_job **starting;       /* added since the last perform, max_in_flight slots */
-	size_t n_starting;
-	tb_job **ended;          /* transfers done but not judged yet, max_in_flight slots */
-	size_t n_ended;
+	tb_job **ended;          /* transfers done but not judged yet: a queue of
+	                            cap_ended = 2 x max_in_flight (see fill) */
+	size_t ended_head, n_ended, cap_ended;
+	int running;             /* transfers curl counted as running at its last action */
 	CURL **idle;             /* easy handles to reuse */
 	size_t n_idle, cap_idle;
 	int in_flight;
@@ -216,6 +228,25 @@ static int lane_full(const sched *s, const tb_job *job)
 	return l->max_in_flight > 0 && s->lanes[job->lane].in_flight >= l->max_in_flight;
 }
 
+/* A transfer's clock starts when its request is about to leave: curl calls
+ * this once the connection is made or picked for reuse. Not when the
+ * transfer was added, nor at the action that drives it, nor before its
+ * connect: one action may connect a thousand transfers in turn before any of
+ * them sends, and that time is the harness's and the network's, not the
+ * model's. */
+static int on_request_ready(void *ud, char *remote_ip, char *local_ip, int remote_port,
+			    int local_port)
+{
+	tb_job *job = ud;
+
+	(void)remote_ip;
+	(void)local_ip;
+	(void)remote_port;
+	(void)local_port;
+	job->t_start_us = tb_now_us();
+	return CURL_PREREQFUNC_OK;
+}
+
 static int start(sched *s, tb_job *job)
 {
 	CURL *e = s->n_idle ? s->idle[--s->n_idle] : curl_easy_init();
@@ -251,12 +282,13 @@ static int start(sched *s, tb_job *job)
 	}
 	job->curl_err[0] = '\0';
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, job->curl_err);
+	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_request_ready);
+	curl_easy_setopt(e, CURLOPT_PREREQDATA, job);
 	job->attempts++;
+	job->t_start_us = 0;
+	job->added_us = tb_now_us();
 	if (curl_multi_add_handle(s->multi, e) != CURLM_OK)
 		return tb_seterr(s->err, s->errlen, "cannot start a transfer");
-	/* Its clock starts at the perform that first drives it, not now: filling
-	 * a thousand slots takes a while, and that time is the harness's. */
-	s->starting[s->n_starting++] = job;
 	job->slot = (size_t)s->in_flight;
 	s->active[job->slot] = job;
 	s->lanes[job->lane].in_flight++;
@@ -397,10 +429,12 @@ static void collect(sched *s, tb_job *job, CURLcode result)
 	curl_easy_getinfo(job->easy, CURLINFO_RETRY_AFTER, &retry_after);
 	job->http_status = (int)status;
 	job->retry_after_s = (double)retry_after;
+	if (!job->t_start_us)
+		job->t_start_us = job->added_us;
 	job->t_end_us = job->last_read_us ? job->last_read_us : tb_now_us();
 	job->result = result;
 	detach(s, job);
-	s->ended[s->n_ended++] = job;
+	s->ended[(s->ended_head + s->n_ended++) % s->cap_ended] = job;
 }
 
 /* Judges an ended transfer: hand it back, or queue a retry. */
@@ -449,10 +483,14 @@ static tb_job *take_due(sched *s, int64_t now)
 
 /* Starts what may start now. A job that must wait for its lane goes to the
  * waiting list; next() is asked only while that list is short, so a slow lane
- * cannot pull the whole plan into memory. */
+ * cannot pull the whole plan into memory. Nothing starts while max_in_flight
+ * ended transfers wait to be judged, which keeps in_flight + n_ended below
+ * cap_ended. */
 static int fill(sched *s)
 {
-	while (s->in_flight < s->cfg->max_in_flight && !s->abort) {
+	size_t max = (size_t)s->cfg->max_in_flight;
+
+	while ((size_t)s->in_flight < max && s->n_ended < max && !s->abort) {
 		int64_t now = tb_now_us();
 		tb_job *job = take_due(s, now);
 		const sched_lane *l;
@@ -498,10 +536,17 @@ static int fill(sched *s)
 	return TB_OK;
 }
 
-static int poll_ms(const sched *s)
+/* How long the loop may sleep: until curl's timer, the first waiting job,
+ * or the cap, whichever comes first. */
+static int wait_ms(const sched *s)
 {
 	int64_t now = tb_now_us(), soonest = now + MAX_POLL_MS * 1000;
 
+	/* Ended transfers to judge, or finished ones still in curl's queue. */
+	if (s->n_ended || s->running < s->in_flight)
+		return 0;
+	if (s->timer_at_us >= 0 && s->timer_at_us < soonest)
+		soonest = s->timer_at_us;
 	for (size_t i = 0; i < s->n_waiting; i++)
 		if (s->waiting[i]->retry_at_us < soonest)
 			soonest = s->waiting[i]->retry_at_us;
@@ -521,54 +566,156 @@ static void cancel_all(sched *s)
 	s->n_waiting = 0;
 }
 
-/* One curl_multi_perform: the transfers added since the last one start their
- * clocks now, and what was read is parsed after. */
-static int perform(sched *s)
+/* curl says which events it wants on a socket; epoll watches for them. */
+static int on_socket(CURL *e, curl_socket_t fd, int what, void *ud, void *known)
 {
-	int running = 0;
+	sched *s = ud;
+	struct epoll_event ev = {.data.fd = fd};
+	int op = known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
 
-	if (s->n_starting) {
-		int64_t now = tb_now_us();
-
-		for (size_t i = 0; i < s->n_starting; i++)
-			s->starting[i]->t_start_us = now;
-		s->n_starting = 0;
+	(void)e;
+	if (what == CURL_POLL_REMOVE) {
+		/* curl may have closed it already, which removed it: not an error. */
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+		return 0;
 	}
-	if (curl_multi_perform(s->multi, &running) != CURLM_OK) {
-		s->abort = 1;
-		return tb_seterr(s->err, s->errlen, "the transfer loop failed");
+	ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+	if (epoll_ctl(s->epfd, op, fd, &ev) != 0) {
+		/* A descriptor number curl closed and opened again, or one it
+		 * closed without a REMOVE: try the other operation once. */
+		op = op == EPOLL_CTL_ADD ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+		if ((errno != EEXIST && errno != ENOENT) || epoll_ctl(s->epfd, op, fd, &ev) != 0)
+			return -1;
+	}
+	if (!known)
+		curl_multi_assign(s->multi, fd, s);
+	return 0;
+}
+
+static int on_timer(CURLM *multi, long timeout_ms, void *ud)
+{
+	sched *s = ud;
+
+	(void)multi;
+	s->timer_at_us = timeout_ms < 0 ? -1 : tb_now_us() + (int64_t)timeout_ms * 1000;
+	return 0;
+}
+
+static int drive_failed(sched *s)
+{
+	s->abort = 1;
+	return tb_seterr(s->err, s->errlen, "the transfer loop failed");
+}
+
+/* Waits up to timeout_ms for a ready socket, the wake descriptor or curl's
+ * timer, and lets curl act on what is ready; then parses what it read.
+ * *woken says whether the wake descriptor was readable. */
+static int drive(sched *s, int timeout_ms, int *woken)
+{
+	int n;
+
+	n = epoll_wait(s->epfd, s->events, MAX_EVENTS, timeout_ms);
+	if (n < 0 && errno != EINTR)
+		return drive_failed(s);
+	for (int i = 0; i < n; i++) {
+		uint32_t ev = s->events[i].events;
+		int mask = 0;
+
+		if (s->events[i].data.fd == s->cfg->wake_fd) {
+			*woken = 1;
+			continue;
+		}
+		mask |= ev & EPOLLIN ? CURL_CSELECT_IN : 0;
+		mask |= ev & EPOLLOUT ? CURL_CSELECT_OUT : 0;
+		mask |= ev & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0;
+		if (curl_multi_socket_action(s->multi, s->events[i].data.fd, mask, &s->running) !=
+		    CURLM_OK)
+			return drive_failed(s);
+	}
+	if (s->timer_at_us >= 0 && tb_now_us() >= s->timer_at_us) {
+		s->timer_at_us = -1;
+		if (curl_multi_socket_action(s->multi, CURL_SOCKET_TIMEOUT, 0, &s->running) != CURLM_OK)
+			return drive_failed(s);
 	}
 	parse_read(s);
 	return TB_OK;
 }
 
+/* Judges the oldest ended transfers, for one slice of time or, with all set,
+ * until none is left. */
+static void finish_queued(sched *s, int all)
+{
+	int64_t until = tb_now_us() + FINISH_SLICE_US;
+
+	while (s->n_ended) {
+		tb_job *job = s->ended[s->ended_head];
+
+		s->ended_head = (s->ended_head + 1) % s->cap_ended;
+		s->n_ended--;
+		finish(s, job);
+		if (!all && tb_now_us() >= until)
+			break;
+	}
+}
+
+/* Moves the transfers curl has finished to the ended queue. */
+static void collect_ended(sched *s)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(s->multi, &left)) != NULL) {
+		tb_job *job = NULL;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&job);
+		if (job)
+			collect(s, job, msg->data.result);
+	}
+}
+
 int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats *stats, char *err,
 	      size_t errlen)
 {
-	sched s = {.cfg = c, .ops = ops, .ud = ud, .stats = stats, .err = err, .errlen = errlen};
+	sched s = {.cfg = c, .ops = ops, .ud = ud, .stats = stats, .err = err, .errlen = errlen,
+		   .epfd = -1, .timer_at_us = -1};
 	int rc = TB_ERR;
 
 	memset(stats, 0, sizeof(*stats));
 	s.rng = (uint64_t)tb_now_us() | 1;
 	s.multi = curl_multi_init();
+	s.epfd = epoll_create1(EPOLL_CLOEXEC);
+	s.events = calloc(MAX_EVENTS, sizeof(*s.events));
 	s.lanes = calloc(c->n_lanes ? c->n_lanes : 1, sizeof(*s.lanes));
 	s.cap_idle = (size_t)c->max_in_flight;
 	s.idle = calloc(s.cap_idle, sizeof(*s.idle));
 	s.active = calloc((size_t)c->max_in_flight, sizeof(*s.active));
 	s.unparsed = calloc((size_t)c->max_in_flight, sizeof(*s.unparsed));
-	s.starting = calloc((size_t)c->max_in_flight, sizeof(*s.starting));
-	s.ended = calloc((size_t)c->max_in_flight, sizeof(*s.ended));
-	if (!s.multi || !s.lanes || !s.idle || !s.active || !s.unparsed || !s.starting || !s.ended) {
+	s.cap_ended = 2 * (size_t)c->max_in_flight;
+	s.ended = calloc(s.cap_ended, sizeof(*s.ended));
+	if (!s.multi || s.epfd < 0 || !s.events || !s.lanes || !s.idle || !s.active || !s.unparsed ||
+	    !s.ended) {
 		tb_seterr(err, errlen, "out of memory");
 		goto out;
 	}
+	if (c->wake_fd >= 0) {
+		struct epoll_event ev = {.events = EPOLLIN, .data.fd = c->wake_fd};
+
+		if (epoll_ctl(s.epfd, EPOLL_CTL_ADD, c->wake_fd, &ev) != 0) {
+			tb_seterr(err, errlen, "cannot watch the wake descriptor");
+			goto out;
+		}
+	}
+	curl_multi_setopt(s.multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(s.multi, CURLMOPT_SOCKETDATA, &s);
+	curl_multi_setopt(s.multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	curl_multi_setopt(s.multi, CURLMOPT_TIMERDATA, &s);
 	curl_multi_setopt(s.multi, CURLMOPT_MAXCONNECTS, (long)c->max_in_flight);
 	curl_multi_setopt(s.multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
 
 	for (;;) {
-		int left, finished = 0;
-		CURLMsg *msg;
-		struct curl_waitfd wake;
+		int woken = 0;
 
 		if ((c->stop && *c->stop) || s.abort)
 			break;
@@ -576,55 +723,34 @@ int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats
 			s.abort = 1;
 			break;
 		}
-		if (s.in_flight == 0 && s.n_waiting == 0 && s.exhausted)
+		if (s.in_flight == 0 && s.n_waiting == 0 && s.n_ended == 0 && s.exhausted)
 			break;
-		if (perform(&s) != TB_OK)
+		/* Level-triggered: a socket left ready, or a due timer, ends the
+		 * wait at once. */
+		if (drive(&s, wait_ms(&s), &woken) != TB_OK)
 			break;
-		while ((msg = curl_multi_info_read(s.multi, &left)) != NULL) {
-			tb_job *job = NULL;
-
-			if (msg->msg != CURLMSG_DONE)
-				continue;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&job);
-			finished++;
-			if (job)
-				collect(&s, job, msg->data.result);
-		}
+		collect_ended(&s);
 		/* The freed slots send their next requests before the ended ones are
 		 * judged, graded and stored: that work is the harness's, and the
 		 * endpoint need not wait for it. */
 		if (s.n_ended && !s.abort && !(c->stop && *c->stop)) {
-			if (fill(&s) != TB_OK || perform(&s) != TB_OK)
+			if (fill(&s) != TB_OK || drive(&s, 0, &woken) != TB_OK)
 				s.abort = 1;
 		}
-		for (size_t i = 0; i < s.n_ended; i++)
-			finish(&s, s.ended[i]);
-		s.n_ended = 0;
+		finish_queued(&s, 0);
 		if (s.abort)
 			break;
-		wake.fd = c->wake_fd;
-		wake.events = CURL_WAIT_POLLIN;
-		wake.revents = 0;
-		/* Freed slots are filled before waiting: against a fast endpoint every
-		 * transfer may have ended in this perform, and a poll with nothing to
-		 * wait on would sleep its whole timeout. */
-		if (curl_multi_poll(s.multi, &wake, c->wake_fd >= 0, finished ? 0 : poll_ms(&s), NULL) !=
-		    CURLM_OK) {
-			tb_seterr(err, errlen, "the transfer loop failed");
-			s.abort = 1;
-			break;
-		}
-		if ((wake.revents & CURL_WAIT_POLLIN) && ops->wake && ops->wake(ud, err, errlen) != 0) {
+		if (woken && ops->wake && ops->wake(ud, err, errlen) != 0) {
 			s.abort = 1;
 			break;
 		}
 	}
+	finish_queued(&s, 1);
 	cancel_all(&s);
 	rc = s.abort ? (err[0] ? TB_ABORT : TB_ERR) : TB_OK;
 out:
 	free(s.active);
 	free(s.unparsed);
-	free(s.starting);
 	free(s.ended);
 	for (size_t i = 0; i < s.n_idle; i++)
 		curl_easy_cleanup(s.idle[i]);
@@ -633,5 +759,8 @@ out:
 	free(s.lanes);
 	if (s.multi)
 		curl_multi_cleanup(s.multi);
+	free(s.events);
+	if (s.epfd >= 0)
+		close(s.epfd);
 	return rc;
 }

@@ -1,6 +1,7 @@
-/* The scheduler: one libcurl multi loop that keeps up to max_in_flight
- * requests going, with per-lane (per-model) concurrency caps and rate
- * limits, retries with exponential backoff and full jitter that honour
+/* The scheduler: one libcurl multi loop (curl_multi_socket_action over
+ * epoll, so a wake costs what is ready, not what is in flight) that keeps up
+ * to max_in_flight requests going, with per-lane (per-model) concurrency caps
+ * and rate limits, retries with exponential backoff and full jitter that honour
  * Retry-After, the error classes of API-NOTES.md section 5, a total timeout
  * and a stall timeout, HTTP/2 where offered and connection reuse.
  *
@@ -42,7 +43,8 @@ typedef struct tb_job {
 	tb_resp resp;
 	int http_status;
 	int attempts;
-	int64_t t_start_us;    /* the final attempt's start: the perform that first drives it */
+	int64_t t_start_us;    /* the final attempt's start: when its request was about
+	                          to be sent, on a new or a reused connection */
 	int64_t t_end_us;      /* when its last byte was read */
 	char error[256];       /* "" unless status is FAILED */
 
@@ -65,6 +67,8 @@ typedef struct tb_job {
 	int listed;            /* on the scheduler's list of jobs with unparsed bytes */
 	int parse_failed;      /* an event was over the ceiling: error says so */
 	CURLcode result;       /* how the transfer ended, kept until it is judged */
+	int64_t added_us;      /* when the attempt was handed to curl: t_start_us if
+	                          it ended before its request was sent */
 } tb_job;
 
 typedef struct sched_lane {

@@ -309,6 +309,53 @@ START_TEST(lane_cap_holds)
 }
 END_TEST
 
+/* The clock starts before the request leaves: the server answers 100 ms after
+ * reading it, so no first token or end can be timed earlier than that, however
+ * many transfers start together. A transfer that never reaches the server is
+ * timed from when it was handed to curl. */
+START_TEST(clock_starts_before_the_request_leaves)
+{
+	static const step steps[] = {{0, NULL, "", ""}};
+	char url[128], err[256] = "";
+	struct MHD_Daemon *d = serve(steps, 1, url, sizeof(url));
+	producer p = {0};
+	sched_stats stats;
+
+	ck_assert_int_eq(run(&p, url, 40, 40, NULL, &stats, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(p.ok, 40);
+	for (int i = 0; i < p.n; i++) {
+		const tb_job *j = &p.jobs[i];
+
+		ck_assert_int_ge(j->t_start_us, j->added_us);
+		ck_assert_int_ge(j->resp.t_first_token_us, 100000);
+		ck_assert_int_ge(j->t_end_us - j->t_start_us, 100000);
+	}
+	release(&p);
+	MHD_stop_daemon(d);
+}
+END_TEST
+
+START_TEST(unreachable_transfer_is_timed_from_its_start)
+{
+	char url[128], err[256] = "";
+	producer p = {0};
+	sched_stats stats;
+	struct MHD_Daemon *d = serve((const step[]){{200, NULL, "{}", "application/json"}}, 1, url,
+				     sizeof(url));
+
+	/* The port is free again once the daemon stops: nothing listens there. */
+	MHD_stop_daemon(d);
+	ck_assert_int_eq(run(&p, url, 2, 2, NULL, &stats, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(p.failed, 2);
+	for (int i = 0; i < p.n; i++) {
+		ck_assert_int_gt(p.jobs[i].t_start_us, 0);
+		ck_assert_int_eq(p.jobs[i].t_start_us, p.jobs[i].added_us);
+		ck_assert_int_ge(p.jobs[i].t_end_us, p.jobs[i].t_start_us);
+	}
+	release(&p);
+}
+END_TEST
+
 START_TEST(stop_flag_cancels)
 {
 	static const step steps[] = {{0, NULL, "", ""}};
@@ -355,6 +402,8 @@ int main(void)
 	tcase_add_test(tc, cut_stream_and_malformed_body_retry);
 	tcase_add_test(tc, lane_cap_holds);
 	tcase_add_test(tc, stop_flag_cancels);
+	tcase_add_test(tc, clock_starts_before_the_request_leaves);
+	tcase_add_test(tc, unreachable_transfer_is_timed_from_its_start);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
