@@ -818,8 +818,9 @@ int suite_item_get(const tb_suite *s, size_t i, const tb_item **out, char *err, 
 	ix->ld.again = 1;
 	o = reparse(ix, i, &changed);
 	if (!o)
-		return fail(&ix->ld, NULL, "%s", changed ? "the line changed since the suite was checked (edited during the run?)"
-						       : "cannot read the line again");
+		return fail(&ix->ld, NULL, "%s",
+			    changed ? "the line changed since the suite was checked (edited during the run?)"
+				    : "cannot read the line again");
 	it = calloc(1, sizeof(*it));
 	if (!it) {
 		json_decref(o);
