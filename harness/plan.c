@@ -8,7 +8,9 @@
 
 static int suite_has_images(const tb_suite *s)
 {
-	for (size_t i = 0; i < s->n_items; i++)
+	if (s->has_images)
+		return 1;
+	for (size_t i = 0; s->items && i < s->n_items; i++)
 		if (s->items[i].n_images)
 			return 1;
 	return 0;
@@ -69,7 +71,16 @@ long plan_total(const tb_plan *p)
 	return total;
 }
 
-int plan_next(tb_plan *p, tb_plan_pos *out)
+/* Moves to the next item: the plan lets go of the current one. */
+static void next_item(tb_plan *p)
+{
+	suite_item_put(p->cur);
+	p->cur = NULL;
+	p->item_i++;
+	p->cell_i = 0;
+}
+
+int plan_next(tb_plan *p, tb_plan_pos *out, char *err, size_t errlen)
 {
 	/* Each step moves one of the indices on, and the cells and suites are
 	 * finite, so this ends. */
@@ -83,8 +94,7 @@ int plan_next(tb_plan *p, tb_plan_pos *out)
 			continue;
 		}
 		if (p->cell_i >= p->n_cells) {
-			p->item_i++;
-			p->cell_i = 0;
+			next_item(p);
 			continue;
 		}
 		if (p->cells[p->cell_i].suite != s || p->cells[p->cell_i].unsupported ||
@@ -93,16 +103,26 @@ int plan_next(tb_plan *p, tb_plan_pos *out)
 			p->sample_i = 0;
 			continue;
 		}
+		if (!p->cur && suite_item_get(s, p->item_i, &p->cur, err, errlen) != TB_OK)
+			return TB_ERR;
+		suite_item_hold(p->cur);
 		out->cell = &p->cells[p->cell_i];
-		out->item = &s->items[p->item_i];
+		out->item = p->cur;
 		out->sample = p->sample_i++;
 		return 1;
 	}
 	return 0;
 }
 
+void plan_pos_release(tb_plan_pos *pos)
+{
+	suite_item_put(pos->item);
+	pos->item = NULL;
+}
+
 void plan_release(tb_plan *p)
 {
+	suite_item_put(p->cur);
 	free(p->cells);
 	memset(p, 0, sizeof(*p));
 }

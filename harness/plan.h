@@ -21,7 +21,7 @@ typedef struct tb_plan_cell {
 
 typedef struct tb_plan_pos {
 	const tb_plan_cell *cell;
-	const tb_item *item;
+	const tb_item *item;    /* held: give it back with plan_pos_release() */
 	int sample;
 } tb_plan_pos;
 
@@ -34,6 +34,7 @@ typedef struct tb_plan {
 	/* the iterator */
 	size_t suite_i, item_i, cell_i;
 	int sample_i;
+	const tb_item *cur;     /* item item_i of suite suite_i once read; held */
 } tb_plan;
 
 /* Builds the cells. models holds n_models pointers (borrowed, like the
@@ -45,8 +46,14 @@ int plan_build(tb_plan *p, tb_suite *const *suites, size_t n_suites, const tb_mo
 	       char *err, size_t errlen);
 /* The number of samples in supported cells. */
 long plan_total(const tb_plan *p);
-/* The next position in supported cells: 1, or 0 at the end. */
-int plan_next(tb_plan *p, tb_plan_pos *out);
+/* The next position in supported cells: 1, 0 at the end, or TB_ERR when its
+ * item cannot be read again (see suite_item_get()). Each item is read once,
+ * when its first position is reached, and lives while positions hold it. */
+int plan_next(tb_plan *p, tb_plan_pos *out, char *err, size_t errlen);
+/* Gives back a position's item. */
+void plan_pos_release(tb_plan_pos *pos);
+/* Also gives back the plan's hold on its current item: positions may outlive
+ * the plan, not the suites. */
 void plan_release(tb_plan *p);
 
 #endif

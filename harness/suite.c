@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -28,6 +29,19 @@ static const char *const header_fields[] = {
 	"name", "description", "system", "template", "grader", "lang", "tags", NULL,
 };
 
+/* The ids seen so far, to find duplicates: open addressing on a 32-bit hash
+ * of the id, 8 bytes a slot, at most half full. A matching hash is checked
+ * against the earlier item's id itself. */
+typedef struct id_slot {
+	uint32_t hash;
+	uint32_t item;      /* the item's index + 1; 0: an empty slot */
+} id_slot;
+
+typedef struct id_table {
+	id_slot *v;
+	size_t cap, n;      /* cap: a power of two, or 0 */
+} id_table;
+
 typedef struct loader {
 	const char *path;
 	long line;
@@ -36,10 +50,27 @@ typedef struct loader {
 	char *lang;
 	json_t *tags;
 	json_t *grader_spec;
-	json_t *ids;        /* id -> line, to find duplicates */
+	id_table ids;       /* while the file is checked; empty afterwards */
+	int again;          /* parsing a checked line again: no duplicate or reference checks */
 	char *err;
 	size_t errlen;
 } loader;
+
+/* Where one item of an opened suite is: its line's offset, number and hash. */
+typedef struct suite_line {
+	uint64_t off;
+	uint32_t line;
+	uint32_t sum;       /* line_sum() of the line's bytes as read */
+} suite_line;
+
+struct suite_index {
+	loader ld;          /* the header's defaults, for parsing an item again */
+	FILE *f;            /* the suite file, read with pread() on its descriptor */
+	suite_line *v;      /* n_items of them */
+	size_t cap;
+	char *buf;          /* the last line read again, NUL-terminated */
+	size_t buf_cap;
+};
 
 static int fail(loader *ld, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -245,7 +276,149 @@ static void item_release(tb_item *it)
 	free(it->wrong_reference);
 }
 
-static int parse_item(loader *ld, tb_suite *s, const json_t *o, tb_item *it)
+static uint32_t line_sum(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 16777619u;
+	return h;
+}
+
+/* Reads the line at off (through its newline, or to the end of the file) into
+ * ix->buf; *len is its length. TB_TOOBIG past the line ceiling. */
+static int read_line_at(struct suite_index *ix, uint64_t off, size_t *len)
+{
+	size_t n = 0;
+
+	/* Each pass reads at least one byte more or ends, and the line ceiling
+	 * bounds the growth. */
+	for (;;) {
+		ssize_t got;
+		char *nl;
+
+		if (ix->buf_cap - n < 512) {
+			size_t ncap = ix->buf_cap ? ix->buf_cap * 2 : 1024;
+			char *b;
+
+			if (ncap > 2 * (size_t)SUITE_MAX_LINE + 1024)
+				return TB_TOOBIG;
+			b = realloc(ix->buf, ncap);
+			if (!b)
+				return TB_NOMEM;
+			ix->buf = b;
+			ix->buf_cap = ncap;
+		}
+		got = pread(fileno(ix->f), ix->buf + n, ix->buf_cap - n - 1, (off_t)(off + n));
+		if (got < 0)
+			return TB_ERR;
+		nl = memchr(ix->buf + n, '\n', (size_t)got);
+		if (nl) {
+			n = (size_t)(nl - ix->buf) + 1;
+			break;
+		}
+		n += (size_t)got;
+		if (got == 0)
+			break;
+		if (n > SUITE_MAX_LINE)
+			return TB_TOOBIG;
+	}
+	ix->buf[n] = '\0';
+	*len = n;
+	return TB_OK;
+}
+
+/* Parses line k of an opened suite again, in ix->buf. */
+static json_t *reparse(struct suite_index *ix, size_t k, int *changed)
+{
+	const suite_line *e = &ix->v[k];
+	const char *text;
+	size_t len;
+
+	*changed = 0;
+	if (read_line_at(ix, e->off, &len) != TB_OK)
+		return NULL;
+	if (line_sum(ix->buf, len) != e->sum) {
+		*changed = 1;
+		return NULL;
+	}
+	text = ix->buf;
+	if (e->off == 0 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		text += 3;
+	return json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+}
+
+/* 1 when item k (an earlier one) has this id, 0 when not; TB_ERR when it
+ * cannot be read again. *line is its line. */
+static int id_is(loader *ld, const tb_suite *s, size_t k, const char *id, long *line)
+{
+	json_t *o;
+	int changed, same;
+
+	if (s->items) {
+		*line = s->items[k].line;
+		return strcmp(s->items[k].id, id) == 0;
+	}
+	*line = (long)s->index->v[k].line;
+	o = reparse(s->index, k, &changed);
+	if (!o)
+		return fail(ld, "id", "cannot read line %ld again%s", *line,
+			    changed ? ": the file changed while it was read" : "");
+	same = strcmp(json_string_value(json_object_get(o, "id")), id) == 0;
+	json_decref(o);
+	return same;
+}
+
+static int ids_grow(id_table *t)
+{
+	size_t ncap = t->cap ? t->cap * 2 : 1024;
+	id_slot *v = calloc(ncap, sizeof(*v));
+
+	if (!v)
+		return TB_NOMEM;
+	for (size_t i = 0; i < t->cap; i++) {
+		size_t j = t->v[i].hash & (ncap - 1);
+
+		if (!t->v[i].item)
+			continue;
+		while (v[j].item) /* ends: the new table is at most a quarter full */
+			j = (j + 1) & (ncap - 1);
+		v[j] = t->v[i];
+	}
+	free(t->v);
+	t->v = v;
+	t->cap = ncap;
+	return TB_OK;
+}
+
+/* Fails on an id already seen; otherwise records it as item `item`. */
+static int ids_add(loader *ld, const tb_suite *s, const char *id, size_t item)
+{
+	id_table *t = &ld->ids;
+	uint32_t h = line_sum(id, strlen(id));
+	size_t j;
+
+	if ((t->n + 1) * 2 > t->cap && ids_grow(t) != TB_OK)
+		return fail(ld, "id", "out of memory");
+	/* Ends: the table always has an empty slot. */
+	for (j = h & (t->cap - 1); t->v[j].item; j = (j + 1) & (t->cap - 1)) {
+		long line;
+		int same;
+
+		if (t->v[j].hash != h)
+			continue;
+		same = id_is(ld, s, t->v[j].item - 1, id, &line);
+		if (same < 0)
+			return TB_ERR;
+		if (same)
+			return fail(ld, "id", "duplicate id '%s' (first at line %ld)", id, line);
+	}
+	t->v[j] = (id_slot){.hash = h, .item = (uint32_t)(item + 1)};
+	t->n++;
+	return TB_OK;
+}
+
+static int parse_item(loader *ld, const tb_suite *s, const json_t *o, tb_item *it)
 {
 	const char *id, *prompt, *lang, *ref, *wrong;
 	const json_t *messages, *tags, *images, *max_tokens, *grader;
@@ -262,10 +435,8 @@ static int parse_item(loader *ld, tb_suite *s, const json_t *o, tb_item *it)
 		return TB_ERR;
 	if (!id || !*id)
 		return fail(ld, "id", "expected a non-empty string");
-	if (json_object_get(ld->ids, id))
-		return fail(ld, "id", "duplicate id '%s' (first at line %lld)", id,
-			    (long long)json_integer_value(json_object_get(ld->ids, id)));
-	json_object_set_new(ld->ids, id, json_integer(ld->line));
+	if (!ld->again && ids_add(ld, s, id, s->n_items) != TB_OK)
+		return TB_ERR;
 	it->id = strdup(id);
 
 	messages = json_object_get(o, "messages");
@@ -317,7 +488,7 @@ static int parse_item(loader *ld, tb_suite *s, const json_t *o, tb_item *it)
 		it->grader = s->grader;
 		it->grader_spec = json_incref(ld->grader_spec);
 	}
-	if (it->grader && strcmp(gr_name(it->grader), "exec") != 0) {
+	if (it->grader && strcmp(gr_name(it->grader), "exec") != 0 && !ld->again) {
 		gr_input in = {.answer = it->expected, .expected = it->expected, .lang = it->lang,
 			       .item_id = it->id};
 		gr_result r;
@@ -356,14 +527,70 @@ static int is_blank(const char *s)
 	return 1;
 }
 
-int suite_load(const char *path, size_t limit, tb_suite **out, char *err, size_t errlen)
+static void loader_release(loader *ld)
 {
-	loader ld = {.path = path, .err = err, .errlen = errlen};
-	FILE *f = NULL;
+	free(ld->dir);
+	free(ld->template);
+	free(ld->lang);
+	json_decref(ld->tags);
+	json_decref(ld->grader_spec);
+	free(ld->ids.v);
+	memset(ld, 0, sizeof(*ld));
+}
+
+/* Makes room for one more item: in s->items when the suite keeps them, else
+ * in its index. */
+static int grow_items(loader *ld, tb_suite *s, size_t *cap)
+{
+	size_t ncap = *cap ? *cap * 2 : 64;
+	size_t size = s->index ? sizeof(*s->index->v) : sizeof(*s->items);
+	void *v;
+
+	if (s->n_items < *cap)
+		return TB_OK;
+	if (ncap > SUITE_MAX_ITEMS)
+		return fail(ld, NULL, "more than %u items", SUITE_MAX_ITEMS);
+	v = realloc(s->index ? (void *)s->index->v : (void *)s->items, ncap * size);
+	if (!v)
+		return fail(ld, NULL, "out of memory");
+	if (s->index)
+		s->index->v = v;
+	else
+		s->items = v;
+	*cap = ncap;
+	return TB_OK;
+}
+
+/* Checks one item line; keeps the item, or (opened suite) where it is. */
+static int add_item(loader *ld, tb_suite *s, const json_t *o, uint64_t off, uint32_t sum)
+{
+	tb_item tmp, *it = s->index ? &tmp : &s->items[s->n_items];
+
+	if (parse_item(ld, s, o, it) != TB_OK) {
+		item_release(it);
+		return TB_ERR;
+	}
+	s->has_images |= it->n_images > 0;
+	s->has_exec |= it->grader && strcmp(gr_name(it->grader), "exec") == 0;
+	if (s->index) {
+		item_release(it);
+		s->index->v[s->n_items] = (suite_line){.off = off, .line = (uint32_t)ld->line, .sum = sum};
+	}
+	s->n_items++;
+	return TB_OK;
+}
+
+/* keep: 1 keeps the items (suite_load), 0 only where they are (suite_open_path). */
+static int load_file(const char *path, size_t limit, int keep, tb_suite **out, char *err,
+		     size_t errlen)
+{
+	loader local = {0}, *ld = &local;
+	FILE *f = NULL, *in = NULL;
 	tb_suite *s = NULL;
 	tb_sha256 *h = NULL;
 	char *line = NULL, *pathcopy = NULL;
 	size_t cap = 0, items_cap = 0;
+	uint64_t off = 0;
 	ssize_t n;
 	int rc = TB_ERR, seen_content = 0;
 
@@ -376,26 +603,47 @@ int suite_load(const char *path, size_t limit, tb_suite **out, char *err, size_t
 	s = calloc(1, sizeof(*s));
 	h = tb_sha256_new();
 	pathcopy = strdup(path);
-	ld.ids = json_object();
-	if (!s || !h || !pathcopy || !ld.ids) {
+	if (s && !keep) {
+		s->index = calloc(1, sizeof(*s->index));
+		if (s->index) {
+			/* The loader outlives the load, for reading items again. */
+			ld = &s->index->ld;
+			s->index->f = f;
+			f = NULL;
+		}
+	}
+	if (!s || !h || !pathcopy || (!keep && !s->index)) {
 		tb_seterr(err, errlen, "out of memory");
 		goto out;
 	}
-	ld.dir = strdup(dirname(pathcopy));
 	s->path = strdup(path);
 	s->name = suite_name_from_path(path);
+	*ld = (loader){.path = s->path, .err = err, .errlen = errlen, .dir = strdup(dirname(pathcopy))};
+	if (!s->path || !s->name || !ld->dir) {
+		tb_seterr(err, errlen, "out of memory");
+		goto out;
+	}
 
-	while ((n = getline(&line, &cap, f)) != -1) {
+	in = f ? f : s->index->f;
+	while ((n = getline(&line, &cap, in)) != -1) {
+		uint64_t line_off = off;
+		/* of the bytes as read (before a BOM goes), as reparse() sees them */
+		uint32_t sum = keep ? 0 : line_sum(line, (size_t)n);
 		json_t *o;
 		json_error_t jerr;
 
-		ld.line++;
+		off += (uint64_t)n;
+		ld->line++;
 		tb_sha256_update(h, line, (size_t)n);
 		if ((size_t)n > SUITE_MAX_LINE) {
-			fail(&ld, NULL, "line longer than %u bytes", SUITE_MAX_LINE);
+			fail(ld, NULL, "line longer than %u bytes", SUITE_MAX_LINE);
 			goto out;
 		}
-		if (ld.line == 1 && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
+		if (!keep && ld->line > UINT32_MAX) {
+			fail(ld, NULL, "more than %u lines", UINT32_MAX);
+			goto out;
+		}
+		if (ld->line == 1 && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
 			memmove(line, line + 3, (size_t)n - 2);
 		if (is_blank(line) || line[0] == '#')
 			continue;
@@ -403,13 +651,13 @@ int suite_load(const char *path, size_t limit, tb_suite **out, char *err, size_t
 			continue; /* keep hashing the whole file */
 		o = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
 		if (!o) {
-			fail(&ld, NULL, "invalid JSON at column %d: %s", jerr.column, jerr.text);
+			fail(ld, NULL, "invalid JSON at column %d: %s", jerr.column, jerr.text);
 			goto out;
 		}
 		if (!seen_content && json_is_object(o) && json_object_get(o, "suite")) {
 			int hrc = json_object_size(o) == 1
-					  ? parse_header(&ld, s, json_object_get(o, "suite"))
-					  : fail(&ld, NULL, "a header line holds only {\"suite\": {...}}");
+					  ? parse_header(ld, s, json_object_get(o, "suite"))
+					  : fail(ld, NULL, "a header line holds only {\"suite\": {...}}");
 
 			json_decref(o);
 			seen_content = 1;
@@ -418,39 +666,27 @@ int suite_load(const char *path, size_t limit, tb_suite **out, char *err, size_t
 			continue;
 		}
 		seen_content = 1;
-		if (s->n_items == items_cap) {
-			size_t ncap = items_cap ? items_cap * 2 : 64;
-			tb_item *v;
-
-			if (ncap > SUITE_MAX_ITEMS) {
-				json_decref(o);
-				fail(&ld, NULL, "more than %u items", SUITE_MAX_ITEMS);
-				goto out;
-			}
-			v = realloc(s->items, ncap * sizeof(*v));
-			if (!v) {
-				json_decref(o);
-				fail(&ld, NULL, "out of memory");
-				goto out;
-			}
-			s->items = v;
-			items_cap = ncap;
-		}
-		if (parse_item(&ld, s, o, &s->items[s->n_items]) != TB_OK) {
-			item_release(&s->items[s->n_items]);
+		if (grow_items(ld, s, &items_cap) != TB_OK || add_item(ld, s, o, line_off, sum) != TB_OK) {
 			json_decref(o);
 			goto out;
 		}
-		s->n_items++;
 		json_decref(o);
 	}
-	if (ferror(f)) {
+	if (ferror(in)) {
 		tb_seterr(err, errlen, "cannot read suite '%s': %s", path, strerror(errno));
 		goto out;
 	}
 	if (s->n_items == 0) {
 		tb_seterr(err, errlen, "%s: no items (expected one JSON object per line)", path);
 		goto out;
+	}
+	free(ld->ids.v);
+	ld->ids = (id_table){0};
+	if (s->index) {
+		suite_line *v = realloc(s->index->v, s->n_items * sizeof(*v));
+
+		if (v) /* else the larger block stays */
+			s->index->v = v;
 	}
 	tb_sha256_final(h, s->hash);
 	h = NULL;
@@ -467,14 +703,14 @@ out:
 		fclose(f);
 	free(line);
 	free(pathcopy);
-	free(ld.dir);
-	free(ld.template);
-	free(ld.lang);
-	json_decref(ld.tags);
-	json_decref(ld.grader_spec);
-	json_decref(ld.ids);
+	loader_release(&local);
 	suite_free(s);
 	return rc;
+}
+
+int suite_load(const char *path, size_t limit, tb_suite **out, char *err, size_t errlen)
+{
+	return load_file(path, limit, 1, out, err, errlen);
 }
 
 static int has_suffix(const char *s, const char *suffix)
@@ -511,8 +747,8 @@ static int jsonl_filter(const struct dirent *d)
 	return d->d_name[0] != '.' && has_suffix(d->d_name, ".jsonl");
 }
 
-int suite_load_path(const char *path, size_t limit, tb_suite ***suites, size_t *n, char *err,
-		    size_t errlen)
+static int load_path(const char *path, size_t limit, int keep, tb_suite ***suites, size_t *n,
+		     char *err, size_t errlen)
 {
 	struct dirent **names = NULL;
 	int count, rc = TB_OK;
@@ -523,7 +759,7 @@ int suite_load_path(const char *path, size_t limit, tb_suite ***suites, size_t *
 
 		if (errno != ENOTDIR)
 			return tb_seterr(err, errlen, "cannot open suite '%s': %s", path, strerror(errno));
-		if (suite_load(path, limit, &s, err, errlen) != TB_OK)
+		if (load_file(path, limit, keep, &s, err, errlen) != TB_OK)
 			return TB_ERR;
 		return append_suite(suites, n, s, err, errlen);
 	}
@@ -539,7 +775,7 @@ int suite_load_path(const char *path, size_t limit, tb_suite ***suites, size_t *
 
 		if (rc == TB_OK) {
 			snprintf(full, sizeof(full), "%s/%s", path, names[i]->d_name);
-			if (suite_load(full, limit, &s, err, errlen) != TB_OK)
+			if (load_file(full, limit, keep, &s, err, errlen) != TB_OK)
 				rc = TB_ERR;
 			else
 				rc = append_suite(suites, n, s, err, errlen);
@@ -550,13 +786,91 @@ int suite_load_path(const char *path, size_t limit, tb_suite ***suites, size_t *
 	return rc;
 }
 
+int suite_load_path(const char *path, size_t limit, tb_suite ***suites, size_t *n, char *err,
+		    size_t errlen)
+{
+	return load_path(path, limit, 1, suites, n, err, errlen);
+}
+
+int suite_open_path(const char *path, size_t limit, tb_suite ***suites, size_t *n, char *err,
+		    size_t errlen)
+{
+	return load_path(path, limit, 0, suites, n, err, errlen);
+}
+
+int suite_item_get(const tb_suite *s, size_t i, const tb_item **out, char *err, size_t errlen)
+{
+	struct suite_index *ix = s->index;
+	json_t *o;
+	tb_item *it;
+	int changed, rc;
+
+	*out = NULL;
+	if (i >= s->n_items)
+		return tb_seterr(err, errlen, "%s: no item %zu (it has %zu)", s->path, i, s->n_items);
+	if (!ix) {
+		*out = &s->items[i];
+		return TB_OK;
+	}
+	ix->ld.line = (long)ix->v[i].line;
+	ix->ld.err = err;
+	ix->ld.errlen = errlen;
+	ix->ld.again = 1;
+	o = reparse(ix, i, &changed);
+	if (!o)
+		return fail(&ix->ld, NULL, "%s",
+			    changed ? "the line changed since the suite was checked (edited during the run?)"
+				    : "cannot read the line again");
+	it = calloc(1, sizeof(*it));
+	if (!it) {
+		json_decref(o);
+		return fail(&ix->ld, NULL, "out of memory");
+	}
+	rc = parse_item(&ix->ld, s, o, it);
+	json_decref(o);
+	if (rc != TB_OK) {
+		item_release(it);
+		free(it);
+		return TB_ERR;
+	}
+	it->refs = 1;
+	*out = it;
+	return TB_OK;
+}
+
+/* Only the count changes in an item that is read: it is not part of what the
+ * holders read, hence the casts. */
+void suite_item_hold(const tb_item *it)
+{
+	if (it && it->refs > 0)
+		((tb_item *)it)->refs++;
+}
+
+void suite_item_put(const tb_item *it)
+{
+	tb_item *m = (tb_item *)it;
+
+	if (!m || m->refs <= 0 || --m->refs > 0)
+		return;
+	item_release(m);
+	free(m);
+}
+
 void suite_free(tb_suite *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n_items; i++)
+	for (size_t i = 0; s->items && i < s->n_items; i++)
 		item_release(&s->items[i]);
 	free(s->items);
+	if (s->index) {
+		if (s->index->f)
+			fclose(s->index->f);
+		free(s->index->v);
+		free(s->index->buf);
+		loader_release(&s->index->ld);
+		free(s->index);
+	}
 	gr_free(s->grader);
 	free(s->name);
 	free(s->path);

@@ -36,7 +36,11 @@ typedef struct tb_item {
 	char *reference;    /* reference solution for code items; NULL when absent */
 	char *wrong_reference; /* a plausible wrong solution; NULL when absent */
 	long line;          /* line in the suite file */
+	int refs;           /* holders of an item read by suite_item_get() from an
+			     * opened suite; 0 for the items a loaded suite owns */
 } tb_item;
+
+struct suite_index;
 
 typedef struct tb_suite {
 	char *name;
@@ -45,8 +49,11 @@ typedef struct tb_suite {
 	char *system;       /* system prompt, NULL when none */
 	char hash[65];      /* sha256 of the file, hex */
 	gr_grader *grader;  /* the suite's default grader, NULL when none */
-	tb_item *items;
+	tb_item *items;     /* every item; NULL for a suite from suite_open_path() */
 	size_t n_items;
+	int has_images;     /* some item has images */
+	int has_exec;       /* some item is graded by the exec grader */
+	struct suite_index *index; /* suite_open_path(): where each item is in the file */
 } tb_suite;
 
 /* Loads one suite file. On success *out is a suite the caller frees with
@@ -58,6 +65,25 @@ int suite_load(const char *path, size_t limit, tb_suite **out, char *err, size_t
  * array). Two suites with the same name are an error. */
 int suite_load_path(const char *path, size_t limit, tb_suite ***suites, size_t *n,
 		    char *err, size_t errlen);
+/* Like suite_load_path(), and every line is checked the same way before it
+ * returns, but the items are not kept: only where each one is in the file (16
+ * bytes an item), so that a run's memory does not grow with its suites. The
+ * suites' items are NULL: suite_item_get() reads one again. The file stays
+ * open until suite_free(). */
+int suite_open_path(const char *path, size_t limit, tb_suite ***suites, size_t *n,
+		    char *err, size_t errlen);
+/* Item i (< n_items) in *out. Of a loaded suite: &s->items[i], borrowed. Of an
+ * opened suite: read from the file and parsed again, a new item with one
+ * holder; this fails with "file:line: ..." when the line is no longer what was
+ * checked (the file changed). Either way, hand *out back with suite_item_put().
+ * Not thread-safe: get, hold and put an opened suite's items on one thread
+ * (other threads may read an item while it is held). */
+int suite_item_get(const tb_suite *s, size_t i, const tb_item **out, char *err, size_t errlen);
+/* One more holder of an item from suite_item_get(). */
+void suite_item_hold(const tb_item *it);
+/* One holder fewer; the last one frees an item read from an opened suite.
+ * NULL is fine. */
+void suite_item_put(const tb_item *it);
 void suite_free(tb_suite *s);
 /* The text of the last user message of an item (its first text part when the
  * content is an array): what the simulator recognises an item by. Borrowed. */

@@ -49,16 +49,17 @@ START_TEST(cells_and_iteration)
 	/* Supported: text 14b 3 cells, qwq 2, vl 1 = 6 cells x 3 items x 2 samples;
 	 * vision: vl nothink 1 cell x 1 item x 2 samples. */
 	ck_assert_int_eq(plan_total(&p), 6 * 3 * 2 + 2);
-	while (plan_next(&p, &pos)) {
+	while (plan_next(&p, &pos, err, sizeof(err)) == 1) {
 		ck_assert_ptr_null(pos.cell->unsupported);
 		ck_assert(pos.item >= pos.cell->suite->items &&
 			  pos.item < pos.cell->suite->items + pos.cell->suite->n_items);
 		ck_assert_int_eq(++seen[pos.cell - p.cells][pos.item - pos.cell->suite->items][pos.sample], 1);
+		plan_pos_release(&pos);
 		visited++;
 		ck_assert_int_le(visited, 1000);
 	}
 	ck_assert_int_eq(visited, plan_total(&p));
-	ck_assert_int_eq(plan_next(&p, &pos), 0);
+	ck_assert_int_eq(plan_next(&p, &pos, err, sizeof(err)), 0);
 	plan_release(&p);
 	models_release(&ms);
 }

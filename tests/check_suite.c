@@ -41,20 +41,31 @@ START_TEST(error_table)
 			snprintf(name, sizeof(name), "%s", line + 4);
 			body[0] = '\0';
 		} else if (strncmp(line, "--- expect: ", 12) == 0) {
-			char path[512], err[1024] = "";
-			tb_suite *s = NULL;
-			int rc;
+			char path[512];
 
 			snprintf(path, sizeof(path), "%s/case.jsonl", dir);
 			unescape(body);
 			tu_write_file(path, body);
-			rc = suite_load(path, 0, &s, err, sizeof(err));
-			ck_assert_msg(rc != TB_OK, "case '%s' loaded but should fail", name);
-			ck_assert_ptr_null(s);
-			ck_assert_msg(strstr(err, line + 12) != NULL, "case '%s': got '%s', expected '%s'",
-				      name, err, line + 12);
-			ck_assert_msg(strstr(err, path) == err, "case '%s': '%s' does not start with the file", name, err);
-			ck_assert_msg(!strchr(err, '\n'), "case '%s': the message is more than one line", name);
+			/* Loaded, and opened without keeping the items: the same check. */
+			for (int open = 0; open < 2; open++) {
+				char err[1024] = "";
+				tb_suite *s = NULL, **v = NULL;
+				size_t n = 0;
+				int rc;
+
+				if (open)
+					rc = suite_open_path(path, 0, &v, &n, err, sizeof(err));
+				else
+					rc = suite_load(path, 0, &s, err, sizeof(err));
+				ck_assert_msg(rc != TB_OK, "case '%s' (open %d) loaded but should fail", name, open);
+				ck_assert_ptr_null(s);
+				ck_assert_uint_eq(n, 0);
+				free(v);
+				ck_assert_msg(strstr(err, line + 12) != NULL, "case '%s' (open %d): got '%s', expected '%s'",
+					      name, open, err, line + 12);
+				ck_assert_msg(strstr(err, path) == err, "case '%s': '%s' does not start with the file", name, err);
+				ck_assert_msg(!strchr(err, '\n'), "case '%s': the message is more than one line", name);
+			}
 			cases++;
 		} else if (line[0] != '#' || body[0]) {
 			strncat(body, line, sizeof(body) - strlen(body) - 2);
@@ -153,6 +164,171 @@ START_TEST(huge_line_refused)
 }
 END_TEST
 
+static tb_suite *open_one(const char *path, size_t limit)
+{
+	tb_suite **v = NULL;
+	size_t n = 0;
+	char err[1024] = "";
+	tb_suite *s;
+
+	ck_assert_msg(suite_open_path(path, limit, &v, &n, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_uint_eq(n, 1);
+	s = v[0];
+	free(v);
+	return s;
+}
+
+static void same_json(const json_t *a, const json_t *b)
+{
+	ck_assert_msg(a ? b && json_equal(a, b) : !b, "JSON differs");
+}
+
+static void same_str(const char *a, const char *b)
+{
+	if (!a || !b)
+		ck_assert_ptr_eq(a, b);
+	else
+		ck_assert_str_eq(a, b);
+}
+
+/* An opened suite gives, item by item, what the loaded one holds. */
+START_TEST(opened_items_match_loaded)
+{
+	char path[512], img[600], err[1024] = "";
+	tb_suite *s = NULL, *o;
+
+	snprintf(img, sizeof(img), "%s/pic.png", dir);
+	tu_write_file(img, "png");
+	snprintf(path, sizeof(path), "%s/mix.jsonl", dir);
+	tu_write_file(path,
+		   "\xEF\xBB\xBF{\"suite\": {\"name\": \"mix\", \"template\": \"Q: {prompt}\", \"lang\": \"en\","
+		   " \"tags\": [\"t\"], \"grader\": {\"type\": \"regex\", \"pattern\": \"(\\\\d+)\"}}}\n"
+		   "# the ids below are pairs whose 32-bit FNV-1a hashes collide\n"
+		   "{\"id\": \"costarring\", \"prompt\": \"2+2?\", \"answer\": 4, \"tags\": [\"add\"]}\n"
+		   "\n"
+		   "{\"id\": \"liquid\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"answer\": \"1\","
+		   " \"max_tokens\": 7, \"images\": [\"pic.png\"]}\n"
+		   "{\"id\": \"declinate\", \"prompt\": \"x\", \"answer\": \"ab\", \"lang\": \"de\","
+		   " \"grader\": {\"type\": \"regex\", \"pattern\": \"(a)(b)\"}, \"reference\": \"r\", \"wrong_reference\": \"w\"}\n"
+		   "{\"id\": \"macallums\", \"prompt\": \"y\", \"answer\": 5}\n");
+	ck_assert_msg(suite_load(path, 0, &s, err, sizeof(err)) == TB_OK, "%s", err);
+	o = open_one(path, 0);
+	ck_assert_ptr_null(o->items);
+	ck_assert_uint_eq(o->n_items, 4);
+	ck_assert_uint_eq(s->n_items, 4);
+	ck_assert_str_eq(o->hash, s->hash);
+	ck_assert_str_eq(o->name, "mix");
+	ck_assert_int_eq(o->has_images, 1);
+	ck_assert_int_eq(s->has_images, 1);
+	ck_assert_int_eq(o->has_exec, 0);
+	for (size_t i = 0; i < s->n_items; i++) {
+		const tb_item *a = &s->items[i], *b, *same;
+
+		ck_assert_msg(suite_item_get(o, i, &b, err, sizeof(err)) == TB_OK, "%s", err);
+		ck_assert_ptr_ne(a, b);
+		ck_assert_str_eq(a->id, b->id);
+		same_str(a->prompt, b->prompt);
+		same_json(a->messages, b->messages);
+		same_str(a->expected, b->expected);
+		same_str(a->lang, b->lang);
+		same_json(a->tags, b->tags);
+		ck_assert_uint_eq(a->n_images, b->n_images);
+		for (size_t k = 0; k < a->n_images; k++)
+			ck_assert_str_eq(a->images[k], b->images[k]);
+		ck_assert_int_eq(a->max_tokens, b->max_tokens);
+		same_json(a->grader_spec, b->grader_spec);
+		ck_assert_int_eq(!a->grader, !b->grader);
+		if (a->grader)
+			ck_assert_str_eq(gr_name(a->grader), gr_name(b->grader));
+		same_str(a->reference, b->reference);
+		same_str(a->wrong_reference, b->wrong_reference);
+		ck_assert_int_eq(a->line, b->line);
+		ck_assert_str_eq(suite_item_user_text(a), suite_item_user_text(b));
+		/* A loaded suite's item is borrowed: hold and put change nothing. */
+		ck_assert_int_eq(suite_item_get(s, i, &same, err, sizeof(err)), TB_OK);
+		ck_assert_ptr_eq(same, a);
+		suite_item_hold(same);
+		suite_item_put(same);
+		suite_item_put(same);
+		ck_assert_str_eq(a->id, s->items[i].id);
+		/* Three holders, three puts: the last frees it (ASan tells). */
+		suite_item_hold(b);
+		suite_item_hold(b);
+		suite_item_put(b);
+		suite_item_put(b);
+		ck_assert_str_eq(b->id, a->id);
+		suite_item_put(b);
+	}
+	{
+		const tb_item *none;
+
+		ck_assert_int_ne(suite_item_get(o, 4, &none, err, sizeof(err)), TB_OK);
+		ck_assert_ptr_null(none);
+	}
+	suite_free(o);
+	o = open_one(path, 2);
+	ck_assert_uint_eq(o->n_items, 2);
+	suite_free(o);
+	suite_free(s);
+}
+END_TEST
+
+/* Thousands of ids (the table grows), and a duplicate far from its first. */
+START_TEST(late_duplicate_found_both_ways)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/many.jsonl", dir);
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < 5000; i++)
+		fprintf(f, "{\"id\": \"i%d\", \"prompt\": \"p\"}\n", i);
+	fclose(f);
+	suite_free(open_one(path, 0));
+	f = fopen(path, "ab");
+	ck_assert_ptr_nonnull(f);
+	fputs("{\"id\": \"i17\", \"prompt\": \"again\"}\n", f);
+	fclose(f);
+	for (int open = 0; open < 2; open++) {
+		char err[1024] = "";
+		tb_suite *s = NULL, **v = NULL;
+		size_t n = 0;
+
+		if (open)
+			ck_assert_int_ne(suite_open_path(path, 0, &v, &n, err, sizeof(err)), TB_OK);
+		else
+			ck_assert_int_ne(suite_load(path, 0, &s, err, sizeof(err)), TB_OK);
+		free(v);
+		ck_assert_msg(strstr(err, ":5001: id: duplicate id 'i17' (first at line 18)") != NULL, "%s", err);
+	}
+}
+END_TEST
+
+/* A line edited after the suite was checked is refused, with its place. */
+START_TEST(edited_line_refused)
+{
+	char path[512], err[1024] = "";
+	const tb_item *it;
+	tb_suite *o;
+
+	snprintf(path, sizeof(path), "%s/edit.jsonl", dir);
+	tu_write_file(path, "{\"id\": \"a\", \"prompt\": \"1\"}\n{\"id\": \"b\", \"prompt\": \"2\"}\n");
+	o = open_one(path, 0);
+	tu_write_file(path, "{\"id\": \"a\", \"prompt\": \"1\"}\n{\"id\": \"b\", \"prompt\": \"3\"}\n");
+	ck_assert_msg(suite_item_get(o, 0, &it, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_str_eq(it->id, "a");
+	suite_item_put(it);
+	ck_assert_int_ne(suite_item_get(o, 1, &it, err, sizeof(err)), TB_OK);
+	ck_assert_ptr_null(it);
+	ck_assert_msg(strstr(err, "edit.jsonl:2: the line changed") != NULL, "%s", err);
+	tu_write_file(path, "{}\n");
+	ck_assert_int_ne(suite_item_get(o, 1, &it, err, sizeof(err)), TB_OK);
+	ck_assert_msg(strstr(err, "edit.jsonl:2: ") != NULL, "%s", err);
+	suite_free(o);
+}
+END_TEST
+
 static void setup(void)
 {
 	dir = tu_mkdtemp();
@@ -174,6 +350,9 @@ int main(void)
 	tcase_add_test(tc, defaults_apply);
 	tcase_add_test(tc, folder_and_duplicate_names);
 	tcase_add_test(tc, huge_line_refused);
+	tcase_add_test(tc, opened_items_match_loaded);
+	tcase_add_test(tc, late_duplicate_found_both_ways);
+	tcase_add_test(tc, edited_line_refused);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

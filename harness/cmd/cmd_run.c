@@ -244,13 +244,14 @@ static tb_job *next_job(void *ud, int *finished)
 	run_ctx *r = ud;
 	tb_plan_pos pos;
 	char err[512];
+	int more;
 
 	*finished = 0;
 	/* Answers wait for the graders rather than pile up in memory. */
 	if (r->pool && gr_pool_pending(r->pool) >= (size_t)(4 * r->o->jobs))
 		return NULL;
 	*finished = 1;
-	while (plan_next(&r->plan, &pos)) {
+	while ((more = plan_next(&r->plan, &pos, err, sizeof(err))) == 1) {
 		const tb_plan_cell *c = pos.cell;
 		tb_request_spec rq;
 		run_job *j;
@@ -259,11 +260,14 @@ static tb_job *next_job(void *ud, int *finished)
 		if (r->stored) {
 			sample_key(key, sizeof(key), c->suite->name, pos.item->id, c->model->id,
 				   tb_mode_name(c->mode), c->budget, pos.sample);
-			if (json_object_get(r->stored, key))
+			if (json_object_get(r->stored, key)) {
+				plan_pos_release(&pos);
 				continue;
+			}
 		}
 		j = calloc(1, sizeof(*j));
 		if (!j) {
+			plan_pos_release(&pos);
 			snprintf(r->fatal, sizeof(r->fatal), "out of memory");
 			return NULL;
 		}
@@ -276,6 +280,7 @@ static tb_job *next_job(void *ud, int *finished)
 				       .seed = j->seed};
 		if (dialect_build_body(c->model, c->suite, pos.item, &rq, &j->body, err, sizeof(err)) != TB_OK) {
 			snprintf(r->fatal, sizeof(r->fatal), "%.200s:%ld: %.280s", c->suite->path, pos.item->line, err);
+			plan_pos_release(&j->pos);
 			tb_buf_release(&j->body);
 			sched_job_release(&j->job);
 			free(j);
@@ -293,6 +298,8 @@ static tb_job *next_job(void *ud, int *finished)
 		*finished = 0;
 		return &j->job;
 	}
+	if (more != 0)
+		snprintf(r->fatal, sizeof(r->fatal), "%s", err);
 	return NULL;
 }
 
@@ -314,6 +321,7 @@ static double sample_cost(const tb_model *m, const tb_resp *resp, int *reported)
 
 static void run_job_free(run_job *j)
 {
+	plan_pos_release(&j->pos);
 	free(j->answer);
 	free(j->reasoning);
 	tb_buf_release(&j->body);
@@ -473,8 +481,21 @@ static int reap_grades(void *ud, char *err, size_t errlen)
 
 /* ---- set-up ---- */
 
+/* The built-in simulator answers when there is no models file, and no key
+ * or --sim. */
+static int uses_simulator(const tb_run_opts *o)
+{
+	const char *key = getenv("OPENROUTER_API_KEY");
+
+	return !o->models_file && (o->force_sim || !key || !*key);
+}
+
 static int load_suites(run_ctx *r, char *err, size_t errlen)
 {
+	/* The simulator looks up every item; a run only needs the item it is
+	 * at, so it keeps where the items are rather than the items. */
+	int (*load)(const char *, size_t, tb_suite ***, size_t *, char *, size_t) =
+		uses_simulator(r->o) ? suite_load_path : suite_open_path;
 	size_t i;
 	json_t *p;
 
@@ -489,8 +510,8 @@ static int load_suites(run_ctx *r, char *err, size_t errlen)
 		}
 	}
 	json_array_foreach(r->o->suites, i, p) {
-		if (suite_load_path(json_string_value(p), (size_t)r->o->limit, &r->suites, &r->n_suites,
-				    err, errlen) != TB_OK)
+		if (load(json_string_value(p), (size_t)r->o->limit, &r->suites, &r->n_suites, err,
+			 errlen) != TB_OK)
 			return TB_ERR;
 	}
 	return TB_OK;
@@ -589,8 +610,7 @@ out:
 static int setup_models(run_ctx *r, char *err, size_t errlen)
 {
 	char base_url[256] = "https://openrouter.ai/api/v1";
-	const char *key = getenv("OPENROUTER_API_KEY");
-	int use_sim = !r->o->models_file && (r->o->force_sim || !key || !*key);
+	int use_sim = uses_simulator(r->o);
 
 	if (use_sim) {
 		if (start_simulator(r, base_url, sizeof(base_url), err, errlen) != TB_OK)
@@ -744,10 +764,8 @@ static int setup_exec(run_ctx *r, char *err, size_t errlen)
 {
 	int any = 0;
 
-	for (size_t i = 0; i < r->n_suites && !any; i++)
-		for (size_t k = 0; k < r->suites[i]->n_items && !any; k++)
-			any = r->suites[i]->items[k].grader &&
-			      strcmp(gr_name(r->suites[i]->items[k].grader), "exec") == 0;
+	for (size_t i = 0; i < r->n_suites; i++)
+		any |= r->suites[i]->has_exec;
 	if (!any)
 		return TB_OK;
 	gr_exec_set_unsafe(r->o->unsafe_exec);
