@@ -70,6 +70,7 @@ struct run_ctx {
 	struct curl_slist **headers; /* one per selected model */
 	char (*urls)[2048];
 	tb_plan plan;
+	dialect_tmpl **tmpl;     /* one per plan cell: its request body, built once */
 	tb_store *st;
 	char run_dir[4096];
 	tb_progress prog;
@@ -252,7 +253,6 @@ static tb_job *next_job(void *ud, int *finished)
 	*finished = 1;
 	while (plan_next(&r->plan, &pos)) {
 		const tb_plan_cell *c = pos.cell;
-		tb_request_spec rq;
 		run_job *j;
 		char key[1024];
 
@@ -272,9 +272,8 @@ static tb_job *next_job(void *ud, int *finished)
 		j->r = r;
 		j->pos = pos;
 		j->seed = r->o->seed + pos.sample;
-		rq = (tb_request_spec){.mode = c->mode, .budget = c->budget, .stream = r->o->stream,
-				       .seed = j->seed};
-		if (dialect_build_body(c->model, c->suite, pos.item, &rq, &j->body, err, sizeof(err)) != TB_OK) {
+		if (dialect_tmpl_body(r->tmpl[c - r->plan.cells], pos.item, j->seed, &j->body, err,
+				      sizeof(err)) != TB_OK) {
 			snprintf(r->fatal, sizeof(r->fatal), "%.200s:%ld: %.280s", c->suite->path, pos.item->line, err);
 			tb_buf_release(&j->body);
 			sched_job_release(&j->job);
@@ -472,6 +471,22 @@ static int reap_grades(void *ud, char *err, size_t errlen)
 }
 
 /* ---- set-up ---- */
+
+static int make_templates(run_ctx *r, char *err, size_t errlen)
+{
+	r->tmpl = calloc(r->plan.n_cells ? r->plan.n_cells : 1, sizeof(*r->tmpl));
+	if (!r->tmpl)
+		return tb_seterr(err, errlen, "out of memory");
+	for (size_t i = 0; i < r->plan.n_cells; i++) {
+		const tb_plan_cell *c = &r->plan.cells[i];
+		tb_request_spec rq = {.mode = c->mode, .budget = c->budget, .stream = r->o->stream,
+				      .seed = r->o->seed};
+
+		if (!c->unsupported && dialect_tmpl_new(c->model, c->suite, &rq, &r->tmpl[i], err, errlen) != TB_OK)
+			return TB_ERR;
+	}
+	return TB_OK;
+}
 
 static int load_suites(run_ctx *r, char *err, size_t errlen)
 {
@@ -824,6 +839,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (plan_build(&r.plan, r.suites, r.n_suites, r.sel, r.n_sel, o.modes, o.budgets, o.n_budgets,
 		       (int)o.samples, err, sizeof(err)) != TB_OK ||
+	    make_templates(&r, err, sizeof(err)) != TB_OK ||
 	    open_store(&r, argc, argv, err, sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		rc = TB_EXIT_FATAL;
@@ -923,6 +939,9 @@ out:
 		sim_stop(r.sim);
 	if (r.st)
 		store_close(r.st);
+	for (size_t i = 0; r.tmpl && i < r.plan.n_cells; i++)
+		dialect_tmpl_free(r.tmpl[i]);
+	free(r.tmpl);
 	plan_release(&r.plan);
 	for (size_t i = 0; i < r.n_sel; i++)
 		curl_slist_free_all(r.headers[i]);
