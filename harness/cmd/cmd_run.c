@@ -74,6 +74,7 @@ struct run_ctx {
 	tb_store *st;
 	char run_dir[4096];
 	tb_progress prog;
+	writer_counts shown;     /* the committed samples the progress line has counted */
 	long errors;
 	int simulated;
 	sim_server *sim;
@@ -383,6 +384,18 @@ static void grade_work(void *arg)
 	j->grade_rc = gr_grade(it->grader, &in, &j->grade);
 }
 
+/* The progress line counts what the writer has committed, nothing sooner. */
+static void show_committed(run_ctx *r, const writer_counts *now)
+{
+	long n = now->done - r->shown.done;
+	long graded = now->graded - r->shown.graded, correct = now->correct - r->shown.correct;
+	long errors = now->errors - r->shown.errors;
+
+	for (long i = 0; i < n; i++)
+		progress_add(&r->prog, i < graded, i < correct, i < errors);
+	r->shown = *now;
+}
+
 /* Back on the loop's thread: the outcome, the store, the progress line. */
 static int store_graded(run_job *j, char *err, size_t errlen)
 {
@@ -408,10 +421,12 @@ static int store_graded(run_job *j, char *err, size_t errlen)
 	}
 	rc = writer_put(r->writer, s, err, errlen);
 	if (rc == TB_OK) {
+		writer_counts now;
+
 		if (s->outcome == TB_OUT_ERROR)
 			r->errors++;
-		progress_add(&r->prog, s->outcome != TB_OUT_ERROR && s->outcome != TB_OUT_UNGRADED,
-			     s->outcome == TB_OUT_CORRECT, s->outcome == TB_OUT_ERROR);
+		writer_committed(r->writer, &now);
+		show_committed(r, &now);
 	}
 	run_job_free(j);
 	return rc;
@@ -894,11 +909,13 @@ int cmd_run(int argc, char **argv)
 		gr_pool_drain(r.pool);
 	{
 		char werr[512];
+		writer_counts last;
 
 		/* Everything handed to the writer is committed before the status. */
-		if (writer_finish(r.writer, werr, sizeof(werr)) != TB_OK && !r.fatal[0])
+		if (writer_finish(r.writer, &last, werr, sizeof(werr)) != TB_OK && !r.fatal[0])
 			snprintf(r.fatal, sizeof(r.fatal), "%s", werr);
 		r.writer = NULL;
+		show_committed(&r, &last);
 	}
 	progress_end(&r.prog);
 	signal(SIGINT, SIG_DFL);
@@ -933,7 +950,7 @@ int cmd_run(int argc, char **argv)
 out:
 	free(lanes);
 	gr_pool_free(r.pool);
-	writer_finish(r.writer, err, sizeof(err));
+	writer_finish(r.writer, NULL, err, sizeof(err));
 	json_decref(r.stored);
 	if (r.sim)
 		sim_stop(r.sim);
