@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "rc.h"
+#include "report.h"
 
 /* An image larger than this is refused rather than sent: data URLs of many
  * megabytes are rejected by every provider anyway. */
@@ -199,32 +200,58 @@ static void set_mode(json_t *body, const tb_model *m, const tb_request_spec *rq)
 	}
 }
 
-int dialect_build_body(const tb_model *m, const tb_suite *s, const tb_item *it,
-		       const tb_request_spec *rq, tb_buf *out, char *err, size_t errlen)
+/* The body as an object. max_tokens and seed are stolen (seed NULL: none
+ * sent), so a template can put placeholders where the numbers go. */
+static json_t *build_body(const tb_model *m, const tb_suite *s, const tb_item *it,
+			  const tb_request_spec *rq, json_t *max_tokens, json_t *seed, char *err,
+			  size_t errlen)
 {
 	json_t *body, *msgs;
-	char *text;
-	int rc;
 
-	if (err && errlen)
-		err[0] = '\0';
 	msgs = build_messages(m, s, it, rq->mode, err, errlen);
-	if (!msgs)
-		return TB_ERR;
-	body = json_pack("{s:s, s:o, s:b, s:I}", "model", m->api_model, "messages", msgs, "stream",
-			 rq->stream, "max_tokens", (json_int_t)(it->max_tokens ? it->max_tokens : m->max_tokens));
-	if (!body)
-		return tb_seterr(err, errlen, "out of memory");
+	if (!msgs) {
+		json_decref(max_tokens);
+		json_decref(seed);
+		return NULL;
+	}
+	body = json_pack("{s:s, s:o, s:b, s:o}", "model", m->api_model, "messages", msgs, "stream",
+			 rq->stream, "max_tokens", max_tokens);
+	if (!body) {
+		json_decref(seed);
+		tb_seterr(err, errlen, "out of memory");
+		return NULL;
+	}
 	set_sampling(body, &m->sampling[rq->mode]);
 	set_mode(body, m, rq);
-	if (rq->seed >= 0)
-		json_object_set_new(body, "seed", json_integer(rq->seed));
+	if (seed)
+		json_object_set_new(body, "seed", seed);
 	if (rq->stream && m->dialect != TB_DIALECT_OPENROUTER && m->dialect != TB_DIALECT_SIM)
 		json_object_set_new(body, "stream_options", json_pack("{s:b}", "include_usage", 1));
 	if (m->provider)
 		json_object_set(body, "provider", m->provider);
 	if (m->extra_body)
 		json_object_update(body, m->extra_body);
+	return body;
+}
+
+static long item_max_tokens(const tb_model *m, const tb_item *it)
+{
+	return it->max_tokens ? it->max_tokens : m->max_tokens;
+}
+
+int dialect_build_body(const tb_model *m, const tb_suite *s, const tb_item *it,
+		       const tb_request_spec *rq, tb_buf *out, char *err, size_t errlen)
+{
+	json_t *body;
+	char *text;
+	int rc;
+
+	if (err && errlen)
+		err[0] = '\0';
+	body = build_body(m, s, it, rq, json_integer(item_max_tokens(m, it)),
+			  rq->seed >= 0 ? json_integer(rq->seed) : NULL, err, errlen);
+	if (!body)
+		return TB_ERR;
 	text = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	if (!text)
@@ -235,6 +262,209 @@ int dialect_build_body(const tb_model *m, const tb_suite *s, const tb_item *it,
 	if (rc != TB_OK)
 		return tb_seterr(err, errlen, "request body larger than %zu bytes", out->max);
 	return TB_OK;
+}
+
+/* ---- templates ----
+ * A cell's bodies differ only in the prompt, max_tokens and the seed. The
+ * template is the body dumped once with a placeholder for each; a body is the
+ * literal pieces with the item's values spliced in, escaped as json_dumps()
+ * escapes them, so the bytes are those of dialect_build_body(). The
+ * placeholders are control characters, which jansson writes as \u0001; a
+ * placeholder found other than exactly where it was put (a system prompt or
+ * extra_body holding the same text) makes the template unusable. */
+
+enum { SLOT_PROMPT, SLOT_MAX_TOKENS, SLOT_SEED, N_SLOTS };
+
+/* The placeholders as built, and as they appear in the dump. */
+static const char *const slot_value[N_SLOTS] = {"\x01tb-prompt\x01", "\x01tb-max\x01", "\x01tb-seed\x01"};
+static const char *const slot_dumped[N_SLOTS] = {
+	"\\u0001tb-prompt\\u0001", "\"\\u0001tb-max\\u0001\"", "\"\\u0001tb-seed\\u0001\""};
+
+struct dialect_tmpl {
+	const tb_model *m;
+	const tb_suite *s;
+	tb_request_spec rq;
+	int usable;            /* 0: every body takes dialect_build_body() */
+	char *text;            /* the dump, placeholders included */
+	size_t n_pieces;
+	struct piece {
+		size_t off, len;   /* literal text before the slot */
+		int slot;          /* -1 after the last piece */
+	} pieces[N_SLOTS + 1];
+};
+
+/* Counts the occurrences of needle in hay. */
+static size_t count_of(const char *hay, const char *needle)
+{
+	size_t n = 0, len = strlen(needle);
+
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + len, needle))
+		n++;
+	return n;
+}
+
+/* Cuts t->text at the placeholders. 0 when one is not where it was put. */
+static int cut_pieces(dialect_tmpl *t, const int present[N_SLOTS])
+{
+	size_t at = 0;
+
+	for (int k = 0; k < N_SLOTS; k++)
+		if (count_of(t->text, slot_dumped[k]) != (size_t)present[k])
+			return 0;
+	t->n_pieces = 0;
+	/* at most N_SLOTS rounds: each takes the nearest placeholder left */
+	for (;;) {
+		const char *best = NULL;
+		int slot = -1;
+
+		for (int k = 0; k < N_SLOTS; k++) {
+			const char *p = present[k] ? strstr(t->text + at, slot_dumped[k]) : NULL;
+
+			if (p && (!best || p < best)) {
+				best = p;
+				slot = k;
+			}
+		}
+		t->pieces[t->n_pieces].off = at;
+		t->pieces[t->n_pieces].slot = slot;
+		if (!best) {
+			t->pieces[t->n_pieces++].len = strlen(t->text + at);
+			return 1;
+		}
+		t->pieces[t->n_pieces++].len = (size_t)(best - (t->text + at));
+		at = (size_t)(best - t->text) + strlen(slot_dumped[slot]);
+	}
+}
+
+int dialect_tmpl_new(const tb_model *m, const tb_suite *s, const tb_request_spec *rq,
+		     dialect_tmpl **out, char *err, size_t errlen)
+{
+	dialect_tmpl *t = calloc(1, sizeof(*t));
+	tb_item probe = {.prompt = (char *)slot_value[SLOT_PROMPT]};
+	json_t *ph[N_SLOTS] = {0}, *body;
+	int present[N_SLOTS];
+	char ignored[256];
+
+	*out = NULL;
+	if (!t)
+		return tb_seterr(err, errlen, "out of memory");
+	t->m = m;
+	t->s = s;
+	t->rq = *rq;
+	for (int k = SLOT_MAX_TOKENS; k < N_SLOTS; k++)
+		ph[k] = json_string(slot_value[k]);
+	/* A failure here is left to dialect_build_body(), which says it per item. */
+	body = build_body(m, s, &probe, rq, json_incref(ph[SLOT_MAX_TOKENS]),
+			  rq->seed >= 0 ? json_incref(ph[SLOT_SEED]) : NULL, ignored, sizeof(ignored));
+	if (body) {
+		/* extra_body may have replaced any of them */
+		present[SLOT_PROMPT] = !(m->extra_body && json_object_get(m->extra_body, "messages"));
+		present[SLOT_MAX_TOKENS] = json_object_get(body, "max_tokens") == ph[SLOT_MAX_TOKENS];
+		present[SLOT_SEED] = rq->seed >= 0 && json_object_get(body, "seed") == ph[SLOT_SEED];
+		t->text = json_dumps(body, JSON_COMPACT);
+		json_decref(body);
+	}
+	for (int k = SLOT_MAX_TOKENS; k < N_SLOTS; k++)
+		json_decref(ph[k]);
+	t->usable = t->text && cut_pieces(t, present);
+	*out = t;
+	return TB_OK;
+}
+
+/* The characters json_dumps() writes as a backslash and a letter. */
+static const char short_escaped[] = "\"\\\b\f\n\r\t";
+static const char short_escape[] = "\"\\bfnrt";
+
+/* Appends s as the inside of a JSON string, escaped as json_dumps() does.
+ * TB_ERR when s is not valid UTF-8 (json_string() refuses it too). */
+static int add_escaped(tb_buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+	int rc = TB_OK;
+
+	/* bounded by the string: each pass consumes at least one byte */
+	while (*p && rc == TB_OK) {
+		char esc[8];
+		unsigned cp;
+		int n;
+
+		if (*p >= 0x20 && *p != '"' && *p != '\\' && *p < 0x80) {
+			p++;
+			continue;
+		}
+		if (*p >= 0x80) {
+			if ((n = report_utf8_seq(p, &cp)) == 0)
+				return TB_ERR;
+			p += n;
+			continue;
+		}
+		rc = tb_buf_add(out, run, (size_t)(p - run));
+		if (rc == TB_OK) {
+			const char *e = strchr(short_escaped, *p);
+
+			if (e)
+				snprintf(esc, sizeof(esc), "\\%c", short_escape[e - short_escaped]);
+			else
+				snprintf(esc, sizeof(esc), "\\u%04X", *p);
+			rc = tb_buf_adds(out, esc);
+		}
+		run = ++p;
+	}
+	if (rc == TB_OK)
+		rc = tb_buf_add(out, run, (size_t)(p - run));
+	return rc == TB_OK ? TB_OK : TB_TOOBIG;
+}
+
+int dialect_tmpl_body(const dialect_tmpl *t, const tb_item *it, long seed, tb_buf *out, char *err,
+		      size_t errlen)
+{
+	int rc = TB_OK;
+
+	if (!t->usable || it->messages || !it->prompt || (it->n_images && t->m->vision) ||
+	    (seed >= 0) != (t->rq.seed >= 0))
+		goto slow;
+	if (err && errlen)
+		err[0] = '\0';
+	tb_buf_reset(out);
+	for (size_t i = 0; i < t->n_pieces && rc == TB_OK; i++) {
+		const struct piece *pc = &t->pieces[i];
+		char num[32];
+
+		rc = tb_buf_add(out, t->text + pc->off, pc->len);
+		if (rc != TB_OK || pc->slot < 0)
+			continue;
+		if (pc->slot == SLOT_PROMPT) {
+			rc = add_escaped(out, it->prompt);
+			if (rc == TB_ERR)
+				goto slow;
+			continue;
+		}
+		snprintf(num, sizeof(num), "%ld", pc->slot == SLOT_SEED ? seed : item_max_tokens(t->m, it));
+		rc = tb_buf_adds(out, num);
+	}
+	if (rc != TB_OK)
+		return tb_seterr(err, errlen, "request body larger than %zu bytes", out->max);
+	return TB_OK;
+slow:
+	{
+		tb_request_spec rq = t->rq;
+
+		rq.seed = seed;
+		return dialect_build_body(t->m, t->s, it, &rq, out, err, errlen);
+	}
+}
+
+int dialect_tmpl_usable(const dialect_tmpl *t)
+{
+	return t->usable;
+}
+
+void dialect_tmpl_free(dialect_tmpl *t)
+{
+	if (!t)
+		return;
+	free(t->text);
+	free(t);
 }
 
 int dialect_headers(const tb_model *m, int stream, struct curl_slist **out, char *err, size_t errlen)

@@ -1,8 +1,10 @@
 /* The SQLite store. One connection per tb_store, every statement prepared
- * once when the store opens. Unknown numbers (negative token counts, NAN
- * doubles) are stored as NULL so that SQL aggregates skip them; NULL comes
- * back as -1 or NAN. Outcomes are stored by name, so the file reads well in
- * the sqlite3 shell and survives a reordering of tb_outcome. */
+ * once when the store opens. The connection has no mutex of its own
+ * (SQLITE_OPEN_NOMUTEX): a store is used by one thread at a time (store.h).
+ * Unknown numbers (negative token counts, NAN doubles) are stored as NULL so
+ * that SQL aggregates skip them; NULL comes back as -1 or NAN. Outcomes are
+ * stored by name, so the file reads well in the sqlite3 shell and survives a
+ * reordering of tb_outcome. */
 #include "store.h"
 
 #include <errno.h>
@@ -121,6 +123,13 @@ _Static_assert(C_SUITE == 0 && C_ITEM_ID == 1 && C_MODEL == 2 && C_MODE == 3 && 
 #define KEY_ORDER "suite, item_id, model, mode, budget, sample"
 #define KEY_MATCH "suite = ?1 AND item_id = ?2 AND model = ?3 AND mode = ?4 AND budget = ?5 AND sample = ?6"
 
+enum { TX_SAVEPOINT, TX_RELEASE, TX_ROLLBACK_TO, TX_BEGIN, TX_COMMIT, TX_ROLLBACK, TX_COUNT };
+
+static const char *const tx_sql[TX_COUNT] = {
+	"SAVEPOINT tb_write", "RELEASE tb_write", "ROLLBACK TO tb_write", "BEGIN IMMEDIATE",
+	"COMMIT", "ROLLBACK",
+};
+
 struct tb_store {
 	sqlite3 *db;
 	char *path;
@@ -132,6 +141,8 @@ struct tb_store {
 	/* version 2; NULL in a version-1 store opened read-only */
 	sqlite3_stmt *put_grade, *drop_latest, *update_grade, *each_grading;
 	sqlite3_stmt *put_item_k, *each_item_k, *each_cell_k;
+	/* transaction control, stepped once per sample or batch: parsed once */
+	sqlite3_stmt *tx[TX_COUNT];
 };
 
 static int dberr(const tb_store *st, char *err, size_t errlen, const char *what)
@@ -241,6 +252,9 @@ static int prepare_v2(tb_store *st, char *err, size_t errlen)
 
 static int prepare_all(tb_store *st, char *err, size_t errlen)
 {
+	for (int i = 0; i < TX_COUNT; i++)
+		if (prepare(st, tx_sql[i], &st->tx[i], err, errlen) != TB_OK)
+			return TB_ERR;
 	if (prepare_samples(st, err, errlen) != TB_OK || prepare_v2(st, err, errlen) != TB_OK ||
 	    prepare(st, "SELECT count(*) FROM samples", &st->count_samples, err, errlen) != TB_OK ||
 	    prepare(st,
@@ -388,6 +402,8 @@ void store_close(tb_store *st)
 	sqlite3_finalize(st->put_item_k);
 	sqlite3_finalize(st->each_item_k);
 	sqlite3_finalize(st->each_cell_k);
+	for (int i = 0; i < TX_COUNT; i++)
+		sqlite3_finalize(st->tx[i]);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -486,7 +502,7 @@ int store_create(const char *path, const tb_run_info *info, tb_store **out, char
 		tb_seterr(err, errlen, "out of memory opening store '%s'", path);
 		goto out;
 	}
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		dberr(st, err, errlen, "open the database");
 		goto out;
 	}
@@ -526,7 +542,8 @@ int store_open(const char *path, int readonly, tb_store **out, char *err, size_t
 	st = store_new(path, readonly);
 	if (!st)
 		return tb_seterr(err, errlen, "out of memory opening store '%s'", path);
-	if (sqlite3_open_v2(path, &st->db, readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE,
+	if (sqlite3_open_v2(path, &st->db,
+			    (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
 		dberr(st, err, errlen, "open the database");
 		goto out;
@@ -674,22 +691,33 @@ out:
 	return rc;
 }
 
+/* Steps one of the transaction statements; the message names what failed. */
+static int tx_run(tb_store *st, int which, const char *what, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = st->tx[which];
+	int rc = TB_OK;
+
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = what ? dberr(st, err, errlen, what) : TB_ERR;
+	sqlite3_reset(q);
+	return rc;
+}
+
 /* Every write of more than one statement runs in this savepoint: inside
  * store_begin() it nests, outside it is its own transaction. */
 static int sp_begin(tb_store *st, char *err, size_t errlen)
 {
-	return exec_sql(st, "SAVEPOINT tb_write", "begin a transaction", err, errlen);
+	return tx_run(st, TX_SAVEPOINT, "begin a transaction", err, errlen);
 }
 
 /* Releases the savepoint after success (the message names what failed), or
  * rolls it back. */
 static int sp_end(tb_store *st, int rc, const char *what, char *err, size_t errlen)
 {
-	if (rc == TB_OK && sqlite3_exec(st->db, "RELEASE tb_write", NULL, NULL, NULL) == SQLITE_OK)
+	if (rc == TB_OK && tx_run(st, TX_RELEASE, what, err, errlen) == TB_OK)
 		return TB_OK;
-	if (rc == TB_OK)
-		dberr(st, err, errlen, what);
-	sqlite3_exec(st->db, "ROLLBACK TO tb_write; RELEASE tb_write", NULL, NULL, NULL);
+	tx_run(st, TX_ROLLBACK_TO, NULL, NULL, 0);
+	tx_run(st, TX_RELEASE, NULL, NULL, 0);
 	return TB_ERR;
 }
 
@@ -870,12 +898,12 @@ int store_update_grade(tb_store *st, const tb_sample *s, char *err, size_t errle
 
 int store_begin(tb_store *st, char *err, size_t errlen)
 {
-	return exec_sql(st, "BEGIN IMMEDIATE", "begin a transaction", err, errlen);
+	return tx_run(st, TX_BEGIN, "begin a transaction", err, errlen);
 }
 
 int store_commit(tb_store *st, char *err, size_t errlen)
 {
-	if (exec_sql(st, "COMMIT", "commit", err, errlen) == TB_OK)
+	if (tx_run(st, TX_COMMIT, "commit", err, errlen) == TB_OK)
 		return TB_OK;
 	store_rollback(st);
 	return TB_ERR;
@@ -883,7 +911,7 @@ int store_commit(tb_store *st, char *err, size_t errlen)
 
 void store_rollback(tb_store *st)
 {
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	tx_run(st, TX_ROLLBACK, NULL, NULL, 0);
 }
 
 int store_k_begin(tb_store *st, char *err, size_t errlen)

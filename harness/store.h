@@ -29,6 +29,8 @@
 
 #include "sample.h"
 
+/* A store may pass from thread to thread (the run's writer), but is used by
+ * one thread at a time: its connection takes no lock of its own. */
 typedef struct tb_store tb_store;
 
 typedef struct tb_run_info {

@@ -1,8 +1,11 @@
 /* The writer: one thread that owns the store's writes during a run. Samples
- * are copied into a bounded queue and committed in batches (whatever queued
- * while the previous commit ran), so the transfer loop never waits on SQLite
- * and its first-token times stay the endpoint's. A sample in the queue counts
- * as in flight: a killed run loses it and --resume asks for it again. */
+ * are copied into a bounded queue and committed in batches, so the transfer
+ * loop never waits on SQLite and its first-token times stay the endpoint's.
+ * A batch is what queued while the previous commit ran, or, when that is
+ * little, what queues within a few milliseconds: a commit costs far more
+ * than a row. A sample in the queue counts as in flight: a killed run loses
+ * it and --resume asks for it again. Only committed samples are counted
+ * (writer_committed()), so whatever the progress line shows is stored. */
 #ifndef TB_WRITER_H
 #define TB_WRITER_H
 
@@ -13,14 +16,26 @@
 
 typedef struct tb_writer tb_writer;
 
+/* Committed samples, as the progress line counts them. */
+typedef struct writer_counts {
+	long done;
+	long graded;    /* neither error nor ungraded */
+	long correct;
+	long errors;
+} writer_counts;
+
 /* Starts the thread. st is borrowed and must not be used by anyone else
  * until writer_finish(). */
 int writer_start(tb_store *st, tb_writer **out, char *err, size_t errlen);
 /* Copies s (every string) and queues it; blocks while the queue is full.
  * TB_ERR once a write has failed, with that failure in err. */
 int writer_put(tb_writer *w, const tb_sample *s, char *err, size_t errlen);
+/* The samples committed so far. Lock-free; the four figures may be a batch
+ * apart from each other while the thread commits. */
+void writer_committed(const tb_writer *w, writer_counts *out);
 /* Commits what is queued, stops the thread and frees the writer. Returns
- * TB_OK, or the first write failure. NULL is fine. */
-int writer_finish(tb_writer *w, char *err, size_t errlen);
+ * TB_OK, or the first write failure. committed (may be NULL) gets the final
+ * counts. NULL w is fine (the counts are zero). */
+int writer_finish(tb_writer *w, writer_counts *committed, char *err, size_t errlen);
 
 #endif

@@ -157,6 +157,115 @@ START_TEST(images_routing_extra)
 }
 END_TEST
 
+/* The template's body for an item is dialect_build_body()'s, byte for byte,
+ * or the same failure. */
+static int same_body(const tb_model *m, const tb_request_spec *rq, long seed, size_t max)
+{
+	tb_request_spec one = *rq;
+	dialect_tmpl *t = NULL;
+	tb_buf want, got;
+	char err[256], werr[256] = "", gerr[256] = "";
+	int wrc, grc, usable;
+
+	one.seed = seed;
+	tb_buf_init(&want, max);
+	tb_buf_init(&got, max);
+	ck_assert_int_eq(dialect_tmpl_new(m, &suite, rq, &t, err, sizeof(err)), TB_OK);
+	wrc = dialect_build_body(m, &suite, &item, &one, &want, werr, sizeof(werr));
+	grc = dialect_tmpl_body(t, &item, seed, &got, gerr, sizeof(gerr));
+	ck_assert_int_eq(grc, wrc);
+	if (wrc == TB_OK)
+		ck_assert_str_eq(tb_buf_str(&got), tb_buf_str(&want));
+	else
+		ck_assert_str_eq(gerr, werr);
+	usable = dialect_tmpl_usable(t);
+	dialect_tmpl_free(t);
+	tb_buf_release(&want);
+	tb_buf_release(&got);
+	return usable;
+}
+
+START_TEST(template_bodies)
+{
+	static const char *const prompts[] = {
+		"What is 2+2?", "", "quote \" backslash \\ slash / tab \t nl \n cr \r bs \b ff \f",
+		"ctl \x01\x02\x1f del \x7f", "caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x98\x80",
+		"bad \xc3\x28 utf-8", "overlong \xc0\xaf", "surrogate \xed\xa0\x80", "cut \xe4\xb8",
+		"\x01tb-prompt\x01", "\\u0001tb-max\\u0001", "\"\\u0001tb-seed\\u0001\"",
+	};
+	static const char *const models[] = {"qwen/qwen3-14b", "qwen/qwen3-vl-32b-instruct", "qwen/qwq-32b"};
+	static const char *const systems[] = {"Be brief.", NULL, "\x01tb-prompt\x01", "sys \"\n"};
+	char *img = strdup(TB_SOURCE_DIR "/tests/data/pixel.png");
+	json_t *msgs = json_pack("[{s:s, s:s}]", "role", "user", "content", "from messages \x01");
+
+	for (size_t mi = 0; mi < sizeof(models) / sizeof(models[0]); mi++) {
+		tb_model *m = (tb_model *)models_find(&ms, models[mi]);
+
+		ck_assert_ptr_nonnull(m);
+		for (int d = TB_DIALECT_OPENROUTER; d <= TB_DIALECT_SIM; d++) {
+			m->dialect = (tb_dialect)d;
+			for (int mode = 0; mode < TB_N_MODES; mode++)
+				for (int stream = 0; stream < 2; stream++)
+					for (long budget = 0; budget <= 512; budget += 512) {
+						tb_request_spec rq = {.mode = (tb_mode)mode, .budget = budget,
+								      .stream = stream, .seed = 3};
+
+						for (size_t pi = 0; pi < sizeof(prompts) / sizeof(prompts[0]); pi++) {
+							item.prompt = (char *)prompts[pi];
+							suite.system = (char *)systems[pi % 4];
+							item.max_tokens = pi % 3 ? 0 : 77;
+							/* a system prompt holding a placeholder spoils the template */
+							ck_assert_int_eq(same_body(m, &rq, (long)pi, 1 << 20),
+									 pi % 4 != 2);
+						}
+					}
+		}
+	}
+	/* Seeds sent or not, images, messages, a small ceiling, extra_body. */
+	{
+		tb_model *m = (tb_model *)models_find(&ms, "qwen/qwen3-vl-32b-instruct");
+		tb_request_spec rq = {.mode = TB_MODE_NOTHINK, .stream = 1, .seed = 5};
+		static const char *const extras[] = {
+			"{\"max_tokens\": 9}", "{\"seed\": 1}", "{\"messages\": []}",
+			"{\"seed\": \"\\u0001tb-seed\\u0001\"}", "{\"x\": \"\\u0001tb-max\\u0001\"}",
+			"{\"messages\": \"\\u0001tb-prompt\\u0001\"}",
+		};
+
+		m->dialect = TB_DIALECT_VLLM;
+		item.prompt = "What is 2+2?";
+		suite.system = "Be brief.";
+		ck_assert(same_body(m, &rq, -1, 1 << 20));
+		rq.seed = -1;
+		same_body(m, &rq, 4, 1 << 20);
+		same_body(m, &rq, -1, 1 << 20);
+		same_body(m, &rq, -1, 40);
+		item.prompt = "a long prompt that does not fit into the ceiling of this body at all";
+		same_body(m, &rq, -1, 200);
+		rq.seed = 5;
+		item.images = &img;
+		item.n_images = 1;
+		same_body(m, &rq, 6, 1 << 20);
+		item.images = NULL;
+		item.n_images = 0;
+		item.prompt = NULL;
+		item.messages = msgs;
+		same_body(m, &rq, 6, 1 << 20);
+		item.messages = NULL;
+		item.prompt = "What is 2+2?";
+		for (size_t i = 0; i < sizeof(extras) / sizeof(extras[0]); i++) {
+			m->extra_body = json_loads(extras[i], 0, NULL);
+			ck_assert_ptr_nonnull(m->extra_body);
+			/* a placeholder still there after extra_body is not where it was put */
+			ck_assert_int_eq(same_body(m, &rq, 6, 1 << 20), i < 3);
+			json_decref(m->extra_body);
+			m->extra_body = NULL;
+		}
+	}
+	json_decref(msgs);
+	free(img);
+}
+END_TEST
+
 START_TEST(headers_and_url)
 {
 	const tb_model *m = models_find(&ms, "qwen/qwen3-14b");
@@ -195,6 +304,7 @@ int main(void)
 	tcase_add_test(tc, openrouter_modes);
 	tcase_add_test(tc, server_dialects);
 	tcase_add_test(tc, images_routing_extra);
+	tcase_add_test(tc, template_bodies);
 	tcase_add_test(tc, headers_and_url);
 	suite_add_tcase(s, tc);
 	return tu_run(s);

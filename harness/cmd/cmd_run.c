@@ -70,9 +70,11 @@ struct run_ctx {
 	struct curl_slist **headers; /* one per selected model */
 	char (*urls)[2048];
 	tb_plan plan;
+	dialect_tmpl **tmpl;     /* one per plan cell: its request body, built once */
 	tb_store *st;
 	char run_dir[4096];
 	tb_progress prog;
+	writer_counts shown;     /* the committed samples the progress line has counted */
 	long errors;
 	int simulated;
 	sim_server *sim;
@@ -253,7 +255,6 @@ static tb_job *next_job(void *ud, int *finished)
 	*finished = 1;
 	while ((more = plan_next(&r->plan, &pos, err, sizeof(err))) == 1) {
 		const tb_plan_cell *c = pos.cell;
-		tb_request_spec rq;
 		run_job *j;
 		char key[1024];
 
@@ -276,9 +277,8 @@ static tb_job *next_job(void *ud, int *finished)
 		j->r = r;
 		j->pos = pos;
 		j->seed = r->o->seed + pos.sample;
-		rq = (tb_request_spec){.mode = c->mode, .budget = c->budget, .stream = r->o->stream,
-				       .seed = j->seed};
-		if (dialect_build_body(c->model, c->suite, pos.item, &rq, &j->body, err, sizeof(err)) != TB_OK) {
+		if (dialect_tmpl_body(r->tmpl[c - r->plan.cells], pos.item, j->seed, &j->body, err,
+				      sizeof(err)) != TB_OK) {
 			snprintf(r->fatal, sizeof(r->fatal), "%.200s:%ld: %.280s", c->suite->path, pos.item->line, err);
 			plan_pos_release(&j->pos);
 			tb_buf_release(&j->body);
@@ -392,6 +392,18 @@ static void grade_work(void *arg)
 	j->grade_rc = gr_grade(it->grader, &in, &j->grade);
 }
 
+/* The progress line counts what the writer has committed, nothing sooner. */
+static void show_committed(run_ctx *r, const writer_counts *now)
+{
+	long n = now->done - r->shown.done;
+	long graded = now->graded - r->shown.graded, correct = now->correct - r->shown.correct;
+	long errors = now->errors - r->shown.errors;
+
+	for (long i = 0; i < n; i++)
+		progress_add(&r->prog, i < graded, i < correct, i < errors);
+	r->shown = *now;
+}
+
 /* Back on the loop's thread: the outcome, the store, the progress line. */
 static int store_graded(run_job *j, char *err, size_t errlen)
 {
@@ -417,10 +429,12 @@ static int store_graded(run_job *j, char *err, size_t errlen)
 	}
 	rc = writer_put(r->writer, s, err, errlen);
 	if (rc == TB_OK) {
+		writer_counts now;
+
 		if (s->outcome == TB_OUT_ERROR)
 			r->errors++;
-		progress_add(&r->prog, s->outcome != TB_OUT_ERROR && s->outcome != TB_OUT_UNGRADED,
-			     s->outcome == TB_OUT_CORRECT, s->outcome == TB_OUT_ERROR);
+		writer_committed(r->writer, &now);
+		show_committed(r, &now);
 	}
 	run_job_free(j);
 	return rc;
@@ -488,6 +502,22 @@ static int uses_simulator(const tb_run_opts *o)
 	const char *key = getenv("OPENROUTER_API_KEY");
 
 	return !o->models_file && (o->force_sim || !key || !*key);
+}
+
+static int make_templates(run_ctx *r, char *err, size_t errlen)
+{
+	r->tmpl = calloc(r->plan.n_cells ? r->plan.n_cells : 1, sizeof(*r->tmpl));
+	if (!r->tmpl)
+		return tb_seterr(err, errlen, "out of memory");
+	for (size_t i = 0; i < r->plan.n_cells; i++) {
+		const tb_plan_cell *c = &r->plan.cells[i];
+		tb_request_spec rq = {.mode = c->mode, .budget = c->budget, .stream = r->o->stream,
+				      .seed = r->o->seed};
+
+		if (!c->unsupported && dialect_tmpl_new(c->model, c->suite, &rq, &r->tmpl[i], err, errlen) != TB_OK)
+			return TB_ERR;
+	}
+	return TB_OK;
 }
 
 static int load_suites(run_ctx *r, char *err, size_t errlen)
@@ -842,6 +872,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (plan_build(&r.plan, r.suites, r.n_suites, r.sel, r.n_sel, o.modes, o.budgets, o.n_budgets,
 		       (int)o.samples, err, sizeof(err)) != TB_OK ||
+	    make_templates(&r, err, sizeof(err)) != TB_OK ||
 	    open_store(&r, argc, argv, err, sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		rc = TB_EXIT_FATAL;
@@ -896,11 +927,13 @@ int cmd_run(int argc, char **argv)
 		gr_pool_drain(r.pool);
 	{
 		char werr[512];
+		writer_counts last;
 
 		/* Everything handed to the writer is committed before the status. */
-		if (writer_finish(r.writer, werr, sizeof(werr)) != TB_OK && !r.fatal[0])
+		if (writer_finish(r.writer, &last, werr, sizeof(werr)) != TB_OK && !r.fatal[0])
 			snprintf(r.fatal, sizeof(r.fatal), "%s", werr);
 		r.writer = NULL;
+		show_committed(&r, &last);
 	}
 	progress_end(&r.prog);
 	signal(SIGINT, SIG_DFL);
@@ -935,12 +968,15 @@ int cmd_run(int argc, char **argv)
 out:
 	free(lanes);
 	gr_pool_free(r.pool);
-	writer_finish(r.writer, err, sizeof(err));
+	writer_finish(r.writer, NULL, err, sizeof(err));
 	json_decref(r.stored);
 	if (r.sim)
 		sim_stop(r.sim);
 	if (r.st)
 		store_close(r.st);
+	for (size_t i = 0; r.tmpl && i < r.plan.n_cells; i++)
+		dialect_tmpl_free(r.tmpl[i]);
+	free(r.tmpl);
 	plan_release(&r.plan);
 	for (size_t i = 0; i < r.n_sel; i++)
 		curl_slist_free_all(r.headers[i]);

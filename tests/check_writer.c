@@ -1,0 +1,179 @@
+/* The store's writer thread: everything put is committed by writer_finish();
+ * a sample is counted only once it is committed (another connection sees
+ * it); a lone sample is committed without more arriving; a failed write
+ * surfaces at a later put and at finish. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rc.h"
+#include "store.h"
+#include "testutil.h"
+#include "writer.h"
+
+static char *tmpdir;
+static char dbpath[4200];
+static char err[1024];
+static tb_store *st;
+
+static void setup(void)
+{
+	tb_run_info ri = {0};
+
+	tmpdir = tu_mkdtemp();
+	ck_assert_ptr_nonnull(tmpdir);
+	snprintf(dbpath, sizeof(dbpath), "%s/store.sqlite", tmpdir);
+	snprintf(ri.run_id, sizeof(ri.run_id), "w");
+	snprintf(ri.version, sizeof(ri.version), "0");
+	snprintf(ri.started, sizeof(ri.started), "2026-11-21T19:33:47Z");
+	snprintf(ri.status, sizeof(ri.status), "running");
+	snprintf(ri.suites_hash, sizeof(ri.suites_hash), "%064d", 1);
+	snprintf(ri.models_hash, sizeof(ri.models_hash), "%064d", 2);
+	ck_assert_msg(store_create(dbpath, &ri, &st, err, sizeof(err)) == TB_OK, "%s", err);
+}
+
+static void teardown(void)
+{
+	store_close(st);
+	st = NULL;
+	tu_rmtree(tmpdir);
+	free(tmpdir);
+	tmpdir = NULL;
+}
+
+static const tb_outcome cycle[] = {TB_OUT_CORRECT, TB_OUT_INCORRECT, TB_OUT_ERROR, TB_OUT_UNGRADED,
+				   TB_OUT_CORRECT, TB_OUT_TRUNCATED};
+#define CYCLE (sizeof(cycle) / sizeof(cycle[0]))
+
+/* Sample i: its own key, an outcome from the cycle, some text. */
+static tb_sample sample(int i, char *id, size_t idlen)
+{
+	snprintf(id, idlen, "item-%06d", i);
+	return (tb_sample){.suite = "s", .item_id = id, .model = "m", .mode = "think",
+			   .outcome = cycle[(size_t)i % CYCLE], .reasoning = "thinking it over",
+			   .answer = "\\boxed{42}", .expected = "42", .error = "",
+			   .ttft_ms = 1, .total_ms = 2, .finished_at = 3};
+}
+
+static long stored(void)
+{
+	return tu_db_long(dbpath, "SELECT count(*) FROM samples");
+}
+
+static void wait_committed(tb_writer *w, long want)
+{
+	writer_counts c;
+	double until = tu_now_s() + 5;
+
+	do {
+		writer_committed(w, &c);
+		if (c.done >= want)
+			break;
+		usleep(1000);
+	} while (tu_now_s() < until);
+	ck_assert_int_eq(c.done, want);
+}
+
+START_TEST(counted_only_once_committed)
+{
+	const int n = 3000;
+	tb_writer *w = NULL;
+	writer_counts c, last;
+	long graded = 0, correct = 0, errors = 0;
+
+	ck_assert_msg(writer_start(st, &w, err, sizeof(err)) == TB_OK, "%s", err);
+	for (int i = 0; i < n; i++) {
+		char id[32];
+		tb_sample s = sample(i, id, sizeof(id));
+
+		ck_assert_msg(writer_put(w, &s, err, sizeof(err)) == TB_OK, "%s", err);
+		graded += s.outcome != TB_OUT_ERROR && s.outcome != TB_OUT_UNGRADED;
+		correct += s.outcome == TB_OUT_CORRECT;
+		errors += s.outcome == TB_OUT_ERROR;
+		if (i % 400 == 0) {
+			/* What is counted is already visible to another connection. */
+			writer_committed(w, &c);
+			ck_assert_int_le(c.done, i + 1);
+			ck_assert_int_ge(stored(), c.done);
+		}
+	}
+	ck_assert_msg(writer_finish(w, &last, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_int_eq(last.done, n);
+	ck_assert_int_eq(last.graded, graded);
+	ck_assert_int_eq(last.correct, correct);
+	ck_assert_int_eq(last.errors, errors);
+	ck_assert_int_eq(stored(), n);
+	ck_assert_int_eq(tu_db_long(dbpath, "SELECT count(*) FROM grades WHERE grading = 0"), n);
+	ck_assert_int_eq(writer_finish(NULL, &last, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(last.done, 0);
+}
+END_TEST
+
+/* A lone sample does not wait for company, before and after a quiet spell. */
+START_TEST(lone_samples_are_committed)
+{
+	tb_writer *w = NULL;
+	char id[32];
+	tb_sample s;
+	double t0;
+
+	ck_assert_msg(writer_start(st, &w, err, sizeof(err)) == TB_OK, "%s", err);
+	s = sample(1, id, sizeof(id));
+	t0 = tu_now_s();
+	ck_assert_int_eq(writer_put(w, &s, err, sizeof(err)), TB_OK);
+	wait_committed(w, 1);
+	ck_assert_msg(tu_now_s() - t0 < 1, "a lone sample waited %.3f s", tu_now_s() - t0);
+	ck_assert_int_eq(stored(), 1);
+	usleep(50000);
+	s = sample(2, id, sizeof(id));
+	ck_assert_int_eq(writer_put(w, &s, err, sizeof(err)), TB_OK);
+	wait_committed(w, 2);
+	ck_assert_int_eq(writer_finish(w, NULL, err, sizeof(err)), TB_OK);
+}
+END_TEST
+
+START_TEST(failure_surfaces)
+{
+	tb_writer *w = NULL;
+	writer_counts last;
+	char id[32];
+	tb_sample bad;
+	int rc = TB_OK, i;
+
+	ck_assert_msg(writer_start(st, &w, err, sizeof(err)) == TB_OK, "%s", err);
+	bad = sample(0, id, sizeof(id));
+	bad.outcome = TB_OUT_COUNT; /* the store refuses it */
+	ck_assert_int_eq(writer_put(w, &bad, err, sizeof(err)), TB_OK);
+	/* bounded: the failure is seen within seconds */
+	for (i = 1; i < 100000 && rc == TB_OK; i++) {
+		tb_sample s = sample(i, id, sizeof(id));
+
+		rc = writer_put(w, &s, err, sizeof(err));
+		if (rc == TB_OK && i % 100 == 0)
+			usleep(10000);
+	}
+	ck_assert_int_eq(rc, TB_ERR);
+	ck_assert_msg(strstr(err, "invalid outcome") != NULL, "%s", err);
+	err[0] = '\0';
+	ck_assert_int_eq(writer_finish(w, &last, err, sizeof(err)), TB_ERR);
+	ck_assert_msg(strstr(err, "invalid outcome") != NULL, "%s", err);
+	/* the failed batch is not counted, and not stored */
+	ck_assert_int_eq(last.done, stored());
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("writer");
+	TCase *tc = tcase_create("writer");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, counted_only_once_committed);
+	tcase_add_test(tc, lone_samples_are_committed);
+	tcase_add_test(tc, failure_surfaces);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
