@@ -2,10 +2,13 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -25,19 +28,41 @@
 #define MAX_EVENTS 256
 
 typedef struct lane_state {
-	int in_flight;
-	int64_t next_start_us;
+	atomic_int in_flight;    /* raised under the shared lock, lowered by any loop */
+	int64_t next_start_us;   /* under the shared lock */
 } lane_state;
 
+struct sched;
+
+/* What the loops share. The producer's callbacks (next, done, wake) are
+ * called under lock, one at a time, so the producer needs no locks of its
+ * own; so are the lanes' rate limits, the stats and the error message. */
+typedef struct shared {
+	pthread_mutex_t lock;
+	lane_state *lanes;
+	atomic_int exhausted;    /* next() has no more */
+	atomic_int abort;
+	char *err;
+	size_t errlen;
+	struct sched *loops;
+	int n_loops;
+} shared;
+
+/* One transfer loop: its own curl multi handle, epoll set and share of the
+ * slots. Each job stays on the loop that started it until it is handed back. */
 typedef struct sched {
 	const sched_config *cfg;
 	const sched_ops *ops;
 	void *ud;
+	shared *sh;
+	int max_in_flight;       /* this loop's share of cfg->max_in_flight */
+	int poke_fd;             /* an eventfd: another loop wants this one to look again */
+	int starved;             /* next() said "not now" to this loop (under lock) */
+	pthread_t thread;
 	CURLM *multi;
-	int epfd;                /* curl's sockets and the wake descriptor */
+	int epfd;                /* curl's sockets, the wake and the poke descriptors */
 	int64_t timer_at_us;     /* when curl wants its timeout action; -1: never */
 	struct epoll_event *events; /* MAX_EVENTS */
-	lane_state *lanes;
 	tb_job **waiting;        /* retries and rate-limited jobs, each with retry_at_us */
 	size_t n_waiting, cap_waiting;
 	tb_job **active;         /* in flight, max_in_flight slots */
@@ -50,13 +75,51 @@ typedef struct sched {
 	CURL **idle;             /* easy handles to reuse */
 	size_t n_idle, cap_idle;
 	int in_flight;
-	int exhausted;           /* next() has no more */
-	int abort;
 	uint64_t rng;
-	sched_stats *stats;
-	char *err;
-	size_t errlen;
+	sched_stats stats;       /* this loop's; summed when all have ended */
 } sched;
+
+static void poke(sched *s)
+{
+	uint64_t one = 1;
+
+	/* EAGAIN: the counter is full, which already says "look again". */
+	if (write(s->poke_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		tb_warn("scheduler: cannot wake a transfer loop: %s", strerror(errno));
+}
+
+/* Under lock: wakes the other loops that next() told "not now", after a
+ * callback that may have changed its mind. */
+static void poke_starved(shared *sh, const sched *self)
+{
+	for (int i = 0; i < sh->n_loops; i++) {
+		sched *l = &sh->loops[i];
+
+		if (l != self && l->starved) {
+			l->starved = 0;
+			poke(l);
+		}
+	}
+}
+
+/* Under lock: stops every loop; the first message is the one kept. */
+static int fail_locked(shared *sh, const char *msg)
+{
+	if (!atomic_exchange(&sh->abort, 1)) {
+		tb_seterr(sh->err, sh->errlen, "%s", msg);
+		for (int i = 0; i < sh->n_loops; i++)
+			poke(&sh->loops[i]);
+	}
+	return TB_ERR;
+}
+
+static int fail(shared *sh, const char *msg)
+{
+	pthread_mutex_lock(&sh->lock);
+	fail_locked(sh, msg);
+	pthread_mutex_unlock(&sh->lock);
+	return TB_ERR;
+}
 
 void sched_config_defaults(sched_config *c)
 {
@@ -225,7 +288,7 @@ static int lane_full(const sched *s, const tb_job *job)
 {
 	const sched_lane *l = &s->cfg->lanes[job->lane];
 
-	return l->max_in_flight > 0 && s->lanes[job->lane].in_flight >= l->max_in_flight;
+	return l->max_in_flight > 0 && atomic_load(&s->sh->lanes[job->lane].in_flight) >= l->max_in_flight;
 }
 
 /* A transfer's clock starts when its request is about to leave: curl calls
@@ -247,14 +310,15 @@ static int on_request_ready(void *ud, char *remote_ip, char *local_ip, int remot
 	return CURL_PREREQFUNC_OK;
 }
 
-static int start(sched *s, tb_job *job)
+/* Under lock (it counts the job on its lane). */
+static int start(sched *s, tb_job *job, char *msg, size_t msglen)
 {
 	CURL *e = s->n_idle ? s->idle[--s->n_idle] : curl_easy_init();
 	long timeout_ms = (long)(job->timeout_s * 1000.0);
 	long stall = (long)ceil(job->stall_s);
 
 	if (!e)
-		return tb_seterr(s->err, s->errlen, "cannot create a transfer (out of memory)");
+		return tb_seterr(msg, msglen, "cannot create a transfer (out of memory)");
 	curl_easy_reset(e);
 	job->easy = e;
 	reset_attempt(s, job);
@@ -288,12 +352,12 @@ static int start(sched *s, tb_job *job)
 	job->t_start_us = 0;
 	job->added_us = tb_now_us();
 	if (curl_multi_add_handle(s->multi, e) != CURLM_OK)
-		return tb_seterr(s->err, s->errlen, "cannot start a transfer");
+		return tb_seterr(msg, msglen, "cannot start a transfer");
 	job->slot = (size_t)s->in_flight;
 	s->active[job->slot] = job;
-	s->lanes[job->lane].in_flight++;
+	atomic_fetch_add(&s->sh->lanes[job->lane].in_flight, 1);
 	s->in_flight++;
-	s->stats->started++;
+	s->stats.started++;
 	return TB_OK;
 }
 
@@ -305,7 +369,7 @@ static void detach(sched *s, tb_job *job)
 	else
 		curl_easy_cleanup(job->easy);
 	job->easy = NULL;
-	s->lanes[job->lane].in_flight--;
+	atomic_fetch_sub(&s->sh->lanes[job->lane].in_flight, 1);
 	s->in_flight--;
 	/* The last active job takes the freed slot. */
 	s->active[job->slot] = s->active[s->in_flight];
@@ -315,21 +379,21 @@ static void detach(sched *s, tb_job *job)
 static int hand_back(sched *s, tb_job *job, tb_job_status status)
 {
 	char err[512] = "";
+	int rc = TB_OK;
 
 	job->status = status;
 	if (status == TB_JOB_OK)
-		s->stats->succeeded++;
+		s->stats.succeeded++;
 	else if (status == TB_JOB_FAILED)
-		s->stats->failed++;
+		s->stats.failed++;
 	else
-		s->stats->cancelled++;
-	if (s->ops->done(s->ud, job, err, sizeof(err)) != 0) {
-		if (!s->abort)
-			tb_seterr(s->err, s->errlen, "%s", err);
-		s->abort = 1;
-		return TB_ERR;
-	}
-	return TB_OK;
+		s->stats.cancelled++;
+	pthread_mutex_lock(&s->sh->lock);
+	if (s->ops->done(s->ud, job, err, sizeof(err)) != 0)
+		rc = fail_locked(s->sh, err);
+	poke_starved(s->sh, s);
+	pthread_mutex_unlock(&s->sh->lock);
+	return rc;
 }
 
 /* Replaces control characters so that an endpoint's message cannot move the
@@ -448,21 +512,23 @@ static int finish(sched *s, tb_job *job)
 		job->error[0] = '\0';
 		return hand_back(s, job, TB_JOB_OK);
 	case SCHED_RETRY:
-		if (job->attempts < s->cfg->max_attempts && !s->abort) {
+		if (job->attempts < s->cfg->max_attempts && !atomic_load(&s->sh->abort)) {
 			job->retry_at_us = tb_now_us() + (int64_t)(backoff(s, job) * 1e6);
-			s->stats->retried++;
+			s->stats.retried++;
 			if (push_waiting(s, job) == TB_OK)
 				return TB_OK;
 		}
 		return hand_back(s, job, TB_JOB_FAILED);
 	case SCHED_FAIL:
 		return hand_back(s, job, TB_JOB_FAILED);
-	case SCHED_ABORT:
-		if (!s->abort)
-			tb_seterr(s->err, s->errlen, "%s (stopping the run)", job->error);
-		s->abort = 1;
+	case SCHED_ABORT: {
+		char msg[300];
+
+		snprintf(msg, sizeof(msg), "%s (stopping the run)", job->error);
+		fail(s->sh, msg);
 		hand_back(s, job, TB_JOB_FAILED);
 		return TB_ABORT;
+	}
 	}
 	return TB_OK;
 }
@@ -483,14 +549,18 @@ static tb_job *take_due(sched *s, int64_t now)
 
 /* Starts what may start now. A job that must wait for its lane goes to the
  * waiting list; next() is asked only while that list is short, so a slow lane
- * cannot pull the whole plan into memory. Nothing starts while max_in_flight
- * ended transfers wait to be judged, which keeps in_flight + n_ended below
- * cap_ended. */
+ * cannot pull the whole plan into memory. Nothing starts while the loop's
+ * max_in_flight ended transfers wait to be judged, which keeps in_flight +
+ * n_ended below cap_ended. Takes the lock: next() and the lanes are shared. */
 static int fill(sched *s)
 {
-	size_t max = (size_t)s->cfg->max_in_flight;
+	shared *sh = s->sh;
+	size_t max = (size_t)s->max_in_flight;
+	char msg[256] = "";
+	int rc = TB_OK;
 
-	while ((size_t)s->in_flight < max && s->n_ended < max && !s->abort) {
+	pthread_mutex_lock(&sh->lock);
+	while ((size_t)s->in_flight < max && s->n_ended < max && !atomic_load(&sh->abort)) {
 		int64_t now = tb_now_us();
 		tb_job *job = take_due(s, now);
 		const sched_lane *l;
@@ -499,41 +569,53 @@ static int fill(sched *s)
 		if (!job) {
 			int finished = 0;
 
-			if (s->exhausted || s->n_waiting >= (size_t)s->cfg->max_in_flight)
+			if (atomic_load(&sh->exhausted) || s->n_waiting >= max)
 				break;
 			job = s->ops->next(s->ud, &finished);
 			if (!job) {
-				s->exhausted = finished;
+				if (finished)
+					atomic_store(&sh->exhausted, 1);
+				else
+					s->starved = 1;
 				break;
 			}
-			if ((size_t)job->lane >= s->cfg->n_lanes)
-				return tb_seterr(s->err, s->errlen, "a job names lane %d of %zu", job->lane,
-						 s->cfg->n_lanes);
+			if ((size_t)job->lane >= s->cfg->n_lanes) {
+				rc = tb_seterr(msg, sizeof(msg), "a job names lane %d of %zu", job->lane,
+					       s->cfg->n_lanes);
+				break;
+			}
 			job->retry_at_us = 0;
 			if (lane_full(s, job)) {
-				if (push_waiting(s, job) != TB_OK)
-					return tb_seterr(s->err, s->errlen, "out of memory");
+				if (push_waiting(s, job) != TB_OK) {
+					rc = tb_seterr(msg, sizeof(msg), "out of memory");
+					break;
+				}
 				continue;
 			}
 		}
 		l = &s->cfg->lanes[job->lane];
-		ls = &s->lanes[job->lane];
+		ls = &sh->lanes[job->lane];
 		if (l->rate_per_s > 0) {
 			if (now < ls->next_start_us) {
 				job->retry_at_us = ls->next_start_us;
-				if (push_waiting(s, job) != TB_OK)
-					return tb_seterr(s->err, s->errlen, "out of memory");
-				if (s->n_waiting >= (size_t)s->cfg->max_in_flight)
+				if (push_waiting(s, job) != TB_OK) {
+					rc = tb_seterr(msg, sizeof(msg), "out of memory");
+					break;
+				}
+				if (s->n_waiting >= max)
 					break;
 				continue;
 			}
 			ls->next_start_us = (now > ls->next_start_us ? now : ls->next_start_us) +
 					    (int64_t)(1e6 / l->rate_per_s);
 		}
-		if (start(s, job) != TB_OK)
-			return TB_ERR;
+		if ((rc = start(s, job, msg, sizeof(msg))) != TB_OK)
+			break;
 	}
-	return TB_OK;
+	if (rc != TB_OK)
+		fail_locked(sh, msg);
+	pthread_mutex_unlock(&sh->lock);
+	return rc;
 }
 
 /* How long the loop may sleep: until curl's timer, the first waiting job,
@@ -603,8 +685,7 @@ static int on_timer(CURLM *multi, long timeout_ms, void *ud)
 
 static int drive_failed(sched *s)
 {
-	s->abort = 1;
-	return tb_seterr(s->err, s->errlen, "the transfer loop failed");
+	return fail(s->sh, "the transfer loop failed");
 }
 
 /* Waits up to timeout_ms for a ready socket, the wake descriptor or curl's
@@ -623,6 +704,14 @@ static int drive(sched *s, int timeout_ms, int *woken)
 
 		if (s->events[i].data.fd == s->cfg->wake_fd) {
 			*woken = 1;
+			continue;
+		}
+		if (s->events[i].data.fd == s->poke_fd) {
+			uint64_t count;
+
+			/* Only to end the wait: the loop looks at everything next. */
+			if (read(s->poke_fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+				return drive_failed(s);
 			continue;
 		}
 		mask |= ev & EPOLLIN ? CURL_CSELECT_IN : 0;
@@ -675,92 +764,176 @@ static void collect_ended(sched *s)
 	}
 }
 
-int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats *stats, char *err,
-	      size_t errlen)
+/* The producer's wake callback, when its descriptor was readable. Every
+ * loop watches that descriptor, so a loop may find nothing left to do: the
+ * callback must cope (gr_pool_reap does). */
+static int on_wake(sched *s)
 {
-	sched s = {.cfg = c, .ops = ops, .ud = ud, .stats = stats, .err = err, .errlen = errlen,
-		   .epfd = -1, .timer_at_us = -1};
-	int rc = TB_ERR;
+	char msg[512] = "";
+	int rc = TB_OK;
 
-	memset(stats, 0, sizeof(*stats));
-	s.rng = (uint64_t)tb_now_us() | 1;
-	s.multi = curl_multi_init();
-	s.epfd = epoll_create1(EPOLL_CLOEXEC);
-	s.events = calloc(MAX_EVENTS, sizeof(*s.events));
-	s.lanes = calloc(c->n_lanes ? c->n_lanes : 1, sizeof(*s.lanes));
-	s.cap_idle = (size_t)c->max_in_flight;
-	s.idle = calloc(s.cap_idle, sizeof(*s.idle));
-	s.active = calloc((size_t)c->max_in_flight, sizeof(*s.active));
-	s.unparsed = calloc((size_t)c->max_in_flight, sizeof(*s.unparsed));
-	s.cap_ended = 2 * (size_t)c->max_in_flight;
-	s.ended = calloc(s.cap_ended, sizeof(*s.ended));
-	if (!s.multi || s.epfd < 0 || !s.events || !s.lanes || !s.idle || !s.active || !s.unparsed ||
-	    !s.ended) {
-		tb_seterr(err, errlen, "out of memory");
-		goto out;
-	}
-	if (c->wake_fd >= 0) {
-		struct epoll_event ev = {.events = EPOLLIN, .data.fd = c->wake_fd};
+	if (!s->ops->wake)
+		return TB_OK;
+	pthread_mutex_lock(&s->sh->lock);
+	if (s->ops->wake(s->ud, msg, sizeof(msg)) != 0)
+		rc = fail_locked(s->sh, msg);
+	poke_starved(s->sh, s);
+	pthread_mutex_unlock(&s->sh->lock);
+	return rc;
+}
 
-		if (epoll_ctl(s.epfd, EPOLL_CTL_ADD, c->wake_fd, &ev) != 0) {
-			tb_seterr(err, errlen, "cannot watch the wake descriptor");
-			goto out;
-		}
-	}
-	curl_multi_setopt(s.multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-	curl_multi_setopt(s.multi, CURLMOPT_SOCKETDATA, &s);
-	curl_multi_setopt(s.multi, CURLMOPT_TIMERFUNCTION, on_timer);
-	curl_multi_setopt(s.multi, CURLMOPT_TIMERDATA, &s);
-	curl_multi_setopt(s.multi, CURLMOPT_MAXCONNECTS, (long)c->max_in_flight);
-	curl_multi_setopt(s.multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+static void *loop_main(void *arg)
+{
+	sched *s = arg;
+	shared *sh = s->sh;
+	volatile sig_atomic_t *stop = s->cfg->stop;
 
 	for (;;) {
 		int woken = 0;
 
-		if ((c->stop && *c->stop) || s.abort)
+		if ((stop && *stop) || atomic_load(&sh->abort))
 			break;
-		if (fill(&s) != TB_OK) {
-			s.abort = 1;
+		if (fill(s) != TB_OK)
 			break;
-		}
-		if (s.in_flight == 0 && s.n_waiting == 0 && s.n_ended == 0 && s.exhausted)
+		if (s->in_flight == 0 && s->n_waiting == 0 && s->n_ended == 0 &&
+		    atomic_load(&sh->exhausted))
 			break;
 		/* Level-triggered: a socket left ready, or a due timer, ends the
 		 * wait at once. */
-		if (drive(&s, wait_ms(&s), &woken) != TB_OK)
+		if (drive(s, wait_ms(s), &woken) != TB_OK)
 			break;
-		collect_ended(&s);
+		collect_ended(s);
 		/* The freed slots send their next requests before the ended ones are
 		 * judged, graded and stored: that work is the harness's, and the
 		 * endpoint need not wait for it. */
-		if (s.n_ended && !s.abort && !(c->stop && *c->stop)) {
-			if (fill(&s) != TB_OK || drive(&s, 0, &woken) != TB_OK)
-				s.abort = 1;
+		if (s->n_ended && !atomic_load(&sh->abort) && !(stop && *stop)) {
+			if (fill(s) != TB_OK || drive(s, 0, &woken) != TB_OK)
+				break;
 		}
-		finish_queued(&s, 0);
-		if (s.abort)
+		finish_queued(s, 0);
+		if (atomic_load(&sh->abort))
 			break;
-		if (woken && ops->wake && ops->wake(ud, err, errlen) != 0) {
-			s.abort = 1;
+		if (woken && on_wake(s) != TB_OK)
 			break;
-		}
 	}
-	finish_queued(&s, 1);
-	cancel_all(&s);
-	rc = s.abort ? (err[0] ? TB_ABORT : TB_ERR) : TB_OK;
+	finish_queued(s, 1);
+	cancel_all(s);
+	return NULL;
+}
+
+static void loop_free(sched *s)
+{
+	free(s->active);
+	free(s->unparsed);
+	free(s->ended);
+	for (size_t i = 0; i < s->n_idle; i++)
+		curl_easy_cleanup(s->idle[i]);
+	free(s->idle);
+	free(s->waiting);
+	if (s->multi)
+		curl_multi_cleanup(s->multi);
+	free(s->events);
+	if (s->epfd >= 0)
+		close(s->epfd);
+	if (s->poke_fd >= 0)
+		close(s->poke_fd);
+}
+
+static int watch(sched *s, int fd)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+
+	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static int loop_init(sched *s, shared *sh, const sched_config *c, const sched_ops *ops, void *ud,
+		     int max_in_flight, uint64_t seed)
+{
+	size_t max = (size_t)max_in_flight;
+
+	s->cfg = c;
+	s->ops = ops;
+	s->ud = ud;
+	s->sh = sh;
+	s->max_in_flight = max_in_flight;
+	s->timer_at_us = -1;
+	s->rng = seed | 1;
+	s->multi = curl_multi_init();
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	s->poke_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	s->events = calloc(MAX_EVENTS, sizeof(*s->events));
+	s->cap_idle = max;
+	s->idle = calloc(max, sizeof(*s->idle));
+	s->active = calloc(max, sizeof(*s->active));
+	s->unparsed = calloc(max, sizeof(*s->unparsed));
+	s->cap_ended = 2 * max;
+	s->ended = calloc(s->cap_ended, sizeof(*s->ended));
+	if (!s->multi || s->epfd < 0 || s->poke_fd < 0 || !s->events || !s->idle || !s->active ||
+	    !s->unparsed || !s->ended)
+		return tb_seterr(sh->err, sh->errlen, "out of memory");
+	if (watch(s, s->poke_fd) != 0 || (c->wake_fd >= 0 && watch(s, c->wake_fd) != 0))
+		return tb_seterr(sh->err, sh->errlen, "cannot watch the wake descriptor");
+	curl_multi_setopt(s->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(s->multi, CURLMOPT_SOCKETDATA, s);
+	curl_multi_setopt(s->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	curl_multi_setopt(s->multi, CURLMOPT_TIMERDATA, s);
+	curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, (long)max);
+	curl_multi_setopt(s->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+	return TB_OK;
+}
+
+int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats *stats, char *err,
+	      size_t errlen)
+{
+	shared sh = {.err = err, .errlen = errlen};
+	int n = c->loops > 1 ? c->loops : 1, started = 1, rc = TB_ERR;
+	uint64_t seed = (uint64_t)tb_now_us();
+
+	memset(stats, 0, sizeof(*stats));
+	if (n > c->max_in_flight)
+		n = c->max_in_flight > 0 ? c->max_in_flight : 1;
+	/* curl's global set-up is not thread-safe: done here, before any loop. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return tb_seterr(err, errlen, "cannot initialise libcurl");
+	pthread_mutex_init(&sh.lock, NULL);
+	sh.lanes = calloc(c->n_lanes ? c->n_lanes : 1, sizeof(*sh.lanes));
+	sh.loops = calloc((size_t)n, sizeof(*sh.loops));
+	if (!sh.lanes || !sh.loops) {
+		tb_seterr(err, errlen, "out of memory");
+		goto out;
+	}
+	sh.n_loops = n;
+	for (int i = 0; i < n; i++) {
+		sh.loops[i].epfd = sh.loops[i].poke_fd = -1;
+		if (loop_init(&sh.loops[i], &sh, c, ops, ud,
+			      c->max_in_flight / n + (i < c->max_in_flight % n), seed + (uint64_t)i * 7919) !=
+		    TB_OK)
+			goto out;
+	}
+	/* Loop 0 runs on this thread; a loop that cannot start leaves its share
+	 * of the slots unused. */
+	for (; started < n; started++)
+		if (pthread_create(&sh.loops[started].thread, NULL, loop_main, &sh.loops[started]) != 0) {
+			tb_warn("scheduler: %d transfer loop(s) instead of %d", started, n);
+			break;
+		}
+	loop_main(&sh.loops[0]);
+	for (int i = 1; i < started; i++)
+		pthread_join(sh.loops[i].thread, NULL);
+	for (int i = 0; i < n; i++) {
+		stats->started += sh.loops[i].stats.started;
+		stats->retried += sh.loops[i].stats.retried;
+		stats->succeeded += sh.loops[i].stats.succeeded;
+		stats->failed += sh.loops[i].stats.failed;
+		stats->cancelled += sh.loops[i].stats.cancelled;
+	}
+	rc = atomic_load(&sh.abort) ? (err[0] ? TB_ABORT : TB_ERR) : TB_OK;
 out:
-	free(s.active);
-	free(s.unparsed);
-	free(s.ended);
-	for (size_t i = 0; i < s.n_idle; i++)
-		curl_easy_cleanup(s.idle[i]);
-	free(s.idle);
-	free(s.waiting);
-	free(s.lanes);
-	if (s.multi)
-		curl_multi_cleanup(s.multi);
-	free(s.events);
-	if (s.epfd >= 0)
-		close(s.epfd);
+	for (int i = 0; sh.loops && i < n; i++)
+		loop_free(&sh.loops[i]);
+	free(sh.loops);
+	free(sh.lanes);
+	pthread_mutex_destroy(&sh.lock);
+	curl_global_cleanup();
 	return rc;
 }

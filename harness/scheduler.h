@@ -86,6 +86,8 @@ typedef struct sched_config {
 	int insecure;          /* no TLS verification (loopback endpoints only) */
 	const sched_lane *lanes;
 	size_t n_lanes;
+	int loops;             /* transfer loops, each on its own thread with its share
+	                          of max_in_flight; 0 or 1: one, on the calling thread */
 	volatile sig_atomic_t *stop;  /* set by a signal handler: wrap up */
 	int wake_fd;                  /* polled beside the transfers; -1: none */
 } sched_config;

@@ -4,9 +4,12 @@
  * streams that stall, and per-lane caps. */
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "rc.h"
@@ -23,6 +26,7 @@ typedef struct step {
 } step;
 
 static const step *script;
+static int loops = 1; /* transfer loops for every run: one, or two (the second case) */
 static size_t n_steps;
 static int hits, in_flight_now, in_flight_max;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -138,6 +142,7 @@ static int run(producer *p, const char *url, int n, int max_in_flight, const sch
 		p->jobs[i].stall_s = 5;
 	}
 	sched_config_defaults(&c);
+	c.loops = loops;
 	c.max_in_flight = max_in_flight;
 	c.max_attempts = 4;
 	c.backoff_base_s = 0.01;
@@ -261,7 +266,9 @@ START_TEST(unauthorized_stops_the_run)
 	ck_assert_int_eq(run(&p, url, 50, 2, NULL, &stats, err, sizeof(err)), TB_ABORT);
 	ck_assert_msg(strstr(err, "HTTP 401: User not found.") != NULL, "%s", err);
 	/* It stops early: not all fifty were asked. */
+	pthread_mutex_lock(&lock);
 	ck_assert_int_lt(hits, 10);
+	pthread_mutex_unlock(&lock);
 	ck_assert_int_eq(p.done, p.next);
 	release(&p);
 	MHD_stop_daemon(d);
@@ -356,6 +363,100 @@ START_TEST(unreachable_transfer_is_timed_from_its_start)
 }
 END_TEST
 
+/* A producer that holds back until its wake descriptor says so: every loop
+ * must go on asking after a wake, none may take "not now" for "no more", and
+ * every job comes back once. */
+typedef struct held {
+	producer p;
+	int allowed, wakes;
+	int efd;
+	atomic_int over; /* the run has returned: the releaser stops */
+} held;
+
+static tb_job *held_next(void *ud, int *finished)
+{
+	held *h = ud;
+
+	if (h->p.next < h->allowed)
+		return next(&h->p, finished);
+	*finished = 0;
+	return NULL;
+}
+
+static int held_done(void *ud, tb_job *job, char *err, size_t errlen)
+{
+	return done(&((held *)ud)->p, job, err, errlen);
+}
+
+static int held_wake(void *ud, char *err, size_t errlen)
+{
+	held *h = ud;
+	uint64_t n;
+
+	(void)err, (void)errlen;
+	if (read(h->efd, &n, sizeof(n)) == (ssize_t)sizeof(n)) {
+		h->allowed += 4 * (int)n;
+		h->wakes++;
+	}
+	return 0;
+}
+
+static void *releaser(void *arg)
+{
+	held *h = arg;
+	uint64_t one = 1;
+
+	for (int i = 0; i < 400 && !atomic_load(&h->over); i++) {
+		usleep(5000);
+		if (write(h->efd, &one, sizeof(one)) < 0)
+			break;
+	}
+	return NULL;
+}
+
+START_TEST(held_back_producer_goes_on_after_wake)
+{
+	static const step steps[] = {{200, NULL, ok_stream, "text/event-stream"}};
+	char url[128], err[256] = "";
+	struct MHD_Daemon *d = serve(steps, 1, url, sizeof(url));
+	held h = {.allowed = 4};
+	sched_stats stats;
+	sched_config c;
+	pthread_t t;
+
+	h.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ck_assert_int_ge(h.efd, 0);
+	h.p.n = 40;
+	h.p.jobs = calloc(40, sizeof(*h.p.jobs));
+	for (int i = 0; i < 40; i++) {
+		sched_job_init(&h.p.jobs[i]);
+		h.p.jobs[i].url = url;
+		h.p.jobs[i].body = "{}";
+		h.p.jobs[i].stream = 1;
+		h.p.jobs[i].timeout_s = 10;
+		h.p.jobs[i].stall_s = 5;
+	}
+	sched_config_defaults(&c);
+	c.loops = loops;
+	c.max_in_flight = 8;
+	c.lanes = &(sched_lane){0};
+	c.n_lanes = 1;
+	c.wake_fd = h.efd;
+	ck_assert_int_eq(pthread_create(&t, NULL, releaser, &h), 0);
+	ck_assert_int_eq(sched_run(&c, &(sched_ops){.next = held_next, .done = held_done, .wake = held_wake},
+				   &h, &stats, err, sizeof(err)), TB_OK);
+	atomic_store(&h.over, 1);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(h.p.ok, 40);
+	ck_assert_int_eq(h.p.done, 40);
+	ck_assert_int_eq(stats.succeeded, 40);
+	ck_assert_int_gt(h.wakes, 0);
+	release(&h.p);
+	close(h.efd);
+	MHD_stop_daemon(d);
+}
+END_TEST
+
 START_TEST(stop_flag_cancels)
 {
 	static const step steps[] = {{0, NULL, "", ""}};
@@ -376,6 +477,7 @@ START_TEST(stop_flag_cancels)
 		p.jobs[i].stall_s = 5;
 	}
 	sched_config_defaults(&c);
+	c.loops = loops;
 	c.lanes = &(sched_lane){0};
 	c.n_lanes = 1;
 	c.stop = &stop;
@@ -387,14 +489,14 @@ START_TEST(stop_flag_cancels)
 }
 END_TEST
 
-int main(void)
+static void two_loops(void)
 {
-	Suite *s = suite_create("scheduler");
-	TCase *tc = tcase_create("loopback");
+	loops = 2;
+}
 
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+static void add_loopback_tests(TCase *tc)
+{
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, classification_table);
 	tcase_add_test(tc, retry_after_is_honoured);
 	tcase_add_test(tc, server_errors_retry_then_give_up);
 	tcase_add_test(tc, bad_request_fails_at_once);
@@ -404,6 +506,21 @@ int main(void)
 	tcase_add_test(tc, stop_flag_cancels);
 	tcase_add_test(tc, clock_starts_before_the_request_leaves);
 	tcase_add_test(tc, unreachable_transfer_is_timed_from_its_start);
+	tcase_add_test(tc, held_back_producer_goes_on_after_wake);
+}
+
+int main(void)
+{
+	Suite *s = suite_create("scheduler");
+	TCase *tc = tcase_create("loopback");
+	TCase *two = tcase_create("two loops");
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	tcase_add_test(tc, classification_table);
+	add_loopback_tests(tc);
+	tcase_add_checked_fixture(two, two_loops, NULL);
+	add_loopback_tests(two);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, two);
 	return tu_run(s);
 }

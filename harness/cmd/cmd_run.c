@@ -88,7 +88,7 @@ enum {
 	OPT_SUITE = 's', OPT_MODEL = 'm', OPT_JOBS = 'j', OPT_QUIET = 'q',
 	OPT_MODE = 256, OPT_MODELS, OPT_BUDGET, OPT_SAMPLES, OPT_LIMIT, OPT_OUT, OPT_RESUME,
 	OPT_NO_STREAM, OPT_SEED, OPT_RETRIES, OPT_TIMEOUT, OPT_STALL, OPT_SIM, OPT_SIM_SCALE,
-	OPT_RUN_ID, OPT_INSECURE, OPT_NO_SUMMARY, OPT_UNSAFE_EXEC,
+	OPT_RUN_ID, OPT_INSECURE, OPT_NO_SUMMARY, OPT_UNSAFE_EXEC, OPT_LOOPS,
 };
 
 static const tb_opt options[] = {
@@ -99,6 +99,7 @@ static const tb_opt options[] = {
 	{"budget", OPT_BUDGET, "N,N...", "thinking budgets in tokens to sweep (0 = none; default 0)"},
 	{"samples", OPT_SAMPLES, "N", "ask each item N times, seeded (default 1)"},
 	{"jobs", OPT_JOBS, "N", "requests in flight (default 32)"},
+	{"loops", OPT_LOOPS, "N", "transfer threads sharing them (default: one per core, each with 16+)"},
 	{"limit", OPT_LIMIT, "N", "only the first N items of each suite"},
 	{"out", OPT_OUT, "DIR", "where run folders go (default results)"},
 	{"resume", OPT_RESUME, "RUN", "finish a stopped run (its folder), asking only for what is missing"},
@@ -156,6 +157,10 @@ static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help)
 				return TB_ERR;
 			o->jobs = v;
 			o->jobs_given = 1;
+			break;
+		case OPT_LOOPS:
+			if (tb_opt_long("loops", arg, 1, 64, &o->loops))
+				return TB_ERR;
 			break;
 		case OPT_LIMIT:
 			if (tb_opt_long("limit", arg, 1, 100000000, &o->limit))
@@ -494,6 +499,16 @@ static int reap_grades(void *ud, char *err, size_t errlen)
 }
 
 /* ---- set-up ---- */
+
+/* One transfer loop per core, each with at least 16 requests in flight:
+ * below that one loop keeps up, and more only split the connections. */
+static int auto_loops(long jobs)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN), by_jobs = jobs / 16;
+	long n = cores < by_jobs ? cores : by_jobs;
+
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
 
 /* The built-in simulator answers when there is no models file, and no key
  * or --sim. */
@@ -846,9 +861,10 @@ int cmd_run(int argc, char **argv)
 	tb_log_quiet(o.quiet);
 	if (o.resume) {
 		int jobs = (int)o.jobs, jobs_given = o.jobs_given, quiet = o.quiet;
+		long loops = o.loops;
 
 		if (json_array_size(o.suites) || json_array_size(o.models) || o.models_file) {
-			tb_error("--resume takes the run's own suites and models; give only -j and --quiet");
+			tb_error("--resume takes the run's own suites and models; give only -j, --loops and --quiet");
 			goto out;
 		}
 		if (load_resume(&r, err, sizeof(err)) != TB_OK) {
@@ -858,6 +874,7 @@ int cmd_run(int argc, char **argv)
 		if (jobs_given)
 			o.jobs = jobs;
 		o.quiet = quiet;
+		o.loops = loops;
 	}
 	if (json_array_size(o.suites) == 0)
 		json_array_append_new(o.suites, json_string("suites"));
@@ -890,6 +907,7 @@ int cmd_run(int argc, char **argv)
 		lanes[i] = (sched_lane){.max_in_flight = r.sel[i]->concurrency, .rate_per_s = r.sel[i]->rate_per_s};
 	sched_config_defaults(&sc);
 	sc.max_in_flight = (int)o.jobs;
+	sc.loops = o.loops ? (int)o.loops : auto_loops(o.jobs);
 	sc.max_attempts = (int)o.retries;
 	sc.insecure = o.insecure;
 	sc.lanes = lanes;
