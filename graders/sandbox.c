@@ -96,12 +96,31 @@ void sb_result_release(sb_result *res)
  * nor a sweep first: nobody else can have used the uid in between. A slot
  * locked afresh is swept before use (a crashed harness may have left
  * something under it). A process holds at most as many slots as it ever ran
- * sandboxes at once; they are released when it exits. */
+ * sandboxes at once; they are released when it exits. A forked child shares
+ * those locks with its parent, so it forgets them and locks its own. */
 
 static pthread_mutex_t slot_mu = PTHREAD_MUTEX_INITIALIZER;
 static unsigned char slot_used[SB_SLOTS];       /* a run of this process is on it */
 static unsigned char slot_held[SB_SLOTS];       /* this process holds its lock */
 static int slot_fd[SB_SLOTS];
+static pid_t slot_pid;                          /* the process the above is about */
+
+/* In a child forked by a process that held slots: drop them (the parent
+ * still holds the locks). Called with slot_mu held. */
+static void slot_forget_parents(void)
+{
+	pid_t self = getpid();
+
+	if (slot_pid == self)
+		return;
+	for (int s = 0; s < SB_SLOTS; s++) {
+		if (slot_held[s])
+			close(slot_fd[s]);
+		slot_held[s] = 0;
+		slot_used[s] = 0;
+	}
+	slot_pid = self;
+}
 
 static int slot_lock(int s)
 {
@@ -134,6 +153,7 @@ static int slot_get(int *fresh)
 
 	*fresh = 0;
 	pthread_mutex_lock(&slot_mu);
+	slot_forget_parents();
 	for (int s = 0; s < SB_SLOTS; s++)
 		if (slot_held[s] && !slot_used[s]) {
 			slot_used[s] = 1;

@@ -341,6 +341,42 @@ START_TEST(test_slot_swept)
 }
 END_TEST
 
+static unsigned long run_uid(void)
+{
+	sb_result r;
+	unsigned long uid = 0;
+
+	if (run("id -u", 5, &r) != TB_OK || sscanf(tb_buf_str(&r.out), "%lu", &uid) != 1)
+		uid = 0;
+	sb_result_release(&r);
+	return uid;
+}
+
+/* As root: a forked child does not use the slot its parent keeps. */
+START_TEST(test_slot_fork)
+{
+	unsigned long mine;
+	pid_t p;
+	int st = 0;
+
+	if (geteuid() != 0)
+		return;
+	mine = run_uid();
+	ck_assert_uint_ge(mine, SB_UID_BASE);
+	ck_assert_uint_eq(run_uid(), mine);
+	p = fork();
+	ck_assert_int_ge(p, 0);
+	if (p == 0) {
+		unsigned long theirs = run_uid();
+
+		_exit(theirs >= SB_UID_BASE && theirs != mine ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(p, &st, 0), p);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the child ran on its parent's slot");
+	ck_assert_uint_eq(run_uid(), mine);
+}
+END_TEST
+
 START_TEST(test_unsafe_mode)
 {
 	sb_result r;
@@ -376,6 +412,7 @@ static Suite *sandbox_suite(void)
 	tcase_add_test(tc, test_exit_codes);
 	tcase_add_test(tc, test_cannot_kill_harness);
 	tcase_add_test(tc, test_slot_swept);
+	tcase_add_test(tc, test_slot_fork);
 	tcase_add_test(tc, test_unsafe_mode);
 	suite_add_tcase(s, tc);
 	return s;
