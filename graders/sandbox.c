@@ -9,9 +9,10 @@
  * set, since one slot is one run. When a run ends, the keeper (below) drops
  * to the same uid and sends SIGKILL to every process it can (kill(-1)), which
  * can only be the run's leftovers; if the keeper did not get that far, the
- * harness does the same with a helper process. As a non-root user no uid can be spared: the
- * cap is RLIMIT_NPROC set to the user's current task count plus nproc, which
- * still stops a fork bomb but is shared with the user's own processes.
+ * harness does the same with a helper process. As a non-root user no uid can
+ * be spared: the cap is RLIMIT_NPROC set to the user's current task count
+ * plus nproc, which still stops a fork bomb but is shared with the user's own
+ * processes.
  * Measured here (root, cgroup v1, bwrap 0.8): with nproc 16 a fork loop stops
  * at 15 children, and the corpus's fork bombs end at the deadline with the
  * host's process count back at its baseline.
