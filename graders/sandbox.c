@@ -6,11 +6,13 @@
  * setresuid and runs bwrap unprivileged. The kernel counts RLIMIT_NPROC per
  * (user namespace, uid): inside the run's new user namespace that is exactly
  * the run's own tasks, and the parent level (the uid on the host) is the same
- * set, since one slot is one run. When a run ends, a helper that has dropped
- * to the same uid sends SIGKILL to every process it can (kill(-1)), which can
- * only be the run's leftovers. As a non-root user no uid can be spared: the
- * cap is RLIMIT_NPROC set to the user's current task count plus nproc, which
- * still stops a fork bomb but is shared with the user's own processes.
+ * set, since one slot is one run. When a run ends, the keeper (below) drops
+ * to the same uid and sends SIGKILL to every process it can (kill(-1)), which
+ * can only be the run's leftovers; if the keeper did not get that far, the
+ * harness does the same with a helper process. As a non-root user no uid can
+ * be spared: the cap is RLIMIT_NPROC set to the user's current task count
+ * plus nproc, which still stops a fork bomb but is shared with the user's own
+ * processes.
  * Measured here (root, cgroup v1, bwrap 0.8): with nproc 16 a fork loop stops
  * at 15 children, and the corpus's fork bombs end at the deadline with the
  * host's process count back at its baseline.
@@ -88,11 +90,38 @@ void sb_result_release(sb_result *res)
  * A slot is taken machine-wide, with flock() on a lock file per uid, since
  * two harness processes (two runs, parallel tests) must never share a uid:
  * each one's sweep would kill the other's sandbox. Threads of one process
- * also skip the slots they hold themselves without touching the files. */
+ * also skip the slots they hold themselves without touching the files.
+ *
+ * A process keeps the lock of a slot after a run that ended swept (nothing
+ * of the uid left alive), so the next run on it needs neither the lock file
+ * nor a sweep first: nobody else can have used the uid in between. A slot
+ * locked afresh is swept before use (a crashed harness may have left
+ * something under it). A process holds at most as many slots as it ever ran
+ * sandboxes at once; they are released when it exits. A forked child shares
+ * those locks with its parent, so it forgets them and locks its own. */
 
 static pthread_mutex_t slot_mu = PTHREAD_MUTEX_INITIALIZER;
-static unsigned char slot_used[SB_SLOTS];
+static unsigned char slot_used[SB_SLOTS];       /* a run of this process is on it */
+static unsigned char slot_held[SB_SLOTS];       /* this process holds its lock */
 static int slot_fd[SB_SLOTS];
+static pid_t slot_pid;                          /* the process the above is about */
+
+/* In a child forked by a process that held slots: drop them (the parent
+ * still holds the locks). Called with slot_mu held. */
+static void slot_forget_parents(void)
+{
+	pid_t self = getpid();
+
+	if (slot_pid == self)
+		return;
+	for (int s = 0; s < SB_SLOTS; s++) {
+		if (slot_held[s])
+			close(slot_fd[s]);
+		slot_held[s] = 0;
+		slot_used[s] = 0;
+	}
+	slot_pid = self;
+}
 
 static int slot_lock(int s)
 {
@@ -116,11 +145,23 @@ static int slot_lock(int s)
 	return -1;
 }
 
-/* Takes a free slot; waits (bounded: a minute) while all are busy. */
-static int slot_get(void)
+/* Takes a free slot, one this process already holds first; waits (bounded:
+ * a minute) while all are busy. *fresh is set when the slot was locked now
+ * and must be swept before use. */
+static int slot_get(int *fresh)
 {
 	int start = (int)(getpid() % SB_SLOTS);
 
+	*fresh = 0;
+	pthread_mutex_lock(&slot_mu);
+	slot_forget_parents();
+	for (int s = 0; s < SB_SLOTS; s++)
+		if (slot_held[s] && !slot_used[s]) {
+			slot_used[s] = 1;
+			pthread_mutex_unlock(&slot_mu);
+			return s;
+		}
+	pthread_mutex_unlock(&slot_mu);
 	for (int attempt = 0; attempt < 3000; attempt++) {
 		for (int k = 0; k < SB_SLOTS; k++) {
 			int s = (start + k) % SB_SLOTS, fd;
@@ -131,10 +172,16 @@ static int slot_get(void)
 				continue;
 			}
 			slot_used[s] = 1;
+			if (slot_held[s]) {
+				pthread_mutex_unlock(&slot_mu);
+				return s;
+			}
 			pthread_mutex_unlock(&slot_mu);
 			fd = slot_lock(s);
 			if (fd >= 0) {
 				slot_fd[s] = fd;
+				slot_held[s] = 1;
+				*fresh = 1;
 				return s;
 			}
 			pthread_mutex_lock(&slot_mu);
@@ -146,10 +193,14 @@ static int slot_get(void)
 	return -1;
 }
 
-static void slot_put(int s)
+/* Gives a slot back; its lock is kept only when the run ended swept. */
+static void slot_put(int s, int swept)
 {
-	close(slot_fd[s]);
 	pthread_mutex_lock(&slot_mu);
+	if (!swept) {
+		close(slot_fd[s]);
+		slot_held[s] = 0;
+	}
 	slot_used[s] = 0;
 	pthread_mutex_unlock(&slot_mu);
 }
@@ -404,11 +455,49 @@ fail:
  * left below it, so no orphan or zombie of a run outlives it. SIGTERM from
  * the harness makes it kill the command's session. Its exit status is the
  * command's (128+n for signal n). */
+static void keeper_wait(const spawn *sp, pid_t self, pid_t inner) __attribute__((noreturn, noinline));
+static void keeper_wait(const spawn *sp, pid_t self, pid_t inner)
+{
+	struct sigaction sa;
+	int st, bst = 0, done = 0;
+
+	inner_pid = inner;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	syscall(SYS_close_range, 0U, ~0U, 0);
+	/* Bounded: every pass reaps one process, and once the command ended
+	 * everything still below is killed, so nothing new can appear. */
+	for (int i = 0; i < 1000000; i++) {
+		pid_t w = waitpid(-1, &st, 0);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			break;
+		if (w == inner) {
+			bst = st;
+			done = 1;
+		}
+		if (done)
+			kill_children();
+	}
+	/* The sweep (see sweep_uid), done here rather than by one more fork:
+	 * the keeper's normal exit tells the harness the uid owns nothing. If
+	 * it cannot drop, it dies by a signal so that the harness sweeps. */
+	if (sp->drop) {
+		if (drop_to(sp->uid) != 0)
+			kill(self, SIGKILL);
+		kill(-1, SIGKILL);
+	}
+	_exit(WIFEXITED(bst) ? WEXITSTATUS(bst) : WIFSIGNALED(bst) ? 128 + WTERMSIG(bst) : 127);
+}
+
 static void keeper(const spawn *sp) __attribute__((noreturn));
 static void keeper(const spawn *sp)
 {
 	int tmp[FD_FILE0 + MAX_FILES];
-	int e, st, bst = 0, done = 0;
+	int e;
 	sigset_t none;
 	struct sigaction sa;
 	pid_t self = getpid(), inner;
@@ -437,32 +526,15 @@ static void keeper(const spawn *sp)
 	if (getppid() != sp->parent)
 		_exit(127);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	inner = fork();
+	/* vfork: the keeper has nothing to do until the command is exec'd, and
+	 * its copy of the harness's page tables need not be copied again;
+	 * inner_exec only makes system calls */
+	inner = vfork();
 	if (inner < 0)
 		goto fail;
 	if (inner == 0)
 		inner_exec(sp, self);
-	inner_pid = inner;
-	sa.sa_handler = on_term;
-	sigaction(SIGTERM, &sa, NULL);
-	syscall(SYS_close_range, 0U, ~0U, 0);
-	/* Bounded: every pass reaps one process, and once the command ended
-	 * everything still below is killed, so nothing new can appear. */
-	for (int i = 0; i < 1000000; i++) {
-		pid_t w = waitpid(-1, &st, 0);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			break;
-		if (w == inner) {
-			bst = st;
-			done = 1;
-		}
-		if (done)
-			kill_children();
-	}
-	_exit(WIFEXITED(bst) ? WEXITSTATUS(bst) : WIFSIGNALED(bst) ? 128 + WTERMSIG(bst) : 127);
+	keeper_wait(sp, self, inner);
 fail:
 	e = errno;
 	if (write(FD_ERRPIPE, &e, sizeof(e)) < 0)
@@ -655,7 +727,8 @@ int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
 	spawn *sp = NULL;
 	int out[2] = {-1, -1}, errp[2] = {-1, -1}, rec[2] = {-1, -1}, non[2] = {-1, -1};
 	int st[2] = {-1, -1}, ep[2] = {-1, -1}, mem[MAX_FILES], devnull = -1, pidfd = -1;
-	int rc = TB_ERR, slot = -1, status = 0, reaped = 0, killed = 0, e = 0;
+	int rc = TB_ERR, slot = -1, status = 0, reaped = 0, killed = 0, e = 0, fresh = 0;
+	int clean = 1;  /* nothing runs under the slot's uid */
 	tb_buf stb;
 	const pipe_in rd[N_PIPES] = {
 		{&out[0], &res->out, 1}, {&errp[0], &res->err, 1},
@@ -689,7 +762,7 @@ int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
 	sp->parent = getpid();
 	sp->drop = geteuid() == 0;
 	if (sp->drop) {
-		slot = slot_get();
+		slot = slot_get(&fresh);
 		if (slot < 0) {
 			tb_seterr(err, errlen, "sandbox: every sandbox uid is busy");
 			free(sp);
@@ -697,7 +770,8 @@ int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
 		}
 		sp->uid = SB_UID_BASE + (uid_t)slot;
 		/* whatever a crashed harness left under this uid */
-		sweep_uid(sp->uid);
+		if (fresh)
+			sweep_uid(sp->uid);
 		nproc = job->lim.nproc + 2; /* bwrap and its init */
 	} else {
 		nproc = user_tasks(getuid()) + job->lim.nproc;
@@ -779,6 +853,7 @@ int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
 	}
 	if (pid == 0)
 		keeper(sp);
+	clean = 0;
 	close_fd(&out[1]);
 	close_fd(&errp[1]);
 	close_fd(&rec[1]);
@@ -794,9 +869,10 @@ int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
 			n = read(ep[0], &e, sizeof(e));
 		while (n < 0 && errno == EINTR);
 		if (n > 0) {
-			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 				;
 			pid = -1;
+			clean = WIFEXITED(status);
 			tb_seterr(err, errlen, "sandbox: cannot start '%s': %s", sp->path, strerror(e));
 			goto out;
 		}
@@ -833,9 +909,10 @@ int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
 	if (!reaped) {
 		stop_run(pid, sp, &status);
 		killed = 1;
-	} else if (sp->drop) {
+	} else if (sp->drop && !WIFEXITED(status)) {
 		sweep_uid(sp->uid);
 	}
+	clean = 1;
 	pid = -1;
 	res->wall_s = (double)(tb_now_us() - t0) / 1e6;
 	/* Everything that could hold a pipe is dead by now, in a sandbox; the
@@ -881,8 +958,10 @@ int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
 	}
 	rc = TB_OK;
 out:
-	if (pid > 0)
+	if (pid > 0) {
 		stop_run(pid, sp, &status);
+		clean = 1;
+	}
 	close_fd(&out[0]);
 	close_fd(&out[1]);
 	close_fd(&errp[0]);
@@ -903,7 +982,7 @@ out:
 	if (sp && sp->workdir[0])
 		remove_workdir(sp->workdir);
 	if (slot >= 0)
-		slot_put(slot);
+		slot_put(slot, clean);
 	free(sp);
 	return rc;
 }

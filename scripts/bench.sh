@@ -207,11 +207,23 @@ for r in $(seq "$REPS"); do
 	put regex "$("$W/gradebench" regex $GN | awk '{ print $4 }')"
 	put numeric "$("$W/gradebench" numeric $GN | awk '{ print $4 }')"
 done
-EXEC_N=$((CORES * 20))
+EXEC_N=$((CORES * 50))
 [ "$QUICK" = 1 ] && EXEC_N=$((CORES * 5))
-BWRAP="bwrap --unshare-all --die-with-parent --new-session --cap-drop ALL --clearenv \
-	--ro-bind /usr /usr --symlink usr/lib /lib --symlink usr/lib64 /lib64 --symlink usr/bin /bin \
-	--proc /proc --dev /dev --tmpfs /tmp -- /usr/bin/python3 -c pass"
+# The baseline is our sandbox starting an empty program: the bwrap options
+# of graders/sandbox.c (build_bwrap_argv; keep the two in step) and the
+# interpreter flags of the exec grader, less what a sample brings (its
+# files, the status and record pipes). Each side runs CORES workers.
+TOPS=
+for d in /bin /sbin /lib /lib32 /lib64 /libx32; do
+	if [ -L "$d" ]; then TOPS="$TOPS --symlink $(readlink "$d") $d"
+	elif [ -d "$d" ]; then TOPS="$TOPS --ro-bind $d $d"; fi
+done
+BWRAP="bwrap --unshare-all --unshare-user --disable-userns --die-with-parent --new-session \
+	--cap-drop ALL --hostname sandbox --clearenv --setenv PATH /usr/bin:/bin --setenv LANG C.UTF-8 \
+	--setenv HOME /work --setenv TMPDIR /tmp --ro-bind /usr /usr $TOPS \
+	--ro-bind-try /etc/ld.so.cache /etc/ld.so.cache --proc /proc --dev /dev \
+	--size 67108864 --tmpfs /tmp --size 67108864 --tmpfs /work --remount-ro /dev --remount-ro / \
+	--chdir /work -- /usr/bin/python3 -I -B -c pass"
 exec_ok=1
 if ! $BWRAP 2>/dev/null; then exec_ok=0; fi
 for r in $(seq "$REPS"); do
@@ -296,6 +308,13 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "writes the whole stream at 50 ms after it read the request, so it includes the client's"
 	echo "time to connect, send, read and parse. The report row runs \`report --format text,csv"
 	echo "--plots\` with gnuplot out of reach, so it writes the plots' data and scripts but draws none."
+	echo
+	echo "The sandbox row: $EXEC_N HumanEval-style answers (a quarter wrong) graded by \`gradebench"
+	echo "exec\`, the exec grader on $CORES threads (each answer: a fresh bubblewrap sandbox under its"
+	echo "own uid with the keeper, the harness's driver, the tests, the verdict from the nonce record),"
+	echo "after one untimed grade that starts the grader (its bytecode for the driver), against $CORES"
+	echo "shell loops running \`bwrap\` with the grader's own bwrap options and \`python3 -I -B -c pass\`"
+	echo "for the same number of runs: our sandbox starting an empty program."
 	echo
 	if [ -f "$ROOT/scripts/bench/optlog.md" ]; then cat "$ROOT/scripts/bench/optlog.md"; fi
 } > "$OUT"

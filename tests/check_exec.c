@@ -403,6 +403,16 @@ START_TEST(test_python_misbehaviour)
 		 "import sys\ndef _t(frame, event, arg):\n    return _t\ndef add(a, b):\n    sys.settrace(_t)\n"
 		 "    return a - b\n",
 		 "fail:wrong"},
+		/* a hook for new threads, set by the solution, is gone before the
+		 * tests start one (the driver imports threading only if the code did) */
+		{"python",
+		 "import threading\nok = []\nr = add(1, 2)\ndef run():\n    assert r == 3\n    ok.append(1)\n"
+		 "t = threading.Thread(target=run)\nt.start()\nt.join()\nassert ok == [1]\n",
+		 NULL,
+		 "import threading\ndef _t(frame, event, arg):\n"
+		 "    if event == 'line' and frame.f_code.co_filename == 'tests.py' and frame.f_lineno == 5:\n"
+		 "        frame.f_lineno = 6\n    return _t\nthreading.settrace(_t)\ndef add(a, b):\n    return a - b\n",
+		 "fail:wrong"},
 		{"python", py_tests, NULL, "def add(a, b):\n    raise KeyboardInterrupt\n", "fail:error"},
 		{"python", py_tests, NULL, "class Boom(AssertionError):\n    pass\ndef add(a, b):\n    raise Boom()\n",
 		 "fail:error|fail:wrong"},

@@ -4,12 +4,15 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rc.h"
@@ -295,6 +298,85 @@ START_TEST(test_cannot_kill_harness)
 }
 END_TEST
 
+/* As root: when a run returns, nothing is left under its uid, not even a
+ * process outside the run's own tree (the next run on the slot starts
+ * without a sweep of its own). */
+START_TEST(test_slot_swept)
+{
+	sb_result r;
+	unsigned long uid = 0;
+	pid_t p;
+	int st = 0;
+
+	if (geteuid() != 0)
+		return;
+	ck_assert_int_eq(run("id -u", 5, &r), TB_OK);
+	ck_assert_int_eq(sscanf(tb_buf_str(&r.out), "%lu", &uid), 1);
+	sb_result_release(&r);
+	ck_assert_uint_ge(uid, SB_UID_BASE);
+	ck_assert_uint_lt(uid, SB_UID_BASE + SB_SLOTS);
+	p = fork();
+	ck_assert_int_ge(p, 0);
+	if (p == 0) {
+		if (setgroups(0, NULL) == 0 && setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) == 0 &&
+		    setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) == 0)
+			execl("/bin/sleep", "sleep", "3141", (char *)NULL);
+		_exit(1);
+	}
+	for (int i = 0; i < 200 && leftovers("sleep 3141") == 0; i++)
+		usleep(10000);
+	ck_assert_int_eq(leftovers("sleep 3141"), 1);
+	ck_assert_int_eq(run("echo again", 5, &r), TB_OK);
+	ck_assert(contains(&r.out, "again"));
+	sb_result_release(&r);
+	/* it is dead already; the wait only collects it */
+	for (int i = 0; i < 100 && waitpid(p, &st, WNOHANG) == 0; i++)
+		usleep(10000);
+	if (kill(p, 0) == 0 && !WIFSIGNALED(st)) {
+		kill(p, SIGKILL);
+		waitpid(p, &st, 0);
+		ck_abort_msg("the planted process outlived the run");
+	}
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "the planted process ended with status %d", st);
+}
+END_TEST
+
+static unsigned long run_uid(void)
+{
+	sb_result r;
+	unsigned long uid = 0;
+
+	if (run("id -u", 5, &r) != TB_OK || sscanf(tb_buf_str(&r.out), "%lu", &uid) != 1)
+		uid = 0;
+	sb_result_release(&r);
+	return uid;
+}
+
+/* As root: a forked child does not use the slot its parent keeps. */
+START_TEST(test_slot_fork)
+{
+	unsigned long mine;
+	pid_t p;
+	int st = 0;
+
+	if (geteuid() != 0)
+		return;
+	mine = run_uid();
+	ck_assert_uint_ge(mine, SB_UID_BASE);
+	ck_assert_uint_eq(run_uid(), mine);
+	p = fork();
+	ck_assert_int_ge(p, 0);
+	if (p == 0) {
+		unsigned long theirs = run_uid();
+
+		_exit(theirs >= SB_UID_BASE && theirs != mine ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(p, &st, 0), p);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the child ran on its parent's slot");
+	ck_assert_uint_eq(run_uid(), mine);
+}
+END_TEST
+
 START_TEST(test_unsafe_mode)
 {
 	sb_result r;
@@ -329,6 +411,8 @@ static Suite *sandbox_suite(void)
 	tcase_add_test(tc, test_output_cap);
 	tcase_add_test(tc, test_exit_codes);
 	tcase_add_test(tc, test_cannot_kill_harness);
+	tcase_add_test(tc, test_slot_swept);
+	tcase_add_test(tc, test_slot_fork);
 	tcase_add_test(tc, test_unsafe_mode);
 	suite_add_tcase(s, tc);
 	return s;
