@@ -73,22 +73,13 @@ typedef struct pair_acc {
 	char *up_ids[REPORT_FLIP_IDS], *down_ids[REPORT_FLIP_IDS];
 } pair_acc;
 
-/* (suite, item id) -> item, from the run's suite files */
-typedef struct report_items {
-	tb_suite **suites;
-	size_t n_suites;
-	const tb_item **slot;
-	const char **slot_suite;
-	size_t cap;                 /* a power of two, or 0 */
-} report_items;
-
 typedef struct loader {
 	report *r;
 	agg cells, langs, tags;
 	item_entry *ent;
 	size_t n_ent;
 	char *cur_suite, *cur_item;
-	const tb_item *cur_meta;
+	const char *cur_tags;       /* the current item's tag set, NULL when none */
 	pair_acc *pairs;
 	size_t n_pairs, cap_pairs;
 	char *err;
@@ -102,98 +93,322 @@ typedef struct cell_key {
 
 /* ---- items from the suite files ---- */
 
-static uint64_t hash2(const char *a, const char *b)
+/* The report needs two things of the items: tags, for every sample, and
+ * prompts, for the few samples an HTML report shows. The run's suites are
+ * opened (suite_open_path: every line checked, only where each item is kept)
+ * and closed again; a suite with tags keeps its ids and each item's tag set,
+ * sorted by id. A prompt opens its suite again and reads the one item. */
+typedef struct item_ref {
+	uint32_t id;                /* offset of the id in item_suite.ids */
+	uint32_t item;              /* index in the suite */
+	uint32_t tags;              /* offset of the tag set in report_items.sets */
+} item_ref;
+
+typedef struct item_suite {
+	char *name, *path;          /* path: the suite's file */
+	int has_tags;
+	int indexed;                /* 0 not yet, 1 done, -1 an item could not be read again */
+	item_ref *v;                /* n_items of them, sorted by id */
+	size_t n;
+	tb_buf ids;                 /* the ids, NUL-terminated one after the other */
+	tb_suite *open;             /* opened again for prompts; NULL until then */
+} item_suite;
+
+/* A tag set is an item's first MAX_TAGS tags in order: a count byte, then the
+ * tags, each NUL-terminated. Each distinct set is kept once. */
+typedef struct report_items {
+	item_suite *v;
+	size_t n;
+	size_t last;                /* the suite found last: samples come by suite */
+	tb_buf sets;
+	uint32_t *set_slot;         /* offset in sets + 1 by hash of the set, 0: empty */
+	size_t set_cap, n_sets;
+	char *prompt;               /* what report_prompt() returned last */
+} report_items;
+
+/* Offsets into the ids and the tag sets are 32-bit. */
+#define MAX_ARENA ((size_t)UINT32_MAX / 2)
+
+static uint64_t hash_bytes(const void *p, size_t n)
 {
+	const unsigned char *b = p;
 	uint64_t h = 1469598103934665603ULL;
 
-	for (const char *p = a; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	h = (h ^ 0xff) * 1099511628211ULL;
-	for (const char *p = b; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ULL;
 	return h;
 }
 
-static const tb_item *items_find(const report_items *m, const char *suite, const char *id)
+static size_t set_len(const char *set)
 {
-	size_t i;
+	const char *p = set + 1;
 
-	if (!m || !m->cap)
+	for (unsigned char k = 0; k < (unsigned char)set[0]; k++)
+		p += strlen(p) + 1;
+	return (size_t)(p - set);
+}
+
+static int grow_sets(report_items *m)
+{
+	size_t cap = m->set_cap ? m->set_cap * 2 : 64;
+	uint32_t *v = calloc(cap, sizeof(*v));
+
+	if (!v)
+		return TB_NOMEM;
+	for (size_t k = 0; k < m->set_cap; k++) {
+		const char *set = m->sets.data + m->set_slot[k] - 1;
+		size_t i;
+
+		if (!m->set_slot[k])
+			continue;
+		/* Ends: the new table is at most a quarter full. */
+		for (i = hash_bytes(set, set_len(set)) & (cap - 1); v[i]; i = (i + 1) & (cap - 1))
+			;
+		v[i] = m->set_slot[k];
+	}
+	free(m->set_slot);
+	m->set_slot = v;
+	m->set_cap = cap;
+	return TB_OK;
+}
+
+/* *out = the offset in m->sets of the set of these tags (an array of strings). */
+static int intern_tags(report_items *m, const json_t *tags, uint32_t *out)
+{
+	size_t start = m->sets.len, len, i, k;
+	unsigned char count = 0;
+	json_t *t;
+	int rc;
+
+	if ((m->n_sets + 1) * 2 > m->set_cap && grow_sets(m) != TB_OK)
+		return TB_NOMEM;
+	if ((rc = tb_buf_add(&m->sets, "", 1)) != TB_OK)
+		return rc;
+	json_array_foreach(tags, i, t) {
+		const char *s = json_string_value(t);
+
+		if (i >= MAX_TAGS)
+			break;
+		if (!s)
+			continue;
+		if ((rc = tb_buf_add(&m->sets, s, strlen(s) + 1)) != TB_OK)
+			return rc;
+		count++;
+	}
+	m->sets.data[start] = (char)count;
+	len = m->sets.len - start;
+	/* Ends: the table is at most half full. */
+	for (k = hash_bytes(m->sets.data + start, len) & (m->set_cap - 1); m->set_slot[k];
+	     k = (k + 1) & (m->set_cap - 1)) {
+		const char *set = m->sets.data + m->set_slot[k] - 1;
+
+		if (set_len(set) == len && memcmp(set, m->sets.data + start, len) == 0) {
+			m->sets.len = start;
+			*out = m->set_slot[k] - 1;
+			return TB_OK;
+		}
+	}
+	m->set_slot[k] = (uint32_t)start + 1;
+	m->n_sets++;
+	*out = (uint32_t)start;
+	return TB_OK;
+}
+
+static int ref_cmp(const void *a, const void *b, void *ids)
+{
+	return strcmp((const char *)ids + ((const item_ref *)a)->id,
+		      (const char *)ids + ((const item_ref *)b)->id);
+}
+
+/* Indexes the ids of suite s (which x names), with each item's tag set when
+ * tags. TB_ERR (x->indexed = -1) when an item cannot be read again: the suite
+ * is then as one that did not load. TB_NOMEM is fatal. */
+static int index_suite(report_items *m, item_suite *x, const tb_suite *s, int tags)
+{
+	int rc;
+
+	x->v = malloc((s->n_items ? s->n_items : 1) * sizeof(*x->v));
+	if (!x->v)
+		return TB_NOMEM;
+	tb_buf_init(&x->ids, MAX_ARENA);
+	for (x->n = 0; x->n < s->n_items; x->n++) {
+		item_ref *e = &x->v[x->n];
+		const tb_item *it;
+		char ierr[512];
+
+		if (suite_item_get(s, x->n, &it, ierr, sizeof(ierr)) != TB_OK) {
+			rc = TB_ERR;
+			goto out;
+		}
+		*e = (item_ref){.id = (uint32_t)x->ids.len, .item = (uint32_t)x->n, .tags = UINT32_MAX};
+		rc = tb_buf_add(&x->ids, it->id, strlen(it->id) + 1);
+		if (rc == TB_OK && tags)
+			rc = intern_tags(m, it->tags, &e->tags);
+		suite_item_put(it);
+		/* past the ceiling the suite is as one that did not load */
+		if (rc != TB_OK) {
+			rc = rc == TB_NOMEM ? TB_NOMEM : TB_ERR;
+			goto out;
+		}
+	}
+	qsort_r(x->v, x->n, sizeof(*x->v), ref_cmp, x->ids.data);
+	x->indexed = 1;
+	return TB_OK;
+out:
+	free(x->v);
+	x->v = NULL;
+	x->n = 0;
+	tb_buf_release(&x->ids);
+	x->indexed = -1;
+	return rc;
+}
+
+/* The suite named name, NULL when the run has none that loaded. */
+static item_suite *find_suite(report_items *m, const char *name)
+{
+	if (!m || !m->n)
 		return NULL;
-	i = (size_t)hash2(suite, id) & (m->cap - 1);
-	for (size_t probe = 0; probe < m->cap && m->slot[i]; probe++) {
-		if (strcmp(m->slot[i]->id, id) == 0 && strcmp(m->slot_suite[i], suite) == 0)
-			return m->slot[i];
-		i = (i + 1) & (m->cap - 1);
+	if (strcmp(m->v[m->last].name, name) == 0)
+		return &m->v[m->last];
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->v[i].name, name) == 0) {
+			m->last = i;
+			return &m->v[i];
+		}
+	return NULL;
+}
+
+/* The item with this id in an indexed suite, NULL when none. */
+static const item_ref *find_item(const item_suite *x, const char *id)
+{
+	size_t lo = 0, hi = x->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int d = strcmp(x->ids.data + x->v[mid].id, id);
+
+		if (!d)
+			return &x->v[mid];
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	return NULL;
+}
+
+/* The tag set of an item, NULL when it has none or is unknown. */
+static const char *item_tags(report_items *m, const char *suite, const char *id)
+{
+	item_suite *x = find_suite(m, suite);
+	const item_ref *e = x && x->has_tags ? find_item(x, id) : NULL;
+
+	return e && e->tags != UINT32_MAX ? m->sets.data + e->tags : NULL;
 }
 
 static void items_free(report_items *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < m->n_suites; i++)
-		suite_free(m->suites[i]);
-	free(m->suites);
-	free(m->slot);
-	free(m->slot_suite);
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->v[i].name);
+		free(m->v[i].path);
+		free(m->v[i].v);
+		tb_buf_release(&m->v[i].ids);
+		suite_free(m->v[i].open);
+	}
+	free(m->v);
+	tb_buf_release(&m->sets);
+	free(m->set_slot);
+	free(m->prompt);
 	free(m);
 }
 
-/* Loads the run's suites; a suite that does not load leaves its items
- * without prompt and tags and sets tags_missing. Only memory is fatal. */
+/* Opens the run's suites and keeps the tags of those with tags; a suite that
+ * does not load leaves its items without prompt and tags and sets
+ * tags_missing. Only memory is fatal. */
 static int items_load(report *r, const tb_run_info *run, char *err, size_t errlen)
 {
 	json_t *paths = json_object_get(run->options, "suites"), *p;
 	report_items *m = calloc(1, sizeof(*m));
-	size_t total = 0, i;
+	tb_suite **suites = NULL;
+	size_t n = 0, i;
 	char lerr[512];
+	int rc = TB_OK;
 
 	if (!m)
 		return tb_seterr(err, errlen, "out of memory loading the suites");
 	r->items = m;
+	tb_buf_init(&m->sets, MAX_ARENA);
 	if (!json_is_array(paths) || json_array_size(paths) == 0) {
 		r->tags_missing = 1;
 		return TB_OK;
 	}
 	json_array_foreach(paths, i, p) {
 		if (!json_is_string(p) ||
-		    suite_load_path(json_string_value(p), 0, &m->suites, &m->n_suites, lerr,
-				    sizeof(lerr)) != TB_OK)
+		    suite_open_path(json_string_value(p), 0, &suites, &n, lerr, sizeof(lerr)) != TB_OK)
 			r->tags_missing = 1;
 	}
-	for (i = 0; i < m->n_suites; i++)
-		total += m->suites[i]->n_items;
-	if (!total)
-		return TB_OK;
-	for (m->cap = 16; m->cap < total * 2; m->cap *= 2)
-		;
-	m->slot = calloc(m->cap, sizeof(*m->slot));
-	m->slot_suite = calloc(m->cap, sizeof(*m->slot_suite));
-	if (!m->slot || !m->slot_suite)
-		return tb_seterr(err, errlen, "out of memory loading the suites");
-	for (i = 0; i < m->n_suites; i++) {
-		const tb_suite *s = m->suites[i];
+	m->v = n ? calloc(n, sizeof(*m->v)) : NULL;
+	if (n && !m->v)
+		rc = TB_NOMEM;
+	for (i = 0; i < n && rc != TB_NOMEM; i++) {
+		item_suite *x = &m->v[m->n++];
 
-		for (size_t k = 0; k < s->n_items; k++) {
-			size_t h = (size_t)hash2(s->name, s->items[k].id) & (m->cap - 1);
-
-			/* the table is at most half full, so a free slot is near */
-			while (m->slot[h])
-				h = (h + 1) & (m->cap - 1);
-			m->slot[h] = &s->items[k];
-			m->slot_suite[h] = s->name;
-		}
+		x->name = strdup(suites[i]->name);
+		x->path = strdup(suites[i]->path);
+		x->has_tags = suites[i]->has_tags;
+		if (!x->name || !x->path)
+			rc = TB_NOMEM;
+		else if (x->has_tags && (rc = index_suite(m, x, suites[i], 1)) == TB_ERR)
+			r->tags_missing = 1;
 	}
+	for (i = 0; i < n; i++)
+		suite_free(suites[i]);
+	free(suites);
+	if (rc == TB_NOMEM)
+		return tb_seterr(err, errlen, "out of memory loading the suites");
 	return TB_OK;
 }
 
 const char *report_prompt(const report *r, const char *suite, const char *item_id)
 {
-	const tb_item *it = items_find(r ? r->items : NULL, suite, item_id);
+	report_items *m = r ? r->items : NULL;
+	item_suite *x = find_suite(m, suite);
+	const item_ref *e;
+	const tb_item *it;
+	char ierr[512];
 
-	return it ? suite_item_user_text(it) : NULL;
+	if (!x || x->indexed < 0)
+		return NULL;
+	if (!x->open) {
+		tb_suite **v = NULL;
+		size_t n = 0;
+
+		/* a file that changed into another suite is as one that did not load */
+		if (suite_open_path(x->path, 0, &v, &n, ierr, sizeof(ierr)) == TB_OK && n == 1 &&
+		    strcmp(v[0]->name, x->name) == 0) {
+			x->open = v[0];
+			n = 0;
+		}
+		for (size_t i = 0; i < n; i++)
+			suite_free(v[i]);
+		free(v);
+		if (!x->open) {
+			x->indexed = -1;
+			return NULL;
+		}
+	}
+	if (!x->indexed && index_suite(m, x, x->open, 0) != TB_OK)
+		return NULL;
+	e = find_item(x, item_id);
+	if (!e || suite_item_get(x->open, e->item, &it, ierr, sizeof(ierr)) != TB_OK)
+		return NULL;
+	free(m->prompt);
+	/* the item read again must be the one indexed (the file may have changed) */
+	m->prompt = strcmp(it->id, item_id) == 0 ? strdup(suite_item_user_text(it)) : NULL;
+	suite_item_put(it);
+	return m->prompt;
 }
 
 /* ---- rows ---- */
@@ -515,7 +730,7 @@ static int new_item(loader *ld, const tb_sample *s)
 	ld->cur_suite = strdup(s->suite);
 	if (!ld->cur_item || !ld->cur_suite)
 		return tb_seterr(ld->err, ld->errlen, "out of memory reading the samples");
-	ld->cur_meta = items_find(ld->r->items, s->suite, s->item_id);
+	ld->cur_tags = item_tags(ld->r->items, s->suite, s->item_id);
 	return TB_OK;
 }
 
@@ -532,17 +747,12 @@ static int on_sample(void *ud, const tb_sample *s)
 	ld->r->samples++;
 	if (add_to(ld, &ld->langs, s->lang && *s->lang ? s->lang : "(none)", s, &dummy) != TB_OK)
 		return TB_ERR;
-	if (ld->cur_meta) {
-		json_t *tags = ld->cur_meta->tags, *t;
-		size_t i;
+	if (ld->cur_tags) {
+		const char *t = ld->cur_tags + 1;
 
-		json_array_foreach(tags, i, t) {
-			if (i >= MAX_TAGS)
-				break;
-			if (json_is_string(t) &&
-			    add_to(ld, &ld->tags, json_string_value(t), s, &dummy) != TB_OK)
+		for (unsigned char k = 0; k < (unsigned char)ld->cur_tags[0]; k++, t += strlen(t) + 1)
+			if (add_to(ld, &ld->tags, t, s, &dummy) != TB_OK)
 				return TB_ERR;
-		}
 	}
 	/* samples of one cell are together within an item: only the last entry can match */
 	if (ld->n_ent && ld->ent[ld->n_ent - 1].cell == id)
