@@ -32,6 +32,19 @@
 
 enum { TOK_PROMPT, TOK_COMPLETION, TOK_REASONING, TOK_ANSWER, TOK_COUNT };
 
+/* Items of a cell in a row with the same graded and correct counts, in the
+ * order they came: pass@k once k is known. Items usually have the same
+ * number of samples, so a cell has a few runs, not one entry an item. */
+typedef struct item_run {
+	uint32_t graded, correct, count;
+} item_run;
+
+typedef struct item_runs {
+	item_run *v;
+	size_t n, cap;
+	long items;
+} item_runs;
+
 /* What a cell gathers while the samples stream by; freed when load ends. */
 typedef struct accum {
 	stats_vec total, ttft, ttfa;
@@ -40,7 +53,7 @@ typedef struct accum {
 	double gen_tokens, gen_secs;
 	stats_cluster clu;
 	double pass1_sum, maj_sum;
-	stats_vec item_n, item_c;   /* per item, for pass@k once k is known */
+	item_runs runs;
 } accum;
 
 /* A set of rows keyed by (suite-or-label, model, mode, budget). Rows keep the
@@ -77,7 +90,7 @@ typedef struct loader {
 	report *r;
 	agg cells, langs, tags;
 	item_entry *ent;
-	size_t n_ent;
+	size_t n_ent, cap_ent;
 	char *cur_suite, *cur_item;
 	const char *cur_tags;       /* the current item's tag set, NULL when none */
 	pair_acc *pairs;
@@ -496,8 +509,6 @@ static int get_row(agg *a, const cell_key *k, const char *status, long n_planned
 	stats_vec_init(&x->total, MAX_CELL_SAMPLES);
 	stats_vec_init(&x->ttft, MAX_CELL_SAMPLES);
 	stats_vec_init(&x->ttfa, MAX_CELL_SAMPLES);
-	stats_vec_init(&x->item_n, MAX_CELL_SAMPLES);
-	stats_vec_init(&x->item_c, MAX_CELL_SAMPLES);
 	c->budget = k->budget;
 	c->n_planned = n_planned;
 	snprintf(c->status, sizeof(c->status), "%s", status);
@@ -642,6 +653,31 @@ static int add_pair(loader *ld, const item_entry *t, const item_entry *n, const 
 	return TB_OK;
 }
 
+static int add_run(item_runs *r, long graded, long correct)
+{
+	item_run *last = r->n ? &r->v[r->n - 1] : NULL;
+
+	/* a cell's samples, hence its items, are fewer than MAX_CELL_SAMPLES */
+	if (graded > (long)MAX_CELL_SAMPLES || r->items >= (long)MAX_CELL_SAMPLES)
+		return TB_TOOBIG;
+	r->items++;
+	if (last && last->graded == (uint32_t)graded && last->correct == (uint32_t)correct) {
+		last->count++;
+		return TB_OK;
+	}
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 4;
+		item_run *v = realloc(r->v, cap * sizeof(*v));
+
+		if (!v)
+			return TB_NOMEM;
+		r->v = v;
+		r->cap = cap;
+	}
+	r->v[r->n++] = (item_run){(uint32_t)graded, (uint32_t)correct, 1};
+	return TB_OK;
+}
+
 /* The item ended: its per-cell numbers go to the cells, and each think cell
  * of a model is paired with that model's lowest-budget nothink cell. */
 static int flush_item(loader *ld)
@@ -661,8 +697,11 @@ static int flush_item(loader *ld)
 			if (!best || e->ans[a].count > best->count)
 				best = &e->ans[a];
 		x->maj_sum += best && best->correct;
-		if (stats_vec_push(&x->item_n, (double)e->graded) != TB_OK ||
-		    stats_vec_push(&x->item_c, (double)e->correct) != TB_OK)
+		rc = add_run(&x->runs, e->graded, e->correct);
+		if (rc == TB_TOOBIG)
+			rc = tb_seterr(ld->err, ld->errlen, "a cell has more than %zu items or samples",
+				       MAX_CELL_SAMPLES);
+		else if (rc != TB_OK)
 			rc = tb_seterr(ld->err, ld->errlen, "out of memory reading the samples");
 	}
 	for (size_t i = 0; i < ld->n_ent && rc == TB_OK; i++) {
@@ -761,6 +800,15 @@ static int on_sample(void *ud, const tb_sample *s)
 		if (ld->n_ent == MAX_ITEM_ENTRIES)
 			return tb_seterr(ld->err, ld->errlen, "item '%s' has samples in more than %d cells",
 					 s->item_id, MAX_ITEM_ENTRIES);
+		if (ld->n_ent == ld->cap_ent) {
+			size_t cap = ld->cap_ent ? ld->cap_ent * 2 : 8;
+			item_entry *v = realloc(ld->ent, cap * sizeof(*v));
+
+			if (!v)
+				return tb_seterr(ld->err, ld->errlen, "out of memory reading the samples");
+			ld->ent = v;
+			ld->cap_ent = cap;
+		}
 		e = &ld->ent[ld->n_ent++];
 		memset(e, 0, sizeof(*e));
 		e->cell = id;
@@ -803,11 +851,11 @@ static void finish_cell(report_cell *c, accum *a)
 	c->cost_per_sample = c->n > c->cost_unknown ? c->cost_usd / (double)(c->n - c->cost_unknown) : NAN;
 	c->cost_per_correct = c->count[TB_OUT_CORRECT] && c->n > c->cost_unknown
 				      ? c->cost_usd / (double)c->count[TB_OUT_CORRECT] : NAN;
-	c->items = (long)a->item_n.n;
+	c->items = a->runs.items;
 	c->acc_clu_lo = c->acc_clu_hi = NAN;
 	c->pass_at_1 = c->pass_at_k = c->maj_at_k = NAN;
-	for (size_t i = 0; i < a->item_n.n; i++) {
-		long n = (long)a->item_n.v[i];
+	for (size_t i = 0; i < a->runs.n; i++) {
+		long n = (long)a->runs.v[i].graded;
 
 		if (!kmin || n < kmin)
 			kmin = n;
@@ -818,8 +866,14 @@ static void finish_cell(report_cell *c, accum *a)
 	if (c->items) {
 		double s = 0;
 
-		for (size_t i = 0; i < a->item_n.n; i++)
-			s += stats_pass_at_k((long)a->item_n.v[i], (long)a->item_c.v[i], kmin);
+		/* item by item, in order, as the sum was always made */
+		for (size_t i = 0; i < a->runs.n; i++) {
+			const item_run *u = &a->runs.v[i];
+			double v = stats_pass_at_k((long)u->graded, (long)u->correct, kmin);
+
+			for (uint32_t k = 0; k < u->count; k++)
+				s += v;
+		}
 		c->pass_at_1 = a->pass1_sum / (double)c->items;
 		c->pass_at_k = s / (double)c->items;
 		c->maj_at_k = a->maj_sum / (double)c->items;
@@ -841,8 +895,7 @@ static void release_agg(agg *a)
 		stats_vec_release(&a->acc[i].total);
 		stats_vec_release(&a->acc[i].ttft);
 		stats_vec_release(&a->acc[i].ttfa);
-		stats_vec_release(&a->acc[i].item_n);
-		stats_vec_release(&a->acc[i].item_c);
+		free(a->acc[i].runs.v);
 	}
 	free(a->acc);
 	free(a->order);
@@ -859,7 +912,8 @@ static void free_cell(report_cell *c)
 	free(c->ttfa_ms);
 }
 
-/* Finishes the rows and hands them over sorted; remap[id] = final index. */
+/* Finishes the rows and hands them over sorted; remap[id] = final index.
+ * Without remap (the breakdowns) the rows keep no latencies for CDFs. */
 static int finish_agg(agg *a, report_cell **out, size_t *n, size_t **remap, char *err,
 		      size_t errlen)
 {
@@ -883,9 +937,15 @@ static int finish_agg(agg *a, report_cell **out, size_t *n, size_t **remap, char
 		size_t id = a->order[i];
 
 		finish_cell(&a->cells[id], &a->acc[id]);
+		if (!remap) {
+			free(a->cells[id].total_ms);
+			free(a->cells[id].ttfa_ms);
+			a->cells[id].total_ms = a->cells[id].ttfa_ms = NULL;
+			a->cells[id].n_total_ms = a->cells[id].n_ttfa_ms = 0;
+		}
 		stats_vec_release(&a->acc[id].ttft);
-		stats_vec_release(&a->acc[id].item_n);
-		stats_vec_release(&a->acc[id].item_c);
+		free(a->acc[id].runs.v);
+		a->acc[id].runs.v = NULL;
 		cells[i] = a->cells[id];
 		map[id] = i;
 	}
@@ -966,8 +1026,7 @@ int report_load(tb_store *st, report **out, char *err, size_t errlen)
 
 	*out = NULL;
 	ld.r = calloc(1, sizeof(*ld.r));
-	ld.ent = malloc(MAX_ITEM_ENTRIES * sizeof(*ld.ent));
-	if (!ld.r || !ld.ent) {
+	if (!ld.r) {
 		tb_seterr(err, errlen, "out of memory loading a report");
 		goto out;
 	}

@@ -84,7 +84,8 @@ typedef struct report_cell {
 	double out_tps;                  /* completion tokens per second of generation */
 	double prompt_total, completion_total, reasoning_total; /* sums of the known */
 	double cost_per_sample, cost_per_correct; /* NAN when no sample / no correct one */
-	double *total_ms, *ttfa_ms;      /* ascending known values, owned; for CDFs */
+	double *total_ms, *ttfa_ms;      /* ascending known values, owned; for CDFs; NULL
+					  * (and n 0) in by_lang and by_tag */
 	size_t n_total_ms, n_ttfa_ms;
 } report_cell;
 
