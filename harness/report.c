@@ -32,6 +32,19 @@
 
 enum { TOK_PROMPT, TOK_COMPLETION, TOK_REASONING, TOK_ANSWER, TOK_COUNT };
 
+/* Items of a cell in a row with the same graded and correct counts, in the
+ * order they came: pass@k once k is known. Items usually have the same
+ * number of samples, so a cell has a few runs, not one entry an item. */
+typedef struct item_run {
+	uint32_t graded, correct, count;
+} item_run;
+
+typedef struct item_runs {
+	item_run *v;
+	size_t n, cap;
+	long items;
+} item_runs;
+
 /* What a cell gathers while the samples stream by; freed when load ends. */
 typedef struct accum {
 	stats_vec total, ttft, ttfa;
@@ -40,7 +53,7 @@ typedef struct accum {
 	double gen_tokens, gen_secs;
 	stats_cluster clu;
 	double pass1_sum, maj_sum;
-	stats_vec item_n, item_c;   /* per item, for pass@k once k is known */
+	item_runs runs;
 } accum;
 
 /* A set of rows keyed by (suite-or-label, model, mode, budget). Rows keep the
@@ -73,22 +86,13 @@ typedef struct pair_acc {
 	char *up_ids[REPORT_FLIP_IDS], *down_ids[REPORT_FLIP_IDS];
 } pair_acc;
 
-/* (suite, item id) -> item, from the run's suite files */
-typedef struct report_items {
-	tb_suite **suites;
-	size_t n_suites;
-	const tb_item **slot;
-	const char **slot_suite;
-	size_t cap;                 /* a power of two, or 0 */
-} report_items;
-
 typedef struct loader {
 	report *r;
 	agg cells, langs, tags;
 	item_entry *ent;
-	size_t n_ent;
+	size_t n_ent, cap_ent;
 	char *cur_suite, *cur_item;
-	const tb_item *cur_meta;
+	const char *cur_tags;       /* the current item's tag set, NULL when none */
 	pair_acc *pairs;
 	size_t n_pairs, cap_pairs;
 	char *err;
@@ -102,98 +106,322 @@ typedef struct cell_key {
 
 /* ---- items from the suite files ---- */
 
-static uint64_t hash2(const char *a, const char *b)
+/* The report needs two things of the items: tags, for every sample, and
+ * prompts, for the few samples an HTML report shows. The run's suites are
+ * opened (suite_open_path: every line checked, only where each item is kept)
+ * and closed again; a suite with tags keeps its ids and each item's tag set,
+ * sorted by id. A prompt opens its suite again and reads the one item. */
+typedef struct item_ref {
+	uint32_t id;                /* offset of the id in item_suite.ids */
+	uint32_t item;              /* index in the suite */
+	uint32_t tags;              /* offset of the tag set in report_items.sets */
+} item_ref;
+
+typedef struct item_suite {
+	char *name, *path;          /* path: the suite's file */
+	int has_tags;
+	int indexed;                /* 0 not yet, 1 done, -1 an item could not be read again */
+	item_ref *v;                /* n_items of them, sorted by id */
+	size_t n;
+	tb_buf ids;                 /* the ids, NUL-terminated one after the other */
+	tb_suite *open;             /* opened again for prompts; NULL until then */
+} item_suite;
+
+/* A tag set is an item's first MAX_TAGS tags in order: a count byte, then the
+ * tags, each NUL-terminated. Each distinct set is kept once. */
+typedef struct report_items {
+	item_suite *v;
+	size_t n;
+	size_t last;                /* the suite found last: samples come by suite */
+	tb_buf sets;
+	uint32_t *set_slot;         /* offset in sets + 1 by hash of the set, 0: empty */
+	size_t set_cap, n_sets;
+	char *prompt;               /* what report_prompt() returned last */
+} report_items;
+
+/* Offsets into the ids and the tag sets are 32-bit. */
+#define MAX_ARENA ((size_t)UINT32_MAX / 2)
+
+static uint64_t hash_bytes(const void *p, size_t n)
 {
+	const unsigned char *b = p;
 	uint64_t h = 1469598103934665603ULL;
 
-	for (const char *p = a; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	h = (h ^ 0xff) * 1099511628211ULL;
-	for (const char *p = b; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ULL;
 	return h;
 }
 
-static const tb_item *items_find(const report_items *m, const char *suite, const char *id)
+static size_t set_len(const char *set)
 {
-	size_t i;
+	const char *p = set + 1;
 
-	if (!m || !m->cap)
+	for (unsigned char k = 0; k < (unsigned char)set[0]; k++)
+		p += strlen(p) + 1;
+	return (size_t)(p - set);
+}
+
+static int grow_sets(report_items *m)
+{
+	size_t cap = m->set_cap ? m->set_cap * 2 : 64;
+	uint32_t *v = calloc(cap, sizeof(*v));
+
+	if (!v)
+		return TB_NOMEM;
+	for (size_t k = 0; k < m->set_cap; k++) {
+		const char *set = m->sets.data + m->set_slot[k] - 1;
+		size_t i;
+
+		if (!m->set_slot[k])
+			continue;
+		/* Ends: the new table is at most a quarter full. */
+		for (i = hash_bytes(set, set_len(set)) & (cap - 1); v[i]; i = (i + 1) & (cap - 1))
+			;
+		v[i] = m->set_slot[k];
+	}
+	free(m->set_slot);
+	m->set_slot = v;
+	m->set_cap = cap;
+	return TB_OK;
+}
+
+/* *out = the offset in m->sets of the set of these tags (an array of strings). */
+static int intern_tags(report_items *m, const json_t *tags, uint32_t *out)
+{
+	size_t start = m->sets.len, len, i, k;
+	unsigned char count = 0;
+	json_t *t;
+	int rc;
+
+	if ((m->n_sets + 1) * 2 > m->set_cap && grow_sets(m) != TB_OK)
+		return TB_NOMEM;
+	if ((rc = tb_buf_add(&m->sets, "", 1)) != TB_OK)
+		return rc;
+	json_array_foreach(tags, i, t) {
+		const char *s = json_string_value(t);
+
+		if (i >= MAX_TAGS)
+			break;
+		if (!s)
+			continue;
+		if ((rc = tb_buf_add(&m->sets, s, strlen(s) + 1)) != TB_OK)
+			return rc;
+		count++;
+	}
+	m->sets.data[start] = (char)count;
+	len = m->sets.len - start;
+	/* Ends: the table is at most half full. */
+	for (k = hash_bytes(m->sets.data + start, len) & (m->set_cap - 1); m->set_slot[k];
+	     k = (k + 1) & (m->set_cap - 1)) {
+		const char *set = m->sets.data + m->set_slot[k] - 1;
+
+		if (set_len(set) == len && memcmp(set, m->sets.data + start, len) == 0) {
+			m->sets.len = start;
+			*out = m->set_slot[k] - 1;
+			return TB_OK;
+		}
+	}
+	m->set_slot[k] = (uint32_t)start + 1;
+	m->n_sets++;
+	*out = (uint32_t)start;
+	return TB_OK;
+}
+
+static int ref_cmp(const void *a, const void *b, void *ids)
+{
+	return strcmp((const char *)ids + ((const item_ref *)a)->id,
+		      (const char *)ids + ((const item_ref *)b)->id);
+}
+
+/* Indexes the ids of suite s (which x names), with each item's tag set when
+ * tags. TB_ERR (x->indexed = -1) when an item cannot be read again: the suite
+ * is then as one that did not load. TB_NOMEM is fatal. */
+static int index_suite(report_items *m, item_suite *x, const tb_suite *s, int tags)
+{
+	int rc;
+
+	x->v = malloc((s->n_items ? s->n_items : 1) * sizeof(*x->v));
+	if (!x->v)
+		return TB_NOMEM;
+	tb_buf_init(&x->ids, MAX_ARENA);
+	for (x->n = 0; x->n < s->n_items; x->n++) {
+		item_ref *e = &x->v[x->n];
+		const tb_item *it;
+		char ierr[512];
+
+		if (suite_item_get(s, x->n, &it, ierr, sizeof(ierr)) != TB_OK) {
+			rc = TB_ERR;
+			goto out;
+		}
+		*e = (item_ref){.id = (uint32_t)x->ids.len, .item = (uint32_t)x->n, .tags = UINT32_MAX};
+		rc = tb_buf_add(&x->ids, it->id, strlen(it->id) + 1);
+		if (rc == TB_OK && tags)
+			rc = intern_tags(m, it->tags, &e->tags);
+		suite_item_put(it);
+		/* past the ceiling the suite is as one that did not load */
+		if (rc != TB_OK) {
+			rc = rc == TB_NOMEM ? TB_NOMEM : TB_ERR;
+			goto out;
+		}
+	}
+	qsort_r(x->v, x->n, sizeof(*x->v), ref_cmp, x->ids.data);
+	x->indexed = 1;
+	return TB_OK;
+out:
+	free(x->v);
+	x->v = NULL;
+	x->n = 0;
+	tb_buf_release(&x->ids);
+	x->indexed = -1;
+	return rc;
+}
+
+/* The suite named name, NULL when the run has none that loaded. */
+static item_suite *find_suite(report_items *m, const char *name)
+{
+	if (!m || !m->n)
 		return NULL;
-	i = (size_t)hash2(suite, id) & (m->cap - 1);
-	for (size_t probe = 0; probe < m->cap && m->slot[i]; probe++) {
-		if (strcmp(m->slot[i]->id, id) == 0 && strcmp(m->slot_suite[i], suite) == 0)
-			return m->slot[i];
-		i = (i + 1) & (m->cap - 1);
+	if (strcmp(m->v[m->last].name, name) == 0)
+		return &m->v[m->last];
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->v[i].name, name) == 0) {
+			m->last = i;
+			return &m->v[i];
+		}
+	return NULL;
+}
+
+/* The item with this id in an indexed suite, NULL when none. */
+static const item_ref *find_item(const item_suite *x, const char *id)
+{
+	size_t lo = 0, hi = x->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int d = strcmp(x->ids.data + x->v[mid].id, id);
+
+		if (!d)
+			return &x->v[mid];
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	return NULL;
+}
+
+/* The tag set of an item, NULL when it has none or is unknown. */
+static const char *item_tags(report_items *m, const char *suite, const char *id)
+{
+	item_suite *x = find_suite(m, suite);
+	const item_ref *e = x && x->has_tags ? find_item(x, id) : NULL;
+
+	return e && e->tags != UINT32_MAX ? m->sets.data + e->tags : NULL;
 }
 
 static void items_free(report_items *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < m->n_suites; i++)
-		suite_free(m->suites[i]);
-	free(m->suites);
-	free(m->slot);
-	free(m->slot_suite);
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->v[i].name);
+		free(m->v[i].path);
+		free(m->v[i].v);
+		tb_buf_release(&m->v[i].ids);
+		suite_free(m->v[i].open);
+	}
+	free(m->v);
+	tb_buf_release(&m->sets);
+	free(m->set_slot);
+	free(m->prompt);
 	free(m);
 }
 
-/* Loads the run's suites; a suite that does not load leaves its items
- * without prompt and tags and sets tags_missing. Only memory is fatal. */
+/* Opens the run's suites and keeps the tags of those with tags; a suite that
+ * does not load leaves its items without prompt and tags and sets
+ * tags_missing. Only memory is fatal. */
 static int items_load(report *r, const tb_run_info *run, char *err, size_t errlen)
 {
 	json_t *paths = json_object_get(run->options, "suites"), *p;
 	report_items *m = calloc(1, sizeof(*m));
-	size_t total = 0, i;
+	tb_suite **suites = NULL;
+	size_t n = 0, i;
 	char lerr[512];
+	int rc = TB_OK;
 
 	if (!m)
 		return tb_seterr(err, errlen, "out of memory loading the suites");
 	r->items = m;
+	tb_buf_init(&m->sets, MAX_ARENA);
 	if (!json_is_array(paths) || json_array_size(paths) == 0) {
 		r->tags_missing = 1;
 		return TB_OK;
 	}
 	json_array_foreach(paths, i, p) {
 		if (!json_is_string(p) ||
-		    suite_load_path(json_string_value(p), 0, &m->suites, &m->n_suites, lerr,
-				    sizeof(lerr)) != TB_OK)
+		    suite_open_path(json_string_value(p), 0, &suites, &n, lerr, sizeof(lerr)) != TB_OK)
 			r->tags_missing = 1;
 	}
-	for (i = 0; i < m->n_suites; i++)
-		total += m->suites[i]->n_items;
-	if (!total)
-		return TB_OK;
-	for (m->cap = 16; m->cap < total * 2; m->cap *= 2)
-		;
-	m->slot = calloc(m->cap, sizeof(*m->slot));
-	m->slot_suite = calloc(m->cap, sizeof(*m->slot_suite));
-	if (!m->slot || !m->slot_suite)
-		return tb_seterr(err, errlen, "out of memory loading the suites");
-	for (i = 0; i < m->n_suites; i++) {
-		const tb_suite *s = m->suites[i];
+	m->v = n ? calloc(n, sizeof(*m->v)) : NULL;
+	if (n && !m->v)
+		rc = TB_NOMEM;
+	for (i = 0; i < n && rc != TB_NOMEM; i++) {
+		item_suite *x = &m->v[m->n++];
 
-		for (size_t k = 0; k < s->n_items; k++) {
-			size_t h = (size_t)hash2(s->name, s->items[k].id) & (m->cap - 1);
-
-			/* the table is at most half full, so a free slot is near */
-			while (m->slot[h])
-				h = (h + 1) & (m->cap - 1);
-			m->slot[h] = &s->items[k];
-			m->slot_suite[h] = s->name;
-		}
+		x->name = strdup(suites[i]->name);
+		x->path = strdup(suites[i]->path);
+		x->has_tags = suites[i]->has_tags;
+		if (!x->name || !x->path)
+			rc = TB_NOMEM;
+		else if (x->has_tags && (rc = index_suite(m, x, suites[i], 1)) == TB_ERR)
+			r->tags_missing = 1;
 	}
+	for (i = 0; i < n; i++)
+		suite_free(suites[i]);
+	free(suites);
+	if (rc == TB_NOMEM)
+		return tb_seterr(err, errlen, "out of memory loading the suites");
 	return TB_OK;
 }
 
 const char *report_prompt(const report *r, const char *suite, const char *item_id)
 {
-	const tb_item *it = items_find(r ? r->items : NULL, suite, item_id);
+	report_items *m = r ? r->items : NULL;
+	item_suite *x = find_suite(m, suite);
+	const item_ref *e;
+	const tb_item *it;
+	char ierr[512];
 
-	return it ? suite_item_user_text(it) : NULL;
+	if (!x || x->indexed < 0)
+		return NULL;
+	if (!x->open) {
+		tb_suite **v = NULL;
+		size_t n = 0;
+
+		/* a file that changed into another suite is as one that did not load */
+		if (suite_open_path(x->path, 0, &v, &n, ierr, sizeof(ierr)) == TB_OK && n == 1 &&
+		    strcmp(v[0]->name, x->name) == 0) {
+			x->open = v[0];
+			n = 0;
+		}
+		for (size_t i = 0; i < n; i++)
+			suite_free(v[i]);
+		free(v);
+		if (!x->open) {
+			x->indexed = -1;
+			return NULL;
+		}
+	}
+	if (!x->indexed && index_suite(m, x, x->open, 0) != TB_OK)
+		return NULL;
+	e = find_item(x, item_id);
+	if (!e || suite_item_get(x->open, e->item, &it, ierr, sizeof(ierr)) != TB_OK)
+		return NULL;
+	free(m->prompt);
+	/* the item read again must be the one indexed (the file may have changed) */
+	m->prompt = strcmp(it->id, item_id) == 0 ? strdup(suite_item_user_text(it)) : NULL;
+	suite_item_put(it);
+	return m->prompt;
 }
 
 /* ---- rows ---- */
@@ -281,8 +509,6 @@ static int get_row(agg *a, const cell_key *k, const char *status, long n_planned
 	stats_vec_init(&x->total, MAX_CELL_SAMPLES);
 	stats_vec_init(&x->ttft, MAX_CELL_SAMPLES);
 	stats_vec_init(&x->ttfa, MAX_CELL_SAMPLES);
-	stats_vec_init(&x->item_n, MAX_CELL_SAMPLES);
-	stats_vec_init(&x->item_c, MAX_CELL_SAMPLES);
 	c->budget = k->budget;
 	c->n_planned = n_planned;
 	snprintf(c->status, sizeof(c->status), "%s", status);
@@ -427,6 +653,31 @@ static int add_pair(loader *ld, const item_entry *t, const item_entry *n, const 
 	return TB_OK;
 }
 
+static int add_run(item_runs *r, long graded, long correct)
+{
+	item_run *last = r->n ? &r->v[r->n - 1] : NULL;
+
+	/* a cell's samples, hence its items, are fewer than MAX_CELL_SAMPLES */
+	if (graded > (long)MAX_CELL_SAMPLES || r->items >= (long)MAX_CELL_SAMPLES)
+		return TB_TOOBIG;
+	r->items++;
+	if (last && last->graded == (uint32_t)graded && last->correct == (uint32_t)correct) {
+		last->count++;
+		return TB_OK;
+	}
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 4;
+		item_run *v = realloc(r->v, cap * sizeof(*v));
+
+		if (!v)
+			return TB_NOMEM;
+		r->v = v;
+		r->cap = cap;
+	}
+	r->v[r->n++] = (item_run){(uint32_t)graded, (uint32_t)correct, 1};
+	return TB_OK;
+}
+
 /* The item ended: its per-cell numbers go to the cells, and each think cell
  * of a model is paired with that model's lowest-budget nothink cell. */
 static int flush_item(loader *ld)
@@ -446,8 +697,11 @@ static int flush_item(loader *ld)
 			if (!best || e->ans[a].count > best->count)
 				best = &e->ans[a];
 		x->maj_sum += best && best->correct;
-		if (stats_vec_push(&x->item_n, (double)e->graded) != TB_OK ||
-		    stats_vec_push(&x->item_c, (double)e->correct) != TB_OK)
+		rc = add_run(&x->runs, e->graded, e->correct);
+		if (rc == TB_TOOBIG)
+			rc = tb_seterr(ld->err, ld->errlen, "a cell has more than %zu items or samples",
+				       MAX_CELL_SAMPLES);
+		else if (rc != TB_OK)
 			rc = tb_seterr(ld->err, ld->errlen, "out of memory reading the samples");
 	}
 	for (size_t i = 0; i < ld->n_ent && rc == TB_OK; i++) {
@@ -515,7 +769,7 @@ static int new_item(loader *ld, const tb_sample *s)
 	ld->cur_suite = strdup(s->suite);
 	if (!ld->cur_item || !ld->cur_suite)
 		return tb_seterr(ld->err, ld->errlen, "out of memory reading the samples");
-	ld->cur_meta = items_find(ld->r->items, s->suite, s->item_id);
+	ld->cur_tags = item_tags(ld->r->items, s->suite, s->item_id);
 	return TB_OK;
 }
 
@@ -532,17 +786,12 @@ static int on_sample(void *ud, const tb_sample *s)
 	ld->r->samples++;
 	if (add_to(ld, &ld->langs, s->lang && *s->lang ? s->lang : "(none)", s, &dummy) != TB_OK)
 		return TB_ERR;
-	if (ld->cur_meta) {
-		json_t *tags = ld->cur_meta->tags, *t;
-		size_t i;
+	if (ld->cur_tags) {
+		const char *t = ld->cur_tags + 1;
 
-		json_array_foreach(tags, i, t) {
-			if (i >= MAX_TAGS)
-				break;
-			if (json_is_string(t) &&
-			    add_to(ld, &ld->tags, json_string_value(t), s, &dummy) != TB_OK)
+		for (unsigned char k = 0; k < (unsigned char)ld->cur_tags[0]; k++, t += strlen(t) + 1)
+			if (add_to(ld, &ld->tags, t, s, &dummy) != TB_OK)
 				return TB_ERR;
-		}
 	}
 	/* samples of one cell are together within an item: only the last entry can match */
 	if (ld->n_ent && ld->ent[ld->n_ent - 1].cell == id)
@@ -551,6 +800,15 @@ static int on_sample(void *ud, const tb_sample *s)
 		if (ld->n_ent == MAX_ITEM_ENTRIES)
 			return tb_seterr(ld->err, ld->errlen, "item '%s' has samples in more than %d cells",
 					 s->item_id, MAX_ITEM_ENTRIES);
+		if (ld->n_ent == ld->cap_ent) {
+			size_t cap = ld->cap_ent ? ld->cap_ent * 2 : 8;
+			item_entry *v = realloc(ld->ent, cap * sizeof(*v));
+
+			if (!v)
+				return tb_seterr(ld->err, ld->errlen, "out of memory reading the samples");
+			ld->ent = v;
+			ld->cap_ent = cap;
+		}
 		e = &ld->ent[ld->n_ent++];
 		memset(e, 0, sizeof(*e));
 		e->cell = id;
@@ -593,11 +851,11 @@ static void finish_cell(report_cell *c, accum *a)
 	c->cost_per_sample = c->n > c->cost_unknown ? c->cost_usd / (double)(c->n - c->cost_unknown) : NAN;
 	c->cost_per_correct = c->count[TB_OUT_CORRECT] && c->n > c->cost_unknown
 				      ? c->cost_usd / (double)c->count[TB_OUT_CORRECT] : NAN;
-	c->items = (long)a->item_n.n;
+	c->items = a->runs.items;
 	c->acc_clu_lo = c->acc_clu_hi = NAN;
 	c->pass_at_1 = c->pass_at_k = c->maj_at_k = NAN;
-	for (size_t i = 0; i < a->item_n.n; i++) {
-		long n = (long)a->item_n.v[i];
+	for (size_t i = 0; i < a->runs.n; i++) {
+		long n = (long)a->runs.v[i].graded;
 
 		if (!kmin || n < kmin)
 			kmin = n;
@@ -608,8 +866,14 @@ static void finish_cell(report_cell *c, accum *a)
 	if (c->items) {
 		double s = 0;
 
-		for (size_t i = 0; i < a->item_n.n; i++)
-			s += stats_pass_at_k((long)a->item_n.v[i], (long)a->item_c.v[i], kmin);
+		/* item by item, in order, as the sum was always made */
+		for (size_t i = 0; i < a->runs.n; i++) {
+			const item_run *u = &a->runs.v[i];
+			double v = stats_pass_at_k((long)u->graded, (long)u->correct, kmin);
+
+			for (uint32_t k = 0; k < u->count; k++)
+				s += v;
+		}
 		c->pass_at_1 = a->pass1_sum / (double)c->items;
 		c->pass_at_k = s / (double)c->items;
 		c->maj_at_k = a->maj_sum / (double)c->items;
@@ -631,8 +895,7 @@ static void release_agg(agg *a)
 		stats_vec_release(&a->acc[i].total);
 		stats_vec_release(&a->acc[i].ttft);
 		stats_vec_release(&a->acc[i].ttfa);
-		stats_vec_release(&a->acc[i].item_n);
-		stats_vec_release(&a->acc[i].item_c);
+		free(a->acc[i].runs.v);
 	}
 	free(a->acc);
 	free(a->order);
@@ -649,7 +912,8 @@ static void free_cell(report_cell *c)
 	free(c->ttfa_ms);
 }
 
-/* Finishes the rows and hands them over sorted; remap[id] = final index. */
+/* Finishes the rows and hands them over sorted; remap[id] = final index.
+ * Without remap (the breakdowns) the rows keep no latencies for CDFs. */
 static int finish_agg(agg *a, report_cell **out, size_t *n, size_t **remap, char *err,
 		      size_t errlen)
 {
@@ -673,9 +937,15 @@ static int finish_agg(agg *a, report_cell **out, size_t *n, size_t **remap, char
 		size_t id = a->order[i];
 
 		finish_cell(&a->cells[id], &a->acc[id]);
+		if (!remap) {
+			free(a->cells[id].total_ms);
+			free(a->cells[id].ttfa_ms);
+			a->cells[id].total_ms = a->cells[id].ttfa_ms = NULL;
+			a->cells[id].n_total_ms = a->cells[id].n_ttfa_ms = 0;
+		}
 		stats_vec_release(&a->acc[id].ttft);
-		stats_vec_release(&a->acc[id].item_n);
-		stats_vec_release(&a->acc[id].item_c);
+		free(a->acc[id].runs.v);
+		a->acc[id].runs.v = NULL;
 		cells[i] = a->cells[id];
 		map[id] = i;
 	}
@@ -756,8 +1026,7 @@ int report_load(tb_store *st, report **out, char *err, size_t errlen)
 
 	*out = NULL;
 	ld.r = calloc(1, sizeof(*ld.r));
-	ld.ent = malloc(MAX_ITEM_ENTRIES * sizeof(*ld.ent));
-	if (!ld.r || !ld.ent) {
+	if (!ld.r) {
 		tb_seterr(err, errlen, "out of memory loading a report");
 		goto out;
 	}

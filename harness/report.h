@@ -44,8 +44,9 @@
  *
  * Breakdowns: by_lang and by_tag are report_cell rows whose suite field holds
  * the language or the tag, aggregated over every suite per model x mode x
- * budget. Tags come from the suite files named in the run's options, loaded
- * again; when one cannot be loaded its items have no tags (tags_missing). */
+ * budget. Tags come from the suite files named in the run's options, read
+ * again (only the ids and tags of suites with tags are kept, not the items);
+ * when one cannot be loaded its items have no tags (tags_missing). */
 #ifndef TB_REPORT_H
 #define TB_REPORT_H
 
@@ -83,7 +84,8 @@ typedef struct report_cell {
 	double out_tps;                  /* completion tokens per second of generation */
 	double prompt_total, completion_total, reasoning_total; /* sums of the known */
 	double cost_per_sample, cost_per_correct; /* NAN when no sample / no correct one */
-	double *total_ms, *ttfa_ms;      /* ascending known values, owned; for CDFs */
+	double *total_ms, *ttfa_ms;      /* ascending known values, owned; for CDFs; NULL
+					  * (and n 0) in by_lang and by_tag */
 	size_t n_total_ms, n_ttfa_ms;
 } report_cell;
 
@@ -108,11 +110,12 @@ typedef struct report {
 	report_pair *pairs;          /* sorted by suite, model, think budget */
 	size_t n_pairs;
 	int tags_missing;            /* a suite of the run could not be loaded */
-	struct report_items *items;  /* prompts and tags by item, from the suites */
+	struct report_items *items;  /* tags by item, and where prompts are, from the suites */
 } report;
 
 /* The prompt text of an item from the run's suite files, NULL when unknown.
- * Borrowed from r. */
+ * The item is read from its file again (the first call for a suite opens it).
+ * Borrowed from r until the next call or report_free(). */
 const char *report_prompt(const report *r, const char *suite, const char *item_id);
 
 /* Aggregates the store. On success *out is a report the caller frees with

@@ -5,17 +5,100 @@
 
 #include "rc.h"
 
-static int cmp_double(const void *a, const void *b)
+/* In place, with no memory of its own: glibc's qsort is a merge sort that
+ * copies the array, and reports sort arrays of every sample. An introsort:
+ * quicksort on the median of three, heapsort past 2 log2 n levels (so
+ * O(n log n) always), insertion sort for short runs. */
+static void swap_d(double *a, double *b)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	double t = *a;
 
-	return (x > y) - (x < y);
+	*a = *b;
+	*b = t;
+}
+
+static void insertion_sort(double *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		double x = v[i];
+		size_t j = i;
+
+		for (; j > 0 && x < v[j - 1]; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+static void sift_down(double *v, size_t i, size_t n)
+{
+	for (size_t c; (c = 2 * i + 1) < n; i = c) {
+		if (c + 1 < n && v[c] < v[c + 1])
+			c++;
+		if (!(v[i] < v[c]))
+			return;
+		swap_d(&v[i], &v[c]);
+	}
+}
+
+static void heap_sort(double *v, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift_down(v, i, n);
+	for (size_t end = n; end-- > 1;) {
+		swap_d(&v[0], &v[end]);
+		sift_down(v, 0, end);
+	}
+}
+
+static void intro_sort(double *v, size_t n, int depth)
+{
+	while (n > 16) {
+		size_t m = n / 2, last = n - 1, i, j;
+		double p;
+
+		if (depth-- == 0) {
+			heap_sort(v, n);
+			return;
+		}
+		/* the median of three goes first and is the pivot */
+		if (v[0] < v[m] ? v[m] < v[last] : v[last] < v[m])
+			swap_d(&v[0], &v[m]);
+		else if (v[0] < v[m] ? v[0] < v[last] : v[last] < v[0])
+			swap_d(&v[0], &v[last]);
+		p = v[0];
+		/* Hoare's partition; with the pivot first it ends with 0 <= j < n - 1 */
+		i = 0;
+		j = n;
+		for (;;) {
+			while (v[i] < p)
+				i++;
+			while (p < v[--j])
+				;
+			if (i >= j)
+				break;
+			swap_d(&v[i], &v[j]);
+			i++;
+		}
+		/* the shorter side first, the longer one in this loop: log n stack */
+		if (j + 1 < n - j - 1) {
+			intro_sort(v, j + 1, depth);
+			v += j + 1;
+			n -= j + 1;
+		} else {
+			intro_sort(v + j + 1, n - j - 1, depth);
+			n = j + 1;
+		}
+	}
+	insertion_sort(v, n);
 }
 
 void stats_sort(double *v, size_t n)
 {
-	if (n > 1)
-		qsort(v, n, sizeof(*v), cmp_double);
+	int depth = 0;
+
+	for (size_t k = n; k > 1; k >>= 1)
+		depth += 2;
+	intro_sort(v, n, depth);
 }
 
 double stats_percentile_sorted(const double *v, size_t n, double p)

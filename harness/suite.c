@@ -572,6 +572,7 @@ static int add_item(loader *ld, tb_suite *s, const json_t *o, uint64_t off, uint
 	}
 	s->has_images |= it->n_images > 0;
 	s->has_exec |= it->grader && strcmp(gr_name(it->grader), "exec") == 0;
+	s->has_tags |= json_array_size(it->tags) > 0;
 	if (s->index) {
 		item_release(it);
 		s->index->v[s->n_items] = (suite_line){.off = off, .line = (uint32_t)ld->line, .sum = sum};

@@ -53,6 +53,7 @@ typedef struct tb_suite {
 	size_t n_items;
 	int has_images;     /* some item has images */
 	int has_exec;       /* some item is graded by the exec grader */
+	int has_tags;       /* some item has a tag (its own or the suite's) */
 	struct suite_index *index; /* suite_open_path(): where each item is in the file */
 } tb_suite;
 

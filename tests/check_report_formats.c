@@ -208,6 +208,38 @@ static int python(const char *code, const char *a, const char *b)
 	return system(cmd);
 }
 
+/* Prompts are read from the suite file when asked, after the load: a file
+ * changed since then gives the item's prompt as it is now, or none, never
+ * another item's. The tags, read at load, stay as they were. */
+START_TEST(prompt_read_again)
+{
+	tb_store *st;
+	report *r = load(&st);
+	FILE *f;
+	const char *p;
+
+	f = fopen(suitepath, "w");
+	ck_assert_ptr_nonnull(f);
+	/* q2 and q1 swap lines; q2's prompt changes */
+	fputs("{\"suite\": {\"name\": \"math\", \"lang\": \"en\"}}\n"
+	      "{\"id\": \"q2\", \"prompt\": \"p2 now\", \"answer\": \"42\"}\n"
+	      "{\"id\": \"q1\", \"prompt\": \"p1 now\", \"answer\": \"42\"}\n",
+	      f);
+	fclose(f);
+	p = report_prompt(r, "math", "q2");
+	ck_assert_msg(p == NULL || strcmp(p, "p2 now") == 0, "q2's prompt is '%s'", p);
+	p = report_prompt(r, "math", "q1");
+	ck_assert_msg(p == NULL || strcmp(p, "p1 now") == 0, "q1's prompt is '%s'", p);
+	ck_assert_ptr_null(report_prompt(r, "math", "q4"));
+	ck_assert_ptr_null(report_prompt(r, "nosuch", "q1"));
+	for (size_t i = 0; i < r->n_tag; i++)
+		if (strcmp(r->by_tag[i].suite, "geo") == 0 && strcmp(r->by_tag[i].mode, "think") == 0)
+			ck_assert_int_eq(r->by_tag[i].n, 6);
+	report_free(r);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(csv_read_back)
 {
 	tb_store *st;
@@ -429,6 +461,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, per_item_numbers);
+	tcase_add_test(tc, prompt_read_again);
 	tcase_add_test(tc, csv_read_back);
 	tcase_add_test(tc, json_parses);
 	tcase_add_test(tc, markdown_table);

@@ -112,6 +112,51 @@ START_TEST(vec_ceiling)
 }
 END_TEST
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* stats_sort against qsort on the shapes that break quicksorts: sorted,
+ * reversed, all equal, few values, organ pipe, random, and the sizes around
+ * the insertion-sort cut. */
+START_TEST(sort_shapes)
+{
+	static const size_t sizes[] = {0, 1, 2, 3, 15, 16, 17, 18, 33, 100, 1000, 65537};
+	double *a = malloc(65537 * sizeof(*a)), *b = malloc(65537 * sizeof(*b));
+	unsigned seed = 12345;
+
+	ck_assert(a && b);
+	for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+		size_t n = sizes[si];
+
+		for (int shape = 0; shape < 6; shape++) {
+			for (size_t i = 0; i < n; i++) {
+				seed = seed * 1103515245u + 12345u;
+				switch (shape) {
+				case 0: a[i] = (double)i; break;
+				case 1: a[i] = (double)(n - i); break;
+				case 2: a[i] = 7.5; break;
+				case 3: a[i] = (double)(seed >> 16 & 3); break;
+				case 4: a[i] = (double)(i < n / 2 ? i : n - i); break;
+				default: a[i] = (double)(seed >> 8) / 3.0 - 1e6; break;
+				}
+				b[i] = a[i];
+			}
+			stats_sort(a, n);
+			qsort(b, n, sizeof(*b), cmp_double);
+			for (size_t i = 0; i < n; i++)
+				ck_assert_msg(a[i] == b[i], "n %zu shape %d: [%zu] %g != %g", n, shape, i,
+					      a[i], b[i]);
+		}
+	}
+	free(a);
+	free(b);
+}
+END_TEST
+
 /* Worked examples of 1 - C(n-c,k)/C(n,k), by hand:
  * n=10 c=3 k=5: 1 - C(7,5)/C(10,5) = 1 - 21/252; n=200 c=1 k=100: 1 - 100/200;
  * n=4 c=2 k=2: 1 - C(2,2)/C(4,2) = 1 - 1/6. */
@@ -183,6 +228,7 @@ int main(void)
 	tcase_add_test(tc, wilson_known);
 	tcase_add_test(tc, wilson_bad_input);
 	tcase_add_test(tc, vec_ceiling);
+	tcase_add_test(tc, sort_shapes);
 	tcase_add_test(tc, pass_at_k_examples);
 	tcase_add_test(tc, cluster_by_hand);
 	tcase_add_test(tc, paired_by_hand);
