@@ -284,11 +284,24 @@ static int push_waiting(sched *s, tb_job *job)
 	return TB_OK;
 }
 
-static int lane_full(const sched *s, const tb_job *job)
+/* Counts the job on its lane if the lane has room. Lock-free, so that loops
+ * start their transfers side by side: the cap holds across them. */
+static int lane_take(const sched *s, const tb_job *job)
 {
-	const sched_lane *l = &s->cfg->lanes[job->lane];
+	int max = s->cfg->lanes[job->lane].max_in_flight;
+	atomic_int *n = &s->sh->lanes[job->lane].in_flight;
+	int cur = atomic_load(n);
 
-	return l->max_in_flight > 0 && atomic_load(&s->sh->lanes[job->lane].in_flight) >= l->max_in_flight;
+	do {
+		if (max > 0 && cur >= max)
+			return 0;
+	} while (!atomic_compare_exchange_weak(n, &cur, cur + 1));
+	return 1;
+}
+
+static void lane_give_back(const sched *s, const tb_job *job)
+{
+	atomic_fetch_sub(&s->sh->lanes[job->lane].in_flight, 1);
 }
 
 /* A transfer's clock starts when its request is about to leave: curl calls
@@ -310,7 +323,7 @@ static int on_request_ready(void *ud, char *remote_ip, char *local_ip, int remot
 	return CURL_PREREQFUNC_OK;
 }
 
-/* Under lock (it counts the job on its lane). */
+/* Starts a job already counted on its lane. */
 static int start(sched *s, tb_job *job, char *msg, size_t msglen)
 {
 	CURL *e = s->n_idle ? s->idle[--s->n_idle] : curl_easy_init();
@@ -355,7 +368,6 @@ static int start(sched *s, tb_job *job, char *msg, size_t msglen)
 		return tb_seterr(msg, msglen, "cannot start a transfer");
 	job->slot = (size_t)s->in_flight;
 	s->active[job->slot] = job;
-	atomic_fetch_add(&s->sh->lanes[job->lane].in_flight, 1);
 	s->in_flight++;
 	s->stats.started++;
 	return TB_OK;
@@ -369,7 +381,7 @@ static void detach(sched *s, tb_job *job)
 	else
 		curl_easy_cleanup(job->easy);
 	job->easy = NULL;
-	atomic_fetch_sub(&s->sh->lanes[job->lane].in_flight, 1);
+	lane_give_back(s, job);
 	s->in_flight--;
 	/* The last active job takes the freed slot. */
 	s->active[job->slot] = s->active[s->in_flight];
@@ -388,6 +400,8 @@ static int hand_back(sched *s, tb_job *job, tb_job_status status)
 		s->stats.failed++;
 	else
 		s->stats.cancelled++;
+	if (s->ops->prepare)
+		s->ops->prepare(s->ud, job);
 	pthread_mutex_lock(&s->sh->lock);
 	if (s->ops->done(s->ud, job, err, sizeof(err)) != 0)
 		rc = fail_locked(s->sh, err);
@@ -533,13 +547,14 @@ static int finish(sched *s, tb_job *job)
 	return TB_OK;
 }
 
-/* A waiting job whose time has come and whose lane has room, or NULL. */
+/* A waiting job whose time has come and whose lane had room (it is counted
+ * there now), or NULL. */
 static tb_job *take_due(sched *s, int64_t now)
 {
 	for (size_t i = 0; i < s->n_waiting; i++) {
 		tb_job *job = s->waiting[i];
 
-		if (job->retry_at_us <= now && !lane_full(s, job)) {
+		if (job->retry_at_us <= now && lane_take(s, job)) {
 			s->waiting[i] = s->waiting[--s->n_waiting];
 			return job;
 		}
@@ -551,7 +566,8 @@ static tb_job *take_due(sched *s, int64_t now)
  * waiting list; next() is asked only while that list is short, so a slow lane
  * cannot pull the whole plan into memory. Nothing starts while the loop's
  * max_in_flight ended transfers wait to be judged, which keeps in_flight +
- * n_ended below cap_ended. Takes the lock: next() and the lanes are shared. */
+ * n_ended below cap_ended. The lock is held only for next() and the rate
+ * limits, so another loop's callbacks need not wait for this one's starts. */
 static int fill(sched *s)
 {
 	shared *sh = s->sh;
@@ -559,33 +575,34 @@ static int fill(sched *s)
 	char msg[256] = "";
 	int rc = TB_OK;
 
-	pthread_mutex_lock(&sh->lock);
 	while ((size_t)s->in_flight < max && s->n_ended < max && !atomic_load(&sh->abort)) {
 		int64_t now = tb_now_us();
 		tb_job *job = take_due(s, now);
 		const sched_lane *l;
-		lane_state *ls;
 
 		if (!job) {
 			int finished = 0;
 
 			if (atomic_load(&sh->exhausted) || s->n_waiting >= max)
 				break;
+			pthread_mutex_lock(&sh->lock);
 			job = s->ops->next(s->ud, &finished);
 			if (!job) {
 				if (finished)
 					atomic_store(&sh->exhausted, 1);
 				else
 					s->starved = 1;
-				break;
 			}
+			pthread_mutex_unlock(&sh->lock);
+			if (!job)
+				break;
 			if ((size_t)job->lane >= s->cfg->n_lanes) {
 				rc = tb_seterr(msg, sizeof(msg), "a job names lane %d of %zu", job->lane,
 					       s->cfg->n_lanes);
 				break;
 			}
 			job->retry_at_us = 0;
-			if (lane_full(s, job)) {
+			if (!lane_take(s, job)) {
 				if (push_waiting(s, job) != TB_OK) {
 					rc = tb_seterr(msg, sizeof(msg), "out of memory");
 					break;
@@ -594,10 +611,18 @@ static int fill(sched *s)
 			}
 		}
 		l = &s->cfg->lanes[job->lane];
-		ls = &sh->lanes[job->lane];
 		if (l->rate_per_s > 0) {
-			if (now < ls->next_start_us) {
-				job->retry_at_us = ls->next_start_us;
+			lane_state *ls = &sh->lanes[job->lane];
+			int64_t due;
+
+			pthread_mutex_lock(&sh->lock);
+			due = ls->next_start_us;
+			if (now >= due)
+				ls->next_start_us = (now > due ? now : due) + (int64_t)(1e6 / l->rate_per_s);
+			pthread_mutex_unlock(&sh->lock);
+			if (now < due) {
+				lane_give_back(s, job);
+				job->retry_at_us = due;
 				if (push_waiting(s, job) != TB_OK) {
 					rc = tb_seterr(msg, sizeof(msg), "out of memory");
 					break;
@@ -606,15 +631,12 @@ static int fill(sched *s)
 					break;
 				continue;
 			}
-			ls->next_start_us = (now > ls->next_start_us ? now : ls->next_start_us) +
-					    (int64_t)(1e6 / l->rate_per_s);
 		}
 		if ((rc = start(s, job, msg, sizeof(msg))) != TB_OK)
 			break;
 	}
 	if (rc != TB_OK)
-		fail_locked(sh, msg);
-	pthread_mutex_unlock(&sh->lock);
+		fail(sh, msg);
 	return rc;
 }
 

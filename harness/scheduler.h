@@ -101,6 +101,11 @@ typedef struct sched_ops {
 	 * again and frees it with sched_job_release() plus its own parts. A non-zero
 	 * return stops the run (as a fatal error: err holds the message). */
 	int (*done)(void *ud, tb_job *job, char *err, size_t errlen);
+	/* Called just before done() for the same job, but outside the lock that
+	 * serialises the other callbacks, so loops run it side by side: work on
+	 * the job alone (splitting, grading) that touches nothing shared. May be
+	 * NULL. */
+	void (*prepare)(void *ud, tb_job *job);
 	/* Called when sched_config.wake_fd is readable; may be NULL. A non-zero
 	 * return stops the run like done()'s. */
 	int (*wake)(void *ud, char *err, size_t errlen);

@@ -58,6 +58,8 @@ typedef struct run_job {
 	char *answer, *reasoning;
 	gr_result grade;
 	int grade_rc;
+	int described_rc;        /* describe()'s, set by job_prepare */
+	int to_pool;             /* its grader is slow: graded on the pool */
 } run_job;
 
 struct run_ctx {
@@ -455,21 +457,20 @@ static void grade_done(void *arg)
 		snprintf(r->fatal, sizeof(r->fatal), "%s", err);
 }
 
-static int job_done(void *ud, tb_job *job, char *err, size_t errlen)
+/* On the job's loop, outside the producer's lock: the sample's record, its
+ * split and, unless its grader is slow, its grade. Touches only the job. */
+static void job_prepare(void *ud, tb_job *job)
 {
 	run_ctx *r = ud;
 	run_job *j = job->ud;
 	const tb_item *it = j->pos.item;
 	tb_split sp = {0};
 
-	if (job->status == TB_JOB_CANCELLED) {
-		run_job_free(j);
-		return TB_OK;
-	}
-	if (describe(j, &sp) != TB_OK) {
-		run_job_free(j);
-		return tb_seterr(err, errlen, "out of memory");
-	}
+	if (job->status == TB_JOB_CANCELLED)
+		return;
+	j->described_rc = describe(j, &sp);
+	if (j->described_rc != TB_OK)
+		return;
 	j->s.outcome = TB_OUT_COUNT; /* not decided yet */
 	if (job->status == TB_JOB_FAILED) {
 		j->s.outcome = TB_OUT_ERROR;
@@ -479,10 +480,28 @@ static int job_done(void *ud, tb_job *job, char *err, size_t errlen)
 	} else if (!it->grader) {
 		j->s.outcome = TB_OUT_UNGRADED;
 	} else if (r->pool && strcmp(gr_name(it->grader), "exec") == 0) {
+		j->to_pool = 1;
+	} else {
+		grade_work(j);
+	}
+}
+
+static int job_done(void *ud, tb_job *job, char *err, size_t errlen)
+{
+	run_ctx *r = ud;
+	run_job *j = job->ud;
+
+	if (job->status == TB_JOB_CANCELLED) {
+		run_job_free(j);
+		return TB_OK;
+	}
+	if (j->described_rc != TB_OK) {
+		run_job_free(j);
+		return tb_seterr(err, errlen, "out of memory");
+	}
+	if (j->to_pool) {
 		if (gr_pool_submit(r->pool, grade_work, grade_done, j) == TB_OK)
 			return TB_OK;
-		grade_work(j);
-	} else {
 		grade_work(j);
 	}
 	return store_graded(j, err, errlen);
@@ -938,8 +957,10 @@ int cmd_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	src = sched_run(&sc, &(sched_ops){.next = next_job, .done = job_done, .wake = reap_grades}, &r,
-			&stats, err, sizeof(err));
+	src = sched_run(&sc,
+			&(sched_ops){.next = next_job, .prepare = job_prepare, .done = job_done,
+				     .wake = reap_grades},
+			&r, &stats, err, sizeof(err));
 	/* Grades still running are finished and stored, even after SIGINT. */
 	if (r.pool)
 		gr_pool_drain(r.pool);

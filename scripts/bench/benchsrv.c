@@ -12,7 +12,8 @@
  *
  * Usage: benchsrv [-p PORT] [-d MS] [-c CHUNKS] [-b BYTES_PER_CHUNK]
  * Prints "port N" on stdout once listening; SIGTERM or SIGINT stop it, and it
- * prints "cpu_s X requests N" (its own user+system CPU) on stderr. */
+ * prints "cpu_s X requests N" (its own user+system CPU) on stderr, and with -d
+ * "late_us mean M p99 P": how late its held replies went out. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
@@ -292,6 +293,32 @@ static void on_readable(conn *c)
 	}
 }
 
+/* How late the held replies went out, in 10 us buckets up to 1 s: the
+ * endpoint's own share of any time-to-first-token error. */
+#define LATE_BUCKETS 100000
+static long late_hist[LATE_BUCKETS];
+static long late_n;
+static double late_sum_us;
+
+static void note_late(int64_t late_ns)
+{
+	long b = late_ns / 10000;
+
+	late_hist[b < 0 ? 0 : b >= LATE_BUCKETS ? LATE_BUCKETS - 1 : b]++;
+	late_sum_us += (double)late_ns / 1e3;
+	late_n++;
+}
+
+static double late_p99_us(void)
+{
+	long want = late_n - late_n / 100, seen = 0;
+
+	for (long b = 0; b < LATE_BUCKETS; b++)
+		if ((seen += late_hist[b]) >= want)
+			return (double)(b + 1) * 10.0;
+	return 0;
+}
+
 static void on_timer(void)
 {
 	uint64_t ticks;
@@ -306,6 +333,7 @@ static void on_timer(void)
 		if (!fifo_head)
 			fifo_tail = NULL;
 		c->held = 0;
+		note_late(now_ns() - c->due_ns);
 		if (c->fd < 0) {
 			free(c->in);
 			free(c);
@@ -412,5 +440,7 @@ int main(int argc, char **argv)
 		(double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
 			(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6,
 		requests);
+	if (late_n)
+		fprintf(stderr, "late_us mean %.1f p99 %.0f\n", late_sum_us / (double)late_n, late_p99_us());
 	return 0;
 }
