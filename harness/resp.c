@@ -12,7 +12,7 @@
  * at), so a 100k-token trace arriving in 1-token chunks stays linear; see
  * answer_started().
  *
- * Chunks take a fast path first: one validating pass over the bytes that
+ * Chunks and bodies take a fast path first: one validating pass over the bytes that
  * notes where the few fields we read are, with no allocation (a jansson parse
  * builds four objects with hash tables and a string per field, for chunks of
  * a few hundred bytes; it was half of the client's time). Anything it is not
@@ -302,6 +302,8 @@ typedef enum frole {
 
 typedef struct fast {
 	const char *s, *end;
+	const char *msg_key;  /* the choice's field that holds the text: "delta" or "message" */
+	size_t msg_len;
 	fspan id, provider, model, finish, native_finish;
 	fspan reasoning, reasoning_content, content;
 	int details;       /* reasoning_details held something other than null or [] */
@@ -512,7 +514,7 @@ static fspan *field_for(fast *f, frole role, const char *k, size_t n, frole *sub
 			return *sub = R_USAGE, *usage = 1, &f->usage_key;
 		return NULL;
 	case R_CHOICE0:
-		if (KEY("delta"))
+		if (n == f->msg_len && memcmp(k, f->msg_key, n) == 0)
 			return *sub = R_DELTA, &f->delta;
 		if (KEY("finish_reason"))
 			return &f->finish;
@@ -667,13 +669,15 @@ static int scan_value(fast *f, const char **pp, frole role, int depth, fspan *ou
 	}
 }
 
-static int fast_scan(fast *f, const char *s, size_t len)
+static int fast_scan(fast *f, const char *s, size_t len, const char *msg_key)
 {
 	const char *p;
 
 	memset(f, 0, sizeof(*f));
 	f->s = s;
 	f->end = s + len;
+	f->msg_key = msg_key;
+	f->msg_len = strlen(msg_key);
 	p = fskip_ws(s, f->end);
 	if (p >= f->end || *p != '{' || scan_object(f, &p, R_ROOT, 1) != FAST_OK)
 		return FAST_NO;
@@ -765,6 +769,7 @@ static long span_count(const fspan *sp)
 	return v < 0 || v > LONG_MAX ? -1 : (long)v;
 }
 
+/* now_us < 0: a body, whose first-token times stay unknown (as in apply()). */
 static void fast_apply(tb_resp *r, const fast *f, int64_t now_us)
 {
 	size_t old_len = r->content.len, got = 0;
@@ -790,7 +795,8 @@ static void fast_apply(tb_resp *r, const fast *f, int64_t now_us)
 			cost = strtod(f->cost.p, NULL);
 		r->cost = isfinite(cost) ? cost : NAN;
 	}
-	mark_times(r, old_len, got, now_us);
+	if (now_us >= 0)
+		mark_times(r, old_len, got, now_us);
 }
 
 int resp_on_chunk(tb_resp *r, const char *data, size_t len, int64_t now_us)
@@ -802,7 +808,7 @@ int resp_on_chunk(tb_resp *r, const char *data, size_t len, int64_t now_us)
 		r->done = 1;
 		return TB_OK;
 	}
-	if (fast_scan(&f, data, len) == FAST_OK) {
+	if (fast_scan(&f, data, len, "delta") == FAST_OK) {
 		r->chunks++;
 		fast_apply(r, &f, now_us < 0 ? 0 : now_us);
 		return TB_OK;
@@ -816,7 +822,7 @@ int resp_on_chunk(tb_resp *r, const char *data, size_t len, int64_t now_us)
 	return TB_OK;
 }
 
-int resp_parse_body(tb_resp *r, const char *body, size_t len)
+int resp_parse_body_jansson(tb_resp *r, const char *body, size_t len)
 {
 	json_t *root = load_object(body, len);
 
@@ -825,4 +831,15 @@ int resp_parse_body(tb_resp *r, const char *body, size_t len)
 	apply(r, root, "message", -1);
 	json_decref(root);
 	return TB_OK;
+}
+
+int resp_parse_body(tb_resp *r, const char *body, size_t len)
+{
+	fast f;
+
+	if (fast_scan(&f, body, len, "message") == FAST_OK) {
+		fast_apply(r, &f, -1);
+		return TB_OK;
+	}
+	return resp_parse_body_jansson(r, body, len);
 }

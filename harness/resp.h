@@ -43,5 +43,8 @@ void resp_release(tb_resp *r);
 int resp_on_chunk(tb_resp *r, const char *data, size_t len, int64_t now_us);
 /* A whole non-streaming body. Returns 0 or TB_PARSE. */
 int resp_parse_body(tb_resp *r, const char *body, size_t len);
+/* The same through jansson alone, without the fast path: for the test that
+ * holds the two to the same results. */
+int resp_parse_body_jansson(tb_resp *r, const char *body, size_t len);
 
 #endif

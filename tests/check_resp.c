@@ -741,6 +741,117 @@ START_TEST(t_long_trace_linear)
 }
 END_TEST
 
+/* ---- the body's fast path against jansson alone ---- */
+
+static int same_buf(const tb_buf *a, const tb_buf *b)
+{
+	return a->len == b->len && a->truncated == b->truncated &&
+	       (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+}
+
+static int same_resp(const tb_resp *a, const tb_resp *b)
+{
+	return same_buf(&a->reasoning, &b->reasoning) && same_buf(&a->content, &b->content) &&
+	       strcmp(a->finish_reason, b->finish_reason) == 0 &&
+	       strcmp(a->native_finish_reason, b->native_finish_reason) == 0 &&
+	       strcmp(a->provider, b->provider) == 0 && strcmp(a->generation_id, b->generation_id) == 0 &&
+	       strcmp(a->model, b->model) == 0 && a->prompt_tokens == b->prompt_tokens &&
+	       a->completion_tokens == b->completion_tokens && a->reasoning_tokens == b->reasoning_tokens &&
+	       a->cached_tokens == b->cached_tokens &&
+	       (a->cost == b->cost || (isnan(a->cost) && isnan(b->cost))) &&
+	       strcmp(a->error_code, b->error_code) == 0 && strcmp(a->error_message, b->error_message) == 0 &&
+	       strcmp(a->error_type, b->error_type) == 0 && a->t_first_token_us == b->t_first_token_us &&
+	       a->t_first_answer_us == b->t_first_answer_us && a->chunks == b->chunks && a->done == b->done;
+}
+
+/* Parses one body both ways; returns 1 when they agree. */
+static int body_agrees(const char *s, size_t n)
+{
+	tb_resp fast, slow;
+	int rf, rs, same;
+
+	resp_init(&fast, 64);
+	resp_init(&slow, 64);
+	rf = resp_parse_body(&fast, s, n);
+	rs = resp_parse_body_jansson(&slow, s, n);
+	same = rf == rs && same_resp(&fast, &slow);
+	resp_release(&fast);
+	resp_release(&slow);
+	return same;
+}
+
+/* Every real body, hand-made ones for the fast path's edges, and for each of
+ * them every truncation and every one-byte deletion, plus bytes swapped for
+ * the characters JSON turns on: the fast path must give what jansson gives,
+ * or hand the body over. Texts are capped at 64 bytes so ceilings are hit. */
+START_TEST(t_body_fast_path_matches_jansson)
+{
+	static const char *const files[] = {
+		"payloads/deepseek-nonstream-reasoning-content.json",
+		"payloads/openrouter-nonstream-reasoning-details.json",
+		"payloads/openrouter-nonstream-response-example.jsonc",
+		"payloads/openrouter-error-403-guardrail.json", "payloads/openrouter-error-prestream-400.json",
+		"payloads/openrouter-usage-final-chunk.json",
+	};
+	static const char *const made[] = {
+		"{\"id\":\"gen-1\",\"provider\":\"P\",\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":"
+		"{\"role\":\"assistant\",\"content\":\"The answer is \\\\boxed{42}.\",\"reasoning\":\"6*7\"},"
+		"\"finish_reason\":\"stop\",\"native_finish_reason\":\"eos\"}],\"usage\":{\"prompt_tokens\":12,"
+		"\"completion_tokens\":30,\"completion_tokens_details\":{\"reasoning_tokens\":20},"
+		"\"prompt_tokens_details\":{\"cached_tokens\":4},\"cost\":0.000123}}",
+		"{\"choices\":[{\"message\":{\"content\":\"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" \\n\\u0000x\","
+		"\"reasoning_content\":\"r\\tt\"}}],\"usage\":{\"cost\":1e-5,\"prompt_tokens\":-1}}",
+		"{\"choices\":[{\"message\":{\"content\":null,\"reasoning\":\"\",\"reasoning_details\":[{\"type\":"
+		"\"reasoning.text\",\"text\":\"deep\"}]},\"finish_reason\":null}]}",
+		"{\"choices\":[{\"message\":{\"content\":\"a\",\"content\":\"b\"}}]}",
+		"{\"choices\":[{\"message\":\"not an object\"},{\"message\":{\"content\":\"second\"}}]}",
+		"{\"choices\":{\"message\":{\"content\":\"x\"}},\"usage\":[1,2]}",
+		"{\"error\":{\"code\":429,\"message\":\"slow down\",\"metadata\":{\"error_type\":\"rate\"}}}",
+		"{\"error\":null,\"choices\":[{\"delta\":{\"content\":\"a chunk, not a body\"}}]}",
+		"{\"choices\":[{\"message\":{\"content\":\"" "0123456789012345678901234567890123456789"
+		"0123456789012345678901234567890123456789\"}}],\"usage\":{\"completion_tokens\":"
+		"123456789012345678901234567890}}",
+		"  {\"choices\" : [ { \"message\" : { \"content\" : \"spaced\" } } ] , \"x\" : [[[{}]]] }\n",
+		"{\"\\u0063hoices\":[{\"message\":{\"content\":\"escaped key\"}}]}",
+	};
+	static const char swaps[] = "\"\\{}[],:0-.etnu \x01\xc3\xff";
+	long bodies = 0, disagree = 0;
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]) + sizeof(made) / sizeof(made[0]); i++) {
+		size_t n;
+		char *base;
+
+		if (i < sizeof(files) / sizeof(files[0])) {
+			base = payload(files[i], &n);
+		} else {
+			base = strdup(made[i - sizeof(files) / sizeof(files[0])]);
+			ck_assert_ptr_nonnull(base);
+			n = strlen(base);
+		}
+		for (size_t cut = 0; cut <= n; cut++, bodies++)
+			disagree += !body_agrees(base, cut);
+		for (size_t at = 0; at < n; at++) {
+			char *m = malloc(n);
+
+			ck_assert_ptr_nonnull(m);
+			memcpy(m, base, at);
+			memcpy(m + at, base + at + 1, n - at - 1);
+			disagree += !body_agrees(m, n - 1);
+			bodies++;
+			for (size_t k = 0; k < sizeof(swaps) - 1; k++, bodies++) {
+				memcpy(m, base, n);
+				m[at] = swaps[k];
+				disagree += !body_agrees(m, n);
+			}
+			free(m);
+		}
+		free(base);
+	}
+	ck_assert_msg(disagree == 0, "%ld of %ld bodies parsed differently", disagree, bodies);
+	ck_assert_int_gt(bodies, 10000);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("resp");
@@ -770,6 +881,7 @@ int main(void)
 	tcase_add_test(tc, t_text_ceiling);
 	tcase_add_test(tc, t_text_ceiling_body);
 	tcase_add_test(tc, t_long_trace_linear);
+	tcase_add_test(tc, t_body_fast_path_matches_jansson);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
