@@ -1,13 +1,16 @@
-/* The scheduler: one libcurl multi loop (curl_multi_socket_action over
- * epoll, so a wake costs what is ready, not what is in flight) that keeps up
- * to max_in_flight requests going, with per-lane (per-model) concurrency caps
- * and rate limits, retries with exponential backoff and full jitter that honour
- * Retry-After, the error classes of API-NOTES.md section 5, a total timeout
- * and a stall timeout, HTTP/2 where offered and connection reuse.
+/* The scheduler: libcurl multi loops (curl_multi_socket_action over epoll,
+ * so a wake costs what is ready, not what is in flight; one or more threads,
+ * each with its share of the slots) that keep up to max_in_flight requests
+ * going, with per-lane (per-model) concurrency caps and rate limits that hold
+ * across the loops, retries with exponential backoff and full jitter that
+ * honour Retry-After, the error classes of API-NOTES.md section 5, a total
+ * timeout and a stall timeout, HTTP/2 where offered and connection reuse.
  *
  * It knows nothing of suites, grading or the store: a producer hands it jobs
  * (next) and gets each back once (done) with the response or the final
- * error. Finished responses are parsed as they stream (sse + resp). */
+ * error. The producer's callbacks are called one at a time under a lock, from
+ * any loop's thread, so the producer needs no locks of its own. Responses are
+ * parsed as they stream (sse + resp). */
 #ifndef TB_SCHEDULER_H
 #define TB_SCHEDULER_H
 
