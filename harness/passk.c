@@ -276,7 +276,7 @@ int passk_update_store(tb_store *st, char *err, size_t errlen)
 	if (store_k_begin(st, err, errlen) != TB_OK)
 		goto out;
 	begun = 1;
-	if (store_each_sample_brief(st, on_sample, &u, err, errlen) != TB_OK || flush_item(&u) != TB_OK)
+	if (store_each_sample_head(st, on_sample, &u, err, errlen) != TB_OK || flush_item(&u) != TB_OK)
 		goto out;
 	begun = 0;
 	rc = store_k_commit(st, err, errlen);

@@ -135,7 +135,7 @@ struct tb_store {
 	char *path;
 	int readonly;
 	int schema;              /* the file's version: below SCHEMA_VERSION only read-only */
-	sqlite3_stmt *put_sample, *count_samples, *each_sample, *each_brief;
+	sqlite3_stmt *put_sample, *count_samples, *each_sample, *each_brief, *each_head;
 	sqlite3_stmt *put_cell, *each_cell;
 	sqlite3_stmt *get_run, *set_status;
 	/* version 2; NULL in a version-1 store opened read-only */
@@ -167,11 +167,12 @@ static int prepare(tb_store *st, const char *sql, sqlite3_stmt **q, char *err, s
 
 /* The select list of samples; a column the file lacks, or the walk skips,
  * reads as NULL so that one row decoder serves every walk. */
-static void select_cols(const tb_store *st, tb_buf *b, int skip)
+/* Selects every column but skip and those from upto on (read as NULL). */
+static void select_cols(const tb_store *st, tb_buf *b, int skip, int upto)
 {
 	tb_buf_adds(b, "SELECT ");
 	for (int i = 0; i < C_COUNT; i++) {
-		int absent = i == skip || (i == C_GRADER_VERSION && st->schema < 2);
+		int absent = i == skip || i >= upto || (i == C_GRADER_VERSION && st->schema < 2);
 
 		tb_buf_addf(b, "%s%s", i ? ", " : "", absent ? "NULL" : sample_cols[i]);
 	}
@@ -181,13 +182,14 @@ static void select_cols(const tb_store *st, tb_buf *b, int skip)
 /* Builds the INSERT and SELECTs of samples from sample_cols. */
 static int prepare_samples(tb_store *st, char *err, size_t errlen)
 {
-	tb_buf ins, sel, brief;
+	tb_buf ins, sel, brief, head;
 	int rc = TB_ERR;
 	int ncols = st->schema < 2 ? C_GRADER_VERSION : C_COUNT;
 
 	tb_buf_init(&ins, 4096);
 	tb_buf_init(&sel, 4096);
 	tb_buf_init(&brief, 4096);
+	tb_buf_init(&head, 4096);
 	tb_buf_adds(&ins, "INSERT OR REPLACE INTO samples (");
 	for (int i = 0; i < ncols; i++)
 		tb_buf_addf(&ins, "%s%s", i ? ", " : "", sample_cols[i]);
@@ -195,21 +197,25 @@ static int prepare_samples(tb_store *st, char *err, size_t errlen)
 	for (int i = 0; i < ncols; i++)
 		tb_buf_addf(&ins, "%s?%d", i ? ", " : "", i + 1);
 	tb_buf_adds(&ins, ")");
-	select_cols(st, &sel, -1);
-	select_cols(st, &brief, C_REASONING);
-	if (ins.truncated || sel.truncated || brief.truncated || !ins.data || !sel.data || !brief.data) {
+	select_cols(st, &sel, -1, C_COUNT);
+	select_cols(st, &brief, C_REASONING, C_COUNT);
+	select_cols(st, &head, -1, C_REASONING);
+	if (ins.truncated || sel.truncated || brief.truncated || head.truncated || !ins.data ||
+	    !sel.data || !brief.data || !head.data) {
 		tb_seterr(err, errlen, "out of memory preparing store '%s'", st->path);
 		goto out;
 	}
 	if (prepare(st, ins.data, &st->put_sample, err, errlen) != TB_OK ||
 	    prepare(st, sel.data, &st->each_sample, err, errlen) != TB_OK ||
-	    prepare(st, brief.data, &st->each_brief, err, errlen) != TB_OK)
+	    prepare(st, brief.data, &st->each_brief, err, errlen) != TB_OK ||
+	    prepare(st, head.data, &st->each_head, err, errlen) != TB_OK)
 		goto out;
 	rc = TB_OK;
 out:
 	tb_buf_release(&ins);
 	tb_buf_release(&sel);
 	tb_buf_release(&brief);
+	tb_buf_release(&head);
 	return rc;
 }
 
@@ -395,6 +401,7 @@ void store_close(tb_store *st)
 	sqlite3_finalize(st->get_run);
 	sqlite3_finalize(st->set_status);
 	sqlite3_finalize(st->each_brief);
+	sqlite3_finalize(st->each_head);
 	sqlite3_finalize(st->put_grade);
 	sqlite3_finalize(st->drop_latest);
 	sqlite3_finalize(st->update_grade);
@@ -1124,6 +1131,13 @@ int store_each_sample_brief(tb_store *st, store_sample_fn fn, void *ud, char *er
 	walk_ctx w = {.fn.sample = fn, .ud = ud};
 
 	return walk(st, st->each_brief, sample_row, &w, "read the samples", err, errlen);
+}
+
+int store_each_sample_head(tb_store *st, store_sample_fn fn, void *ud, char *err, size_t errlen)
+{
+	walk_ctx w = {.fn.sample = fn, .ud = ud};
+
+	return walk(st, st->each_head, sample_row, &w, "read the samples", err, errlen);
 }
 
 static int grading_row(tb_store *st, sqlite3_stmt *q, walk_ctx *w, char *err, size_t errlen)

@@ -515,6 +515,52 @@ START_TEST(each_sample_order)
 }
 END_TEST
 
+/* The head walk gives the fields stored before the texts, exactly, and
+ * nothing of the rest, even when the texts are long enough to overflow. */
+static int check_head(void *ud, const tb_sample *s)
+{
+	const tb_sample *want = ud;
+
+	ck_assert_str_eq(s->suite, want->suite);
+	ck_assert_str_eq(s->item_id, want->item_id);
+	ck_assert_str_eq(s->model, want->model);
+	ck_assert_str_eq(s->mode, want->mode);
+	ck_assert_int_eq(s->budget, want->budget);
+	ck_assert_int_eq(s->sample, want->sample);
+	ck_assert_int_eq(s->outcome, want->outcome);
+	ck_assert_str_eq(s->extracted, want->extracted);
+	ck_assert_str_eq(s->expected, want->expected);
+	ck_assert_str_eq(s->grade_reason, want->grade_reason);
+	ck_assert_str_eq(s->grader, want->grader);
+	ck_assert_int_eq(s->lang_check, want->lang_check);
+	ck_assert_int_eq(s->mode_leak, want->mode_leak);
+	ck_assert_str_eq(s->split_method, want->split_method);
+	ck_assert_ptr_null(s->reasoning);
+	ck_assert_ptr_null(s->answer);
+	ck_assert_ptr_null(s->provider);
+	ck_assert_int_eq(s->prompt_tokens, -1);
+	ck_assert(isnan(s->ttft_ms));
+	return 0;
+}
+
+START_TEST(each_sample_head)
+{
+	tb_store *st = create_store();
+	tb_sample want = full_sample();
+	char *long_text = malloc(200000);
+
+	ck_assert_ptr_nonnull(long_text);
+	memset(long_text, 'r', 199999);
+	long_text[199999] = '\0';
+	want.reasoning = long_text;
+	ck_assert_msg(store_put_sample(st, &want, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_msg(store_each_sample_head(st, check_head, &want, err, sizeof(err)) == TB_OK, "%s",
+		      err);
+	store_close(st);
+	free(long_text);
+}
+END_TEST
+
 START_TEST(bad_sample_rejected)
 {
 	tb_store *st = create_store();
@@ -576,6 +622,7 @@ int main(void)
 	tcase_add_test(tc, full_disk);
 	tcase_add_test(tc, cells);
 	tcase_add_test(tc, each_sample_order);
+	tcase_add_test(tc, each_sample_head);
 	tcase_add_test(tc, bad_sample_rejected);
 	tcase_add_test(tc, write_rate);
 	suite_add_tcase(s, tc);

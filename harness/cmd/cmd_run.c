@@ -940,7 +940,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (o.resume) {
 		r.stored = json_object();
-		if (!r.stored || store_each_sample_brief(r.st, remember_stored, r.stored, err, sizeof(err)) != TB_OK) {
+		if (!r.stored || store_each_sample_head(r.st, remember_stored, r.stored, err, sizeof(err)) != TB_OK) {
 			tb_error("cannot read the stored samples: %s", err);
 			rc = TB_EXIT_FATAL;
 			goto out;
