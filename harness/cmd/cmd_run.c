@@ -411,7 +411,9 @@ static void show_committed(run_ctx *r, const writer_counts *now)
 	r->shown = *now;
 }
 
-/* Back on the loop's thread: the outcome, the store, the progress line. */
+/* The outcome, the store, the progress line. Called one at a time: under the
+ * scheduler's lock (job_done, or a grade the wake callback reaps), or once the
+ * loops have ended (the pool's drain). */
 static int store_graded(run_job *j, char *err, size_t errlen)
 {
 	static const tb_outcome by_verdict[] = {
