@@ -28,7 +28,7 @@
 #define MAX_EVENTS 256
 
 typedef struct lane_state {
-	atomic_int in_flight;    /* raised under the shared lock, lowered by any loop */
+	atomic_int in_flight;    /* counted by any loop, lock-free (lane_take) */
 	int64_t next_start_us;   /* under the shared lock */
 } lane_state;
 
@@ -36,7 +36,8 @@ struct sched;
 
 /* What the loops share. The producer's callbacks (next, done, wake) are
  * called under lock, one at a time, so the producer needs no locks of its
- * own; so are the lanes' rate limits, the stats and the error message. */
+ * own; so are the lanes' rate limits, the starved flags and the error
+ * message. */
 typedef struct shared {
 	pthread_mutex_t lock;
 	lane_state *lanes;
