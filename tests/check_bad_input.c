@@ -11,7 +11,6 @@
 #define MAX_ARGS 32
 #define MAX_EXPECT 4
 
-static char *dir;
 
 typedef struct bcase {
 	char name[256];
@@ -38,7 +37,7 @@ static void expand(const char *src, char *out, size_t n)
 			if (strncmp(src, names[k], strlen(names[k])) == 0)
 				break;
 		if (k < 4) {
-			o += (size_t)snprintf(out + o, n - o, "%s/%s", dir, files[k]);
+			o += (size_t)snprintf(out + o, n - o, "%s/%s", tu_dir, files[k]);
 			if (o >= n)
 				o = n - 1;
 			src += strlen(names[k]);
@@ -70,7 +69,7 @@ static void write_case_file(const bcase *c)
 	char path[600];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/case.jsonl", dir);
+	snprintf(path, sizeof(path), "%s/case.jsonl", tu_dir);
 	f = fopen(path, "wb");
 	ck_assert_ptr_nonnull(f);
 	if (c->huge > 0) {
@@ -104,8 +103,8 @@ static void check_case(const bcase *c)
 	char *text;
 	int rc, lines = 0;
 
-	snprintf(log, sizeof(log), "%s/run.log", dir);
-	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
+	snprintf(out, sizeof(out), "%s/out", tu_dir);
 	if (c->has_file)
 		write_case_file(c);
 	rc = run_case(c, log);
@@ -137,12 +136,12 @@ START_TEST(table_of_bad_input)
 
 	ck_assert_ptr_nonnull(text);
 	ck_assert_ptr_nonnull(c);
-	snprintf(path, sizeof(path), "%s/good.jsonl", dir);
+	snprintf(path, sizeof(path), "%s/good.jsonl", tu_dir);
 	f = fopen(path, "wb");
 	ck_assert_ptr_nonnull(f);
 	fputs("{\"id\": \"a\", \"prompt\": \"What is 2 + 2?\", \"answer\": 4, \"grader\": {\"type\": \"numeric\"}}\n", f);
 	fclose(f);
-	snprintf(path, sizeof(path), "%s/models.json", dir);
+	snprintf(path, sizeof(path), "%s/models.json", tu_dir);
 	f = fopen(path, "wb");
 	ck_assert_ptr_nonnull(f);
 	fputs("{\"models\": [{\"id\": \"local/x\", \"base_url\": \"http://127.0.0.1:9/v1\"}]}\n", f);
@@ -193,24 +192,12 @@ START_TEST(table_of_bad_input)
 }
 END_TEST
 
-static void setup(void)
-{
-	dir = tu_mkdtemp();
-	ck_assert_ptr_nonnull(dir);
-}
-
-static void teardown(void)
-{
-	tu_rmtree(dir);
-	free(dir);
-}
-
 int main(void)
 {
 	Suite *s = suite_create("bad_input");
 	TCase *tc = tcase_create("table");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, table_of_bad_input);
 	suite_add_tcase(s, tc);

@@ -22,7 +22,6 @@
 
 int cmd_compare(int argc, char **argv);
 
-static char *dir;
 static char err[1024];
 
 /* ---- stores built by hand ---- */
@@ -41,9 +40,9 @@ static tb_store *new_store(const char *name, const char *run_id, int simulated)
 	ri.simulated = simulated;
 	ri.cmdline = json_pack("[s]", "thinkbench");
 	ri.options = json_object();
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(path, sizeof(path), "%s/%s", tu_dir, name);
 	ck_assert_int_eq(mkdir(path, 0755), 0);
-	snprintf(path, sizeof(path), "%s/%s/store.sqlite", dir, name);
+	snprintf(path, sizeof(path), "%s/%s/store.sqlite", tu_dir, name);
 	ck_assert_msg(store_create(path, &ri, &st, err, sizeof(err)) == TB_OK, "%s", err);
 	store_run_info_release(&ri);
 	return st;
@@ -71,7 +70,7 @@ static tb_store *open_ro(const char *name)
 	char path[700];
 	tb_store *st = NULL;
 
-	snprintf(path, sizeof(path), "%s/%s/store.sqlite", dir, name);
+	snprintf(path, sizeof(path), "%s/%s/store.sqlite", tu_dir, name);
 	ck_assert_msg(store_open(path, 1, &st, err, sizeof(err)) == TB_OK, "%s", err);
 	return st;
 }
@@ -303,7 +302,7 @@ static int python_parses_xml(const char *text)
 
 	if (system("python3 -c 'import xml.dom.minidom' 2>/dev/null") != 0)
 		return 1;
-	snprintf(path, sizeof(path), "%s/junit.xml", dir);
+	snprintf(path, sizeof(path), "%s/junit.xml", tu_dir);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs(text, f);
@@ -465,13 +464,13 @@ START_TEST(command_exit_codes)
 	e = new_store("empty", "run-e", 0);
 	put(e, "other", "z", "m/x", 1, 1, 0);
 	store_close(e);
-	snprintf(base, sizeof(base), "%s/base", dir);
-	snprintf(cand, sizeof(cand), "%s/cand/store.sqlite", dir);
-	snprintf(empty, sizeof(empty), "%s/empty", dir);
-	snprintf(nope, sizeof(nope), "%s/nope", dir);
-	snprintf(out, sizeof(out), "%s/out.txt", dir);
+	snprintf(base, sizeof(base), "%s/base", tu_dir);
+	snprintf(cand, sizeof(cand), "%s/cand/store.sqlite", tu_dir);
+	snprintf(empty, sizeof(empty), "%s/empty", tu_dir);
+	snprintf(nope, sizeof(nope), "%s/nope", tu_dir);
+	snprintf(out, sizeof(out), "%s/out.txt", tu_dir);
 	snprintf(err_out, sizeof(err_out), "%s.err", out);
-	snprintf(md, sizeof(md), "text,md=%s/comment.md,json", dir);
+	snprintf(md, sizeof(md), "text,md=%s/comment.md,json", tu_dir);
 	reg[4] = md;
 
 	ck_assert_int_eq(compare_cmd(ok, out), 0);
@@ -482,7 +481,7 @@ START_TEST(command_exit_codes)
 	text = tu_read_file(out, NULL);
 	ck_assert_msg(strstr(text, "1 cell regressed") && strstr(text, "{\"simulated\": false"), "%s", text);
 	free(text);
-	snprintf(md, sizeof(md), "%s/comment.md", dir);
+	snprintf(md, sizeof(md), "%s/comment.md", tu_dir);
 	text = tu_read_file(md, NULL);
 	ck_assert_ptr_nonnull(text);
 	ck_assert(strncmp(text, "### thinkbench compare: 1 cell regressed", 40) == 0);
@@ -522,10 +521,10 @@ static void sim_run(int port, const char *suite, const char *run_id, const char 
 			"--run-id", (char *)run_id, "--model", "qwen/qwen3-14b", "--mode", "nothink",
 			"-j", "16", "--quiet", "--no-summary", limit ? "--limit" : NULL, (char *)limit, NULL};
 
-	snprintf(models, sizeof(models), "%s/models-%d.json", dir, port);
+	snprintf(models, sizeof(models), "%s/models-%d.json", tu_dir, port);
 	tu_write_models(models, port, NULL);
-	snprintf(out, sizeof(out), "%s/results", dir);
-	snprintf(log, sizeof(log), "%s/run-%s.log", dir, run_id);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/run-%s.log", tu_dir, run_id);
 	ck_assert_msg(tu_run_tb(argv, log, NULL, 120) == 0, "run %s failed; see %s", run_id, log);
 }
 
@@ -538,11 +537,11 @@ static int sim_compare(const char *base, const char *cand, long *lost, long *won
 	json_t *j, *cell;
 	int rc;
 
-	snprintf(b, sizeof(b), "%s/results/%s", dir, base);
-	snprintf(c, sizeof(c), "%s/results/%s", dir, cand);
-	snprintf(jpath, sizeof(jpath), "%s/%s-%s.json", dir, base, cand);
+	snprintf(b, sizeof(b), "%s/results/%s", tu_dir, base);
+	snprintf(c, sizeof(c), "%s/results/%s", tu_dir, cand);
+	snprintf(jpath, sizeof(jpath), "%s/%s-%s.json", tu_dir, base, cand);
 	snprintf(fmt, sizeof(fmt), "text,json=%s", jpath);
-	snprintf(out, sizeof(out), "%s/%s-%s.txt", dir, base, cand);
+	snprintf(out, sizeof(out), "%s/%s-%s.txt", tu_dir, base, cand);
 	rc = compare_cmd(argv, out);
 	j = json_load_file(jpath, 0, NULL);
 	ck_assert_msg(j != NULL, "no JSON from compare %s %s", base, cand);
@@ -563,18 +562,18 @@ START_TEST(simulator_runs_regress_or_not)
 	pid_t s1, s2, s3;
 	long lost, won, paired;
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(low, sizeof(low), "%s/low.json", dir);
-	snprintf(slight, sizeof(slight), "%s/slight.json", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(low, sizeof(low), "%s/low.json", tu_dir);
+	snprintf(slight, sizeof(slight), "%s/slight.json", tu_dir);
 	tu_write_suite(suite, 150, 3, 0);
 	/* the built-in accuracy_nothink of qwen3-14b is 0.66 */
 	tu_write_file(low, "{\"models\": {\"qwen/qwen3-14b\": {\"accuracy_nothink\": 0.40}}}\n");
 	tu_write_file(slight, "{\"models\": {\"qwen/qwen3-14b\": {\"accuracy_nothink\": 0.64}}}\n");
-	s1 = tu_start_sim(dir, p1, suite, SIM_FLAGS);
+	s1 = tu_start_sim(tu_dir, p1, suite, SIM_FLAGS);
 	snprintf(extra, sizeof(extra), SIM_FLAGS " --profiles '%s'", low);
-	s2 = tu_start_sim(dir, p2, suite, extra);
+	s2 = tu_start_sim(tu_dir, p2, suite, extra);
 	snprintf(extra, sizeof(extra), SIM_FLAGS " --profiles '%s'", slight);
-	s3 = tu_start_sim(dir, p3, suite, extra);
+	s3 = tu_start_sim(tu_dir, p3, suite, extra);
 	sim_run(p1, suite, "base", NULL);
 	sim_run(p1, suite, "same", NULL);
 	sim_run(p2, suite, "worse", NULL);
@@ -602,7 +601,7 @@ START_TEST(simulator_runs_regress_or_not)
 	{
 		char path[700], *text;
 
-		snprintf(path, sizeof(path), "%s/base-part.txt", dir);
+		snprintf(path, sizeof(path), "%s/base-part.txt", tu_dir);
 		text = tu_read_file(path, NULL);
 		ck_assert_ptr_nonnull(text);
 		ck_assert_msg(strncmp(text, "SIMULATED RUN", 13) == 0, "%s", text);
@@ -612,18 +611,6 @@ START_TEST(simulator_runs_regress_or_not)
 }
 END_TEST
 
-static void setup(void)
-{
-	dir = tu_mkdtemp();
-	ck_assert_ptr_nonnull(dir);
-}
-
-static void teardown(void)
-{
-	tu_rmtree(dir);
-	free(dir);
-}
-
 int main(void)
 {
 	Suite *s = suite_create("compare");
@@ -631,7 +618,7 @@ int main(void)
 	TCase *sim = tcase_create("simulator");
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
 	tcase_add_test(tc, pairs_flips_and_mcnemar);
 	tcase_add_test(tc, different_item_sets_and_errors);
 	tcase_add_test(tc, pair_models);
@@ -640,7 +627,7 @@ int main(void)
 	tcase_add_test(tc, real_runs_not_called_simulated);
 	tcase_add_test(tc, command_exit_codes);
 	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(sim, setup, teardown);
+	tcase_add_checked_fixture(sim, tu_dir_setup, tu_dir_teardown);
 	tcase_set_timeout(sim, 300);
 	tcase_add_test(sim, simulator_runs_regress_or_not);
 	suite_add_tcase(s, sim);

@@ -18,7 +18,6 @@
 #include "store.h"
 #include "testutil.h"
 
-static char *dir;
 
 #define GRADED "('correct','incorrect','partial','no_answer','truncated')"
 
@@ -91,10 +90,10 @@ START_TEST(regrade_after_a_grader_change)
 	tb_store *st;
 	char err[512];
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(out, sizeof(out), "%s/results", dir);
-	snprintf(log, sizeof(log), "%s/run.log", dir);
-	snprintf(glog, sizeof(glog), "%s/grade.log", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
+	snprintf(glog, sizeof(glog), "%s/grade.log", tu_dir);
 	snprintf(run, sizeof(run), "%s/g", out);
 	snprintf(db, sizeof(db), "%s/store.sqlite", run);
 	tu_write_suite(suite, 8, 3, 0);
@@ -197,11 +196,11 @@ START_TEST(missing_suite)
 	char *gmoved[] = {"grade", run, "--suite", moved, "--quiet", NULL};
 	char *text;
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(moved, sizeof(moved), "%s/elsewhere.jsonl", dir);
-	snprintf(out, sizeof(out), "%s/results", dir);
-	snprintf(log, sizeof(log), "%s/run.log", dir);
-	snprintf(glog, sizeof(glog), "%s/grade.log", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(moved, sizeof(moved), "%s/elsewhere.jsonl", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
+	snprintf(glog, sizeof(glog), "%s/grade.log", tu_dir);
 	snprintf(run, sizeof(run), "%s/m", out);
 	tu_write_suite(suite, 3, 3, 0);
 	ck_assert_int_eq(tu_run_tb(argv, log, NULL, 60), 0);
@@ -308,9 +307,9 @@ START_TEST(schema_1_store)
 	char err[512];
 	int n = 0;
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(db, sizeof(db), "%s/old.sqlite", dir);
-	snprintf(glog, sizeof(glog), "%s/grade.log", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(db, sizeof(db), "%s/old.sqlite", tu_dir);
+	snprintf(glog, sizeof(glog), "%s/grade.log", tu_dir);
 	tu_write_suite(suite, 2, 3, 0);
 	make_v1_store(db, suite);
 
@@ -355,24 +354,12 @@ START_TEST(schema_1_store)
 }
 END_TEST
 
-static void setup(void)
-{
-	dir = tu_mkdtemp();
-	ck_assert_ptr_nonnull(dir);
-}
-
-static void teardown(void)
-{
-	tu_rmtree(dir);
-	free(dir);
-}
-
 int main(void)
 {
 	Suite *s = suite_create("grade");
 	TCase *tc = tcase_create("grade");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, regrade_after_a_grader_change);
 	tcase_add_test(tc, missing_suite);

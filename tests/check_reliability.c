@@ -22,7 +22,6 @@
 
 #include "testutil.h"
 
-static char *dir;
 
 /* Every run here keeps stdout apart: the hostile cases look at both. */
 static const tu_spawn split = {.split_stdout = 1};
@@ -102,17 +101,17 @@ START_TEST(faults_5000_samples)
 	pid_t sim;
 	int rc;
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(out, sizeof(out), "%s/results", dir);
-	snprintf(log, sizeof(log), "%s/run.log", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
 	snprintf(run, sizeof(run), "%s/faults", out);
-	snprintf(models, sizeof(models), "%s/models.json", dir);
+	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
 	tu_write_suite(suite, 2500, 4, 0);
 	tu_write_models(models, port, NULL);
 	/* Seven kinds at 2.9% each: 20% of requests fail one way or another
 	 * (429 half with Retry-After; 500/502/503; a stall past --stall; a
 	 * reset; broken JSON; a stream cut before [DONE]; an error chunk). */
-	sim = tu_start_sim(dir, port, suite,
+	sim = tu_start_sim(tu_dir, port, suite,
 			"--time-scale 0 --fault-429 0.029 --fault-5xx 0.029 --fault-stall 0.029 --stall-seconds 3 "
 			"--fault-reset 0.029 --fault-malformed 0.029 --fault-cut 0.029 --fault-midstream 0.029 --retry-after 1");
 	rc = tu_run_tb(argv, log, &split, 240);
@@ -223,11 +222,11 @@ START_TEST(retry_after_and_backoff)
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *info;
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(out, sizeof(out), "%s/results", dir);
-	snprintf(log, sizeof(log), "%s/run.log", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
 	snprintf(run, sizeof(run), "%s/backoff", out);
-	snprintf(models, sizeof(models), "%s/models.json", dir);
+	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
 	tu_write_suite(suite, 1, 4, 0);
 	n_hits = 0;
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL,
@@ -270,15 +269,15 @@ START_TEST(ten_kills_then_resume)
 	sqlite3_stmt *q;
 	pid_t sim;
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(out, sizeof(out), "%s/results", dir);
-	snprintf(log, sizeof(log), "%s/run.log", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
 	snprintf(run, sizeof(run), "%s/killed", out);
 	snprintf(ref, sizeof(ref), "%s/whole", out);
-	snprintf(models, sizeof(models), "%s/models.json", dir);
+	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
 	tu_write_suite(suite, 300, 4, 0);
 	tu_write_models(models, port, NULL);
-	sim = tu_start_sim(dir, port, suite, "--time-scale 0.005");
+	sim = tu_start_sim(tu_dir, port, suite, "--time-scale 0.005");
 
 	/* The uninterrupted run: the samples the killed one must end with. */
 	asked0 = tu_sim_requests(port);
@@ -357,14 +356,14 @@ START_TEST(second_sigint_exits_at_once)
 	pid_t sim, pid;
 	double t0;
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(out, sizeof(out), "%s/results", dir);
-	snprintf(log, sizeof(log), "%s/run.log", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
 	snprintf(run, sizeof(run), "%s/int2", out);
-	snprintf(models, sizeof(models), "%s/models.json", dir);
+	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
 	tu_write_suite(suite, 100, 4, 0);
 	tu_write_models(models, port, NULL);
-	sim = tu_start_sim(dir, port, suite, "--time-scale 0.05");
+	sim = tu_start_sim(tu_dir, port, suite, "--time-scale 0.05");
 	pid = tu_spawn_tb(argv, log, &split);
 	for (int i = 0; i < 2000 && tu_stored(run) < 3; i++)
 		usleep(5000);
@@ -409,9 +408,9 @@ START_TEST(full_disk_by_file_size_limit)
 	static const tu_spawn full_disk = {.split_stdout = 1, .fsize = 512 * 1024};
 	int rc;
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(out, sizeof(out), "%s/results", dir);
-	snprintf(log, sizeof(log), "%s/run.log", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
 	snprintf(run, sizeof(run), "%s/full", out);
 	tu_write_suite(suite, 2000, 4, 0);
 	rc = tu_run_tb(argv, log, &full_disk, 120);
@@ -429,10 +428,10 @@ START_TEST(tmpfs_full_and_read_only)
 	char *text;
 	int rc;
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(mnt, sizeof(mnt), "%s/mnt", dir);
-	snprintf(script, sizeof(script), "%s/disk.sh", dir);
-	snprintf(log, sizeof(log), "%s/disk.log", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(mnt, sizeof(mnt), "%s/mnt", tu_dir);
+	snprintf(script, sizeof(script), "%s/disk.sh", tu_dir);
+	snprintf(log, sizeof(log), "%s/disk.log", tu_dir);
 	tu_write_suite(suite, 3000, 4, 0);
 	ck_assert_int_eq(mkdir(mnt, 0755), 0);
 	if (system("unshare --mount true 2>/dev/null") != 0) {
@@ -450,10 +449,10 @@ START_TEST(tmpfs_full_and_read_only)
 		 "'%s' run --suite '%s' --out '%s/ro/res' --model qwen/qwen3-14b --sim --quiet 2> '%s/ro.log'; echo $? > '%s/ro.rc'\n"
 		 "'%s' run --suite '%s' --out '%s/ro' --model qwen/qwen3-14b --sim --quiet 2> '%s/ro2.log'; echo $? > '%s/ro2.rc'\n",
 		 mnt, mnt, mnt, mnt, mnt,
-		 TB_BINARY, suite, mnt, dir, dir, dir,
-		 mnt, dir,
-		 TB_BINARY, suite, mnt, dir, dir,
-		 TB_BINARY, suite, mnt, dir, dir);
+		 TB_BINARY, suite, mnt, tu_dir, tu_dir, tu_dir,
+		 mnt, tu_dir,
+		 TB_BINARY, suite, mnt, tu_dir, tu_dir,
+		 TB_BINARY, suite, mnt, tu_dir, tu_dir);
 	tu_write_file(script, cmd);
 	snprintf(cmd, sizeof(cmd), "unshare --mount --propagation private sh '%s' > '%s' 2>&1", script, log);
 	rc = system(cmd);
@@ -471,8 +470,8 @@ START_TEST(tmpfs_full_and_read_only)
 			char p[700], q[700];
 			char *rct;
 
-			snprintf(p, sizeof(p), "%s/%s.rc", dir, cases[i]);
-			snprintf(q, sizeof(q), "%s/%s.log", dir, cases[i]);
+			snprintf(p, sizeof(p), "%s/%s.rc", tu_dir, cases[i]);
+			snprintf(q, sizeof(q), "%s/%s.log", tu_dir, cases[i]);
 			rct = tu_read_file(p, NULL);
 			ck_assert_ptr_nonnull(rct);
 			stopped_with_one_line(q, NULL, atoi(rct));
@@ -480,7 +479,7 @@ START_TEST(tmpfs_full_and_read_only)
 		}
 	}
 	/* The store on the full tmpfs still reads and holds what was stored. */
-	snprintf(cmd, sizeof(cmd), "%s/full.check", dir);
+	snprintf(cmd, sizeof(cmd), "%s/full.check", tu_dir);
 	text = tu_read_file(cmd, NULL);
 	ck_assert_ptr_nonnull(text);
 	ck_assert_msg(strcmp(text, "ok\n1\n") == 0, "%s", text);
@@ -526,16 +525,16 @@ START_TEST(hostile_output)
 	pid_t sim;
 	int rc;
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(out, sizeof(out), "%s/results", dir);
-	snprintf(log, sizeof(log), "%s/run.log", dir);
-	snprintf(rlog, sizeof(rlog), "%s/report.log", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
+	snprintf(rlog, sizeof(rlog), "%s/report.log", tu_dir);
 	snprintf(run, sizeof(run), "%s/hostile", out);
-	snprintf(models, sizeof(models), "%s/models.json", dir);
+	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
 	tu_write_suite(suite, 8, 4, 0);
 	tu_write_models(models, port, NULL);
 	snprintf(extra, sizeof(extra), "--time-scale 0 --hostile %s", hc->kind);
-	sim = tu_start_sim(dir, port, suite, extra);
+	sim = tu_start_sim(tu_dir, port, suite, extra);
 	t0 = tu_now_s();
 	rc = tu_run_tb(argv, log, &split, 90);
 	ck_assert_msg(rc == 0 || rc == 3, "%s %s: exit %d", hc->kind, hc->mode, rc);
@@ -562,25 +561,13 @@ START_TEST(hostile_output)
 }
 END_TEST
 
-static void setup(void)
-{
-	dir = tu_mkdtemp();
-	ck_assert_ptr_nonnull(dir);
-}
-
-static void teardown(void)
-{
-	tu_rmtree(dir);
-	free(dir);
-}
-
 int main(void)
 {
 	Suite *s = suite_create("reliability");
 	TCase *tc = tcase_create("loopback");
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, faults_5000_samples);
 	tcase_add_test(tc, retry_after_and_backoff);

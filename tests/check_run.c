@@ -18,7 +18,6 @@
 
 #define CANARY "sk-or-v1-canary-5f1e2d3c4b5a69788796a5b4c3d2e1f0"
 
-static char *dir;
 /* The key a run is given, to look for in everything it writes. */
 static const tu_spawn with_key = {.api_key = CANARY};
 
@@ -30,9 +29,9 @@ START_TEST(full_run_all_seed_models)
 	char *rep[] = {"thinkbench", "report", run, "--format", "csv", NULL};
 	char *text;
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(out, sizeof(out), "%s/results", dir);
-	snprintf(log, sizeof(log), "%s/run.log", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
 	snprintf(run, sizeof(run), "%s/full", out);
 	tu_write_suite(suite, 25, 3, 0);
 	ck_assert_int_eq(tu_run_tb(argv, log, NULL, 120), 0);
@@ -53,7 +52,7 @@ START_TEST(full_run_all_seed_models)
 	ck_assert_int_gt(tu_query_long(run, "SELECT min(reasoning_tokens) FROM samples WHERE mode = 'think'"), 0);
 	tu_integrity_ok(run);
 
-	snprintf(log, sizeof(log), "%s/report.log", dir);
+	snprintf(log, sizeof(log), "%s/report.log", tu_dir);
 	ck_assert_int_eq(tu_run_tb(rep, log, NULL, 60), 0);
 	snprintf(csv, sizeof(csv), "%s/samples.csv", run);
 	ck_assert(tu_file_contains(csv, "run_id,suite,item_id,model,mode,budget,sample,outcome"));
@@ -70,9 +69,9 @@ START_TEST(code_answers_graded_in_the_sandbox_pool)
 			"--quiet", NULL};
 	FILE *f;
 
-	snprintf(suite, sizeof(suite), "%s/code.jsonl", dir);
-	snprintf(out, sizeof(out), "%s/results", dir);
-	snprintf(log, sizeof(log), "%s/run.log", dir);
+	snprintf(suite, sizeof(suite), "%s/code.jsonl", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
 	snprintf(run, sizeof(run), "%s/code", out);
 	f = fopen(suite, "wb");
 	ck_assert_ptr_nonnull(f);
@@ -98,9 +97,9 @@ START_TEST(progress_line_only_on_a_terminal)
 	char suite[600], out[600], log[600], cmd[2400];
 	char *text;
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(out, sizeof(out), "%s/results", dir);
-	snprintf(log, sizeof(log), "%s/tty.log", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/tty.log", tu_dir);
 	tu_write_suite(suite, 30, 3, 0);
 	snprintf(cmd, sizeof(cmd),
 		 "env -u OPENROUTER_API_KEY script -qec \"'%s' run --suite '%s' --out '%s' --model qwen/qwen3-14b "
@@ -134,15 +133,15 @@ START_TEST(faults_lose_nothing)
 	pid_t sim;
 	long total = 150 * 2;
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(out, sizeof(out), "%s/results", dir);
-	snprintf(log, sizeof(log), "%s/run.log", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
 	snprintf(run, sizeof(run), "%s/faults", out);
-	snprintf(models, sizeof(models), "%s/models.json", dir);
+	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
 	tu_write_suite(suite, 150, 3, 0);
 	tu_write_models(models, port, NULL);
 	/* Seven kinds at 3% each: about 20% of requests fail somehow. */
-	sim = tu_start_sim(dir, port, suite,
+	sim = tu_start_sim(tu_dir, port, suite,
 			"--time-scale 0 --fault-429 0.03 --fault-5xx 0.03 --fault-stall 0.03 --stall-seconds 3 "
 			"--fault-reset 0.03 --fault-malformed 0.03 --fault-cut 0.03 --fault-midstream 0.03 --retry-after 1");
 	{
@@ -175,14 +174,14 @@ START_TEST(kill_and_resume_ask_only_for_missing)
 	pid_t sim, pid;
 	int status;
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(out, sizeof(out), "%s/results", dir);
-	snprintf(log, sizeof(log), "%s/run.log", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
 	snprintf(run, sizeof(run), "%s/killed", out);
-	snprintf(models, sizeof(models), "%s/models.json", dir);
+	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
 	tu_write_suite(suite, 120, 3, 0);
 	tu_write_models(models, port, NULL);
-	sim = tu_start_sim(dir, port, suite, "--time-scale 0.01");
+	sim = tu_start_sim(tu_dir, port, suite, "--time-scale 0.01");
 	pid = tu_spawn_tb(argv, log, NULL);
 	for (int i = 0; i < 1500 && tu_stored(run) < 40; i++)
 		usleep(10000);
@@ -214,14 +213,14 @@ START_TEST(sigint_saves_and_exits_130)
 			"--run-id", "int", "-j", "4", "--quiet", NULL};
 	pid_t sim, pid;
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(out, sizeof(out), "%s/results", dir);
-	snprintf(log, sizeof(log), "%s/run.log", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
 	snprintf(run, sizeof(run), "%s/int", out);
-	snprintf(models, sizeof(models), "%s/models.json", dir);
+	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
 	tu_write_suite(suite, 100, 3, 0);
 	tu_write_models(models, port, NULL);
-	sim = tu_start_sim(dir, port, suite, "--time-scale 0.01");
+	sim = tu_start_sim(tu_dir, port, suite, "--time-scale 0.01");
 	pid = tu_spawn_tb(argv, log, NULL);
 	for (int i = 0; i < 1500 && tu_stored(run) < 5; i++)
 		usleep(10000);
@@ -268,16 +267,16 @@ START_TEST(api_key_never_written)
 	char *rep[] = {"thinkbench", "report", run, "--format", "text,csv", NULL};
 	pid_t sim;
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(out, sizeof(out), "%s/results", dir);
-	snprintf(log, sizeof(log), "%s/run.log", dir);
-	snprintf(replog, sizeof(replog), "%s/report.log", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
+	snprintf(replog, sizeof(replog), "%s/report.log", tu_dir);
 	snprintf(run, sizeof(run), "%s/secret", out);
-	snprintf(models, sizeof(models), "%s/models.json", dir);
+	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
 	tu_write_suite(suite, 20, 3, 0);
 	tu_write_models(models, port, "OPENROUTER_API_KEY");
 	/* Faults put error bodies and retries through the paths that log. */
-	sim = tu_start_sim(dir, port, suite, "--time-scale 0 --fault-5xx 0.2 --fault-429 0.1");
+	sim = tu_start_sim(tu_dir, port, suite, "--time-scale 0 --fault-5xx 0.2 --fault-429 0.1");
 	{
 		int rc = tu_run_tb(argv, log, &with_key, 120);
 
@@ -320,13 +319,13 @@ START_TEST(key_not_on_command_line_and_no_core)
 	pid_t sim, pid;
 	char *text;
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(out, sizeof(out), "%s/results", dir);
-	snprintf(log, sizeof(log), "%s/run.log", dir);
-	snprintf(models, sizeof(models), "%s/models.json", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
+	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
 	tu_write_suite(suite, 40, 3, 0);
 	tu_write_models(models, port, "OPENROUTER_API_KEY");
-	sim = tu_start_sim(dir, port, suite, "--time-scale 0.01");
+	sim = tu_start_sim(tu_dir, port, suite, "--time-scale 0.01");
 	pid = tu_spawn_tb(argv, log, &with_key);
 	for (int i = 0; i < 1000; i++) {
 		char run[700];
@@ -364,14 +363,14 @@ START_TEST(tls_verified_unless_insecure)
 	pid_t server;
 	char *text;
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(out, sizeof(out), "%s/results", dir);
-	snprintf(log, sizeof(log), "%s/run.log", dir);
-	snprintf(models, sizeof(models), "%s/models.json", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
+	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
 	tu_write_suite(suite, 2, 3, 0);
 	snprintf(cmd, sizeof(cmd),
 		 "cd '%s' && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem "
-		 "-days 1 -subj /CN=127.0.0.1 >/dev/null 2>&1", dir);
+		 "-days 1 -subj /CN=127.0.0.1 >/dev/null 2>&1", tu_dir);
 	ck_assert_int_eq(system(cmd), 0);
 	snprintf(cmd, sizeof(cmd),
 		 "{\"models\": [{\"id\": \"tls/m\", \"base_url\": \"https://127.0.0.1:%d/v1\", "
@@ -383,7 +382,7 @@ START_TEST(tls_verified_unless_insecure)
 		char portarg[16];
 
 		snprintf(portarg, sizeof(portarg), "%d", port);
-		if (chdir(dir) != 0)
+		if (chdir(tu_dir) != 0)
 			_exit(121);
 		tu_redirect("/dev/null");
 		execlp("openssl", "openssl", "s_server", "-accept", portarg, "-cert", "cert.pem", "-key",
@@ -436,10 +435,10 @@ START_TEST(bad_input_exits_2_and_writes_nothing)
 	char *const *cases[] = {unknown_model, bad_mode, bad_suite, bad_flag, bad_jobs};
 	struct stat st;
 
-	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
-	snprintf(bad, sizeof(bad), "%s/bad.jsonl", dir);
-	snprintf(out, sizeof(out), "%s/results", dir);
-	snprintf(log, sizeof(log), "%s/run.log", dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
+	snprintf(bad, sizeof(bad), "%s/bad.jsonl", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
 	tu_write_suite(suite, 3, 3, 0);
 	tu_write_file(bad, "{\"id\": \"a\", \"prompt\": \"x\"}\n{\"id\": \"a\", \"prompt\": \"y\"}\n");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -459,25 +458,13 @@ START_TEST(bad_input_exits_2_and_writes_nothing)
 }
 END_TEST
 
-static void setup(void)
-{
-	dir = tu_mkdtemp();
-	ck_assert_ptr_nonnull(dir);
-}
-
-static void teardown(void)
-{
-	tu_rmtree(dir);
-	free(dir);
-}
-
 int main(void)
 {
 	Suite *s = suite_create("run");
 	TCase *tc = tcase_create("loopback");
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, full_run_all_seed_models);
 	tcase_add_test(tc, code_answers_graded_in_the_sandbox_pool);

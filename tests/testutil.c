@@ -111,6 +111,21 @@ void tu_rmtree(const char *path)
 		fprintf(stderr, "could not remove %s\n", path);
 }
 
+char *tu_dir;
+
+void tu_dir_setup(void)
+{
+	tu_dir = tu_mkdtemp();
+	ck_assert_ptr_nonnull(tu_dir);
+}
+
+void tu_dir_teardown(void)
+{
+	tu_rmtree(tu_dir);
+	free(tu_dir);
+	tu_dir = NULL;
+}
+
 double tu_now_s(void)
 {
 	struct timespec ts;

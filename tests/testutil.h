@@ -24,6 +24,11 @@ int tu_file_contains(const char *path, const char *needle);
 /* A fresh empty folder under /tmp; the caller removes it with tu_rmtree(). */
 char *tu_mkdtemp(void);
 void tu_rmtree(const char *path);
+/* A checked fixture's pair: each test gets a fresh folder, tu_dir, removed
+ * with its contents after the test. */
+extern char *tu_dir;
+void tu_dir_setup(void);
+void tu_dir_teardown(void);
 /* Seconds on the monotonic clock. */
 double tu_now_s(void);
 
