@@ -1,6 +1,7 @@
 #include "passk.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,30 +130,28 @@ int passk_majority(const char *const *answers, const int *correct, int k, int *i
 	return winner;
 }
 
-/* The samples of one item, gathered during the walk. */
+/* One sample's say in its item's maj@k. */
+typedef struct vote {
+	int sample;
+	int correct;
+	char *answer; /* normalised; "" when it has none */
+} vote;
+
+/* The samples of one item, gathered during the walk or as they are stored. */
 typedef struct item_acc {
 	char *suite, *item_id, *model, *mode;
 	long budget;
-	int n, c, cap;
-	char **answers;
-	int *correct;
+	int seen;          /* samples of any outcome */
+	int n, c, cap;     /* votes (samples that count), c of them correct */
+	vote *votes;
+	struct item_acc *next; /* in a passk_live bucket */
 } item_acc;
-
-typedef struct update_ctx {
-	tb_store *st;
-	item_acc cur;
-	int ks[MAX_KS];
-	size_t nks;
-	char *err;
-	size_t errlen;
-} update_ctx;
 
 static void acc_clear(item_acc *a)
 {
 	for (int i = 0; i < a->n; i++)
-		free(a->answers[i]);
-	free(a->answers);
-	free(a->correct);
+		free(a->votes[i].answer);
+	free(a->votes);
 	free(a->suite);
 	free(a->item_id);
 	free(a->model);
@@ -167,32 +166,15 @@ static int same_item(const item_acc *a, const tb_sample *s)
 	       a->budget == s->budget;
 }
 
-/* Writes the rows of the item gathered so far. */
-static int flush_item(update_ctx *u)
+static int acc_start(item_acc *a, const tb_sample *s, char *err, size_t errlen)
 {
-	item_acc *a = &u->cur;
-	int winner[MAX_KS], good[MAX_KS];
-	size_t nk = 0;
-
-	if (a->n == 0)
-		return TB_OK;
-	while (nk < u->nks && u->ks[nk] <= a->n)
-		nk++;
-	if (majority_prefix((const char *const *)a->answers, a->correct, a->n, u->ks, nk, winner,
-			    good) != TB_OK)
-		return tb_seterr(u->err, u->errlen, "out of memory computing maj@k");
-	for (size_t j = 0; j < nk; j++) {
-		tb_item_k r = {
-			.suite = a->suite, .item_id = a->item_id, .model = a->model, .mode = a->mode,
-			.budget = a->budget, .k = u->ks[j], .n = a->n, .c = a->c,
-			.pass_at_k = passk_estimate(a->n, a->c, u->ks[j]),
-			.maj_correct = good[j],
-			.maj_answer = winner[j] >= 0 ? a->answers[winner[j]] : "",
-		};
-
-		if (store_put_item_k(u->st, &r, u->err, u->errlen) != TB_OK)
-			return TB_ERR;
-	}
+	a->suite = strdup(s->suite);
+	a->item_id = strdup(s->item_id);
+	a->model = strdup(s->model);
+	a->mode = strdup(s->mode);
+	a->budget = s->budget;
+	if (!a->suite || !a->item_id || !a->model || !a->mode)
+		return tb_seterr(err, errlen, "out of memory computing pass@k");
 	return TB_OK;
 }
 
@@ -202,53 +184,115 @@ static int counts(tb_outcome o)
 	       o == TB_OUT_NOANSWER || o == TB_OUT_TRUNCATED;
 }
 
-static int on_sample(void *ud, const tb_sample *s)
+static int acc_add(item_acc *a, const tb_sample *s, char *err, size_t errlen)
 {
-	update_ctx *u = ud;
-	item_acc *a = &u->cur;
 	char norm[ANSWER_LEN];
+	vote *v;
 
-	if (!same_item(a, s)) {
-		if (flush_item(u) != TB_OK)
-			return TB_ERR;
-		acc_clear(a);
-		a->suite = strdup(s->suite);
-		a->item_id = strdup(s->item_id);
-		a->model = strdup(s->model);
-		a->mode = strdup(s->mode);
-		a->budget = s->budget;
-		if (!a->suite || !a->item_id || !a->model || !a->mode)
-			return tb_seterr(u->err, u->errlen, "out of memory computing pass@k");
-	}
+	a->seen++;
 	if (!counts(s->outcome))
 		return TB_OK;
 	if (a->n == MAX_ITEM_SAMPLES)
-		return tb_seterr(u->err, u->errlen, "item '%s' has more than %d samples", s->item_id,
+		return tb_seterr(err, errlen, "item '%s' has more than %d samples", s->item_id,
 				 MAX_ITEM_SAMPLES);
 	if (a->n == a->cap) {
-		int cap = a->cap ? 2 * a->cap : 16;
-		char **an = realloc(a->answers, (size_t)cap * sizeof(*an));
-		int *co;
+		int cap = a->cap ? 2 * a->cap : 4;
+		vote *votes = realloc(a->votes, (size_t)cap * sizeof(*votes));
 
-		if (!an)
-			return tb_seterr(u->err, u->errlen, "out of memory computing pass@k");
-		a->answers = an;
-		co = realloc(a->correct, (size_t)cap * sizeof(*co));
-		if (!co)
-			return tb_seterr(u->err, u->errlen, "out of memory computing pass@k");
-		a->correct = co;
+		if (!votes)
+			return tb_seterr(err, errlen, "out of memory computing pass@k");
+		a->votes = votes;
 		a->cap = cap;
 	}
 	/* a truncated sample has no answer: it counts, but does not vote */
 	passk_normalize(s->outcome == TB_OUT_TRUNCATED || !s->extracted ? "" : s->extracted, norm,
 			sizeof(norm));
-	a->answers[a->n] = strdup(norm);
-	if (!a->answers[a->n])
-		return tb_seterr(u->err, u->errlen, "out of memory computing pass@k");
-	a->correct[a->n] = s->outcome == TB_OUT_CORRECT;
-	a->c += a->correct[a->n];
+	v = &a->votes[a->n];
+	*v = (vote){.sample = s->sample, .correct = s->outcome == TB_OUT_CORRECT, .answer = strdup(norm)};
+	if (!v->answer)
+		return tb_seterr(err, errlen, "out of memory computing pass@k");
+	a->c += v->correct;
 	a->n++;
 	return TB_OK;
+}
+
+static int cmp_vote(const void *a, const void *b)
+{
+	const vote *x = a, *y = b;
+
+	return (x->sample > y->sample) - (x->sample < y->sample);
+}
+
+/* Writes the item's rows for the ks that fit in its votes. */
+static int flush_item(tb_store *st, const int *ks, size_t nks, item_acc *a, char *err,
+		      size_t errlen)
+{
+	int winner[MAX_KS], good[MAX_KS], rc = TB_ERR;
+	const char **answers = NULL;
+	int *correct = NULL;
+	size_t nk = 0;
+
+	if (a->n == 0)
+		return TB_OK;
+	while (nk < nks && ks[nk] <= a->n)
+		nk++;
+	/* maj@k takes the first k by sample index, whatever order they came in */
+	qsort(a->votes, (size_t)a->n, sizeof(*a->votes), cmp_vote);
+	answers = malloc((size_t)a->n * sizeof(*answers));
+	correct = malloc((size_t)a->n * sizeof(*correct));
+	if (!answers || !correct) {
+		tb_seterr(err, errlen, "out of memory computing maj@k");
+		goto out;
+	}
+	for (int i = 0; i < a->n; i++) {
+		answers[i] = a->votes[i].answer;
+		correct[i] = a->votes[i].correct;
+	}
+	if (majority_prefix(answers, correct, a->n, ks, nk, winner, good) != TB_OK) {
+		tb_seterr(err, errlen, "out of memory computing maj@k");
+		goto out;
+	}
+	for (size_t j = 0; j < nk; j++) {
+		tb_item_k r = {
+			.suite = a->suite, .item_id = a->item_id, .model = a->model, .mode = a->mode,
+			.budget = a->budget, .k = ks[j], .n = a->n, .c = a->c,
+			.pass_at_k = passk_estimate(a->n, a->c, ks[j]),
+			.maj_correct = good[j],
+			.maj_answer = winner[j] >= 0 ? answers[winner[j]] : "",
+		};
+
+		if (store_put_item_k(st, &r, err, errlen) != TB_OK)
+			goto out;
+	}
+	rc = TB_OK;
+out:
+	free(answers);
+	free(correct);
+	return rc;
+}
+
+typedef struct update_ctx {
+	tb_store *st;
+	item_acc cur;
+	int ks[MAX_KS];
+	size_t nks;
+	char *err;
+	size_t errlen;
+} update_ctx;
+
+static int on_sample(void *ud, const tb_sample *s)
+{
+	update_ctx *u = ud;
+	item_acc *a = &u->cur;
+
+	if (!same_item(a, s)) {
+		if (flush_item(u->st, u->ks, u->nks, a, u->err, u->errlen) != TB_OK)
+			return TB_ERR;
+		acc_clear(a);
+		if (acc_start(a, s, u->err, u->errlen) != TB_OK)
+			return TB_ERR;
+	}
+	return acc_add(a, s, u->err, u->errlen);
 }
 
 /* The run's --samples, from its stored options; 1 when they do not say. */
@@ -276,7 +320,8 @@ int passk_update_store(tb_store *st, char *err, size_t errlen)
 	if (store_k_begin(st, err, errlen) != TB_OK)
 		goto out;
 	begun = 1;
-	if (store_each_sample_head(st, on_sample, &u, err, errlen) != TB_OK || flush_item(&u) != TB_OK)
+	if (store_each_sample_head(st, on_sample, &u, err, errlen) != TB_OK ||
+	    flush_item(st, u.ks, u.nks, &u.cur, err, errlen) != TB_OK)
 		goto out;
 	begun = 0;
 	rc = store_k_commit(st, err, errlen);
@@ -285,4 +330,137 @@ out:
 		store_k_abort(st);
 	acc_clear(&u.cur);
 	return rc;
+}
+
+/* Buckets of the items still open, as a power of two; they double when the
+ * open items outnumber them twice. */
+#define LIVE_BUCKETS 256
+
+struct passk_live {
+	tb_store *st;
+	int samples;
+	int ks[MAX_KS];
+	size_t nks;
+	item_acc **buckets;
+	size_t n_buckets, n_open;
+};
+
+/* FNV-1a over the item's key. */
+static size_t key_hash(const tb_sample *s)
+{
+	const char *parts[] = {s->suite, s->item_id, s->model, s->mode};
+	uint64_t h = 14695981039346656037u;
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++)
+			h = (h ^ *p) * 1099511628211u;
+		h = (h ^ 0xff) * 1099511628211u;
+	}
+	h = (h ^ (uint64_t)s->budget) * 1099511628211u;
+	return (size_t)h;
+}
+
+int passk_live_new(tb_store *st, passk_live **out, char *err, size_t errlen)
+{
+	passk_live *p = calloc(1, sizeof(*p));
+
+	*out = NULL;
+	if (!p || !(p->buckets = calloc(LIVE_BUCKETS, sizeof(*p->buckets)))) {
+		free(p);
+		return tb_seterr(err, errlen, "out of memory");
+	}
+	p->st = st;
+	p->n_buckets = LIVE_BUCKETS;
+	if (run_samples(st, err, errlen, &p->samples) != TB_OK) {
+		passk_live_free(p);
+		return TB_ERR;
+	}
+	p->nks = passk_ks(p->samples, p->ks, MAX_KS);
+	*out = p;
+	return TB_OK;
+}
+
+/* Doubles the buckets; on no memory the chains only grow longer. */
+static void live_grow(passk_live *p)
+{
+	size_t n = 2 * p->n_buckets;
+	item_acc **b = calloc(n, sizeof(*b));
+
+	if (!b)
+		return;
+	for (size_t i = 0; i < p->n_buckets; i++)
+		while (p->buckets[i]) {
+			item_acc *a = p->buckets[i];
+			tb_sample key = {.suite = a->suite, .item_id = a->item_id, .model = a->model,
+					 .mode = a->mode, .budget = a->budget};
+			size_t j = key_hash(&key) & (n - 1);
+
+			p->buckets[i] = a->next;
+			a->next = b[j];
+			b[j] = a;
+		}
+	free(p->buckets);
+	p->buckets = b;
+	p->n_buckets = n;
+}
+
+int passk_live_add(passk_live *p, const tb_sample *s, char *err, size_t errlen)
+{
+	item_acc **at = &p->buckets[key_hash(s) & (p->n_buckets - 1)], *a;
+	int rc;
+
+	while (*at && !same_item(*at, s))
+		at = &(*at)->next;
+	if (!*at) {
+		a = calloc(1, sizeof(*a));
+		if (!a)
+			return tb_seterr(err, errlen, "out of memory computing pass@k");
+		if (acc_start(a, s, err, errlen) != TB_OK) {
+			acc_clear(a);
+			free(a);
+			return TB_ERR;
+		}
+		a->next = *at;
+		*at = a;
+		p->n_open++;
+	}
+	a = *at;
+	if (acc_add(a, s, err, errlen) != TB_OK)
+		return TB_ERR;
+	if (a->seen < p->samples) {
+		if (p->n_open > 2 * p->n_buckets)
+			live_grow(p);
+		return TB_OK;
+	}
+	*at = a->next;
+	p->n_open--;
+	rc = flush_item(p->st, p->ks, p->nks, a, err, errlen);
+	acc_clear(a);
+	free(a);
+	return rc;
+}
+
+int passk_live_finish(passk_live *p, char *err, size_t errlen)
+{
+	/* An item short of samples (or given one twice) was not written: the
+	 * whole pass gets every case right. */
+	if (p->n_open)
+		return passk_update_store(p->st, err, errlen);
+	return store_k_cells(p->st, err, errlen);
+}
+
+void passk_live_free(passk_live *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_buckets; i++)
+		while (p->buckets[i]) {
+			item_acc *a = p->buckets[i];
+
+			p->buckets[i] = a->next;
+			acc_clear(a);
+			free(a);
+		}
+	free(p->buckets);
+	free(p);
 }

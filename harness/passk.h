@@ -50,4 +50,23 @@ int passk_majority(const char *const *answers, const int *correct, int k, int *i
  * on failure the tables stay as they were. */
 int passk_update_store(tb_store *st, char *err, size_t errlen);
 
+/* The same tables for a fresh run, written as its samples are stored rather
+ * than in a pass over the store at its end: an item's item_k rows go in with
+ * the batch that stores its last sample (the run's --samples of them, of any
+ * outcome), and passk_live_finish() computes cell_k. The rows are the ones
+ * passk_update_store() would write. An interrupted run keeps the rows of
+ * the items it finished, and no cell_k. */
+typedef struct passk_live passk_live;
+
+/* Reads the run's --samples from st (borrowed: it must outlive the
+ * passk_live). The caller frees *out with passk_live_free(). */
+int passk_live_new(tb_store *st, passk_live **out, char *err, size_t errlen);
+/* Counts a sample just written to the store, from the thread that wrote it
+ * and in its transaction; writes its item's rows when they are complete. */
+int passk_live_add(passk_live *p, const tb_sample *s, char *err, size_t errlen);
+/* After the last sample: writes cell_k. Should an item have missed samples
+ * (or had one twice), it falls back to passk_update_store(). */
+int passk_live_finish(passk_live *p, char *err, size_t errlen);
+void passk_live_free(passk_live *p);
+
 #endif

@@ -949,14 +949,27 @@ int store_put_item_k(tb_store *st, const tb_item_k *r, char *err, size_t errlen)
 	return step_done(st, q, bad, "write pass@k", err, errlen);
 }
 
+static const char cell_k_sql[] =
+	"INSERT INTO cell_k (suite, model, mode, budget, k, n_items, pass_at_k, maj_at_k)"
+	" SELECT suite, model, mode, budget, k, count(*), avg(pass_at_k), avg(maj_at_k)"
+	" FROM item_k GROUP BY suite, model, mode, budget, k";
+
 int store_k_commit(tb_store *st, char *err, size_t errlen)
 {
-	int rc = exec_sql(st,
-			  "INSERT INTO cell_k (suite, model, mode, budget, k, n_items, pass_at_k, maj_at_k)"
-			  " SELECT suite, model, mode, budget, k, count(*), avg(pass_at_k), avg(maj_at_k)"
-			  " FROM item_k GROUP BY suite, model, mode, budget, k",
-			  "aggregate pass@k", err, errlen);
+	int rc = exec_sql(st, cell_k_sql, "aggregate pass@k", err, errlen);
 
+	return sp_end(st, rc, "commit pass@k", err, errlen);
+}
+
+int store_k_cells(tb_store *st, char *err, size_t errlen)
+{
+	int rc;
+
+	if (need_v2(st, err, errlen) != TB_OK || sp_begin(st, err, errlen) != TB_OK)
+		return TB_ERR;
+	rc = exec_sql(st, "DELETE FROM cell_k", "clear pass@k of the cells", err, errlen);
+	if (rc == TB_OK)
+		rc = exec_sql(st, cell_k_sql, "aggregate pass@k", err, errlen);
 	return sp_end(st, rc, "commit pass@k", err, errlen);
 }
 

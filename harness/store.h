@@ -144,6 +144,10 @@ int store_k_begin(tb_store *st, char *err, size_t errlen);
 int store_put_item_k(tb_store *st, const tb_item_k *r, char *err, size_t errlen);
 int store_k_commit(tb_store *st, char *err, size_t errlen);
 void store_k_abort(tb_store *st);
+/* Rewrites cell_k from item_k as it stands, in one transaction: for rows
+ * written one at a time with store_put_item_k() (in the caller's
+ * transactions) as items finish. */
+int store_k_cells(tb_store *st, char *err, size_t errlen);
 
 typedef int (*store_cell_k_fn)(void *ud, const tb_cell_k *c);
 typedef int (*store_item_k_fn)(void *ud, const tb_item_k *r);

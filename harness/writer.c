@@ -30,6 +30,8 @@ typedef struct record {
 
 struct tb_writer {
 	tb_store *st;
+	writer_after_fn after;
+	void *after_ud;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t not_empty, not_full;
@@ -148,8 +150,11 @@ static void *writer_main(void *arg)
 		/* After a failure the queue is only drained, so producers never block. */
 		if (!w->failed) {
 			rc = store_begin(w->st, err, sizeof(err));
-			for (size_t i = 0; i < k && rc == TB_OK; i++)
+			for (size_t i = 0; i < k && rc == TB_OK; i++) {
 				rc = store_put_sample(w->st, &batch[i]->s, err, sizeof(err));
+				if (rc == TB_OK && w->after)
+					rc = w->after(w->after_ud, &batch[i]->s, err, sizeof(err));
+			}
 			if (rc == TB_OK)
 				rc = store_commit(w->st, err, sizeof(err));
 			else
@@ -170,7 +175,8 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-int writer_start(tb_store *st, tb_writer **out, char *err, size_t errlen)
+int writer_start(tb_store *st, writer_after_fn after, void *ud, tb_writer **out, char *err,
+		 size_t errlen)
 {
 	tb_writer *w = calloc(1, sizeof(*w));
 	pthread_condattr_t ca;
@@ -179,6 +185,8 @@ int writer_start(tb_store *st, tb_writer **out, char *err, size_t errlen)
 	if (!w)
 		return tb_seterr(err, errlen, "out of memory");
 	w->st = st;
+	w->after = after;
+	w->after_ud = ud;
 	pthread_mutex_init(&w->lock, NULL);
 	/* gather() waits against the monotonic clock */
 	pthread_condattr_init(&ca);

@@ -24,9 +24,15 @@ typedef struct writer_counts {
 	long errors;
 } writer_counts;
 
+/* Called by the thread after it writes each sample, inside the batch's
+ * transaction: what it writes commits or rolls back with the batch. Not
+ * TB_OK fails the batch as a failed write does. */
+typedef int (*writer_after_fn)(void *ud, const tb_sample *s, char *err, size_t errlen);
+
 /* Starts the thread. st is borrowed and must not be used by anyone else
- * until writer_finish(). */
-int writer_start(tb_store *st, tb_writer **out, char *err, size_t errlen);
+ * until writer_finish(). after (may be NULL) and ud are borrowed too. */
+int writer_start(tb_store *st, writer_after_fn after, void *ud, tb_writer **out, char *err,
+		 size_t errlen);
 /* Copies s (every string) and queues it; blocks while the queue is full.
  * TB_ERR once a write has failed, with that failure in err. */
 int writer_put(tb_writer *w, const tb_sample *s, char *err, size_t errlen);

@@ -1,10 +1,11 @@
 /* thinkbench grade: a run of 4 samples against the simulator over loopback,
  * then a grader change in the suite and a re-grade: the first grading kept,
  * the latest changed exactly where the grader changed, grader versions
- * stored, item_k / cell_k as computed directly from the samples. Also: a
- * missing suite (exit 2, then --suite), and a version-1 store made by hand
- * that opens read-only as it is, migrates when opened for writing, and
- * re-grades. */
+ * stored, item_k / cell_k as computed directly from the samples (the run's
+ * own, written as its samples were stored, the same as a pass over the
+ * store writes). Also: a missing suite (exit 2, then --suite), and a
+ * version-1 store made by hand that opens read-only as it is, migrates when
+ * opened for writing, and re-grades. */
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -78,6 +79,15 @@ static int check_item(void *ud, const tb_item_k *r)
 	return 0;
 }
 
+/* Every row of item_k and cell_k, as one text. */
+#define K_ROWS                                                                                    \
+	"SELECT (SELECT group_concat(r, ';') FROM (SELECT suite || '|' || item_id || '|' || model"   \
+	" || '|' || mode || '|' || budget || '|' || k || '|' || n || '|' || c || '|'"                \
+	" || printf('%.17g', pass_at_k) || '|' || maj_at_k || '|' || maj_answer AS r FROM item_k"     \
+	" ORDER BY r)) || '/' || (SELECT group_concat(r, ';') FROM (SELECT suite || '|' || model"     \
+	" || '|' || mode || '|' || budget || '|' || k || '|' || n_items || '|'"                      \
+	" || printf('%.17g', pass_at_k) || '|' || printf('%.17g', maj_at_k) AS r FROM cell_k ORDER BY r))"
+
 START_TEST(regrade_after_a_grader_change)
 {
 	char suite[600], out[600], log[600], run[700], db[800], glog[700];
@@ -85,7 +95,7 @@ START_TEST(regrade_after_a_grader_change)
 			"--model", "qwen/qwen3-14b", "--samples", "4", "-j", "8",
 			"--sim-time-scale", "0", "--quiet", "--no-summary", NULL};
 	char *gargv[] = {"grade", run, "--quiet", NULL};
-	char *first, *kept;
+	char *first, *kept, *live_k, *full_k;
 	long total, graded, broken_changed, rows = 0;
 	tb_store *st;
 	char err[512];
@@ -109,6 +119,15 @@ START_TEST(regrade_after_a_grader_change)
 	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM grades WHERE grading = 1"), 0);
 	ck_assert_int_gt(tu_db_long(db, "SELECT count(*) FROM item_k"), 0);
 	ck_assert_int_eq(tu_db_long(db, "SELECT count(DISTINCT k) FROM cell_k"), 3);
+	/* the run wrote pass@k beside its samples: the rows a pass over the store writes */
+	live_k = query_text(db, K_ROWS);
+	ck_assert_msg(store_open(db, 0, &st, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_msg(passk_update_store(st, err, sizeof(err)) == TB_OK, "%s", err);
+	store_close(st);
+	full_k = query_text(db, K_ROWS);
+	ck_assert_str_eq(live_k, full_k);
+	free(live_k);
+	free(full_k);
 	first = query_text(db, "SELECT group_concat(outcome || ':' || coalesce(extracted, ''), ',') FROM"
 			   " (SELECT outcome, extracted FROM samples ORDER BY suite, item_id, model, mode, budget, sample)");
 	broken_changed = tu_db_long(db, "SELECT count(*) FROM samples WHERE item_id < 's003'"

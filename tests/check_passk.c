@@ -1,7 +1,7 @@
 /* pass@k and maj@k: the estimator against Chen et al. (2021)'s worked
  * numbers and against exact binomials, the k values, answer normalisation,
  * majority votes with ties, and the item_k / cell_k tables written from a
- * store built by hand. */
+ * store built by hand, by a pass over it and as its samples are stored. */
 #include <check.h>
 #include <math.h>
 #include <sqlite3.h>
@@ -330,6 +330,123 @@ START_TEST(store_tables)
 }
 END_TEST
 
+/* ---- the same tables written as samples are stored ---- */
+
+typedef struct dump {
+	char text[16384];
+	size_t len;
+	int rows;
+} dump;
+
+static int dump_item(void *ud, const tb_item_k *r)
+{
+	dump *d = ud;
+
+	d->len += (size_t)snprintf(d->text + d->len, sizeof(d->text) - d->len,
+				   "%s|%s|%s|%ld|%d|%d|%d|%.17g|%d|%s\n", r->item_id, r->model, r->mode,
+				   r->budget, r->k, r->n, r->c, r->pass_at_k, r->maj_correct, r->maj_answer);
+	ck_assert_uint_lt(d->len, sizeof(d->text));
+	d->rows++;
+	return 0;
+}
+
+static int dump_cell(void *ud, const tb_cell_k *c)
+{
+	dump *d = ud;
+
+	d->len += (size_t)snprintf(d->text + d->len, sizeof(d->text) - d->len,
+				   "cell %s|%s|%ld|%d|%ld|%.17g|%.17g\n", c->model, c->mode, c->budget, c->k,
+				   c->n_items, c->pass_at_k, c->maj_at_k);
+	ck_assert_uint_lt(d->len, sizeof(d->text));
+	return 0;
+}
+
+static void dump_tables(tb_store *st, dump *d)
+{
+	memset(d, 0, sizeof(*d));
+	ck_assert_msg(store_each_item_k(st, dump_item, d, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_msg(store_each_cell_k(st, dump_cell, d, err, sizeof(err)) == TB_OK, "%s", err);
+}
+
+/* 12 items x 2 modes x 4 samples with votes that tie, errors and
+ * truncations, stored in batches of 5 in an order far from the samples':
+ * the sample index descending, items interleaved. skip (>= 0) leaves out
+ * that one sample. */
+static void store_live(tb_store *st, passk_live *p, int skip)
+{
+	static const char *answers[] = {"7", "8", " 7", "x", "", "8 "};
+	static const tb_outcome others[] = {TB_OUT_ERROR, TB_OUT_TRUNCATED, TB_OUT_NOANSWER,
+					    TB_OUT_UNGRADED, TB_OUT_PARTIAL};
+	int order = 0, in_batch = 0;
+
+	for (int sample = 3; sample >= 0; sample--)
+		for (int i = 0; i < 24; i++, order++) {
+			char item[8];
+			int v = (i * 7 + sample * 3) % 11;
+			tb_sample s = {
+				.suite = "s", .item_id = item, .model = "m", .mode = i % 2 ? "think" : "nothink",
+				.sample = sample, .outcome = v < 6 ? (v % 2 ? TB_OUT_INCORRECT : TB_OUT_CORRECT)
+								   : others[v - 6],
+				.extracted = answers[(i + sample) % 6], .grader = "regex",
+				.grader_version = "regex/1", .lang_check = -1, .prompt_tokens = -1,
+				.completion_tokens = -1, .reasoning_tokens = -1, .cached_tokens = -1,
+				.cost_usd = NAN, .ttft_ms = NAN, .ttfa_ms = NAN, .total_ms = NAN,
+				.finished_at = NAN,
+			};
+
+			if (order == skip)
+				continue;
+			snprintf(item, sizeof(item), "i%02d", i / 2);
+			if (in_batch == 0)
+				ck_assert_msg(store_begin(st, err, sizeof(err)) == TB_OK, "%s", err);
+			ck_assert_msg(store_put_sample(st, &s, err, sizeof(err)) == TB_OK, "%s", err);
+			ck_assert_msg(passk_live_add(p, &s, err, sizeof(err)) == TB_OK, "%s", err);
+			if (++in_batch == 5) {
+				ck_assert_msg(store_commit(st, err, sizeof(err)) == TB_OK, "%s", err);
+				in_batch = 0;
+			}
+		}
+	if (in_batch)
+		ck_assert_msg(store_commit(st, err, sizeof(err)) == TB_OK, "%s", err);
+}
+
+static void live_against_pass(int skip)
+{
+	tb_store *st = new_store(4);
+	passk_live *p = NULL;
+	static dump live, pass;
+
+	ck_assert_msg(passk_live_new(st, &p, err, sizeof(err)) == TB_OK, "%s", err);
+	store_live(st, p, skip);
+	if (skip < 0) {
+		/* every item is written once its last sample is in, cell_k at the end */
+		dump_tables(st, &live);
+		ck_assert_int_gt(live.rows, 24);
+		ck_assert_ptr_null(strstr(live.text, "cell "));
+	}
+	ck_assert_msg(passk_live_finish(p, err, sizeof(err)) == TB_OK, "%s", err);
+	passk_live_free(p);
+	dump_tables(st, &live);
+	ck_assert_ptr_nonnull(strstr(live.text, "cell "));
+	ck_assert_msg(passk_update_store(st, err, sizeof(err)) == TB_OK, "%s", err);
+	dump_tables(st, &pass);
+	ck_assert_str_eq(live.text, pass.text);
+	store_close(st);
+}
+
+START_TEST(live_rows_match_the_pass)
+{
+	live_against_pass(-1);
+}
+END_TEST
+
+START_TEST(live_item_short_of_a_sample)
+{
+	/* the last sample of an item: its rows come from the pass at the end */
+	live_against_pass(24 * 4 - 1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("passk");
@@ -342,6 +459,8 @@ int main(void)
 	tcase_add_test(tc, normalize);
 	tcase_add_test(tc, majority);
 	tcase_add_test(tc, store_tables);
+	tcase_add_test(tc, live_rows_match_the_pass);
+	tcase_add_test(tc, live_item_short_of_a_sample);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -82,6 +82,7 @@ struct run_ctx {
 	sim_server *sim;
 	gr_pool *pool;           /* slow graders (exec) run here, off the transfer loop */
 	tb_writer *writer;       /* stores samples, off the transfer loop */
+	passk_live *passk;       /* a fresh run's pass@k, written beside its samples */
 	json_t *stored;          /* on --resume: the keys of samples already stored */
 	char fatal[512];
 };
@@ -414,6 +415,12 @@ static void show_committed(run_ctx *r, const writer_counts *now)
 /* The outcome, the store, the progress line. Called one at a time: under the
  * scheduler's lock (job_done, or a grade the wake callback reaps), or once the
  * loops have ended (the pool's drain). */
+/* The writer thread's hook: pass@k rows in the same transaction. */
+static int after_write(void *ud, const tb_sample *s, char *err, size_t errlen)
+{
+	return passk_live_add(ud, s, err, errlen);
+}
+
 static int store_graded(run_job *j, char *err, size_t errlen)
 {
 	static const tb_outcome by_verdict[] = {
@@ -949,7 +956,10 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	progress_init(&r.prog, plan_total(&r.plan) - (long)json_object_size(r.stored), o.quiet);
-	if (writer_start(r.st, &r.writer, err, sizeof(err)) != TB_OK) {
+	/* A resumed run's items are partly stored already: it takes the whole
+	 * pass at the end. */
+	if ((!o.resume && passk_live_new(r.st, &r.passk, err, sizeof(err)) != TB_OK) ||
+	    writer_start(r.st, r.passk ? after_write : NULL, r.passk, &r.writer, err, sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		rc = TB_EXIT_FATAL;
 		goto out;
@@ -1000,7 +1010,8 @@ int cmd_run(int argc, char **argv)
 
 		if (store_set_status(r.st, "done", serr, sizeof(serr)) != TB_OK)
 			tb_warn("%s", serr);
-		if (passk_update_store(r.st, serr, sizeof(serr)) != TB_OK)
+		if ((r.passk ? passk_live_finish(r.passk, serr, sizeof(serr))
+			     : passk_update_store(r.st, serr, sizeof(serr))) != TB_OK)
 			tb_warn("cannot compute pass@k: %s", serr);
 		print_summary(&r);
 		rc = r.errors ? TB_EXIT_SAMPLE_ERRORS : TB_EXIT_OK;
@@ -1010,6 +1021,7 @@ out:
 	free(lanes);
 	gr_pool_free(r.pool);
 	writer_finish(r.writer, NULL, err, sizeof(err));
+	passk_live_free(r.passk);
 	json_decref(r.stored);
 	if (r.sim)
 		sim_stop(r.sim);
