@@ -67,7 +67,8 @@ typedef struct sched {
 	tb_job **waiting;        /* retries and rate-limited jobs, each with retry_at_us */
 	size_t n_waiting, cap_waiting;
 	tb_job **active;         /* in flight, max_in_flight slots */
-	tb_job **unparsed;       /* jobs with stream bytes to parse, max_in_flight slots */
+	tb_job **unparsed;       /* jobs with stream bytes to parse: in flight, or
+	                            ended since the last parse, cap_ended slots */
 	size_t n_unparsed;
 	tb_job **ended;          /* transfers done but not judged yet: a queue of
 	                            cap_ended = 2 x max_in_flight (see fill) */
@@ -430,8 +431,8 @@ static double backoff(sched *s, const tb_job *job)
 	return cap * (double)(next_rand(s) >> 11) / 9007199254740992.0;
 }
 
-/* Parses the stream bytes read in the last perform, each with the time curl
- * read it. */
+/* Parses the stream bytes read since the last parse, each stamped with the
+ * time curl read it. */
 static void parse_read(sched *s)
 {
 	for (size_t i = 0; i < s->n_unparsed; i++) {
@@ -712,8 +713,8 @@ static int drive_failed(sched *s)
 }
 
 /* Waits up to timeout_ms for a ready socket, the wake descriptor or curl's
- * timer, and lets curl act on what is ready; then parses what it read.
- * *woken says whether the wake descriptor was readable. */
+ * timer, and lets curl act on what is ready (parse_read() parses what it
+ * read). *woken says whether the wake descriptor was readable. */
 static int drive(sched *s, int timeout_ms, int *woken)
 {
 	int n;
@@ -749,7 +750,6 @@ static int drive(sched *s, int timeout_ms, int *woken)
 		if (curl_multi_socket_action(s->multi, CURL_SOCKET_TIMEOUT, 0, &s->running) != CURLM_OK)
 			return drive_failed(s);
 	}
-	parse_read(s);
 	return TB_OK;
 }
 
@@ -805,6 +805,17 @@ static int on_wake(sched *s)
 	return rc;
 }
 
+/* The easy handles and the multi handle, with its connections. */
+static void close_transfers(sched *s)
+{
+	for (size_t i = 0; i < s->n_idle; i++)
+		curl_easy_cleanup(s->idle[i]);
+	s->n_idle = 0;
+	if (s->multi)
+		curl_multi_cleanup(s->multi);
+	s->multi = NULL;
+}
+
 static void *loop_main(void *arg)
 {
 	sched *s = arg;
@@ -827,20 +838,25 @@ static void *loop_main(void *arg)
 			break;
 		collect_ended(s);
 		/* The freed slots send their next requests before the ended ones are
-		 * judged, graded and stored: that work is the harness's, and the
-		 * endpoint need not wait for it. */
+		 * parsed, judged, graded and stored: that work is the harness's, and
+		 * the endpoint need not wait for it. */
 		if (s->n_ended && !atomic_load(&sh->abort) && !(stop && *stop)) {
 			if (fill(s) != TB_OK || drive(s, 0, &woken) != TB_OK)
 				break;
 		}
+		parse_read(s);
 		finish_queued(s, 0);
 		if (atomic_load(&sh->abort))
 			break;
 		if (woken && on_wake(s) != TB_OK)
 			break;
 	}
+	parse_read(s);
 	finish_queued(s, 1);
 	cancel_all(s);
+	/* Closing a thousand connections takes milliseconds: each loop closes
+	 * its own, at once. */
+	close_transfers(s);
 	return NULL;
 }
 
@@ -849,12 +865,9 @@ static void loop_free(sched *s)
 	free(s->active);
 	free(s->unparsed);
 	free(s->ended);
-	for (size_t i = 0; i < s->n_idle; i++)
-		curl_easy_cleanup(s->idle[i]);
+	close_transfers(s);
 	free(s->idle);
 	free(s->waiting);
-	if (s->multi)
-		curl_multi_cleanup(s->multi);
 	free(s->events);
 	if (s->epfd >= 0)
 		close(s->epfd);
@@ -888,8 +901,8 @@ static int loop_init(sched *s, shared *sh, const sched_config *c, const sched_op
 	s->cap_idle = max;
 	s->idle = calloc(max, sizeof(*s->idle));
 	s->active = calloc(max, sizeof(*s->active));
-	s->unparsed = calloc(max, sizeof(*s->unparsed));
 	s->cap_ended = 2 * max;
+	s->unparsed = calloc(s->cap_ended, sizeof(*s->unparsed));
 	s->ended = calloc(s->cap_ended, sizeof(*s->ended));
 	if (!s->multi || s->epfd < 0 || s->poke_fd < 0 || !s->events || !s->idle || !s->active ||
 	    !s->unparsed || !s->ended)
