@@ -83,16 +83,19 @@ srv_start() {
 EOF
 }
 
-# srv_stop: prints the endpoint's CPU seconds; its replies' lateness (ms)
-# stays readable with srv_late mean|p99 until the next srv_start
+# srv_stop: prints the endpoint's CPU seconds; its other figures stay
+# readable with srv_stat until the next srv_start
 srv_stop() {
 	kill -TERM "$SRV_PID"
 	wait "$SRV_PID" || true
 	SRV_PID=
 	awk '/^cpu_s/ { print $2 }' "$W/srv.err"
 }
-srv_late() {
-	awk -v f="$1" '/^late_us/ { print (f == "mean" ? $3 : $5) / 1000 }' "$W/srv.err"
+# srv_stat late|turn mean|p99: its replies' lateness, or the client's
+# turnaround (ms); srv_stat span: first request to last reply (s)
+srv_stat() {
+	awk -v k="$1" -v f="${2:-}" '$1 == k "_us" { print (f == "mean" ? $3 : $5) / 1000 }
+		$1 == "span_ms" && k == "span" { print $2 / 1000 }' "$W/srv.err"
 }
 
 RUN=0
@@ -176,6 +179,8 @@ for j in 64 1024; do
 		tb_run "$W/ov.jsonl" "$j"
 		srv_stop > /dev/null
 		put "overlap_$j" "$(calc "100 * ($WALL - $ideal) / $ideal")"
+		put "turn_mean_$j" "$(srv_stat turn mean)"
+		put "outside_$j" "$(calc "1000 * ($WALL - $(srv_stat span))")"
 		srv_start 200
 		curl_run "$W/stream.json" "$n" "$j"
 		srv_stop > /dev/null
@@ -193,8 +198,8 @@ for j in 64 1024; do
 		srv_start 50
 		tb_run "$W/tt.jsonl" "$j"
 		srv_stop > /dev/null
-		put "srv_late_mean_$j" "$(srv_late mean)"
-		put "srv_late_p99_$j" "$(srv_late p99)"
+		put "srv_late_mean_$j" "$(srv_stat late mean)"
+		put "srv_late_p99_$j" "$(srv_stat late p99)"
 		sqlite3 "$STORE" "select ttft_ms from samples order by ttft_ms" > "$W/ttft.txt"
 		put "ttft_mean_$j" "$(awk '{ s += $1 } END { printf "%.4f", s / NR - 50 }' "$W/ttft.txt")"
 		put "ttft_p99_$j" "$(awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.4f", v[i] - 50 }' "$W/ttft.txt")"
@@ -310,6 +315,7 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "| endpoint CPU during the thinkbench runs (stream / plain) | not the bottleneck | $(mm tb_stream_srvcpu 1) % / $(mm tb_plain_srvcpu 1) % of one core | – | – |"
 	echo "| wall time over N x 200 ms / 64 | ≤ 2 % | $(mm overlap_64 2) % (curl: $(mm curl_overlap_64 2) %) | – | $(pass "$ov64 <= 2") |"
 	echo "| wall time over N x 200 ms / 1024 | ≤ 2 % | $(mm overlap_1024 2) % (curl: $(mm curl_overlap_1024 2) %) | – | $(pass "$ov1k <= 2") |"
+	echo "| of which, at 64 / 1,024: the client's turnaround per request (mean); its time outside the endpoint's first request to last reply | – | $(mm turn_mean_64 3) / $(mm turn_mean_1024 3) ms; $(mm outside_64 1) / $(mm outside_1024 1) ms | – | – |"
 	echo "| TTFT error, 50 ms injected, 64 in flight: mean | ≤ 1 ms | $(mm ttft_mean_64 3) ms | – | $(pass "$tm64 <= 1 && $tm64 >= -1") |"
 	echo "| same, p99 | ≤ 3 ms | $(mm ttft_p99_64 3) ms | – | $(pass "$tp64 <= 3 && $tp64 >= -3") |"
 	echo "| TTFT error at 1,024 in flight: mean / p99 | p99 ≤ 5 ms | $(mm ttft_mean_1024 3) / $(mm ttft_p99_1024 3) ms | – | $(pass "$tp1k <= 5 && $tp1k >= -5") |"
@@ -327,7 +333,12 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "it read the request, so the error holds the client's send, read and parse, and the"
 	echo "endpoint's own delay in reading the request and writing the reply (its replies' lateness"
 	echo "is reported beside it). The overlap rows also time \`curl -Z --parallel-max J\` over the"
-	echo "same N requests, for comparison. thinkbench runs one transfer loop per core unless told"
+	echo "same N requests, for comparison. The endpoint measures the client's turnaround (from a"
+	echo "reply's last byte written to the next request read whole on that connection: the client's"
+	echo "read, refill and send, and loopback) and the span from the first request to the last reply;"
+	echo "what the wall time holds outside that span is the client's start-up (process, suites,"
+	echo "store) and wind-down (last judgements, pass@k, closing the store)."
+	echo "thinkbench runs one transfer loop per core unless told"
 	echo "\`--loops 1\`. The report row runs \`report --format text,csv --plots\` with gnuplot out of"
 	echo "reach, so it writes the plots' data and scripts but draws none."
 	echo

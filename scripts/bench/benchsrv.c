@@ -13,7 +13,10 @@
  * Usage: benchsrv [-p PORT] [-d MS] [-c CHUNKS] [-b BYTES_PER_CHUNK]
  * Prints "port N" on stdout once listening; SIGTERM or SIGINT stop it, and it
  * prints "cpu_s X requests N" (its own user+system CPU) on stderr, and with -d
- * "late_us mean M p99 P": how late its held replies went out. */
+ * "late_us mean M p99 P": how late its held replies went out; then
+ * "turn_us mean M p99 P", the client's turnaround from a reply's last byte
+ * to the next request on that connection, and "span_ms S", from the first
+ * request to the last reply. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
@@ -40,6 +43,7 @@ typedef struct conn {
 	const char *out;        /* the canned reply being written */
 	size_t out_len, out_off;
 	int64_t due_ns;         /* when the held reply may go */
+	int64_t reply_done_ns;  /* when its last reply was written whole, 0: none yet */
 	struct conn *next;      /* in the FIFO of held replies */
 	int held;
 } conn;
@@ -193,6 +197,42 @@ static void arm_timer(void)
 	timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
+/* Times in 10 us buckets up to 1 s, for a mean and a p99. */
+#define HIST_BUCKETS 100000
+typedef struct hist {
+	long n, b[HIST_BUCKETS];
+	double sum_us;
+} hist;
+
+/* How late the held replies went out: the endpoint's own share of any
+ * time-to-first-token error. */
+static hist late;
+/* From a reply's last byte written to the next request on its connection
+ * read whole: the client's turnaround (its read, parse and next send). */
+static hist turn;
+/* The first request read and the last reply written, for the client's own
+ * start and end around them. */
+static int64_t first_req_ns, last_reply_ns;
+
+static void hist_add(hist *h, int64_t ns)
+{
+	long b = ns / 10000;
+
+	h->b[b < 0 ? 0 : b >= HIST_BUCKETS ? HIST_BUCKETS - 1 : b]++;
+	h->sum_us += (double)ns / 1e3;
+	h->n++;
+}
+
+static double hist_p99_us(const hist *h)
+{
+	long want = h->n - h->n / 100, seen = 0;
+
+	for (long b = 0; b < HIST_BUCKETS; b++)
+		if ((seen += h->b[b]) >= want)
+			return (double)(b + 1) * 10.0;
+	return 0;
+}
+
 /* Writes what it can; returns -1 when the connection is gone. */
 static int flush_out(conn *c)
 {
@@ -211,6 +251,7 @@ static int flush_out(conn *c)
 		c->out_off += (size_t)w;
 	}
 	c->out = NULL;
+	c->reply_done_ns = last_reply_ns = now_ns();
 	return 0;
 }
 
@@ -240,14 +281,19 @@ static int on_request(conn *c, size_t rlen)
 {
 	int stream = memmem(c->in, rlen, "\"stream\":true", 13) || memmem(c->in, rlen, "\"stream\": true", 14);
 
-	requests++;
+	int64_t now = now_ns();
+
+	if (requests++ == 0)
+		first_req_ns = now;
+	else if (c->reply_done_ns)
+		hist_add(&turn, now - c->reply_done_ns);
 	c->out = stream ? sse_reply : json_reply;
 	c->out_len = stream ? sse_len : json_len;
 	c->out_off = 0;
 	memmove(c->in, c->in + rlen, c->in_len - rlen);
 	c->in_len -= rlen;
 	if (delay_ns > 0) {
-		c->due_ns = now_ns() + delay_ns;
+		c->due_ns = now + delay_ns;
 		c->held = 1;
 		c->next = NULL;
 		if (fifo_tail)
@@ -293,32 +339,6 @@ static void on_readable(conn *c)
 	}
 }
 
-/* How late the held replies went out, in 10 us buckets up to 1 s: the
- * endpoint's own share of any time-to-first-token error. */
-#define LATE_BUCKETS 100000
-static long late_hist[LATE_BUCKETS];
-static long late_n;
-static double late_sum_us;
-
-static void note_late(int64_t late_ns)
-{
-	long b = late_ns / 10000;
-
-	late_hist[b < 0 ? 0 : b >= LATE_BUCKETS ? LATE_BUCKETS - 1 : b]++;
-	late_sum_us += (double)late_ns / 1e3;
-	late_n++;
-}
-
-static double late_p99_us(void)
-{
-	long want = late_n - late_n / 100, seen = 0;
-
-	for (long b = 0; b < LATE_BUCKETS; b++)
-		if ((seen += late_hist[b]) >= want)
-			return (double)(b + 1) * 10.0;
-	return 0;
-}
-
 static void on_timer(void)
 {
 	uint64_t ticks;
@@ -333,7 +353,7 @@ static void on_timer(void)
 		if (!fifo_head)
 			fifo_tail = NULL;
 		c->held = 0;
-		note_late(now_ns() - c->due_ns);
+		hist_add(&late, now_ns() - c->due_ns);
 		if (c->fd < 0) {
 			free(c->in);
 			free(c);
@@ -440,7 +460,11 @@ int main(int argc, char **argv)
 		(double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
 			(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6,
 		requests);
-	if (late_n)
-		fprintf(stderr, "late_us mean %.1f p99 %.0f\n", late_sum_us / (double)late_n, late_p99_us());
+	if (late.n)
+		fprintf(stderr, "late_us mean %.1f p99 %.0f\n", late.sum_us / (double)late.n, hist_p99_us(&late));
+	if (turn.n)
+		fprintf(stderr, "turn_us mean %.1f p99 %.0f\n", turn.sum_us / (double)turn.n, hist_p99_us(&turn));
+	if (requests)
+		fprintf(stderr, "span_ms %.3f\n", (double)(last_reply_ns - first_req_ns) / 1e6);
 	return 0;
 }
