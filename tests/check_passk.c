@@ -333,7 +333,7 @@ END_TEST
 /* ---- the same tables written as samples are stored ---- */
 
 typedef struct dump {
-	char text[16384];
+	char text[1 << 18];
 	size_t len;
 	int rows;
 } dump;
@@ -368,20 +368,20 @@ static void dump_tables(tb_store *st, dump *d)
 	ck_assert_msg(store_each_cell_k(st, dump_cell, d, err, sizeof(err)) == TB_OK, "%s", err);
 }
 
-/* 12 items x 2 modes x 4 samples with votes that tie, errors and
+/* pairs / 2 items x 2 modes x samples, with votes that tie, errors and
  * truncations, stored in batches of 5 in an order far from the samples':
- * the sample index descending, items interleaved. skip (>= 0) leaves out
- * that one sample. */
-static void store_live(tb_store *st, passk_live *p, int skip)
+ * the sample index descending, items interleaved, so every item stays open
+ * until the last round. skip (>= 0) leaves out that one sample. */
+static void store_live(tb_store *st, passk_live *p, int pairs, int samples, int skip)
 {
 	static const char *answers[] = {"7", "8", " 7", "x", "", "8 "};
 	static const tb_outcome others[] = {TB_OUT_ERROR, TB_OUT_TRUNCATED, TB_OUT_NOANSWER,
 					    TB_OUT_UNGRADED, TB_OUT_PARTIAL};
 	int order = 0, in_batch = 0;
 
-	for (int sample = 3; sample >= 0; sample--)
-		for (int i = 0; i < 24; i++, order++) {
-			char item[8];
+	for (int sample = samples - 1; sample >= 0; sample--)
+		for (int i = 0; i < pairs; i++, order++) {
+			char item[16];
 			int v = (i * 7 + sample * 3) % 11;
 			tb_sample s = {
 				.suite = "s", .item_id = item, .model = "m", .mode = i % 2 ? "think" : "nothink",
@@ -396,7 +396,7 @@ static void store_live(tb_store *st, passk_live *p, int skip)
 
 			if (order == skip)
 				continue;
-			snprintf(item, sizeof(item), "i%02d", i / 2);
+			snprintf(item, sizeof(item), "i%04d", i / 2);
 			if (in_batch == 0)
 				ck_assert_msg(store_begin(st, err, sizeof(err)) == TB_OK, "%s", err);
 			ck_assert_msg(store_put_sample(st, &s, err, sizeof(err)) == TB_OK, "%s", err);
@@ -410,20 +410,15 @@ static void store_live(tb_store *st, passk_live *p, int skip)
 		ck_assert_msg(store_commit(st, err, sizeof(err)) == TB_OK, "%s", err);
 }
 
-static void live_against_pass(int skip)
+static void live_against_pass(int pairs, int samples, int skip)
 {
-	tb_store *st = new_store(4);
+	tb_store *st = new_store(samples);
 	passk_live *p = NULL;
-	static dump live, pass;
+	static dump before, live, pass;
 
 	ck_assert_msg(passk_live_new(st, &p, err, sizeof(err)) == TB_OK, "%s", err);
-	store_live(st, p, skip);
-	if (skip < 0) {
-		/* every item is written once its last sample is in, cell_k at the end */
-		dump_tables(st, &live);
-		ck_assert_int_gt(live.rows, 24);
-		ck_assert_ptr_null(strstr(live.text, "cell "));
-	}
+	store_live(st, p, pairs, samples, skip);
+	dump_tables(st, &before);
 	ck_assert_msg(passk_live_finish(p, err, sizeof(err)) == TB_OK, "%s", err);
 	passk_live_free(p);
 	dump_tables(st, &live);
@@ -431,19 +426,34 @@ static void live_against_pass(int skip)
 	ck_assert_msg(passk_update_store(st, err, sizeof(err)) == TB_OK, "%s", err);
 	dump_tables(st, &pass);
 	ck_assert_str_eq(live.text, pass.text);
+	if (skip < 0) {
+		/* every item's rows were written as its last sample came, before
+		 * the end: only cell_k was missing */
+		ck_assert_int_gt(before.rows, pairs);
+		ck_assert_ptr_null(strstr(before.text, "cell "));
+		ck_assert_int_eq(before.rows, pass.rows);
+		ck_assert_int_eq(strncmp(before.text, pass.text, before.len), 0);
+	}
 	store_close(st);
 }
 
 START_TEST(live_rows_match_the_pass)
 {
-	live_against_pass(-1);
+	live_against_pass(24, 4, -1);
+}
+END_TEST
+
+START_TEST(live_many_items_open)
+{
+	/* 1,200 open at once: the table grows twice on the way */
+	live_against_pass(1200, 2, -1);
 }
 END_TEST
 
 START_TEST(live_item_short_of_a_sample)
 {
 	/* the last sample of an item: its rows come from the pass at the end */
-	live_against_pass(24 * 4 - 1);
+	live_against_pass(24, 4, 24 * 4 - 1);
 }
 END_TEST
 
@@ -460,6 +470,7 @@ int main(void)
 	tcase_add_test(tc, majority);
 	tcase_add_test(tc, store_tables);
 	tcase_add_test(tc, live_rows_match_the_pass);
+	tcase_add_test(tc, live_many_items_open);
 	tcase_add_test(tc, live_item_short_of_a_sample);
 	suite_add_tcase(s, tc);
 	return tu_run(s);

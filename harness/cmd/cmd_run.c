@@ -412,15 +412,15 @@ static void show_committed(run_ctx *r, const writer_counts *now)
 	r->shown = *now;
 }
 
-/* The outcome, the store, the progress line. Called one at a time: under the
- * scheduler's lock (job_done, or a grade the wake callback reaps), or once the
- * loops have ended (the pool's drain). */
 /* The writer thread's hook: pass@k rows in the same transaction. */
 static int after_write(void *ud, const tb_sample *s, char *err, size_t errlen)
 {
 	return passk_live_add(ud, s, err, errlen);
 }
 
+/* The outcome, the store, the progress line. Called one at a time: under the
+ * scheduler's lock (job_done, or a grade the wake callback reaps), or once the
+ * loops have ended (the pool's drain). */
 static int store_graded(run_job *j, char *err, size_t errlen)
 {
 	static const tb_outcome by_verdict[] = {
