@@ -1,13 +1,15 @@
 /* The store's writer thread: everything put is committed by writer_finish();
  * a sample is counted only once it is committed (another connection sees
  * it); a lone sample is committed without more arriving; a failed write
- * surfaces at a later put and at finish. */
+ * surfaces at a later put and at finish; what the hook writes commits and
+ * rolls back with its batch. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "rc.h"
 #include "store.h"
 #include "testutil.h"
@@ -164,6 +166,52 @@ START_TEST(failure_surfaces)
 }
 END_TEST
 
+/* The hook writes beside each sample, in its batch. */
+typedef struct hook_ctx {
+	int fail_at; /* the call that fails */
+	int calls;   /* the writer thread's alone until writer_finish() */
+} hook_ctx;
+
+static int hook(void *ud, const tb_sample *s, char *e, size_t elen)
+{
+	hook_ctx *h = ud;
+	tb_item_k r = {.suite = s->suite, .item_id = s->item_id, .model = s->model, .mode = s->mode,
+		       .budget = s->budget, .k = 1, .n = 1, .maj_answer = ""};
+
+	if (++h->calls == h->fail_at)
+		return tb_seterr(e, elen, "the hook refused %s", s->item_id);
+	return store_put_item_k(st, &r, e, elen);
+}
+
+START_TEST(hook_commits_and_fails_with_its_batch)
+{
+	hook_ctx h = {.fail_at = 2500};
+	tb_writer *w = NULL;
+	writer_counts last;
+	int rc = TB_OK;
+
+	ck_assert_msg(writer_start(st, hook, &h, &w, err, sizeof(err)) == TB_OK, "%s", err);
+	for (int i = 0; i < 3000 && rc == TB_OK; i++) {
+		char id[32];
+		tb_sample s = sample(i, id, sizeof(id));
+
+		rc = writer_put(w, &s, err, sizeof(err));
+		if (i % 100 == 0)
+			usleep(5000);
+	}
+	err[0] = '\0';
+	ck_assert_int_eq(writer_finish(w, &last, err, sizeof(err)), TB_ERR);
+	ck_assert_msg(strstr(err, "the hook refused") != NULL, "%s", err);
+	ck_assert_int_ge(h.calls, h.fail_at);
+	/* batches before the failure: every sample with its row; the failed
+	 * batch: neither */
+	ck_assert_int_gt(last.done, 0);
+	ck_assert_int_lt(last.done, h.fail_at);
+	ck_assert_int_eq(stored(), last.done);
+	ck_assert_int_eq(tu_db_long(dbpath, "SELECT count(*) FROM item_k"), last.done);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("writer");
@@ -174,6 +222,7 @@ int main(void)
 	tcase_add_test(tc, counted_only_once_committed);
 	tcase_add_test(tc, lone_samples_are_committed);
 	tcase_add_test(tc, failure_surfaces);
+	tcase_add_test(tc, hook_commits_and_fails_with_its_batch);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
