@@ -21,7 +21,6 @@
 
 #define HOSTILE "</pre><script>alert('x')</script>&amp; \x1b[2J\x01\xfe"
 
-static char *tmpdir;
 static char dbpath[4200];
 static char err[1024];
 
@@ -32,7 +31,7 @@ static void make_store(long n_extra)
 	char suite[4300], id[32];
 	FILE *f;
 
-	snprintf(suite, sizeof(suite), "%s/s.jsonl", tmpdir);
+	snprintf(suite, sizeof(suite), "%s/s.jsonl", tu_dir);
 	f = fopen(suite, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs("{\"suite\": {\"name\": \"s\", \"lang\": \"en\"}}\n"
@@ -43,7 +42,7 @@ static void make_store(long n_extra)
 	snprintf(ri.version, sizeof(ri.version), "0.1.0");
 	snprintf(ri.status, sizeof(ri.status), "done");
 	ri.options = json_pack("{s:[s]}", "suites", suite);
-	snprintf(dbpath, sizeof(dbpath), "%s/store.sqlite", tmpdir);
+	snprintf(dbpath, sizeof(dbpath), "%s/store.sqlite", tu_dir);
 	ck_assert_msg(store_create(dbpath, &ri, &st, err, sizeof(err)) == TB_OK, "%s", err);
 	json_decref(ri.options);
 	for (long i = 0; i < 2 + n_extra; i++) {
@@ -87,10 +86,10 @@ static char *write_html(plot_set *ps, char *path, size_t len)
 	ck_assert_msg(store_open(dbpath, 1, &st, err, sizeof(err)) == TB_OK, "%s", err);
 	ck_assert_msg(report_load(st, &r, err, sizeof(err)) == TB_OK, "%s", err);
 	ck_assert_int_eq(store_get_run(st, &run, err, sizeof(err)), TB_OK);
-	snprintf(plots, sizeof(plots), "%s/plots", tmpdir);
+	snprintf(plots, sizeof(plots), "%s/plots", tu_dir);
 	mkdir(plots, 0755);
 	ck_assert_msg(plot_write(r, &run, plots, 1, ps, err, sizeof(err)) == TB_OK, "%s", err);
-	snprintf(path, len, "%s/report.html", tmpdir);
+	snprintf(path, len, "%s/report.html", tu_dir);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_msg(html_write(st, r, &run, ps, plots, f, err, sizeof(err)) == TB_OK, "%s", err);
@@ -101,18 +100,6 @@ static char *write_html(plot_set *ps, char *path, size_t len)
 	report_free(r);
 	store_close(st);
 	return text;
-}
-
-static void setup(void)
-{
-	tmpdir = tu_mkdtemp();
-	ck_assert_ptr_nonnull(tmpdir);
-}
-
-static void teardown(void)
-{
-	tu_rmtree(tmpdir);
-	free(tmpdir);
 }
 
 static size_t count(const char *hay, const char *needle)
@@ -207,10 +194,10 @@ START_TEST(chromium_selftest)
 	make_store(40);
 	html = write_html(&ps, path, sizeof(path));
 	free(html);
-	snprintf(dom, sizeof(dom), "%s/dom.html", tmpdir);
+	snprintf(dom, sizeof(dom), "%s/dom.html", tu_dir);
 	snprintf(cmd, sizeof(cmd),
 		 CHROMIUM "--virtual-time-budget=5000 --dump-dom 'file://%s#selftest' >'%s' 2>/dev/null",
-		 tmpdir, path, dom);
+		 tu_dir, path, dom);
 	ck_assert_int_eq(system(cmd), 0);
 	out = tu_read_file(dom, NULL);
 	ck_assert_ptr_nonnull(out);
@@ -218,10 +205,10 @@ START_TEST(chromium_selftest)
 		 ps.rendered ? ps.n : 0, ps.rendered ? ps.n : 0);
 	ck_assert_msg(strstr(out, want) != NULL, "want '%s' in the DOM", want);
 	free(out);
-	snprintf(shot, sizeof(shot), "%s/shot.png", tmpdir);
+	snprintf(shot, sizeof(shot), "%s/shot.png", tu_dir);
 	snprintf(cmd, sizeof(cmd),
 		 CHROMIUM "--screenshot='%s' --window-size=1280,2000 'file://%s' >/dev/null 2>&1",
-		 tmpdir, shot, path);
+		 tu_dir, shot, path);
 	ck_assert_int_eq(system(cmd), 0);
 	ck_assert_int_eq(stat(shot, &sb), 0);
 	ck_assert_int_gt(sb.st_size, 10000);
@@ -237,7 +224,7 @@ int main(void)
 	Suite *s = suite_create("html");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
 	tcase_set_timeout(tc, 55);
 	tcase_add_test(tc, escaped_and_complete);
 	tcase_add_test(tc, sample_cap);

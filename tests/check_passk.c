@@ -14,21 +14,13 @@
 #include "store.h"
 #include "testutil.h"
 
-static char *tmpdir;
 static char dbpath[4200];
 static char err[1024];
 
 static void setup(void)
 {
-	tmpdir = tu_mkdtemp();
-	ck_assert_ptr_nonnull(tmpdir);
-	snprintf(dbpath, sizeof(dbpath), "%s/store.sqlite", tmpdir);
-}
-
-static void teardown(void)
-{
-	tu_rmtree(tmpdir);
-	free(tmpdir);
+	tu_dir_setup();
+	snprintf(dbpath, sizeof(dbpath), "%s/store.sqlite", tu_dir);
 }
 
 static unsigned long long binom(int n, int k)
@@ -462,7 +454,7 @@ int main(void)
 	Suite *s = suite_create("passk");
 	TCase *tc = tcase_create("passk");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, tu_dir_teardown);
 	tcase_add_test(tc, estimator_worked_examples);
 	tcase_add_test(tc, estimator_matches_binomials);
 	tcase_add_test(tc, k_values);

@@ -15,7 +15,6 @@
 
 #define EVIL "m/y\"q\\ `rm`"
 
-static char *tmpdir;
 static char err[1024];
 static report_cell cells[4], langs[2];
 static double lat[4][10];
@@ -47,8 +46,7 @@ static void set_cell(report_cell *c, const char *suite, const char *model, const
 
 static void setup(void)
 {
-	tmpdir = tu_mkdtemp();
-	ck_assert_ptr_nonnull(tmpdir);
+	tu_dir_setup();
 	/* cost per sample: 0.001, 0.005, 0.02, 0.05; accuracy 50, 70, 90, 60 */
 	set_cell(&cells[0], "s1", "m/x", "nothink", 0, 5, 0.01, lat[0]);
 	set_cell(&cells[1], "s1", "m/x", "think", 512, 7, 0.05, lat[1]);
@@ -66,18 +64,12 @@ static void setup(void)
 	snprintf(run.run_id, sizeof(run.run_id), "run-plot");
 }
 
-static void teardown(void)
-{
-	tu_rmtree(tmpdir);
-	free(tmpdir);
-}
-
 static char *read_plot(const char *name)
 {
 	char path[4300];
 	char *s;
 
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	snprintf(path, sizeof(path), "%s/%s", tu_dir, name);
 	s = tu_read_file(path, NULL);
 	ck_assert_msg(s != NULL, "no %s", name);
 	return s;
@@ -88,7 +80,7 @@ static int exists(const char *name)
 	char path[4300];
 	struct stat sb;
 
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	snprintf(path, sizeof(path), "%s/%s", tu_dir, name);
 	return stat(path, &sb) == 0 && sb.st_size > 0;
 }
 
@@ -97,7 +89,7 @@ START_TEST(data_and_scripts)
 	plot_set ps;
 	char *dat, *gp, *front;
 
-	ck_assert_msg(plot_write(&rep, &run, tmpdir, 0, &ps, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_msg(plot_write(&rep, &run, tu_dir, 0, &ps, err, sizeof(err)) == TB_OK, "%s", err);
 	/* acc_cost, acc_latency, cdf_total, cdf_ttfa, tokens, acc_lang, acc_budget */
 	ck_assert_uint_eq(ps.n, 7);
 	ck_assert_int_eq(ps.rendered, 0);
@@ -144,7 +136,7 @@ START_TEST(without_gnuplot)
 	plot_set ps;
 
 	setenv("TB_GNUPLOT", "/nonexistent/gnuplot", 1);
-	ck_assert_int_eq(plot_write(&rep, &run, tmpdir, 1, &ps, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(plot_write(&rep, &run, tu_dir, 1, &ps, err, sizeof(err)), TB_OK);
 	unsetenv("TB_GNUPLOT");
 	ck_assert_int_eq(ps.rendered, 0);
 	ck_assert_ptr_nonnull(strstr(ps.skipped, "gnuplot not found"));
@@ -162,7 +154,7 @@ START_TEST(with_gnuplot)
 		fprintf(stderr, "gnuplot not installed: drawing not checked\n");
 		return;
 	}
-	ck_assert_int_eq(plot_write(&rep, &run, tmpdir, 1, &ps, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(plot_write(&rep, &run, tu_dir, 1, &ps, err, sizeof(err)), TB_OK);
 	ck_assert_msg(ps.rendered, "%s", ps.skipped);
 	ck_assert_str_eq(ps.skipped, "");
 	for (size_t i = 0; i < ps.n; i++) {
@@ -189,7 +181,7 @@ int main(void)
 	Suite *s = suite_create("plots");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, tu_dir_teardown);
 	tcase_set_timeout(tc, 50);
 	tcase_add_test(tc, data_and_scripts);
 	tcase_add_test(tc, without_gnuplot);

@@ -19,7 +19,6 @@
 /* an answer a CSV writer must quote: commas, quotes, CR, LF, CJK and Arabic */
 #define TRICKY "答案, \"四十二\"\r\nالجواب: ٤٢, ok\nline3 \"\""
 
-static char *tmpdir;
 static char dbpath[4200];
 static char err[1024];
 
@@ -121,16 +120,8 @@ static void fill_store(int simulated)
 
 static void setup(void)
 {
-	tmpdir = tu_mkdtemp();
-	ck_assert_ptr_nonnull(tmpdir);
-	snprintf(dbpath, sizeof(dbpath), "%s/store.sqlite", tmpdir);
-}
-
-static void teardown(void)
-{
-	tu_rmtree(tmpdir);
-	free(tmpdir);
-	tmpdir = NULL;
+	tu_dir_setup();
+	snprintf(dbpath, sizeof(dbpath), "%s/store.sqlite", tu_dir);
 }
 
 static report *load(tb_store **st)
@@ -321,11 +312,11 @@ START_TEST(csv_files)
 
 	fill_store(1);
 	r = load(&st);
-	ck_assert_msg(report_write_csv(st, r, tmpdir, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_msg(report_write_csv(st, r, tu_dir, err, sizeof(err)) == TB_OK, "%s", err);
 	report_free(r);
 	store_close(st);
 
-	snprintf(path, sizeof(path), "%s/samples.csv", tmpdir);
+	snprintf(path, sizeof(path), "%s/samples.csv", tu_dir);
 	raw = tu_read_file(path, &len);
 	ck_assert_ptr_nonnull(raw);
 	ck_assert(len > 2 && raw[len - 2] == '\r' && raw[len - 1] == '\n');
@@ -363,7 +354,7 @@ START_TEST(csv_files)
 	ck_assert_str_eq(cell_of(rows, 1, 3), "evil/\\x1b[31mred\\x1b[0m");
 	json_decref(rows);
 
-	snprintf(path, sizeof(path), "%s/summary.csv", tmpdir);
+	snprintf(path, sizeof(path), "%s/summary.csv", tu_dir);
 	rows = python_csv(path);
 	ck_assert_uint_eq(json_array_size(rows), 5);
 	ck_assert_str_eq(cell_of(rows, 0, 1), "simulated");
@@ -414,10 +405,10 @@ START_TEST(command)
 	struct stat sb;
 
 	fill_store(1);
-	snprintf(outfile, sizeof(outfile), "%s/stdout.txt", tmpdir);
-	snprintf(outdir, sizeof(outdir), "%s/out", tmpdir);
+	snprintf(outfile, sizeof(outfile), "%s/stdout.txt", tu_dir);
+	snprintf(outdir, sizeof(outdir), "%s/out", tu_dir);
 	{
-		char *argv[] = {"report", tmpdir, "--format", "text,csv", "--out", outdir, NULL};
+		char *argv[] = {"report", tu_dir, "--format", "text,csv", "--out", outdir, NULL};
 
 		ck_assert_int_eq(run_cmd(argv, 6, outfile), TB_EXIT_OK);
 	}
@@ -437,11 +428,11 @@ START_TEST(command)
 		text = tu_read_file(outfile, NULL);
 		ck_assert_str_eq(text, "");
 		free(text);
-		snprintf(csv, sizeof(csv), "%s/samples.csv", tmpdir);
+		snprintf(csv, sizeof(csv), "%s/samples.csv", tu_dir);
 		ck_assert_int_eq(stat(csv, &sb), 0);
 	}
 	{
-		char *argv[] = {"report", tmpdir, "--format", "text,pdf", NULL};
+		char *argv[] = {"report", tu_dir, "--format", "text,pdf", NULL};
 
 		ck_assert_int_eq(run_cmd(argv, 4, outfile), TB_EXIT_USAGE);
 	}
@@ -513,7 +504,7 @@ START_TEST(empty_store)
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(buf, "no cells"));
 	free(buf);
-	ck_assert_int_eq(report_write_csv(st, r, tmpdir, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(report_write_csv(st, r, tu_dir, err, sizeof(err)), TB_OK);
 	/* an output folder that does not exist: a clean error, no file left */
 	ck_assert_int_eq(report_write_csv(st, r, "/nonexistent/dir", err, sizeof(err)), TB_ERR);
 	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/dir/samples.csv"));
@@ -527,7 +518,7 @@ int main(void)
 	Suite *s = suite_create("report");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, tu_dir_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, aggregate);
 	tcase_add_test(tc, table);

@@ -19,7 +19,6 @@
  * invalid UTF-8, a markdown pipe and an HTML tag */
 #define TRICKY "答案, \"四十二\"\r\nالجواب: ٤٢ | <b>x</b> \x1b[31mred\x01 \xff end"
 
-static char *tmpdir;
 static char dbpath[4200], suitepath[4200];
 static char err[1024];
 
@@ -55,7 +54,7 @@ static void make_store(void)
 	tb_sample s;
 	FILE *f;
 
-	snprintf(suitepath, sizeof(suitepath), "%s/math.jsonl", tmpdir);
+	snprintf(suitepath, sizeof(suitepath), "%s/math.jsonl", tu_dir);
 	f = fopen(suitepath, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs("{\"suite\": {\"name\": \"math\", \"lang\": \"en\"}}\n"
@@ -70,7 +69,7 @@ static void make_store(void)
 	snprintf(ri.started, sizeof(ri.started), "2026-11-21T19:33:47Z");
 	snprintf(ri.status, sizeof(ri.status), "done");
 	ri.options = json_pack("{s:[s]}", "suites", suitepath);
-	snprintf(dbpath, sizeof(dbpath), "%s/store.sqlite", tmpdir);
+	snprintf(dbpath, sizeof(dbpath), "%s/store.sqlite", tu_dir);
 	ck_assert_msg(store_create(dbpath, &ri, &st, err, sizeof(err)) == TB_OK, "%s", err);
 	json_decref(ri.options);
 	for (int i = 0; i < 12; i++) {
@@ -116,15 +115,8 @@ static report *load(tb_store **st)
 
 static void setup(void)
 {
-	tmpdir = tu_mkdtemp();
-	ck_assert_ptr_nonnull(tmpdir);
+	tu_dir_setup();
 	make_store();
-}
-
-static void teardown(void)
-{
-	tu_rmtree(tmpdir);
-	free(tmpdir);
 }
 
 static const report_cell *cell(const report *r, const char *model, const char *mode)
@@ -251,9 +243,9 @@ START_TEST(csv_read_back)
 	int found = 0;
 
 	ck_assert_int_eq(store_get_run(st, &run, err, sizeof(err)), TB_OK);
-	ck_assert_msg(report_write_csv(st, r, tmpdir, err, sizeof(err)) == TB_OK, "%s", err);
-	ck_assert_msg(report_write_csv_extra(r, &run, tmpdir, err, sizeof(err)) == TB_OK, "%s", err);
-	snprintf(out, sizeof(out), "%s/rows.json", tmpdir);
+	ck_assert_msg(report_write_csv(st, r, tu_dir, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_msg(report_write_csv_extra(r, &run, tu_dir, err, sizeof(err)) == TB_OK, "%s", err);
+	snprintf(out, sizeof(out), "%s/rows.json", tu_dir);
 	ck_assert_int_eq(python("import csv, json, sys, os\n"
 				"d = os.path.dirname(sys.argv[1])\n"
 				"res = {}\n"
@@ -301,7 +293,7 @@ static char *write_with(int (*fn)(tb_store *, const report *, const tb_run_info 
 	char *text;
 
 	ck_assert_int_eq(store_get_run(st, &run, err, sizeof(err)), TB_OK);
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	snprintf(path, sizeof(path), "%s/%s", tu_dir, name);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_msg(fn(st, r, &run, f) == TB_OK, "%s", err);
@@ -400,8 +392,8 @@ START_TEST(junit_parses)
 	for (const char *p = text; *p; p++)
 		ck_assert_msg((unsigned char)*p >= 0x20 || *p == '\n' || *p == '\r' || *p == '\t',
 			      "control byte 0x%02x in junit.xml", *p);
-	snprintf(path, sizeof(path), "%s/junit.xml", tmpdir);
-	snprintf(out, sizeof(out), "%s/junit.txt", tmpdir);
+	snprintf(path, sizeof(path), "%s/junit.xml", tu_dir);
+	snprintf(out, sizeof(out), "%s/junit.txt", tu_dir);
 	ck_assert_int_eq(python("import sys, xml.etree.ElementTree as E\n"
 				"t = E.parse(sys.argv[1]).getroot()\n"
 				"cs = t.findall(\".//testcase\")\n"
@@ -458,7 +450,7 @@ int main(void)
 	Suite *s = suite_create("report_formats");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, tu_dir_teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, per_item_numbers);
 	tcase_add_test(tc, prompt_read_again);

@@ -16,23 +16,14 @@
 #include "store.h"
 #include "testutil.h"
 
-static char *tmpdir;
 static char dbpath[4200];
 static char err[1024];
 
 static void setup(void)
 {
-	tmpdir = tu_mkdtemp();
-	ck_assert_ptr_nonnull(tmpdir);
-	snprintf(dbpath, sizeof(dbpath), "%s/store.sqlite", tmpdir);
+	tu_dir_setup();
+	snprintf(dbpath, sizeof(dbpath), "%s/store.sqlite", tu_dir);
 	err[0] = '\0';
-}
-
-static void teardown(void)
-{
-	tu_rmtree(tmpdir);
-	free(tmpdir);
-	tmpdir = NULL;
 }
 
 static void fill_run(tb_run_info *ri)
@@ -343,7 +334,7 @@ START_TEST(readonly_folder)
 	tb_store *st = (tb_store *)1;
 	struct stat sb;
 
-	snprintf(dir, sizeof(dir), "%s/ro", tmpdir);
+	snprintf(dir, sizeof(dir), "%s/ro", tu_dir);
 	ck_assert_int_eq(mkdir(dir, 0555), 0);
 	/* root ignores folder modes; sysfs refuses new files even to root */
 	if (access(dir, W_OK) == 0)
@@ -368,7 +359,7 @@ START_TEST(not_a_store)
 	tb_store *st = (tb_store *)1;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/junk.sqlite", tmpdir);
+	snprintf(path, sizeof(path), "%s/junk.sqlite", tu_dir);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs("this is not a database, just some text that is long enough to matter\n", f);
@@ -381,7 +372,7 @@ START_TEST(not_a_store)
 	fclose(f);
 	ck_assert_int_eq(store_open(path, 1, &st, err, sizeof(err)), TB_ERR);
 	ck_assert_ptr_nonnull(strstr(err, "not a thinkbench store"));
-	ck_assert_int_eq(store_open(tmpdir, 1, &st, err, sizeof(err)), TB_ERR);
+	ck_assert_int_eq(store_open(tu_dir, 1, &st, err, sizeof(err)), TB_ERR);
 	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
 }
 END_TEST
@@ -610,7 +601,7 @@ int main(void)
 	Suite *s = suite_create("store");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, tu_dir_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, run_row);
 	tcase_add_test(tc, create_refuses_existing);

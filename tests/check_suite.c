@@ -9,7 +9,6 @@
 #include "suite.h"
 #include "testutil.h"
 
-static char *dir;
 
 /* Turns \xNN escapes into bytes, so cases can hold invalid UTF-8. */
 static void unescape(char *s)
@@ -43,7 +42,7 @@ START_TEST(error_table)
 		} else if (strncmp(line, "--- expect: ", 12) == 0) {
 			char path[512];
 
-			snprintf(path, sizeof(path), "%s/case.jsonl", dir);
+			snprintf(path, sizeof(path), "%s/case.jsonl", tu_dir);
 			unescape(body);
 			tu_write_file(path, body);
 			/* Loaded, and opened without keeping the items: the same check. */
@@ -82,7 +81,7 @@ START_TEST(defaults_apply)
 	char path[512], err[1024] = "";
 	tb_suite *s = NULL;
 
-	snprintf(path, sizeof(path), "%s/math.jsonl", dir);
+	snprintf(path, sizeof(path), "%s/math.jsonl", tu_dir);
 	tu_write_file(path,
 		   "{\"suite\": {\"name\": \"arith\", \"system\": \"Be brief.\", \"template\": \"Q: {prompt}\\nA:\","
 		   " \"grader\": {\"type\": \"regex\", \"pattern\": \"(\\\\d+)\"}, \"lang\": \"en\", \"tags\": [\"easy\"]}}\n"
@@ -119,7 +118,7 @@ START_TEST(folder_and_duplicate_names)
 	tb_suite **v = NULL;
 	size_t n = 0;
 
-	snprintf(sub, sizeof(sub), "%s/folder", dir);
+	snprintf(sub, sizeof(sub), "%s/folder", tu_dir);
 	ck_assert_int_eq(mkdir(sub, 0777), 0);
 	snprintf(path, sizeof(path), "%s/b.jsonl", sub);
 	tu_write_file(path, "{\"id\": \"x\", \"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"hi\"}]}]}\n");
@@ -147,7 +146,7 @@ START_TEST(huge_line_refused)
 	tb_suite *s = NULL;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/huge.jsonl", dir);
+	snprintf(path, sizeof(path), "%s/huge.jsonl", tu_dir);
 	f = fopen(path, "wb");
 	ck_assert_ptr_nonnull(f);
 	fputs("{\"id\": \"a\", \"prompt\": \"", f);
@@ -197,9 +196,9 @@ START_TEST(opened_items_match_loaded)
 	char path[512], img[600], err[1024] = "";
 	tb_suite *s = NULL, *o;
 
-	snprintf(img, sizeof(img), "%s/pic.png", dir);
+	snprintf(img, sizeof(img), "%s/pic.png", tu_dir);
 	tu_write_file(img, "png");
-	snprintf(path, sizeof(path), "%s/mix.jsonl", dir);
+	snprintf(path, sizeof(path), "%s/mix.jsonl", tu_dir);
 	tu_write_file(path,
 		   "\xEF\xBB\xBF{\"suite\": {\"name\": \"mix\", \"template\": \"Q: {prompt}\", \"lang\": \"en\","
 		   " \"tags\": [\"t\"], \"grader\": {\"type\": \"regex\", \"pattern\": \"(\\\\d+)\"}}}\n"
@@ -279,7 +278,7 @@ START_TEST(late_duplicate_found_both_ways)
 	char path[512];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/many.jsonl", dir);
+	snprintf(path, sizeof(path), "%s/many.jsonl", tu_dir);
 	f = fopen(path, "wb");
 	ck_assert_ptr_nonnull(f);
 	for (int i = 0; i < 5000; i++)
@@ -312,7 +311,7 @@ START_TEST(edited_line_refused)
 	const tb_item *it;
 	tb_suite *o;
 
-	snprintf(path, sizeof(path), "%s/edit.jsonl", dir);
+	snprintf(path, sizeof(path), "%s/edit.jsonl", tu_dir);
 	tu_write_file(path, "{\"id\": \"a\", \"prompt\": \"1\"}\n{\"id\": \"b\", \"prompt\": \"2\"}\n");
 	o = open_one(path, 0);
 	tu_write_file(path, "{\"id\": \"a\", \"prompt\": \"1\"}\n{\"id\": \"b\", \"prompt\": \"3\"}\n");
@@ -329,23 +328,12 @@ START_TEST(edited_line_refused)
 }
 END_TEST
 
-static void setup(void)
-{
-	dir = tu_mkdtemp();
-}
-
-static void teardown(void)
-{
-	tu_rmtree(dir);
-	free(dir);
-}
-
 int main(void)
 {
 	Suite *s = suite_create("suite");
 	TCase *tc = tcase_create("load");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
 	tcase_add_test(tc, error_table);
 	tcase_add_test(tc, defaults_apply);
 	tcase_add_test(tc, folder_and_duplicate_names);

@@ -15,7 +15,6 @@
 #include "testutil.h"
 #include "writer.h"
 
-static char *tmpdir;
 static char dbpath[4200];
 static char err[1024];
 static tb_store *st;
@@ -24,9 +23,8 @@ static void setup(void)
 {
 	tb_run_info ri = {0};
 
-	tmpdir = tu_mkdtemp();
-	ck_assert_ptr_nonnull(tmpdir);
-	snprintf(dbpath, sizeof(dbpath), "%s/store.sqlite", tmpdir);
+	tu_dir_setup();
+	snprintf(dbpath, sizeof(dbpath), "%s/store.sqlite", tu_dir);
 	snprintf(ri.run_id, sizeof(ri.run_id), "w");
 	snprintf(ri.version, sizeof(ri.version), "0");
 	snprintf(ri.started, sizeof(ri.started), "2026-11-21T19:33:47Z");
@@ -40,9 +38,7 @@ static void teardown(void)
 {
 	store_close(st);
 	st = NULL;
-	tu_rmtree(tmpdir);
-	free(tmpdir);
-	tmpdir = NULL;
+	tu_dir_teardown();
 }
 
 static const tb_outcome cycle[] = {TB_OUT_CORRECT, TB_OUT_INCORRECT, TB_OUT_ERROR, TB_OUT_UNGRADED,
