@@ -145,6 +145,7 @@ typedef struct item_acc {
 	int n, c, cap;     /* votes (samples that count), c of them correct */
 	vote *votes;
 	struct item_acc *next; /* in a passk_live bucket */
+	size_t hash;           /* of its key, for that bucket */
 } item_acc;
 
 static void acc_clear(item_acc *a)
@@ -391,9 +392,7 @@ static void live_grow(passk_live *p)
 	for (size_t i = 0; i < p->n_buckets; i++)
 		while (p->buckets[i]) {
 			item_acc *a = p->buckets[i];
-			tb_sample key = {.suite = a->suite, .item_id = a->item_id, .model = a->model,
-					 .mode = a->mode, .budget = a->budget};
-			size_t j = key_hash(&key) & (n - 1);
+			size_t j = a->hash & (n - 1);
 
 			p->buckets[i] = a->next;
 			a->next = b[j];
@@ -406,7 +405,8 @@ static void live_grow(passk_live *p)
 
 int passk_live_add(passk_live *p, const tb_sample *s, char *err, size_t errlen)
 {
-	item_acc **at = &p->buckets[key_hash(s) & (p->n_buckets - 1)], *a;
+	size_t hash = key_hash(s);
+	item_acc **at = &p->buckets[hash & (p->n_buckets - 1)], *a;
 	int rc;
 
 	while (*at && !same_item(*at, s))
@@ -420,6 +420,7 @@ int passk_live_add(passk_live *p, const tb_sample *s, char *err, size_t errlen)
 			free(a);
 			return TB_ERR;
 		}
+		a->hash = hash;
 		a->next = *at;
 		*at = a;
 		p->n_open++;
