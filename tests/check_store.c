@@ -596,6 +596,33 @@ START_TEST(write_rate)
 }
 END_TEST
 
+/* The writer checkpoints as it goes, so that closing has little left to
+ * copy: after 8 MB of samples the WAL holds a few hundred KB, where SQLite's
+ * default interval lets it reach 4 MB. */
+START_TEST(wal_stays_small)
+{
+	tb_store *st = create_store();
+	tb_sample s = full_sample();
+	char id[32], wal[sizeof(dbpath) + 8], *answer = malloc(4000);
+	struct stat sb;
+
+	ck_assert_ptr_nonnull(answer);
+	memset(answer, 'x', 3999);
+	answer[3999] = '\0';
+	s.item_id = id;
+	s.answer = answer;
+	for (int i = 0; i < 2000; i++) {
+		snprintf(id, sizeof(id), "item-%06d", i);
+		ck_assert_int_eq(store_put_sample(st, &s, err, sizeof(err)), TB_OK);
+	}
+	snprintf(wal, sizeof(wal), "%s-wal", dbpath);
+	ck_assert_int_eq(stat(wal, &sb), 0);
+	ck_assert_msg(sb.st_size < 1024 * 1024, "the WAL holds %lld bytes", (long long)sb.st_size);
+	store_close(st);
+	free(answer);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("store");
@@ -616,6 +643,7 @@ int main(void)
 	tcase_add_test(tc, each_sample_head);
 	tcase_add_test(tc, bad_sample_rejected);
 	tcase_add_test(tc, write_rate);
+	tcase_add_test(tc, wal_stays_small);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
