@@ -179,9 +179,13 @@ for mode in stream plain; do
 done
 
 # ---- 2. I/O overlap: 200 ms per request ----
+# N: the issue's 2,000 requests rounded up to whole waves (2,048 at 64 in
+# flight), and at least 10 waves (10,240 at 1,024).
 for j in 64 1024; do
-	n=$((j * 10))
+	n=$(( (2000 + j - 1) / j * j ))
+	[ "$n" -lt $((j * 10)) ] && n=$((j * 10))
 	[ "$QUICK" = 1 ] && n=$((j * 3))
+	put "overlap_n_$j" "$n"
 	make_suite "$W/ov.jsonl" "$n"
 	ideal=$(calc "$n * 0.2 / $j")
 	for r in $(seq "$REPS"); do
@@ -333,8 +337,8 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "| samples/s, not streaming, same | ≥ 75 % of curl | $(mm tb_plain) vs curl $(mm curl_plain) | $rp % | $(pass "$rp >= 75") |"
 	echo "| same with one transfer loop (\`--loops 1\`), streaming / not | – | $(mm tb1_stream) ($(ratio "$(m tb1_stream)" "$cs") %) / $(mm tb1_plain) ($(ratio "$(m tb1_plain)" "$cp") %) | – | – |"
 	echo "| endpoint CPU during the thinkbench runs (stream / plain) | not the bottleneck | $(mm tb_stream_srvcpu 1) % / $(mm tb_plain_srvcpu 1) % of one core | – | – |"
-	echo "| wall time over N x 200 ms / 64 | ≤ 2 % | $(mm overlap_64 2) % (curl: $(mm curl_overlap_64 2) %; floor client: $(mm floor_overlap_64 2) %) | – | $(pass "$ov64 <= 2") |"
-	echo "| wall time over N x 200 ms / 1024 | ≤ 2 % | $(mm overlap_1024 2) % (curl: $(mm curl_overlap_1024 2) %; floor client: $(mm floor_overlap_1024 2) %) | – | $(pass "$ov1k <= 2") |"
+	echo "| wall time over N x 200 ms / 64, N = $(m overlap_n_64) | ≤ 2 % | $(mm overlap_64 2) % (curl: $(mm curl_overlap_64 2) %; floor client: $(mm floor_overlap_64 2) %) | – | $(pass "$ov64 <= 2") |"
+	echo "| wall time over N x 200 ms / 1024, N = $(m overlap_n_1024) | ≤ 2 % | $(mm overlap_1024 2) % (curl: $(mm curl_overlap_1024 2) %; floor client: $(mm floor_overlap_1024 2) %) | – | $(pass "$ov1k <= 2") |"
 	echo "| of which, at 64 / 1,024: the client's turnaround per request (mean); its time outside the endpoint's first request to last reply | – | $(mm turn_mean_64 3) / $(mm turn_mean_1024 3) ms; $(mm outside_64 1) / $(mm outside_1024 1) ms | – | – |"
 	echo "| TTFT error, 50 ms injected, 64 in flight: mean | ≤ 1 ms | $(mm ttft_mean_64 3) ms | – | $(pass "$tm64 <= 1 && $tm64 >= -1") |"
 	echo "| same, p99 | ≤ 3 ms | $(mm ttft_p99_64 3) ms | – | $(pass "$tp64 <= 3 && $tp64 >= -3") |"
@@ -353,7 +357,9 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "callback) to the moment it read the bytes; the endpoint writes the whole stream 50 ms after"
 	echo "it read the request, so the error holds the client's send, read and parse, and the"
 	echo "endpoint's own delay in reading the request and writing the reply (its replies' lateness"
-	echo "is reported beside it). The overlap rows also time \`curl -Z --parallel-max J\` over the"
+	echo "is reported beside it). The overlap rows send N requests: the issue's 2,000 in whole"
+	echo "waves, and at least ten waves; the client's fixed start-up and wind-down weigh on a"
+	echo "short run (the row of the time outside the endpoint's span gives them). They also time \`curl -Z --parallel-max J\` over the"
 	echo "same N requests, and the floor client (scripts/bench/floorcli.c: one thread, raw sockets,"
 	echo "each connection sends the canned request and reads the reply to its Content-Length, no"
 	echo "parsing and no store): the least any client pays on this machine with this endpoint."
