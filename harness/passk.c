@@ -224,17 +224,123 @@ static int cmp_vote(const void *a, const void *b)
 	return (x->sample > y->sample) - (x->sample < y->sample);
 }
 
-/* Writes the item's rows for the ks that fit in its votes. */
-static int flush_item(tb_store *st, const int *ks, size_t nks, item_acc *a, char *err,
-		      size_t errlen)
+/* FNV-1a over a key's strings and its budget. */
+static size_t hash_key(const char *const *parts, size_t n, long budget)
+{
+	uint64_t h = 14695981039346656037u;
+
+	for (size_t i = 0; i < n; i++) {
+		for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++)
+			h = (h ^ *p) * 1099511628211u;
+		h = (h ^ 0xff) * 1099511628211u;
+	}
+	h = (h ^ (uint64_t)budget) * 1099511628211u;
+	return (size_t)h;
+}
+
+/* A cell's sums over its item rows at one k, for its cell_k row. */
+typedef struct cell_k_sum {
+	long n_items, maj_correct;
+	stats_sum pass; /* exactly rounded: the order the items came in does not show */
+} cell_k_sum;
+
+typedef struct cell_acc {
+	char *suite, *model, *mode;
+	long budget;
+	cell_k_sum *at;        /* one per k of the run */
+	struct cell_acc *next; /* in its bucket */
+} cell_acc;
+
+/* A run has a few cells: a fixed table whose chains may grow. */
+#define CELL_BUCKETS 64
+
+typedef struct cell_sums {
+	cell_acc *buckets[CELL_BUCKETS];
+	size_t nks;
+} cell_sums;
+
+static void cell_free(cell_acc *c)
+{
+	free(c->suite);
+	free(c->model);
+	free(c->mode);
+	free(c->at);
+	free(c);
+}
+
+static void cells_clear(cell_sums *cs)
+{
+	for (size_t i = 0; i < CELL_BUCKETS; i++)
+		while (cs->buckets[i]) {
+			cell_acc *c = cs->buckets[i];
+
+			cs->buckets[i] = c->next;
+			cell_free(c);
+		}
+}
+
+/* The sums of a's cell, made on first sight; NULL when out of memory. */
+static cell_acc *cell_of(cell_sums *cs, const item_acc *a)
+{
+	const char *parts[] = {a->suite, a->model, a->mode};
+	cell_acc **at = &cs->buckets[hash_key(parts, 3, a->budget) % CELL_BUCKETS], *c;
+
+	for (c = *at; c; c = c->next)
+		if (c->budget == a->budget && strcmp(c->suite, a->suite) == 0 &&
+		    strcmp(c->model, a->model) == 0 && strcmp(c->mode, a->mode) == 0)
+			return c;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->suite = strdup(a->suite);
+	c->model = strdup(a->model);
+	c->mode = strdup(a->mode);
+	c->budget = a->budget;
+	c->at = calloc(cs->nks ? cs->nks : 1, sizeof(*c->at));
+	if (!c->suite || !c->model || !c->mode || !c->at) {
+		cell_free(c);
+		return NULL;
+	}
+	c->next = *at;
+	*at = c;
+	return c;
+}
+
+/* Writes a cell_k row for each cell and k that has item rows. */
+static int cells_write(tb_store *st, const cell_sums *cs, const int *ks, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < CELL_BUCKETS; i++)
+		for (const cell_acc *c = cs->buckets[i]; c; c = c->next)
+			for (size_t j = 0; j < cs->nks; j++) {
+				const cell_k_sum *x = &c->at[j];
+				tb_cell_k r = {.suite = c->suite, .model = c->model, .mode = c->mode,
+					       .budget = c->budget, .k = ks[j], .n_items = x->n_items};
+
+				if (x->n_items == 0)
+					continue;
+				r.pass_at_k = stats_sum_value(&x->pass) / (double)x->n_items;
+				r.maj_at_k = (double)x->maj_correct / (double)x->n_items;
+				if (store_put_cell_k(st, &r, err, errlen) != TB_OK)
+					return TB_ERR;
+			}
+	return TB_OK;
+}
+
+/* Writes the item's rows for the ks that fit in its votes, and adds them to
+ * their cell's sums. */
+static int flush_item(tb_store *st, const int *ks, size_t nks, item_acc *a, cell_sums *cells,
+		      char *err, size_t errlen)
 {
 	int winner[MAX_KS], good[MAX_KS], rc = TB_ERR;
 	const char **answers = NULL;
 	int *correct = NULL;
 	size_t nk = 0;
+	cell_acc *cell;
 
 	if (a->n == 0)
 		return TB_OK;
+	if (!(cell = cell_of(cells, a)))
+		return tb_seterr(err, errlen, "out of memory computing pass@k");
 	while (nk < nks && ks[nk] <= a->n)
 		nk++;
 	/* maj@k takes the first k by sample index, whatever order they came in */
@@ -264,6 +370,9 @@ static int flush_item(tb_store *st, const int *ks, size_t nks, item_acc *a, char
 
 		if (store_put_item_k(st, &r, err, errlen) != TB_OK)
 			goto out;
+		cell->at[j].n_items++;
+		cell->at[j].maj_correct += good[j] != 0;
+		stats_sum_add(&cell->at[j].pass, r.pass_at_k);
 	}
 	rc = TB_OK;
 out:
@@ -275,6 +384,7 @@ out:
 typedef struct update_ctx {
 	tb_store *st;
 	item_acc cur;
+	cell_sums cells;
 	int ks[MAX_KS];
 	size_t nks;
 	char *err;
@@ -287,7 +397,7 @@ static int on_sample(void *ud, const tb_sample *s)
 	item_acc *a = &u->cur;
 
 	if (!same_item(a, s)) {
-		if (flush_item(u->st, u->ks, u->nks, a, u->err, u->errlen) != TB_OK)
+		if (flush_item(u->st, u->ks, u->nks, a, &u->cells, u->err, u->errlen) != TB_OK)
 			return TB_ERR;
 		acc_clear(a);
 		if (acc_start(a, s, u->err, u->errlen) != TB_OK)
@@ -318,11 +428,13 @@ int passk_update_store(tb_store *st, char *err, size_t errlen)
 	if (run_samples(st, err, errlen, &samples) != TB_OK)
 		return TB_ERR;
 	u.nks = passk_ks(samples, u.ks, MAX_KS);
+	u.cells.nks = u.nks;
 	if (store_k_begin(st, err, errlen) != TB_OK)
 		goto out;
 	begun = 1;
 	if (store_each_sample_head(st, on_sample, &u, err, errlen) != TB_OK ||
-	    flush_item(st, u.ks, u.nks, &u.cur, err, errlen) != TB_OK)
+	    flush_item(st, u.ks, u.nks, &u.cur, &u.cells, err, errlen) != TB_OK ||
+	    cells_write(st, &u.cells, u.ks, err, errlen) != TB_OK)
 		goto out;
 	begun = 0;
 	rc = store_k_commit(st, err, errlen);
@@ -330,6 +442,7 @@ out:
 	if (begun)
 		store_k_abort(st);
 	acc_clear(&u.cur);
+	cells_clear(&u.cells);
 	return rc;
 }
 
@@ -344,21 +457,14 @@ struct passk_live {
 	size_t nks;
 	item_acc **buckets;
 	size_t n_buckets, n_open;
+	cell_sums cells;         /* of the items written */
 };
 
-/* FNV-1a over the item's key. */
 static size_t key_hash(const tb_sample *s)
 {
 	const char *parts[] = {s->suite, s->item_id, s->model, s->mode};
-	uint64_t h = 14695981039346656037u;
 
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++)
-			h = (h ^ *p) * 1099511628211u;
-		h = (h ^ 0xff) * 1099511628211u;
-	}
-	h = (h ^ (uint64_t)s->budget) * 1099511628211u;
-	return (size_t)h;
+	return hash_key(parts, 4, s->budget);
 }
 
 int passk_live_new(tb_store *st, passk_live **out, char *err, size_t errlen)
@@ -377,6 +483,7 @@ int passk_live_new(tb_store *st, passk_live **out, char *err, size_t errlen)
 		return TB_ERR;
 	}
 	p->nks = passk_ks(p->samples, p->ks, MAX_KS);
+	p->cells.nks = p->nks;
 	*out = p;
 	return TB_OK;
 }
@@ -435,7 +542,7 @@ int passk_live_add(passk_live *p, const tb_sample *s, char *err, size_t errlen)
 	}
 	*at = a->next;
 	p->n_open--;
-	rc = flush_item(p->st, p->ks, p->nks, a, err, errlen);
+	rc = flush_item(p->st, p->ks, p->nks, a, &p->cells, err, errlen);
 	acc_clear(a);
 	free(a);
 	return rc;
@@ -447,7 +554,13 @@ int passk_live_finish(passk_live *p, char *err, size_t errlen)
 	 * whole pass gets every case right. */
 	if (p->n_open)
 		return passk_update_store(p->st, err, errlen);
-	return store_k_cells(p->st, err, errlen);
+	if (store_k_cells_begin(p->st, err, errlen) != TB_OK)
+		return TB_ERR;
+	if (cells_write(p->st, &p->cells, p->ks, err, errlen) != TB_OK) {
+		store_k_abort(p->st);
+		return TB_ERR;
+	}
+	return store_k_commit(p->st, err, errlen);
 }
 
 void passk_live_free(passk_live *p)
@@ -463,5 +576,6 @@ void passk_live_free(passk_live *p)
 			free(a);
 		}
 	free(p->buckets);
+	cells_clear(&p->cells);
 	free(p);
 }

@@ -133,6 +133,57 @@ double stats_mean(const double *v, size_t n)
 	return sum / (double)n;
 }
 
+void stats_sum_add(stats_sum *s, double x)
+{
+	int i = 0;
+
+	for (int j = 0; j < s->n; j++) {
+		double y = s->p[j], hi, lo;
+
+		if (fabs(x) < fabs(y)) {
+			double t = x;
+
+			x = y;
+			y = t;
+		}
+		hi = x + y;
+		lo = y - (hi - x);
+		if (lo != 0.0)
+			s->p[i++] = lo;
+		x = hi;
+	}
+	s->p[i] = x;
+	s->n = i + 1;
+}
+
+double stats_sum_value(const stats_sum *s)
+{
+	int n = s->n;
+	double hi, lo = 0.0;
+
+	if (n == 0)
+		return 0.0;
+	hi = s->p[--n];
+	/* Add the partials from the largest down until the sum is inexact. */
+	while (n > 0) {
+		double x = hi, y = s->p[--n];
+
+		hi = x + y;
+		lo = y - (hi - x);
+		if (lo != 0.0)
+			break;
+	}
+	/* Rounding half to even across partials: a remainder of exactly half an
+	 * ulp, pushed the same way by the next partial, rounds away. */
+	if (n > 0 && ((lo < 0.0 && s->p[n - 1] < 0.0) || (lo > 0.0 && s->p[n - 1] > 0.0))) {
+		double y = lo * 2.0, x = hi + y;
+
+		if (y == x - hi)
+			hi = x;
+	}
+	return hi;
+}
+
 int stats_wilson(long k, long n, double z, double *lo, double *hi)
 {
 	double p, z2, denom, centre, half;

@@ -24,6 +24,18 @@ double stats_percentile(double *v, size_t n, double p);
 /* The arithmetic mean; NAN when n is 0. */
 double stats_mean(const double *v, size_t n);
 
+/* An exactly rounded sum, by Shewchuk's algorithm (as Python's math.fsum):
+ * the terms are kept as non-overlapping partials, so the result is the exact
+ * sum rounded once, whatever order the terms came in. Finite terms only. A
+ * double's exponent range holds at most 40 such partials. Zero it to start. */
+#define STATS_SUM_PARTIALS 40
+typedef struct stats_sum {
+	double p[STATS_SUM_PARTIALS];
+	int n;
+} stats_sum;
+void stats_sum_add(stats_sum *s, double x);
+double stats_sum_value(const stats_sum *s);
+
 /* The Wilson score interval for k successes out of n trials at the normal
  * quantile z (STATS_Z95 for 95%). Returns TB_OK with *lo and *hi in 0..1, or
  * TB_ERR (and NAN bounds) when n <= 0, k < 0, k > n or z <= 0. */

@@ -140,7 +140,7 @@ struct tb_store {
 	sqlite3_stmt *get_run, *set_status;
 	/* version 2; NULL in a version-1 store opened read-only */
 	sqlite3_stmt *put_grade, *drop_latest, *update_grade, *each_grading;
-	sqlite3_stmt *put_item_k, *each_item_k, *each_cell_k;
+	sqlite3_stmt *put_item_k, *put_cell_k, *each_item_k, *each_cell_k;
 	/* transaction control, stepped once per sample or batch: parsed once */
 	sqlite3_stmt *tx[TX_COUNT];
 };
@@ -244,6 +244,10 @@ static int prepare_v2(tb_store *st, char *err, size_t errlen)
 		    " pass_at_k, maj_at_k, maj_answer)"
 		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 		    &st->put_item_k, err, errlen) != TB_OK ||
+	    prepare(st,
+		    "INSERT INTO cell_k (suite, model, mode, budget, k, n_items, pass_at_k, maj_at_k)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		    &st->put_cell_k, err, errlen) != TB_OK ||
 	    prepare(st,
 		    "SELECT suite, item_id, model, mode, budget, k, n, c, pass_at_k, maj_at_k, maj_answer"
 		    " FROM item_k ORDER BY suite, item_id, model, mode, budget, k",
@@ -413,6 +417,7 @@ void store_close(tb_store *st)
 	sqlite3_finalize(st->update_grade);
 	sqlite3_finalize(st->each_grading);
 	sqlite3_finalize(st->put_item_k);
+	sqlite3_finalize(st->put_cell_k);
 	sqlite3_finalize(st->each_item_k);
 	sqlite3_finalize(st->each_cell_k);
 	for (int i = 0; i < TX_COUNT; i++)
@@ -955,28 +960,40 @@ int store_put_item_k(tb_store *st, const tb_item_k *r, char *err, size_t errlen)
 	return step_done(st, q, bad, "write pass@k", err, errlen);
 }
 
-static const char cell_k_sql[] =
-	"INSERT INTO cell_k (suite, model, mode, budget, k, n_items, pass_at_k, maj_at_k)"
-	" SELECT suite, model, mode, budget, k, count(*), avg(pass_at_k), avg(maj_at_k)"
-	" FROM item_k GROUP BY suite, model, mode, budget, k";
+int store_k_cells_begin(tb_store *st, char *err, size_t errlen)
+{
+	if (need_v2(st, err, errlen) != TB_OK || sp_begin(st, err, errlen) != TB_OK)
+		return TB_ERR;
+	if (exec_sql(st, "DELETE FROM cell_k", "clear pass@k of the cells", err, errlen) != TB_OK) {
+		sp_end(st, TB_ERR, "", err, errlen);
+		return TB_ERR;
+	}
+	return TB_OK;
+}
+
+int store_put_cell_k(tb_store *st, const tb_cell_k *r, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = st->put_cell_k;
+	int bad = 0;
+
+	if (!r->suite || !r->model || !r->mode)
+		return tb_seterr(err, errlen, "store '%s': a cell field is missing", st->path);
+	if (need_v2(st, err, errlen) != TB_OK)
+		return TB_ERR;
+	bad |= bind_text(q, 1, r->suite) != SQLITE_OK;
+	bad |= bind_text(q, 2, r->model) != SQLITE_OK;
+	bad |= bind_text(q, 3, r->mode) != SQLITE_OK;
+	bad |= sqlite3_bind_int64(q, 4, r->budget) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 5, r->k) != SQLITE_OK;
+	bad |= sqlite3_bind_int64(q, 6, r->n_items) != SQLITE_OK;
+	bad |= sqlite3_bind_double(q, 7, r->pass_at_k) != SQLITE_OK;
+	bad |= sqlite3_bind_double(q, 8, r->maj_at_k) != SQLITE_OK;
+	return step_done(st, q, bad, "write pass@k of a cell", err, errlen);
+}
 
 int store_k_commit(tb_store *st, char *err, size_t errlen)
 {
-	int rc = exec_sql(st, cell_k_sql, "aggregate pass@k", err, errlen);
-
-	return sp_end(st, rc, "commit pass@k", err, errlen);
-}
-
-int store_k_cells(tb_store *st, char *err, size_t errlen)
-{
-	int rc;
-
-	if (need_v2(st, err, errlen) != TB_OK || sp_begin(st, err, errlen) != TB_OK)
-		return TB_ERR;
-	rc = exec_sql(st, "DELETE FROM cell_k", "clear pass@k of the cells", err, errlen);
-	if (rc == TB_OK)
-		rc = exec_sql(st, cell_k_sql, "aggregate pass@k", err, errlen);
-	return sp_end(st, rc, "commit pass@k", err, errlen);
+	return sp_end(st, TB_OK, "commit pass@k", err, errlen);
 }
 
 void store_k_abort(tb_store *st)

@@ -138,16 +138,17 @@ typedef struct tb_cell_k {
 } tb_cell_k;
 
 /* Rewriting item_k and cell_k, in one transaction: store_k_begin() empties
- * both, store_put_item_k() adds item rows, store_k_commit() computes cell_k
- * from item_k and commits; store_k_abort() leaves both tables as they were. */
+ * both, store_put_item_k() and store_put_cell_k() add rows, store_k_commit()
+ * commits; store_k_abort() leaves both tables as they were. The caller
+ * computes the cells' means (passk.c). store_k_cells_begin() empties cell_k
+ * only: for item rows written one at a time with store_put_item_k() (in the
+ * caller's transactions) as items finish. */
 int store_k_begin(tb_store *st, char *err, size_t errlen);
+int store_k_cells_begin(tb_store *st, char *err, size_t errlen);
 int store_put_item_k(tb_store *st, const tb_item_k *r, char *err, size_t errlen);
+int store_put_cell_k(tb_store *st, const tb_cell_k *r, char *err, size_t errlen);
 int store_k_commit(tb_store *st, char *err, size_t errlen);
 void store_k_abort(tb_store *st);
-/* Rewrites cell_k from item_k as it stands, in one transaction: for rows
- * written one at a time with store_put_item_k() (in the caller's
- * transactions) as items finish. */
-int store_k_cells(tb_store *st, char *err, size_t errlen);
 
 typedef int (*store_cell_k_fn)(void *ud, const tb_cell_k *c);
 typedef int (*store_item_k_fn)(void *ud, const tb_item_k *r);

@@ -59,6 +59,78 @@ START_TEST(mean_values)
 }
 END_TEST
 
+static double exact_sum(const double *v, size_t n)
+{
+	stats_sum s = {0};
+
+	for (size_t i = 0; i < n; i++)
+		stats_sum_add(&s, v[i]);
+	return stats_sum_value(&s);
+}
+
+START_TEST(sum_known)
+{
+	double tenths[10], cancel[] = {1e100, 1.0, -1e100}, tie[] = {1e16, 1.0, 1e-16};
+	double naive = 0;
+
+	for (int i = 0; i < 10; i++) {
+		tenths[i] = 0.1;
+		naive += 0.1;
+	}
+	ck_assert_double_ne(naive, 1.0);
+	ck_assert_double_eq(exact_sum(tenths, 10), 1.0);
+	ck_assert_double_eq(exact_sum(cancel, 3), 1.0);
+	/* Python: math.fsum([1e16, 1., 1e-16]) == 1.0000000000000002e16, where
+	 * rounding 1e16 + 1 alone would go to the even 1e16 */
+	ck_assert_double_eq(exact_sum(tie, 3), 10000000000000002.0);
+	ck_assert_double_eq(exact_sum(tie, 0), 0.0);
+}
+END_TEST
+
+/* 2,000 terms below 1 with bits down to 2^-62: their exact sum fits in 128
+ * bits, and each order of adding them must give it, rounded once. */
+START_TEST(sum_any_order)
+{
+	enum { N = 2000 };
+	double v[N];
+	__int128 exact = 0;
+	double want, naive_order_differs = 0;
+	unsigned long long seed = 42;
+
+	for (int i = 0; i < N; i++) {
+		int e;
+		unsigned long long m;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		m = (seed >> 11) | (1ULL << 52);
+		e = (int)(seed % 10);
+		v[i] = ldexp((double)m, -(53 + e));
+		exact += (__int128)m << (9 - e);
+	}
+	want = ldexp((double)exact, -62);
+	for (int round = 0; round < 5; round++) {
+		double naive = 0;
+
+		ck_assert_double_eq(exact_sum(v, N), want);
+		for (int i = 0; i < N; i++)
+			naive += v[i];
+		naive_order_differs += naive != want;
+		for (int i = N - 1; i > 0; i--) {
+			int j;
+			double t;
+
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			j = (int)((seed >> 33) % (unsigned long long)(i + 1));
+			t = v[i];
+			v[i] = v[j];
+			v[j] = t;
+		}
+	}
+	/* the test means something only if adding in order would not do */
+	ck_assert(naive_order_differs > 0);
+}
+END_TEST
+
 START_TEST(wilson_known)
 {
 	double lo, hi;
@@ -225,6 +297,8 @@ int main(void)
 	tcase_add_test(tc, percentile_numpy_doc);
 	tcase_add_test(tc, percentile_by_hand);
 	tcase_add_test(tc, mean_values);
+	tcase_add_test(tc, sum_known);
+	tcase_add_test(tc, sum_any_order);
 	tcase_add_test(tc, wilson_known);
 	tcase_add_test(tc, wilson_bad_input);
 	tcase_add_test(tc, vec_ceiling);
