@@ -296,7 +296,7 @@ static cell_acc *cell_of(cell_sums *cs, const item_acc *a)
 	c->model = strdup(a->model);
 	c->mode = strdup(a->mode);
 	c->budget = a->budget;
-	c->at = calloc(cs->nks ? cs->nks : 1, sizeof(*c->at));
+	c->at = calloc(cs->nks, sizeof(*c->at));
 	if (!c->suite || !c->model || !c->mode || !c->at) {
 		cell_free(c);
 		return NULL;

@@ -152,6 +152,11 @@ void stats_sum_add(stats_sum *s, double x)
 			s->p[i++] = lo;
 		x = hi;
 	}
+	if (i == STATS_SUM_PARTIALS) {
+		s->p[i - 1] += x;
+		s->n = i;
+		return;
+	}
 	s->p[i] = x;
 	s->n = i + 1;
 }

@@ -26,8 +26,10 @@ double stats_mean(const double *v, size_t n);
 
 /* An exactly rounded sum, by Shewchuk's algorithm (as Python's math.fsum):
  * the terms are kept as non-overlapping partials, so the result is the exact
- * sum rounded once, whatever order the terms came in. Finite terms only. A
- * double's exponent range holds at most 40 such partials. Zero it to start. */
+ * sum rounded once, whatever order the terms came in. Finite terms only.
+ * Terms from 0 to 1 need a few partials; should a sum need more than
+ * STATS_SUM_PARTIALS, the newest folds into the largest, and the result is
+ * then no longer exact. Zero it to start. */
 #define STATS_SUM_PARTIALS 40
 typedef struct stats_sum {
 	double p[STATS_SUM_PARTIALS];
