@@ -681,6 +681,19 @@ static int check_key(const tb_store *st, const char *suite, const char *item_id,
 	return TB_OK;
 }
 
+/* Binds a cell's key to parameters 1-4. */
+static int bind_cell_key(sqlite3_stmt *q, const char *suite, const char *model, const char *mode,
+			 long budget)
+{
+	int bad = 0;
+
+	bad |= bind_text(q, 1, suite) != SQLITE_OK;
+	bad |= bind_text(q, 2, model) != SQLITE_OK;
+	bad |= bind_text(q, 3, mode) != SQLITE_OK;
+	bad |= sqlite3_bind_int64(q, 4, budget) != SQLITE_OK;
+	return bad ? SQLITE_ERROR : SQLITE_OK;
+}
+
 int store_put_cell(tb_store *st, const tb_cell *c, char *err, size_t errlen)
 {
 	sqlite3_stmt *q = st->put_cell;
@@ -688,10 +701,7 @@ int store_put_cell(tb_store *st, const tb_cell *c, char *err, size_t errlen)
 
 	if (!c->suite || !c->model || !c->mode || !c->status)
 		return tb_seterr(err, errlen, "store '%s': a cell field is missing", st->path);
-	bad |= bind_text(q, 1, c->suite) != SQLITE_OK;
-	bad |= bind_text(q, 2, c->model) != SQLITE_OK;
-	bad |= bind_text(q, 3, c->mode) != SQLITE_OK;
-	bad |= sqlite3_bind_int64(q, 4, c->budget) != SQLITE_OK;
+	bad |= bind_cell_key(q, c->suite, c->model, c->mode, c->budget) != SQLITE_OK;
 	bad |= bind_text(q, 5, c->status) != SQLITE_OK;
 	bad |= sqlite3_bind_int64(q, 6, c->n_planned) != SQLITE_OK;
 	if (bad) {
@@ -932,15 +942,26 @@ void store_rollback(tb_store *st)
 	tx_run(st, TX_ROLLBACK, NULL, NULL, 0);
 }
 
-int store_k_begin(tb_store *st, char *err, size_t errlen)
+/* Opens the savepoint of a rewrite of pass@k and empties its tables. */
+static int k_begin(tb_store *st, const char *clear_sql, const char *what, char *err, size_t errlen)
 {
 	if (need_v2(st, err, errlen) != TB_OK || sp_begin(st, err, errlen) != TB_OK)
 		return TB_ERR;
-	if (exec_sql(st, "DELETE FROM item_k; DELETE FROM cell_k", "clear pass@k", err, errlen) != TB_OK) {
+	if (exec_sql(st, clear_sql, what, err, errlen) != TB_OK) {
 		sp_end(st, TB_ERR, "", err, errlen);
 		return TB_ERR;
 	}
 	return TB_OK;
+}
+
+int store_k_begin(tb_store *st, char *err, size_t errlen)
+{
+	return k_begin(st, "DELETE FROM item_k; DELETE FROM cell_k", "clear pass@k", err, errlen);
+}
+
+int store_k_cells_begin(tb_store *st, char *err, size_t errlen)
+{
+	return k_begin(st, "DELETE FROM cell_k", "clear pass@k of the cells", err, errlen);
 }
 
 int store_put_item_k(tb_store *st, const tb_item_k *r, char *err, size_t errlen)
@@ -960,17 +981,6 @@ int store_put_item_k(tb_store *st, const tb_item_k *r, char *err, size_t errlen)
 	return step_done(st, q, bad, "write pass@k", err, errlen);
 }
 
-int store_k_cells_begin(tb_store *st, char *err, size_t errlen)
-{
-	if (need_v2(st, err, errlen) != TB_OK || sp_begin(st, err, errlen) != TB_OK)
-		return TB_ERR;
-	if (exec_sql(st, "DELETE FROM cell_k", "clear pass@k of the cells", err, errlen) != TB_OK) {
-		sp_end(st, TB_ERR, "", err, errlen);
-		return TB_ERR;
-	}
-	return TB_OK;
-}
-
 int store_put_cell_k(tb_store *st, const tb_cell_k *r, char *err, size_t errlen)
 {
 	sqlite3_stmt *q = st->put_cell_k;
@@ -980,10 +990,7 @@ int store_put_cell_k(tb_store *st, const tb_cell_k *r, char *err, size_t errlen)
 		return tb_seterr(err, errlen, "store '%s': a cell field is missing", st->path);
 	if (need_v2(st, err, errlen) != TB_OK)
 		return TB_ERR;
-	bad |= bind_text(q, 1, r->suite) != SQLITE_OK;
-	bad |= bind_text(q, 2, r->model) != SQLITE_OK;
-	bad |= bind_text(q, 3, r->mode) != SQLITE_OK;
-	bad |= sqlite3_bind_int64(q, 4, r->budget) != SQLITE_OK;
+	bad |= bind_cell_key(q, r->suite, r->model, r->mode, r->budget) != SQLITE_OK;
 	bad |= sqlite3_bind_int(q, 5, r->k) != SQLITE_OK;
 	bad |= sqlite3_bind_int64(q, 6, r->n_items) != SQLITE_OK;
 	bad |= sqlite3_bind_double(q, 7, r->pass_at_k) != SQLITE_OK;
