@@ -242,15 +242,21 @@ END_TEST
 START_TEST(test_timeout_kills_tree)
 {
 	sb_result r;
+	char script[256], tag[64];
+	int id = (int)getpid();
 
-	ck_assert_int_eq(run("trap '' TERM INT HUP; (setsid sleep 300 &); sleep 301 & sleep 302; echo never", 0.5,
-			     &r),
-			 TB_OK);
+	/* A duration no other process on the machine uses (GNU sleep takes
+	 * fractions), so that leftovers() counts only this test's sleeps. */
+	snprintf(tag, sizeof(tag), "sleep 300.%d ", id);
+	snprintf(script, sizeof(script),
+		 "trap '' TERM INT HUP; (setsid sleep 300.%d &); sleep 300.%d & sleep 300.%d; echo never",
+		 id, id, id);
+	ck_assert_int_eq(run(script, 0.5, &r), TB_OK);
 	ck_assert(r.timed_out);
 	ck_assert(!contains(&r.out, "never"));
 	ck_assert_msg(r.wall_s < 1.5, "took %.2f s", r.wall_s);
 	sb_result_release(&r);
-	ck_assert_int_eq(leftovers("sleep 30"), 0);
+	ck_assert_int_eq(leftovers(tag), 0);
 }
 END_TEST
 
