@@ -94,7 +94,8 @@ START_TEST(sum_any_order)
 	enum { N = 2000 };
 	double v[N];
 	__int128 exact = 0;
-	double want, naive_order_differs = 0;
+	double want;
+	int naive_order_differs = 0;
 	unsigned long long seed = 42;
 
 	for (int i = 0; i < N; i++) {
