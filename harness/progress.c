@@ -23,17 +23,20 @@ static void draw(tb_progress *p, int64_t now)
 	fprintf(stderr, "\r\033[K%ld/%ld  acc %.1f%%  %.1f req/s  errors %ld  ETA %ld:%02ld", p->done,
 		p->total, p->graded ? 100.0 * (double)p->correct / (double)p->graded : 0.0, rate,
 		p->errors, eta / 60, eta % 60);
+	if (p->behind > 0)
+		fprintf(stderr, "  grading %ld behind", p->behind);
 	p->t_drawn_us = now;
 }
 
-void progress_add(tb_progress *p, int graded, int correct, int error)
+void progress_set(tb_progress *p, long done, long graded, long correct, long errors, long behind)
 {
 	int64_t now;
 
-	p->done++;
-	p->graded += graded;
-	p->correct += correct;
-	p->errors += error;
+	p->done = done;
+	p->graded = graded;
+	p->correct = correct;
+	p->errors = errors;
+	p->behind = behind;
 	if (!p->enabled)
 		return;
 	now = tb_now_us();

@@ -17,6 +17,7 @@ void runopts_defaults(tb_run_opts *o)
 	o->n_budgets = 1;
 	o->samples = 1;
 	o->jobs = 32;
+	o->grade_queue = 1024;
 	o->seed = 1;
 	o->retries = 5;
 	o->stream = 1;
@@ -84,9 +85,10 @@ json_t *runopts_to_json(const tb_run_opts *o, int simulated)
 	for (int m = 0; m < TB_N_MODES; m++)
 		if (o->modes & TB_MODE_BIT(m))
 			json_array_append_new(modes, json_string(tb_mode_name((tb_mode)m)));
-	return json_pack("{s:O, s:O, s:s?, s:o, s:o, s:I, s:I, s:I, s:I, s:b, s:f, s:f, s:b, s:f, s:b, s:b}",
+	return json_pack("{s:O, s:O, s:s?, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:b, s:f, s:f, s:b, s:f, s:b, s:b}",
 			 "suites", o->suites, "models", o->models, "models_file", o->models_file,
 			 "modes", modes, "budgets", budgets, "samples", (json_int_t)o->samples,
+			 "jobs", (json_int_t)o->jobs,
 			 "limit", (json_int_t)o->limit, "seed", (json_int_t)o->seed, "retries",
 			 (json_int_t)o->retries, "stream", o->stream, "timeout_s", o->timeout_s,
 			 "stall_s", o->stall_s, "simulator", simulated && !o->models_file,
@@ -96,9 +98,8 @@ json_t *runopts_to_json(const tb_run_opts *o, int simulated)
 
 int runopts_from_json(tb_run_opts *o, const json_t *j, char *err, size_t errlen)
 {
-	json_t *suites = NULL, *models = NULL, *modes = NULL, *budgets = NULL;
-	const char *models_file = NULL;
-	json_int_t samples, limit, seed, retries;
+	json_t *suites = NULL, *models = NULL, *modes = NULL, *budgets = NULL, *models_file = NULL;
+	json_int_t samples, limit, seed, retries, jobs = 0;
 	int stream, simulator, insecure, unsafe_exec;
 	double timeout_s, stall_s, scale;
 	json_error_t jerr;
@@ -106,19 +107,22 @@ int runopts_from_json(tb_run_opts *o, const json_t *j, char *err, size_t errlen)
 	json_t *v;
 
 	if (json_unpack_ex((json_t *)j, &jerr, 0,
-			   "{s:o, s:o, s?s, s:o, s:o, s:I, s:I, s:I, s:I, s:b, s:F, s:F, s:b, s:F, s:b, s:b}",
+			   "{s:o, s:o, s?o, s:o, s:o, s:I, s?I, s:I, s:I, s:I, s:b, s:F, s:F, s:b, s:F, s:b, s:b}",
 			   "suites", &suites, "models", &models, "models_file", &models_file, "modes",
-			   &modes, "budgets", &budgets, "samples", &samples, "limit", &limit, "seed",
+			   &modes, "budgets", &budgets, "samples", &samples, "jobs", &jobs, "limit", &limit, "seed",
 			   &seed, "retries", &retries, "stream", &stream, "timeout_s", &timeout_s,
 			   "stall_s", &stall_s, "simulator", &simulator, "sim_time_scale", &scale,
 			   "insecure", &insecure, "unsafe_exec", &unsafe_exec) != 0)
 		return tb_seterr(err, errlen, "the stored run options are unreadable: %s", jerr.text);
+	/* A run without a models file stores null (and older runs no key). */
+	if (models_file && !json_is_null(models_file) && !json_is_string(models_file))
+		return tb_seterr(err, errlen, "the stored run options are unreadable: models_file is not a path");
 	json_decref(o->suites);
 	json_decref(o->models);
 	o->suites = json_deep_copy(suites);
 	o->models = json_deep_copy(models);
 	free(o->models_file);
-	o->models_file = models_file ? strdup(models_file) : NULL;
+	o->models_file = json_is_string(models_file) ? strdup(json_string_value(models_file)) : NULL;
 	o->modes = 0;
 	json_array_foreach(modes, i, v) {
 		tb_mode m;
@@ -133,6 +137,8 @@ int runopts_from_json(tb_run_opts *o, const json_t *j, char *err, size_t errlen)
 			o->budgets[o->n_budgets++] = (long)json_integer_value(v);
 	}
 	o->samples = (long)samples;
+	if (jobs > 0)
+		o->jobs = (long)jobs;
 	o->limit = (long)limit;
 	o->seed = (long)seed;
 	o->retries = (long)retries;

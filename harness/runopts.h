@@ -17,6 +17,8 @@ typedef struct tb_run_opts {
 	size_t n_budgets;
 	long samples, jobs, limit, seed, retries;
 	int jobs_given;
+	long grade_queue;        /* answers waiting for grades before no request starts;
+	                            not stored: a resumed run may choose its own */
 	long loops;              /* transfer threads; 0: automatic. Not stored: a run
 	                            resumed on another machine picks its own */
 	int stream, quiet, force_sim, insecure, no_summary, unsafe_exec;

@@ -137,6 +137,7 @@ void sched_config_defaults(sched_config *c)
 	c->max_text = 4u << 20;
 	c->max_body = 64u << 20;
 	c->wake_fd = -1;
+	c->stop_grace_s = 3.0;
 }
 
 sched_class sched_classify_http(int status, int has_retry_after)
@@ -828,19 +829,29 @@ static void *loop_main(void *arg)
 	shared *sh = s->sh;
 	volatile sig_atomic_t *stop = s->cfg->stop;
 
+	int64_t stop_by = 0;
+
 	for (;;) {
 		int woken = 0;
 
-		if ((stop && *stop) || atomic_load(&sh->abort))
+		if (atomic_load(&sh->abort))
 			break;
-		if (fill(s) != TB_OK)
+		/* A stop starts nothing new; what is in flight may finish (it is
+		 * paid for) until the grace ends. */
+		if (stop && *stop) {
+			if (!stop_by)
+				stop_by = tb_now_us() + (int64_t)(s->cfg->stop_grace_s * 1e6);
+			if (s->in_flight == 0 || tb_now_us() >= stop_by)
+				break;
+		} else if (fill(s) != TB_OK) {
 			break;
+		}
 		if (s->in_flight == 0 && s->n_waiting == 0 && s->n_ended == 0 &&
 		    atomic_load(&sh->exhausted))
 			break;
 		/* Level-triggered: a socket left ready, or a due timer, ends the
 		 * wait at once. */
-		if (drive(s, wait_ms(s), &woken) != TB_OK)
+		if (drive(s, stop_by ? 50 : wait_ms(s), &woken) != TB_OK)
 			break;
 		collect_ended(s);
 		/* The freed slots send their next requests before the ended ones are

@@ -91,7 +91,9 @@ typedef struct sched_config {
 	size_t n_lanes;
 	int loops;             /* transfer loops, each on its own thread with its share
 	                          of max_in_flight; 0 or 1: one, on the calling thread */
-	volatile sig_atomic_t *stop;  /* set by a signal handler: wrap up */
+	volatile sig_atomic_t *stop;  /* set by a signal handler: start nothing new, let
+	                                 what is in flight finish for stop_grace_s */
+	double stop_grace_s;
 	int wake_fd;                  /* polled beside the transfers; -1: none */
 } sched_config;
 
@@ -120,7 +122,8 @@ typedef struct sched_stats {
 
 void sched_config_defaults(sched_config *c);
 /* Runs until next() has no more jobs and every job is done, or until *stop
- * is set (in-flight jobs come back CANCELLED). Returns TB_OK, TB_ABORT when
+ * is set and what was in flight has finished or stop_grace_s has passed
+ * (jobs still in flight, or waiting to retry, come back CANCELLED). Returns TB_OK, TB_ABORT when
  * an answer said the whole run cannot go on (401, 402 without Retry-After;
  * err says why), or TB_ERR when done() failed or libcurl failed. */
 int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats *stats, char *err,

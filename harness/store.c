@@ -23,7 +23,7 @@
 #include "rc.h"
 
 /* PRAGMA user_version of the schema below; bump it with a migration */
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 #define BUSY_TIMEOUT_MS 10000
 
 static const char schema_sql[] =
@@ -92,6 +92,19 @@ static const char migrate_v2_sql[] =
 	" coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', finished_at, 'unixepoch'), '') FROM samples;"
 	"PRAGMA user_version = 2;";
 
+/* Version 2 to 3: what reports need of each item, kept with the run, so a
+ * report or a re-grade from the store needs no suite file. An older store
+ * has no rows: its reports have no prompts or tags. */
+static const char migrate_v3_sql[] =
+	"CREATE TABLE items ("
+	" suite TEXT NOT NULL, item_id TEXT NOT NULL,"
+	" prompt TEXT NOT NULL,"      /* the user text, as sent */
+	" tags TEXT NOT NULL,"        /* JSON array of strings */
+	" lang TEXT NOT NULL, expected TEXT NOT NULL,"
+	" grader_spec TEXT,"          /* JSON object, NULL when not graded */
+	" PRIMARY KEY (suite, item_id));"
+	"PRAGMA user_version = 3;";
+
 /* The samples columns, in the order of the statements built from this list. */
 enum {
 	C_SUITE, C_ITEM_ID, C_MODEL, C_MODE, C_BUDGET, C_SAMPLE,
@@ -141,6 +154,9 @@ struct tb_store {
 	/* version 2; NULL in a version-1 store opened read-only */
 	sqlite3_stmt *put_grade, *drop_latest, *update_grade, *each_grading;
 	sqlite3_stmt *put_item_k, *put_cell_k, *each_item_k, *each_cell_k;
+	/* version 3; NULL in an older store opened read-only */
+	sqlite3_stmt *put_item, *each_item, *get_prompt;
+	sqlite3_stmt *get_answer, *count_awaiting;
 	/* transaction control, stepped once per sample or batch: parsed once */
 	sqlite3_stmt *tx[TX_COUNT];
 };
@@ -260,12 +276,34 @@ static int prepare_v2(tb_store *st, char *err, size_t errlen)
 	return TB_OK;
 }
 
+static int prepare_v3(tb_store *st, char *err, size_t errlen)
+{
+	if (st->schema < 3)
+		return TB_OK;
+	if (prepare(st,
+		    "INSERT OR REPLACE INTO items (suite, item_id, prompt, tags, lang, expected, grader_spec)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		    &st->put_item, err, errlen) != TB_OK ||
+	    prepare(st,
+		    "SELECT suite, item_id, tags, lang, expected, grader_spec FROM items"
+		    " ORDER BY suite, item_id",
+		    &st->each_item, err, errlen) != TB_OK ||
+	    prepare(st, "SELECT prompt FROM items WHERE suite = ?1 AND item_id = ?2", &st->get_prompt, err,
+		    errlen) != TB_OK)
+		return TB_ERR;
+	return TB_OK;
+}
+
 static int prepare_all(tb_store *st, char *err, size_t errlen)
 {
 	for (int i = 0; i < TX_COUNT; i++)
 		if (prepare(st, tx_sql[i], &st->tx[i], err, errlen) != TB_OK)
 			return TB_ERR;
 	if (prepare_samples(st, err, errlen) != TB_OK || prepare_v2(st, err, errlen) != TB_OK ||
+	    prepare_v3(st, err, errlen) != TB_OK ||
+	    prepare(st, "SELECT answer FROM samples WHERE " KEY_MATCH, &st->get_answer, err, errlen) != TB_OK ||
+	    prepare(st, "SELECT count(*) FROM samples WHERE outcome = 'ungraded' AND coalesce(grader, '') != ''",
+		    &st->count_awaiting, err, errlen) != TB_OK ||
 	    prepare(st, "SELECT count(*) FROM samples", &st->count_samples, err, errlen) != TB_OK ||
 	    prepare(st,
 		    "INSERT OR REPLACE INTO cells (suite, model, mode, budget, status, n_planned)"
@@ -374,6 +412,8 @@ static int migrate(tb_store *st, char *err, size_t errlen)
 		goto out;
 	if (v < 2 && exec_sql(st, migrate_v2_sql, "migrate the schema to version 2", err, errlen) != TB_OK)
 		goto out;
+	if (v < 3 && exec_sql(st, migrate_v3_sql, "migrate the schema to version 3", err, errlen) != TB_OK)
+		goto out;
 	if (exec_sql(st, "COMMIT", "commit the schema migration", err, errlen) != TB_OK)
 		goto out;
 	st->schema = SCHEMA_VERSION;
@@ -420,6 +460,11 @@ void store_close(tb_store *st)
 	sqlite3_finalize(st->put_cell_k);
 	sqlite3_finalize(st->each_item_k);
 	sqlite3_finalize(st->each_cell_k);
+	sqlite3_finalize(st->put_item);
+	sqlite3_finalize(st->each_item);
+	sqlite3_finalize(st->get_prompt);
+	sqlite3_finalize(st->get_answer);
+	sqlite3_finalize(st->count_awaiting);
 	for (int i = 0; i < TX_COUNT; i++)
 		sqlite3_finalize(st->tx[i]);
 	sqlite3_close(st->db);
@@ -530,6 +575,7 @@ int store_create(const char *path, const tb_run_info *info, tb_store **out, char
 	if (exec_sql(st, "BEGIN", "begin a transaction", err, errlen) != TB_OK ||
 	    exec_sql(st, schema_sql, "create the schema", err, errlen) != TB_OK ||
 	    exec_sql(st, migrate_v2_sql, "create the schema", err, errlen) != TB_OK ||
+	    exec_sql(st, migrate_v3_sql, "create the schema", err, errlen) != TB_OK ||
 	    insert_run(st, info, err, errlen) != TB_OK ||
 	    exec_sql(st, "COMMIT", "commit the schema", err, errlen) != TB_OK)
 		goto out;
@@ -899,7 +945,7 @@ int store_put_sample(tb_store *st, const tb_sample *s, char *err, size_t errlen)
 	return sp_end(st, rc, "write a sample", err, errlen);
 }
 
-int store_update_grade(tb_store *st, const tb_sample *s, char *err, size_t errlen)
+int store_update_grade(tb_store *st, const tb_sample *s, int grading, char *err, size_t errlen)
 {
 	sqlite3_stmt *q = st->update_grade;
 	int bad = 0, rc;
@@ -917,10 +963,10 @@ int store_update_grade(tb_store *st, const tb_sample *s, char *err, size_t errle
 	bad |= bind_text(q, 12, s->grader_version) != SQLITE_OK;
 	rc = step_done(st, q, bad, "update a grade", err, errlen);
 	if (rc == TB_OK && sqlite3_changes(st->db) != 1)
-		rc = tb_seterr(err, errlen, "store '%s': no sample %s/%s/%s/%s/%ld/%d to re-grade", st->path,
+		rc = tb_seterr(err, errlen, "store '%s': no sample %s/%s/%s/%s/%ld/%d to grade", st->path,
 			       s->suite, s->item_id, s->model, s->mode, s->budget, s->sample);
 	if (rc == TB_OK)
-		rc = put_grading(st, s, 1, err, errlen);
+		rc = put_grading(st, s, grading ? 1 : 0, err, errlen);
 	return sp_end(st, rc, "update a grade", err, errlen);
 }
 
@@ -1008,15 +1054,24 @@ void store_k_abort(tb_store *st)
 	sp_end(st, TB_ERR, "", NULL, 0);
 }
 
-long store_count_samples(tb_store *st)
+static long count_rows(sqlite3_stmt *q)
 {
-	sqlite3_stmt *q = st->count_samples;
 	long n = -1;
 
 	if (sqlite3_step(q) == SQLITE_ROW)
 		n = (long)sqlite3_column_int64(q, 0);
 	sqlite3_reset(q);
 	return n;
+}
+
+long store_count_samples(tb_store *st)
+{
+	return count_rows(st->count_samples);
+}
+
+long store_count_awaiting(tb_store *st)
+{
+	return count_rows(st->count_awaiting);
 }
 
 /* A walk's statement is shared; a callback that starts the same walk again
@@ -1037,6 +1092,7 @@ typedef struct walk_ctx {
 		store_grading_fn grading;
 		store_item_k_fn item_k;
 		store_cell_k_fn cell_k;
+		store_item_fn item;
 	} fn;
 	void *ud;
 	long rows;
@@ -1267,4 +1323,95 @@ int store_each_cell_k(tb_store *st, store_cell_k_fn fn, void *ud, char *err, siz
 	walk_ctx w = {.fn.cell_k = fn, .ud = ud};
 
 	return walk(st, st->each_cell_k, cell_k_row, &w, "read pass@k of the cells", err, errlen);
+}
+
+int store_put_item(tb_store *st, const tb_stored_item *it, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = st->put_item;
+	int bad = 0;
+
+	if (!q)
+		return tb_seterr(err, errlen, "store '%s' is open readonly (schema version %d)", st->path,
+				 st->schema);
+	bad |= bind_text(q, 1, it->suite) != SQLITE_OK;
+	bad |= bind_text(q, 2, it->item_id) != SQLITE_OK;
+	bad |= bind_text(q, 3, it->prompt ? it->prompt : "") != SQLITE_OK;
+	bad |= (it->tags ? bind_json(q, 4, it->tags) : bind_text(q, 4, "[]")) != SQLITE_OK;
+	bad |= bind_text(q, 5, it->lang ? it->lang : "") != SQLITE_OK;
+	bad |= bind_text(q, 6, it->expected ? it->expected : "") != SQLITE_OK;
+	bad |= bind_json(q, 7, it->grader_spec) != SQLITE_OK;
+	return step_done(st, q, bad, "write an item", err, errlen);
+}
+
+static int item_row(tb_store *st, sqlite3_stmt *q, walk_ctx *w, char *err, size_t errlen)
+{
+	tb_stored_item it = {
+		.suite = col_text(q, 0), .item_id = col_text(q, 1), .lang = col_text(q, 3),
+		.expected = col_text(q, 4),
+	};
+	json_error_t jerr;
+	int rc;
+
+	it.tags = json_loads(col_text(q, 2), 0, &jerr);
+	if (sqlite3_column_type(q, 5) != SQLITE_NULL)
+		it.grader_spec = json_loads(col_text(q, 5), 0, &jerr);
+	if (!json_is_array(it.tags) ||
+	    (sqlite3_column_type(q, 5) != SQLITE_NULL && !json_is_object(it.grader_spec))) {
+		rc = tb_seterr(err, errlen, "store '%s': item %s/%s has unreadable tags or grader spec",
+			       st->path, it.suite, it.item_id);
+	} else {
+		rc = w->fn.item(w->ud, &it);
+	}
+	json_decref(it.tags);
+	json_decref(it.grader_spec);
+	return rc;
+}
+
+int store_each_item(tb_store *st, store_item_fn fn, void *ud, char *err, size_t errlen)
+{
+	walk_ctx w = {.fn.item = fn, .ud = ud};
+
+	return walk(st, st->each_item, item_row, &w, "read the items", err, errlen);
+}
+
+/* Reads the one text column of a keyed lookup into a new string. */
+static int lookup_text(tb_store *st, sqlite3_stmt *q, int bad, const char *what, char **out, char *err,
+		       size_t errlen)
+{
+	int step, rc = TB_OK;
+
+	*out = NULL;
+	if (bad) {
+		rc = dberr(st, err, errlen, what);
+	} else if ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		*out = strdup(col_text(q, 0));
+		if (!*out)
+			rc = tb_seterr(err, errlen, "out of memory");
+	} else if (step != SQLITE_DONE) {
+		rc = dberr(st, err, errlen, what);
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc;
+}
+
+int store_get_prompt(tb_store *st, const char *suite, const char *item_id, char **out, char *err,
+		     size_t errlen)
+{
+	sqlite3_stmt *q = st->get_prompt;
+	int bad = 0;
+
+	*out = NULL;
+	if (!q)
+		return TB_OK;
+	bad |= bind_text(q, 1, suite) != SQLITE_OK;
+	bad |= bind_text(q, 2, item_id) != SQLITE_OK;
+	return lookup_text(st, q, bad, "read a prompt", out, err, errlen);
+}
+
+int store_get_answer(tb_store *st, const tb_sample *key, char **out, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = st->get_answer;
+
+	return lookup_text(st, q, bind_key(q, key) != SQLITE_OK, "read an answer", out, err, errlen);
 }

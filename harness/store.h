@@ -19,6 +19,9 @@
  *            of the schema), graded_at (ISO 8601 UTC).
  *   item_k   pass@k and maj@k per suite x item x model x mode x budget x k
  *   cell_k   their means over the items of a cell, per k
+ *   items    (version 3) what reports and re-grades need of each item of the
+ *            run's suites: prompt, tags, lang, expected answer, grader spec,
+ *            written when the run starts
  * item_k and cell_k are derived: passk_update_store() (passk.h) rewrites
  * them from the samples' current gradings. */
 #ifndef TB_STORE_H
@@ -65,21 +68,46 @@ void store_run_info_release(tb_run_info *info);
 int store_set_status(tb_store *st, const char *status, char *err, size_t errlen);
 
 int store_put_cell(tb_store *st, const tb_cell *c, char *err, size_t errlen);
+/* One item as the store keeps it. Borrowed from whoever fills it. */
+typedef struct tb_stored_item {
+	const char *suite, *item_id;
+	const char *prompt;          /* the user text; NULL in a walk (store_get_prompt) */
+	json_t *tags;                /* array of strings */
+	const char *lang, *expected;
+	json_t *grader_spec;         /* NULL: not graded */
+} tb_stored_item;
+
+/* Writes (or replaces) one item. Commits, unless inside store_begin(). */
+int store_put_item(tb_store *st, const tb_stored_item *it, char *err, size_t errlen);
+typedef int (*store_item_fn)(void *ud, const tb_stored_item *it);
+/* Every item, by suite and id. A store older than version 3 has none. */
+int store_each_item(tb_store *st, store_item_fn fn, void *ud, char *err, size_t errlen);
+/* A new string (the caller frees it) with the item's prompt; *out NULL when
+ * the store has no such item. */
+int store_get_prompt(tb_store *st, const char *suite, const char *item_id, char **out, char *err,
+		     size_t errlen);
+/* A new string with the stored answer of the sample with key's key; *out
+ * NULL when none is stored. */
+int store_get_answer(tb_store *st, const tb_sample *key, char **out, char *err, size_t errlen);
+
 /* Writes one sample (replacing a row with the same key) with its grading as
  * grading 0, drops a grading 1 left by a replaced sample, and commits. */
 int store_put_sample(tb_store *st, const tb_sample *s, char *err, size_t errlen);
-/* A re-grade: writes the grade fields of s (outcome, extracted, grade_reason,
- * lang_check, grader, grader_version) as grading 1 of the stored sample with
- * s's key and as its current grading; grading 0 stays. The other fields of s
- * are not read. TB_ERR when no such sample is stored. Commits, unless inside
- * store_begin(). */
-int store_update_grade(tb_store *st, const tb_sample *s, char *err, size_t errlen);
+/* A grading of a stored sample: writes the grade fields of s (outcome,
+ * extracted, grade_reason, lang_check, grader, grader_version) as grading
+ * `grading` of the stored sample with s's key and as its current grading.
+ * Grading 0 is the run's own, of a sample stored ungraded; grading 1 a
+ * re-grade (grading 0 stays). The other fields of s are not read. TB_ERR
+ * when no such sample is stored. Commits, unless inside store_begin(). */
+int store_update_grade(tb_store *st, const tb_sample *s, int grading, char *err, size_t errlen);
 /* Groups writes into one transaction (many re-grades commit at once).
  * store_commit() ends it; store_rollback() undoes it. Not nestable. */
 int store_begin(tb_store *st, char *err, size_t errlen);
 int store_commit(tb_store *st, char *err, size_t errlen);
 void store_rollback(tb_store *st);
 long store_count_samples(tb_store *st);
+/* Samples stored that await their grade (tb_sample_awaits_grade()). */
+long store_count_awaiting(tb_store *st);
 
 /* Calls fn for every cell, then for every sample, in key order. A non-zero
  * return from fn stops the walk and is returned. The records are valid only

@@ -22,7 +22,14 @@
 #define GATHER_MIN 128
 #define GATHER_NS 10000000L
 
+typedef enum record_kind {
+	REC_SAMPLE,      /* a new sample: stored whole */
+	REC_GRADE,       /* the run's grading of a sample stored ungraded */
+	REC_STATUS,      /* the run's status: its text in s.outcome's place, see put_status() */
+} record_kind;
+
 typedef struct record {
+	record_kind kind;
 	tb_sample s;     /* its strings point into text */
 	size_t bytes;
 	char text[];
@@ -32,14 +39,17 @@ struct tb_writer {
 	tb_store *st;
 	writer_after_fn after;
 	void *after_ud;
+	writer_stored_fn stored;
+	void *stored_ud;
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t not_empty, not_full;
+	pthread_cond_t not_empty, not_full, flushed;
 	record *queue[MAX_QUEUED]; /* a ring */
 	size_t head, n, bytes;
 	int idle;                  /* the thread waits for a first record */
 	int gathering;             /* the thread waits for GATHER_MIN records */
 	int stopping;
+	int busy;                  /* the thread writes a batch, the lock let go */
 	int failed;
 	char error[512];
 	/* written by the thread after each commit, read by anyone */
@@ -99,22 +109,49 @@ static void gather(tb_writer *w)
 	w->gathering = 0;
 }
 
-/* Adds a committed batch to the counts. */
+/* Adds a committed batch to the counts: a sample when it is stored, its
+ * verdict when its grading is. */
 static void count(tb_writer *w, record *const *batch, size_t k)
 {
-	long graded = 0, correct = 0, errors = 0;
+	long done = 0, graded = 0, correct = 0, errors = 0;
 
 	for (size_t i = 0; i < k; i++) {
 		tb_outcome o = batch[i]->s.outcome;
 
-		graded += o != TB_OUT_ERROR && o != TB_OUT_UNGRADED;
+		if (batch[i]->kind == REC_STATUS)
+			continue;
+		done += batch[i]->kind == REC_SAMPLE;
+		graded += tb_outcome_is_graded(o);
 		correct += o == TB_OUT_CORRECT;
 		errors += o == TB_OUT_ERROR;
 	}
 	atomic_fetch_add(&w->graded, graded);
 	atomic_fetch_add(&w->correct, correct);
 	atomic_fetch_add(&w->errors, errors);
-	atomic_fetch_add(&w->done, (long)k);
+	atomic_fetch_add(&w->done, done);
+}
+
+/* One record's write, inside the batch's transaction. The hook sees only
+ * final outcomes: a sample stored to be graded reaches it with its grade. */
+static int write_record(tb_writer *w, const record *r, char *err, size_t errlen)
+{
+	int rc;
+
+	switch (r->kind) {
+	case REC_STATUS:
+		return store_set_status(w->st, r->s.grade_reason, err, errlen);
+	case REC_GRADE:
+		rc = store_update_grade(w->st, &r->s, 0, err, errlen);
+		break;
+	default:
+		rc = store_put_sample(w->st, &r->s, err, errlen);
+		if (tb_sample_awaits_grade(&r->s))
+			return rc;
+		break;
+	}
+	if (rc == TB_OK && w->after)
+		rc = w->after(w->after_ud, &r->s, err, errlen);
+	return rc;
 }
 
 static void *writer_main(void *arg)
@@ -144,23 +181,26 @@ static void *writer_main(void *arg)
 			w->n--;
 		}
 		w->bytes -= bytes;
+		w->busy = 1;
 		pthread_cond_broadcast(&w->not_full);
 		pthread_mutex_unlock(&w->lock);
 
 		/* After a failure the queue is only drained, so producers never block. */
 		if (!w->failed) {
 			rc = store_begin(w->st, err, sizeof(err));
-			for (size_t i = 0; i < k && rc == TB_OK; i++) {
-				rc = store_put_sample(w->st, &batch[i]->s, err, sizeof(err));
-				if (rc == TB_OK && w->after)
-					rc = w->after(w->after_ud, &batch[i]->s, err, sizeof(err));
-			}
+			for (size_t i = 0; i < k && rc == TB_OK; i++)
+				rc = write_record(w, batch[i], err, sizeof(err));
 			if (rc == TB_OK)
 				rc = store_commit(w->st, err, sizeof(err));
 			else
 				store_rollback(w->st);
-			if (rc == TB_OK)
+			if (rc == TB_OK) {
 				count(w, batch, k);
+				/* only now, stored, may an answer be graded */
+				for (size_t i = 0; i < k && w->stored; i++)
+					if (batch[i]->kind == REC_SAMPLE && tb_sample_awaits_grade(&batch[i]->s))
+						w->stored(w->stored_ud, &batch[i]->s);
+			}
 		}
 		for (size_t i = 0; i < k; i++)
 			free(batch[i]);
@@ -170,13 +210,15 @@ static void *writer_main(void *arg)
 			w->failed = 1;
 			snprintf(w->error, sizeof(w->error), "%s", err);
 		}
+		w->busy = 0;
+		pthread_cond_broadcast(&w->flushed);
 	}
 	pthread_mutex_unlock(&w->lock);
 	return NULL;
 }
 
-int writer_start(tb_store *st, writer_after_fn after, void *ud, tb_writer **out, char *err,
-		 size_t errlen)
+int writer_start(tb_store *st, writer_after_fn after, void *ud, writer_stored_fn stored,
+		 void *stored_ud, tb_writer **out, char *err, size_t errlen)
 {
 	tb_writer *w = calloc(1, sizeof(*w));
 	pthread_condattr_t ca;
@@ -187,6 +229,8 @@ int writer_start(tb_store *st, writer_after_fn after, void *ud, tb_writer **out,
 	w->st = st;
 	w->after = after;
 	w->after_ud = ud;
+	w->stored = stored;
+	w->stored_ud = stored_ud;
 	pthread_mutex_init(&w->lock, NULL);
 	/* gather() waits against the monotonic clock */
 	pthread_condattr_init(&ca);
@@ -194,7 +238,9 @@ int writer_start(tb_store *st, writer_after_fn after, void *ud, tb_writer **out,
 	pthread_cond_init(&w->not_empty, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&w->not_full, NULL);
+	pthread_cond_init(&w->flushed, NULL);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		pthread_cond_destroy(&w->flushed);
 		pthread_cond_destroy(&w->not_full);
 		pthread_cond_destroy(&w->not_empty);
 		pthread_mutex_destroy(&w->lock);
@@ -205,9 +251,8 @@ int writer_start(tb_store *st, writer_after_fn after, void *ud, tb_writer **out,
 	return TB_OK;
 }
 
-int writer_put(tb_writer *w, const tb_sample *s, char *err, size_t errlen)
+static int put_record(tb_writer *w, record *r, char *err, size_t errlen)
 {
-	record *r = copy_sample(s);
 	int rc = TB_OK;
 
 	if (!r)
@@ -230,6 +275,56 @@ int writer_put(tb_writer *w, const tb_sample *s, char *err, size_t errlen)
 			pthread_cond_signal(&w->not_empty);
 		}
 	}
+	pthread_mutex_unlock(&w->lock);
+	return rc;
+}
+
+int writer_put(tb_writer *w, const tb_sample *s, char *err, size_t errlen)
+{
+	record *r = copy_sample(s);
+
+	if (r)
+		r->kind = REC_SAMPLE;
+	return put_record(w, r, err, errlen);
+}
+
+int writer_put_grade(tb_writer *w, const tb_sample *s, char *err, size_t errlen)
+{
+	/* the key and the grade fields: no texts of the response */
+	tb_sample g = {
+		.suite = s->suite, .item_id = s->item_id, .model = s->model, .mode = s->mode,
+		.budget = s->budget, .sample = s->sample, .outcome = s->outcome,
+		.extracted = s->extracted, .grade_reason = s->grade_reason, .grader = s->grader,
+		.grader_version = s->grader_version, .lang_check = s->lang_check, .error = s->error,
+	};
+	record *r = copy_sample(&g);
+
+	if (r)
+		r->kind = REC_GRADE;
+	return put_record(w, r, err, errlen);
+}
+
+int writer_put_status(tb_writer *w, const char *status, char *err, size_t errlen)
+{
+	tb_sample g = {.grade_reason = status};
+	record *r = copy_sample(&g);
+
+	if (r)
+		r->kind = REC_STATUS;
+	return put_record(w, r, err, errlen);
+}
+
+int writer_flush(tb_writer *w, char *err, size_t errlen)
+{
+	int rc;
+
+	pthread_mutex_lock(&w->lock);
+	if (w->idle || w->gathering)
+		pthread_cond_signal(&w->not_empty);
+	/* bounded: the thread empties the queue whatever happens */
+	while ((w->n || w->busy) && !w->failed)
+		pthread_cond_wait(&w->flushed, &w->lock);
+	rc = w->failed ? tb_seterr(err, errlen, "%s", w->error) : TB_OK;
 	pthread_mutex_unlock(&w->lock);
 	return rc;
 }
@@ -258,6 +353,7 @@ int writer_finish(tb_writer *w, writer_counts *committed, char *err, size_t errl
 	if (committed)
 		writer_committed(w, committed);
 	rc = w->failed ? tb_seterr(err, errlen, "%s", w->error) : TB_OK;
+	pthread_cond_destroy(&w->flushed);
 	pthread_cond_destroy(&w->not_full);
 	pthread_cond_destroy(&w->not_empty);
 	pthread_mutex_destroy(&w->lock);

@@ -18,8 +18,8 @@ typedef struct tb_writer tb_writer;
 
 /* Committed samples, as the progress line counts them. */
 typedef struct writer_counts {
-	long done;
-	long graded;    /* neither error nor ungraded */
+	long done;      /* samples stored */
+	long graded;    /* verdicts stored (tb_outcome_is_graded()) */
 	long correct;
 	long errors;
 } writer_counts;
@@ -29,13 +29,27 @@ typedef struct writer_counts {
  * TB_OK fails the batch as a failed write does. */
 typedef int (*writer_after_fn)(void *ud, const tb_sample *s, char *err, size_t errlen);
 
+/* Called by the thread after each commit, outside any transaction, for every
+ * sample the commit stored that awaits its grade (tb_sample_awaits_grade()):
+ * a paid answer is graded only once it is stored. s is valid during the call. */
+typedef void (*writer_stored_fn)(void *ud, const tb_sample *s);
+
 /* Starts the thread. st is borrowed and must not be used by anyone else
- * until writer_finish(). after (may be NULL) and ud are borrowed too. */
-int writer_start(tb_store *st, writer_after_fn after, void *ud, tb_writer **out, char *err,
-		 size_t errlen);
+ * until writer_finish(). after and stored (either may be NULL) and their
+ * data are borrowed too. */
+int writer_start(tb_store *st, writer_after_fn after, void *ud, writer_stored_fn stored,
+		 void *stored_ud, tb_writer **out, char *err, size_t errlen);
 /* Copies s (every string) and queues it; blocks while the queue is full.
  * TB_ERR once a write has failed, with that failure in err. */
 int writer_put(tb_writer *w, const tb_sample *s, char *err, size_t errlen);
+/* Queues the run's grading of a sample already queued or stored ungraded:
+ * its key and grade fields (store_update_grade(), grading 0). */
+int writer_put_grade(tb_writer *w, const tb_sample *s, char *err, size_t errlen);
+/* Queues a change of the run's status, committed in order with the rest. */
+int writer_put_status(tb_writer *w, const char *status, char *err, size_t errlen);
+/* Waits until everything queued so far is committed (and its stored hook
+ * called). TB_ERR once a write has failed. */
+int writer_flush(tb_writer *w, char *err, size_t errlen);
 /* The samples committed so far. Lock-free; the four figures may be a batch
  * apart from each other while the thread commits. */
 void writer_committed(const tb_writer *w, writer_counts *out);

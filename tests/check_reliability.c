@@ -368,8 +368,13 @@ START_TEST(second_sigint_exits_at_once)
 	for (int i = 0; i < 2000 && tu_stored(run) < 3; i++)
 		usleep(5000);
 	ck_assert_int_ge(tu_stored(run), 3);
-	t0 = tu_now_s();
+	/* Two signals sent at once may arrive as one: the second goes once the
+	 * first has said it is stopping. */
 	kill(pid, SIGINT);
+	for (int i = 0; i < 400 && !tu_file_contains(log, "stopping:"); i++)
+		usleep(5000);
+	ck_assert_msg(tu_file_contains(log, "stopping:"), "no 'stopping' line after the first SIGINT");
+	t0 = tu_now_s();
 	kill(pid, SIGINT);
 	ck_assert_int_eq(tu_wait(pid, 30), 130);
 	ck_assert_msg(tu_now_s() - t0 < 2.0, "took %.2f s after the second SIGINT", tu_now_s() - t0);
@@ -420,7 +425,7 @@ START_TEST(full_disk_by_file_size_limit)
 }
 END_TEST
 
-/* A 1 MB tmpfs (a full disk), and a read-only bind mount, in a private
+/* A 2 MB tmpfs (a full disk: the items fit, the samples do not), and a read-only bind mount, in a private
  * mount namespace; skipped where namespaces are not allowed. */
 START_TEST(tmpfs_full_and_read_only)
 {
@@ -440,7 +445,7 @@ START_TEST(tmpfs_full_and_read_only)
 	}
 	snprintf(cmd, sizeof(cmd),
 		 "set -u\n"
-		 "mount -t tmpfs -o size=1m tmpfs '%s' || exit 77\n"
+		 "mount -t tmpfs -o size=2m tmpfs '%s' || exit 77\n"
 		 "mkdir '%s/ro' && mount --bind '%s/ro' '%s/ro' && mount -o remount,ro,bind '%s/ro' || exit 77\n"
 		 "unset OPENROUTER_API_KEY\n"
 		 "'%s' run --suite '%s' --out '%s/res' --run-id full --model qwen/qwen3-14b -j 16 --sim "

@@ -568,8 +568,9 @@ START_TEST(bad_sample_rejected)
 }
 END_TEST
 
-/* The store must keep up with the fastest run: one transaction per sample,
- * WAL and synchronous=NORMAL. */
+/* Many samples, one transaction each. The rate is printed for a look, not
+ * asserted: speed is measured by scripts/bench.sh, not by a timed test on a
+ * shared machine. */
 START_TEST(write_rate)
 {
 	tb_store *st = create_store();
@@ -590,8 +591,6 @@ START_TEST(write_rate)
 	printf("store_put_sample: %d samples in %.3f s, %.0f samples/s\n", n, (double)(t1 - t0) / 1e6,
 	       rate);
 	ck_assert_int_eq(store_count_samples(st), n);
-	/* a loose floor, so that sanitizer builds on a busy machine pass too */
-	ck_assert_msg(rate > 2000, "only %.0f samples/s", rate);
 	store_close(st);
 }
 END_TEST

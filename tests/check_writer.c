@@ -81,7 +81,7 @@ START_TEST(counted_only_once_committed)
 	writer_counts c, last;
 	long graded = 0, correct = 0, errors = 0;
 
-	ck_assert_msg(writer_start(st, NULL, NULL, &w, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_msg(writer_start(st, NULL, NULL, NULL, NULL, &w, err, sizeof(err)) == TB_OK, "%s", err);
 	for (int i = 0; i < n; i++) {
 		char id[32];
 		tb_sample s = sample(i, id, sizeof(id));
@@ -117,7 +117,7 @@ START_TEST(lone_samples_are_committed)
 	tb_sample s;
 	double t0;
 
-	ck_assert_msg(writer_start(st, NULL, NULL, &w, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_msg(writer_start(st, NULL, NULL, NULL, NULL, &w, err, sizeof(err)) == TB_OK, "%s", err);
 	s = sample(1, id, sizeof(id));
 	t0 = tu_now_s();
 	ck_assert_int_eq(writer_put(w, &s, err, sizeof(err)), TB_OK);
@@ -140,7 +140,7 @@ START_TEST(failure_surfaces)
 	tb_sample bad;
 	int rc = TB_OK, i;
 
-	ck_assert_msg(writer_start(st, NULL, NULL, &w, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_msg(writer_start(st, NULL, NULL, NULL, NULL, &w, err, sizeof(err)) == TB_OK, "%s", err);
 	bad = sample(0, id, sizeof(id));
 	bad.outcome = TB_OUT_COUNT; /* the store refuses it */
 	ck_assert_int_eq(writer_put(w, &bad, err, sizeof(err)), TB_OK);
@@ -186,7 +186,7 @@ START_TEST(hook_commits_and_fails_with_its_batch)
 	writer_counts last;
 	int rc = TB_OK;
 
-	ck_assert_msg(writer_start(st, hook, &h, &w, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_msg(writer_start(st, hook, &h, NULL, NULL, &w, err, sizeof(err)) == TB_OK, "%s", err);
 	for (int i = 0; i < 3000 && rc == TB_OK; i++) {
 		char id[32];
 		tb_sample s = sample(i, id, sizeof(id));

@@ -104,7 +104,7 @@ void tu_rmtree(const char *path)
 {
 	char cmd[4200];
 
-	if (!path || strncmp(path, "/tmp/tbtest.", 12) != 0)
+	if (!path || strncmp(path, "/tmp/tbtest.", 12) != 0 || getenv("TB_KEEP"))
 		return;
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
 	if (system(cmd) != 0)

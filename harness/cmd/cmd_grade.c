@@ -1,8 +1,10 @@
 /* thinkbench grade RUN: re-scores every stored answer with the graders of the
  * suites as they are now, without asking a model anything.
  *
- * The suites are the run's own (the paths stored with its options, relative
- * to the folder the run was started in) unless --suite points elsewhere. A
+ * The suites are the run's own (the absolute paths stored with its options)
+ * unless --suite points elsewhere, or --from-store takes the items the run
+ * stored when it started (no suite file is read). The grading itself is the
+ * run's grading stage (grading.h). A
  * suite file that is missing stops the command (exit 2). A suite file that
  * changed is expected (a fixed reference or grader spec is why one re-grades):
  * one warning line, then the re-grade. Samples in error and truncated ones
@@ -11,6 +13,7 @@
  * sample gets grading 1 in the store and its current columns are updated
  * (grading 0, the run's, stays); then pass@k and maj@k are recomputed. */
 #include <errno.h>
+#include <stdint.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +23,7 @@
 #include "cmds.h"
 #include "digest.h"
 #include "exec.h"
-#include "gradepool.h"
+#include "grading.h"
 #include "log.h"
 #include "opts.h"
 #include "passk.h"
@@ -28,17 +31,18 @@
 #include "store.h"
 #include "suite.h"
 
-enum { OPT_SUITE = 's', OPT_JOBS = 'j', OPT_QUIET = 'q', OPT_UNSAFE_EXEC = 256 };
+enum { OPT_SUITE = 's', OPT_JOBS = 'j', OPT_QUIET = 'q', OPT_UNSAFE_EXEC = 256, OPT_FROM_STORE };
 
 static const tb_opt options[] = {
 	{"suite", OPT_SUITE, "PATH", "grade with this suite file or folder instead of the run's (repeatable)"},
 	{"jobs", OPT_JOBS, "N", "threads for code answers (default: one per core)"},
+	{"from-store", OPT_FROM_STORE, NULL, "grade with the items the run stored, reading no suite file"},
 	{"unsafe-exec", OPT_UNSAFE_EXEC, NULL, "run code answers without bubblewrap (also when the run did)"},
 	{"quiet", OPT_QUIET, NULL, "no notes"},
 	{0},
 };
 
-static const char usage_line[] = "grade RUN [--suite PATH]... [-j N] [--unsafe-exec] [--quiet]";
+static const char usage_line[] = "grade RUN [--suite PATH]... [--from-store] [-j N] [--unsafe-exec] [--quiet]";
 static const char summary[] =
 	"Re-grades every stored answer of a run with the current graders, without\n"
 	"asking a model: the first grading stays in the store beside the latest, and\n"
@@ -48,16 +52,17 @@ static const char summary[] =
 	"3 done, but some samples could not be re-graded (their item is gone, or\n"
 	"the grader failed) and keep their grading.";
 
-/* One sample to re-grade: its key, answer and the new grade. */
+/* One sample to re-grade: its key and the new grade. */
 typedef struct grade_job {
 	char *suite, *item_id, *model, *mode;
 	long budget;
 	int sample;
 	tb_outcome before;
-	char *answer;                /* freed once graded */
-	const tb_item *item;
-	gr_result res;
-	int grade_rc;
+	int graded;                  /* its item has a grader: the stage grades it */
+	tb_outcome after;
+	char *extracted, *reason;    /* from the verdict */
+	const char *grader, *grader_version; /* static strings */
+	int lang_check;
 	size_t cell;
 } grade_job;
 
@@ -67,57 +72,32 @@ typedef struct cell_sum {
 	long regraded, changed, kept, correct_before, correct_after;
 } cell_sum;
 
-typedef struct item_ref {
-	const char *suite, *id;
-	const tb_item *item;
-} item_ref;
-
 typedef struct grade_ctx {
 	tb_suite **suites;
 	size_t n_suites;
-	item_ref *index;
-	size_t n_index;
+	grading_catalog *catalog;
+	grading_stage *grading;
 	grade_job *jobs;
 	size_t n_jobs, cap_jobs;
 	cell_sum *cells;
 	size_t n_cells, cap_cells;
-	gr_pool *pool;
 	long missing, failed;
 	char first_failure[300];
 	char err[1024];
 } grade_ctx;
 
-static int cmp_ref(const void *a, const void *b)
+/* The catalog of the suites as they are now. */
+static int catalog_from_suites(grade_ctx *g)
 {
-	const item_ref *x = a, *y = b;
-	int c = strcmp(x->suite, y->suite);
-
-	return c ? c : strcmp(x->id, y->id);
-}
-
-static int build_index(grade_ctx *g)
-{
-	size_t n = 0;
-
 	for (size_t i = 0; i < g->n_suites; i++)
-		n += g->suites[i]->n_items;
-	g->index = calloc(n + 1, sizeof(*g->index));
-	if (!g->index)
-		return tb_error("out of memory");
-	for (size_t i = 0; i < g->n_suites; i++)
-		for (size_t k = 0; k < g->suites[i]->n_items; k++)
-			g->index[g->n_index++] = (item_ref){g->suites[i]->name, g->suites[i]->items[k].id,
-							    &g->suites[i]->items[k]};
-	qsort(g->index, g->n_index, sizeof(*g->index), cmp_ref);
+		for (size_t k = 0; k < g->suites[i]->n_items; k++) {
+			const tb_item *it = &g->suites[i]->items[k];
+
+			if (grading_catalog_add(g->catalog, g->suites[i]->name, it->id, it->expected, it->lang,
+						it->grader_spec, g->err, sizeof(g->err)) != TB_OK)
+				return tb_error("%s", g->err);
+		}
 	return TB_OK;
-}
-
-static const tb_item *find_item(const grade_ctx *g, const char *suite, const char *id)
-{
-	item_ref key = {suite, id, NULL};
-	const item_ref *r = bsearch(&key, g->index, g->n_index, sizeof(*g->index), cmp_ref);
-
-	return r ? r->item : NULL;
 }
 
 /* The cell of a sample; samples come in key order, but a cell's samples are
@@ -156,43 +136,36 @@ static int find_cell(grade_ctx *g, const tb_sample *s, size_t *out)
 	return TB_OK;
 }
 
-static void grade_work(void *arg)
+/* A verdict from the stage: kept on its job until all are written. */
+static void on_verdict(void *ud, const tb_sample *s, void *tag)
 {
-	grade_job *j = arg;
-	const tb_item *it = j->item;
-	gr_input in = {.answer = j->answer ? j->answer : "", .expected = it->expected, .lang = it->lang,
-		       .item_id = it->id};
+	grade_ctx *g = ud;
+	grade_job *j = &g->jobs[(uintptr_t)tag];
 
-	j->grade_rc = gr_grade(it->grader, &in, &j->res);
+	j->after = s->outcome;
+	j->extracted = strdup(s->extracted ? s->extracted : "");
+	j->reason = strdup(s->grade_reason ? s->grade_reason : "");
+	j->grader = s->grader;
+	j->grader_version = s->grader_version;
+	j->lang_check = s->lang_check;
 }
 
-static void grade_done(void *arg)
-{
-	grade_job *j = arg;
-
-	free(j->answer);
-	j->answer = NULL;
-}
-
-/* Code answers wait for the pool; the walk holds back when many are queued,
- * so their answers do not pile up in memory. */
+/* The walk holds back while many answers wait, so they do not pile up. */
 static void throttle(grade_ctx *g)
 {
-	size_t most = 4 * (size_t)gr_pool_threads(g->pool);
-
 	/* bounded: every pass reaps what finished, and the workers finish jobs */
-	while (gr_pool_pending(g->pool) >= most) {
-		struct pollfd p = {.fd = gr_pool_fd(g->pool), .events = POLLIN};
+	while (grading_backlog(g->grading) >= 1024) {
+		struct pollfd p = {.fd = grading_fd(g->grading), .events = POLLIN};
 
 		poll(&p, 1, 1000);
-		gr_pool_reap(g->pool);
+		grading_reap(g->grading);
 	}
 }
 
 static int on_sample(void *ud, const tb_sample *s)
 {
 	grade_ctx *g = ud;
-	const tb_item *it;
+	int known;
 	grade_job *j;
 	size_t cell = 0;
 
@@ -203,8 +176,8 @@ static int on_sample(void *ud, const tb_sample *s)
 		g->cells[cell].kept++;
 		return TB_OK;
 	}
-	it = find_item(g, s->suite, s->item_id);
-	if (!it) {
+	known = grading_catalog_find(g->catalog, s->suite, s->item_id);
+	if (known < 0) {
 		g->missing++;
 		g->cells[cell].kept++;
 		return TB_OK;
@@ -216,39 +189,21 @@ static int on_sample(void *ud, const tb_sample *s)
 	j->item_id = strdup(s->item_id);
 	j->model = strdup(s->model);
 	j->mode = strdup(s->mode);
-	j->answer = strdup(s->answer ? s->answer : "");
 	j->budget = s->budget;
 	j->sample = s->sample;
 	j->before = s->outcome;
-	j->item = it;
+	j->graded = known > 0;
+	j->after = TB_OUT_UNGRADED;
 	j->cell = cell;
 	g->n_jobs++;
-	if (!j->suite || !j->item_id || !j->model || !j->mode || !j->answer)
+	if (!j->suite || !j->item_id || !j->model || !j->mode)
 		return tb_seterr(g->err, sizeof(g->err), "out of memory");
-	if (!it->grader) {
-		grade_done(j);
+	if (!j->graded)
 		return TB_OK;
-	}
-	if (g->pool && strcmp(gr_name(it->grader), "exec") == 0) {
-		throttle(g);
-		if (gr_pool_submit(g->pool, grade_work, grade_done, j) == TB_OK)
-			return TB_OK;
-	}
-	grade_work(j);
-	grade_done(j);
+	throttle(g);
+	if (grading_offer(g->grading, s, (void *)(uintptr_t)(g->n_jobs - 1)) != TB_OK)
+		return tb_seterr(g->err, sizeof(g->err), "out of memory");
 	return TB_OK;
-}
-
-static tb_outcome outcome_of(const grade_job *j)
-{
-	static const tb_outcome by_verdict[] = {
-		[GR_CORRECT] = TB_OUT_CORRECT, [GR_INCORRECT] = TB_OUT_INCORRECT,
-		[GR_PARTIAL] = TB_OUT_PARTIAL, [GR_NOANSWER] = TB_OUT_NOANSWER,
-	};
-
-	if (!j->item->grader)
-		return TB_OUT_UNGRADED;
-	return by_verdict[j->res.verdict];
 }
 
 /* Writes the new gradings in one transaction. A grader that failed (the
@@ -260,7 +215,6 @@ static int write_grades(grade_ctx *g, tb_store *st)
 	for (size_t i = 0; i < g->n_jobs; i++) {
 		grade_job *j = &g->jobs[i];
 		cell_sum *c = &g->cells[j->cell];
-		const tb_item *it = j->item;
 		tb_sample s = {
 			.suite = j->suite, .item_id = j->item_id, .model = j->model, .mode = j->mode,
 			.budget = j->budget, .sample = j->sample,
@@ -268,22 +222,22 @@ static int write_grades(grade_ctx *g, tb_store *st)
 			.lang_check = GR_LANG_UNCHECKED,
 		};
 
-		if (it->grader && j->grade_rc != TB_OK) {
+		if (j->graded && (j->after == TB_OUT_ERROR || !j->reason)) {
 			if (!g->failed++)
 				snprintf(g->first_failure, sizeof(g->first_failure), "%s/%s: %s", j->suite,
-					 j->item_id, j->res.reason);
+					 j->item_id, j->reason ? j->reason : "out of memory");
 			c->kept++;
 			continue;
 		}
-		s.outcome = outcome_of(j);
-		if (it->grader) {
-			s.extracted = j->res.extracted;
-			s.grade_reason = j->res.reason;
-			s.grader = gr_name(it->grader);
-			s.grader_version = gr_version(it->grader);
-			s.lang_check = j->res.lang;
+		s.outcome = j->after;
+		if (j->graded) {
+			s.extracted = j->extracted;
+			s.grade_reason = j->reason;
+			s.grader = j->grader;
+			s.grader_version = j->grader_version;
+			s.lang_check = j->lang_check;
 		}
-		if (store_update_grade(st, &s, g->err, sizeof(g->err)) != TB_OK) {
+		if (store_update_grade(st, &s, 1, g->err, sizeof(g->err)) != TB_OK) {
 			store_rollback(st);
 			return TB_ERR;
 		}
@@ -336,18 +290,19 @@ static int load_suites(grade_ctx *g, const json_t *paths, const json_t *opts, co
 	return TB_OK;
 }
 
-/* Code answers need the sandbox, as in the run. */
-static int setup_exec(grade_ctx *g, int unsafe, long jobs)
+/* Code answers need the sandbox, as in the run; then the stage starts. */
+static int setup_grading(grade_ctx *g, int unsafe, long jobs, const char *store_path)
 {
-	int any = 0;
+	grading_config gc = {.catalog = g->catalog, .threads = (unsigned)jobs, .store_path = store_path,
+			     .verdict = on_verdict, .verdict_ud = g};
 
-	for (size_t i = 0; i < g->n_index && !any; i++)
-		any = g->index[i].item->grader && strcmp(gr_name(g->index[i].item->grader), "exec") == 0;
-	if (!any)
-		return TB_OK;
-	gr_exec_set_unsafe(unsafe);
-	if (gr_exec_available(g->err, sizeof(g->err)) != TB_OK ||
-	    gr_pool_new((unsigned)jobs, &g->pool, g->err, sizeof(g->err)) != TB_OK)
+	grading_catalog_seal(g->catalog);
+	if (grading_catalog_uses(g->catalog, "exec")) {
+		gr_exec_set_unsafe(unsafe);
+		if (gr_exec_available(g->err, sizeof(g->err)) != TB_OK)
+			return tb_error("%s", g->err);
+	}
+	if (grading_new(&gc, &g->grading, g->err, sizeof(g->err)) != TB_OK)
 		return tb_error("%s", g->err);
 	return TB_OK;
 }
@@ -383,13 +338,15 @@ static void print_cells(const grade_ctx *g)
 
 static void ctx_release(grade_ctx *g)
 {
-	gr_pool_free(g->pool);
+	grading_free(g->grading);
+	grading_catalog_free(g->catalog);
 	for (size_t i = 0; i < g->n_jobs; i++) {
 		free(g->jobs[i].suite);
 		free(g->jobs[i].item_id);
 		free(g->jobs[i].model);
 		free(g->jobs[i].mode);
-		free(g->jobs[i].answer);
+		free(g->jobs[i].extracted);
+		free(g->jobs[i].reason);
 	}
 	free(g->jobs);
 	for (size_t i = 0; i < g->n_cells; i++) {
@@ -398,7 +355,6 @@ static void ctx_release(grade_ctx *g)
 		free(g->cells[i].mode);
 	}
 	free(g->cells);
-	free(g->index);
 	for (size_t i = 0; i < g->n_suites; i++)
 		suite_free(g->suites[i]);
 	free(g->suites);
@@ -413,7 +369,7 @@ int cmd_grade(int argc, char **argv)
 	tb_run_info info = {0};
 	tb_store *st = NULL;
 	long jobs = 0, total;
-	int c, rc = TB_EXIT_USAGE, quiet = 0, unsafe = 0, have_info = 0;
+	int c, rc = TB_EXIT_USAGE, quiet = 0, unsafe = 0, have_info = 0, from_store = 0;
 
 	for (int reset = 1;; reset = 0) {
 		c = tb_opts_next(argc, argv, options, &arg, reset);
@@ -433,6 +389,9 @@ int cmd_grade(int argc, char **argv)
 			break;
 		case OPT_UNSAFE_EXEC:
 			unsafe = 1;
+			break;
+		case OPT_FROM_STORE:
+			from_store = 1;
 			break;
 		case OPT_QUIET:
 			quiet = 1;
@@ -459,16 +418,41 @@ int cmd_grade(int argc, char **argv)
 		goto out;
 	}
 	have_info = 1;
-	if (load_suites(&g, json_array_size(given) ? given : json_object_get(info.options, "suites"),
-			info.options, argv[optind]) != TB_OK || build_index(&g) != TB_OK)
+	g.catalog = grading_catalog_new();
+	if (!g.catalog) {
+		tb_error("out of memory");
 		goto out;
-	suites_hash(&g, hash);
-	if (strcmp(hash, info.suites_hash) != 0)
-		tb_warn("the suites changed since run '%s': re-grading with them as they are now", argv[optind]);
+	}
+	if (from_store && json_array_size(given)) {
+		tb_error("--from-store and --suite exclude each other");
+		goto out;
+	}
+	if (from_store) {
+		if (grading_catalog_from_store(g.catalog, st, g.err, sizeof(g.err)) != TB_OK) {
+			tb_error("%s", g.err);
+			goto out;
+		}
+		if (grading_catalog_size(g.catalog) == 0) {
+			tb_error("run '%s' stored no items (made by an older thinkbench): give its suites", argv[optind]);
+			goto out;
+		}
+		tb_note("grading with the %zu items stored with the run", grading_catalog_size(g.catalog));
+	} else {
+		if (load_suites(&g, json_array_size(given) ? given : json_object_get(info.options, "suites"),
+				info.options, argv[optind]) != TB_OK || catalog_from_suites(&g) != TB_OK)
+			goto out;
+		for (size_t i = 0; i < g.n_suites; i++)
+			tb_note("grading with suite '%s' (%s)", g.suites[i]->name, g.suites[i]->path);
+		suites_hash(&g, hash);
+		if (strcmp(hash, info.suites_hash) != 0)
+			tb_warn("the suites changed since run '%s': re-grading with them as they are now",
+				argv[optind]);
+	}
 	if (strcmp(info.status, "running") == 0)
 		tb_warn("run '%s' did not finish (or is still running): re-grading what is stored", argv[optind]);
 	rc = TB_EXIT_FATAL;
-	if (setup_exec(&g, unsafe || json_is_true(json_object_get(info.options, "unsafe_exec")), jobs) != TB_OK)
+	if (setup_grading(&g, unsafe || json_is_true(json_object_get(info.options, "unsafe_exec")), jobs,
+			  path) != TB_OK)
 		goto out;
 	total = store_count_samples(st);
 	if (total < 0) {
@@ -482,8 +466,7 @@ int cmd_grade(int argc, char **argv)
 		goto out;
 	}
 	c = store_each_sample_brief(st, on_sample, &g, g.err, sizeof(g.err));
-	if (g.pool)
-		gr_pool_drain(g.pool);
+	grading_drain(g.grading);
 	if (c != TB_OK || write_grades(&g, st) != TB_OK ||
 	    passk_update_store(st, g.err, sizeof(g.err)) != TB_OK) {
 		tb_error("%s", g.err);

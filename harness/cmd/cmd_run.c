@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@
 #include "dialect.h"
 #include "digest.h"
 #include "exec.h"
-#include "gradepool.h"
+#include "grading.h"
 #include "log.h"
 #include "models.h"
 #include "opts.h"
@@ -26,6 +27,7 @@
 #include "progress.h"
 #include "rc.h"
 #include "report.h"
+#include "runlock.h"
 #include "runopts.h"
 #include "scheduler.h"
 #include "sim.h"
@@ -34,14 +36,52 @@
 #include "writer.h"
 
 static volatile sig_atomic_t stop_requested;
+/* What the first interrupt's line reports; written under the scheduler's
+ * lock, read by the handler (a torn read only misprints a count). */
+static volatile long shown_in_flight, shown_awaiting;
+
+/* Appends v in decimal; async-signal-safe, as snprintf is not. */
+static size_t put_long(char *p, long v)
+{
+	char d[24];
+	size_t n = 0, k = 0;
+
+	if (v < 0)
+		v = 0;
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10) && n < sizeof(d));
+	while (n)
+		p[k++] = d[--n];
+	return k;
+}
+
+static size_t put_str(char *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(p, s, n);
+	return n;
+}
 
 static void on_signal(int sig)
 {
+	char line[256];
+	size_t n = 0;
+
 	(void)sig;
-	/* The second interrupt means "now": what is stored is already safe. */
+	/* The second interrupt means "now": what is stored is already safe, and
+	 * the first one's status (interrupted) is queued or stored. */
 	if (stop_requested)
 		_exit(TB_EXIT_INTERRUPTED);
 	stop_requested = 1;
+	n += put_str(line + n, "\nstopping: ");
+	n += put_long(line + n, shown_in_flight);
+	n += put_str(line + n, " requests in flight, ");
+	n += put_long(line + n, shown_awaiting);
+	n += put_str(line + n, " answers stored ungraded; Ctrl-C again to stop now\n");
+	if (write(STDERR_FILENO, line, n) < 0)
+		stop_requested = 1;
 }
 
 typedef struct run_ctx run_ctx;
@@ -56,10 +96,7 @@ typedef struct run_job {
 	long seed;
 	tb_sample s;
 	char *answer, *reasoning;
-	gr_result grade;
-	int grade_rc;
 	int described_rc;        /* describe()'s, set by job_prepare */
-	int to_pool;             /* its grader is slow: graded on the pool */
 } run_job;
 
 struct run_ctx {
@@ -75,15 +112,22 @@ struct run_ctx {
 	dialect_tmpl **tmpl;     /* one per plan cell: its request body, built once */
 	tb_store *st;
 	char run_dir[4096];
+	char store_path[4200];
 	tb_progress prog;
-	writer_counts shown;     /* the committed samples the progress line has counted */
 	long errors;
 	int simulated;
 	sim_server *sim;
-	gr_pool *pool;           /* slow graders (exec) run here, off the transfer loop */
+	grading_catalog *catalog; /* what grading needs of every item, from the store */
+	grading_stage *grading;     /* grades stored answers, off the transfer loop */
+	long awaiting;           /* answers handed to the writer to be graded, verdict not yet back */
+	long in_flight;          /* jobs handed to the scheduler, not yet back */
+	int paused;              /* holding back new requests until grading catches up */
+	long high_water, low_water;
+	atomic_int offer_failed; /* the writer thread could not queue a grade */
 	tb_writer *writer;       /* stores samples, off the transfer loop */
 	passk_live *passk;       /* a fresh run's pass@k, written beside its samples */
 	json_t *stored;          /* on --resume: the keys of samples already stored */
+	int lock_fd;             /* the run's lock (runlock.h), held until the end */
 	char fatal[512];
 };
 
@@ -91,7 +135,7 @@ enum {
 	OPT_SUITE = 's', OPT_MODEL = 'm', OPT_JOBS = 'j', OPT_QUIET = 'q',
 	OPT_MODE = 256, OPT_MODELS, OPT_BUDGET, OPT_SAMPLES, OPT_LIMIT, OPT_OUT, OPT_RESUME,
 	OPT_NO_STREAM, OPT_SEED, OPT_RETRIES, OPT_TIMEOUT, OPT_STALL, OPT_SIM, OPT_SIM_SCALE,
-	OPT_RUN_ID, OPT_INSECURE, OPT_NO_SUMMARY, OPT_UNSAFE_EXEC, OPT_LOOPS,
+	OPT_RUN_ID, OPT_INSECURE, OPT_NO_SUMMARY, OPT_UNSAFE_EXEC, OPT_LOOPS, OPT_GRADE_QUEUE,
 };
 
 static const tb_opt options[] = {
@@ -103,6 +147,7 @@ static const tb_opt options[] = {
 	{"samples", OPT_SAMPLES, "N", "ask each item N times, seeded (default 1)"},
 	{"jobs", OPT_JOBS, "N", "requests in flight (default 32)"},
 	{"loops", OPT_LOOPS, "N", "transfer threads sharing them (default: one per core, each with 16+)"},
+	{"grade-queue", OPT_GRADE_QUEUE, "N", "answers waiting for the graders before no new request starts (default 1024)"},
 	{"limit", OPT_LIMIT, "N", "only the first N items of each suite"},
 	{"out", OPT_OUT, "DIR", "where run folders go (default results)"},
 	{"resume", OPT_RESUME, "RUN", "finish a stopped run (its folder), asking only for what is missing"},
@@ -123,7 +168,17 @@ static const tb_opt options[] = {
 
 static const char usage_line[] = "run [--suite PATH]... [--model ID]... [--mode think|nothink|both] [options]";
 
-static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help)
+/* The long name of an option code, for the list of flags given. */
+static const char *option_name(int code)
+{
+	for (const tb_opt *p = options; p->name; p++)
+		if (p->key == code)
+			return p->name;
+	return "?";
+}
+
+static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help, const char **given,
+		      size_t *n_given)
 {
 	const char *arg;
 	int c, first = 1;
@@ -133,6 +188,8 @@ static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help)
 	*want_help = 0;
 	while ((c = tb_opts_next(argc, argv, options, &arg, first)) != -1) {
 		first = 0;
+		if (c != 'h' && *n_given < 64)
+			given[(*n_given)++] = option_name(c);
 		switch (c) {
 		case OPT_SUITE:
 			json_array_append_new(o->suites, json_string(arg));
@@ -163,6 +220,10 @@ static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help)
 			break;
 		case OPT_LOOPS:
 			if (tb_opt_long("loops", arg, 1, 64, &o->loops))
+				return TB_ERR;
+			break;
+		case OPT_GRADE_QUEUE:
+			if (tb_opt_long("grade-queue", arg, 16, 1000000, &o->grade_queue))
 				return TB_ERR;
 			break;
 		case OPT_LIMIT:
@@ -241,14 +302,6 @@ static void sample_key(char *out, size_t n, const char *suite, const char *item,
 	snprintf(out, n, "%s\x1f%s\x1f%s\x1f%s\x1f%ld\x1f%d", suite, item, model, mode, budget, sample);
 }
 
-static int remember_stored(void *ud, const tb_sample *s)
-{
-	char key[1024];
-
-	sample_key(key, sizeof(key), s->suite, s->item_id, s->model, s->mode, s->budget, s->sample);
-	return json_object_set_new(ud, key, json_true());
-}
-
 static tb_job *next_job(void *ud, int *finished)
 {
 	run_ctx *r = ud;
@@ -257,8 +310,17 @@ static tb_job *next_job(void *ud, int *finished)
 	int more;
 
 	*finished = 0;
-	/* Answers wait for the graders rather than pile up in memory. */
-	if (r->pool && gr_pool_pending(r->pool) >= (size_t)(4 * r->o->jobs))
+	if (atomic_load(&r->offer_failed)) {
+		snprintf(r->fatal, sizeof(r->fatal), "out of memory queueing answers for grading");
+		return NULL;
+	}
+	/* When the graders fall behind no new request starts until they are
+	 * back under the low-water mark: answers wait in the store, not in
+	 * memory. */
+	if (r->paused && r->awaiting > r->low_water)
+		return NULL;
+	r->paused = r->awaiting >= r->high_water;
+	if (r->paused)
 		return NULL;
 	*finished = 1;
 	while ((more = plan_next(&r->plan, &pos, err, sizeof(err))) == 1) {
@@ -304,6 +366,7 @@ static tb_job *next_job(void *ud, int *finished)
 		j->job.stall_s = r->o->stall_s > 0 ? r->o->stall_s : c->model->stall_s;
 		j->job.ud = j;
 		*finished = 0;
+		shown_in_flight = ++r->in_flight;
 		return &j->job;
 	}
 	if (more != 0)
@@ -390,26 +453,14 @@ static int describe(run_job *j, tb_split *sp)
 	return TB_OK;
 }
 
-/* Runs on a grading worker (or inline): only reads the job, writes the grade. */
-static void grade_work(void *arg)
-{
-	run_job *j = arg;
-	const tb_item *it = j->pos.item;
-	gr_input in = {.answer = j->answer, .expected = it->expected, .lang = it->lang, .item_id = it->id};
-
-	j->grade_rc = gr_grade(it->grader, &in, &j->grade);
-}
-
 /* The progress line counts what the writer has committed, nothing sooner. */
-static void show_committed(run_ctx *r, const writer_counts *now)
+static void show_committed(run_ctx *r)
 {
-	long n = now->done - r->shown.done;
-	long graded = now->graded - r->shown.graded, correct = now->correct - r->shown.correct;
-	long errors = now->errors - r->shown.errors;
+	writer_counts now;
 
-	for (long i = 0; i < n; i++)
-		progress_add(&r->prog, i < graded, i < correct, i < errors);
-	r->shown = *now;
+	writer_committed(r->writer, &now);
+	shown_awaiting = r->awaiting;
+	progress_set(&r->prog, now.done, now.graded, now.correct, now.errors, r->awaiting);
 }
 
 /* The writer thread's hook: pass@k rows in the same transaction. */
@@ -418,80 +469,52 @@ static int after_write(void *ud, const tb_sample *s, char *err, size_t errlen)
 	return passk_live_add(ud, s, err, errlen);
 }
 
-/* The outcome, the store, the progress line. Called one at a time: under the
- * scheduler's lock (job_done, or a grade the wake callback reaps), or once the
- * loops have ended (the pool's drain). */
-static int store_graded(run_job *j, char *err, size_t errlen)
-{
-	static const tb_outcome by_verdict[] = {
-		[GR_CORRECT] = TB_OUT_CORRECT, [GR_INCORRECT] = TB_OUT_INCORRECT,
-		[GR_PARTIAL] = TB_OUT_PARTIAL, [GR_NOANSWER] = TB_OUT_NOANSWER,
-	};
-	run_ctx *r = j->r;
-	tb_sample *s = &j->s;
-	int rc;
-
-	if (s->outcome == TB_OUT_COUNT) {
-		if (j->grade_rc != TB_OK) {
-			/* The harness failed to grade: never a wrong answer. */
-			s->outcome = TB_OUT_ERROR;
-			s->error = j->grade.reason;
-		} else {
-			s->outcome = by_verdict[j->grade.verdict];
-			s->extracted = j->grade.extracted;
-			s->grade_reason = j->grade.reason;
-			s->lang_check = j->grade.lang;
-		}
-	}
-	rc = writer_put(r->writer, s, err, errlen);
-	if (rc == TB_OK) {
-		writer_counts now;
-
-		if (s->outcome == TB_OUT_ERROR)
-			r->errors++;
-		writer_committed(r->writer, &now);
-		show_committed(r, &now);
-	}
-	run_job_free(j);
-	return rc;
-}
-
-static void grade_done(void *arg)
-{
-	run_job *j = arg;
-	run_ctx *r = j->r;
-	char err[512];
-
-	if (store_graded(j, err, sizeof(err)) != TB_OK && !r->fatal[0])
-		snprintf(r->fatal, sizeof(r->fatal), "%s", err);
-}
-
-/* On the job's loop, outside the producer's lock: the sample's record, its
- * split and, unless its grader is slow, its grade. Touches only the job. */
-static void job_prepare(void *ud, tb_job *job)
+/* The writer thread's other hook: a stored answer goes to the graders. */
+static void on_stored(void *ud, const tb_sample *s)
 {
 	run_ctx *r = ud;
+
+	if (grading_offer(r->grading, s, NULL) != TB_OK)
+		atomic_store(&r->offer_failed, 1);
+}
+
+/* A verdict: stored as the sample's first grading. Called one at a time:
+ * under the scheduler's lock (the wake callback reaps), or once the loops
+ * have ended (the drain). */
+static void on_verdict(void *ud, const tb_sample *s, void *tag)
+{
+	run_ctx *r = ud;
+	char err[512];
+
+	(void)tag;
+	r->awaiting--;
+	if (s->outcome == TB_OUT_ERROR)
+		r->errors++;
+	if (writer_put_grade(r->writer, s, err, sizeof(err)) != TB_OK && !r->fatal[0])
+		snprintf(r->fatal, sizeof(r->fatal), "%s", err);
+	show_committed(r);
+}
+
+/* On the job's loop, outside the producer's lock: the sample's record and
+ * split. Touches only the job. */
+static void job_prepare(void *ud, tb_job *job)
+{
 	run_job *j = job->ud;
-	const tb_item *it = j->pos.item;
 	tb_split sp = {0};
 
+	(void)ud;
 	if (job->status == TB_JOB_CANCELLED)
 		return;
 	j->described_rc = describe(j, &sp);
 	if (j->described_rc != TB_OK)
 		return;
-	j->s.outcome = TB_OUT_COUNT; /* not decided yet */
+	/* Stored before it is graded: ungraded, with its grader named. */
+	j->s.outcome = TB_OUT_UNGRADED;
 	if (job->status == TB_JOB_FAILED) {
 		j->s.outcome = TB_OUT_ERROR;
 		j->s.error = job->error;
 	} else if (sp.truncated_in_thinking) {
 		j->s.outcome = TB_OUT_TRUNCATED;
-	} else if (!it->grader) {
-		j->s.outcome = TB_OUT_UNGRADED;
-	} else if (r->pool && strcmp(gr_name(it->grader), "exec") == 0) {
-		j->to_pool = 1;
-	} else {
-		grade_work(j);
 	}
 }
 
@@ -499,7 +522,9 @@ static int job_done(void *ud, tb_job *job, char *err, size_t errlen)
 {
 	run_ctx *r = ud;
 	run_job *j = job->ud;
+	int rc = TB_OK;
 
+	shown_in_flight = --r->in_flight;
 	if (job->status == TB_JOB_CANCELLED) {
 		run_job_free(j);
 		return TB_OK;
@@ -508,19 +533,22 @@ static int job_done(void *ud, tb_job *job, char *err, size_t errlen)
 		run_job_free(j);
 		return tb_seterr(err, errlen, "out of memory");
 	}
-	if (j->to_pool) {
-		if (gr_pool_submit(r->pool, grade_work, grade_done, j) == TB_OK)
-			return TB_OK;
-		grade_work(j);
-	}
-	return store_graded(j, err, errlen);
+	if (tb_sample_awaits_grade(&j->s))
+		r->awaiting++;
+	if (j->s.outcome == TB_OUT_ERROR)
+		r->errors++;
+	rc = writer_put(r->writer, &j->s, err, errlen);
+	if (rc == TB_OK)
+		show_committed(r);
+	run_job_free(j);
+	return rc;
 }
 
 static int reap_grades(void *ud, char *err, size_t errlen)
 {
 	run_ctx *r = ud;
 
-	gr_pool_reap(r->pool);
+	grading_reap(r->grading);
 	if (r->fatal[0])
 		return tb_seterr(err, errlen, "%s", r->fatal);
 	return TB_OK;
@@ -765,7 +793,8 @@ static int open_store(run_ctx *r, int argc, char **argv, char *err, size_t errle
 		rc = store_set_status(r->st, "running", err, errlen);
 		goto out;
 	}
-	if (make_run_dir(r, run_id, sizeof(run_id), err, errlen) != TB_OK)
+	if (make_run_dir(r, run_id, sizeof(run_id), err, errlen) != TB_OK ||
+	    runlock_take(r->run_dir, &r->lock_fd, err, errlen) != TB_OK)
 		return TB_ERR;
 	snprintf(info.run_id, sizeof(info.run_id), "%s", run_id);
 	snprintf(info.version, sizeof(info.version), "%s", TB_VERSION);
@@ -804,6 +833,9 @@ static int load_resume(run_ctx *r, char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/store.sqlite", r->o->resume);
 	if (stat(path, &st) != 0)
 		return tb_seterr(err, errlen, "cannot resume '%s': no store.sqlite in it", r->o->resume);
+	/* first the lock: two resumes of one run must not both ask */
+	if (runlock_take(r->run_dir, &r->lock_fd, err, errlen) != TB_OK)
+		return TB_ERR;
 	if (store_open(path, 0, &r->st, err, errlen) != TB_OK)
 		return TB_ERR;
 	if (store_get_run(r->st, &info, err, errlen) != TB_OK)
@@ -831,9 +863,9 @@ static void print_summary(run_ctx *r)
 	store_run_info_release(&info);
 }
 
-/* Code answers run in the sandbox on a pool of workers. Without a working
- * sandbox the run stops before any request, unless --unsafe-exec. */
-static int setup_exec(run_ctx *r, char *err, size_t errlen)
+/* Code answers run in the sandbox. Without a working sandbox the run stops
+ * before any request, unless --unsafe-exec. */
+static int check_exec(run_ctx *r, char *err, size_t errlen)
 {
 	int any = 0;
 
@@ -842,9 +874,94 @@ static int setup_exec(run_ctx *r, char *err, size_t errlen)
 	if (!any)
 		return TB_OK;
 	gr_exec_set_unsafe(r->o->unsafe_exec);
-	if (gr_exec_available(err, errlen) != TB_OK)
+	return gr_exec_available(err, errlen);
+}
+
+/* What reports and grading need of every item goes into the store, in one
+ * transaction, before any request: the run's record stands without its
+ * suite files. */
+static int record_items(run_ctx *r, char *err, size_t errlen)
+{
+	if (store_begin(r->st, err, errlen) != TB_OK)
 		return TB_ERR;
-	return gr_pool_new(0, &r->pool, err, errlen);
+	for (size_t i = 0; i < r->n_suites; i++) {
+		const tb_suite *su = r->suites[i];
+
+		for (size_t k = 0; k < su->n_items; k++) {
+			const tb_item *it;
+			tb_stored_item row;
+			int rc;
+
+			if (suite_item_get(su, k, &it, err, errlen) != TB_OK) {
+				store_rollback(r->st);
+				return TB_ERR;
+			}
+			row = (tb_stored_item){.suite = su->name, .item_id = it->id,
+					       .prompt = suite_item_user_text(it), .tags = it->tags,
+					       .lang = it->lang, .expected = it->expected,
+					       .grader_spec = it->grader_spec};
+			rc = store_put_item(r->st, &row, err, errlen);
+			suite_item_put(it);
+			if (rc != TB_OK) {
+				store_rollback(r->st);
+				return TB_ERR;
+			}
+		}
+	}
+	return store_commit(r->st, err, errlen);
+}
+
+/* Grading reads the items from the store, as `grade --from-store` does. */
+static int setup_grading(run_ctx *r, char *err, size_t errlen)
+{
+	grading_config gc = {.max_answers = (size_t)r->o->grade_queue, .verdict = on_verdict,
+			     .verdict_ud = r};
+
+	r->catalog = grading_catalog_new();
+	if (!r->catalog)
+		return tb_seterr(err, errlen, "out of memory");
+	if (grading_catalog_from_store(r->catalog, r->st, err, errlen) != TB_OK)
+		return TB_ERR;
+	grading_catalog_seal(r->catalog);
+	snprintf(r->store_path, sizeof(r->store_path), "%s/store.sqlite", r->run_dir);
+	gc.catalog = r->catalog;
+	gc.store_path = r->store_path;
+	/* Back-pressure: at the bound no request starts; below three quarters
+	 * of it they start again. */
+	r->high_water = r->o->grade_queue;
+	r->low_water = r->o->grade_queue * 3 / 4;
+	return grading_new(&gc, &r->grading, err, errlen);
+}
+
+/* --resume: what is stored is not asked again; what is stored ungraded is
+ * graded now, with no request. */
+static int remember_stored(void *ud, const tb_sample *s)
+{
+	run_ctx *r = ud;
+	char key[1024];
+
+	sample_key(key, sizeof(key), s->suite, s->item_id, s->model, s->mode, s->budget, s->sample);
+	if (json_object_set_new(r->stored, key, json_true()) != 0)
+		return TB_NOMEM;
+	if (!tb_sample_awaits_grade(s))
+		return TB_OK;
+	r->awaiting++;
+	/* the answer is read from the store when its grade starts */
+	return grading_offer(r->grading, &(tb_sample){.suite = s->suite, .item_id = s->item_id,
+						     .model = s->model, .mode = s->mode,
+						     .budget = s->budget, .sample = s->sample},
+			     NULL);
+}
+
+/* The status a run ends in when nothing failed: done once every planned
+ * sample is stored and graded, whatever signal came. */
+static const char *end_status(run_ctx *r)
+{
+	long stored = store_count_samples(r->st), waiting = store_count_awaiting(r->st);
+
+	if (stored >= plan_total(&r->plan) && waiting == 0)
+		return "done";
+	return stop_requested ? "interrupted" : "done";
 }
 
 static void raise_fd_limit(void)
@@ -858,51 +975,113 @@ static void raise_fd_limit(void)
 	}
 }
 
+/* --resume takes the run's own options: a flag it would ignore is refused,
+ * not dropped. */
+static int check_resume_flags(const tb_run_opts *o, const char *const *given, size_t n_given)
+{
+	static const char *const allowed[] = {"resume", "jobs", "loops", "quiet", "no-summary",
+					      "grade-queue"};
+
+	for (size_t i = 0; i < n_given; i++) {
+		size_t k = 0;
+
+		while (k < sizeof(allowed) / sizeof(allowed[0]) && strcmp(given[i], allowed[k]) != 0)
+			k++;
+		if (k == sizeof(allowed) / sizeof(allowed[0]))
+			return tb_error("--resume goes on with the run's own options: --%s cannot change "
+					"them (allowed: -j, --loops, --grade-queue, --quiet, --no-summary); "
+					"start a new run instead", given[i]);
+	}
+	(void)o;
+	return TB_OK;
+}
+
+/* The models file is stored by absolute path, so --resume works from any
+ * folder. */
+static int absolute_models_file(tb_run_opts *o)
+{
+	char *abs;
+
+	if (!o->models_file)
+		return TB_OK;
+	abs = realpath(o->models_file, NULL);
+	if (!abs)
+		return tb_error("models file '%s': %s", o->models_file, strerror(errno));
+	free(o->models_file);
+	o->models_file = abs;
+	return TB_OK;
+}
+
+/* After the loops: a finished run grades all it stored; a stopped one
+ * grades nothing more (what is stored ungraded waits for --resume) and gives
+ * running grades a moment. Then every verdict is committed. */
+static void finish_pipeline(run_ctx *r, int graded_all)
+{
+	char werr[512];
+
+	if (graded_all) {
+		if (writer_flush(r->writer, werr, sizeof(werr)) == TB_OK)
+			grading_drain(r->grading);
+	} else if (grading_cancel(r->grading, 2000) != 0) {
+		/* a grade still running: its worker is left to the exit */
+		r->grading = NULL;
+	}
+	if (writer_finish(r->writer, NULL, werr, sizeof(werr)) != TB_OK && !r->fatal[0])
+		snprintf(r->fatal, sizeof(r->fatal), "%s", werr);
+	r->writer = NULL;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	tb_run_opts o;
-	run_ctx r = {.o = &o};
+	run_ctx r = {.o = &o, .lock_fd = -1};
 	sched_config sc;
 	sched_lane *lanes = NULL;
 	sched_stats stats;
 	char err[1024] = "";
+	const char *given[64];
+	size_t n_given = 0;
 	int want_help, rc = TB_EXIT_USAGE, src;
 	struct sigaction sa = {.sa_handler = on_signal};
 
 	/* A run may hold an API key: a crash must not put it on disk in a core. */
 	setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
 	runopts_defaults(&o);
-	if (parse_args(argc, argv, &o, &want_help) != TB_OK)
+	if (parse_args(argc, argv, &o, &want_help, given, &n_given) != TB_OK)
 		goto out;
 	if (want_help) {
 		tb_opts_help(stdout, usage_line,
 			     "Asks every model every item of the suites, in each mode (and budget,\n"
-			     "and sample), grades the answers, and stores everything in\n"
-			     "<out>/<run-id>/store.sqlite. Without OPENROUTER_API_KEY (and without\n"
-			     "--models) the built-in simulator answers. Exit codes: 0 done, 1 stopped on\n"
-			     "a fatal error, 2 bad usage or input, 3 finished with samples in error,\n"
-			     "130 interrupted (what finished is stored; --resume goes on).",
+			     "and sample), stores each answer as it arrives, grades it, and stores\n"
+			     "the verdict, all in <out>/<run-id>/store.sqlite. Without\n"
+			     "OPENROUTER_API_KEY (and without --models) the built-in simulator answers.\n"
+			     "Exit codes: 0 done, 1 stopped on a fatal error, 2 bad usage or input,\n"
+			     "3 finished with samples in error, 130 interrupted (what arrived is stored;\n"
+			     "--resume grades it and asks only for the rest).",
 			     options);
 		rc = TB_EXIT_OK;
 		goto out;
 	}
 	tb_log_quiet(o.quiet);
 	if (o.resume) {
-		int jobs = (int)o.jobs, jobs_given = o.jobs_given, quiet = o.quiet;
-		long loops = o.loops;
+		int jobs = (int)o.jobs, jobs_given = o.jobs_given, quiet = o.quiet, no_summary = o.no_summary;
+		long loops = o.loops, grade_queue = o.grade_queue;
 
-		if (json_array_size(o.suites) || json_array_size(o.models) || o.models_file) {
-			tb_error("--resume takes the run's own suites and models; give only -j, --loops and --quiet");
+		if (check_resume_flags(&o, given, n_given) != TB_OK)
 			goto out;
-		}
 		if (load_resume(&r, err, sizeof(err)) != TB_OK) {
 			tb_error("%s", err);
 			goto out;
 		}
+		/* the run's own -j unless -j is given */
 		if (jobs_given)
 			o.jobs = jobs;
 		o.quiet = quiet;
+		o.no_summary = no_summary;
 		o.loops = loops;
+		o.grade_queue = grade_queue;
+	} else if (absolute_models_file(&o) != TB_OK) {
+		goto out;
 	}
 	if (json_array_size(o.suites) == 0)
 		json_array_append_new(o.suites, json_string("suites"));
@@ -910,7 +1089,7 @@ int cmd_run(int argc, char **argv)
 		tb_error("%s", err);
 		goto out;
 	}
-	if (setup_exec(&r, err, sizeof(err)) != TB_OK) {
+	if (check_exec(&r, err, sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		rc = TB_EXIT_FATAL;
 		goto out;
@@ -918,7 +1097,9 @@ int cmd_run(int argc, char **argv)
 	if (plan_build(&r.plan, r.suites, r.n_suites, r.sel, r.n_sel, o.modes, o.budgets, o.n_budgets,
 		       (int)o.samples, err, sizeof(err)) != TB_OK ||
 	    make_templates(&r, err, sizeof(err)) != TB_OK ||
-	    open_store(&r, argc, argv, err, sizeof(err)) != TB_OK) {
+	    open_store(&r, argc, argv, err, sizeof(err)) != TB_OK ||
+	    record_items(&r, err, sizeof(err)) != TB_OK ||
+	    setup_grading(&r, err, sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		rc = TB_EXIT_FATAL;
 		goto out;
@@ -941,7 +1122,7 @@ int cmd_run(int argc, char **argv)
 	sc.lanes = lanes;
 	sc.n_lanes = r.n_sel;
 	sc.stop = &stop_requested;
-	sc.wake_fd = r.pool ? gr_pool_fd(r.pool) : -1;
+	sc.wake_fd = grading_fd(r.grading);
 	if (r.sim) {
 		/* The simulator answers in milliseconds: back off in milliseconds too. */
 		sc.backoff_base_s = 0.05;
@@ -949,17 +1130,20 @@ int cmd_run(int argc, char **argv)
 	}
 	if (o.resume) {
 		r.stored = json_object();
-		if (!r.stored || store_each_sample_head(r.st, remember_stored, r.stored, err, sizeof(err)) != TB_OK) {
+		if (!r.stored || store_each_sample_head(r.st, remember_stored, &r, err, sizeof(err)) != TB_OK) {
 			tb_error("cannot read the stored samples: %s", err);
 			rc = TB_EXIT_FATAL;
 			goto out;
 		}
+		if (r.awaiting)
+			tb_note("%ld stored answers are graded first, with no request", r.awaiting);
 	}
 	progress_init(&r.prog, plan_total(&r.plan) - (long)json_object_size(r.stored), o.quiet);
 	/* A resumed run's items are partly stored already: it takes the whole
 	 * pass at the end. */
 	if ((!o.resume && passk_live_new(r.st, &r.passk, err, sizeof(err)) != TB_OK) ||
-	    writer_start(r.st, r.passk ? after_write : NULL, r.passk, &r.writer, err, sizeof(err)) != TB_OK) {
+	    writer_start(r.st, r.passk ? after_write : NULL, r.passk, on_stored, &r, &r.writer, err,
+			 sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		rc = TB_EXIT_FATAL;
 		goto out;
@@ -973,22 +1157,8 @@ int cmd_run(int argc, char **argv)
 			&(sched_ops){.next = next_job, .prepare = job_prepare, .done = job_done,
 				     .wake = reap_grades},
 			&r, &stats, err, sizeof(err));
-	/* Grades still running are finished and stored, even after SIGINT. */
-	if (r.pool)
-		gr_pool_drain(r.pool);
-	{
-		char werr[512];
-		writer_counts last;
-
-		/* Everything handed to the writer is committed before the status. */
-		if (writer_finish(r.writer, &last, werr, sizeof(werr)) != TB_OK && !r.fatal[0])
-			snprintf(r.fatal, sizeof(r.fatal), "%s", werr);
-		r.writer = NULL;
-		show_committed(&r, &last);
-	}
+	finish_pipeline(&r, src == TB_OK && !stop_requested && !r.fatal[0]);
 	progress_end(&r.prog);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
 	if (r.fatal[0] && src == TB_OK) {
 		snprintf(err, sizeof(err), "%s", r.fatal);
 		src = TB_ERR;
@@ -999,28 +1169,33 @@ int cmd_run(int argc, char **argv)
 		tb_error("%s", err);
 		store_set_status(r.st, "failed", serr, sizeof(serr));
 		rc = TB_EXIT_FATAL;
-	} else if (stop_requested) {
-		char serr[512];
-
-		store_set_status(r.st, "interrupted", serr, sizeof(serr));
-		tb_note("interrupted: %ld samples stored; 'thinkbench run --resume %s' goes on", store_count_samples(r.st), r.run_dir);
-		rc = TB_EXIT_INTERRUPTED;
 	} else {
 		char serr[512];
+		const char *status = end_status(&r);
 
-		if (store_set_status(r.st, "done", serr, sizeof(serr)) != TB_OK)
+		if (store_set_status(r.st, status, serr, sizeof(serr)) != TB_OK)
 			tb_warn("%s", serr);
-		if ((r.passk ? passk_live_finish(r.passk, serr, sizeof(serr))
-			     : passk_update_store(r.st, serr, sizeof(serr))) != TB_OK)
-			tb_warn("cannot compute pass@k: %s", serr);
-		print_summary(&r);
-		rc = r.errors ? TB_EXIT_SAMPLE_ERRORS : TB_EXIT_OK;
+		if (strcmp(status, "interrupted") == 0) {
+			tb_note("interrupted: %ld samples stored, %ld of them waiting for their grade; "
+				"'thinkbench run --resume %s' goes on", store_count_samples(r.st),
+				store_count_awaiting(r.st), r.run_dir);
+			rc = TB_EXIT_INTERRUPTED;
+		} else {
+			if ((r.passk ? passk_live_finish(r.passk, serr, sizeof(serr))
+				     : passk_update_store(r.st, serr, sizeof(serr))) != TB_OK)
+				tb_warn("cannot compute pass@k: %s", serr);
+			print_summary(&r);
+			rc = r.errors ? TB_EXIT_SAMPLE_ERRORS : TB_EXIT_OK;
+		}
 	}
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	printf("run folder: %s\n", r.run_dir);
 out:
 	free(lanes);
-	gr_pool_free(r.pool);
 	writer_finish(r.writer, NULL, err, sizeof(err));
+	grading_free(r.grading);
+	grading_catalog_free(r.catalog);
 	passk_live_free(r.passk);
 	json_decref(r.stored);
 	if (r.sim)
@@ -1041,5 +1216,7 @@ out:
 		suite_free(r.suites[i]);
 	free(r.suites);
 	runopts_release(&o);
+	if (r.lock_fd >= 0)
+		close(r.lock_fd);
 	return rc;
 }

@@ -1,0 +1,453 @@
+#include "grading.h"
+
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "gradepool.h"
+#include "log.h"
+#include "rc.h"
+
+#define DEFAULT_MAX_ANSWERS 1024
+
+/* ---- the catalog ---- */
+
+typedef struct entry {
+	char *suite, *id, *expected, *lang;
+	const gr_grader *grader;     /* in the catalog's spec table; NULL: not graded */
+} entry;
+
+/* One compiled grader per distinct spec (its canonical text). */
+typedef struct spec_slot {
+	char *text;
+	gr_grader *grader;
+} spec_slot;
+
+struct grading_catalog {
+	entry *v;
+	size_t n, cap;
+	spec_slot *specs;            /* open addressing, n_specs < cap_specs / 2 */
+	size_t n_specs, cap_specs;
+	int sealed;
+};
+
+grading_catalog *grading_catalog_new(void)
+{
+	return calloc(1, sizeof(grading_catalog));
+}
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static int specs_grow(grading_catalog *c)
+{
+	size_t cap = c->cap_specs ? 2 * c->cap_specs : 64;
+	spec_slot *v = calloc(cap, sizeof(*v));
+
+	if (!v)
+		return TB_NOMEM;
+	for (size_t i = 0; i < c->cap_specs; i++) {
+		size_t k;
+
+		if (!c->specs[i].text)
+			continue;
+		/* bounded: the table is never more than half full */
+		for (k = fnv1a(c->specs[i].text) & (cap - 1); v[k].text; k = (k + 1) & (cap - 1))
+			;
+		v[k] = c->specs[i];
+	}
+	free(c->specs);
+	c->specs = v;
+	c->cap_specs = cap;
+	return TB_OK;
+}
+
+/* The compiled grader of spec, compiled now if it is new. */
+static int spec_grader(grading_catalog *c, const json_t *spec, const gr_grader **out, char *err,
+		       size_t errlen)
+{
+	char *text = json_dumps(spec, JSON_COMPACT | JSON_SORT_KEYS);
+	size_t k;
+
+	if (!text || (2 * (c->n_specs + 1) > c->cap_specs && specs_grow(c) != TB_OK)) {
+		free(text);
+		return tb_seterr(err, errlen, "out of memory");
+	}
+	/* bounded: the table is never more than half full */
+	for (k = fnv1a(text) & (c->cap_specs - 1); c->specs[k].text; k = (k + 1) & (c->cap_specs - 1)) {
+		if (strcmp(c->specs[k].text, text) == 0) {
+			free(text);
+			*out = c->specs[k].grader;
+			return TB_OK;
+		}
+	}
+	if (gr_compile(spec, &c->specs[k].grader, err, errlen) != TB_OK) {
+		free(text);
+		return TB_ERR;
+	}
+	c->specs[k].text = text;
+	c->n_specs++;
+	*out = c->specs[k].grader;
+	return TB_OK;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int grading_catalog_add(grading_catalog *c, const char *suite, const char *item_id, const char *expected,
+			const char *lang, const json_t *spec, char *err, size_t errlen)
+{
+	entry *e;
+
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 256;
+		entry *v = realloc(c->v, cap * sizeof(*v));
+
+		if (!v)
+			return tb_seterr(err, errlen, "out of memory");
+		c->v = v;
+		c->cap = cap;
+	}
+	e = &c->v[c->n];
+	memset(e, 0, sizeof(*e));
+	if (spec && spec_grader(c, spec, &e->grader, err, errlen) != TB_OK)
+		return tb_seterr(err, errlen, "%s/%s: grader: %.400s", suite, item_id, err);
+	e->suite = strdup(suite);
+	e->id = strdup(item_id);
+	e->expected = dup_or_null(expected);
+	e->lang = dup_or_null(lang);
+	c->n++;
+	if (!e->suite || !e->id || (expected && !e->expected) || (lang && !e->lang))
+		return tb_seterr(err, errlen, "out of memory");
+	c->sealed = 0;
+	return TB_OK;
+}
+
+typedef struct from_store {
+	grading_catalog *c;
+	char *err;
+	size_t errlen;
+} from_store;
+
+static int add_stored(void *ud, const tb_stored_item *it)
+{
+	from_store *f = ud;
+
+	return grading_catalog_add(f->c, it->suite, it->item_id, *it->expected ? it->expected : NULL,
+				   *it->lang ? it->lang : NULL, it->grader_spec, f->err, f->errlen);
+}
+
+int grading_catalog_from_store(grading_catalog *c, tb_store *st, char *err, size_t errlen)
+{
+	from_store f = {c, err, errlen};
+
+	return store_each_item(st, add_stored, &f, err, errlen);
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const entry *x = a, *y = b;
+	int d = strcmp(x->suite, y->suite);
+
+	return d ? d : strcmp(x->id, y->id);
+}
+
+void grading_catalog_seal(grading_catalog *c)
+{
+	if (c->n)
+		qsort(c->v, c->n, sizeof(*c->v), entry_cmp);
+	c->sealed = 1;
+}
+
+size_t grading_catalog_size(const grading_catalog *c)
+{
+	return c ? c->n : 0;
+}
+
+int grading_catalog_uses(const grading_catalog *c, const char *kind)
+{
+	for (size_t i = 0; c && i < c->cap_specs; i++)
+		if (c->specs[i].grader && strcmp(gr_name(c->specs[i].grader), kind) == 0)
+			return 1;
+	return 0;
+}
+
+static const entry *catalog_find(const grading_catalog *c, const char *suite, const char *id)
+{
+	entry key = {.suite = (char *)suite, .id = (char *)id};
+
+	if (!c->sealed || !c->n)
+		return NULL;
+	return bsearch(&key, c->v, c->n, sizeof(*c->v), entry_cmp);
+}
+
+int grading_catalog_find(const grading_catalog *c, const char *suite, const char *item_id)
+{
+	const entry *e = catalog_find(c, suite, item_id);
+
+	return !e ? -1 : e->grader != NULL;
+}
+
+void grading_catalog_free(grading_catalog *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].suite);
+		free(c->v[i].id);
+		free(c->v[i].expected);
+		free(c->v[i].lang);
+	}
+	free(c->v);
+	for (size_t i = 0; i < c->cap_specs; i++) {
+		free(c->specs[i].text);
+		gr_free(c->specs[i].grader);
+	}
+	free(c->specs);
+	free(c);
+}
+
+/* ---- the stage ---- */
+
+/* One sample on its way through the stage. Its strings live in text. */
+typedef struct ticket {
+	grading_stage *g;
+	tb_sample key;               /* suite .. sample */
+	char *answer;                /* NULL: read from the store when graded */
+	int holds_answer;            /* counted in the stage's held answers */
+	void *tag;
+	int skipped;                 /* cancelled before it started */
+	int grade_rc;
+	gr_result res;
+	char why[256];               /* the stage's own reason, when it could not grade */
+	char text[];
+} ticket;
+
+struct grading_stage {
+	grading_config cfg;
+	gr_pool *pool;
+	atomic_size_t backlog, held;
+	atomic_int cancelled;
+	pthread_mutex_t ro_lock;     /* the read-only connection, for answers not held */
+	tb_store *ro;
+};
+
+int grading_new(const grading_config *c, grading_stage **out, char *err, size_t errlen)
+{
+	grading_stage *g = calloc(1, sizeof(*g));
+
+	*out = NULL;
+	if (!g)
+		return tb_seterr(err, errlen, "out of memory");
+	g->cfg = *c;
+	if (!g->cfg.max_answers)
+		g->cfg.max_answers = DEFAULT_MAX_ANSWERS;
+	pthread_mutex_init(&g->ro_lock, NULL);
+	if (gr_pool_new(c->threads, &g->pool, err, errlen) != TB_OK) {
+		pthread_mutex_destroy(&g->ro_lock);
+		free(g);
+		return TB_ERR;
+	}
+	*out = g;
+	return TB_OK;
+}
+
+/* The answer of a ticket that holds none, from the store. */
+static char *read_answer(grading_stage *g, ticket *t)
+{
+	char *answer = NULL;
+
+	pthread_mutex_lock(&g->ro_lock);
+	if (!g->ro && g->cfg.store_path &&
+	    store_open(g->cfg.store_path, 1, &g->ro, t->why, sizeof(t->why)) != TB_OK)
+		g->ro = NULL;
+	if (g->ro && store_get_answer(g->ro, &t->key, &answer, t->why, sizeof(t->why)) == TB_OK && !answer)
+		snprintf(t->why, sizeof(t->why), "the answer is not in the store");
+	else if (!g->ro && !t->why[0])
+		snprintf(t->why, sizeof(t->why), "no store to read the answer from");
+	pthread_mutex_unlock(&g->ro_lock);
+	return answer;
+}
+
+/* On a worker: reads only the ticket and the sealed catalog. */
+static void grade_work(void *arg)
+{
+	ticket *t = arg;
+	grading_stage *g = t->g;
+	const entry *e;
+	char *answer = t->answer;
+
+	if (atomic_load(&g->cancelled)) {
+		t->skipped = 1;
+		return;
+	}
+	e = catalog_find(g->cfg.catalog, t->key.suite, t->key.item_id);
+	if (!e || !e->grader) {
+		snprintf(t->why, sizeof(t->why), "%s", e ? "the item has no grader" : "the item is not in the suites");
+		return;
+	}
+	if (!answer)
+		answer = read_answer(g, t);
+	if (!answer)
+		return;
+	{
+		gr_input in = {.answer = answer, .expected = e->expected, .lang = e->lang, .item_id = e->id};
+
+		t->grade_rc = gr_grade(e->grader, &in, &t->res);
+		t->key.grader = gr_name(e->grader);
+		t->key.grader_version = gr_version(e->grader);
+	}
+	if (answer != t->answer)
+		free(answer);
+}
+
+/* On the reaping thread: hands the verdict back. */
+static void grade_done(void *arg)
+{
+	ticket *t = arg;
+	grading_stage *g = t->g;
+	tb_sample s = t->key;
+
+	if (!t->skipped && g->cfg.verdict) {
+		s.lang_check = GR_LANG_UNCHECKED;
+		s.extracted = "";
+		if (!s.grader) {
+			/* the stage could not grade it: never a wrong answer */
+			s.outcome = TB_OUT_ERROR;
+			s.grader = "";
+			s.grade_reason = t->why;
+		} else if (t->grade_rc != TB_OK) {
+			s.outcome = TB_OUT_ERROR;
+			s.grade_reason = t->res.reason;
+		} else {
+			s.outcome = tb_outcome_from_verdict(t->res.verdict);
+			s.extracted = t->res.extracted;
+			s.grade_reason = t->res.reason;
+			s.lang_check = t->res.lang;
+		}
+		s.error = s.outcome == TB_OUT_ERROR ? s.grade_reason : "";
+		g->cfg.verdict(g->cfg.verdict_ud, &s, t->tag);
+	}
+	if (t->holds_answer)
+		atomic_fetch_sub(&g->held, 1);
+	atomic_fetch_sub(&g->backlog, 1);
+	free(t->answer);
+	free(t);
+}
+
+#define KEY_STRINGS(X) X(suite) X(item_id) X(model) X(mode)
+
+int grading_offer(grading_stage *g, const tb_sample *s, void *tag)
+{
+	size_t len = 0;
+	ticket *t;
+	char *p;
+
+#define LEN(f) len += strlen(s->f) + 1;
+	KEY_STRINGS(LEN)
+#undef LEN
+	t = calloc(1, sizeof(*t) + len);
+	if (!t)
+		return TB_NOMEM;
+	t->g = g;
+	t->tag = tag;
+	t->key.budget = s->budget;
+	t->key.sample = s->sample;
+	p = t->text;
+#define COPY(f)                                  \
+	{                                        \
+		size_t n = strlen(s->f) + 1;     \
+		memcpy(p, s->f, n);              \
+		t->key.f = p;                    \
+		p += n;                          \
+	}
+	KEY_STRINGS(COPY)
+#undef COPY
+	/* Past the bound only the key is held: the answer is in the store. */
+	if (s->answer && atomic_fetch_add(&g->held, 1) < g->cfg.max_answers) {
+		t->holds_answer = 1;
+		t->answer = strdup(s->answer);
+		if (!t->answer) {
+			atomic_fetch_sub(&g->held, 1);
+			free(t);
+			return TB_NOMEM;
+		}
+	} else if (s->answer) {
+		atomic_fetch_sub(&g->held, 1);
+	}
+	atomic_fetch_add(&g->backlog, 1);
+	if (gr_pool_submit(g->pool, grade_work, grade_done, t) != TB_OK) {
+		atomic_fetch_sub(&g->backlog, 1);
+		if (t->holds_answer)
+			atomic_fetch_sub(&g->held, 1);
+		free(t->answer);
+		free(t);
+		return TB_NOMEM;
+	}
+	return TB_OK;
+}
+
+size_t grading_backlog(const grading_stage *g)
+{
+	return g ? atomic_load(&((grading_stage *)g)->backlog) : 0;
+}
+
+int grading_fd(const grading_stage *g)
+{
+	return gr_pool_fd(g->pool);
+}
+
+size_t grading_reap(grading_stage *g)
+{
+	return gr_pool_reap(g->pool);
+}
+
+void grading_drain(grading_stage *g)
+{
+	if (g)
+		gr_pool_drain(g->pool);
+}
+
+int grading_cancel(grading_stage *g, int wait_ms)
+{
+	int64_t until = tb_now_us() + (int64_t)wait_ms * 1000;
+
+	if (!g)
+		return 0;
+	atomic_store(&g->cancelled, 1);
+	/* bounded by the deadline */
+	for (;;) {
+		int64_t left;
+		struct pollfd p = {.fd = gr_pool_fd(g->pool), .events = POLLIN};
+
+		gr_pool_reap(g->pool);
+		if (gr_pool_pending(g->pool) == 0)
+			return 0;
+		left = (until - tb_now_us()) / 1000;
+		if (left <= 0)
+			return 1;
+		poll(&p, 1, (int)(left < 100 ? left : 100));
+	}
+}
+
+void grading_free(grading_stage *g)
+{
+	if (!g)
+		return;
+	gr_pool_free(g->pool);
+	store_close(g->ro);
+	pthread_mutex_destroy(&g->ro_lock);
+	free(g);
+}
