@@ -460,8 +460,8 @@ int html_write(tb_store *st, const report *r, const tb_run_info *run, const plot
 	breakdown_table(f, "language", r->by_lang, r->n_lang);
 	fputs("<h2 id=tags>By tag</h2>\n", f);
 	if (r->tags_missing)
-		fputs("<p class=meta>Some of the run's suite files could not be loaded: their items "
-		      "have no tags and no prompt here.</p>\n", f);
+		fputs("<p class=meta>This run was stored by an older thinkbench, without its items: "
+		      "its samples have no tags and no prompt here.</p>\n", f);
 	breakdown_table(f, "tag", r->by_tag, r->n_tag);
 	fputs("<h2 id=samples>Samples</h2>\n", f);
 	if (r->samples > HTML_MAX_SAMPLES)

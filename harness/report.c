@@ -15,7 +15,6 @@
 #include "passk.h"
 #include "rc.h"
 #include "stats.h"
-#include "suite.h"
 
 #define MAX_CELLS 100000
 /* per cell and per latency: 128 MiB of doubles at most */
@@ -104,41 +103,39 @@ typedef struct cell_key {
 	long budget;
 } cell_key;
 
-/* ---- items from the suite files ---- */
+/* ---- items, from the store ---- */
 
 /* The report needs two things of the items: tags, for every sample, and
- * prompts, for the few samples an HTML report shows. The run's suites are
- * opened (suite_open_path: every line checked, only where each item is kept)
- * and closed again; a suite with tags keeps its ids and each item's tag set,
- * sorted by id. A prompt opens its suite again and reads the one item. */
+ * prompts, for the few samples an HTML report shows. Both come from the
+ * store's items table, which the run wrote when it started, so a report
+ * never reads a suite file: a moved or edited suite does not change an old
+ * run's report. A suite with tags keeps its ids and each item's tag set,
+ * sorted by id; a prompt is read from the store when asked for. */
 typedef struct item_ref {
 	uint32_t id;                /* offset of the id in item_suite.ids */
-	uint32_t item;              /* index in the suite */
 	uint32_t tags;              /* offset of the tag set in report_items.sets */
 } item_ref;
 
 typedef struct item_suite {
-	char *name, *path;          /* path: the suite's file */
+	char *name;
 	int has_tags;
-	int indexed;                /* 0 not yet, 1 done, -1 an item could not be read again */
-	item_ref *v;                /* n_items of them, sorted by id */
-	size_t n;
+	item_ref *v;                /* n of them, sorted by id */
+	size_t n, cap;
 	tb_buf ids;                 /* the ids, NUL-terminated one after the other */
-	tb_suite *open;             /* opened again for prompts; NULL until then */
 } item_suite;
 
 /* A tag set is an item's first MAX_TAGS tags in order: a count byte, then the
  * tags, each NUL-terminated. Each distinct set is kept once. */
 typedef struct report_items {
 	item_suite *v;
-	size_t n;
+	size_t n, cap;
 	size_t last;                /* the suite found last: samples come by suite */
 	tb_buf sets;
 	uint32_t *set_slot;         /* offset in sets + 1 by hash of the set, 0: empty */
 	size_t set_cap, n_sets;
+	tb_store *st;               /* borrowed: prompts are read from it */
 	char *prompt;               /* what report_prompt() returned last */
 } report_items;
-
 /* Offsets into the ids and the tag sets are 32-bit. */
 #define MAX_ARENA ((size_t)UINT32_MAX / 2)
 
@@ -233,49 +230,6 @@ static int ref_cmp(const void *a, const void *b, void *ids)
 		      (const char *)ids + ((const item_ref *)b)->id);
 }
 
-/* Indexes the ids of suite s (which x names), with each item's tag set when
- * tags. TB_ERR (x->indexed = -1) when an item cannot be read again: the suite
- * is then as one that did not load. TB_NOMEM is fatal. */
-static int index_suite(report_items *m, item_suite *x, const tb_suite *s, int tags)
-{
-	int rc;
-
-	x->v = malloc((s->n_items ? s->n_items : 1) * sizeof(*x->v));
-	if (!x->v)
-		return TB_NOMEM;
-	tb_buf_init(&x->ids, MAX_ARENA);
-	for (x->n = 0; x->n < s->n_items; x->n++) {
-		item_ref *e = &x->v[x->n];
-		const tb_item *it;
-		char ierr[512];
-
-		if (suite_item_get(s, x->n, &it, ierr, sizeof(ierr)) != TB_OK) {
-			rc = TB_ERR;
-			goto out;
-		}
-		*e = (item_ref){.id = (uint32_t)x->ids.len, .item = (uint32_t)x->n, .tags = UINT32_MAX};
-		rc = tb_buf_add(&x->ids, it->id, strlen(it->id) + 1);
-		if (rc == TB_OK && tags)
-			rc = intern_tags(m, it->tags, &e->tags);
-		suite_item_put(it);
-		/* past the ceiling the suite is as one that did not load */
-		if (rc != TB_OK) {
-			rc = rc == TB_NOMEM ? TB_NOMEM : TB_ERR;
-			goto out;
-		}
-	}
-	qsort_r(x->v, x->n, sizeof(*x->v), ref_cmp, x->ids.data);
-	x->indexed = 1;
-	return TB_OK;
-out:
-	free(x->v);
-	x->v = NULL;
-	x->n = 0;
-	tb_buf_release(&x->ids);
-	x->indexed = -1;
-	return rc;
-}
-
 /* The suite named name, NULL when the run has none that loaded. */
 static item_suite *find_suite(report_items *m, const char *name)
 {
@@ -291,7 +245,7 @@ static item_suite *find_suite(report_items *m, const char *name)
 	return NULL;
 }
 
-/* The item with this id in an indexed suite, NULL when none. */
+/* The item with this id in a suite, NULL when none. */
 static const item_ref *find_item(const item_suite *x, const char *id)
 {
 	size_t lo = 0, hi = x->n;
@@ -325,10 +279,8 @@ static void items_free(report_items *m)
 		return;
 	for (size_t i = 0; i < m->n; i++) {
 		free(m->v[i].name);
-		free(m->v[i].path);
 		free(m->v[i].v);
 		tb_buf_release(&m->v[i].ids);
-		suite_free(m->v[i].open);
 	}
 	free(m->v);
 	tb_buf_release(&m->sets);
@@ -337,90 +289,96 @@ static void items_free(report_items *m)
 	free(m);
 }
 
-/* Opens the run's suites and keeps the tags of those with tags; a suite that
- * does not load leaves its items without prompt and tags and sets
- * tags_missing. Only memory is fatal. */
-static int items_load(report *r, const tb_run_info *run, char *err, size_t errlen)
+/* A suite of the items table, appended at the end (items come by suite). */
+static item_suite *add_suite(report_items *m, const char *name)
 {
-	json_t *paths = json_object_get(run->options, "suites"), *p;
+	item_suite *x;
+
+	if (m->n && strcmp(m->v[m->n - 1].name, name) == 0)
+		return &m->v[m->n - 1];
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 8;
+		item_suite *v = realloc(m->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		m->v = v;
+		m->cap = cap;
+	}
+	x = &m->v[m->n];
+	memset(x, 0, sizeof(*x));
+	tb_buf_init(&x->ids, MAX_ARENA);
+	x->name = strdup(name);
+	if (!x->name)
+		return NULL;
+	m->n++;
+	return x;
+}
+
+/* One row of the items table: its id and, when it has tags, its tag set. */
+static int add_item(void *ud, const tb_stored_item *it)
+{
+	report_items *m = ud;
+	item_suite *x = add_suite(m, it->suite);
+	item_ref *e;
+
+	if (!x)
+		return TB_NOMEM;
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? 2 * x->cap : 64;
+		item_ref *v = realloc(x->v, cap * sizeof(*v));
+
+		if (!v)
+			return TB_NOMEM;
+		x->v = v;
+		x->cap = cap;
+	}
+	e = &x->v[x->n];
+	*e = (item_ref){.id = (uint32_t)x->ids.len, .tags = UINT32_MAX};
+	if (tb_buf_add(&x->ids, it->item_id, strlen(it->item_id) + 1) != TB_OK)
+		return TB_NOMEM;
+	if (json_array_size(it->tags)) {
+		x->has_tags = 1;
+		if (intern_tags(m, it->tags, &e->tags) != TB_OK)
+			return TB_NOMEM;
+	}
+	x->n++;
+	return TB_OK;
+}
+
+/* The items the run stored. A store made before items were stored has
+ * none: its samples have no tags and no prompts (tags_missing). */
+static int items_load(report *r, tb_store *st, char *err, size_t errlen)
+{
 	report_items *m = calloc(1, sizeof(*m));
-	tb_suite **suites = NULL;
-	size_t n = 0, i;
-	char lerr[512];
-	int rc = TB_OK;
+	int rc;
 
 	if (!m)
-		return tb_seterr(err, errlen, "out of memory loading the suites");
+		return tb_seterr(err, errlen, "out of memory loading the items");
 	r->items = m;
+	m->st = st;
 	tb_buf_init(&m->sets, MAX_ARENA);
-	if (!json_is_array(paths) || json_array_size(paths) == 0) {
-		r->tags_missing = 1;
-		return TB_OK;
-	}
-	json_array_foreach(paths, i, p) {
-		if (!json_is_string(p) ||
-		    suite_open_path(json_string_value(p), 0, &suites, &n, lerr, sizeof(lerr)) != TB_OK)
-			r->tags_missing = 1;
-	}
-	m->v = n ? calloc(n, sizeof(*m->v)) : NULL;
-	if (n && !m->v)
-		rc = TB_NOMEM;
-	for (i = 0; i < n && rc != TB_NOMEM; i++) {
-		item_suite *x = &m->v[m->n++];
-
-		x->name = strdup(suites[i]->name);
-		x->path = strdup(suites[i]->path);
-		x->has_tags = suites[i]->has_tags;
-		if (!x->name || !x->path)
-			rc = TB_NOMEM;
-		else if (x->has_tags && (rc = index_suite(m, x, suites[i], 1)) == TB_ERR)
-			r->tags_missing = 1;
-	}
-	for (i = 0; i < n; i++)
-		suite_free(suites[i]);
-	free(suites);
+	rc = store_each_item(st, add_item, m, err, errlen);
 	if (rc == TB_NOMEM)
-		return tb_seterr(err, errlen, "out of memory loading the suites");
+		return tb_seterr(err, errlen, "out of memory loading the items");
+	if (rc != TB_OK)
+		return TB_ERR;
+	for (size_t i = 0; i < m->n; i++)
+		qsort_r(m->v[i].v, m->v[i].n, sizeof(*m->v[i].v), ref_cmp, m->v[i].ids.data);
+	r->tags_missing = m->n == 0;
 	return TB_OK;
 }
 
 const char *report_prompt(const report *r, const char *suite, const char *item_id)
 {
 	report_items *m = r ? r->items : NULL;
-	item_suite *x = find_suite(m, suite);
-	const item_ref *e;
-	const tb_item *it;
-	char ierr[512];
+	char err[256];
 
-	if (!x || x->indexed < 0)
-		return NULL;
-	if (!x->open) {
-		tb_suite **v = NULL;
-		size_t n = 0;
-
-		/* a file that changed into another suite is as one that did not load */
-		if (suite_open_path(x->path, 0, &v, &n, ierr, sizeof(ierr)) == TB_OK && n == 1 &&
-		    strcmp(v[0]->name, x->name) == 0) {
-			x->open = v[0];
-			n = 0;
-		}
-		for (size_t i = 0; i < n; i++)
-			suite_free(v[i]);
-		free(v);
-		if (!x->open) {
-			x->indexed = -1;
-			return NULL;
-		}
-	}
-	if (!x->indexed && index_suite(m, x, x->open, 0) != TB_OK)
-		return NULL;
-	e = find_item(x, item_id);
-	if (!e || suite_item_get(x->open, e->item, &it, ierr, sizeof(ierr)) != TB_OK)
+	if (!m || !m->st)
 		return NULL;
 	free(m->prompt);
-	/* the item read again must be the one indexed (the file may have changed) */
-	m->prompt = strcmp(it->id, item_id) == 0 ? strdup(suite_item_user_text(it)) : NULL;
-	suite_item_put(it);
+	if (store_get_prompt(m->st, suite, item_id, &m->prompt, err, sizeof(err)) != TB_OK)
+		m->prompt = NULL;
 	return m->prompt;
 }
 
@@ -1033,7 +991,7 @@ int report_load(tb_store *st, report **out, char *err, size_t errlen)
 	if (store_get_run(st, &run, err, errlen) != TB_OK)
 		goto out;
 	have_run = 1;
-	if (items_load(ld.r, &run, err, errlen) != TB_OK ||
+	if (items_load(ld.r, st, err, errlen) != TB_OK ||
 	    store_each_cell(st, on_cell, &ld, err, errlen) != 0 ||
 	    store_each_sample(st, on_sample, &ld, err, errlen) != 0 ||
 	    (ld.cur_item && flush_item(&ld) != TB_OK))

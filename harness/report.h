@@ -44,9 +44,9 @@
  *
  * Breakdowns: by_lang and by_tag are report_cell rows whose suite field holds
  * the language or the tag, aggregated over every suite per model x mode x
- * budget. Tags come from the suite files named in the run's options, read
- * again (only the ids and tags of suites with tags are kept, not the items);
- * when one cannot be loaded its items have no tags (tags_missing). */
+ * budget. Tags come from the items the run stored (only the ids and tags of
+ * suites with tags are kept); a store made before items were stored has no
+ * tags (tags_missing). */
 #ifndef TB_REPORT_H
 #define TB_REPORT_H
 
@@ -109,13 +109,13 @@ typedef struct report {
 	size_t n_lang, n_tag;
 	report_pair *pairs;          /* sorted by suite, model, think budget */
 	size_t n_pairs;
-	int tags_missing;            /* a suite of the run could not be loaded */
-	struct report_items *items;  /* tags by item, and where prompts are, from the suites */
+	int tags_missing;            /* the store has no items (made before they were stored) */
+	struct report_items *items;  /* tags by item from the store, and the store for prompts */
 } report;
 
-/* The prompt text of an item from the run's suite files, NULL when unknown.
- * The item is read from its file again (the first call for a suite opens it).
- * Borrowed from r until the next call or report_free(). */
+/* The prompt text of an item, as the run stored it; NULL when unknown. Read
+ * from the store given to report_load(), which must stay open. Borrowed
+ * from r until the next call or report_free(). */
 const char *report_prompt(const report *r, const char *suite, const char *item_id);
 
 /* Aggregates the store. On success *out is a report the caller frees with

@@ -80,3 +80,12 @@ int runlock_held(const char *run_dir, long *pid)
 	close(f);
 	return held;
 }
+
+const char *runlock_status(const char *run_dir, const char *stored)
+{
+	long pid;
+
+	if (strcmp(stored, "running") == 0 && !runlock_held(run_dir, &pid))
+		return "stopped";
+	return stored;
+}

@@ -15,4 +15,8 @@ int runlock_take(const char *run_dir, int *fd, char *err, size_t errlen);
  * unknown). A folder without a lock file is not held. */
 int runlock_held(const char *run_dir, long *pid);
 
+/* The status to show for a run whose store says `stored`: a run stored as
+ * "running" whose lock no process holds died on the way: "stopped". */
+const char *runlock_status(const char *run_dir, const char *stored);
+
 #endif

@@ -44,6 +44,7 @@ static void make_store(long n_extra)
 	ri.options = json_pack("{s:[s]}", "suites", suite);
 	snprintf(dbpath, sizeof(dbpath), "%s/store.sqlite", tu_dir);
 	ck_assert_msg(store_create(dbpath, &ri, &st, err, sizeof(err)) == TB_OK, "%s", err);
+	tu_store_suite_items(st, suite);
 	json_decref(ri.options);
 	for (long i = 0; i < 2 + n_extra; i++) {
 		tb_sample s = {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rc.h"
 #include "report.h"
@@ -71,6 +72,7 @@ static void make_store(void)
 	ri.options = json_pack("{s:[s]}", "suites", suitepath);
 	snprintf(dbpath, sizeof(dbpath), "%s/store.sqlite", tu_dir);
 	ck_assert_msg(store_create(dbpath, &ri, &st, err, sizeof(err)) == TB_OK, "%s", err);
+	tu_store_suite_items(st, suitepath);
 	json_decref(ri.options);
 	for (int i = 0; i < 12; i++) {
 		int item = i / 3;
@@ -200,13 +202,12 @@ static int python(const char *code, const char *a, const char *b)
 	return system(cmd);
 }
 
-/* Prompts are read from the suite file when asked, after the load: a file
- * changed since then gives the item's prompt as it is now, or none, never
- * another item's. The tags, read at load, stay as they were. */
-START_TEST(prompt_read_again)
+/* Prompts and tags come from the store, as the run stored them: a suite
+ * file changed or deleted since changes nothing of the report. */
+START_TEST(prompt_from_store)
 {
 	tb_store *st;
-	report *r = load(&st);
+	report *r;
 	FILE *f;
 	const char *p;
 
@@ -218,11 +219,15 @@ START_TEST(prompt_read_again)
 	      "{\"id\": \"q1\", \"prompt\": \"p1 now\", \"answer\": \"42\"}\n",
 	      f);
 	fclose(f);
+	r = load(&st);
 	p = report_prompt(r, "math", "q2");
-	ck_assert_msg(p == NULL || strcmp(p, "p2 now") == 0, "q2's prompt is '%s'", p);
+	ck_assert_msg(p && strcmp(p, "p2") == 0, "q2's prompt is '%s'", p);
+	unlink(suitepath);
 	p = report_prompt(r, "math", "q1");
-	ck_assert_msg(p == NULL || strcmp(p, "p1 now") == 0, "q1's prompt is '%s'", p);
-	ck_assert_ptr_null(report_prompt(r, "math", "q4"));
+	ck_assert_msg(p && strcmp(p, "What is 6 x 7? <script>alert(1)</script>") == 0, "q1's prompt is '%s'", p);
+	p = report_prompt(r, "math", "q4");
+	ck_assert_msg(p && strcmp(p, "p4") == 0, "q4's prompt is '%s'", p);
+	ck_assert_ptr_null(report_prompt(r, "math", "q9"));
 	ck_assert_ptr_null(report_prompt(r, "nosuch", "q1"));
 	for (size_t i = 0; i < r->n_tag; i++)
 		if (strcmp(r->by_tag[i].suite, "geo") == 0 && strcmp(r->by_tag[i].mode, "think") == 0)
@@ -453,7 +458,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, tu_dir_teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, per_item_numbers);
-	tcase_add_test(tc, prompt_read_again);
+	tcase_add_test(tc, prompt_from_store);
 	tcase_add_test(tc, csv_read_back);
 	tcase_add_test(tc, json_parses);
 	tcase_add_test(tc, markdown_table);

@@ -1,5 +1,9 @@
 #include "testutil.h"
 
+#include "rc.h"
+#include "run.h"
+#include "suite.h"
+
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -401,4 +405,17 @@ int tu_run(Suite *s)
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+void tu_store_suite_items(tb_store *st, const char *path)
+{
+	tb_suite **suites = NULL;
+	size_t n = 0;
+	char err[512];
+
+	ck_assert_msg(suite_load_path(path, 0, &suites, &n, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_msg(run_record_items(st, suites, n, err, sizeof(err)) == TB_OK, "%s", err);
+	for (size_t i = 0; i < n; i++)
+		suite_free(suites[i]);
+	free(suites);
 }

@@ -4,6 +4,8 @@
 #define TB_TESTUTIL_H
 
 #include <check.h>
+
+#include "store.h"
 #include <sqlite3.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -85,6 +87,8 @@ long tu_query_long(const char *run_dir, const char *sql);
 /* Samples stored in a run folder so far; 0 while the store or its tables
  * do not exist yet, so it can be polled while a run starts. */
 long tu_stored(const char *run_dir);
+/* Stores the items of the suite file at path in st, as a run does. */
+void tu_store_suite_items(tb_store *st, const char *path);
 /* Fails the test unless the run folder's store passes PRAGMA integrity_check. */
 void tu_integrity_ok(const char *run_dir);
 

@@ -11,6 +11,7 @@
 #include "models.h"
 #include "opts.h"
 #include "rc.h"
+#include "runlock.h"
 #include "store.h"
 #include "suite.h"
 
@@ -148,16 +149,18 @@ static int list_runs(const char *out_dir)
 	printf("%-28s %-12s %-4s %8s  %-20s %s\n", "run", "status", "sim", "samples", "started",
 	       "command");
 	for (int i = 0; i < count; i++) {
-		char path[4096], err[512];
+		char dir[4096], path[4200], err[512];
 		tb_store *st;
 		tb_run_info info;
 
-		snprintf(path, sizeof(path), "%s/%s/store.sqlite", out_dir, names[i]->d_name);
+		snprintf(dir, sizeof(dir), "%s/%s", out_dir, names[i]->d_name);
+		snprintf(path, sizeof(path), "%s/store.sqlite", dir);
 		if (store_open(path, 1, &st, err, sizeof(err)) == TB_OK) {
 			if (store_get_run(st, &info, err, sizeof(err)) == TB_OK) {
 				char *cmd = json_dumps(info.cmdline, JSON_COMPACT);
 
-				printf("%-28s %-12s %-4s %8ld  %-20s %s\n", info.run_id, info.status,
+				printf("%-28s %-12s %-4s %8ld  %-20s %s\n", info.run_id,
+				       runlock_status(dir, info.status),
 				       info.simulated ? "yes" : "no", store_count_samples(st),
 				       info.started, cmd ? cmd : "");
 				free(cmd);

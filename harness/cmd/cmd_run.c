@@ -27,6 +27,7 @@
 #include "progress.h"
 #include "rc.h"
 #include "report.h"
+#include "run.h"
 #include "runlock.h"
 #include "runopts.h"
 #include "scheduler.h"
@@ -877,40 +878,6 @@ static int check_exec(run_ctx *r, char *err, size_t errlen)
 	return gr_exec_available(err, errlen);
 }
 
-/* What reports and grading need of every item goes into the store, in one
- * transaction, before any request: the run's record stands without its
- * suite files. */
-static int record_items(run_ctx *r, char *err, size_t errlen)
-{
-	if (store_begin(r->st, err, errlen) != TB_OK)
-		return TB_ERR;
-	for (size_t i = 0; i < r->n_suites; i++) {
-		const tb_suite *su = r->suites[i];
-
-		for (size_t k = 0; k < su->n_items; k++) {
-			const tb_item *it;
-			tb_stored_item row;
-			int rc;
-
-			if (suite_item_get(su, k, &it, err, errlen) != TB_OK) {
-				store_rollback(r->st);
-				return TB_ERR;
-			}
-			row = (tb_stored_item){.suite = su->name, .item_id = it->id,
-					       .prompt = suite_item_user_text(it), .tags = it->tags,
-					       .lang = it->lang, .expected = it->expected,
-					       .grader_spec = it->grader_spec};
-			rc = store_put_item(r->st, &row, err, errlen);
-			suite_item_put(it);
-			if (rc != TB_OK) {
-				store_rollback(r->st);
-				return TB_ERR;
-			}
-		}
-	}
-	return store_commit(r->st, err, errlen);
-}
-
 /* Grading reads the items from the store, as `grade --from-store` does. */
 static int setup_grading(run_ctx *r, char *err, size_t errlen)
 {
@@ -1098,7 +1065,7 @@ int cmd_run(int argc, char **argv)
 		       (int)o.samples, err, sizeof(err)) != TB_OK ||
 	    make_templates(&r, err, sizeof(err)) != TB_OK ||
 	    open_store(&r, argc, argv, err, sizeof(err)) != TB_OK ||
-	    record_items(&r, err, sizeof(err)) != TB_OK ||
+	    run_record_items(r.st, r.suites, r.n_suites, err, sizeof(err)) != TB_OK ||
 	    setup_grading(&r, err, sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		rc = TB_EXIT_FATAL;

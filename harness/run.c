@@ -1,0 +1,34 @@
+#include "run.h"
+
+#include "rc.h"
+
+int run_record_items(tb_store *st, tb_suite *const *suites, size_t n, char *err, size_t errlen)
+{
+	if (store_begin(st, err, errlen) != TB_OK)
+		return TB_ERR;
+	for (size_t i = 0; i < n; i++) {
+		const tb_suite *su = suites[i];
+
+		for (size_t k = 0; k < su->n_items; k++) {
+			const tb_item *it;
+			tb_stored_item row;
+			int rc;
+
+			if (suite_item_get(su, k, &it, err, errlen) != TB_OK) {
+				store_rollback(st);
+				return TB_ERR;
+			}
+			row = (tb_stored_item){.suite = su->name, .item_id = it->id,
+					       .prompt = suite_item_user_text(it), .tags = it->tags,
+					       .lang = it->lang, .expected = it->expected,
+					       .grader_spec = it->grader_spec};
+			rc = store_put_item(st, &row, err, errlen);
+			suite_item_put(it);
+			if (rc != TB_OK) {
+				store_rollback(st);
+				return TB_ERR;
+			}
+		}
+	}
+	return store_commit(st, err, errlen);
+}

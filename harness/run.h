@@ -1,0 +1,16 @@
+/* The run's library: what `run` does beyond its options and wiring, and what
+ * other commands and tests share with it. */
+#ifndef TB_RUN_H
+#define TB_RUN_H
+
+#include <stddef.h>
+
+#include "store.h"
+#include "suite.h"
+
+/* Stores what reports and grading need of every item of the suites (prompt,
+ * tags, lang, reference, grader spec), in one transaction, so the run's
+ * record stands without its suite files. */
+int run_record_items(tb_store *st, tb_suite *const *suites, size_t n, char *err, size_t errlen);
+
+#endif
