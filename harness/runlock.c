@@ -47,8 +47,11 @@ int runlock_take(const char *run_dir, int *fd, char *err, size_t errlen)
 		long holder = read_pid(f);
 
 		close(f);
-		if (e == EWOULDBLOCK)
+		/* the holder writes its PID a moment after it takes the lock */
+		if (e == EWOULDBLOCK && holder > 0)
 			return tb_seterr(err, errlen, "run '%s' is in use by process %ld", run_dir, holder);
+		if (e == EWOULDBLOCK)
+			return tb_seterr(err, errlen, "run '%s' is in use by another process", run_dir);
 		return tb_seterr(err, errlen, "cannot lock run '%s': %s", run_dir, strerror(e));
 	}
 	len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());

@@ -3,6 +3,7 @@
  * no key. The flow: plan -> scheduler -> split -> grade -> store -> summary. */
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -985,14 +986,23 @@ static int absolute_models_file(tb_run_opts *o)
 static void finish_pipeline(run_ctx *r, int graded_all)
 {
 	char werr[512];
+	int graded = 0;
 
-	if (graded_all) {
-		if (writer_flush(r->writer, werr, sizeof(werr)) == TB_OK)
-			grading_drain(r->grading);
-	} else if (grading_cancel(r->grading, 2000) != 0) {
-		/* a grade still running: its worker is left to the exit */
-		r->grading = NULL;
+	/* The loops have ended, the backlog has not: grade it, until a SIGINT
+	 * says to leave it stored for --resume. */
+	if (graded_all && writer_flush(r->writer, werr, sizeof(werr)) == TB_OK) {
+		/* bounded: each pass reaps, and the workers finish what is queued */
+		while (grading_backlog(r->grading) && !stop_requested) {
+			struct pollfd p = {.fd = grading_fd(r->grading), .events = POLLIN};
+
+			poll(&p, 1, 100);
+			grading_reap(r->grading);
+		}
+		graded = !stop_requested;
 	}
+	/* a grade still running after the wait: its worker is left to the exit */
+	if (!graded && grading_cancel(r->grading, 2000) != 0)
+		r->grading = NULL;
 	if (writer_finish(r->writer, NULL, werr, sizeof(werr)) != TB_OK && !r->fatal[0])
 		snprintf(r->fatal, sizeof(r->fatal), "%s", werr);
 	r->writer = NULL;
