@@ -29,3 +29,19 @@ int tb_outcome_parse(const char *s, tb_outcome *out)
 	}
 	return TB_ERR;
 }
+
+tb_outcome tb_outcome_from_verdict(gr_verdict v)
+{
+	static const tb_outcome by_verdict[] = {
+		[GR_CORRECT] = TB_OUT_CORRECT, [GR_INCORRECT] = TB_OUT_INCORRECT,
+		[GR_PARTIAL] = TB_OUT_PARTIAL, [GR_NOANSWER] = TB_OUT_NOANSWER,
+	};
+
+	return (unsigned)v < sizeof(by_verdict) / sizeof(by_verdict[0]) ? by_verdict[v] : TB_OUT_ERROR;
+}
+
+int tb_outcome_is_graded(tb_outcome o)
+{
+	return o == TB_OUT_CORRECT || o == TB_OUT_INCORRECT || o == TB_OUT_PARTIAL ||
+	       o == TB_OUT_NOANSWER || o == TB_OUT_TRUNCATED;
+}

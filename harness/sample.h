@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 
+#include "grader.h"
+
 /* Outcomes, in the order reports list them. A sample ends in exactly one. */
 typedef enum tb_outcome {
 	TB_OUT_CORRECT = 0,
@@ -20,6 +22,13 @@ typedef enum tb_outcome {
 
 const char *tb_outcome_name(tb_outcome o);  /* "correct", "no_answer", ... */
 int tb_outcome_parse(const char *s, tb_outcome *out);
+/* The outcome a grader's verdict gives (TB_OUT_ERROR for a value that is
+ * no verdict). */
+tb_outcome tb_outcome_from_verdict(gr_verdict v);
+/* Whether an outcome counts toward accuracy: the answer was judged (correct,
+ * incorrect, partial, no_answer) or thinking spent every token (truncated).
+ * An error or an ungraded sample never counts, nor a value out of range. */
+int tb_outcome_is_graded(tb_outcome o);
 
 typedef struct tb_sample {
 	/* the key: unique in a run */

@@ -107,7 +107,7 @@ static void count(tb_writer *w, record *const *batch, size_t k)
 	for (size_t i = 0; i < k; i++) {
 		tb_outcome o = batch[i]->s.outcome;
 
-		graded += o != TB_OUT_ERROR && o != TB_OUT_UNGRADED;
+		graded += tb_outcome_is_graded(o);
 		correct += o == TB_OUT_CORRECT;
 		errors += o == TB_OUT_ERROR;
 	}

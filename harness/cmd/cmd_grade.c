@@ -241,14 +241,9 @@ static int on_sample(void *ud, const tb_sample *s)
 
 static tb_outcome outcome_of(const grade_job *j)
 {
-	static const tb_outcome by_verdict[] = {
-		[GR_CORRECT] = TB_OUT_CORRECT, [GR_INCORRECT] = TB_OUT_INCORRECT,
-		[GR_PARTIAL] = TB_OUT_PARTIAL, [GR_NOANSWER] = TB_OUT_NOANSWER,
-	};
-
 	if (!j->item->grader)
 		return TB_OUT_UNGRADED;
-	return by_verdict[j->res.verdict];
+	return tb_outcome_from_verdict(j->res.verdict);
 }
 
 /* Writes the new gradings in one transaction. A grader that failed (the

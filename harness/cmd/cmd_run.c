@@ -423,10 +423,6 @@ static int after_write(void *ud, const tb_sample *s, char *err, size_t errlen)
  * loops have ended (the pool's drain). */
 static int store_graded(run_job *j, char *err, size_t errlen)
 {
-	static const tb_outcome by_verdict[] = {
-		[GR_CORRECT] = TB_OUT_CORRECT, [GR_INCORRECT] = TB_OUT_INCORRECT,
-		[GR_PARTIAL] = TB_OUT_PARTIAL, [GR_NOANSWER] = TB_OUT_NOANSWER,
-	};
 	run_ctx *r = j->r;
 	tb_sample *s = &j->s;
 	int rc;
@@ -437,7 +433,7 @@ static int store_graded(run_job *j, char *err, size_t errlen)
 			s->outcome = TB_OUT_ERROR;
 			s->error = j->grade.reason;
 		} else {
-			s->outcome = by_verdict[j->grade.verdict];
+			s->outcome = tb_outcome_from_verdict(j->grade.verdict);
 			s->extracted = j->grade.extracted;
 			s->grade_reason = j->grade.reason;
 			s->lang_check = j->grade.lang;
