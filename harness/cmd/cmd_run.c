@@ -84,6 +84,7 @@ struct run_ctx {
 	tb_writer *writer;       /* stores samples, off the transfer loop */
 	passk_live *passk;       /* a fresh run's pass@k, written beside its samples */
 	json_t *stored;          /* on --resume: the keys of samples already stored */
+	tb_buf dead_note;        /* "model: endpoint unreachable: why" lines for the summary */
 	char fatal[512];
 };
 
@@ -510,6 +511,17 @@ static int job_done(void *ud, tb_job *job, char *err, size_t errlen)
 		grade_work(j);
 	}
 	return store_graded(j, err, errlen);
+}
+
+/* The scheduler gave up on a model's endpoint: said once now, and again
+ * under the summary. */
+static void lane_dead(void *ud, int lane, const char *msg)
+{
+	run_ctx *r = ud;
+
+	tb_error("%s: %s (the endpoint looks dead: its other samples fail without a request)",
+		 r->sel[lane]->id, msg);
+	tb_buf_addf(&r->dead_note, "%s: endpoint unreachable: %s\n", r->sel[lane]->id, msg);
 }
 
 static int reap_grades(void *ud, char *err, size_t errlen)
@@ -960,6 +972,7 @@ int cmd_run(int argc, char **argv)
 		rc = TB_EXIT_FATAL;
 		goto out;
 	}
+	tb_buf_init(&r.dead_note, 1u << 16);
 	stop_requested = 0;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -967,7 +980,7 @@ int cmd_run(int argc, char **argv)
 
 	src = sched_run(&sc,
 			&(sched_ops){.next = next_job, .prepare = job_prepare, .done = job_done,
-				     .wake = reap_grades},
+				     .wake = reap_grades, .lane_dead = lane_dead},
 			&r, &stats, err, sizeof(err));
 	/* Grades still running are finished and stored, even after SIGINT. */
 	if (r.pool)
@@ -1010,6 +1023,7 @@ int cmd_run(int argc, char **argv)
 			     : passk_update_store(r.st, serr, sizeof(serr))) != TB_OK)
 			tb_warn("cannot compute pass@k: %s", serr);
 		print_summary(&r);
+		fputs(tb_buf_str(&r.dead_note), stdout);
 		rc = r.errors ? TB_EXIT_SAMPLE_ERRORS : TB_EXIT_OK;
 	}
 	printf("run folder: %s\n", r.run_dir);
@@ -1019,6 +1033,7 @@ out:
 	writer_finish(r.writer, NULL, err, sizeof(err));
 	passk_live_free(r.passk);
 	json_decref(r.stored);
+	tb_buf_release(&r.dead_note);
 	if (r.sim)
 		sim_stop(r.sim);
 	if (r.st)
