@@ -126,14 +126,11 @@ static int done(void *ud, tb_job *job, char *err, size_t errlen)
 	return 0;
 }
 
-static int run(producer *p, const char *url, int n, int max_in_flight, const sched_lane *lane,
-	       sched_stats *stats, char *err, size_t errlen)
+/* n jobs to url on lane 0, each with a whole 10 s and a 5 s stall. */
+static void make_jobs(producer *p, int n, const char *url)
 {
-	sched_config c;
-	sched_lane one = {0};
-	int rc;
-
 	p->jobs = calloc((size_t)n, sizeof(*p->jobs));
+	ck_assert_ptr_nonnull(p->jobs);
 	p->n = n;
 	for (int i = 0; i < n; i++) {
 		sched_job_init(&p->jobs[i]);
@@ -143,14 +140,31 @@ static int run(producer *p, const char *url, int n, int max_in_flight, const sch
 		p->jobs[i].timeout_s = 10;
 		p->jobs[i].stall_s = 5;
 	}
-	sched_config_defaults(&c);
-	c.loops = loops;
-	c.max_in_flight = max_in_flight;
-	c.max_attempts = 4;
-	c.backoff_base_s = 0.01;
-	c.backoff_max_s = 0.05;
-	c.lanes = lane ? lane : &one;
-	c.n_lanes = 1;
+}
+
+/* The tests' configuration: fast backoff, the loops of the test case. */
+static void test_config(sched_config *c, int max_in_flight, int max_attempts, const sched_lane *lanes,
+			size_t n_lanes)
+{
+	sched_config_defaults(c);
+	c->loops = loops;
+	c->max_in_flight = max_in_flight;
+	c->max_attempts = max_attempts;
+	c->backoff_base_s = 0.01;
+	c->backoff_max_s = 0.05;
+	c->lanes = lanes;
+	c->n_lanes = n_lanes;
+}
+
+static int run(producer *p, const char *url, int n, int max_in_flight, const sched_lane *lane,
+	       sched_stats *stats, char *err, size_t errlen)
+{
+	sched_config c;
+	sched_lane one = {0};
+	int rc;
+
+	make_jobs(p, n, url);
+	test_config(&c, max_in_flight, 4, lane ? lane : &one, 1);
 	rc = sched_run(&c, &(sched_ops){.next = next, .done = done}, p, stats, err, errlen);
 	return rc;
 }
@@ -412,25 +426,12 @@ static void run_two_lanes(deaths *d, const char *url0, const char *url1, int n, 
 	char err[256] = "";
 	sched_config c;
 
-	d->p.jobs = calloc((size_t)n, sizeof(*d->p.jobs));
-	d->p.n = n;
-	for (int i = 0; i < n; i++) {
-		sched_job_init(&d->p.jobs[i]);
-		d->p.jobs[i].url = i % 2 ? url1 : url0;
-		d->p.jobs[i].lane = i % 2;
-		d->p.jobs[i].body = "{}";
-		d->p.jobs[i].stream = 1;
-		d->p.jobs[i].timeout_s = 10;
-		d->p.jobs[i].stall_s = 5;
+	make_jobs(&d->p, n, url0);
+	for (int i = 1; i < n; i += 2) {
+		d->p.jobs[i].url = url1;
+		d->p.jobs[i].lane = 1;
 	}
-	sched_config_defaults(&c);
-	c.loops = loops;
-	c.max_in_flight = 4;
-	c.max_attempts = 3;
-	c.backoff_base_s = 0.01;
-	c.backoff_max_s = 0.05;
-	c.lanes = lanes;
-	c.n_lanes = 2;
+	test_config(&c, 4, 3, lanes, 2);
 	ck_assert_int_eq(sched_run(&c, &(sched_ops){.next = deaths_next, .done = deaths_done, .lane_dead = on_dead},
 				   d, stats, err, sizeof(err)),
 			 TB_OK);
@@ -493,24 +494,8 @@ START_TEST(answered_lane_is_never_dead)
 	sched_config c;
 
 	server_to_stop = serve(steps, 1, url, sizeof(url));
-	dd.p.n = 8;
-	dd.p.jobs = calloc((size_t)dd.p.n, sizeof(*dd.p.jobs));
-	for (int i = 0; i < dd.p.n; i++) {
-		sched_job_init(&dd.p.jobs[i]);
-		dd.p.jobs[i].url = url;
-		dd.p.jobs[i].body = "{}";
-		dd.p.jobs[i].stream = 1;
-		dd.p.jobs[i].timeout_s = 10;
-		dd.p.jobs[i].stall_s = 5;
-	}
-	sched_config_defaults(&c);
-	c.loops = loops;
-	c.max_in_flight = 1;
-	c.max_attempts = 2;
-	c.backoff_base_s = 0.01;
-	c.backoff_max_s = 0.05;
-	c.lanes = &lane;
-	c.n_lanes = 1;
+	make_jobs(&dd.p, 8, url);
+	test_config(&c, 1, 2, &lane, 1);
 	ck_assert_int_eq(sched_run(&c, &(sched_ops){.next = deaths_next, .done = stop_after_first, .lane_dead = on_dead},
 				   &dd, &stats, err, sizeof(err)),
 			 TB_OK);
@@ -589,16 +574,7 @@ START_TEST(held_back_producer_goes_on_after_wake)
 
 	h.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ck_assert_int_ge(h.efd, 0);
-	h.p.n = 40;
-	h.p.jobs = calloc(40, sizeof(*h.p.jobs));
-	for (int i = 0; i < 40; i++) {
-		sched_job_init(&h.p.jobs[i]);
-		h.p.jobs[i].url = url;
-		h.p.jobs[i].body = "{}";
-		h.p.jobs[i].stream = 1;
-		h.p.jobs[i].timeout_s = 10;
-		h.p.jobs[i].stall_s = 5;
-	}
+	make_jobs(&h.p, 40, url);
 	sched_config_defaults(&c);
 	c.loops = loops;
 	c.max_in_flight = 8;

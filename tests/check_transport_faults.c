@@ -224,15 +224,6 @@ END_TEST
 
 /* ---- a dead endpoint ------------------------------------------------------- */
 
-static int count_in(const char *text, const char *needle)
-{
-	int n = 0;
-
-	for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
-		n++;
-	return n;
-}
-
 START_TEST(dead_endpoint_is_reported)
 {
 	enum { ITEMS = 20 };
@@ -267,7 +258,7 @@ START_TEST(dead_endpoint_is_reported)
 	ck_assert_ptr_nonnull(out_text);
 	ck_assert_msg(rc == 3, "exit %d: %s", rc, err_text);
 	/* said once on stderr, and again under the summary */
-	ck_assert_msg(count_in(err_text, "Couldn't connect to server") == 1, "stderr: %s", err_text);
+	ck_assert_msg(tu_count(err_text, "Couldn't connect to server") == 1, "stderr: %s", err_text);
 	ck_assert_msg(strstr(err_text, "gone/model") != NULL, "stderr: %s", err_text);
 	ck_assert_msg(strstr(out_text, "gone/model: endpoint unreachable: ") != NULL, "stdout: %s", out_text);
 	free(err_text);
