@@ -511,6 +511,10 @@ static sched_class judge(tb_job *job, CURLcode result, const char *curl_err)
 			return SCHED_FAIL; /* over a ceiling: asking again gives the same */
 		if (result == CURLE_OPERATION_TIMEDOUT)
 			snprintf(job->error, sizeof(job->error), "%s", curl_err[0] ? curl_err : "timed out");
+		else if (result == CURLE_OUT_OF_MEMORY && !curl_err[0])
+			/* libcurl's only word for a header line over its 100 KB limit */
+			snprintf(job->error, sizeof(job->error),
+				 "Out of memory (a response header over 100 KB, or no memory left)");
 		else
 			snprintf(job->error, sizeof(job->error), "%s",
 				 curl_err[0] ? curl_err : curl_easy_strerror(result));
