@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "text.h"
 
 #define PHRASE_SPAN 300
 #define MAX_RUNS 12
@@ -181,7 +182,7 @@ static uint32_t prev_cp(const char *s, size_t i, size_t *start)
 	k--;
 	while (k > 0 && i - k < 4 && ((unsigned char)s[k] & 0xC0) == 0x80)
 		k--;
-	gr_utf8_next(s + k, i - k, &cp);
+	tb_text_utf8_next(s + k, i - k, &cp);
 	*start = k;
 	return cp;
 }
@@ -228,7 +229,7 @@ static size_t digits(const char *s, size_t n, size_t i, char *buf, size_t *blen,
 
 	while (k < n) {
 		uint32_t cp;
-		size_t l = gr_utf8_next(s + k, n - k, &cp);
+		size_t l = tb_text_utf8_next(s + k, n - k, &cp);
 		int d = gr_digit_value(cp);
 
 		if (d < 0 || *blen + 1 >= cap)
@@ -276,7 +277,7 @@ int gr_next_number(const char *s, size_t n, size_t from, int dec_comma, gr_num *
 
 	while (i < n) {
 		uint32_t cp;
-		size_t l = gr_utf8_next(s + i, n - i, &cp), blen = 0, end, pstart, mpos;
+		size_t l = tb_text_utf8_next(s + i, n - i, &cp), blen = 0, end, pstart, mpos;
 		run runs[MAX_RUNS];
 		int seps[MAX_RUNS], nsep = 0, dec;
 		int lead_dot = 0;
@@ -301,12 +302,12 @@ int gr_next_number(const char *s, size_t n, size_t from, int dec_comma, gr_num *
 		/* Gather separator + digits pairs. */
 		while (nsep + 1 < MAX_RUNS && end < n) {
 			uint32_t sc, dc;
-			size_t sl = gr_utf8_next(s + end, n - end, &sc), dl, d0 = blen;
+			size_t sl = tb_text_utf8_next(s + end, n - end, &sc), dl, d0 = blen;
 			int kind = sep_kind(sc);
 
 			if (kind == SEP_NONE || end + sl >= n)
 				break;
-			gr_utf8_next(s + end + sl, n - end - sl, &dc);
+			tb_text_utf8_next(s + end + sl, n - end - sl, &dc);
 			if (gr_digit_value(dc) < 0)
 				break;
 			dl = digits(s, n, end + sl, buf, &blen, sizeof(buf));
@@ -356,7 +357,7 @@ int gr_next_number(const char *s, size_t n, size_t from, int dec_comma, gr_num *
 			size_t dl, d0 = blen = 0;
 			uint32_t dc;
 
-			gr_utf8_next(s + end + 1, n - end - 1, &dc);
+			tb_text_utf8_next(s + end + 1, n - end - 1, &dc);
 			if (gr_digit_value(dc) >= 0) {
 				dl = digits(s, n, end + 1, buf, &blen, sizeof(buf));
 				buf[blen] = '\0';
@@ -389,7 +390,7 @@ int gr_next_number(const char *s, size_t n, size_t from, int dec_comma, gr_num *
 			if (k < n && s[k] == ' ')
 				k++;
 			if (k < n) {
-				gr_utf8_next(s + k, n - k, &pc);
+				tb_text_utf8_next(s + k, n - k, &pc);
 				num->percent = pc == '%' || pc == 0x066A || pc == 0xFF05;
 			}
 		}

@@ -15,6 +15,7 @@
 
 #include "grader.h"
 #include "normalize.h"
+#include "text.h"
 
 #define TEXTCAT_LIB "libexttextcat-2.0.so.0"
 #define TEXTCAT_DIR "/usr/share/libexttextcat/"
@@ -182,7 +183,7 @@ int gr_lang_check(const char *text, const char *lang)
 				i++;
 			continue;
 		}
-		l = gr_utf8_next(text + i, n - i, &cp);
+		l = tb_text_utf8_next(text + i, n - i, &cp);
 		sc = in_math ? SC_NONE : script_of(cp);
 		if (sc != SC_NONE) {
 			counts[sc]++;

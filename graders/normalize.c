@@ -2,6 +2,7 @@
  * left-to-right rewrite with recursion only into braced arguments (depth
  * capped), so hostile input costs at most linear work per level. */
 #include "normalize.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -9,49 +10,6 @@
 #include <string.h>
 
 #define MAX_DEPTH 48
-
-size_t gr_utf8_next(const char *s, size_t n, uint32_t *cp)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t len;
-	uint32_t c;
-
-	if (u[0] < 0x80) {
-		*cp = u[0];
-		return 1;
-	}
-	if (u[0] >= 0xC2 && u[0] <= 0xDF) {
-		len = 2;
-		c = u[0] & 0x1F;
-	} else if (u[0] >= 0xE0 && u[0] <= 0xEF) {
-		len = 3;
-		c = u[0] & 0x0F;
-	} else if (u[0] >= 0xF0 && u[0] <= 0xF4) {
-		len = 4;
-		c = u[0] & 0x07;
-	} else {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	if (n < len) {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	for (size_t k = 1; k < len; k++) {
-		if ((u[k] & 0xC0) != 0x80) {
-			*cp = 0xFFFD;
-			return 1;
-		}
-		c = (c << 6) | (u[k] & 0x3F);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-	    (c >= 0xD800 && c <= 0xDFFF)) {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	*cp = c;
-	return len;
-}
 
 /* The zero of each Unicode decimal-digit (Nd) block of ten. */
 static const uint32_t zeros[] = {
@@ -456,7 +414,7 @@ static void canon(outb *o, const char *s, size_t n, int depth)
 		if ((unsigned char)c >= 0x80) {
 			uint32_t cp;
 
-			l = gr_utf8_next(s + i, n - i, &cp);
+			l = tb_text_utf8_next(s + i, n - i, &cp);
 			if (cp == 0x221A) {
 				puts_(o, "\\sqrt");
 				i = arg(o, s, n, i + l, depth);

@@ -1,7 +1,7 @@
-/* Shared answer normalisation for the numeric, math and choice graders:
- * UTF-8 decoding, the decimal digits of every script the seed models and
- * MGSM use, which languages write a decimal comma, LaTeX canonicalisation,
- * and a small evaluator for closed forms (fractions, roots, pi, powers).
+/* Shared answer normalisation for the numeric, math and choice graders: the
+ * decimal digits of every script the seed models and MGSM use, which
+ * languages write a decimal comma, LaTeX canonicalisation, and a small
+ * evaluator for closed forms (fractions, roots, pi, powers).
  * Everything here is pure: no allocation, no global state, bounded by the
  * input's length. */
 #ifndef GR_NORMALIZE_H
@@ -10,9 +10,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Decodes one code point at s (n > 0 bytes left). Returns the bytes used, at
- * least 1; an invalid sequence gives U+FFFD and 1. */
-size_t gr_utf8_next(const char *s, size_t n, uint32_t *cp);
 /* The value 0-9 of a decimal digit of any supported script (ASCII,
  * full-width, Arabic-Indic, Persian, Devanagari, Bengali, Telugu, Thai and
  * the other Nd blocks), or -1. */

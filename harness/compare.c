@@ -9,6 +9,7 @@
 #include "log.h"
 #include "rc.h"
 #include "stats.h"
+#include "text.h"
 
 #define Z95 STATS_Z95
 #define TEXT_NAME 22           /* the cell column: the table fits 100 columns */
@@ -228,11 +229,6 @@ static int on_base(void *ud, const tb_sample *s)
 	return 0;
 }
 
-static int graded(int outcome)
-{
-	return outcome != TB_OUT_ERROR && outcome != TB_OUT_UNGRADED && outcome < TB_OUT_COUNT;
-}
-
 static int add_flip(tb_buf *b, size_t *kept, const char *item, int sample)
 {
 	int rc;
@@ -293,7 +289,7 @@ static int on_cand(void *ud, const tb_sample *s)
 	c->n_cand++;
 	c->n_paired++;
 	x->r->paired++;
-	if (graded(r->outcome) && graded(s->outcome)) {
+	if (tb_outcome_is_graded((tb_outcome)r->outcome) && tb_outcome_is_graded(s->outcome)) {
 		right_x = r->outcome == TB_OUT_CORRECT;
 		right_y = s->outcome == TB_OUT_CORRECT;
 		if (right_x && right_y) {
@@ -512,31 +508,14 @@ void compare_free(compare_result *r)
 /* Copies s with invalid UTF-8 and control characters replaced by '?'. */
 static void clean(const char *s, tb_buf *b)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const char *p = s;
 
 	tb_buf_reset(b);
 	while (*p) {
-		size_t len = 0;
+		uint32_t cp;
+		size_t len = tb_text_utf8_seq(p, TB_TEXT_UTF8_MAX, &cp);
 
-		if (*p < 0x20 || *p == 0x7f)
-			len = 0;
-		else if (*p < 0x80)
-			len = 1;
-		else if (*p >= 0xc2 && *p <= 0xdf)
-			len = 2;
-		else if (*p >= 0xe0 && *p <= 0xef)
-			len = 3;
-		else if (*p >= 0xf0 && *p <= 0xf4)
-			len = 4;
-		for (size_t i = 1; i < len; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				len = 0;
-		}
-		/* overlong forms, surrogates and code points past U+10FFFF */
-		if ((len == 3 && p[0] == 0xe0 && p[1] < 0xa0) || (len == 3 && p[0] == 0xed && p[1] >= 0xa0) ||
-		    (len == 4 && p[0] == 0xf0 && p[1] < 0x90) || (len == 4 && p[0] == 0xf4 && p[1] >= 0x90))
-			len = 0;
-		if (len == 0) {
+		if (len == 0 || cp < 0x20 || cp == 0x7f) {
 			tb_buf_add(b, "?", 1);
 			p++;
 		} else {
@@ -653,19 +632,9 @@ static void text_name(const compare_cell *c, tb_buf *tmp, char *out, size_t w)
 	text_cut(full, out, w);
 }
 
-/* Display width of UTF-8 text: one column per code point. */
-static size_t columns(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 static void pad(FILE *f, const char *s, size_t w, int right)
 {
-	size_t c = columns(s);
+	size_t c = tb_text_columns(s);
 
 	if (right)
 		for (size_t i = c; i < w; i++)
@@ -744,7 +713,7 @@ int compare_write_text(const compare_result *r, FILE *f)
 				clean(c->lost[k], &tmp);
 				text_cut(tb_buf_str(&tmp), label, 40);
 				/* wrap to stay within the table's width */
-				if (col + 1 + columns(label) > 96) {
+				if (col + 1 + tb_text_columns(label) > 96) {
 					fputs("\n   ", f);
 					col = 3;
 				}

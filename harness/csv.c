@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rc.h"
+#include "text.h"
 
 void csv_init(csv_writer *w, FILE *f)
 {
@@ -29,11 +30,13 @@ static void sep(csv_writer *w)
  * C0 but tab, CR and LF; DEL; C1 (U+0080 to U+009F, two bytes in UTF-8). */
 static size_t control_len(const unsigned char *p)
 {
-	if ((*p < 0x20 && *p != '\t' && *p != '\r' && *p != '\n') || *p == 0x7f)
+	uint32_t cp;
+
+	if (tb_text_utf8_seq((const char *)p, TB_TEXT_UTF8_MAX, &cp) == 0)
+		return 0;
+	if ((cp < 0x20 && cp != '\t' && cp != '\r' && cp != '\n') || cp == 0x7f)
 		return 1;
-	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-		return 2;
-	return 0;
+	return cp >= 0x80 && cp <= 0x9f ? 2 : 0;
 }
 
 /* Writes s with every control byte as visible \xNN text and quotes doubled,

@@ -9,7 +9,7 @@
 
 #include "log.h"
 #include "rc.h"
-#include "report.h"
+#include "text.h"
 
 /* An image larger than this is refused rather than sent: data URLs of many
  * megabytes are rejected by every provider anyway. */
@@ -371,50 +371,6 @@ int dialect_tmpl_new(const tb_model *m, const tb_suite *s, const tb_request_spec
 	return TB_OK;
 }
 
-/* The characters json_dumps() writes as a backslash and a letter. */
-static const char short_escaped[] = "\"\\\b\f\n\r\t";
-static const char short_escape[] = "\"\\bfnrt";
-
-/* Appends s as the inside of a JSON string, escaped as json_dumps() does.
- * TB_ERR when s is not valid UTF-8 (json_string() refuses it too). */
-static int add_escaped(tb_buf *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s, *run = p;
-	int rc = TB_OK;
-
-	/* bounded by the string: each pass consumes at least one byte */
-	while (*p && rc == TB_OK) {
-		char esc[8];
-		unsigned cp;
-		int n;
-
-		if (*p >= 0x20 && *p != '"' && *p != '\\' && *p < 0x80) {
-			p++;
-			continue;
-		}
-		if (*p >= 0x80) {
-			if ((n = report_utf8_seq(p, &cp)) == 0)
-				return TB_ERR;
-			p += n;
-			continue;
-		}
-		rc = tb_buf_add(out, run, (size_t)(p - run));
-		if (rc == TB_OK) {
-			const char *e = strchr(short_escaped, *p);
-
-			if (e)
-				snprintf(esc, sizeof(esc), "\\%c", short_escape[e - short_escaped]);
-			else
-				snprintf(esc, sizeof(esc), "\\u%04X", *p);
-			rc = tb_buf_adds(out, esc);
-		}
-		run = ++p;
-	}
-	if (rc == TB_OK)
-		rc = tb_buf_add(out, run, (size_t)(p - run));
-	return rc == TB_OK ? TB_OK : TB_TOOBIG;
-}
-
 int dialect_tmpl_body(const dialect_tmpl *t, const tb_item *it, long seed, tb_buf *out, char *err,
 		      size_t errlen)
 {
@@ -434,7 +390,7 @@ int dialect_tmpl_body(const dialect_tmpl *t, const tb_item *it, long seed, tb_bu
 		if (rc != TB_OK || pc->slot < 0)
 			continue;
 		if (pc->slot == SLOT_PROMPT) {
-			rc = add_escaped(out, it->prompt);
+			rc = tb_text_json_escape(out, it->prompt);
 			if (rc == TB_ERR)
 				goto slow;
 			continue;

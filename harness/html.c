@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "rc.h"
+#include "text.h"
 
 /* an embedded SVG plot larger than this is left out (gnuplot's are ~50 KB) */
 #define MAX_SVG ((size_t)16 << 20)
@@ -62,10 +63,10 @@ typedef struct html_ctx {
 	long shown, errors_shown, seen;
 } html_ctx;
 
-/* Text for HTML, cut at max bytes with a note (report_put_markup). */
+/* Text for HTML, cut at max bytes with a note (tb_text_put_markup). */
 static void esc(FILE *f, const char *s, size_t max)
 {
-	report_put_markup(f, s, max, REPORT_MARKUP_HTML);
+	tb_text_put_markup(f, s, max, TB_TEXT_HTML);
 }
 
 static void td_text(FILE *f, const char *s)

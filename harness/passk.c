@@ -179,19 +179,13 @@ static int acc_start(item_acc *a, const tb_sample *s, char *err, size_t errlen)
 	return TB_OK;
 }
 
-static int counts(tb_outcome o)
-{
-	return o == TB_OUT_CORRECT || o == TB_OUT_INCORRECT || o == TB_OUT_PARTIAL ||
-	       o == TB_OUT_NOANSWER || o == TB_OUT_TRUNCATED;
-}
-
 static int acc_add(item_acc *a, const tb_sample *s, char *err, size_t errlen)
 {
 	char norm[ANSWER_LEN];
 	vote *v;
 
 	a->seen++;
-	if (!counts(s->outcome))
+	if (!tb_outcome_is_graded(s->outcome))
 		return TB_OK;
 	if (a->n == MAX_ITEM_SAMPLES)
 		return tb_seterr(err, errlen, "item '%s' has more than %d samples", s->item_id,

@@ -15,6 +15,7 @@
 #include "passk.h"
 #include "rc.h"
 #include "stats.h"
+#include "text.h"
 
 #define MAX_CELLS 100000
 /* per cell and per latency: 128 MiB of doubles at most */
@@ -510,12 +511,6 @@ static void add_tokens(accum *a, int which, long v)
 	a->tok_n[which]++;
 }
 
-static int is_graded(tb_outcome o)
-{
-	return o == TB_OUT_CORRECT || o == TB_OUT_INCORRECT || o == TB_OUT_PARTIAL ||
-	       o == TB_OUT_NOANSWER || o == TB_OUT_TRUNCATED;
-}
-
 /* Adds one sample to the row of agg a keyed by (label, the sample's model,
  * mode, budget); *id is the row's stable id. */
 static int add_to(loader *ld, agg *a, const char *label, const tb_sample *s, size_t *id)
@@ -689,7 +684,7 @@ static int note_answer(loader *ld, item_entry *e, const tb_sample *s)
 {
 	char text[512];
 
-	if (!is_graded(s->outcome))
+	if (!tb_outcome_is_graded(s->outcome))
 		return TB_OK;
 	e->graded++;
 	e->correct += s->outcome == TB_OUT_CORRECT;
@@ -784,8 +779,9 @@ static void finish_cell(report_cell *c, accum *a)
 	double p;
 	long kmin = 0;
 
-	c->graded = c->count[TB_OUT_CORRECT] + c->count[TB_OUT_INCORRECT] +
-		    c->count[TB_OUT_PARTIAL] + c->count[TB_OUT_NOANSWER] + c->count[TB_OUT_TRUNCATED];
+	c->graded = 0;
+	for (int o = 0; o < TB_OUT_COUNT; o++)
+		c->graded += tb_outcome_is_graded((tb_outcome)o) ? c->count[o] : 0;
 	c->accuracy = c->graded ? (double)c->count[TB_OUT_CORRECT] / (double)c->graded : NAN;
 	stats_wilson(c->count[TB_OUT_CORRECT], c->graded, STATS_Z95, &c->acc_lo, &c->acc_hi);
 	c->total_p50 = stats_percentile(a->total.v, a->total.n, 50);
@@ -1076,17 +1072,6 @@ typedef struct row {
 	char buf[NCOL][FIELD_LEN];
 } row;
 
-/* Display width in code points: UTF-8 continuation bytes do not count. East
- * Asian wide characters count as one, so such names may misalign a little. */
-static size_t width_of(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 static const char *base_name(const char *model)
 {
 	const char *slash = strrchr(model, '/');
@@ -1175,7 +1160,7 @@ static void fill_row(row *w, const report_cell *c, int short_models)
  * text cut at a character boundary and ended with '~'. */
 static void put_field(FILE *f, const char *s, size_t width, int right)
 {
-	size_t len = width_of(s), shown = len > width ? width - 1 : len, n = 0;
+	size_t len = tb_text_columns(s), shown = len > width ? width - 1 : len, n = 0;
 
 	if (right && len < width)
 		fprintf(f, "%*s", (int)(width - len), "");
@@ -1202,7 +1187,7 @@ static size_t measure(const report *r, int short_models, size_t width[NCOL])
 	for (size_t k = 0; k < r->n; k++) {
 		fill_row(&w, &r->cells[k], short_models);
 		for (int i = 0; i < NCOL; i++) {
-			size_t n = width_of(w.txt[i]);
+			size_t n = tb_text_columns(w.txt[i]);
 
 			if (n > width[i])
 				width[i] = n;
@@ -1231,11 +1216,11 @@ static void put_row(FILE *f, const char *const txt[NCOL], const size_t width[NCO
 
 static void put_cell_name(FILE *f, const report_cell *c)
 {
-	put_field(f, c->suite, width_of(c->suite), 0);
+	put_field(f, c->suite, tb_text_columns(c->suite), 0);
 	fputc(' ', f);
-	put_field(f, c->model, width_of(c->model), 0);
+	put_field(f, c->model, tb_text_columns(c->model), 0);
 	fputc(' ', f);
-	put_field(f, c->mode, width_of(c->mode), 0);
+	put_field(f, c->mode, tb_text_columns(c->mode), 0);
 	if (c->budget)
 		fprintf(f, " budget %ld", c->budget);
 }
@@ -1429,13 +1414,13 @@ static void put_pairs(FILE *f, const report *r, const char *bold, const char *pl
 
 			for (int k = 0; k < REPORT_FLIP_IDS && ids[k]; k++) {
 				/* wrapped to the table's width; ids are shown escaped */
-				if (col + 1 + width_of(ids[k]) > TABLE_WIDTH - 4) {
+				if (col + 1 + tb_text_columns(ids[k]) > TABLE_WIDTH - 4) {
 					fputs("\n   ", f);
 					col = 3;
 				}
 				fputc(' ', f);
-				report_put_visible(f, ids[k]);
-				col += 1 + width_of(ids[k]);
+				tb_text_put_visible(f, ids[k]);
+				col += 1 + tb_text_columns(ids[k]);
 			}
 			if ((up ? p->flip_up : p->flip_down) > REPORT_FLIP_IDS)
 				fputs(" ...", f);
@@ -1523,7 +1508,7 @@ int report_print_table(const report *r, FILE *out, const tb_run_info *run)
 		fprintf(out, "%s\n", UNSAFE_EXEC_LINE);
 	if (run) {
 		fputs("run ", out);
-		put_field(out, run->run_id, width_of(run->run_id), 0);
+		put_field(out, run->run_id, tb_text_columns(run->run_id), 0);
 		fprintf(out, "  thinkbench %s  %s  %s", run->version, run->status,
 			run->started[0] ? run->started : "?");
 		if (run->ended[0])

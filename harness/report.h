@@ -149,23 +149,5 @@ int report_write_json(const report *r, const tb_run_info *run, FILE *out, char *
 int report_write_md(const report *r, const tb_run_info *run, FILE *out, char *err, size_t errlen);
 int report_write_junit(tb_store *st, const report *r, const tb_run_info *run, FILE *out,
 		       char *err, size_t errlen);
-/* Writes text into out with every byte a terminal would act on made visible:
- * C0 controls and DEL as \xNN, invalid UTF-8 as \xNN, C1 controls as \u0080..
- * For model output printed on a terminal. */
-void report_put_visible(FILE *out, const char *s);
-/* Text for HTML or XML, at most max bytes of s (NULL reads as ""), then a
- * note of the cut: the five specials as entities; invalid UTF-8 and the C0
- * controls but tab, LF and CR shown as \xNN. The dialects differ in what
- * else is shown as \xNN, how ' and a cut are written, and (XML attribute
- * values) whether tab/LF/CR become character references to survive parsing. */
-typedef enum report_markup {
-	REPORT_MARKUP_HTML,     /* DEL and C1 as \xNN too; ' as &#39;; the cut names both lengths */
-	REPORT_MARKUP_XML,      /* U+FFFE and U+FFFF as \xNN too; ' as &apos;; the cut as [...] */
-	REPORT_MARKUP_XML_ATTR, /* XML, and tab/LF/CR as &#9; &#10; &#13; */
-} report_markup;
-void report_put_markup(FILE *out, const char *s, size_t max, report_markup how);
-/* Length of the valid UTF-8 sequence at s (1..4), 0 when it is not one
- * (overlong forms and surrogates are invalid); *cp gets the code point. */
-int report_utf8_seq(const unsigned char *s, unsigned *cp);
 
 #endif

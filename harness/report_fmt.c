@@ -9,112 +9,16 @@
 #include "log.h"
 #include "rc.h"
 #include "report.h"
+#include "text.h"
 
 /* the answer text kept in a JUnit testcase's system-out */
 #define JUNIT_TEXT_MAX 4000
 
 /* ---- escaping ---- */
 
-int report_utf8_seq(const unsigned char *s, unsigned *cp)
-{
-	unsigned c = s[0];
-	int len, min;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if ((c & 0xE0) == 0xC0) {
-		len = 2, min = 0x80, c &= 0x1F;
-	} else if ((c & 0xF0) == 0xE0) {
-		len = 3, min = 0x800, c &= 0x0F;
-	} else if ((c & 0xF8) == 0xF0) {
-		len = 4, min = 0x10000, c &= 0x07;
-	} else {
-		return 0;
-	}
-	for (int i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if (c < (unsigned)min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-void report_put_visible(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-
-	/* bounded by the string: each pass consumes at least one byte */
-	while (*p) {
-		unsigned cp;
-		int n = report_utf8_seq(p, &cp);
-
-		if (n == 0) {
-			fprintf(out, "\\x%02X", *p);
-			p++;
-		} else if (cp < 0x20 || cp == 0x7F) {
-			fprintf(out, "\\x%02X", cp);
-			p++;
-		} else if (cp >= 0x80 && cp < 0xA0) {
-			fprintf(out, "\\u%04X", cp);
-			p += n;
-		} else {
-			fwrite(p, 1, (size_t)n, out);
-			p += n;
-		}
-	}
-}
-
-void report_put_markup(FILE *f, const char *s, size_t max, report_markup how)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	const unsigned char *start = p;
-	int html = how == REPORT_MARKUP_HTML;
-
-	while (*p) {
-		unsigned cp;
-		int n;
-
-		if ((size_t)(p - start) >= max) {
-			if (html)
-				fprintf(f, "\n[... cut at %zu bytes of %zu]", max,
-					strlen((const char *)start));
-			else
-				fputs("[...]", f);
-			break;
-		}
-		n = report_utf8_seq(p, &cp);
-		if (n == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
-		    (html ? cp == 0x7F || (cp >= 0x80 && cp < 0xA0) : cp == 0xFFFE || cp == 0xFFFF)) {
-			fprintf(f, "\\x%02X", *p);
-			p++;
-			continue;
-		}
-		if (cp == '&')
-			fputs("&amp;", f);
-		else if (cp == '<')
-			fputs("&lt;", f);
-		else if (cp == '>')
-			fputs("&gt;", f);
-		else if (cp == '"')
-			fputs("&quot;", f);
-		else if (cp == '\'')
-			fputs(html ? "&#39;" : "&apos;", f);
-		else if (how == REPORT_MARKUP_XML_ATTR && cp < 0x20)
-			fprintf(f, "&#%u;", cp);
-		else
-			fwrite(p, 1, (size_t)n, f);
-		p += n;
-	}
-}
-
 static void xml_put(FILE *f, const char *s, int attr, size_t max)
 {
-	report_put_markup(f, s, max, attr ? REPORT_MARKUP_XML_ATTR : REPORT_MARKUP_XML);
+	tb_text_put_markup(f, s, max, attr ? TB_TEXT_XML_ATTR : TB_TEXT_XML);
 }
 
 /* A Markdown table cell: pipes escaped, HTML specials as entities, line

@@ -30,6 +30,7 @@
 #include <jansson.h>
 
 #include "rc.h"
+#include "text.h"
 
 static const char open_tag[] = "<think>";
 static const char close_tag[] = "</think>";
@@ -380,30 +381,6 @@ static int unescape(const char *p, const char *end, unsigned *cp, size_t *used)
 	return FAST_OK;
 }
 
-/* A UTF-8 sequence starting at p (jansson's rules: no overlong forms, no
- * surrogates, nothing past U+10FFFF); returns its length or 0. */
-static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
-{
-	unsigned c = p[0], v;
-	size_t n;
-
-	if (c < 0xC2 || c > 0xF4)
-		return 0;
-	n = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-	if ((size_t)(end - p) < n)
-		return 0;
-	v = c & (0x3F >> (n - 1));
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3F);
-	}
-	if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) || v > 0x10FFFF ||
-	    (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	return n;
-}
-
 static int scan_string(fast *f, const char **pp, fspan *out)
 {
 	const char *p = *pp + 1;
@@ -429,7 +406,8 @@ static int scan_string(fast *f, const char **pp, fspan *out)
 			sp.decoded += utf8_len(cp);
 			p += 1 + used;
 		} else if (c >= 0x80) {
-			size_t n = utf8_seq((const unsigned char *)p, (const unsigned char *)f->end);
+			uint32_t cp;
+			size_t n = tb_text_utf8_seq(p, (size_t)(f->end - p), &cp);
 
 			if (n == 0)
 				return FAST_NO;

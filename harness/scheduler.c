@@ -34,6 +34,10 @@
 typedef struct lane_state {
 	atomic_int in_flight;    /* counted by any loop, lock-free (lane_take) */
 	int64_t next_start_us;   /* under the shared lock */
+	atomic_int reached;      /* an attempt got past the connection */
+	atomic_int dead;         /* the endpoint is dead: dead_msg is set */
+	int unreached_jobs;      /* failed without reaching it; under the lock */
+	char dead_msg[256];      /* written once, before dead is set */
 } lane_state;
 
 struct sched;
@@ -161,21 +165,61 @@ sched_class sched_classify_http(int status, int has_retry_after)
 	return SCHED_FAIL;
 }
 
+/* Only an answer's status (401, 402) stops the run: whatever a transfer
+ * meets is that job's. That includes CURLE_OUT_OF_MEMORY, libcurl's answer to
+ * a header over 100 KB, and CURLE_UNSUPPORTED_PROTOCOL, its answer to a
+ * garbage status line (read as HTTP/0.9). */
 sched_class sched_classify_curl(CURLcode rc)
 {
 	switch (rc) {
 	case CURLE_OK:
 		return SCHED_OK;
-	case CURLE_UNSUPPORTED_PROTOCOL:
 	case CURLE_URL_MALFORMAT:
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_OUT_OF_MEMORY:
-		return SCHED_ABORT;
+		return SCHED_FAIL; /* asking again meets the same refusal */
 	default:
 		return SCHED_RETRY;
 	}
+}
+
+int sched_unreachable(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_URL_MALFORMAT:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int lane_is_dead(const sched *s, int lane)
+{
+	return atomic_load(&s->sh->lanes[lane].dead);
+}
+
+/* Under lock, for a job handed back: the dead-endpoint rule (scheduler.h,
+ * lane_dead). */
+static void judge_lane(sched *s, const tb_job *job)
+{
+	lane_state *l = &s->sh->lanes[job->lane];
+
+	if (job->status != TB_JOB_FAILED || job->reached || job->attempts == 0 ||
+	    atomic_load(&l->reached) || atomic_load(&l->dead))
+		return;
+	if (++l->unreached_jobs < SCHED_DEAD_AFTER)
+		return;
+	snprintf(l->dead_msg, sizeof(l->dead_msg), "%s", job->error);
+	atomic_store(&l->dead, 1);
+	if (s->ops->lane_dead)
+		s->ops->lane_dead(s->ud, job->lane, l->dead_msg);
 }
 
 static uint64_t next_rand(sched *s)
@@ -410,6 +454,7 @@ static int hand_back(sched *s, tb_job *job, tb_job_status status)
 	if (s->ops->prepare)
 		s->ops->prepare(s->ud, job);
 	pthread_mutex_lock(&s->sh->lock);
+	judge_lane(s, job);
 	if (s->ops->done(s->ud, job, err, sizeof(err)) != 0)
 		rc = fail_locked(s->sh, err);
 	poke_starved(s->sh, s);
@@ -467,6 +512,10 @@ static sched_class judge(tb_job *job, CURLcode result, const char *curl_err)
 			return SCHED_FAIL; /* over a ceiling: asking again gives the same */
 		if (result == CURLE_OPERATION_TIMEDOUT)
 			snprintf(job->error, sizeof(job->error), "%s", curl_err[0] ? curl_err : "timed out");
+		else if (result == CURLE_OUT_OF_MEMORY && !curl_err[0])
+			/* libcurl's only word for a header line over its 100 KB limit */
+			snprintf(job->error, sizeof(job->error),
+				 "Out of memory (a response header over 100 KB, or no memory left)");
 		else
 			snprintf(job->error, sizeof(job->error), "%s",
 				 curl_err[0] ? curl_err : curl_easy_strerror(result));
@@ -528,12 +577,17 @@ static int finish(sched *s, tb_job *job)
 	sched_class cls = judge(job, job->result, job->curl_err);
 
 	clean_text(job->error);
+	if (!sched_unreachable(job->result)) {
+		job->reached = 1;
+		atomic_store(&s->sh->lanes[job->lane].reached, 1);
+	}
 	switch (cls) {
 	case SCHED_OK:
 		job->error[0] = '\0';
 		return hand_back(s, job, TB_JOB_OK);
 	case SCHED_RETRY:
-		if (job->attempts < s->cfg->max_attempts && !atomic_load(&s->sh->abort)) {
+		if (job->attempts < s->cfg->max_attempts && !atomic_load(&s->sh->abort) &&
+		    !lane_is_dead(s, job->lane)) {
 			job->retry_at_us = tb_now_us() + (int64_t)(backoff(s, job) * 1e6);
 			s->stats.retried++;
 			if (push_waiting(s, job) == TB_OK)
@@ -555,18 +609,32 @@ static int finish(sched *s, tb_job *job)
 }
 
 /* A waiting job whose time has come and whose lane had room (it is counted
- * there now), or NULL. */
-static tb_job *take_due(sched *s, int64_t now)
+ * there now), or one whose lane is dead (*dead set; not counted), or NULL. */
+static tb_job *take_due(sched *s, int64_t now, int *dead)
 {
 	for (size_t i = 0; i < s->n_waiting; i++) {
 		tb_job *job = s->waiting[i];
 
-		if (job->retry_at_us <= now && lane_take(s, job)) {
+		*dead = lane_is_dead(s, job->lane);
+		if (*dead || (job->retry_at_us <= now && lane_take(s, job))) {
 			s->waiting[i] = s->waiting[--s->n_waiting];
 			return job;
 		}
 	}
+	*dead = 0;
 	return NULL;
+}
+
+/* Hands back a job of a dead lane without another attempt. One never
+ * started gets its lane's message as its error; a retry keeps its own. */
+static int fail_dead(sched *s, tb_job *job)
+{
+	if (job->attempts == 0) {
+		snprintf(job->error, sizeof(job->error), "%s", s->sh->lanes[job->lane].dead_msg);
+		job->t_start_us = job->t_end_us = tb_now_us();
+		s->stats.unasked++;
+	}
+	return hand_back(s, job, TB_JOB_FAILED);
 }
 
 /* Starts what may start now. A job that must wait for its lane goes to the
@@ -580,12 +648,12 @@ static int fill(sched *s)
 	shared *sh = s->sh;
 	size_t max = (size_t)s->max_in_flight;
 	char msg[256] = "";
-	int rc = TB_OK, started = 0;
+	int rc = TB_OK, started = 0, dead;
 
 	while ((size_t)s->in_flight < max && s->n_ended < max && started < FILL_BATCH &&
 	       !atomic_load(&sh->abort)) {
 		int64_t now = tb_now_us();
-		tb_job *job = take_due(s, now);
+		tb_job *job = take_due(s, now, &dead);
 		const sched_lane *l;
 
 		if (!job) {
@@ -610,13 +678,21 @@ static int fill(sched *s)
 				break;
 			}
 			job->retry_at_us = 0;
-			if (!lane_take(s, job)) {
+			dead = lane_is_dead(s, job->lane);
+			if (!dead && !lane_take(s, job)) {
 				if (push_waiting(s, job) != TB_OK) {
 					rc = tb_seterr(msg, sizeof(msg), "out of memory");
 					break;
 				}
 				continue;
 			}
+		}
+		if (dead) {
+			/* counted as a start: a dead lane's plan cannot hold the loop */
+			started++;
+			if (fail_dead(s, job) != TB_OK)
+				break;
+			continue;
 		}
 		l = &s->cfg->lanes[job->lane];
 		if (l->rate_per_s > 0) {
@@ -979,6 +1055,7 @@ int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats
 		stats->succeeded += sh.loops[i].stats.succeeded;
 		stats->failed += sh.loops[i].stats.failed;
 		stats->cancelled += sh.loops[i].stats.cancelled;
+		stats->unasked += sh.loops[i].stats.unasked;
 	}
 	rc = atomic_load(&sh.abort) ? (err[0] ? TB_ABORT : TB_ERR) : TB_OK;
 out:

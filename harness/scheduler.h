@@ -72,6 +72,7 @@ typedef struct tb_job {
 	CURLcode result;       /* how the transfer ended, kept until it is judged */
 	int64_t added_us;      /* when the attempt was handed to curl: t_start_us if
 	                          it ended before its request was sent */
+	int reached;           /* an attempt got past the connection (sched_unreachable) */
 } tb_job;
 
 typedef struct sched_lane {
@@ -114,10 +115,23 @@ typedef struct sched_ops {
 	/* Called when sched_config.wake_fd is readable; may be NULL. A non-zero
 	 * return stops the run like done()'s. */
 	int (*wake)(void *ud, char *err, size_t errlen);
+	/* Called once per lane, under the lock, when the scheduler finds the
+	 * lane's endpoint dead: SCHED_DEAD_AFTER of its jobs failed every attempt
+	 * without reaching it (sched_unreachable) before any attempt of the lane
+	 * reached it. msg (borrowed for the call) is libcurl's message for the
+	 * last of them. From then on the lane's jobs come back FAILED with msg as
+	 * their error: those not started yet without a request (attempts 0), those
+	 * in flight without another attempt. May be NULL. */
+	void (*lane_dead)(void *ud, int lane, const char *msg);
 } sched_ops;
+
+/* Jobs of a lane that must fail unreached, none reached, for its endpoint to
+ * count as dead. */
+#define SCHED_DEAD_AFTER 3
 
 typedef struct sched_stats {
 	long started, retried, succeeded, failed, cancelled;
+	long unasked;          /* failed without a request: their lane was dead */
 } sched_stats;
 
 void sched_config_defaults(sched_config *c);
@@ -125,7 +139,8 @@ void sched_config_defaults(sched_config *c);
  * is set and what was in flight has finished or stop_grace_s has passed
  * (jobs still in flight, or waiting to retry, come back CANCELLED). Returns TB_OK, TB_ABORT when
  * an answer said the whole run cannot go on (401, 402 without Retry-After;
- * err says why), or TB_ERR when done() failed or libcurl failed. */
+ * err says why), or TB_ERR when done() failed or libcurl failed. Any other
+ * failure of a transfer, however malformed the answer, is that job's. */
 int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats *stats, char *err,
 	      size_t errlen);
 
@@ -141,5 +156,8 @@ typedef enum sched_class {
 } sched_class;
 sched_class sched_classify_http(int status, int has_retry_after);
 sched_class sched_classify_curl(CURLcode rc);
+/* Whether a transfer that ended so never reached the endpoint: its name did
+ * not resolve, nothing accepted the connection, or TLS refused the peer. */
+int sched_unreachable(CURLcode rc);
 
 #endif

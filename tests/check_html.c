@@ -103,15 +103,6 @@ static char *write_html(plot_set *ps, char *path, size_t len)
 	return text;
 }
 
-static size_t count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
-		n++;
-	return n;
-}
-
 START_TEST(escaped_and_complete)
 {
 	plot_set ps;
@@ -123,7 +114,7 @@ START_TEST(escaped_and_complete)
 	ck_assert_msg(strncmp(html, "<!DOCTYPE html><!-- SIMULATED RUN", 33) == 0, "%.60s", html);
 	ck_assert_ptr_nonnull(strstr(html, "<div class=banner>SIMULATED RUN"));
 	/* only the page's own script: model text never becomes markup */
-	ck_assert_uint_eq(count(html, "<script"), 1);
+	ck_assert_uint_eq(tu_count(html, "<script"), 1);
 	ck_assert_ptr_null(strstr(html, "alert('x')"));
 	ck_assert_ptr_nonnull(strstr(html, "&lt;/pre&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;amp; "
 					   "\\x1B[2J\\x01\\xFE"));
@@ -133,11 +124,11 @@ START_TEST(escaped_and_complete)
 	/* the prompt from the suite file, escaped; items not in it say so */
 	ck_assert_ptr_nonnull(strstr(html, "Prompt &lt;i&gt;A&lt;/i&gt; &amp; more"));
 	ck_assert_ptr_nonnull(strstr(html, "(prompt unavailable)"));
-	ck_assert_uint_eq(count(html, "<details class=\"s "), 6);
+	ck_assert_uint_eq(tu_count(html, "<details class=\"s "), 6);
 	ck_assert_ptr_nonnull(strstr(html, "6 of 6 samples shown"));
 	ck_assert_ptr_nonnull(strstr(html, "<details><summary>Reasoning"));
 	if (ps.rendered)
-		ck_assert_uint_eq(count(html, "<img class=plot"), ps.n);
+		ck_assert_uint_eq(tu_count(html, "<img class=plot"), ps.n);
 	else
 		ck_assert_ptr_nonnull(strstr(html, "Plots skipped:"));
 	free(html);
@@ -155,7 +146,7 @@ START_TEST(sample_cap)
 	html = write_html(&ps, path, sizeof(path));
 	unsetenv("TB_GNUPLOT");
 	/* the first HTML_MAX_SAMPLES and the one error at the very end */
-	ck_assert_uint_eq(count(html, "<details class=\"s "), HTML_MAX_SAMPLES + 1);
+	ck_assert_uint_eq(tu_count(html, "<details class=\"s "), HTML_MAX_SAMPLES + 1);
 	ck_assert_ptr_nonnull(strstr(html, "This page holds the first 2000 samples"));
 	ck_assert_ptr_nonnull(strstr(html, "o-error"));
 	ck_assert_ptr_nonnull(strstr(html, "Plots skipped:</strong> gnuplot not found"));

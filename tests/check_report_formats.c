@@ -437,19 +437,6 @@ START_TEST(text_is_clean)
 }
 END_TEST
 
-START_TEST(visible_escapes)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	report_put_visible(f, "a\x1b[31mb\x01\xff\xc2\x85ok 答");
-	fclose(f);
-	ck_assert_str_eq(buf, "a\\x1B[31mb\\x01\\xFF\\u0085ok 答");
-	free(buf);
-}
-END_TEST
-
 int main(void)
 {
 	Suite *s = suite_create("report_formats");
@@ -464,7 +451,6 @@ int main(void)
 	tcase_add_test(tc, markdown_table);
 	tcase_add_test(tc, junit_parses);
 	tcase_add_test(tc, text_is_clean);
-	tcase_add_test(tc, visible_escapes);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

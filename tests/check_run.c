@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "rc.h"
+#include "scheduler.h"
 #include "testutil.h"
 
 #define CANARY "sk-or-v1-canary-5f1e2d3c4b5a69788796a5b4c3d2e1f0"
@@ -351,12 +352,13 @@ START_TEST(key_not_on_command_line_and_no_core)
 END_TEST
 
 /* A self-signed endpoint on loopback: refused by default (certificates are
- * verified), reached with --insecure, which the run records. */
+ * verified: each sample fails, and the endpoint is reported dead), reached
+ * with --insecure, which the run records. */
 START_TEST(tls_verified_unless_insecure)
 {
-	char suite[600], out[600], log[600], models[600], cmd[2400], run[700];
+	char suite[600], suite3[600], out[600], log[600], models[600], cmd[2400], run[700];
 	int port = tu_free_port();
-	char *strict[] = {"thinkbench", "run", "--suite", suite, "--models", models, "--out", out,
+	char *strict[] = {"thinkbench", "run", "--suite", suite3, "--models", models, "--out", out,
 			  "--run-id", "strict", "--retries", "1", "--quiet", NULL};
 	char *loose[] = {"thinkbench", "run", "--suite", suite, "--models", models, "--out", out,
 			 "--run-id", "loose", "--retries", "1", "--insecure", "--quiet", NULL};
@@ -368,6 +370,9 @@ START_TEST(tls_verified_unless_insecure)
 	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
 	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
 	tu_write_suite(suite, 2, 3, 0);
+	/* enough samples for the scheduler to call the endpoint dead */
+	snprintf(suite3, sizeof(suite3), "%s/sums3.jsonl", tu_dir);
+	tu_write_suite(suite3, SCHED_DEAD_AFTER, 3, 0);
 	snprintf(cmd, sizeof(cmd),
 		 "cd '%s' && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem "
 		 "-days 1 -subj /CN=127.0.0.1 >/dev/null 2>&1", tu_dir);
@@ -403,11 +408,15 @@ START_TEST(tls_verified_unless_insecure)
 		usleep(20000);
 	}
 
-	ck_assert_int_eq(tu_run_tb(strict, log, NULL, 60), TB_EXIT_FATAL);
+	ck_assert_int_eq(tu_run_tb(strict, log, NULL, 60), TB_EXIT_SAMPLE_ERRORS);
 	text = tu_read_file(log, NULL);
 	ck_assert_ptr_nonnull(text);
 	ck_assert_msg(strstr(text, "certificate") != NULL, "%s", text);
 	free(text);
+	snprintf(run, sizeof(run), "%s/strict", out);
+	ck_assert_int_eq(tu_query_long(run, "SELECT count(*) FROM samples WHERE outcome = 'error'"
+					    " AND error LIKE '%certificate%'"),
+			 SCHED_DEAD_AFTER);
 
 	/* Past the certificate check: s_server never answers a POST, so each
 	 * sample ends in a timeout, not a certificate error; and the run records

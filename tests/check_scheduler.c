@@ -39,6 +39,8 @@ static const char ok_stream[] =
 	"data: [DONE]\n\n";
 
 static const step slow_ok = {200, NULL, ok_stream, "text/event-stream"};
+/* answered_lane_is_never_dead's server, stopped from the done callback */
+static struct MHD_Daemon *server_to_stop;
 
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 			      const char *version, const char *upload, size_t *upload_size, void **state)
@@ -124,14 +126,11 @@ static int done(void *ud, tb_job *job, char *err, size_t errlen)
 	return 0;
 }
 
-static int run(producer *p, const char *url, int n, int max_in_flight, const sched_lane *lane,
-	       sched_stats *stats, char *err, size_t errlen)
+/* n jobs to url on lane 0, each with a whole 10 s and a 5 s stall. */
+static void make_jobs(producer *p, int n, const char *url)
 {
-	sched_config c;
-	sched_lane one = {0};
-	int rc;
-
 	p->jobs = calloc((size_t)n, sizeof(*p->jobs));
+	ck_assert_ptr_nonnull(p->jobs);
 	p->n = n;
 	for (int i = 0; i < n; i++) {
 		sched_job_init(&p->jobs[i]);
@@ -141,14 +140,31 @@ static int run(producer *p, const char *url, int n, int max_in_flight, const sch
 		p->jobs[i].timeout_s = 10;
 		p->jobs[i].stall_s = 5;
 	}
-	sched_config_defaults(&c);
-	c.loops = loops;
-	c.max_in_flight = max_in_flight;
-	c.max_attempts = 4;
-	c.backoff_base_s = 0.01;
-	c.backoff_max_s = 0.05;
-	c.lanes = lane ? lane : &one;
-	c.n_lanes = 1;
+}
+
+/* The tests' configuration: fast backoff, the loops of the test case. */
+static void test_config(sched_config *c, int max_in_flight, int max_attempts, const sched_lane *lanes,
+			size_t n_lanes)
+{
+	sched_config_defaults(c);
+	c->loops = loops;
+	c->max_in_flight = max_in_flight;
+	c->max_attempts = max_attempts;
+	c->backoff_base_s = 0.01;
+	c->backoff_max_s = 0.05;
+	c->lanes = lanes;
+	c->n_lanes = n_lanes;
+}
+
+static int run(producer *p, const char *url, int n, int max_in_flight, const sched_lane *lane,
+	       sched_stats *stats, char *err, size_t errlen)
+{
+	sched_config c;
+	sched_lane one = {0};
+	int rc;
+
+	make_jobs(p, n, url);
+	test_config(&c, max_in_flight, 4, lane ? lane : &one, 1);
 	rc = sched_run(&c, &(sched_ops){.next = next, .done = done}, p, stats, err, errlen);
 	return rc;
 }
@@ -180,7 +196,20 @@ START_TEST(classification_table)
 	ck_assert_int_eq(sched_classify_curl(CURLE_COULDNT_CONNECT), SCHED_RETRY);
 	ck_assert_int_eq(sched_classify_curl(CURLE_RECV_ERROR), SCHED_RETRY);
 	ck_assert_int_eq(sched_classify_curl(CURLE_GOT_NOTHING), SCHED_RETRY);
-	ck_assert_int_eq(sched_classify_curl(CURLE_PEER_FAILED_VERIFICATION), SCHED_ABORT);
+	/* Only 401 and 402 stop a run: a header over 100 KB (libcurl's out of
+	 * memory) and a bad status line (HTTP/0.9) are one attempt's errors. */
+	ck_assert_int_eq(sched_classify_curl(CURLE_OUT_OF_MEMORY), SCHED_RETRY);
+	ck_assert_int_eq(sched_classify_curl(CURLE_UNSUPPORTED_PROTOCOL), SCHED_RETRY);
+	ck_assert_int_eq(sched_classify_curl(CURLE_WEIRD_SERVER_REPLY), SCHED_RETRY);
+	ck_assert_int_eq(sched_classify_curl(CURLE_PEER_FAILED_VERIFICATION), SCHED_FAIL);
+	ck_assert_int_eq(sched_classify_curl(CURLE_URL_MALFORMAT), SCHED_FAIL);
+	ck_assert(sched_unreachable(CURLE_COULDNT_CONNECT));
+	ck_assert(sched_unreachable(CURLE_COULDNT_RESOLVE_HOST));
+	ck_assert(sched_unreachable(CURLE_PEER_FAILED_VERIFICATION));
+	ck_assert(!sched_unreachable(CURLE_OK));
+	ck_assert(!sched_unreachable(CURLE_OPERATION_TIMEDOUT));
+	ck_assert(!sched_unreachable(CURLE_GOT_NOTHING));
+	ck_assert(!sched_unreachable(CURLE_OUT_OF_MEMORY));
 }
 END_TEST
 
@@ -363,6 +392,125 @@ START_TEST(unreachable_transfer_is_timed_from_its_start)
 }
 END_TEST
 
+/* Two lanes, one where nothing listens: lane_dead() is told once, the dead
+ * lane's jobs come back failed (most without a request), the other lane's
+ * all succeed. */
+typedef struct deaths {
+	producer p;
+	int n, lane;
+	char msg[256];
+} deaths;
+
+static int deaths_done(void *ud, tb_job *job, char *err, size_t errlen)
+{
+	return done(&((deaths *)ud)->p, job, err, errlen);
+}
+
+static tb_job *deaths_next(void *ud, int *finished)
+{
+	return next(&((deaths *)ud)->p, finished);
+}
+
+static void on_dead(void *ud, int lane, const char *msg)
+{
+	deaths *d = ud;
+
+	d->n++;
+	d->lane = lane;
+	snprintf(d->msg, sizeof(d->msg), "%s", msg);
+}
+
+static void run_two_lanes(deaths *d, const char *url0, const char *url1, int n, sched_stats *stats)
+{
+	static const sched_lane lanes[2] = {{0}, {0}};
+	char err[256] = "";
+	sched_config c;
+
+	make_jobs(&d->p, n, url0);
+	for (int i = 1; i < n; i += 2) {
+		d->p.jobs[i].url = url1;
+		d->p.jobs[i].lane = 1;
+	}
+	test_config(&c, 4, 3, lanes, 2);
+	ck_assert_int_eq(sched_run(&c, &(sched_ops){.next = deaths_next, .done = deaths_done, .lane_dead = on_dead},
+				   d, stats, err, sizeof(err)),
+			 TB_OK);
+}
+
+START_TEST(dead_lane_fails_the_rest_unasked)
+{
+	static const step steps[] = {{200, NULL, ok_stream, "text/event-stream"}};
+	char url[128], gone[128];
+	struct MHD_Daemon *d = serve(steps, 1, url, sizeof(url));
+	deaths dd = {0};
+	sched_stats stats;
+	long unasked = 0;
+
+	snprintf(gone, sizeof(gone), "http://127.0.0.1:%d/v1/chat/completions", tu_free_port());
+	run_two_lanes(&dd, gone, url, 40, &stats);
+	ck_assert_int_eq(dd.n, 1);
+	ck_assert_int_eq(dd.lane, 0);
+	ck_assert_msg(strstr(dd.msg, "Couldn't connect to server") != NULL, "%s", dd.msg);
+	for (int i = 0; i < dd.p.n; i++) {
+		tb_job *j = &dd.p.jobs[i];
+
+		if (j->lane == 1) {
+			ck_assert_int_eq(j->status, TB_JOB_OK);
+			continue;
+		}
+		ck_assert_int_eq(j->status, TB_JOB_FAILED);
+		ck_assert_msg(strstr(j->error, "Couldn't connect to server") != NULL, "%s", j->error);
+		unasked += j->attempts == 0;
+	}
+	/* three decide; at most four more were in flight and four waited to retry */
+	ck_assert_int_ge(unasked, 20 - SCHED_DEAD_AFTER - 2 * 4);
+	ck_assert_int_eq(stats.unasked, unasked);
+	release(&dd.p);
+	MHD_stop_daemon(d);
+}
+END_TEST
+
+/* A lane whose endpoint answered once is never dead, whatever follows: here
+ * the server is gone after the first answer, and every later job still gets
+ * all its attempts. */
+static int stop_after_first(void *ud, tb_job *job, char *err, size_t errlen)
+{
+	deaths *d = ud;
+
+	if (job->status == TB_JOB_OK && d->p.ok == 0) {
+		MHD_stop_daemon(server_to_stop);
+		server_to_stop = NULL;
+	}
+	return done(&d->p, job, err, errlen);
+}
+
+START_TEST(answered_lane_is_never_dead)
+{
+	static const step steps[] = {{200, NULL, ok_stream, "text/event-stream"}};
+	static const sched_lane lane = {0};
+	char url[128], err[256] = "";
+	deaths dd = {0};
+	sched_stats stats;
+	sched_config c;
+
+	server_to_stop = serve(steps, 1, url, sizeof(url));
+	make_jobs(&dd.p, 8, url);
+	test_config(&c, 1, 2, &lane, 1);
+	ck_assert_int_eq(sched_run(&c, &(sched_ops){.next = deaths_next, .done = stop_after_first, .lane_dead = on_dead},
+				   &dd, &stats, err, sizeof(err)),
+			 TB_OK);
+	ck_assert_ptr_null(server_to_stop);
+	ck_assert_int_eq(dd.n, 0);
+	ck_assert_int_eq(dd.p.ok, 1);
+	ck_assert_int_eq(stats.unasked, 0);
+	for (int i = 1; i < dd.p.n; i++) {
+		ck_assert_int_eq(dd.p.jobs[i].status, TB_JOB_FAILED);
+		ck_assert_int_eq(dd.p.jobs[i].attempts, 2);
+	}
+	release(&dd.p);
+}
+END_TEST
+
 /* A producer that holds back until its wake descriptor says so: every loop
  * must go on asking after a wake, none may take "not now" for "no more", and
  * every job comes back once. */
@@ -426,16 +574,7 @@ START_TEST(held_back_producer_goes_on_after_wake)
 
 	h.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ck_assert_int_ge(h.efd, 0);
-	h.p.n = 40;
-	h.p.jobs = calloc(40, sizeof(*h.p.jobs));
-	for (int i = 0; i < 40; i++) {
-		sched_job_init(&h.p.jobs[i]);
-		h.p.jobs[i].url = url;
-		h.p.jobs[i].body = "{}";
-		h.p.jobs[i].stream = 1;
-		h.p.jobs[i].timeout_s = 10;
-		h.p.jobs[i].stall_s = 5;
-	}
+	make_jobs(&h.p, 40, url);
 	sched_config_defaults(&c);
 	c.loops = loops;
 	c.max_in_flight = 8;
@@ -507,6 +646,8 @@ static void add_loopback_tests(TCase *tc)
 	tcase_add_test(tc, clock_starts_before_the_request_leaves);
 	tcase_add_test(tc, unreachable_transfer_is_timed_from_its_start);
 	tcase_add_test(tc, held_back_producer_goes_on_after_wake);
+	tcase_add_test(tc, dead_lane_fails_the_rest_unasked);
+	tcase_add_test(tc, answered_lane_is_never_dead);
 }
 
 int main(void)

@@ -81,6 +81,15 @@ void tu_write_file(const char *path, const char *text)
 	fclose(f);
 }
 
+size_t tu_count(const char *text, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
 int tu_file_contains(const char *path, const char *needle)
 {
 	size_t len = 0, nlen = strlen(needle);

@@ -23,6 +23,8 @@ char *tu_read_file(const char *path, size_t *len);
 void tu_write_file(const char *path, const char *text);
 /* Whether the file's bytes hold needle; 0 when it cannot be read. */
 int tu_file_contains(const char *path, const char *needle);
+/* How many times needle (not empty) starts in text; they may overlap. */
+size_t tu_count(const char *text, const char *needle);
 /* A fresh empty folder under /tmp; the caller removes it with tu_rmtree(). */
 char *tu_mkdtemp(void);
 void tu_rmtree(const char *path);

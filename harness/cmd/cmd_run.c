@@ -130,6 +130,7 @@ struct run_ctx {
 	passk_live *passk;       /* a fresh run's pass@k, written beside its samples */
 	json_t *stored;          /* on --resume: the keys of samples already stored */
 	int lock_fd;             /* the run's lock (runlock.h), held until the end */
+	tb_buf dead_note;        /* "model: endpoint unreachable: why" lines for the summary */
 	char fatal[512];
 };
 
@@ -544,6 +545,17 @@ static int job_done(void *ud, tb_job *job, char *err, size_t errlen)
 		show_committed(r);
 	run_job_free(j);
 	return rc;
+}
+
+/* The scheduler gave up on a model's endpoint: said once now, and again
+ * under the summary. */
+static void lane_dead(void *ud, int lane, const char *msg)
+{
+	run_ctx *r = ud;
+
+	tb_error("%s: %s (the endpoint looks dead: its other samples fail without a request)",
+		 r->sel[lane]->id, msg);
+	tb_buf_addf(&r->dead_note, "%s: endpoint unreachable: %s\n", r->sel[lane]->id, msg);
 }
 
 static int reap_grades(void *ud, char *err, size_t errlen)
@@ -1125,6 +1137,7 @@ int cmd_run(int argc, char **argv)
 		rc = TB_EXIT_FATAL;
 		goto out;
 	}
+	tb_buf_init(&r.dead_note, 1u << 16);
 	stop_requested = 0;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -1132,7 +1145,7 @@ int cmd_run(int argc, char **argv)
 
 	src = sched_run(&sc,
 			&(sched_ops){.next = next_job, .prepare = job_prepare, .done = job_done,
-				     .wake = reap_grades},
+				     .wake = reap_grades, .lane_dead = lane_dead},
 			&r, &stats, err, sizeof(err));
 	finish_pipeline(&r, src == TB_OK && !stop_requested && !r.fatal[0]);
 	progress_end(&r.prog);
@@ -1162,6 +1175,7 @@ int cmd_run(int argc, char **argv)
 				     : passk_update_store(r.st, serr, sizeof(serr))) != TB_OK)
 				tb_warn("cannot compute pass@k: %s", serr);
 			print_summary(&r);
+			fputs(tb_buf_str(&r.dead_note), stdout);
 			rc = r.errors ? TB_EXIT_SAMPLE_ERRORS : TB_EXIT_OK;
 		}
 	}
@@ -1175,6 +1189,7 @@ out:
 	grading_catalog_free(r.catalog);
 	passk_live_free(r.passk);
 	json_decref(r.stored);
+	tb_buf_release(&r.dead_note);
 	if (r.sim)
 		sim_stop(r.sim);
 	if (r.st)
