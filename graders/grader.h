@@ -1,7 +1,7 @@
 /* The grader interface. A grader sees only the answer part of a sample, never
  * the reasoning, and returns a verdict with evidence: the extracted answer and
  * a reason. A harness failure (transport, parse) is never a verdict: it is a
- * sample error, kept out of accuracy (STYLE.md principle 13).
+ * sample error, kept out of accuracy (HACKING.md, rule 13).
  *
  * A grader spec is a JSON object from a suite: {"type": "regex", ...}. Specs
  * are compiled once when the suite loads, so a bad spec stops the run before

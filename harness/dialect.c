@@ -76,7 +76,7 @@ static const char *soft_switch(const tb_model *m, tb_mode mode)
 	return mode == TB_MODE_THINK ? " /think" : " /no_think";
 }
 
-/* The user turn: text, then images (text first, as API-NOTES.md asks). */
+/* The user turn: text, then images (text first, as the endpoints expect). */
 static json_t *user_content(const tb_model *m, const tb_item *it, const char *text,
 			    const char *suffix, char *err, size_t errlen)
 {

@@ -1,5 +1,5 @@
 /* Provider dialects: how one request is written for each kind of
- * OpenAI-compatible server (API-NOTES.md section 1): the thinking switch and
+ * OpenAI-compatible server (HACKING.md, "Endpoints"): the thinking switch and
  * budget, sampling, images, usage in streams, OpenRouter routing. */
 #ifndef TB_DIALECT_H
 #define TB_DIALECT_H

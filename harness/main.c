@@ -1,4 +1,4 @@
-/* thinkbench: the command table and nothing else (STYLE.md principle 2). */
+/* thinkbench: the command table and nothing else (HACKING.md, rule 2). */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>

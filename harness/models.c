@@ -77,7 +77,7 @@ static int model_defaults(tb_model *m, const char *id, const char *base_url)
 	m->base_url = strdup(base_url);
 	m->dialect = TB_DIALECT_OPENROUTER;
 	m->modes = TB_MODE_BIT(TB_MODE_THINK) | TB_MODE_BIT(TB_MODE_NOTHINK);
-	/* Qwen3 model card values (API-NOTES.md "Sampling defaults"). */
+	/* Qwen3 model card values (the Qwen3 model cards). */
 	m->sampling[TB_MODE_THINK] = sampling(0.6, 0.95, 20, 0, NAN);
 	m->sampling[TB_MODE_NOTHINK] = sampling(0.7, 0.8, 20, 0, NAN);
 	m->max_tokens = 32768;

@@ -1,5 +1,5 @@
 /* Options are declared once, in a table per command, and that table drives
- * both getopt_long and --help (STYLE.md principle 3). */
+ * both getopt_long and --help (HACKING.md, rule 3). */
 #ifndef TB_OPTS_H
 #define TB_OPTS_H
 

@@ -6,7 +6,7 @@
  * + no_answer + truncated: every sample that got a response the grader could
  * judge, a truncated or unextractable answer counting as wrong and a partial
  * one as not correct. Errors (no usable response: a harness or transport
- * failure, STYLE.md principle 13) and ungraded samples are kept out of the
+ * failure, HACKING.md, rule 13) and ungraded samples are kept out of the
  * accuracy and shown in their own counts. The interval is Wilson's at 95%.
  *
  * Latency percentiles and token means are over the samples that did not end

@@ -1,4 +1,4 @@
-/* Building a tb_resp from chunks or a body (API-NOTES.md sections 2-4).
+/* Building a tb_resp from chunks or a body (HACKING.md, "Endpoints").
  *
  * Parsing: jansson with JSON_ALLOW_NUL, so a "\u0000" in model output is
  * kept as text instead of failing the whole chunk. jansson refuses nesting

@@ -1,5 +1,5 @@
 /* One chat completion, built up from stream chunks or from a whole body, for
- * every OpenAI-compatible backend (API-NOTES.md sections 2 and 3): reasoning
+ * every OpenAI-compatible backend (HACKING.md, "Endpoints"): reasoning
  * from `reasoning`, else `reasoning_content`, else `reasoning_details[]`;
  * content; finish reasons; usage (kept from whichever chunk carries it last);
  * cost; provider; generation id; a top-level `error` object (HTTP 200 mid-

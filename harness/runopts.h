@@ -1,4 +1,4 @@
-/* The options of a run, read-only once parsed (STYLE.md principle 4). They
+/* The options of a run, read-only once parsed (HACKING.md, rule 4). They
  * are stored with the run as JSON, so --resume goes on with the same ones. */
 #ifndef TB_RUNOPTS_H
 #define TB_RUNOPTS_H

@@ -3,7 +3,7 @@
  * each with its share of the slots) that keep up to max_in_flight requests
  * going, with per-lane (per-model) concurrency caps and rate limits that hold
  * across the loops, retries with exponential backoff and full jitter that
- * honour Retry-After, the error classes of API-NOTES.md section 5, a total
+ * honour Retry-After, the error classes of HACKING.md, "Endpoints", a total
  * timeout and a stall timeout, HTTP/2 where offered and connection reuse.
  *
  * It knows nothing of suites, grading or the store: a producer hands it jobs
@@ -147,7 +147,7 @@ int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats
 void sched_job_init(tb_job *job);
 void sched_job_release(tb_job *job);
 
-/* The classification of API-NOTES.md section 5, exposed for tests. */
+/* The classification of HACKING.md, "Endpoints", exposed for tests. */
 typedef enum sched_class {
 	SCHED_OK = 0,
 	SCHED_RETRY,     /* transient: try again after a delay */

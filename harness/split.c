@@ -1,4 +1,4 @@
-/* Reasoning versus answer (API-NOTES.md section 2).
+/* Reasoning versus answer (HACKING.md, "Endpoints").
  *
  * Order of evidence: the server's reasoning field, when it holds more than
  * white space (some servers send "\n" in nothink mode); else </think> in the

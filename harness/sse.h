@@ -1,5 +1,5 @@
-/* An incremental parser for text/event-stream (WHATWG rules, API-NOTES.md
- * section 3). Pure: bytes in, events out, no I/O. Bytes may be split at any
+/* An incremental parser for text/event-stream (WHATWG rules; HACKING.md,
+ * "Endpoints"). Pure: bytes in, events out, no I/O. Bytes may be split at any
  * boundary, lines may end in CR, LF or CRLF, a leading BOM is skipped. */
 #ifndef TB_SSE_H
 #define TB_SSE_H

@@ -1,4 +1,4 @@
-/* The scheduler: the error classes of API-NOTES.md section 5, and its
+/* The scheduler: the error classes of HACKING.md, "Endpoints", and its
  * behaviour against a loopback server that replays canned answers: retries
  * that honour Retry-After, items that fail at once, a 401 that stops the run,
  * streams that stall, and per-lane caps. */
