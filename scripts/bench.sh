@@ -244,6 +244,14 @@ for r in $(seq "$REPS"); do
 	BIGSTORE=$(dirname "$STORE")
 done
 
+# ---- 4b. memory with a grading backlog: a 1 s grader, 2,000 in flight ----
+for r in $(seq "$REPS"); do
+	note "memory with a grading backlog, repetition $r"
+	set -- $(sh "$ROOT/scripts/bench/backlog.sh" "$B" 20)
+	put rss_backlog "$1"
+	put backlog_awaiting "$3"
+done
+
 # ---- 5. graders ----
 GN=200000
 for r in $(seq "$REPS"); do
@@ -347,6 +355,7 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "| of which the endpoint's own lateness, mean / p99, at 64 / 1,024 | – | $(mm srv_late_mean_64 3) / $(mm srv_late_p99_64 3) ms; $(mm srv_late_mean_1024 3) / $(mm srv_late_p99_1024 3) ms | – | – |"
 	echo "| peak RSS, $N samples, 256 in flight | < 30 MB | $(mm rss_n 1) MB | – | $(pass "$rn < 30") |"
 	echo "| RSS growth, $N → $BIG samples | < 5 MB | $(mm rss_growth 1) MB ($(mm rss_big 1) MB at $BIG) | – | $(pass "$rg < 5") |"
+	echo "| peak RSS, a 1 s grader, 2,000 in flight, 20 s then SIGINT (scripts/bench/backlog.sh) | < 64 MB | $(mm rss_backlog 1) MB, $(mm backlog_awaiting 0) answers stored ungraded at the end | – | $(pass "$(m rss_backlog) < 64") |"
 	echo "| regex grading, one core | ≥ 200,000/s | $(mm regex) /s | – | $(pass "$rx >= 200000") |"
 	echo "| numeric grading, one core | ≥ 200,000/s | $(mm numeric) /s | – | $(pass "$nu >= 200000") |"
 	echo "$sbline"
