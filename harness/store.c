@@ -604,6 +604,7 @@ int store_get_run(tb_store *st, tb_run_info *info, char *err, size_t errlen)
 {
 	sqlite3_stmt *q = st->get_run;
 	int rc = TB_ERR, step;
+	char msg[160];
 
 	memset(info, 0, sizeof(*info));
 	step = sqlite3_step(q);
@@ -613,6 +614,12 @@ int store_get_run(tb_store *st, tb_run_info *info, char *err, size_t errlen)
 	}
 	if (step != SQLITE_ROW) {
 		dberr(st, err, errlen, "read the run row");
+		goto out;
+	}
+	/* A store may come from anywhere; its id reaches folders and gnuplot. */
+	if (tb_runid_check(sqlite3_column_text(q, 0) ? (const char *)sqlite3_column_text(q, 0) : "",
+			   msg, sizeof(msg)) != TB_OK) {
+		tb_seterr(err, errlen, "store '%s': run.run_id: %s", st->path, msg);
 		goto out;
 	}
 	copy_col(info->run_id, sizeof(info->run_id), q, 0);

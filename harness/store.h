@@ -27,6 +27,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "runid.h"
 #include "sample.h"
 
 /* A store may pass from thread to thread (the run's writer), but is used by
@@ -34,7 +35,7 @@
 typedef struct tb_store tb_store;
 
 typedef struct tb_run_info {
-	char run_id[64];
+	char run_id[TB_RUN_ID_MAX + 1];
 	char version[32];
 	char started[32], ended[32]; /* ISO 8601 UTC, "" while running */
 	char status[16];             /* "running", "done", "interrupted", "failed" */

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "digest.h"
+#include "lines.h"
 #include "log.h"
 #include "rc.h"
 
@@ -589,11 +590,11 @@ static int load_file(const char *path, size_t limit, int keep, tb_suite **out, c
 	FILE *f = NULL, *in = NULL;
 	tb_suite *s = NULL;
 	tb_sha256 *h = NULL;
-	char *line = NULL, *pathcopy = NULL;
-	size_t cap = 0, items_cap = 0;
+	char *line, *pathcopy = NULL;
+	size_t n, items_cap = 0;
 	uint64_t off = 0;
-	ssize_t n;
-	int rc = TB_ERR, seen_content = 0;
+	tb_lines lr = {0};
+	int rc = TB_ERR, seen_content = 0, got;
 
 	*out = NULL;
 	f = fopen(path, "rb");
@@ -626,26 +627,25 @@ static int load_file(const char *path, size_t limit, int keep, tb_suite **out, c
 	}
 
 	in = f ? f : s->index->f;
-	while ((n = getline(&line, &cap, in)) != -1) {
+	tb_lines_init(&lr, in, SUITE_MAX_LINE);
+	while ((got = tb_lines_next(&lr, &n)) == 1) {
 		uint64_t line_off = off;
 		/* of the bytes as read (before a BOM goes), as reparse() sees them */
-		uint32_t sum = keep ? 0 : line_sum(line, (size_t)n);
+		uint32_t sum;
 		json_t *o;
 		json_error_t jerr;
 
+		line = lr.buf;
+		sum = keep ? 0 : line_sum(line, n);
 		off += (uint64_t)n;
 		ld->line++;
-		tb_sha256_update(h, line, (size_t)n);
-		if ((size_t)n > SUITE_MAX_LINE) {
-			fail(ld, NULL, "line longer than %u bytes", SUITE_MAX_LINE);
-			goto out;
-		}
+		tb_sha256_update(h, line, n);
 		if (!keep && ld->line > UINT32_MAX) {
 			fail(ld, NULL, "more than %u lines", UINT32_MAX);
 			goto out;
 		}
 		if (ld->line == 1 && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
-			memmove(line, line + 3, (size_t)n - 2);
+			memmove(line, line + 3, n - 2);
 		if (is_blank(line) || line[0] == '#')
 			continue;
 		if (limit && s->n_items >= limit)
@@ -673,8 +673,14 @@ static int load_file(const char *path, size_t limit, int keep, tb_suite **out, c
 		}
 		json_decref(o);
 	}
-	if (ferror(in)) {
-		tb_seterr(err, errlen, "cannot read suite '%s': %s", path, strerror(errno));
+	if (got == TB_TOOBIG) {
+		ld->line++;
+		fail(ld, NULL, "line longer than %u bytes", SUITE_MAX_LINE);
+		goto out;
+	}
+	if (got != 0) {
+		tb_seterr(err, errlen, "cannot read suite '%s': %s", path,
+			  got == TB_NOMEM ? "out of memory" : strerror(errno));
 		goto out;
 	}
 	if (s->n_items == 0) {
@@ -702,7 +708,7 @@ out:
 	}
 	if (f)
 		fclose(f);
-	free(line);
+	tb_lines_release(&lr);
 	free(pathcopy);
 	loader_release(&local);
 	suite_free(s);

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "rc.h"
+#include "store.h"
 #include "testutil.h"
 
 #define MAX_ARGS 32
@@ -192,6 +194,73 @@ START_TEST(table_of_bad_input)
 }
 END_TEST
 
+static void write_good_suite(char *path, size_t n)
+{
+	snprintf(path, n, "%s/good.jsonl", tu_dir);
+	tu_write_file(path, "{\"id\": \"a\", \"prompt\": \"What is 2 + 2?\", \"answer\": 4}\n");
+}
+
+/* A run id names a folder and goes into gnuplot scripts: a newline in it
+ * could end a script's comment and start a command. */
+START_TEST(run_id_with_a_newline)
+{
+	char suite[600], out[600], log[600];
+	char *argv[] = {"thinkbench", "run", "--suite", suite, "--out", out, "--sim",
+			"--run-id", "r\n!touch pwned", NULL};
+	struct stat sb;
+	char *text;
+
+	write_good_suite(suite, sizeof(suite));
+	snprintf(out, sizeof(out), "%s/out", tu_dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
+	ck_assert_int_eq(tu_run_tb(argv, log, NULL, 60), 2);
+	text = tu_read_file(log, NULL);
+	ck_assert_msg(strstr(text, "--run-id") != NULL, "%s", text);
+	ck_assert_msg(stat(out, &sb) != 0, "a run folder was made");
+	free(text);
+}
+END_TEST
+
+/* A store made elsewhere with a hostile run id: report refuses it in one
+ * line, writes no file and runs nothing. */
+START_TEST(store_with_a_hostile_run_id)
+{
+	static const char evil[] = "r\n!touch pwned\nsystem \"touch pwned\"\n#";
+	char dir[600], path[700], log[600], err[512], sql[256];
+	char *argv[] = {"thinkbench", "report", dir, "--plots", "--format", "all", NULL};
+	tb_run_info info = {0};
+	tb_store *st = NULL;
+	sqlite3 *db = NULL;
+	struct stat sb;
+	char *text;
+
+	snprintf(dir, sizeof(dir), "%s/run", tu_dir);
+	ck_assert_int_eq(mkdir(dir, 0777), 0);
+	snprintf(path, sizeof(path), "%s/store.sqlite", dir);
+	snprintf(info.run_id, sizeof(info.run_id), "r1");
+	snprintf(info.status, sizeof(info.status), "done");
+	ck_assert_msg(store_create(path, &info, &st, err, sizeof(err)) == TB_OK, "%s", err);
+	store_close(st);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_snprintf(sizeof(sql), sql, "UPDATE run SET run_id = %Q", evil);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	snprintf(log, sizeof(log), "%s/report.log", tu_dir);
+	ck_assert_int_ne(tu_run_tb(argv, log, NULL, 60), 0);
+	text = tu_read_file(log, NULL);
+	ck_assert_msg(strstr(text, "run.run_id") != NULL && strchr(text, '\n') == strrchr(text, '\n'),
+		      "expected one line naming run.run_id, got '%s'", text);
+	free(text);
+	snprintf(path, sizeof(path), "%s/plots", dir);
+	ck_assert_msg(stat(path, &sb) != 0, "plots were written");
+	snprintf(path, sizeof(path), "%s/pwned", dir);
+	ck_assert_msg(stat(path, &sb) != 0, "a command ran");
+	snprintf(path, sizeof(path), "%s/plots/pwned", dir);
+	ck_assert_msg(stat(path, &sb) != 0, "a command ran");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("bad_input");
@@ -200,6 +269,8 @@ int main(void)
 	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, table_of_bad_input);
+	tcase_add_test(tc, run_id_with_a_newline);
+	tcase_add_test(tc, store_with_a_hostile_run_id);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

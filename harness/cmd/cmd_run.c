@@ -26,6 +26,7 @@
 #include "progress.h"
 #include "rc.h"
 #include "report.h"
+#include "runid.h"
 #include "runopts.h"
 #include "scheduler.h"
 #include "sim.h"
@@ -129,6 +130,7 @@ static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help)
 	int c, first = 1;
 	long v;
 	double d;
+	char msg[160];
 
 	*want_help = 0;
 	while ((c = tb_opts_next(argc, argv, options, &arg, first)) != -1) {
@@ -204,8 +206,8 @@ static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help)
 			o->sim_time_scale = d;
 			break;
 		case OPT_RUN_ID:
-			if (strlen(arg) == 0 || strlen(arg) > 60 || strpbrk(arg, "/\\ ") || arg[0] == '.')
-				return tb_error("option '--run-id' expects a plain name (no slashes or spaces), not '%s'", arg);
+			if (tb_runid_check(arg, msg, sizeof(msg)) != TB_OK)
+				return tb_error("option '--run-id': %s", msg);
 			o->run_id = strdup(arg);
 			break;
 		case OPT_INSECURE:
@@ -750,7 +752,7 @@ static int record_cells(run_ctx *r, char *err, size_t errlen)
 static int open_store(run_ctx *r, int argc, char **argv, char *err, size_t errlen)
 {
 	tb_run_info info = {0};
-	char run_id[64], hash[65];
+	char run_id[TB_RUN_ID_MAX + 1], hash[65];
 	int rc = TB_ERR;
 
 	suites_hash(r, hash);
