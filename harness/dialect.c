@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "rc.h"
+#include "redact.h"
 #include "report.h"
 
 /* An image larger than this is refused rather than sent: data URLs of many
@@ -483,7 +484,7 @@ int dialect_headers(const tb_model *m, int stream, struct curl_slist **out, char
 	if (!h)
 		return tb_seterr(err, errlen, "out of memory");
 	if (m->api_key_env) {
-		const char *key = getenv(m->api_key_env);
+		const char *key = tb_secret_take(m->api_key_env);
 
 		if (!key || !*key) {
 			curl_slist_free_all(h);

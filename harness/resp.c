@@ -30,6 +30,7 @@
 #include <jansson.h>
 
 #include "rc.h"
+#include "redact.h"
 
 static const char open_tag[] = "<think>";
 static const char close_tag[] = "</think>";
@@ -799,8 +800,27 @@ static void fast_apply(tb_resp *r, const fast *f, int64_t now_us)
 		mark_times(r, old_len, got, now_us);
 }
 
+/* Every text an endpoint sent passes here once it is decoded, before anyone
+ * reads it: an endpoint that echoes the API key (in an error, a provider or
+ * id field, or the answer) leaves no copy of it in the harness. The texts
+ * grow from old_r and old_c on. */
+static void redact(tb_resp *r, size_t old_r, size_t old_c)
+{
+	tb_redact_buf(&r->reasoning, old_r);
+	tb_redact_buf(&r->content, old_c);
+	tb_redact_str(r->finish_reason, sizeof(r->finish_reason));
+	tb_redact_str(r->native_finish_reason, sizeof(r->native_finish_reason));
+	tb_redact_str(r->provider, sizeof(r->provider));
+	tb_redact_str(r->generation_id, sizeof(r->generation_id));
+	tb_redact_str(r->model, sizeof(r->model));
+	tb_redact_str(r->error_code, sizeof(r->error_code));
+	tb_redact_str(r->error_message, sizeof(r->error_message));
+	tb_redact_str(r->error_type, sizeof(r->error_type));
+}
+
 int resp_on_chunk(tb_resp *r, const char *data, size_t len, int64_t now_us)
 {
+	size_t old_r = r->reasoning.len, old_c = r->content.len;
 	json_t *root;
 	fast f;
 
@@ -811,6 +831,7 @@ int resp_on_chunk(tb_resp *r, const char *data, size_t len, int64_t now_us)
 	if (fast_scan(&f, data, len, "delta") == FAST_OK) {
 		r->chunks++;
 		fast_apply(r, &f, now_us < 0 ? 0 : now_us);
+		redact(r, old_r, old_c);
 		return TB_OK;
 	}
 	root = load_object(data, len);
@@ -819,26 +840,31 @@ int resp_on_chunk(tb_resp *r, const char *data, size_t len, int64_t now_us)
 	r->chunks++;
 	apply(r, root, "delta", now_us < 0 ? 0 : now_us);
 	json_decref(root);
+	redact(r, old_r, old_c);
 	return TB_OK;
 }
 
 int resp_parse_body_jansson(tb_resp *r, const char *body, size_t len)
 {
+	size_t old_r = r->reasoning.len, old_c = r->content.len;
 	json_t *root = load_object(body, len);
 
 	if (!root)
 		return TB_PARSE;
 	apply(r, root, "message", -1);
 	json_decref(root);
+	redact(r, old_r, old_c);
 	return TB_OK;
 }
 
 int resp_parse_body(tb_resp *r, const char *body, size_t len)
 {
+	size_t old_r = r->reasoning.len, old_c = r->content.len;
 	fast f;
 
 	if (fast_scan(&f, body, len, "message") == FAST_OK) {
 		fast_apply(r, &f, -1);
+		redact(r, old_r, old_c);
 		return TB_OK;
 	}
 	return resp_parse_body_jansson(r, body, len);

@@ -24,6 +24,7 @@
 #include "passk.h"
 #include "plan.h"
 #include "progress.h"
+#include "redact.h"
 #include "rc.h"
 #include "report.h"
 #include "runid.h"
@@ -544,9 +545,7 @@ static int auto_loops(long jobs)
  * or --sim. */
 static int uses_simulator(const tb_run_opts *o)
 {
-	const char *key = getenv("OPENROUTER_API_KEY");
-
-	return !o->models_file && (o->force_sim || !key || !*key);
+	return !o->models_file && (o->force_sim || !tb_secret_take("OPENROUTER_API_KEY"));
 }
 
 static int make_templates(run_ctx *r, char *err, size_t errlen)

@@ -37,7 +37,7 @@ static const tb_opt options[] = {
 	{"fault-midstream", OPT_FMID, "P", "rate of error chunks mid-stream"},
 	{"stall-seconds", OPT_STALL_S, "S", "how long a stall lasts (default 30, not scaled)"},
 	{"retry-after", OPT_RETRY_AFTER, "S", "Retry-After of a 429 in seconds (default 1)"},
-	{"hostile", OPT_HOSTILE, "KIND", "hostile output: huge, binary, badutf8, escapes, deepjson, endless or mixed"},
+	{"hostile", OPT_HOSTILE, "KIND", "hostile output: huge, binary, badutf8, escapes, deepjson, endless, echokey or mixed"},
 	{"fault-hostile", OPT_FHOSTILE, "P", "rate of hostile answers (default 1 with --hostile)"},
 	{"quiet", OPT_QUIET, NULL, "no notes on stderr"},
 	{0},
