@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -211,6 +212,33 @@ static int parse_messages(loader *ld, const json_t *msgs)
 	return TB_OK;
 }
 
+/* An image is checked when the suite loads, not when its request is built:
+ * a regular file, at most SUITE_IMAGE_MAX bytes, whose first bytes are those
+ * of a PNG, JPEG, GIF or WebP file. */
+static int check_image(loader *ld, const char *path)
+{
+	unsigned char head[12] = {0};
+	struct stat sb;
+	size_t got;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return fail(ld, "images", "cannot read '%s': %s", path, strerror(errno));
+	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > SUITE_IMAGE_MAX) {
+		fclose(f);
+		return fail(ld, "images", "'%s': expected an image file of at most %u bytes", path,
+			    SUITE_IMAGE_MAX);
+	}
+	got = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	if (!(got >= 8 && memcmp(head, "\x89PNG\r\n\x1a\n", 8) == 0) &&
+	    !(got >= 3 && memcmp(head, "\xff\xd8\xff", 3) == 0) &&
+	    !(got >= 6 && (memcmp(head, "GIF87a", 6) == 0 || memcmp(head, "GIF89a", 6) == 0)) &&
+	    !(got >= 12 && memcmp(head, "RIFF", 4) == 0 && memcmp(head + 8, "WEBP", 4) == 0))
+		return fail(ld, "images", "'%s': expected a PNG, JPEG, GIF or WebP image", path);
+	return TB_OK;
+}
+
 static int parse_images(loader *ld, tb_item *it, const json_t *images)
 {
 	size_t i;
@@ -231,8 +259,8 @@ static int parse_images(loader *ld, tb_item *it, const json_t *images)
 			snprintf(path, sizeof(path), "%s", p);
 		else
 			snprintf(path, sizeof(path), "%s/%s", ld->dir, p);
-		if (access(path, R_OK) != 0)
-			return fail(ld, "images", "cannot read '%s': %s", path, strerror(errno));
+		if (check_image(ld, path) != TB_OK)
+			return TB_ERR;
 		it->images[it->n_images] = strdup(path);
 		if (!it->images[it->n_images])
 			return fail(ld, "images", "out of memory");

@@ -18,6 +18,7 @@
 #include "digest.h"
 #include "exec.h"
 #include "gradepool.h"
+#include "jsonfile.h"
 #include "log.h"
 #include "models.h"
 #include "opts.h"
@@ -628,8 +629,11 @@ static int select_models(run_ctx *r, char *err, size_t errlen)
 	int rc = TB_ERR;
 
 	if (json_array_size(ids) == 0 && r->o->models_file) {
-		json_t *root = json_load_file(r->o->models_file, 0, NULL);
+		json_t *root = NULL;
 		json_t *e;
+
+		/* read and checked by models_load_file() already */
+		tb_json_file_load(r->o->models_file, 0, &root, NULL, 0);
 
 		json_array_foreach(json_object_get(root, "models"), i, e)
 			json_array_append(ids, json_object_get(e, "id"));

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "jsonfile.h"
 #include "log.h"
 #include "opts.h"
 #include "rc.h"
@@ -137,7 +138,6 @@ int cmd_sim(int argc, char **argv)
 	json_t *profiles = NULL;
 	sim_server *srv = NULL;
 	sigset_t set, old;
-	json_error_t jerr;
 	sim_config cfg;
 	char err[512];
 	int rc, sig, ret = TB_EXIT_USAGE;
@@ -149,9 +149,8 @@ int cmd_sim(int argc, char **argv)
 	if (rc != TB_OK)
 		return TB_EXIT_USAGE;
 	if (profiles_path) {
-		profiles = json_load_file(profiles_path, 0, &jerr);
-		if (!profiles) {
-			tb_error("cannot read profiles '%s': line %d: %s", profiles_path, jerr.line, jerr.text);
+		if (tb_json_file_load(profiles_path, 0, &profiles, err, sizeof(err)) != TB_OK) {
+			tb_error("cannot read profiles: %s", err);
 			goto out;
 		}
 		cfg.profiles = profiles;
