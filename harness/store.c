@@ -23,7 +23,7 @@
 #include "rc.h"
 
 /* PRAGMA user_version of the schema below; bump it with a migration */
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 #define BUSY_TIMEOUT_MS 10000
 
 static const char schema_sql[] =
@@ -92,6 +92,11 @@ static const char migrate_v2_sql[] =
 	" coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', finished_at, 'unixepoch'), '') FROM samples;"
 	"PRAGMA user_version = 2;";
 
+/* Version 2 to 3: usage numbers the endpoint sent that were not believed. */
+static const char migrate_v3_sql[] =
+	"ALTER TABLE samples ADD COLUMN usage_invalid INTEGER NOT NULL DEFAULT 0;"
+	"PRAGMA user_version = 3;";
+
 /* The samples columns, in the order of the statements built from this list. */
 enum {
 	C_SUITE, C_ITEM_ID, C_MODEL, C_MODE, C_BUDGET, C_SAMPLE,
@@ -101,7 +106,7 @@ enum {
 	C_CACHED_TOKENS, C_COST_USD, C_COST_REPORTED, C_TTFT_MS, C_TTFA_MS,
 	C_TOTAL_MS, C_FINISH_REASON, C_NATIVE_FINISH_REASON, C_HTTP_STATUS,
 	C_ATTEMPTS, C_ERROR, C_LANG, C_PROVIDER, C_GENERATION_ID, C_SEED,
-	C_STREAMED, C_FINISHED_AT, C_GRADER_VERSION, C_COUNT
+	C_STREAMED, C_FINISHED_AT, C_GRADER_VERSION, C_USAGE_INVALID, C_COUNT
 };
 
 static const char *const sample_cols[C_COUNT] = {
@@ -112,7 +117,7 @@ static const char *const sample_cols[C_COUNT] = {
 	"cached_tokens", "cost_usd", "cost_reported", "ttft_ms", "ttfa_ms",
 	"total_ms", "finish_reason", "native_finish_reason", "http_status",
 	"attempts", "error", "lang", "provider", "generation_id", "seed",
-	"streamed", "finished_at", "grader_version",
+	"streamed", "finished_at", "grader_version", "usage_invalid",
 };
 
 /* insert_sample() binds the key with bind_key(), as ?1..?6 */
@@ -172,7 +177,8 @@ static void select_cols(const tb_store *st, tb_buf *b, int skip, int upto)
 {
 	tb_buf_adds(b, "SELECT ");
 	for (int i = 0; i < C_COUNT; i++) {
-		int absent = i == skip || i >= upto || (i == C_GRADER_VERSION && st->schema < 2);
+		int absent = i == skip || i >= upto || (i == C_GRADER_VERSION && st->schema < 2) ||
+			     (i == C_USAGE_INVALID && st->schema < 3);
 
 		tb_buf_addf(b, "%s%s", i ? ", " : "", absent ? "NULL" : sample_cols[i]);
 	}
@@ -184,7 +190,7 @@ static int prepare_samples(tb_store *st, char *err, size_t errlen)
 {
 	tb_buf ins, sel, brief, head;
 	int rc = TB_ERR;
-	int ncols = st->schema < 2 ? C_GRADER_VERSION : C_COUNT;
+	int ncols = st->schema < 2 ? C_GRADER_VERSION : st->schema < 3 ? C_USAGE_INVALID : C_COUNT;
 
 	tb_buf_init(&ins, 4096);
 	tb_buf_init(&sel, 4096);
@@ -374,6 +380,8 @@ static int migrate(tb_store *st, char *err, size_t errlen)
 		goto out;
 	if (v < 2 && exec_sql(st, migrate_v2_sql, "migrate the schema to version 2", err, errlen) != TB_OK)
 		goto out;
+	if (v < 3 && exec_sql(st, migrate_v3_sql, "migrate the schema to version 3", err, errlen) != TB_OK)
+		goto out;
 	if (exec_sql(st, "COMMIT", "commit the schema migration", err, errlen) != TB_OK)
 		goto out;
 	st->schema = SCHEMA_VERSION;
@@ -530,6 +538,7 @@ int store_create(const char *path, const tb_run_info *info, tb_store **out, char
 	if (exec_sql(st, "BEGIN", "begin a transaction", err, errlen) != TB_OK ||
 	    exec_sql(st, schema_sql, "create the schema", err, errlen) != TB_OK ||
 	    exec_sql(st, migrate_v2_sql, "create the schema", err, errlen) != TB_OK ||
+	    exec_sql(st, migrate_v3_sql, "create the schema", err, errlen) != TB_OK ||
 	    insert_run(st, info, err, errlen) != TB_OK ||
 	    exec_sql(st, "COMMIT", "commit the schema", err, errlen) != TB_OK)
 		goto out;
@@ -870,6 +879,8 @@ static int insert_sample(tb_store *st, const tb_sample *s, char *err, size_t err
 	bad |= bind_real(q, C_FINISHED_AT + 1, s->finished_at) != SQLITE_OK;
 	if (st->schema >= 2)
 		bad |= bind_text(q, C_GRADER_VERSION + 1, s->grader_version) != SQLITE_OK;
+	if (st->schema >= 3)
+		bad |= sqlite3_bind_int(q, C_USAGE_INVALID + 1, s->usage_invalid) != SQLITE_OK;
 	if (bad) {
 		/* only a string over SQLite's length limit fails to bind */
 		dberr(st, err, errlen, "bind a sample");
@@ -1158,6 +1169,7 @@ static int sample_row(tb_store *st, sqlite3_stmt *q, walk_ctx *w, char *err, siz
 		.streamed = sqlite3_column_int(q, C_STREAMED),
 		.finished_at = col_real(q, C_FINISHED_AT),
 		.grader_version = col_text(q, C_GRADER_VERSION),
+		.usage_invalid = sqlite3_column_int(q, C_USAGE_INVALID),
 	};
 
 	if (!s.suite || !s.item_id || !s.model || !s.mode)

@@ -4,13 +4,14 @@
  * the command line, the harness version, the options, the suites' and models'
  * hashes, start and end. The API key is never given to the store.
  *
- * Schema (PRAGMA user_version 2; a version-1 store is migrated when opened
- * for writing, and read as it is when opened read-only):
+ * Schema (PRAGMA user_version 3; an older store is migrated when opened for
+ * writing, and read as it is when opened read-only):
  *   run      the run row
  *   cells    every planned suite x model x mode x budget
  *   samples  one row per sample; its outcome, extracted, grade_reason,
  *            lang_check, grader and grader_version columns are the CURRENT
- *            grading, the one reports read
+ *            grading, the one reports read; usage_invalid (version 3) marks
+ *            usage numbers the endpoint sent that were not believed
  *   grades   the gradings of each sample, keyed by the sample's key and
  *            `grading`: 0 = the first (written with the sample by the run),
  *            1 = the latest (`thinkbench grade`; absent until a re-grade).

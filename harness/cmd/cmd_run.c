@@ -375,6 +375,7 @@ static int describe(run_job *j, tb_split *sp)
 	s->reasoning_tokens = resp->reasoning_tokens;
 	s->cached_tokens = resp->cached_tokens;
 	s->cost_usd = sample_cost(c->model, resp, &s->cost_reported);
+	s->usage_invalid = resp->usage_invalid;
 	s->total_ms = (double)(j->job.t_end_us - j->job.t_start_us) / 1000.0;
 	s->ttft_ms = j->r->o->stream ? ms_or_nan(resp->t_first_token_us) : NAN;
 	s->ttfa_ms = j->r->o->stream ? ms_or_nan(resp->t_first_answer_us) : NAN;

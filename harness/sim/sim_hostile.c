@@ -24,6 +24,7 @@ static const char *const names[] = {
 	[SIM_HOSTILE_BADUTF8] = "badutf8", [SIM_HOSTILE_ESCAPES] = "escapes",
 	[SIM_HOSTILE_DEEPJSON] = "deepjson", [SIM_HOSTILE_ENDLESS] = "endless",
 	[SIM_HOSTILE_MIXED] = "mixed", [SIM_HOSTILE_ECHOKEY] = "echokey",
+	[SIM_HOSTILE_NUMBERS] = "numbers",
 };
 
 static sim_hostile current;
@@ -40,7 +41,7 @@ int sim_hostile_set(const char *kind, double rate, char *err, size_t errlen)
 		}
 	}
 	return tb_seterr(err, errlen,
-			 "sim: unknown hostile kind '%s' (huge, binary, badutf8, escapes, deepjson, endless, echokey or mixed)",
+			 "sim: unknown hostile kind '%s' (huge, binary, badutf8, escapes, deepjson, endless, echokey, numbers or mixed)",
 			 kind);
 }
 
@@ -325,6 +326,36 @@ static int build_echo(const sim_wire *w, const sim_sample *smp, const char *key,
 	}
 }
 
+/* ---- numbers ---------------------------------------------------------------- */
+
+/* One answer (a whole body, or one chunk and [DONE]) with absurd usage and
+ * a NUL before the \boxed{} answer. */
+static int build_numbers(const sim_wire *w, const sim_sample *smp, int stream, tb_buf *out)
+{
+	static const char before[] = "Let me see.\0 ";
+	tb_buf text;
+	int rc = stream ? tb_buf_adds(out, "data: ") : TB_OK;
+
+	tb_buf_init(&text, BODY_MAX);
+	if (rc == TB_OK)
+		rc = tb_buf_add(&text, before, sizeof(before) - 1);
+	if (rc == TB_OK)
+		rc = tb_buf_add(&text, smp->answer.data ? smp->answer.data : "", smp->answer.len);
+	if (rc == TB_OK)
+		rc = add_head(out, w, stream ? "chat.completion.chunk" : "chat.completion");
+	if (rc == TB_OK)
+		rc = tb_buf_addf(out, "\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"%s\":"
+				      "{\"role\":\"assistant\",\"content\":",
+				 stream ? "delta" : "message");
+	if (rc == TB_OK)
+		rc = sim_json_str(out, text.data, text.len);
+	tb_buf_release(&text);
+	if (rc == TB_OK)
+		rc = tb_buf_adds(out, "}}],\"usage\":{\"prompt_tokens\":123456789012345678901234567890,"
+				      "\"completion_tokens\":-5,\"cost\":-200}}");
+	return rc == TB_OK && stream ? tb_buf_adds(out, "\n\ndata: [DONE]\n\n") : rc;
+}
+
 /* ---- endless ---------------------------------------------------------------- */
 
 typedef struct endless {
@@ -443,7 +474,8 @@ enum MHD_Result sim_hostile_answer(sim_server *s, struct MHD_Connection *c, cons
 	if (k == SIM_HOSTILE_ENDLESS) {
 		resp = endless_response(s, c, w, stream);
 	} else if (k == SIM_HOSTILE_ECHOKEY ? build_echo(w, smp, bearer(c), n, stream, &body, &status) == TB_OK
-					    : build(k, w, smp, hash, stream, &body) == TB_OK) {
+		   : k == SIM_HOSTILE_NUMBERS ? build_numbers(w, smp, stream, &body) == TB_OK
+					      : build(k, w, smp, hash, stream, &body) == TB_OK) {
 		size_t len = body.len;
 		char *data = tb_buf_detach(&body);
 

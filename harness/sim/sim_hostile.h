@@ -13,7 +13,11 @@
  *             in turn: in an HTTP 400 error body, in a stream's (or body's)
  *             error object, as the provider, as the generation id, and in
  *             the answer text
- *   mixed     one of the above but echokey per request, by the request's hash
+ *   numbers   usage no endpoint should send (an integer past 64 bits, a
+ *             negative count, a cost of -200 USD) and a NUL ("\u0000") in
+ *             the answer before its \boxed{}
+ *   mixed     one of the above but echokey and numbers per request, by the
+ *             request's hash
  *
  * Only sim.c and cmd_sim.c use this. */
 #ifndef TB_SIM_HOSTILE_H
@@ -36,6 +40,7 @@ typedef enum sim_hostile_kind {
 	SIM_HOSTILE_ENDLESS,
 	SIM_HOSTILE_MIXED,
 	SIM_HOSTILE_ECHOKEY,
+	SIM_HOSTILE_NUMBERS,
 } sim_hostile_kind;
 
 typedef struct sim_hostile {
