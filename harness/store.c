@@ -555,11 +555,48 @@ out:
 	return rc;
 }
 
+/* A store read in a folder we cannot write (a read-only file system, a CI
+ * artifact) could not get the -shm file a WAL reader needs: it is opened as
+ * an immutable file instead, which needs none. Returns the name to open
+ * (sqlite3_free() it), or NULL when the plain path will do (or no memory). */
+static char *readonly_uri(const char *path)
+{
+	static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-~";
+	char *dir = strdup(path), *slash, *uri;
+	const char *folder;
+	tb_buf b;
+	int writable;
+
+	if (!dir)
+		return NULL;
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	folder = slash ? dir : ".";
+	writable = access(folder, W_OK) == 0;
+	free(dir);
+	if (writable)
+		return NULL;
+	tb_buf_init(&b, 3 * strlen(path) + 64);
+	tb_buf_adds(&b, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (strchr(safe, *p))
+			tb_buf_add(&b, p, 1);
+		else
+			tb_buf_addf(&b, "%%%02X", *p);
+	}
+	tb_buf_adds(&b, "?mode=ro&immutable=1");
+	uri = sqlite3_mprintf("%s", tb_buf_str(&b));
+	tb_buf_release(&b);
+	return uri;
+}
+
 int store_open(const char *path, int readonly, tb_store **out, char *err, size_t errlen)
 {
 	tb_store *st = NULL;
 	struct stat sb;
 	int rc = TB_ERR;
+	char *uri = NULL;
 
 	*out = NULL;
 	if (stat(path, &sb) != 0)
@@ -569,8 +606,10 @@ int store_open(const char *path, int readonly, tb_store **out, char *err, size_t
 	st = store_new(path, readonly);
 	if (!st)
 		return tb_seterr(err, errlen, "out of memory opening store '%s'", path);
-	if (sqlite3_open_v2(path, &st->db,
-			    (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX,
+	uri = readonly ? readonly_uri(path) : NULL;
+	if (sqlite3_open_v2(uri ? uri : path, &st->db,
+			    (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX |
+				    (uri ? SQLITE_OPEN_URI : 0),
 			    NULL) != SQLITE_OK) {
 		dberr(st, err, errlen, "open the database");
 		goto out;
@@ -582,6 +621,7 @@ int store_open(const char *path, int readonly, tb_store **out, char *err, size_t
 	st = NULL;
 	rc = TB_OK;
 out:
+	sqlite3_free(uri);
 	store_close(st);
 	return rc;
 }
