@@ -1,62 +1,46 @@
 #include "lines.h"
 
-#include <stdlib.h>
-
 #include "rc.h"
 
 void tb_lines_init(tb_lines *lr, FILE *f, size_t max)
 {
 	lr->f = f;
-	lr->max = max;
-	lr->buf = NULL;
-	lr->cap = 0;
-}
-
-static int grow(tb_lines *lr, size_t need)
-{
-	size_t cap = lr->cap ? lr->cap : 4096;
-	char *b;
-
-	while (cap < need)
-		cap *= 2;
-	if (cap > lr->max + 2)
-		cap = lr->max + 2;
-	b = realloc(lr->buf, cap);
-	if (!b)
-		return TB_NOMEM;
-	lr->buf = b;
-	lr->cap = cap;
-	return TB_OK;
+	tb_buf_init(&lr->line, max);
 }
 
 int tb_lines_next(tb_lines *lr, size_t *len)
 {
+	char piece[4096];
 	size_t n = 0;
-	int c = 0;
+	int c = 0, rc;
 
 	*len = 0;
-	/* Bounded by the ceiling: each pass stores one byte or ends. */
+	tb_buf_reset(&lr->line);
+	/* Bounded by the ceiling: each pass takes one byte, and every full
+	 * piece goes to the buffer, which refuses to pass the ceiling. */
 	while ((c = getc_unlocked(lr->f)) != EOF) {
-		if (n == lr->max)
-			return TB_TOOBIG;
-		if (n + 2 > lr->cap && grow(lr, n + 2) != TB_OK)
-			return TB_NOMEM;
-		lr->buf[n++] = (char)c;
-		if (c == '\n')
-			break;
+		piece[n++] = (char)c;
+		if (c == '\n' || n == sizeof(piece)) {
+			rc = tb_buf_add(&lr->line, piece, n);
+			n = 0;
+			if (rc != TB_OK)
+				return rc;
+			if (c == '\n')
+				break;
+		}
 	}
 	if (ferror(lr->f))
 		return TB_ERR;
-	if (n == 0)
+	rc = tb_buf_add(&lr->line, piece, n);
+	if (rc != TB_OK)
+		return rc;
+	if (lr->line.len == 0)
 		return 0;
-	lr->buf[n] = '\0';
-	*len = n;
+	*len = lr->line.len;
 	return 1;
 }
 
 void tb_lines_release(tb_lines *lr)
 {
-	free(lr->buf);
-	lr->buf = NULL;
-	lr->cap = 0;
+	tb_buf_release(&lr->line);
 }

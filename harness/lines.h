@@ -1,23 +1,24 @@
 /* Reading a file line by line under a ceiling. The ceiling is checked while
- * the line is read, byte by byte as the stream gives them, so a file with a
- * giant line (or /dev/zero) costs at most the ceiling in memory and the time
- * to read that much, never the whole line. */
+ * the line is read, piece by piece as the stream gives its bytes, so a file
+ * with a giant line (or /dev/zero) costs at most the ceiling in memory and
+ * the time to read that much, never the whole line. */
 #ifndef TB_LINES_H
 #define TB_LINES_H
 
-#include <stdio.h>
 #include <stddef.h>
+#include <stdio.h>
+
+#include "buf.h"
 
 typedef struct tb_lines {
 	FILE *f;            /* borrowed */
-	size_t max;         /* ceiling on a line's length, its newline included */
-	char *buf;          /* the current line, NUL-terminated; owned */
-	size_t cap;
+	tb_buf line;        /* the current line, NUL-terminated; owned */
 } tb_lines;
 
+/* max is the ceiling on a line's length, its newline included. */
 void tb_lines_init(tb_lines *lr, FILE *f, size_t max);
 /* Reads the next line (through its newline, or to the end of the file) into
- * lr->buf; *len counts its bytes, which may include NULs. Returns 1 for a
+ * lr->line; *len counts its bytes, which may include NULs. Returns 1 for a
  * line, 0 at the end of the file, TB_TOOBIG when the line passes the ceiling
  * (the rest of the file is not read), TB_NOMEM, or TB_ERR on a read error
  * (errno says which). */

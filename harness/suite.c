@@ -663,7 +663,7 @@ static int load_file(const char *path, size_t limit, int keep, tb_suite **out, c
 		json_t *o;
 		json_error_t jerr;
 
-		line = lr.buf;
+		line = lr.line.data;
 		sum = keep ? 0 : line_sum(line, n);
 		off += (uint64_t)n;
 		ld->line++;
