@@ -18,7 +18,9 @@ typedef struct secret {
 	/* Every TB_REDACT_MIN_PART-byte stretch of the value, as an open
 	 * addressing set (0 marks a free slot: a key holds no NUL), so
 	 * that text is looked at once per byte instead of against every
-	 * position of the key. NULL when the key is shorter than that. */
+	 * position of the key. NULL when the key is shorter than that: such a
+	 * value is a placeholder ("EMPTY", "none"), not a secret, and replacing
+	 * it would cut words out of answers. */
 	uint64_t *grams;
 	size_t gmask;
 } secret;
@@ -128,8 +130,8 @@ static size_t count_secrets(void)
 }
 
 /* The length of the redactable run starting at s (n bytes left): the longest
- * stretch equal to a part of a key of TB_REDACT_MIN_PART or more bytes, or to
- * a whole key; 0 when none starts here. */
+ * stretch equal to a part of a key of TB_REDACT_MIN_PART or more bytes; 0
+ * when none starts here. */
 static size_t span_at(const char *s, size_t n, size_t n_sec)
 {
 	size_t best = 0;
@@ -138,15 +140,7 @@ static size_t span_at(const char *s, size_t n, size_t n_sec)
 		const secret *sk = &secrets[k];
 		size_t klen = sk->len;
 
-		if (!sk->value)
-			continue;
-		if (!sk->grams) {
-			/* a short key counts only whole */
-			if (n >= klen && memcmp(s, sk->value, klen) == 0 && klen > best)
-				best = klen;
-			continue;
-		}
-		if (n < TB_REDACT_MIN_PART || !gram_has(sk, gram_at(s)))
+		if (!sk->grams || n < TB_REDACT_MIN_PART || !gram_has(sk, gram_at(s)))
 			continue;
 		for (size_t j = 0; j + TB_REDACT_MIN_PART <= klen; j++) {
 			size_t l = 0;

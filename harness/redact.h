@@ -4,7 +4,9 @@
  * text that passes through tb_redact_*() has the key replaced by
  * "[REDACTED]": the key whole, and any run of TB_REDACT_MIN_PART or more of
  * its bytes (an endpoint that echoes a key partly masked, "sk-...abcd1234",
- * or cut to fit a field). A key shorter than that is replaced only whole.
+ * or cut to fit a field). A value shorter than that is a placeholder (vLLM's
+ * "EMPTY"), not a secret, and is not redacted: replacing it would cut words
+ * out of answers.
  *
  * Text from an endpoint passes through here where it enters (resp.c), and
  * every message through log.c, so no store, report or line on stderr can

@@ -94,15 +94,17 @@ START_TEST(whole_and_parts)
 }
 END_TEST
 
-START_TEST(short_key_only_whole)
+START_TEST(short_value_is_no_key)
 {
 	char s[64];
 
-	setenv("TB_CHECK_SHORT", "k3y", 1);
-	ck_assert_str_eq(tb_secret_take("TB_CHECK_SHORT"), "k3y");
-	snprintf(s, sizeof(s), "k3 k3y k3yk3y");
-	tb_redact_str(s, sizeof(s));
-	ck_assert_str_eq(s, "k3 [REDACTED] [REDACTED][REDACTED]");
+	/* vLLM's placeholder: redacting it would cut words out of answers */
+	setenv("TB_CHECK_SHORT", "EMPTY", 1);
+	ck_assert_str_eq(tb_secret_take("TB_CHECK_SHORT"), "EMPTY");
+	ck_assert_ptr_null(getenv("TB_CHECK_SHORT"));
+	snprintf(s, sizeof(s), "the EMPTY set");
+	ck_assert_uint_eq(tb_redact_str(s, sizeof(s)), 0);
+	ck_assert_str_eq(s, "the EMPTY set");
 	ck_assert_ptr_null(tb_secret_take("TB_CHECK_UNSET_VARIABLE"));
 }
 END_TEST
@@ -317,7 +319,7 @@ int main(void)
 	TCase *unit = tcase_create("module"), *prog = tcase_create("program");
 
 	tcase_add_test(unit, whole_and_parts);
-	tcase_add_test(unit, short_key_only_whole);
+	tcase_add_test(unit, short_value_is_no_key);
 	tcase_add_test(unit, split_across_chunks);
 	tcase_add_test(unit, messages);
 	suite_add_tcase(s, unit);
