@@ -26,7 +26,7 @@ static const gr_ops *const kinds[] = {
 static const struct {
 	const char *kind, *version;
 } versions[] = {
-	{"regex", "regex/1"},
+	{"regex", "regex/2"},
 	{"numeric", "numeric/1"},
 	{"math", "math/1"},
 	{"choice", "choice/1"},

@@ -87,7 +87,7 @@ typedef struct compare_cell {
 } compare_cell;
 
 typedef struct compare_side {
-	char run_id[64];
+	char run_id[TB_RUN_ID_MAX + 1];
 	int simulated;
 	long samples;              /* samples of the compared models */
 } compare_side;

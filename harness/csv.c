@@ -7,6 +7,13 @@
 #include "rc.h"
 #include "text.h"
 
+static int raw;
+
+void csv_set_raw(int r)
+{
+	raw = r;
+}
+
 void csv_init(csv_writer *w, FILE *f)
 {
 	w->f = f;
@@ -66,7 +73,7 @@ static void put_text(csv_writer *w, const char *s)
 	}
 }
 
-void csv_str(csv_writer *w, const char *s)
+static void put_field(csv_writer *w, const char *s, int guard)
 {
 	int quote;
 
@@ -76,9 +83,21 @@ void csv_str(csv_writer *w, const char *s)
 	quote = s[strcspn(s, ",\"\r\n")] != '\0';
 	if (quote)
 		put(w, "\"", 1);
+	if (guard && *s && strchr("=+-@\t\r", *s))
+		put(w, "'", 1);
 	put_text(w, s);
 	if (quote)
 		put(w, "\"", 1);
+}
+
+void csv_str(csv_writer *w, const char *s)
+{
+	put_field(w, s, 0);
+}
+
+void csv_untrusted(csv_writer *w, const char *s)
+{
+	put_field(w, s, !raw);
 }
 
 void csv_long(csv_writer *w, long v)

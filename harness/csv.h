@@ -4,6 +4,12 @@
  * visible \xNN text, so a model's escape sequences are inert in every report.
  * Numbers the caller does not know are written as empty fields.
  *
+ * Text from a model or an endpoint that begins with '=', '+', '-', '@', TAB
+ * or CR is written with a leading "'" (csv_untrusted()), so that a
+ * spreadsheet opening the file shows it instead of running it as a formula
+ * (OWASP's advice on CSV injection); csv_set_raw(1) turns this off for data
+ * pipelines that want the text as it came.
+ *
  * Errors are sticky: write a whole file, then ask csv_error() once. */
 #ifndef TB_CSV_H
 #define TB_CSV_H
@@ -19,6 +25,12 @@ typedef struct csv_writer {
 void csv_init(csv_writer *w, FILE *f);
 /* A text field; NULL is written as an empty field. */
 void csv_str(csv_writer *w, const char *s);
+/* A text field a model or an endpoint wrote (an answer, a finish reason, a
+ * provider, an error): csv_str() with the formula guard above. */
+void csv_untrusted(csv_writer *w, const char *s);
+/* Process-wide, set once at startup (report --csv-raw): 1 writes untrusted
+ * text unchanged. */
+void csv_set_raw(int raw);
 void csv_long(csv_writer *w, long v);
 /* A whole number where a negative value means unknown (an empty field). */
 void csv_count(csv_writer *w, long v);

@@ -9,11 +9,8 @@
 
 #include "log.h"
 #include "rc.h"
+#include "redact.h"
 #include "text.h"
-
-/* An image larger than this is refused rather than sent: data URLs of many
- * megabytes are rejected by every provider anyway. */
-#define MAX_IMAGE_BYTES (20u << 20)
 
 static int both_modes(const tb_model *m)
 {
@@ -47,9 +44,9 @@ static json_t *image_part(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
-	    (unsigned long)n > MAX_IMAGE_BYTES) {
+	    (unsigned long)n > SUITE_IMAGE_MAX) {
 		tb_seterr(err, errlen, "image '%s': expected a readable file under %u bytes", path,
-			  MAX_IMAGE_BYTES);
+			  SUITE_IMAGE_MAX);
 		goto out;
 	}
 	raw = malloc((size_t)n + 1);
@@ -439,7 +436,7 @@ int dialect_headers(const tb_model *m, int stream, struct curl_slist **out, char
 	if (!h)
 		return tb_seterr(err, errlen, "out of memory");
 	if (m->api_key_env) {
-		const char *key = getenv(m->api_key_env);
+		const char *key = tb_secret_take(m->api_key_env);
 
 		if (!key || !*key) {
 			curl_slist_free_all(h);

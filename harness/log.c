@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "rc.h"
+#include "redact.h"
 
 static int quiet;
 
@@ -17,6 +18,7 @@ static void vreport(const char *prefix, const char *fmt, va_list ap)
 	char msg[1024];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	tb_redact_str(msg, sizeof(msg));
 	fprintf(stderr, "%s%s\n", prefix, msg);
 }
 
@@ -58,6 +60,7 @@ int tb_seterr(char *err, size_t errlen, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(err, errlen, fmt, ap);
 		va_end(ap);
+		tb_redact_str(err, errlen);
 	}
 	return TB_ERR;
 }

@@ -1,6 +1,8 @@
 /* Messages to stderr, worded as git words them: lower case, the problem first,
  * the subject quoted, no full stop. tb_error() returns -1 so that a caller
- * can report and return in one line. */
+ * can report and return in one line. Every message, and every text written
+ * into a caller's buffer by tb_seterr(), has the API keys redacted
+ * (redact.h). */
 #ifndef TB_LOG_H
 #define TB_LOG_H
 

@@ -2,9 +2,12 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "cmds.h"
 #include "rc.h"
+#include "redact.h"
 
 static const struct command {
 	const char *name;
@@ -30,10 +33,27 @@ static void usage(FILE *f)
 		   "3 finished with samples in error, 130 interrupted (what finished is stored)\n");
 }
 
+/* A core file would hold whatever the process read: the API keys first. */
+static int no_core_dumps(void)
+{
+	const struct rlimit none = {0, 0};
+
+	if (setrlimit(RLIMIT_CORE, &none) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		perror("thinkbench: error: cannot turn core dumps off");
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int rc;
 
+	/* Before anything reads the environment; then the default key is taken
+	 * out of it, so that no child of any command inherits it. */
+	if (no_core_dumps() != 0)
+		return TB_EXIT_FATAL;
+	tb_secret_take("OPENROUTER_API_KEY");
 	if (argc < 2) {
 		usage(stderr);
 		return TB_EXIT_USAGE;

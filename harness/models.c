@@ -1,13 +1,16 @@
 #include "models.h"
 
+#include <curl/curl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "digest.h"
+#include "jsonfile.h"
 #include "log.h"
 #include "rc.h"
+#include "redact.h"
 
 static const char *const dialect_names[] = {
 	[TB_DIALECT_OPENROUTER] = "openrouter", [TB_DIALECT_VLLM] = "vllm",
@@ -237,6 +240,44 @@ static int parse_sampling(const entry_ctx *c, const json_t *v, tb_sampling *s)
 	return TB_OK;
 }
 
+/* [A-Za-z_][A-Za-z0-9_]*: what a shell takes as a variable's name. */
+static int is_env_name(const char *s)
+{
+	static const char first[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_";
+
+	return *s && strchr(first, *s) && strspn(s, "0123456789") == 0 &&
+	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789") == strlen(s);
+}
+
+/* http:// or https:// with a host, no control bytes and no spaces, as
+ * libcurl's URL parser reads it: anything else would fail only once the run
+ * has started, or talk to something that is not an HTTP endpoint. */
+static int check_base_url(const entry_ctx *c, const char *url)
+{
+	static const char want[] = "an http:// or https:// URL with a host, such as http://127.0.0.1:8000/v1";
+	CURLU *u;
+	char *scheme = NULL, *host = NULL;
+	int ok;
+
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+		if (*p <= 0x20 || *p == 0x7f)
+			return bad(c, "base_url", want);
+	u = curl_url();
+	if (!u)
+		return bad(c, "base_url", "memory to parse it");
+	ok = curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	     curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	     curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host && *host &&
+	     (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0) &&
+	     (strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0) &&
+	     /* curl reads "http:///v1" as the host "v1": the host must be written */
+	     strchr("/?#", url[strcspn(url, ":") + 3]) == NULL;
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return ok ? TB_OK : bad(c, "base_url", want);
+}
+
 static const char *const entry_fields[] = {
 	"id", "api_model", "base_url", "api_key_env", "dialect", "modes", "price_prompt_per_m",
 	"price_completion_per_m", "sampling", "max_tokens", "timeout_s", "stall_s", "concurrency",
@@ -258,9 +299,18 @@ static int parse_entry(const entry_ctx *c, const json_t *e, tb_model *m)
 		if (!entry_fields[i])
 			return bad(c, key, "no such field (see README \"Models file\")");
 	}
-	if (get_string(c, e, "api_model", &m->api_model) || get_string(c, e, "base_url", &m->base_url) ||
-	    get_string(c, e, "api_key_env", &m->api_key_env))
+	if (get_string(c, e, "api_model", &m->api_model) || get_string(c, e, "base_url", &m->base_url))
 		return TB_ERR;
+	if (json_object_get(e, "base_url") && check_base_url(c, m->base_url) != TB_OK)
+		return TB_ERR;
+	v = json_object_get(e, "api_key_env");
+	if (json_is_null(v)) {
+		/* an endpoint that needs no key */
+		free(m->api_key_env);
+		m->api_key_env = NULL;
+	} else if (get_string(c, e, "api_key_env", &m->api_key_env)) {
+		return TB_ERR;
+	}
 	v = json_object_get(e, "dialect");
 	if (v && (!json_is_string(v) || tb_dialect_parse(json_string_value(v), &m->dialect) != TB_OK))
 		return bad(c, "dialect", "openrouter, vllm, sglang, llamacpp, ollama, soft or sim");
@@ -330,22 +380,21 @@ static int parse_entry(const entry_ctx *c, const json_t *e, tb_model *m)
 		json_decref(m->extra_body);
 		m->extra_body = json_deep_copy(v);
 	}
-	if (m->api_key_env && strchr(m->api_key_env, ' '))
-		return bad(c, "api_key_env", "the name of an environment variable (not a key)");
+	if (m->api_key_env && !is_env_name(m->api_key_env))
+		return bad(c, "api_key_env", "the name of an environment variable (not a key), or null");
 	return TB_OK;
 }
 
 int models_load_file(tb_models *ms, const char *path, char *err, size_t errlen)
 {
-	json_error_t jerr;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *root;
 	const json_t *list;
 	size_t i;
 	json_t *e;
 	int rc = TB_ERR;
 
-	if (!root)
-		return tb_seterr(err, errlen, "%s:%d: invalid JSON: %s", path, jerr.line, jerr.text);
+	if (tb_json_file_load(path, JSON_REJECT_DUPLICATES, &root, err, errlen) != TB_OK)
+		return TB_ERR;
 	list = json_object_get(root, "models");
 	if (!json_is_array(list)) {
 		tb_seterr(err, errlen, "%s: models: expected an array of model entries", path);
@@ -386,6 +435,10 @@ int models_load_file(tb_models *ms, const char *path, char *err, size_t errlen)
 			model_release(&m);
 			goto out;
 		}
+		/* The key leaves the environment now, before any child starts,
+		 * and is redacted from everything from here on. */
+		if (m.api_key_env)
+			tb_secret_take(m.api_key_env);
 		if (existing) {
 			tb_model *slot = (tb_model *)existing;
 

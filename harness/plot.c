@@ -49,17 +49,23 @@ static const char *base_name(const char *model)
 	return slash && slash[1] ? slash + 1 : model;
 }
 
-/* Writes s as the inside of a gnuplot double-quoted string: no control
- * bytes, backslashes and quotes escaped. */
-static void put_gp_str(FILE *f, const char *s)
+/* The one way text reaches a gnuplot script: s as a double-quoted string
+ * literal. gnuplot runs `...` inside double quotes as a shell command and
+ * expands @name macros, so besides the quote and the backslash, the backquote,
+ * the at sign and every control byte (a newline would end the command) are
+ * written as octal escapes, which gnuplot turns back into the same bytes. */
+static void gp_quote(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 
 		if (ch == '"' || ch == '\\')
-			fputc('\\', f);
-		fputc(ch < 0x20 || ch == 0x7f ? '?' : ch, f);
+			fprintf(f, "\\%c", ch);
+		else if (ch == '`' || ch == '@' || ch < 0x20 || ch == 0x7f)
+			fprintf(f, "\\%03o", ch);
+		else
+			fputc(ch, f);
 	}
 	fputc('"', f);
 }
@@ -175,6 +181,34 @@ typedef struct files {
 	char dat_path[4096], gp_path[4096];
 } files;
 
+/* A data block's label, as a comment line that no label can end early. */
+static void dat_label(FILE *dat, const char *label)
+{
+	fputs("# ", dat);
+	gp_quote(dat, label);
+	fputc('\n', dat);
+}
+
+/* "NAME.dat" in a plot command. */
+static void put_dat(FILE *gp, const char *name)
+{
+	char file[64];
+
+	snprintf(file, sizeof(file), "%s.dat", name);
+	gp_quote(gp, file);
+}
+
+/* set output "NAME.EXT" */
+static void put_output(FILE *gp, const char *name, const char *ext)
+{
+	char file[64];
+
+	snprintf(file, sizeof(file), "%s.%s", name, ext);
+	fputs("set output ", gp);
+	gp_quote(gp, file);
+	fputc('\n', gp);
+}
+
 static int open_plot(plotter *p, files *f, const char *name, const char *title)
 {
 	plot_set *ps = p->ps;
@@ -202,14 +236,17 @@ static int open_plot(plotter *p, files *f, const char *name, const char *title)
 		fprintf(f->dat, "# %s\n", REPORT_SIMULATED_LINE);
 		fprintf(f->gp, "# %s\n", REPORT_SIMULATED_LINE);
 	}
-	fprintf(f->dat, "# run %s: data for %s.gp\n", p->run->run_id, name);
-	fprintf(f->gp,
-		"# run %s: draws %s.png and %s.svg from %s.dat; run `gnuplot %s.gp` here.\n"
-		"set terminal pngcairo size " TERM_SIZE " font \"sans,11\" noenhanced\n"
-		"set output \"%s.png\"\n"
-		"set title ",
-		p->run->run_id, name, name, name, name, name);
-	put_gp_str(f->gp, title);
+	fputs("# run ", f->dat);
+	gp_quote(f->dat, p->run->run_id);
+	fprintf(f->dat, ": data for %s.gp\n", name);
+	fputs("# run ", f->gp);
+	gp_quote(f->gp, p->run->run_id);
+	fprintf(f->gp, ": draws %s.png and %s.svg from %s.dat; run `gnuplot %s.gp` here.\n"
+		       "set terminal pngcairo size " TERM_SIZE " font \"sans,11\" noenhanced\n",
+		name, name, name, name);
+	put_output(f->gp, name, "png");
+	fputs("set title ", f->gp);
+	gp_quote(f->gp, title);
 	fprintf(f->gp, "%s\nset grid\nset key outside right top box\nset border 3\n"
 		       "set tics nomirror\n",
 		p->run->simulated ? " . \"  (simulated run)\"" : "");
@@ -221,9 +258,10 @@ static int close_plot(plotter *p, files *f, const char *name)
 {
 	int rc = TB_OK;
 
-	fprintf(f->gp, "set terminal svg size 800,500 font \"sans,12\" noenhanced "
-		       "background \"white\"\nset output \"%s.svg\"\nreplot\nunset output\n",
-		name);
+	fputs("set terminal svg size 800,500 font \"sans,12\" noenhanced background \"white\"\n",
+	      f->gp);
+	put_output(f->gp, name, "svg");
+	fputs("replot\nunset output\n", f->gp);
 	if (ferror(f->dat) || ferror(f->gp))
 		rc = TB_ERR;
 	if (fclose(f->dat) != 0)
@@ -243,9 +281,10 @@ static void plot_series(plotter *p, files *f, const char *name, const char *usin
 
 	fputs("plot ", f->gp);
 	for (size_t i = 0; i < p->n_cfg; i++) {
-		fprintf(f->gp, "%s\"%s.dat\" index %zu using %s with points pt 7 ps 1.8 title ",
-			k++ ? ", \\\n     " : "", name, i, using);
-		put_gp_str(f->gp, p->cfg[i].label);
+		fputs(k++ ? ", \\\n     " : "", f->gp);
+		put_dat(f->gp, name);
+		fprintf(f->gp, " index %zu using %s with points pt 7 ps 1.8 title ", i, using);
+		gp_quote(f->gp, p->cfg[i].label);
 	}
 }
 
@@ -273,7 +312,8 @@ static int plot_acc_cost(plotter *p)
 		const config *g = &p->cfg[i];
 		double c = cost_per(g), a = acc_pct(g);
 
-		fprintf(f.dat, "# %s\n%.6g %.4g\n\n\n", g->label, c, a);
+		dat_label(f.dat, g->label);
+		fprintf(f.dat, "%.6g %.4g\n\n\n", c, a);
 		if (isfinite(c) && isfinite(a)) {
 			by_cost[n++] = g;
 			lo = fmin(lo, c);
@@ -296,9 +336,11 @@ static int plot_acc_cost(plotter *p)
 	if (n && lo > 0 && hi / lo > 20)
 		fputs("set logscale x\n", f.gp);
 	plot_series(p, &f, "acc_cost", "1:2");
-	fprintf(f.gp, "%s\"acc_cost.dat\" index %zu using 1:2 with lines dt 2 lw 2 lc "
-		      "rgb \"#555555\" title \"Pareto frontier\"\n",
-		p->n_cfg ? ", \\\n     " : "", p->n_cfg);
+	fputs(p->n_cfg ? ", \\\n     " : "", f.gp);
+	put_dat(f.gp, "acc_cost");
+	fprintf(f.gp, " index %zu using 1:2 with lines dt 2 lw 2 lc rgb \"#555555\" "
+		      "title \"Pareto frontier\"\n",
+		p->n_cfg);
 	return close_plot(p, &f, "acc_cost");
 }
 
@@ -309,9 +351,10 @@ static int plot_acc_latency(plotter *p)
 	if (open_plot(p, &f, "acc_latency", "Accuracy against mean total time") != TB_OK)
 		return TB_ERR;
 	fputs("# one block per configuration: mean total time (s), accuracy (%)\n", f.dat);
-	for (size_t i = 0; i < p->n_cfg; i++)
-		fprintf(f.dat, "# %s\n%.6g %.4g\n\n\n", p->cfg[i].label, lat_mean_s(&p->cfg[i]),
-			acc_pct(&p->cfg[i]));
+	for (size_t i = 0; i < p->n_cfg; i++) {
+		dat_label(f.dat, p->cfg[i].label);
+		fprintf(f.dat, "%.6g %.4g\n\n\n", lat_mean_s(&p->cfg[i]), acc_pct(&p->cfg[i]));
+	}
 	fputs("set xlabel \"mean total time per sample (s)\"\nset ylabel \"accuracy (%)\"\n"
 	      "set yrange [0:100]\nset xrange [0:*]\n", f.gp);
 	plot_series(p, &f, "acc_latency", "1:2");
@@ -335,7 +378,7 @@ static int plot_cdf(plotter *p, const char *name, const char *title, const char 
 		size_t n = ttfa ? g->n_ttfa : g->n_total;
 		size_t step = n > CDF_POINTS ? n / CDF_POINTS : 1;
 
-		fprintf(f.dat, "# %s\n", g->label);
+		dat_label(f.dat, g->label);
 		for (size_t j = 0; j < n; j += step)
 			fprintf(f.dat, "%.6g %.6g\n", v[j] / 1000.0, (double)(j + 1) / (double)n);
 		if (n)
@@ -344,13 +387,14 @@ static int plot_cdf(plotter *p, const char *name, const char *title, const char 
 			fputs("NaN NaN\n", f.dat);
 		fputs("\n\n", f.dat);
 	}
-	fprintf(f.gp, "set xlabel \"%s\"\nset ylabel \"fraction of samples\"\n"
-		      "set yrange [0:1]\nset xrange [0:*]\nplot ",
-		xlabel);
+	fputs("set xlabel ", f.gp);
+	gp_quote(f.gp, xlabel);
+	fputs("\nset ylabel \"fraction of samples\"\nset yrange [0:1]\nset xrange [0:*]\nplot ", f.gp);
 	for (size_t i = 0; i < p->n_cfg; i++) {
-		fprintf(f.gp, "%s\"%s.dat\" index %zu using 1:2 with steps lw 2 title ",
-			k++ ? ", \\\n     " : "", name, i);
-		put_gp_str(f.gp, p->cfg[i].label);
+		fputs(k++ ? ", \\\n     " : "", f.gp);
+		put_dat(f.gp, name);
+		fprintf(f.gp, " index %zu using 1:2 with steps lw 2 title ", i);
+		gp_quote(f.gp, p->cfg[i].label);
 	}
 	if (!k)
 		fputs("NaN notitle", f.gp);
@@ -369,7 +413,7 @@ static int plot_tokens(plotter *p)
 		const config *g = &p->cfg[i];
 		double n = (double)g->tok_n;
 
-		put_gp_str(f.dat, g->label);
+		gp_quote(f.dat, g->label);
 		if (g->tok_n)
 			fprintf(f.dat, " %.6g %.6g\n", g->reasoning_sum / n, g->answer_sum / n);
 		else
@@ -410,7 +454,7 @@ static int plot_acc_lang(plotter *p)
 	fputs("# language, then accuracy (%) per configuration; - when not asked\nlanguage", f.dat);
 	for (size_t i = 0; i < p->n_cfg; i++) {
 		fputc(' ', f.dat);
-		put_gp_str(f.dat, p->cfg[i].label);
+		gp_quote(f.dat, p->cfg[i].label);
 	}
 	fputc('\n', f.dat);
 	/* by_lang is sorted by language first: one row per language */
@@ -420,7 +464,7 @@ static int plot_acc_lang(plotter *p)
 		if (prev && strcmp(prev, lang) == 0)
 			continue;
 		prev = lang;
-		put_gp_str(f.dat, lang);
+		gp_quote(f.dat, lang);
 		for (size_t k = 0; k < p->n_cfg; k++) {
 			const report_cell *c = lang_cell(r, lang, &p->cfg[k]);
 
@@ -473,7 +517,7 @@ static int plot_acc_budget(plotter *p)
 	fputs("# one block per model: thinking budget (tokens), accuracy (%); configurations\n"
 	      "# come sorted by model and budget\n", f.dat);
 	for (size_t m = 0; m < n_models; m++) {
-		fprintf(f.dat, "# %s\n", models[m]);
+		dat_label(f.dat, models[m]);
 		for (size_t i = 0; i < p->n_cfg; i++)
 			if (strcmp(p->cfg[i].model, models[m]) == 0 &&
 			    strcmp(p->cfg[i].mode, "think") == 0 && p->cfg[i].budget)
@@ -483,10 +527,10 @@ static int plot_acc_budget(plotter *p)
 	fputs("set xlabel \"thinking budget (tokens, log scale)\"\nset ylabel \"accuracy (%)\"\n"
 	      "set yrange [0:100]\nset logscale x 2\nset format x \"%g\"\nplot ", f.gp);
 	for (size_t m = 0; m < n_models; m++) {
-		fprintf(f.gp, "%s\"acc_budget.dat\" index %zu using 1:2 with linespoints pt 7 ps 1.5 "
-			      "lw 2 title ",
-			k++ ? ", \\\n     " : "", m);
-		put_gp_str(f.gp, base_name(models[m]));
+		fputs(k++ ? ", \\\n     " : "", f.gp);
+		put_dat(f.gp, "acc_budget");
+		fprintf(f.gp, " index %zu using 1:2 with linespoints pt 7 ps 1.5 lw 2 title ", m);
+		gp_quote(f.gp, base_name(models[m]));
 	}
 	if (!k)
 		fputs("NaN notitle", f.gp);

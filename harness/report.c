@@ -1576,7 +1576,7 @@ static int on_sample_row(void *ud, const tb_sample *s)
 	csv_long(w, s->budget);
 	csv_long(w, s->sample);
 	csv_str(w, tb_outcome_name(s->outcome));
-	csv_str(w, s->extracted);
+	csv_untrusted(w, s->extracted);
 	csv_str(w, s->expected);
 	csv_count(w, s->prompt_tokens);
 	csv_count(w, s->completion_tokens);
@@ -1585,12 +1585,12 @@ static int on_sample_row(void *ud, const tb_sample *s)
 	csv_double(w, s->ttft_ms);
 	csv_double(w, s->ttfa_ms);
 	csv_double(w, s->total_ms);
-	csv_str(w, s->finish_reason);
+	csv_untrusted(w, s->finish_reason);
 	csv_long(w, s->attempts);
-	csv_str(w, s->error);
+	csv_untrusted(w, s->error);
 	csv_str(w, s->lang);
-	csv_str(w, s->provider);
-	csv_str(w, s->generation_id);
+	csv_untrusted(w, s->provider);
+	csv_untrusted(w, s->generation_id);
 	csv_long(w, s->mode_leak);
 	/* GR_LANG_UNCHECKED (-1) is unknown; 0 wrong, 1 right */
 	csv_count(w, s->lang_check);

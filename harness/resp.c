@@ -30,6 +30,7 @@
 #include <jansson.h>
 
 #include "rc.h"
+#include "redact.h"
 #include "text.h"
 
 static const char open_tag[] = "<think>";
@@ -168,12 +169,35 @@ static int answer_started(const tb_resp *r, size_t old_len)
 	return b >= CLOSE_LEN && memcmp(c + b - CLOSE_LEN, close_tag, CLOSE_LEN) == 0;
 }
 
-/* A token count, or -1 when absent, null or nonsense. */
-static long count(const json_t *v)
+/* The one rule for a token count, from either parser: -1 when absent or not
+ * a number; a number that is no believable count is -1 too, and flagged. */
+static long usage_count(tb_resp *r, int is_number, double v)
 {
-	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > LONG_MAX)
+	if (!is_number)
 		return -1;
-	return (long)json_integer_value(v);
+	if (!(v >= 0 && v <= RESP_MAX_TOKENS) || v != floor(v)) {
+		r->usage_invalid = 1;
+		return -1;
+	}
+	return (long)v;
+}
+
+/* The same for usage.cost: NAN when absent, NAN and flagged when negative,
+ * not finite or absurd. */
+static double usage_cost(tb_resp *r, int is_number, double v)
+{
+	if (!is_number)
+		return NAN;
+	if (!(v >= 0 && v <= RESP_MAX_COST)) {
+		r->usage_invalid = 1;
+		return NAN;
+	}
+	return v;
+}
+
+static long count(tb_resp *r, const json_t *v)
+{
+	return usage_count(r, json_is_number(v), json_number_value(v));
 }
 
 /* The latest usage object replaces the earlier one as a whole. */
@@ -181,13 +205,13 @@ static void take_usage(tb_resp *r, const json_t *u)
 {
 	const json_t *cost = json_object_get(u, "cost");
 
-	r->prompt_tokens = count(json_object_get(u, "prompt_tokens"));
-	r->completion_tokens = count(json_object_get(u, "completion_tokens"));
+	r->prompt_tokens = count(r, json_object_get(u, "prompt_tokens"));
+	r->completion_tokens = count(r, json_object_get(u, "completion_tokens"));
 	r->reasoning_tokens =
-		count(json_object_get(json_object_get(u, "completion_tokens_details"), "reasoning_tokens"));
+		count(r, json_object_get(json_object_get(u, "completion_tokens_details"), "reasoning_tokens"));
 	r->cached_tokens =
-		count(json_object_get(json_object_get(u, "prompt_tokens_details"), "cached_tokens"));
-	r->cost = json_is_number(cost) && isfinite(json_number_value(cost)) ? json_number_value(cost) : NAN;
+		count(r, json_object_get(json_object_get(u, "prompt_tokens_details"), "cached_tokens"));
+	r->cost = usage_cost(r, json_is_number(cost), json_number_value(cost));
 }
 
 /* error.code is a number or a string; availability errors have none and
@@ -260,11 +284,19 @@ static void apply(tb_resp *r, const json_t *root, const char *key, int64_t now_u
 		mark_times(r, old_len, got_r + got_c, now_us);
 }
 
-static json_t *load_object(const char *s, size_t len)
+/* jansson refuses an integer past 64 bits ("too big integer"), which is
+ * valid JSON: the payload is read again with every integer as a double, so
+ * that one absurd number in the usage does not lose the answer. */
+static json_t *load_object(tb_resp *r, const char *s, size_t len)
 {
 	json_error_t jerr;
 	json_t *root = json_loadb(s, len, JSON_ALLOW_NUL, &jerr);
 
+	if (!root && strstr(jerr.text, "too big")) {
+		root = json_loadb(s, len, JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &jerr);
+		if (root && json_is_object(root))
+			r->usage_invalid = 1;
+	}
 	if (root && !json_is_object(root)) {
 		json_decref(root);
 		root = NULL;
@@ -737,14 +769,11 @@ static void copy_span(char *dst, size_t size, const fspan *sp)
 }
 
 /* count() for a scanned number. */
-static long span_count(const fspan *sp)
+static long span_count(tb_resp *r, const fspan *sp)
 {
-	long long v;
+	int num = sp->kind == V_INT || sp->kind == V_REAL;
 
-	if (sp->kind != V_INT)
-		return -1;
-	v = strtoll(sp->p, NULL, 10);
-	return v < 0 || v > LONG_MAX ? -1 : (long)v;
+	return usage_count(r, num, num ? strtod(sp->p, NULL) : 0);
 }
 
 /* now_us < 0: a body, whose first-token times stay unknown (as in apply()). */
@@ -765,20 +794,65 @@ static void fast_apply(tb_resp *r, const fast *f, int64_t now_us)
 	if (f->usage) {
 		double cost = NAN;
 
-		r->prompt_tokens = span_count(&f->prompt_tokens);
-		r->completion_tokens = span_count(&f->completion_tokens);
-		r->reasoning_tokens = span_count(&f->reasoning_tokens);
-		r->cached_tokens = span_count(&f->cached_tokens);
+		r->prompt_tokens = span_count(r, &f->prompt_tokens);
+		r->completion_tokens = span_count(r, &f->completion_tokens);
+		r->reasoning_tokens = span_count(r, &f->reasoning_tokens);
+		r->cached_tokens = span_count(r, &f->cached_tokens);
 		if (f->cost.kind == V_INT || f->cost.kind == V_REAL)
 			cost = strtod(f->cost.p, NULL);
-		r->cost = isfinite(cost) ? cost : NAN;
+		r->cost = usage_cost(r, f->cost.kind == V_INT || f->cost.kind == V_REAL, cost);
 	}
 	if (now_us >= 0)
 		mark_times(r, old_len, got, now_us);
 }
 
+/* Writes each NUL of b from `from` on as the six characters \u0000 (what
+ * the JSON said): C strings downstream (the store, the graders) would end
+ * the text there without a word. */
+static void escape_nuls(tb_buf *b, size_t from)
+{
+	tb_buf tail;
+
+	if (!b->data || from >= b->len || !memchr(b->data + from, '\0', b->len - from))
+		return;
+	tb_buf_init(&tail, b->max);
+	/* Bounded by the text: each pass takes one byte. */
+	for (size_t i = from; i < b->len; i++) {
+		if (b->data[i])
+			tb_buf_add(&tail, b->data + i, 1);
+		else
+			tb_buf_adds(&tail, "\\u0000");
+	}
+	b->len = from;
+	append(b, tail.data ? tail.data : "", tail.len);
+	if (tail.truncated)
+		b->truncated = 1;
+	tb_buf_release(&tail);
+}
+
+/* Every text an endpoint sent passes here once it is decoded, before anyone
+ * reads it: NULs are escaped, and an endpoint that echoes the API key (in an
+ * error, a provider or id field, or the answer) leaves no copy of it in the
+ * harness. The texts grow from old_r and old_c on. */
+static void redact(tb_resp *r, size_t old_r, size_t old_c)
+{
+	escape_nuls(&r->reasoning, old_r);
+	escape_nuls(&r->content, old_c);
+	tb_redact_buf(&r->reasoning, old_r);
+	tb_redact_buf(&r->content, old_c);
+	tb_redact_str(r->finish_reason, sizeof(r->finish_reason));
+	tb_redact_str(r->native_finish_reason, sizeof(r->native_finish_reason));
+	tb_redact_str(r->provider, sizeof(r->provider));
+	tb_redact_str(r->generation_id, sizeof(r->generation_id));
+	tb_redact_str(r->model, sizeof(r->model));
+	tb_redact_str(r->error_code, sizeof(r->error_code));
+	tb_redact_str(r->error_message, sizeof(r->error_message));
+	tb_redact_str(r->error_type, sizeof(r->error_type));
+}
+
 int resp_on_chunk(tb_resp *r, const char *data, size_t len, int64_t now_us)
 {
+	size_t old_r = r->reasoning.len, old_c = r->content.len;
 	json_t *root;
 	fast f;
 
@@ -789,34 +863,40 @@ int resp_on_chunk(tb_resp *r, const char *data, size_t len, int64_t now_us)
 	if (fast_scan(&f, data, len, "delta") == FAST_OK) {
 		r->chunks++;
 		fast_apply(r, &f, now_us < 0 ? 0 : now_us);
+		redact(r, old_r, old_c);
 		return TB_OK;
 	}
-	root = load_object(data, len);
+	root = load_object(r, data, len);
 	if (!root)
 		return TB_PARSE;
 	r->chunks++;
 	apply(r, root, "delta", now_us < 0 ? 0 : now_us);
 	json_decref(root);
+	redact(r, old_r, old_c);
 	return TB_OK;
 }
 
 int resp_parse_body_jansson(tb_resp *r, const char *body, size_t len)
 {
-	json_t *root = load_object(body, len);
+	size_t old_r = r->reasoning.len, old_c = r->content.len;
+	json_t *root = load_object(r, body, len);
 
 	if (!root)
 		return TB_PARSE;
 	apply(r, root, "message", -1);
 	json_decref(root);
+	redact(r, old_r, old_c);
 	return TB_OK;
 }
 
 int resp_parse_body(tb_resp *r, const char *body, size_t len)
 {
+	size_t old_r = r->reasoning.len, old_c = r->content.len;
 	fast f;
 
 	if (fast_scan(&f, body, len, "message") == FAST_OK) {
 		fast_apply(r, &f, -1);
+		redact(r, old_r, old_c);
 		return TB_OK;
 	}
 	return resp_parse_body_jansson(r, body, len);

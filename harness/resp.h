@@ -4,7 +4,9 @@
  * content; finish reasons; usage (kept from whichever chunk carries it last);
  * cost; provider; generation id; a top-level `error` object (HTTP 200 mid-
  * stream, or an error body). Untrusted input: any bytes give a result or a
- * TB_PARSE, never a crash. */
+ * TB_PARSE, never a crash. A NUL in the text ("\u0000") is kept as those six
+ * characters, so that no later C string cuts the text there; API keys are
+ * redacted (redact.h). */
 #ifndef TB_RESP_H
 #define TB_RESP_H
 
@@ -23,6 +25,11 @@ typedef struct tb_resp {
 	char model[128];
 	long prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens; /* -1: unknown */
 	double cost;                     /* usage.cost in USD; NAN when not given */
+	/* A usage number was negative, not finite, not whole (token counts),
+	 * absurd (over RESP_MAX_TOKENS or RESP_MAX_COST), or an integer too
+	 * large for 64 bits anywhere in the payload: it was ignored (-1 or NAN,
+	 * so the price table gives the cost) and the answer kept. */
+	int usage_invalid;
 	char error_code[32];             /* "" unless the body or a chunk carried `error` */
 	char error_message[256];
 	char error_type[64];             /* error.metadata.error_type or error.error_type */
@@ -32,6 +39,10 @@ typedef struct tb_resp {
 	int done;                        /* [DONE] seen */
 	int think_tags;                  /* content may open with reasoning ended by </think> (set by caller) */
 } tb_resp;
+
+/* Usage numbers past these are not believed. */
+#define RESP_MAX_TOKENS 1e9
+#define RESP_MAX_COST 1e3                 /* USD for one request */
 
 /* max_text caps reasoning and content each; past it the buffer's `truncated`
  * flag is set and the rest is dropped. */

@@ -93,8 +93,9 @@ static const char migrate_v2_sql[] =
 	"PRAGMA user_version = 2;";
 
 /* Version 2 to 3: what reports need of each item, kept with the run, so a
- * report or a re-grade from the store needs no suite file. An older store
- * has no rows: its reports have no prompts or tags. */
+ * report or a re-grade from the store needs no suite file (an older store
+ * has no rows: its reports have no prompts or tags); and the flag of usage
+ * numbers the endpoint sent that were not believed. */
 static const char migrate_v3_sql[] =
 	"CREATE TABLE items ("
 	" suite TEXT NOT NULL, item_id TEXT NOT NULL,"
@@ -103,6 +104,7 @@ static const char migrate_v3_sql[] =
 	" lang TEXT NOT NULL, expected TEXT NOT NULL,"
 	" grader_spec TEXT,"          /* JSON object, NULL when not graded */
 	" PRIMARY KEY (suite, item_id));"
+	"ALTER TABLE samples ADD COLUMN usage_invalid INTEGER NOT NULL DEFAULT 0;"
 	"PRAGMA user_version = 3;";
 
 /* The samples columns, in the order of the statements built from this list. */
@@ -114,7 +116,7 @@ enum {
 	C_CACHED_TOKENS, C_COST_USD, C_COST_REPORTED, C_TTFT_MS, C_TTFA_MS,
 	C_TOTAL_MS, C_FINISH_REASON, C_NATIVE_FINISH_REASON, C_HTTP_STATUS,
 	C_ATTEMPTS, C_ERROR, C_LANG, C_PROVIDER, C_GENERATION_ID, C_SEED,
-	C_STREAMED, C_FINISHED_AT, C_GRADER_VERSION, C_COUNT
+	C_STREAMED, C_FINISHED_AT, C_GRADER_VERSION, C_USAGE_INVALID, C_COUNT
 };
 
 static const char *const sample_cols[C_COUNT] = {
@@ -125,7 +127,7 @@ static const char *const sample_cols[C_COUNT] = {
 	"cached_tokens", "cost_usd", "cost_reported", "ttft_ms", "ttfa_ms",
 	"total_ms", "finish_reason", "native_finish_reason", "http_status",
 	"attempts", "error", "lang", "provider", "generation_id", "seed",
-	"streamed", "finished_at", "grader_version",
+	"streamed", "finished_at", "grader_version", "usage_invalid",
 };
 
 /* insert_sample() binds the key with bind_key(), as ?1..?6 */
@@ -188,7 +190,8 @@ static void select_cols(const tb_store *st, tb_buf *b, int skip, int upto)
 {
 	tb_buf_adds(b, "SELECT ");
 	for (int i = 0; i < C_COUNT; i++) {
-		int absent = i == skip || i >= upto || (i == C_GRADER_VERSION && st->schema < 2);
+		int absent = i == skip || i >= upto || (i == C_GRADER_VERSION && st->schema < 2) ||
+			     (i == C_USAGE_INVALID && st->schema < 3);
 
 		tb_buf_addf(b, "%s%s", i ? ", " : "", absent ? "NULL" : sample_cols[i]);
 	}
@@ -200,7 +203,7 @@ static int prepare_samples(tb_store *st, char *err, size_t errlen)
 {
 	tb_buf ins, sel, brief, head;
 	int rc = TB_ERR;
-	int ncols = st->schema < 2 ? C_GRADER_VERSION : C_COUNT;
+	int ncols = st->schema < 2 ? C_GRADER_VERSION : st->schema < 3 ? C_USAGE_INVALID : C_COUNT;
 
 	tb_buf_init(&ins, 4096);
 	tb_buf_init(&sel, 4096);
@@ -592,11 +595,48 @@ out:
 	return rc;
 }
 
+/* A store read in a folder we cannot write (a read-only file system, a CI
+ * artifact) could not get the -shm file a WAL reader needs: it is opened as
+ * an immutable file instead, which needs none. Returns the name to open
+ * (sqlite3_free() it), or NULL when the plain path will do (or no memory). */
+static char *readonly_uri(const char *path)
+{
+	static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-~";
+	char *dir = strdup(path), *slash, *uri;
+	const char *folder;
+	tb_buf b;
+	int writable;
+
+	if (!dir)
+		return NULL;
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	folder = slash ? dir : ".";
+	writable = access(folder, W_OK) == 0;
+	free(dir);
+	if (writable)
+		return NULL;
+	tb_buf_init(&b, 3 * strlen(path) + 64);
+	tb_buf_adds(&b, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (strchr(safe, *p))
+			tb_buf_add(&b, p, 1);
+		else
+			tb_buf_addf(&b, "%%%02X", *p);
+	}
+	tb_buf_adds(&b, "?mode=ro&immutable=1");
+	uri = sqlite3_mprintf("%s", tb_buf_str(&b));
+	tb_buf_release(&b);
+	return uri;
+}
+
 int store_open(const char *path, int readonly, tb_store **out, char *err, size_t errlen)
 {
 	tb_store *st = NULL;
 	struct stat sb;
 	int rc = TB_ERR;
+	char *uri = NULL;
 
 	*out = NULL;
 	if (stat(path, &sb) != 0)
@@ -606,8 +646,10 @@ int store_open(const char *path, int readonly, tb_store **out, char *err, size_t
 	st = store_new(path, readonly);
 	if (!st)
 		return tb_seterr(err, errlen, "out of memory opening store '%s'", path);
-	if (sqlite3_open_v2(path, &st->db,
-			    (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX,
+	uri = readonly ? readonly_uri(path) : NULL;
+	if (sqlite3_open_v2(uri ? uri : path, &st->db,
+			    (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX |
+				    (uri ? SQLITE_OPEN_URI : 0),
 			    NULL) != SQLITE_OK) {
 		dberr(st, err, errlen, "open the database");
 		goto out;
@@ -619,6 +661,7 @@ int store_open(const char *path, int readonly, tb_store **out, char *err, size_t
 	st = NULL;
 	rc = TB_OK;
 out:
+	sqlite3_free(uri);
 	store_close(st);
 	return rc;
 }
@@ -650,6 +693,7 @@ int store_get_run(tb_store *st, tb_run_info *info, char *err, size_t errlen)
 {
 	sqlite3_stmt *q = st->get_run;
 	int rc = TB_ERR, step;
+	char msg[160];
 
 	memset(info, 0, sizeof(*info));
 	step = sqlite3_step(q);
@@ -659,6 +703,12 @@ int store_get_run(tb_store *st, tb_run_info *info, char *err, size_t errlen)
 	}
 	if (step != SQLITE_ROW) {
 		dberr(st, err, errlen, "read the run row");
+		goto out;
+	}
+	/* A store may come from anywhere; its id reaches folders and gnuplot. */
+	if (tb_runid_check(sqlite3_column_text(q, 0) ? (const char *)sqlite3_column_text(q, 0) : "",
+			   msg, sizeof(msg)) != TB_OK) {
+		tb_seterr(err, errlen, "store '%s': run.run_id: %s", st->path, msg);
 		goto out;
 	}
 	copy_col(info->run_id, sizeof(info->run_id), q, 0);
@@ -909,6 +959,8 @@ static int insert_sample(tb_store *st, const tb_sample *s, char *err, size_t err
 	bad |= bind_real(q, C_FINISHED_AT + 1, s->finished_at) != SQLITE_OK;
 	if (st->schema >= 2)
 		bad |= bind_text(q, C_GRADER_VERSION + 1, s->grader_version) != SQLITE_OK;
+	if (st->schema >= 3)
+		bad |= sqlite3_bind_int(q, C_USAGE_INVALID + 1, s->usage_invalid) != SQLITE_OK;
 	if (bad) {
 		/* only a string over SQLite's length limit fails to bind */
 		dberr(st, err, errlen, "bind a sample");
@@ -1207,6 +1259,7 @@ static int sample_row(tb_store *st, sqlite3_stmt *q, walk_ctx *w, char *err, siz
 		.streamed = sqlite3_column_int(q, C_STREAMED),
 		.finished_at = col_real(q, C_FINISHED_AT),
 		.grader_version = col_text(q, C_GRADER_VERSION),
+		.usage_invalid = sqlite3_column_int(q, C_USAGE_INVALID),
 	};
 
 	if (!s.suite || !s.item_id || !s.model || !s.mode)

@@ -4,13 +4,14 @@
  * the command line, the harness version, the options, the suites' and models'
  * hashes, start and end. The API key is never given to the store.
  *
- * Schema (PRAGMA user_version 2; a version-1 store is migrated when opened
- * for writing, and read as it is when opened read-only):
+ * Schema (PRAGMA user_version 3; an older store is migrated when opened for
+ * writing, and read as it is when opened read-only):
  *   run      the run row
  *   cells    every planned suite x model x mode x budget
  *   samples  one row per sample; its outcome, extracted, grade_reason,
  *            lang_check, grader and grader_version columns are the CURRENT
- *            grading, the one reports read
+ *            grading, the one reports read; usage_invalid (version 3) marks
+ *            usage numbers the endpoint sent that were not believed
  *   grades   the gradings of each sample, keyed by the sample's key and
  *            `grading`: 0 = the first (written with the sample by the run),
  *            1 = the latest (`thinkbench grade`; absent until a re-grade).
@@ -30,6 +31,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "runid.h"
 #include "sample.h"
 
 /* A store may pass from thread to thread (the run's writer), but is used by
@@ -37,7 +39,7 @@
 typedef struct tb_store tb_store;
 
 typedef struct tb_run_info {
-	char run_id[64];
+	char run_id[TB_RUN_ID_MAX + 1];
 	char version[32];
 	char started[32], ended[32]; /* ISO 8601 UTC, "" while running */
 	char status[16];             /* "running", "done", "interrupted", "failed" */

@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "digest.h"
+#include "lines.h"
 #include "log.h"
 #include "rc.h"
 
@@ -210,6 +212,33 @@ static int parse_messages(loader *ld, const json_t *msgs)
 	return TB_OK;
 }
 
+/* An image is checked when the suite loads, not when its request is built:
+ * a regular file, at most SUITE_IMAGE_MAX bytes, whose first bytes are those
+ * of a PNG, JPEG, GIF or WebP file. */
+static int check_image(loader *ld, const char *path)
+{
+	unsigned char head[12] = {0};
+	struct stat sb;
+	size_t got;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return fail(ld, "images", "cannot read '%s': %s", path, strerror(errno));
+	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > SUITE_IMAGE_MAX) {
+		fclose(f);
+		return fail(ld, "images", "'%s': expected an image file of at most %u bytes", path,
+			    SUITE_IMAGE_MAX);
+	}
+	got = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	if (!(got >= 8 && memcmp(head, "\x89PNG\r\n\x1a\n", 8) == 0) &&
+	    !(got >= 3 && memcmp(head, "\xff\xd8\xff", 3) == 0) &&
+	    !(got >= 6 && (memcmp(head, "GIF87a", 6) == 0 || memcmp(head, "GIF89a", 6) == 0)) &&
+	    !(got >= 12 && memcmp(head, "RIFF", 4) == 0 && memcmp(head + 8, "WEBP", 4) == 0))
+		return fail(ld, "images", "'%s': expected a PNG, JPEG, GIF or WebP image", path);
+	return TB_OK;
+}
+
 static int parse_images(loader *ld, tb_item *it, const json_t *images)
 {
 	size_t i;
@@ -230,8 +259,8 @@ static int parse_images(loader *ld, tb_item *it, const json_t *images)
 			snprintf(path, sizeof(path), "%s", p);
 		else
 			snprintf(path, sizeof(path), "%s/%s", ld->dir, p);
-		if (access(path, R_OK) != 0)
-			return fail(ld, "images", "cannot read '%s': %s", path, strerror(errno));
+		if (check_image(ld, path) != TB_OK)
+			return TB_ERR;
 		it->images[it->n_images] = strdup(path);
 		if (!it->images[it->n_images])
 			return fail(ld, "images", "out of memory");
@@ -589,11 +618,11 @@ static int load_file(const char *path, size_t limit, int keep, tb_suite **out, c
 	FILE *f = NULL, *in = NULL;
 	tb_suite *s = NULL;
 	tb_sha256 *h = NULL;
-	char *line = NULL, *pathcopy = NULL;
-	size_t cap = 0, items_cap = 0;
+	char *line, *pathcopy = NULL;
+	size_t n, items_cap = 0;
 	uint64_t off = 0;
-	ssize_t n;
-	int rc = TB_ERR, seen_content = 0;
+	tb_lines lr = {0};
+	int rc = TB_ERR, seen_content = 0, got;
 
 	*out = NULL;
 	f = fopen(path, "rb");
@@ -626,26 +655,25 @@ static int load_file(const char *path, size_t limit, int keep, tb_suite **out, c
 	}
 
 	in = f ? f : s->index->f;
-	while ((n = getline(&line, &cap, in)) != -1) {
+	tb_lines_init(&lr, in, SUITE_MAX_LINE);
+	while ((got = tb_lines_next(&lr, &n)) == 1) {
 		uint64_t line_off = off;
 		/* of the bytes as read (before a BOM goes), as reparse() sees them */
-		uint32_t sum = keep ? 0 : line_sum(line, (size_t)n);
+		uint32_t sum;
 		json_t *o;
 		json_error_t jerr;
 
+		line = lr.line.data;
+		sum = keep ? 0 : line_sum(line, n);
 		off += (uint64_t)n;
 		ld->line++;
-		tb_sha256_update(h, line, (size_t)n);
-		if ((size_t)n > SUITE_MAX_LINE) {
-			fail(ld, NULL, "line longer than %u bytes", SUITE_MAX_LINE);
-			goto out;
-		}
+		tb_sha256_update(h, line, n);
 		if (!keep && ld->line > UINT32_MAX) {
 			fail(ld, NULL, "more than %u lines", UINT32_MAX);
 			goto out;
 		}
 		if (ld->line == 1 && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
-			memmove(line, line + 3, (size_t)n - 2);
+			memmove(line, line + 3, n - 2);
 		if (is_blank(line) || line[0] == '#')
 			continue;
 		if (limit && s->n_items >= limit)
@@ -673,8 +701,14 @@ static int load_file(const char *path, size_t limit, int keep, tb_suite **out, c
 		}
 		json_decref(o);
 	}
-	if (ferror(in)) {
-		tb_seterr(err, errlen, "cannot read suite '%s': %s", path, strerror(errno));
+	if (got == TB_TOOBIG) {
+		ld->line++;
+		fail(ld, NULL, "line longer than %u bytes", SUITE_MAX_LINE);
+		goto out;
+	}
+	if (got != 0) {
+		tb_seterr(err, errlen, "cannot read suite '%s': %s", path,
+			  got == TB_NOMEM ? "out of memory" : strerror(errno));
 		goto out;
 	}
 	if (s->n_items == 0) {
@@ -702,7 +736,7 @@ out:
 	}
 	if (f)
 		fclose(f);
-	free(line);
+	tb_lines_release(&lr);
 	free(pathcopy);
 	loader_release(&local);
 	suite_free(s);

@@ -20,6 +20,10 @@
 
 #include "grader.h"
 
+/* The largest image an item may carry; larger ones are refused when the
+ * suite loads (data URLs of many megabytes are refused by every provider). */
+#define SUITE_IMAGE_MAX (20u << 20)
+
 typedef struct tb_item {
 	char *id;
 	char *prompt;       /* the user text with the template applied; NULL when messages is set */

@@ -269,17 +269,21 @@ END_TEST
 START_TEST(headers_and_url)
 {
 	const tb_model *m = models_find(&ms, "qwen/qwen3-14b");
+	tb_model km = *m;
 	struct curl_slist *h = NULL, *p;
 	char err[256], url[256];
 	int auth = 0;
 
 	ck_assert_int_eq(dialect_url(m, url, sizeof(url)), TB_OK);
 	ck_assert_str_eq(url, "http://127.0.0.1:9/v1/chat/completions");
-	unsetenv("OPENROUTER_API_KEY");
-	ck_assert_int_ne(dialect_headers(m, 1, &h, err, sizeof(err)), TB_OK);
-	ck_assert_msg(strstr(err, "OPENROUTER_API_KEY is not set") != NULL, "%s", err);
-	setenv("OPENROUTER_API_KEY", "sk-canary-1234", 1);
-	ck_assert_int_eq(dialect_headers(m, 1, &h, err, sizeof(err)), TB_OK);
+	/* Keys are read once (redact.h): each case names its own variable. */
+	unsetenv("TB_DIALECT_NO_KEY");
+	km.api_key_env = (char *)"TB_DIALECT_NO_KEY";
+	ck_assert_int_ne(dialect_headers(&km, 1, &h, err, sizeof(err)), TB_OK);
+	ck_assert_msg(strstr(err, "TB_DIALECT_NO_KEY is not set") != NULL, "%s", err);
+	setenv("TB_DIALECT_KEY", "sk-canary-1234", 1);
+	km.api_key_env = (char *)"TB_DIALECT_KEY";
+	ck_assert_int_eq(dialect_headers(&km, 1, &h, err, sizeof(err)), TB_OK);
 	for (p = h; p; p = p->next) {
 		if (strstr(p->data, "sk-canary-1234")) {
 			ck_assert_str_eq(p->data, "Authorization: Bearer sk-canary-1234");
@@ -288,10 +292,10 @@ START_TEST(headers_and_url)
 	}
 	ck_assert_int_eq(auth, 1);
 	curl_slist_free_all(h);
-	setenv("OPENROUTER_API_KEY", "bad\r\nX-Injected: 1", 1);
-	ck_assert_int_ne(dialect_headers(m, 1, &h, err, sizeof(err)), TB_OK);
+	setenv("TB_DIALECT_BAD_KEY", "bad\r\nX-Injected: 1", 1);
+	km.api_key_env = (char *)"TB_DIALECT_BAD_KEY";
+	ck_assert_int_ne(dialect_headers(&km, 1, &h, err, sizeof(err)), TB_OK);
 	ck_assert_ptr_null(strstr(err, "Injected"));
-	unsetenv("OPENROUTER_API_KEY");
 }
 END_TEST
 

@@ -114,7 +114,7 @@ START_TEST(regrade_after_a_grader_change)
 	ck_assert_int_eq(total, 8 * 2 * 4);
 	graded = tu_db_long(db, "SELECT count(*) FROM samples WHERE outcome NOT IN ('error', 'truncated')");
 	ck_assert_int_gt(graded, 0);
-	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM samples WHERE grader_version = 'regex/1'"), total);
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM samples WHERE grader_version = 'regex/2'"), total);
 	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM grades WHERE grading = 0"), total);
 	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM grades WHERE grading = 1"), 0);
 	ck_assert_int_gt(tu_db_long(db, "SELECT count(*) FROM item_k"), 0);
@@ -152,7 +152,7 @@ START_TEST(regrade_after_a_grader_change)
 	free(first);
 	/* grading 1 for each sample with an answer, and nothing else */
 	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM grades WHERE grading = 1"), graded);
-	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM grades WHERE grading = 1 AND (grader_version != 'regex/1'"
+	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM grades WHERE grading = 1 AND (grader_version != 'regex/2'"
 				    " OR graded_at NOT LIKE '20%Z')"), 0);
 	/* the broken items: no answer found now; the others as before */
 	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM samples WHERE item_id < 's003'"
@@ -359,7 +359,7 @@ START_TEST(schema_1_store)
 	ck_assert_int_eq(grade(gargv, 3, glog), 0);
 	ck_assert(tu_file_contains(glog, "2 re-graded, 1 changed (correct 1 -> 2)"));
 	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM samples WHERE outcome = 'correct'"
-				    " AND grader_version = 'regex/1'"), 2);
+				    " AND grader_version = 'regex/2'"), 2);
 	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM grades WHERE grading = 0 AND outcome = 'incorrect'"), 1);
 	ck_assert_msg(store_open(db, 1, &st, err, sizeof(err)) == TB_OK, "%s", err);
 	n = 0;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "plot.h"
 #include "rc.h"
@@ -113,7 +114,8 @@ START_TEST(data_and_scripts)
 	gp = read_plot("acc_cost.gp");
 	ck_assert_ptr_nonnull(strstr(gp, "set xlabel \"cost per sample (USD)\""));
 	ck_assert_ptr_nonnull(strstr(gp, "set ylabel \"accuracy (%)\""));
-	ck_assert_ptr_nonnull(strstr(gp, "title \"y\\\"q\\\\ `rm` think\""));
+	/* the backquotes go as octal escapes: gnuplot runs `...` in double quotes */
+	ck_assert_ptr_nonnull(strstr(gp, "title \"y\\\"q\\\\ \\140rm\\140 think\""));
 	ck_assert_ptr_nonnull(strstr(gp, "set output \"acc_cost.svg\""));
 	ck_assert_ptr_nonnull(strstr(gp, "Pareto frontier"));
 	free(dat);
@@ -176,6 +178,32 @@ START_TEST(with_gnuplot)
 }
 END_TEST
 
+/* A store made elsewhere may hold any run id and model name; drawing its
+ * plots must not run a command. Each name below would create a file in the
+ * plot folder if it reached gnuplot as a command. */
+START_TEST(hostile_names_run_nothing)
+{
+	static const char *const pwned[] = {"pwned1", "pwned2", "pwned3", "pwned4"};
+	plot_set ps;
+
+	if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "gnuplot not installed: hostile names not checked\n");
+		return;
+	}
+	snprintf(run.run_id, sizeof(run.run_id), "r\n!touch pwned1\nsystem \"touch pwned2\"\n#");
+	cells[3].model = (char *)"m/`touch pwned3`\n!touch pwned4\n";
+	ck_assert_int_eq(plot_write(&rep, &run, tu_dir, 1, &ps, err, sizeof(err)), TB_OK);
+	ck_assert_msg(ps.rendered, "%s", ps.skipped);
+	for (size_t i = 0; i < sizeof(pwned) / sizeof(pwned[0]); i++) {
+		char path[4300];
+
+		snprintf(path, sizeof(path), "%s/%s", tu_dir, pwned[i]);
+		ck_assert_msg(access(path, F_OK) != 0 && access(pwned[i], F_OK) != 0,
+			      "a name ran a command: %s exists", pwned[i]);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plots");
@@ -186,6 +214,7 @@ int main(void)
 	tcase_add_test(tc, data_and_scripts);
 	tcase_add_test(tc, without_gnuplot);
 	tcase_add_test(tc, with_gnuplot);
+	tcase_add_test(tc, hostile_names_run_nothing);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

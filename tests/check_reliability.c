@@ -512,6 +512,11 @@ static const struct hostile_case {
 	{"escapes", "--no-stream", "SELECT count(*) FROM samples WHERE instr(answer, char(27)) = 0"},
 	{"deepjson", "", "SELECT count(*) FROM samples WHERE outcome != 'error' OR attempts != 2"},
 	{"deepjson", "--no-stream", "SELECT count(*) FROM samples WHERE outcome != 'error' OR attempts != 2"},
+	/* Usage not believed, flagged, answers kept whole past their NUL. */
+	{"numbers", "", "SELECT count(*) FROM samples WHERE usage_invalid != 1 OR outcome IN ('error', 'no_answer')"
+			" OR instr(answer, 'see.' || char(92) || 'u0000 ') = 0 OR prompt_tokens IS NOT NULL OR cost_usd < 0"},
+	{"numbers", "--no-stream", "SELECT count(*) FROM samples WHERE usage_invalid != 1 OR outcome IN ('error', 'no_answer')"
+			" OR instr(answer, 'see.' || char(92) || 'u0000 ') = 0 OR prompt_tokens IS NOT NULL OR cost_usd < 0"},
 	/* Ends at the per-attempt --timeout, every attempt. */
 	{"endless", "", "SELECT count(*) FROM samples WHERE outcome != 'error' OR attempts != 2 OR total_ms > 6000"},
 	{"endless", "--no-stream", "SELECT count(*) FROM samples WHERE outcome != 'error' OR attempts != 2 OR total_ms > 6000"},

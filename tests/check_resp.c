@@ -491,12 +491,61 @@ START_TEST(t_nul_in_content)
 {
 	tb_resp r;
 	static const char s[] = "{\"choices\":[{\"delta\":{\"content\":\"a\\u0000b\"}}]}";
+	static const char two[] = "{\"choices\":[{\"message\":{\"content\":\"x\\u0000\\u0000y 42\"}}]}";
 
+	/* kept as the escape it came as: a C string would end at a NUL byte */
 	resp_init(&r, MAX_TEXT);
 	ck_assert_int_eq(resp_on_chunk(&r, s, strlen(s), 1), TB_OK);
-	ck_assert_int_eq(r.content.len, 3);
-	ck_assert(memcmp(r.content.data, "a\0b", 3) == 0);
+	ck_assert_int_eq(r.content.len, 8);
+	ck_assert_str_eq(r.content.data, "a\\u0000b");
 	resp_release(&r);
+	resp_init(&r, MAX_TEXT);
+	ck_assert_int_eq(resp_parse_body(&r, two, strlen(two)), TB_OK);
+	ck_assert_str_eq(r.content.data, "x\\u0000\\u0000y 42");
+	resp_release(&r);
+}
+END_TEST
+
+/* Usage numbers from an endpoint: believed only when they are believable;
+ * the rest are dropped with a flag, never with the answer. Both parsers. */
+START_TEST(t_usage_checked)
+{
+	static const struct {
+		const char *usage;
+		long prompt, completion;
+		int cost_known, invalid;
+	} cases[] = {
+		{"{\"prompt_tokens\":12,\"completion_tokens\":30,\"cost\":0.002}", 12, 30, 1, 0},
+		{"{\"prompt_tokens\":12.0,\"completion_tokens\":30}", 12, 30, 0, 0},
+		{"{\"prompt_tokens\":-5,\"completion_tokens\":30,\"cost\":-200}", -1, 30, 0, 1},
+		{"{\"prompt_tokens\":12,\"completion_tokens\":1e300,\"cost\":1e300}", 12, -1, 0, 1},
+		{"{\"prompt_tokens\":12,\"completion_tokens\":99999999999,\"cost\":0.5}", 12, -1, 1, 1},
+		{"{\"prompt_tokens\":12,\"completion_tokens\":3.5}", 12, -1, 0, 1},
+		/* past 64 bits: jansson refuses it, the payload is read again */
+		{"{\"prompt_tokens\":12,\"completion_tokens\":123456789012345678901234567890}", 12, -1, 0, 1},
+		{"{\"prompt_tokens\":null,\"completion_tokens\":\"7\"}", -1, -1, 0, 0},
+	};
+	char body[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (int chunk = 0; chunk < 2; chunk++) {
+			tb_resp r;
+			int n = snprintf(body, sizeof(body),
+					 "{\"choices\":[{\"%s\":{\"content\":\"the answer\"},\"finish_reason\":\"stop\"}],"
+					 "\"usage\":%s}", chunk ? "delta" : "message", cases[i].usage);
+
+			resp_init(&r, MAX_TEXT);
+			ck_assert_int_eq(chunk ? resp_on_chunk(&r, body, (size_t)n, 1)
+					       : resp_parse_body(&r, body, (size_t)n), TB_OK);
+			ck_assert_msg(r.prompt_tokens == cases[i].prompt && r.completion_tokens == cases[i].completion,
+				      "%s: %ld %ld", cases[i].usage, r.prompt_tokens, r.completion_tokens);
+			ck_assert_msg((!isnan(r.cost)) == cases[i].cost_known, "%s: cost %g", cases[i].usage, r.cost);
+			ck_assert_msg(r.usage_invalid == cases[i].invalid, "%s: flag %d", cases[i].usage,
+				      r.usage_invalid);
+			ck_assert_str_eq(r.content.data, "the answer");
+			resp_release(&r);
+		}
+	}
 }
 END_TEST
 
@@ -757,7 +806,7 @@ static int same_resp(const tb_resp *a, const tb_resp *b)
 	       strcmp(a->provider, b->provider) == 0 && strcmp(a->generation_id, b->generation_id) == 0 &&
 	       strcmp(a->model, b->model) == 0 && a->prompt_tokens == b->prompt_tokens &&
 	       a->completion_tokens == b->completion_tokens && a->reasoning_tokens == b->reasoning_tokens &&
-	       a->cached_tokens == b->cached_tokens &&
+	       a->cached_tokens == b->cached_tokens && a->usage_invalid == b->usage_invalid &&
 	       (a->cost == b->cost || (isnan(a->cost) && isnan(b->cost))) &&
 	       strcmp(a->error_code, b->error_code) == 0 && strcmp(a->error_message, b->error_message) == 0 &&
 	       strcmp(a->error_type, b->error_type) == 0 && a->t_first_token_us == b->t_first_token_us &&
@@ -873,6 +922,7 @@ int main(void)
 	tcase_add_test(tc, t_error_shapes);
 	tcase_add_test(tc, t_fields_null_and_priority);
 	tcase_add_test(tc, t_nul_in_content);
+	tcase_add_test(tc, t_usage_checked);
 	tcase_add_test(tc, t_ttft_plain);
 	tcase_add_test(tc, t_ttfa_think_tags);
 	tcase_add_test(tc, t_ttfa_tags_off);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmds.h"
 #include "log.h"
@@ -133,6 +134,19 @@ static int run_dir_filter(const struct dirent *d)
 	return d->d_name[0] != '.';
 }
 
+/* A run whose store cannot be read: its folder's name and the reason, with
+ * control bytes shown as '?' (the name and the message may hold anything). */
+static void print_corrupt(const char *name, const char *reason)
+{
+	char shown[1024];
+
+	snprintf(shown, sizeof(shown), "%-28s %-12s %s", name, "corrupt", reason);
+	for (char *p = shown; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	printf("%s\n", shown);
+}
+
 static int list_runs(const char *out_dir)
 {
 	struct dirent **names = NULL;
@@ -155,19 +169,27 @@ static int list_runs(const char *out_dir)
 
 		snprintf(dir, sizeof(dir), "%s/%s", out_dir, names[i]->d_name);
 		snprintf(path, sizeof(path), "%s/store.sqlite", dir);
-		if (store_open(path, 1, &st, err, sizeof(err)) == TB_OK) {
-			if (store_get_run(st, &info, err, sizeof(err)) == TB_OK) {
-				char *cmd = json_dumps(info.cmdline, JSON_COMPACT);
-
-				printf("%-28s %-12s %-4s %8ld  %-20s %s\n", info.run_id,
-				       runlock_status(dir, info.status),
-				       info.simulated ? "yes" : "no", store_count_samples(st),
-				       info.started, cmd ? cmd : "");
-				free(cmd);
-				store_run_info_release(&info);
-			}
-			store_close(st);
+		/* a folder without a store is no run; a store that cannot be read is
+		 * shown, with why, rather than left out */
+		if (access(path, F_OK) != 0) {
+			free(names[i]);
+			continue;
 		}
+		st = NULL;
+		if (store_open(path, 1, &st, err, sizeof(err)) == TB_OK &&
+		    store_get_run(st, &info, err, sizeof(err)) == TB_OK) {
+			char *cmd = json_dumps(info.cmdline, JSON_COMPACT);
+
+			printf("%-28s %-12s %-4s %8ld  %-20s %s\n", info.run_id,
+			       runlock_status(dir, info.status), info.simulated ? "yes" : "no",
+			       store_count_samples(st),
+			       info.started, cmd ? cmd : "");
+			free(cmd);
+			store_run_info_release(&info);
+		} else {
+			print_corrupt(names[i]->d_name, err);
+		}
+		store_close(st);
 		free(names[i]);
 	}
 	free(names);

@@ -1,4 +1,4 @@
-/* thinkbench report RUN [--format text,csv,json,md,html,junit] [--plots] [--out DIR]
+/* thinkbench report RUN [--format text,csv,json,md,html,junit] [--plots] [--out DIR] [--csv-raw]
  *
  * RUN is a run folder (holding store.sqlite) or a store file. The text table
  * goes to stdout; every other format is a file in --out or the run folder
@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cmds.h"
+#include "csv.h"
 #include "html.h"
 #include "log.h"
 #include "opts.h"
@@ -23,7 +24,7 @@
 #include "report.h"
 #include "store.h"
 
-enum { OPT_FORMAT = 256, OPT_OUT, OPT_PLOTS };
+enum { OPT_FORMAT = 256, OPT_OUT, OPT_PLOTS, OPT_CSV_RAW };
 enum { FMT_TEXT = 1, FMT_CSV = 2, FMT_JSON = 4, FMT_MD = 8, FMT_HTML = 16, FMT_JUNIT = 32 };
 
 static const struct {
@@ -39,11 +40,13 @@ static const tb_opt options[] = {
 				       "(default text)"},
 	{"plots", OPT_PLOTS, NULL, "write plot data and gnuplot scripts to OUT/plots and draw them"},
 	{"out", OPT_OUT, "DIR", "folder for the files (default: the run folder)"},
+	{"csv-raw", OPT_CSV_RAW, NULL, "write model text that begins with = + - @ TAB or CR into CSV "
+				      "as it is (default: after a ', so spreadsheets run no formula)"},
 	{0},
 };
 
 static const char usage_line[] =
-	"report RUN [--format text,csv,json,md,html,junit] [--plots] [--out DIR]";
+	"report RUN [--format text,csv,json,md,html,junit] [--plots] [--out DIR] [--csv-raw]";
 static const char summary[] =
 	"Summarise a run from its store: accuracy with 95% intervals, pass@k and maj@k,\n"
 	"outcomes, latency percentiles, tokens, cost per suite x model x mode x budget,\n"
@@ -246,6 +249,10 @@ int cmd_report(int argc, char **argv)
 		}
 		if (c == OPT_OUT) {
 			out_dir = arg;
+			continue;
+		}
+		if (c == OPT_CSV_RAW) {
+			csv_set_raw(1);
 			continue;
 		}
 		return TB_EXIT_USAGE;

@@ -20,15 +20,18 @@
 #include "digest.h"
 #include "exec.h"
 #include "grading.h"
+#include "jsonfile.h"
 #include "log.h"
 #include "models.h"
 #include "opts.h"
 #include "passk.h"
 #include "plan.h"
 #include "progress.h"
+#include "redact.h"
 #include "rc.h"
 #include "report.h"
 #include "run.h"
+#include "runid.h"
 #include "runlock.h"
 #include "runopts.h"
 #include "scheduler.h"
@@ -187,6 +190,7 @@ static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help, con
 	int c, first = 1;
 	long v;
 	double d;
+	char msg[160];
 
 	*want_help = 0;
 	while ((c = tb_opts_next(argc, argv, options, &arg, first)) != -1) {
@@ -268,8 +272,8 @@ static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help, con
 			o->sim_time_scale = d;
 			break;
 		case OPT_RUN_ID:
-			if (strlen(arg) == 0 || strlen(arg) > 60 || strpbrk(arg, "/\\ ") || arg[0] == '.')
-				return tb_error("option '--run-id' expects a plain name (no slashes or spaces), not '%s'", arg);
+			if (tb_runid_check(arg, msg, sizeof(msg)) != TB_OK)
+				return tb_error("option '--run-id': %s", msg);
 			o->run_id = strdup(arg);
 			break;
 		case OPT_INSECURE:
@@ -437,6 +441,7 @@ static int describe(run_job *j, tb_split *sp)
 	s->reasoning_tokens = resp->reasoning_tokens;
 	s->cached_tokens = resp->cached_tokens;
 	s->cost_usd = sample_cost(c->model, resp, &s->cost_reported);
+	s->usage_invalid = resp->usage_invalid;
 	s->total_ms = (double)(j->job.t_end_us - j->job.t_start_us) / 1000.0;
 	s->ttft_ms = j->r->o->stream ? ms_or_nan(resp->t_first_token_us) : NAN;
 	s->ttfa_ms = j->r->o->stream ? ms_or_nan(resp->t_first_answer_us) : NAN;
@@ -584,9 +589,7 @@ static int auto_loops(long jobs)
  * or --sim. */
 static int uses_simulator(const tb_run_opts *o)
 {
-	const char *key = getenv("OPENROUTER_API_KEY");
-
-	return !o->models_file && (o->force_sim || !key || !*key);
+	return !o->models_file && (o->force_sim || !tb_secret_take("OPENROUTER_API_KEY"));
 }
 
 static int make_templates(run_ctx *r, char *err, size_t errlen)
@@ -669,8 +672,11 @@ static int select_models(run_ctx *r, char *err, size_t errlen)
 	int rc = TB_ERR;
 
 	if (json_array_size(ids) == 0 && r->o->models_file) {
-		json_t *root = json_load_file(r->o->models_file, 0, NULL);
+		json_t *root = NULL;
 		json_t *e;
+
+		/* read and checked by models_load_file() already */
+		tb_json_file_load(r->o->models_file, 0, &root, NULL, 0);
 
 		json_array_foreach(json_object_get(root, "models"), i, e)
 			json_array_append(ids, json_object_get(e, "id"));
@@ -792,7 +798,7 @@ static int record_cells(run_ctx *r, char *err, size_t errlen)
 static int open_store(run_ctx *r, int argc, char **argv, char *err, size_t errlen)
 {
 	tb_run_info info = {0};
-	char run_id[64], hash[65];
+	char run_id[TB_RUN_ID_MAX + 1], hash[65];
 	int rc = TB_ERR;
 
 	suites_hash(r, hash);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "jsonfile.h"
 #include "log.h"
 #include "opts.h"
 #include "rc.h"
@@ -37,7 +38,7 @@ static const tb_opt options[] = {
 	{"fault-midstream", OPT_FMID, "P", "rate of error chunks mid-stream"},
 	{"stall-seconds", OPT_STALL_S, "S", "how long a stall lasts (default 30, not scaled)"},
 	{"retry-after", OPT_RETRY_AFTER, "S", "Retry-After of a 429 in seconds (default 1)"},
-	{"hostile", OPT_HOSTILE, "KIND", "hostile output: huge, binary, badutf8, escapes, deepjson, endless or mixed"},
+	{"hostile", OPT_HOSTILE, "KIND", "hostile output: huge, binary, badutf8, escapes, deepjson, endless, echokey or mixed"},
 	{"fault-hostile", OPT_FHOSTILE, "P", "rate of hostile answers (default 1 with --hostile)"},
 	{"quiet", OPT_QUIET, NULL, "no notes on stderr"},
 	{0},
@@ -137,7 +138,6 @@ int cmd_sim(int argc, char **argv)
 	json_t *profiles = NULL;
 	sim_server *srv = NULL;
 	sigset_t set, old;
-	json_error_t jerr;
 	sim_config cfg;
 	char err[512];
 	int rc, sig, ret = TB_EXIT_USAGE;
@@ -149,9 +149,8 @@ int cmd_sim(int argc, char **argv)
 	if (rc != TB_OK)
 		return TB_EXIT_USAGE;
 	if (profiles_path) {
-		profiles = json_load_file(profiles_path, 0, &jerr);
-		if (!profiles) {
-			tb_error("cannot read profiles '%s': line %d: %s", profiles_path, jerr.line, jerr.text);
+		if (tb_json_file_load(profiles_path, 0, &profiles, err, sizeof(err)) != TB_OK) {
+			tb_error("cannot read profiles: %s", err);
 			goto out;
 		}
 		cfg.profiles = profiles;

@@ -23,7 +23,8 @@ static const char *const names[] = {
 	[SIM_HOSTILE_NONE] = "none", [SIM_HOSTILE_HUGE] = "huge", [SIM_HOSTILE_BINARY] = "binary",
 	[SIM_HOSTILE_BADUTF8] = "badutf8", [SIM_HOSTILE_ESCAPES] = "escapes",
 	[SIM_HOSTILE_DEEPJSON] = "deepjson", [SIM_HOSTILE_ENDLESS] = "endless",
-	[SIM_HOSTILE_MIXED] = "mixed",
+	[SIM_HOSTILE_MIXED] = "mixed", [SIM_HOSTILE_ECHOKEY] = "echokey",
+	[SIM_HOSTILE_NUMBERS] = "numbers",
 };
 
 static sim_hostile current;
@@ -40,7 +41,7 @@ int sim_hostile_set(const char *kind, double rate, char *err, size_t errlen)
 		}
 	}
 	return tb_seterr(err, errlen,
-			 "sim: unknown hostile kind '%s' (huge, binary, badutf8, escapes, deepjson, endless or mixed)",
+			 "sim: unknown hostile kind '%s' (huge, binary, badutf8, escapes, deepjson, endless, echokey, numbers or mixed)",
 			 kind);
 }
 
@@ -214,6 +215,147 @@ out:
 	return rc;
 }
 
+/* ---- echokey ---------------------------------------------------------------- */
+
+enum { ECHO_ERROR_BODY, ECHO_STREAM_ERROR, ECHO_PROVIDER, ECHO_ID, ECHO_CONTENT, ECHO_WAYS };
+
+/* "KEY (masked: sk-abcd...wxyz1234)": the key whole and as OpenAI quotes it. */
+static int add_key_text(tb_buf *b, const char *key)
+{
+	size_t n = strlen(key);
+
+	return tb_buf_addf(b, "%s (masked: %.*s...%s)", key, n > 8 ? 8 : (int)n,
+			   key, n > 8 ? key + n - 8 : "");
+}
+
+/* A JSON string holding the key text, with words around it. */
+static int add_key_json(tb_buf *b, const char *before, const char *key)
+{
+	tb_buf t;
+	int rc;
+
+	tb_buf_init(&t, 65536);
+	rc = tb_buf_adds(&t, before);
+	if (rc == TB_OK)
+		rc = add_key_text(&t, key);
+	if (rc == TB_OK)
+		rc = sim_json_str(b, tb_buf_str(&t), t.len);
+	tb_buf_release(&t);
+	return rc;
+}
+
+/* An answer whose id or provider is the key, or whose content quotes it. */
+static int add_echo_answer(tb_buf *b, const sim_wire *w, const sim_sample *smp, const char *key,
+			   int way, int stream)
+{
+	int rc = stream ? tb_buf_adds(b, "data: {\"id\":") : tb_buf_adds(b, "{\"id\":");
+
+	if (rc == TB_OK)
+		rc = way == ECHO_ID ? sim_json_str(b, key, strlen(key))
+				    : tb_buf_addf(b, "\"gen-sim-%ld\"", w->gen_no);
+	if (rc == TB_OK)
+		rc = tb_buf_addf(b, ",\"object\":\"%s\",\"created\":%ld,\"model\":",
+				 stream ? "chat.completion.chunk" : "chat.completion", w->created);
+	if (rc == TB_OK)
+		rc = sim_json_str(b, w->model, strlen(w->model));
+	if (rc == TB_OK)
+		rc = tb_buf_adds(b, ",\"provider\":");
+	if (rc == TB_OK)
+		rc = way == ECHO_PROVIDER ? sim_json_str(b, key, strlen(key))
+					  : tb_buf_adds(b, "\"thinkbench-sim\"");
+	if (rc == TB_OK)
+		rc = tb_buf_addf(b, ",\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"%s\":"
+				    "{\"role\":\"assistant\",\"content\":",
+				 stream ? "delta" : "message");
+	if (rc == TB_OK && way == ECHO_CONTENT) {
+		tb_buf t;
+
+		tb_buf_init(&t, BODY_MAX);
+		rc = tb_buf_adds(&t, "Your key is ");
+		if (rc == TB_OK)
+			rc = add_key_text(&t, key);
+		if (rc == TB_OK)
+			rc = tb_buf_addf(&t, ". %s", tb_buf_str(&smp->answer));
+		if (rc == TB_OK)
+			rc = sim_json_str(b, tb_buf_str(&t), t.len);
+		tb_buf_release(&t);
+	} else if (rc == TB_OK) {
+		rc = sim_json_str(b, smp->answer.data ? smp->answer.data : "", smp->answer.len);
+	}
+	if (rc == TB_OK)
+		rc = tb_buf_adds(b, "}}]");
+	if (rc == TB_OK)
+		rc = tb_buf_addf(b, ",\"usage\":{\"prompt_tokens\":%ld,\"completion_tokens\":10}}",
+				 w->prompt_tokens);
+	return rc == TB_OK && stream ? tb_buf_adds(b, "\n\ndata: [DONE]\n\n") : rc;
+}
+
+/* Request n's echo; *status is the HTTP status to answer with. */
+static int build_echo(const sim_wire *w, const sim_sample *smp, const char *key, long n, int stream,
+		      tb_buf *out, unsigned *status)
+{
+	int way = (int)((n - 1) % ECHO_WAYS), rc;
+
+	*status = 200;
+	switch (way) {
+	case ECHO_ERROR_BODY:
+		*status = 400;
+		rc = tb_buf_adds(out, "{\"error\":{\"code\":\"invalid_api_key\",\"type\":");
+		if (rc == TB_OK)
+			rc = add_key_json(out, "", key);
+		if (rc == TB_OK)
+			rc = tb_buf_adds(out, ",\"message\":");
+		if (rc == TB_OK)
+			rc = add_key_json(out, "Incorrect API key provided: ", key);
+		return rc == TB_OK ? tb_buf_adds(out, "}}") : rc;
+	case ECHO_STREAM_ERROR:
+		rc = tb_buf_adds(out, stream ? "data: {\"error\":{\"code\":502,\"message\":"
+					     : "{\"error\":{\"code\":502,\"message\":");
+		if (rc == TB_OK)
+			rc = add_key_json(out, "upstream refused the key ", key);
+		if (rc == TB_OK)
+			rc = tb_buf_adds(out, ",\"metadata\":{\"error_type\":");
+		if (rc == TB_OK)
+			rc = add_key_json(out, "", key);
+		if (rc == TB_OK)
+			rc = tb_buf_adds(out, "}},\"choices\":[{\"index\":0,\"delta\":{},"
+					      "\"finish_reason\":\"error\"}]}");
+		return rc == TB_OK && stream ? tb_buf_adds(out, "\n\ndata: [DONE]\n\n") : rc;
+	default:
+		return add_echo_answer(out, w, smp, key, way, stream);
+	}
+}
+
+/* ---- numbers ---------------------------------------------------------------- */
+
+/* One answer (a whole body, or one chunk and [DONE]) with absurd usage and
+ * a NUL before the \boxed{} answer. */
+static int build_numbers(const sim_wire *w, const sim_sample *smp, int stream, tb_buf *out)
+{
+	static const char before[] = "Let me see.\0 ";
+	tb_buf text;
+	int rc = stream ? tb_buf_adds(out, "data: ") : TB_OK;
+
+	tb_buf_init(&text, BODY_MAX);
+	if (rc == TB_OK)
+		rc = tb_buf_add(&text, before, sizeof(before) - 1);
+	if (rc == TB_OK)
+		rc = tb_buf_add(&text, smp->answer.data ? smp->answer.data : "", smp->answer.len);
+	if (rc == TB_OK)
+		rc = add_head(out, w, stream ? "chat.completion.chunk" : "chat.completion");
+	if (rc == TB_OK)
+		rc = tb_buf_addf(out, "\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"%s\":"
+				      "{\"role\":\"assistant\",\"content\":",
+				 stream ? "delta" : "message");
+	if (rc == TB_OK)
+		rc = sim_json_str(out, text.data, text.len);
+	tb_buf_release(&text);
+	if (rc == TB_OK)
+		rc = tb_buf_adds(out, "}}],\"usage\":{\"prompt_tokens\":123456789012345678901234567890,"
+				      "\"completion_tokens\":-5,\"cost\":-200}}");
+	return rc == TB_OK && stream ? tb_buf_adds(out, "\n\ndata: [DONE]\n\n") : rc;
+}
+
 /* ---- endless ---------------------------------------------------------------- */
 
 typedef struct endless {
@@ -305,6 +447,16 @@ static struct MHD_Response *endless_response(sim_server *s, struct MHD_Connectio
 	return resp;
 }
 
+/* The request's bearer token, "" when it sent none. */
+static const char *bearer(struct MHD_Connection *c)
+{
+	const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+
+	if (!auth || strncmp(auth, "Bearer ", 7) != 0)
+		return "";
+	return auth + 7;
+}
+
 enum MHD_Result sim_hostile_answer(sim_server *s, struct MHD_Connection *c, const sim_hostile *h,
 				   uint64_t seed, long n, const sim_wire *w, const sim_sample *smp,
 				   int stream)
@@ -313,6 +465,7 @@ enum MHD_Result sim_hostile_answer(sim_server *s, struct MHD_Connection *c, cons
 	sim_hostile_kind k = h->kind;
 	struct MHD_Response *resp = NULL;
 	enum MHD_Result ret;
+	unsigned status = 200;
 	tb_buf body;
 
 	if (k == SIM_HOSTILE_MIXED)
@@ -320,7 +473,9 @@ enum MHD_Result sim_hostile_answer(sim_server *s, struct MHD_Connection *c, cons
 	tb_buf_init(&body, BODY_MAX);
 	if (k == SIM_HOSTILE_ENDLESS) {
 		resp = endless_response(s, c, w, stream);
-	} else if (build(k, w, smp, hash, stream, &body) == TB_OK) {
+	} else if (k == SIM_HOSTILE_ECHOKEY ? build_echo(w, smp, bearer(c), n, stream, &body, &status) == TB_OK
+		   : k == SIM_HOSTILE_NUMBERS ? build_numbers(w, smp, stream, &body) == TB_OK
+					      : build(k, w, smp, hash, stream, &body) == TB_OK) {
 		size_t len = body.len;
 		char *data = tb_buf_detach(&body);
 
@@ -332,8 +487,9 @@ enum MHD_Result sim_hostile_answer(sim_server *s, struct MHD_Connection *c, cons
 	tb_buf_release(&body);
 	if (!resp)
 		return MHD_NO;
-	MHD_add_response_header(resp, "Content-Type", stream ? "text/event-stream" : "application/json");
-	ret = MHD_queue_response(c, 200, resp);
+	MHD_add_response_header(resp, "Content-Type",
+				stream && status == 200 ? "text/event-stream" : "application/json");
+	ret = MHD_queue_response(c, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
 }

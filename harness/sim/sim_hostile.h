@@ -8,7 +8,16 @@
  *   escapes   terminal escape sequences (CSI, OSC, BEL, C1) around the answer
  *   deepjson  a chunk (or body) nested 100,000 arrays deep
  *   endless   a stream that never ends (a chunk every 20 ms until closed)
- *   mixed     one of the above per request, by the request's hash
+ *   echokey   the request's API key (from its Authorization header) sent
+ *             back, whole and masked as OpenAI masks it, by request number
+ *             in turn: in an HTTP 400 error body, in a stream's (or body's)
+ *             error object, as the provider, as the generation id, and in
+ *             the answer text
+ *   numbers   usage no endpoint should send (an integer past 64 bits, a
+ *             negative count, a cost of -200 USD) and a NUL ("\u0000") in
+ *             the answer before its \boxed{}
+ *   mixed     one of the above but echokey and numbers per request, by the
+ *             request's hash
  *
  * Only sim.c and cmd_sim.c use this. */
 #ifndef TB_SIM_HOSTILE_H
@@ -30,6 +39,8 @@ typedef enum sim_hostile_kind {
 	SIM_HOSTILE_DEEPJSON,
 	SIM_HOSTILE_ENDLESS,
 	SIM_HOSTILE_MIXED,
+	SIM_HOSTILE_ECHOKEY,
+	SIM_HOSTILE_NUMBERS,
 } sim_hostile_kind;
 
 typedef struct sim_hostile {
