@@ -85,6 +85,7 @@ typedef struct sched {
 	CURL **idle;             /* easy handles to reuse */
 	size_t n_idle, cap_idle;
 	int in_flight;
+	int batch_full;          /* the last fill() stopped at FILL_BATCH: more may be ready */
 	uint64_t rng;
 	sched_stats stats;       /* this loop's; summed when all have ended */
 } sched;
@@ -720,6 +721,7 @@ static int fill(sched *s)
 			break;
 		started++;
 	}
+	s->batch_full = started >= FILL_BATCH;
 	if (rc != TB_OK)
 		fail(sh, msg);
 	return rc;
@@ -731,8 +733,9 @@ static int wait_ms(const sched *s)
 {
 	int64_t now = tb_now_us(), soonest = now + MAX_POLL_MS * 1000;
 
-	/* Ended transfers to judge, or finished ones still in curl's queue. */
-	if (s->n_ended || s->running < s->in_flight)
+	/* Ended transfers to judge, finished ones still in curl's queue, or jobs
+	 * fill() had no turn for (a dead lane's, failed without a request). */
+	if (s->n_ended || s->running < s->in_flight || s->batch_full)
 		return 0;
 	if (s->timer_at_us >= 0 && s->timer_at_us < soonest)
 		soonest = s->timer_at_us;

@@ -470,6 +470,34 @@ START_TEST(dead_lane_fails_the_rest_unasked)
 }
 END_TEST
 
+/* A dead lane's jobs fail as fast as the loop can hand them back: the loop
+ * does not sleep between batches while nothing is in flight. */
+START_TEST(dead_lane_drains_at_once)
+{
+	enum { JOBS = 5000 };
+	static const sched_lane lane = {0};
+	char gone[128], err[256] = "";
+	deaths dd = {0};
+	sched_stats stats;
+	sched_config c;
+	double t0;
+
+	snprintf(gone, sizeof(gone), "http://127.0.0.1:%d/v1/chat/completions", tu_free_port());
+	make_jobs(&dd.p, JOBS, gone);
+	test_config(&c, 4, 3, &lane, 1);
+	t0 = tu_now_s();
+	ck_assert_int_eq(sched_run(&c, &(sched_ops){.next = deaths_next, .done = deaths_done, .lane_dead = on_dead},
+				   &dd, &stats, err, sizeof(err)),
+			 TB_OK);
+	/* sleeping the loop's 200 ms between batches of 32 would take 31 s */
+	ck_assert_msg(tu_now_s() - t0 < 10.0, "took %.1f s", tu_now_s() - t0);
+	ck_assert_int_eq(dd.n, 1);
+	ck_assert_int_eq(dd.p.failed, JOBS);
+	ck_assert_int_ge(stats.unasked, JOBS - SCHED_DEAD_AFTER - 2 * 4);
+	release(&dd.p);
+}
+END_TEST
+
 /* A lane whose endpoint answered once is never dead, whatever follows: here
  * the server is gone after the first answer, and every later job still gets
  * all its attempts. */
@@ -647,6 +675,7 @@ static void add_loopback_tests(TCase *tc)
 	tcase_add_test(tc, unreachable_transfer_is_timed_from_its_start);
 	tcase_add_test(tc, held_back_producer_goes_on_after_wake);
 	tcase_add_test(tc, dead_lane_fails_the_rest_unasked);
+	tcase_add_test(tc, dead_lane_drains_at_once);
 	tcase_add_test(tc, answered_lane_is_never_dead);
 }
 
