@@ -770,6 +770,8 @@ int main(void)
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
+	/* the XML check starts python3 twice: seconds on a loaded machine */
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, pairs_flips_and_mcnemar);
 	tcase_add_test(tc, different_item_sets_and_errors);
 	tcase_add_test(tc, pair_models);
