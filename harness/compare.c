@@ -706,22 +706,33 @@ static const char *simulated_who(const compare_result *r)
 
 static const char *const correction_names[] = {"Holm", "Bonferroni", "none"};
 
+/* "p = 0.0012, Holm-adjusted 0.012 <= 0.05; " for one rejected test. */
+static void reason_p(tb_buf *b, const compare_opts *o, double p, double adj)
+{
+	if (o->correction == PAIRSTATS_NONE)
+		tb_buf_addf(b, "p = %.2g <= %g; ", p, o->alpha);
+	else
+		tb_buf_addf(b, "p = %.2g, %s-adjusted %.2g <= %g; ", p, correction_names[o->correction], adj,
+			    o->alpha);
+}
+
 static void reasons(const compare_cell *c, const compare_opts *o, tb_buf *b)
 {
-	const char *adj = correction_names[o->correction];
-
 	tb_buf_reset(b);
-	if (c->regressed & COMPARE_REG_ACCURACY)
-		tb_buf_addf(b, "accuracy %+.1f pp, a drop beyond %g pp: p = %.2g, %s-adjusted %.2g <= %g; ",
-			    100 * c->diff, o->max_drop_pp, c->p_value, adj, c->p_adj, o->alpha);
-	if (c->regressed & COMPARE_REG_LATENCY)
-		tb_buf_addf(b, "mean latency %+.1f%% (95%% CI %+.1f to %+.1f), a rise beyond %g%%: p = %.2g, "
-			    "%s-adjusted %.2g <= %g; ", c->latency.pct, c->latency.pct_lo, c->latency.pct_hi,
-			    o->max_latency_pct, c->latency.p, adj, c->latency_p_adj, o->alpha);
-	if (c->regressed & COMPARE_REG_COST)
-		tb_buf_addf(b, "mean cost %+.1f%% (95%% CI %+.1f to %+.1f), a rise beyond %g%%: p = %.2g, "
-			    "%s-adjusted %.2g <= %g; ", c->cost.pct, c->cost.pct_lo, c->cost.pct_hi, o->max_cost_pct,
-			    c->cost.p, adj, c->cost_p_adj, o->alpha);
+	if (c->regressed & COMPARE_REG_ACCURACY) {
+		tb_buf_addf(b, "accuracy %+.1f pp, a drop beyond %g pp: ", 100 * c->diff, o->max_drop_pp);
+		reason_p(b, o, c->p_value, c->p_adj);
+	}
+	if (c->regressed & COMPARE_REG_LATENCY) {
+		tb_buf_addf(b, "mean latency %+.1f%% (95%% CI %+.1f to %+.1f), a rise beyond %g%%: ", c->latency.pct,
+			    c->latency.pct_lo, c->latency.pct_hi, o->max_latency_pct);
+		reason_p(b, o, c->latency.p, c->latency_p_adj);
+	}
+	if (c->regressed & COMPARE_REG_COST) {
+		tb_buf_addf(b, "mean cost %+.1f%% (95%% CI %+.1f to %+.1f), a rise beyond %g%%: ", c->cost.pct,
+			    c->cost.pct_lo, c->cost.pct_hi, o->max_cost_pct);
+		reason_p(b, o, c->cost.p, c->cost_p_adj);
+	}
 	if (b->len >= 2) {
 		b->len -= 2;
 		b->data[b->len] = '\0';
