@@ -1,9 +1,10 @@
 #!/usr/bin/python3
-"""Reference values for tests/check_pairstats.c, computed independently of
-the C code: SciPy's exact binomial test for McNemar's one-sided test, and a
+"""Reference values for tests/check_pairstats.c and tests/check_stats.c,
+computed independently of the C code: SciPy's exact binomial test for McNemar's one-sided test, and a
 brute-force exact unconditional test (every table of n pairs enumerated,
 the supremum over the whole nuisance range on a fine grid, then refined by
-SciPy's bounded scalar minimiser) for the drop test with a tolerance.
+SciPy's bounded scalar minimiser) for the drop test with a tolerance;
+SciPy's Wilson interval and t quantiles and NumPy's percentile for stats.c.
 Run once with python3-scipy installed: python3 pairstats-reference.py"""
 import numpy as np
 from scipy.optimize import minimize_scalar
@@ -55,3 +56,15 @@ for n, lost, won, margin in [(40, 10, 2, 0.05), (100, 20, 8, 0.02), (100, 12, 10
                              (200, 40, 15, 0.05), (300, 45, 15, 0.02), (60, 9, 0, 0.10)]:
     print(f"  n {n} lost {lost} won {won} margin {margin}: z {float(tango_z(n, lost, won, margin)):.10g}"
           f" p {drop_test(n, lost, won, margin):.10g}")
+
+# For tests/check_stats.c: stats.c's Wilson interval, Student's t quantile and percentile.
+import scipy.stats as st
+print("Wilson 95% intervals, binomtest(k, n).proportion_ci(0.95, 'wilson'):")
+for k, n in [(8, 10), (0, 10), (1, 2), (45, 50), (123, 400), (3999, 4000)]:
+    ci = st.binomtest(k, n).proportion_ci(0.95, "wilson")
+    print(f"  {k}/{n}: {ci.low:.12g} {ci.high:.12g}")
+print("t.ppf(0.975, df):")
+for df in [1, 4, 29, 30, 31, 45, 60, 120, 1000]:
+    print(f"  {df}: {st.t.ppf(0.975, df):.10g}")
+v = [3.5, -1.0, 7.25, 0.0, 2.0, 11.0, 5.5, -4.0, 8.0]
+print("numpy.percentile(v, q) of", v, ":", [float(np.percentile(v, q)) for q in (0, 10, 33.3, 50, 90, 99, 100)])
