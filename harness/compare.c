@@ -8,27 +8,31 @@
 #include "buf.h"
 #include "log.h"
 #include "rc.h"
+#include "runopts.h"
 #include "stats.h"
 #include "text.h"
 
 #define Z95 STATS_Z95
-#define TEXT_NAME 22           /* the cell column: the table fits 100 columns */
+#define TEXT_NAME 17           /* the cell column: the table fits 100 columns */
 #define MD_FLIPS 20
 #define TEXT_FLIPS 10
 #define NAME_MAX_BYTES 4096       /* one cleaned name */
 #define SIMULATED_TEXT "answers come from thinkbench's built-in simulator, not a model"
 
 const char compare_rule_text[] =
-	"A cell regressed when its accuracy dropped (more items lost than won) with McNemar's exact "
-	"p < alpha; or it dropped by more than --max-drop percentage points; or mean latency rose by "
-	"more than --max-latency-increase percent with the paired-bootstrap 95% interval above 0; or "
-	"mean cost likewise with --max-cost-increase (each threshold only when given).";
+	"Each cell is tested one-sided for a regression beyond a tolerance: accuracy dropping more than "
+	"--max-drop points (default 0; exact test, McNemar's at 0), and, when given and the runs are "
+	"comparable (same endpoint, -j and streaming), mean latency or cost rising more than "
+	"--max-latency-increase or --max-cost-increase percent (paired bootstrap p-value). All the "
+	"p-values form one family adjusted by --correction (Holm by default); a cell regressed when "
+	"an adjusted p is at most --alpha, so an unchanged candidate fails with chance at most alpha.";
 
 void compare_opts_defaults(compare_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->alpha = 0.05;
-	o->max_drop_pp = NAN;
+	o->correction = PAIRSTATS_HOLM;
+	o->max_drop_pp = 0;
 	o->max_latency_pct = NAN;
 	o->max_cost_pct = NAN;
 	o->boot_b = PAIRSTATS_BOOT_B;
@@ -46,8 +50,16 @@ typedef struct rec {
 	double total_ms, cost;
 } rec;
 
+/* One item's paired values so far, while its samples go by. */
+typedef struct item_sum {
+	double sx, sy;
+	long k;
+} item_sum;
+
 typedef struct cell_acc {
-	stats_vec lat_x, lat_y, cost_x, cost_y;
+	stats_vec lat_x, lat_y, cost_x, cost_y; /* per-item means */
+	const char *item;          /* interned: the item being summed */
+	item_sum lat, cost;
 	tb_buf lost, won;          /* NUL-separated labels */
 } cell_acc;
 
@@ -249,6 +261,30 @@ static int add_flip(tb_buf *b, size_t *kept, const char *item, int sample)
 	return TB_OK;
 }
 
+/* Pushes the finished item's means; its samples came one after another,
+ * as the walk is in key order. */
+static int flush_item(cell_acc *a)
+{
+	int rc = TB_OK;
+
+	if (a->lat.k > 0 && (stats_vec_push(&a->lat_x, a->lat.sx / (double)a->lat.k) != TB_OK ||
+			     stats_vec_push(&a->lat_y, a->lat.sy / (double)a->lat.k) != TB_OK))
+		rc = TB_NOMEM;
+	if (a->cost.k > 0 && (stats_vec_push(&a->cost_x, a->cost.sx / (double)a->cost.k) != TB_OK ||
+			      stats_vec_push(&a->cost_y, a->cost.sy / (double)a->cost.k) != TB_OK))
+		rc = TB_NOMEM;
+	memset(&a->lat, 0, sizeof(a->lat));
+	memset(&a->cost, 0, sizeof(a->cost));
+	return rc;
+}
+
+static void item_add(item_sum *m, double x, double y)
+{
+	m->sx += x;
+	m->sy += y;
+	m->k++;
+}
+
 static int on_cand(void *ud, const tb_sample *s)
 {
 	ctx *x = ud;
@@ -306,16 +342,15 @@ static int on_cand(void *ud, const tb_sample *s)
 			c->n22++;
 		}
 	}
-	if (isfinite(r->total_ms) && s->outcome != TB_OUT_ERROR && isfinite(s->total_ms)) {
-		if (stats_vec_push(&a->lat_x, r->total_ms) != TB_OK ||
-		    stats_vec_push(&a->lat_y, s->total_ms) != TB_OK)
+	if (a->item != r->item) {
+		if (flush_item(a) != TB_OK)
 			return tb_seterr(x->err, x->errlen, "out of memory");
+		a->item = r->item;
 	}
-	if (isfinite(r->cost) && isfinite(s->cost_usd)) {
-		if (stats_vec_push(&a->cost_x, r->cost) != TB_OK ||
-		    stats_vec_push(&a->cost_y, s->cost_usd) != TB_OK)
-			return tb_seterr(x->err, x->errlen, "out of memory");
-	}
+	if (isfinite(r->total_ms) && s->outcome != TB_OUT_ERROR && isfinite(s->total_ms))
+		item_add(&a->lat, r->total_ms, s->total_ms);
+	if (isfinite(r->cost) && isfinite(s->cost_usd))
+		item_add(&a->cost, r->cost, s->cost_usd);
 	return 0;
 }
 
@@ -349,15 +384,25 @@ static uint64_t fnv1a(uint64_t h, const char *s)
 	return h;
 }
 
-static int evaluate(const compare_opts *o, compare_cell *c, cell_acc *a, char *err, size_t errlen)
+/* The cell's own numbers and raw p-values; gate_latency says whether
+ * latency and cost are tested. */
+static int evaluate(const compare_opts *o, int gate_latency, compare_cell *c, cell_acc *a, char *err,
+		    size_t errlen)
 {
 	long n = c->n11 + c->n12 + c->n21 + c->n22;
 	uint64_t seed = o->seed ^ 0xcbf29ce484222325ULL;
+	double lat_null = gate_latency && isfinite(o->max_latency_pct) ? o->max_latency_pct : NAN;
+	double cost_null = gate_latency && isfinite(o->max_cost_pct) ? o->max_cost_pct : NAN;
 	char budget[32];
 
-	c->acc_base = c->acc_cand = c->diff = c->diff_lo = c->diff_hi = NAN;
-	c->p_value = pairstats_mcnemar_exact(c->n12, c->n21);
+	c->acc_base = c->acc_cand = c->diff = c->diff_lo = c->diff_hi = c->p_value = NAN;
+	c->p_adj = c->latency_p_adj = c->cost_p_adj = NAN;
+	if (flush_item(a) != TB_OK)
+		return tb_seterr(err, errlen, "out of memory");
 	if (n > 0) {
+		c->p_value = pairstats_drop_test(n, c->n12, c->n21, o->max_drop_pp / 100);
+		if (isnan(c->p_value))
+			return tb_seterr(err, errlen, "out of memory");
 		c->acc_base = (double)(c->n11 + c->n12) / (double)n;
 		c->acc_cand = (double)(c->n11 + c->n21) / (double)n;
 		pairstats_paired_diff(c->n11, c->n12, c->n21, c->n22, Z95, &c->diff, &c->diff_lo, &c->diff_hi);
@@ -365,23 +410,60 @@ static int evaluate(const compare_opts *o, compare_cell *c, cell_acc *a, char *e
 	/* the seed depends on the cell, not on its place in the list */
 	snprintf(budget, sizeof(budget), "%ld", c->budget);
 	seed = fnv1a(fnv1a(fnv1a(fnv1a(seed, c->suite), c->model), c->mode), budget);
-	if (pairstats_boot(a->lat_x.v, a->lat_y.v, a->lat_x.n, o->boot_b, seed, 0.95, &c->latency) != TB_OK ||
-	    pairstats_boot(a->cost_x.v, a->cost_y.v, a->cost_x.n, o->boot_b, seed ^ 1, 0.95, &c->cost) != TB_OK)
+	if (pairstats_boot(a->lat_x.v, a->lat_y.v, a->lat_x.n, o->boot_b, seed, 0.95, lat_null, &c->latency) != TB_OK ||
+	    pairstats_boot(a->cost_x.v, a->cost_y.v, a->cost_x.n, o->boot_b, seed ^ 1, 0.95, cost_null, &c->cost) != TB_OK)
 		return tb_seterr(err, errlen, "cannot bootstrap cell '%s %s %s': out of memory or bad settings",
 				 c->suite, c->model, c->mode);
 	c->lost = split_labels(&a->lost, c->n_lost_kept);
 	c->won = split_labels(&a->won, c->n_won_kept);
 	if (!c->lost || !c->won)
 		return tb_seterr(err, errlen, "out of memory");
-	if (n > 0 && c->n12 > c->n21 && c->p_value < o->alpha)
-		c->regressed |= COMPARE_REG_MCNEMAR;
-	if (n > 0 && isfinite(o->max_drop_pp) && (c->acc_base - c->acc_cand) * 100 > o->max_drop_pp)
-		c->regressed |= COMPARE_REG_DROP;
-	if (isfinite(o->max_latency_pct) && c->latency.pct > o->max_latency_pct && c->latency.pct_lo > 0)
-		c->regressed |= COMPARE_REG_LATENCY;
-	if (isfinite(o->max_cost_pct) && c->cost.pct > o->max_cost_pct && c->cost.pct_lo > 0)
-		c->regressed |= COMPARE_REG_COST;
 	return TB_OK;
+}
+
+/* The family: every raw p-value of every cell, adjusted together; then the
+ * verdicts. */
+static int judge(compare_result *r, char *err, size_t errlen)
+{
+	size_t m = 0, k = 0;
+	double *p = malloc((3 * r->n + 1) * sizeof(*p)), *adj = malloc((3 * r->n + 1) * sizeof(*adj));
+	int rc = TB_OK;
+
+	if (!p || !adj) {
+		rc = tb_seterr(err, errlen, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		const compare_cell *c = &r->cells[i];
+
+		if (!isnan(c->p_value))
+			p[m++] = c->p_value;
+		if (!isnan(c->latency.p))
+			p[m++] = c->latency.p;
+		if (!isnan(c->cost.p))
+			p[m++] = c->cost.p;
+	}
+	if (pairstats_adjust(p, m, r->opts.correction, adj) != TB_OK) {
+		rc = tb_seterr(err, errlen, "cannot adjust the p-values: out of memory or an unknown correction");
+		goto out;
+	}
+	r->n_tests = m;
+	for (size_t i = 0; i < r->n; i++) {
+		compare_cell *c = &r->cells[i];
+
+		if (!isnan(c->p_value) && (c->p_adj = adj[k++]) <= r->opts.alpha)
+			c->regressed |= COMPARE_REG_ACCURACY;
+		if (!isnan(c->latency.p) && (c->latency_p_adj = adj[k++]) <= r->opts.alpha)
+			c->regressed |= COMPARE_REG_LATENCY;
+		if (!isnan(c->cost.p) && (c->cost_p_adj = adj[k++]) <= r->opts.alpha)
+			c->regressed |= COMPARE_REG_COST;
+		if (c->regressed)
+			r->n_regressed++;
+	}
+out:
+	free(p);
+	free(adj);
+	return rc;
 }
 
 static int cell_cmp(const void *pa, const void *pb)
@@ -422,16 +504,79 @@ static void acc_release(cell_acc *a)
 	tb_buf_release(&a->won);
 }
 
+/* -j from the stored options when they keep it, else from the command
+ * line (-j N, -jN, --jobs N, --jobs=N; the last one counts), else the
+ * default; -1 when the value given is unreadable. */
+static long run_jobs(const tb_run_info *info)
+{
+	json_t *v = json_object_get(info->options, "jobs");
+	tb_run_opts defaults;
+	long jobs;
+	size_t i, n = json_array_size(info->cmdline);
+
+	if (json_is_integer(v))
+		return (long)json_integer_value(v);
+	runopts_defaults(&defaults);
+	jobs = defaults.jobs;
+	runopts_release(&defaults);
+	for (i = 1; i < n; i++) {
+		const char *a = json_string_value(json_array_get(info->cmdline, i)), *val = NULL;
+		char *end;
+		long j;
+
+		if (!a || strcmp(a, "--") == 0)
+			break;
+		if ((strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) && i + 1 < n)
+			val = json_string_value(json_array_get(info->cmdline, ++i));
+		else if (strncmp(a, "--jobs=", 7) == 0)
+			val = a + 7;
+		else if (strncmp(a, "-j", 2) == 0 && a[2])
+			val = a + 2;
+		if (!val)
+			continue;
+		j = strtol(val, &end, 10);
+		jobs = end != val && !*end && j > 0 ? j : -1;
+	}
+	return jobs;
+}
+
 static int side_info(tb_store *st, compare_side *side, char *err, size_t errlen)
 {
 	tb_run_info info;
+	json_t *stream, *scale;
 
 	if (store_get_run(st, &info, err, errlen) != TB_OK)
 		return TB_ERR;
 	snprintf(side->run_id, sizeof(side->run_id), "%s", info.run_id);
 	side->simulated = info.simulated;
+	scale = json_object_get(info.options, "sim_time_scale");
+	if (info.simulated)
+		snprintf(side->endpoint, sizeof(side->endpoint), "simulator, time scale %g",
+			 json_is_number(scale) ? json_number_value(scale) : 1.0);
+	else
+		snprintf(side->endpoint, sizeof(side->endpoint), "models file %.12s", info.models_hash);
+	stream = json_object_get(info.options, "stream");
+	side->stream = stream ? json_is_true(stream) : 1;
+	side->jobs = run_jobs(&info);
 	store_run_info_release(&info);
 	return TB_OK;
+}
+
+/* Why latency and cost of the two runs cannot be compared; "" when they can. */
+static void comparable(compare_result *r)
+{
+	const compare_side *a = &r->base, *b = &r->cand;
+	char *p = r->not_comparable;
+	size_t n = sizeof(r->not_comparable), used = 0;
+
+	p[0] = '\0';
+	if (strcmp(a->endpoint, b->endpoint) != 0)
+		used += (size_t)snprintf(p + used, n - used, "%s vs %s", a->endpoint, b->endpoint);
+	if ((a->jobs != b->jobs || a->jobs < 0) && used < n)
+		used += (size_t)snprintf(p + used, n - used, "%s-j %ld vs -j %ld", used ? "; " : "", a->jobs, b->jobs);
+	if (a->stream != b->stream && used < n)
+		snprintf(p + used, n - used, "%s%s vs %s", used ? "; " : "", a->stream ? "streamed" : "not streamed",
+			 b->stream ? "streamed" : "not streamed");
 }
 
 int compare_runs(tb_store *base, tb_store *cand, const compare_opts *o, compare_result **out,
@@ -457,6 +602,7 @@ int compare_runs(tb_store *base, tb_store *cand, const compare_opts *o, compare_
 	r->opts = *o;
 	if (side_info(base, &r->base, err, errlen) != TB_OK || side_info(cand, &r->cand, err, errlen) != TB_OK)
 		goto out;
+	comparable(r);
 	if (store_each_sample(base, on_base, &x, err, errlen) != TB_OK)
 		goto out;
 	r->base.samples = (long)x.n;
@@ -465,16 +611,16 @@ int compare_runs(tb_store *base, tb_store *cand, const compare_opts *o, compare_
 	if (store_each_sample(cand, on_cand, &x, err, errlen) != TB_OK)
 		goto out;
 	for (size_t i = 0; i < x.n_cells; i++) {
-		if (evaluate(o, &x.cells[i], &x.acc[i], err, errlen) != TB_OK)
+		if (evaluate(o, r->not_comparable[0] == '\0', &x.cells[i], &x.acc[i], err, errlen) != TB_OK)
 			goto out;
-		if (x.cells[i].regressed)
-			r->n_regressed++;
 	}
 	if (x.n_cells > 1)
 		qsort(x.cells, x.n_cells, sizeof(*x.cells), cell_cmp);
 	r->cells = x.cells;
 	r->n = x.n_cells;
 	x.cells = NULL;
+	if (judge(r, err, errlen) != TB_OK)
+		goto out;
 	*out = r;
 	r = NULL;
 	rc = TB_OK;
@@ -537,19 +683,35 @@ static const char *simulated_who(const compare_result *r)
 	return NULL;
 }
 
+static const char *const correction_names[] = {"Holm", "Bonferroni", "none"};
+
+/* "p = 0.0012, Holm-adjusted 0.012 <= 0.05; " for one rejected test. */
+static void reason_p(tb_buf *b, const compare_opts *o, double p, double adj)
+{
+	if (o->correction == PAIRSTATS_NONE)
+		tb_buf_addf(b, "p = %.2g <= %g; ", p, o->alpha);
+	else
+		tb_buf_addf(b, "p = %.2g, %s-adjusted %.2g <= %g; ", p, correction_names[o->correction], adj,
+			    o->alpha);
+}
+
 static void reasons(const compare_cell *c, const compare_opts *o, tb_buf *b)
 {
 	tb_buf_reset(b);
-	if (c->regressed & COMPARE_REG_MCNEMAR)
-		tb_buf_addf(b, "accuracy %+.1f pp, McNemar p = %.2g < %g; ", 100 * c->diff, c->p_value, o->alpha);
-	if (c->regressed & COMPARE_REG_DROP)
-		tb_buf_addf(b, "accuracy dropped %.1f pp > %g; ", 100 * (c->acc_base - c->acc_cand), o->max_drop_pp);
-	if (c->regressed & COMPARE_REG_LATENCY)
-		tb_buf_addf(b, "mean latency %+.1f%% (95%% CI %+.1f to %+.1f) > %g%%; ", c->latency.pct,
+	if (c->regressed & COMPARE_REG_ACCURACY) {
+		tb_buf_addf(b, "accuracy %+.1f pp, a drop beyond %g pp: ", 100 * c->diff, o->max_drop_pp);
+		reason_p(b, o, c->p_value, c->p_adj);
+	}
+	if (c->regressed & COMPARE_REG_LATENCY) {
+		tb_buf_addf(b, "mean latency %+.1f%% (95%% CI %+.1f to %+.1f), a rise beyond %g%%: ", c->latency.pct,
 			    c->latency.pct_lo, c->latency.pct_hi, o->max_latency_pct);
-	if (c->regressed & COMPARE_REG_COST)
-		tb_buf_addf(b, "mean cost %+.1f%% (95%% CI %+.1f to %+.1f) > %g%%; ", c->cost.pct, c->cost.pct_lo,
-			    c->cost.pct_hi, o->max_cost_pct);
+		reason_p(b, o, c->latency.p, c->latency_p_adj);
+	}
+	if (c->regressed & COMPARE_REG_COST) {
+		tb_buf_addf(b, "mean cost %+.1f%% (95%% CI %+.1f to %+.1f), a rise beyond %g%%: ", c->cost.pct,
+			    c->cost.pct_lo, c->cost.pct_hi, o->max_cost_pct);
+		reason_p(b, o, c->cost.p, c->cost_p_adj);
+	}
 	if (b->len >= 2) {
 		b->len -= 2;
 		b->data[b->len] = '\0';
@@ -561,7 +723,7 @@ static void fmt_p(char *out, size_t n, double p)
 	if (!isfinite(p))
 		snprintf(out, n, "-");
 	else if (p < 0.0001)
-		snprintf(out, n, "<0.0001");
+		snprintf(out, n, "<1e-4");
 	else
 		snprintf(out, n, "%.4f", p);
 }
@@ -645,20 +807,62 @@ static void pad(FILE *f, const char *s, size_t w, int right)
 			fputc(' ', f);
 }
 
-static void text_row(FILE *f, const char *name, const char *const col[9])
+/* Writes s in lines of at most w columns, broken at spaces (a word longer
+ * than w gets a line of its own), continuation lines indented by 2. */
+static void text_wrapped(FILE *f, const char *s, size_t w)
+{
+	size_t col = 0;
+
+	while (*s) {
+		size_t len = strcspn(s, " "), cols;
+		char word[512];
+
+		if (len >= sizeof(word))
+			len = sizeof(word) - 1;
+		memcpy(word, s, len);
+		word[len] = '\0';
+		cols = columns(word);
+		if (col > 0 && col + 1 + cols > w) {
+			fputs("\n ", f);
+			col = 1;
+		}
+		col += (size_t)fprintf(f, "%s%s", col > 0 ? " " : "", word);
+		s += len;
+		s += strspn(s, " ");
+	}
+	fputc('\n', f);
+}
+
+static void text_row(FILE *f, const char *name, const char *const col[10])
 {
 	pad(f, name, TEXT_NAME, 0);
-	fprintf(f, " %5s %5s %5s  %-19s %7s %8s %7s %7s  %s\n", col[0], col[1], col[2], col[3], col[4],
-		col[5], col[6], col[7], col[8]);
+	fprintf(f, " %5s %5s %5s  %-18s %6s %6s %7s %7s %7s  %s\n", col[0], col[1], col[2], col[3], col[4],
+		col[5], col[6], col[7], col[8], col[9]);
+}
+
+/* The family in one line: what the gate controls. */
+static void family_line(const compare_result *r, tb_buf *b)
+{
+	tb_buf_reset(b);
+	tb_buf_addf(b, "%zu test%s at alpha %g, ", r->n_tests, r->n_tests == 1 ? "" : "s", r->opts.alpha);
+	if (r->opts.correction == PAIRSTATS_NONE)
+		tb_buf_addf(b, "each on its own (--correction none): the chance of a false alarm grows with the count");
+	else
+		tb_buf_addf(b, "%s-adjusted: the chance of any false alarm is at most %g",
+			    correction_names[r->opts.correction], r->opts.alpha);
+	tb_buf_addf(b, "; tolerated drop %g pp", r->opts.max_drop_pp);
+	if (r->not_comparable[0])
+		tb_buf_addf(b, "; latency and cost not comparable: %s (not gated)", r->not_comparable);
 }
 
 int compare_write_text(const compare_result *r, FILE *f)
 {
-	static const char *const head[9] = {"pairs", "base%", "cand%", "diff pp (95% CI)", "p",
-					    "lost/won", "latency", "cost", "gate"};
+	static const char *const head[10] = {"pairs", "base%", "cand%", "diff pp (95% CI)", "p", "p adj",
+					     "lost/won", "latency", "cost", "gate"};
 	const char *who = simulated_who(r);
 	tb_buf tmp, why;
-	char name[TEXT_NAME * 4 + 8], fail_name[80], n[32], a[32], b[32], d[64], p[32], fl[48], lat[32], cost[32];
+	char name[TEXT_NAME * 4 + 8], fail_name[80], n[32], a[32], b[32], d[64], p[32], pa[32], fl[48], lat[32],
+		cost[32];
 
 	tb_buf_init(&tmp, NAME_MAX_BYTES);
 	tb_buf_init(&why, 1u << 16);
@@ -670,14 +874,18 @@ int compare_write_text(const compare_result *r, FILE *f)
 	fprintf(f, " -> candidate %s: %ld samples paired (base %ld, candidate %ld)\n", tb_buf_str(&tmp),
 		r->paired, r->base.samples, r->cand.samples);
 	if (r->n_regressed)
-		fprintf(f, "%zu cell%s regressed\n\n", r->n_regressed, r->n_regressed == 1 ? "" : "s");
+		fprintf(f, "%zu cell%s regressed\n", r->n_regressed, r->n_regressed == 1 ? "" : "s");
 	else
-		fputs("No regressions\n\n", f);
+		fputs("No regressions\n", f);
+	family_line(r, &why);
+	clean(tb_buf_str(&why), &tmp);
+	text_wrapped(f, tb_buf_str(&tmp), 100);
+	fputc('\n', f);
 	text_row(f, "cell", head);
 	for (size_t i = 0; i < r->n; i++) {
 		const compare_cell *c = &r->cells[i];
 		long graded_pairs = c->n11 + c->n12 + c->n21 + c->n22;
-		const char *col[9] = {n, a, b, d, p, fl, lat, cost, c->regressed ? "FAIL" : c->n_paired ? "ok" : "-"};
+		const char *col[10] = {n, a, b, d, p, pa, fl, lat, cost, c->regressed ? "FAIL" : c->n_paired ? "ok" : "-"};
 
 		text_name(c, &tmp, name, TEXT_NAME);
 		snprintf(n, sizeof(n), "%ld", c->n_paired);
@@ -687,7 +895,8 @@ int compare_write_text(const compare_result *r, FILE *f)
 			snprintf(d, sizeof(d), "%+.1f [%+.1f %+.1f]", 100 * c->diff, 100 * c->diff_lo, 100 * c->diff_hi);
 		else
 			snprintf(d, sizeof(d), "-");
-		fmt_p(p, sizeof(p), graded_pairs > 0 ? c->p_value : NAN);
+		fmt_p(p, sizeof(p), c->p_value);
+		fmt_p(pa, sizeof(pa), c->p_adj);
 		snprintf(fl, sizeof(fl), "%ld/%ld", c->n12, c->n21);
 		fmt_pct(lat, sizeof(lat), c->latency.pct);
 		fmt_pct(cost, sizeof(cost), c->cost.pct);
@@ -703,7 +912,9 @@ int compare_write_text(const compare_result *r, FILE *f)
 			continue;
 		text_name(c, &tmp, fail_name, 60);
 		reasons(c, &r->opts, &why);
-		fprintf(f, "FAIL %s: %s\n", fail_name, tb_buf_str(&why));
+		tb_buf_reset(&tmp);
+		tb_buf_addf(&tmp, "FAIL %s: %s", fail_name, tb_buf_str(&why));
+		text_wrapped(f, tb_buf_str(&tmp), 100);
 		if (c->n12 > 0) {
 			size_t col = (size_t)fprintf(f, "  lost %ld:", c->n12);
 
@@ -723,10 +934,11 @@ int compare_write_text(const compare_result *r, FILE *f)
 		}
 	}
 	fputs("diff: candidate minus base, percentage points over pairs both runs graded, with Newcombe's\n"
-	      "95% interval; p: McNemar exact; lost/won: right in base and wrong in candidate / the\n"
-	      "reverse; latency, cost: change of the mean over paired samples (bootstrap intervals: --format\n"
-	      "json or md). A cell FAILs (regressed) when accuracy dropped with p < alpha, or past a given\n"
-	      "--max-drop, --max-latency-increase (interval above 0) or --max-cost-increase.\n", f);
+	      "95% interval; p: one-sided exact test of a drop beyond --max-drop (McNemar's at 0), p adj:\n"
+	      "the same adjusted over every test of the comparison; lost/won: right in base and wrong in\n"
+	      "candidate / the reverse; latency, cost: change of the per-item mean (bootstrap intervals and\n"
+	      "p-values: --format json or md). A cell FAILs when one of its adjusted p-values is <= alpha.\n",
+	      f);
 	tb_buf_release(&tmp);
 	tb_buf_release(&why);
 	return ferror(f) ? TB_ERR : TB_OK;
@@ -769,10 +981,15 @@ static void md_cell_name(FILE *f, const compare_cell *c, tb_buf *tmp)
 		fprintf(f, " · budget %ld", c->budget);
 }
 
-static void md_change(FILE *f, const pairstats_boot_result *b)
+static void md_change(FILE *f, const compare_result *r, const pairstats_boot_result *b, double p_adj, tb_buf *tmp)
 {
-	char v[32], lo[32], hi[32];
+	char v[32], lo[32], hi[32], p[32], pa[32];
 
+	if (r->not_comparable[0]) {
+		fputs("not comparable: ", f);
+		md_put(f, r->not_comparable, tmp);
+		return;
+	}
 	if (!isfinite(b->pct)) {
 		fputs("–", f);
 		return;
@@ -781,6 +998,11 @@ static void md_change(FILE *f, const pairstats_boot_result *b)
 	fmt_pct(lo, sizeof(lo), b->pct_lo);
 	fmt_pct(hi, sizeof(hi), b->pct_hi);
 	fprintf(f, "%s (%s, %s)", v, lo, hi);
+	if (!isnan(b->p)) {
+		fmt_p(p, sizeof(p), b->p);
+		fmt_p(pa, sizeof(pa), p_adj);
+		fprintf(f, "; p %s / %s", p, pa);
+	}
 }
 
 static void md_flips(FILE *f, const char *what, long count, char *const *labels, size_t kept, tb_buf *tmp)
@@ -804,7 +1026,7 @@ int compare_write_md(const compare_result *r, FILE *f)
 {
 	const char *who = simulated_who(r);
 	tb_buf tmp, why;
-	char a[32], b[32], p[32];
+	char a[32], b[32], p[32], pa[32];
 
 	tb_buf_init(&tmp, NAME_MAX_BYTES);
 	tb_buf_init(&why, 1u << 16);
@@ -819,9 +1041,11 @@ int compare_write_md(const compare_result *r, FILE *f)
 	md_put(f, r->base.run_id, &tmp);
 	fputs(" → candidate ", f);
 	md_put(f, r->cand.run_id, &tmp);
-	fprintf(f, ": %ld samples paired (base %ld, candidate %ld); alpha %g.\n\n", r->paired, r->base.samples,
-		r->cand.samples, r->opts.alpha);
-	fputs("| Cell | Pairs | Base acc | Cand acc | Δ pp (95% CI) | McNemar p | Lost / won | "
+	fprintf(f, ": %ld samples paired (base %ld, candidate %ld).\n\n", r->paired, r->base.samples,
+		r->cand.samples);
+	family_line(r, &why);
+	md_put(f, tb_buf_str(&why), &tmp);
+	fputs(".\n\n| Cell | Pairs | Base acc | Cand acc | Δ pp (95% CI) | p / adjusted | Lost / won | "
 	      "Latency Δ (95% CI) | Cost Δ (95% CI) | Verdict |\n"
 	      "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|\n", f);
 	for (size_t i = 0; i < r->n; i++) {
@@ -832,16 +1056,17 @@ int compare_write_md(const compare_result *r, FILE *f)
 		md_cell_name(f, c, &tmp);
 		fmt_acc(a, sizeof(a), c->acc_base);
 		fmt_acc(b, sizeof(b), c->acc_cand);
-		fmt_p(p, sizeof(p), n > 0 ? c->p_value : NAN);
+		fmt_p(p, sizeof(p), c->p_value);
+		fmt_p(pa, sizeof(pa), c->p_adj);
 		fprintf(f, " | %ld | %s%% | %s%% | ", c->n_paired, a, b);
 		if (n > 0)
 			fprintf(f, "%+.1f (%+.1f, %+.1f)", 100 * c->diff, 100 * c->diff_lo, 100 * c->diff_hi);
 		else
 			fputs("–", f);
-		fprintf(f, " | %s | %ld / %ld | ", p, c->n12, c->n21);
-		md_change(f, &c->latency);
+		fprintf(f, " | %s / %s | %ld / %ld | ", p, pa, c->n12, c->n21);
+		md_change(f, r, &c->latency, c->latency_p_adj, &tmp);
 		fputs(" | ", f);
-		md_change(f, &c->cost);
+		md_change(f, r, &c->cost, c->cost_p_adj, &tmp);
 		fprintf(f, " | %s |\n", c->regressed ? "❌ regressed" : c->n_paired ? "✅ ok" : "– no pairs");
 	}
 	if (r->n == 0)
@@ -866,7 +1091,7 @@ int compare_write_md(const compare_result *r, FILE *f)
 		fputs("\n</details>\n\n", f);
 	}
 	fprintf(f, "<sub>Δ: candidate minus base over pairs both runs graded, Newcombe 95%% interval; "
-		   "latency and cost: change of the mean, paired bootstrap (%d resamples). %s</sub>\n",
+		   "latency and cost: change of the per-item mean, paired bootstrap (%d resamples). %s</sub>\n",
 		r->opts.boot_b, compare_rule_text);
 	tb_buf_release(&tmp);
 	tb_buf_release(&why);
@@ -888,6 +1113,16 @@ static void xml_put(FILE *f, const char *s, tb_buf *tmp)
 		default: fputc(*p, f);
 		}
 	}
+}
+
+/* A test's raw and adjusted p as testcase properties (JUnit allows them
+ * per testcase; most viewers show them). */
+static void junit_p(FILE *f, const char *what, double p, double adj)
+{
+	if (isnan(p))
+		return;
+	fprintf(f, "      <properties><property name=\"%s_p\" value=\"%.6g\"/>"
+		   "<property name=\"%s_p_adjusted\" value=\"%.6g\"/></properties>\n", what, p, what, adj);
 }
 
 int compare_write_junit(const compare_result *r, FILE *f)
@@ -918,8 +1153,19 @@ int compare_write_junit(const compare_result *r, FILE *f)
 	fputs("\"/>\n      <property name=\"candidate\" value=\"", f);
 	xml_put(f, r->cand.run_id, &tmp);
 	fprintf(f, "\"/>\n      <property name=\"paired\" value=\"%ld\"/>\n"
-		   "      <property name=\"alpha\" value=\"%g\"/>\n    </properties>\n",
-		r->paired, r->opts.alpha);
+		   "      <property name=\"alpha\" value=\"%g\"/>\n"
+		   "      <property name=\"correction\" value=\"%s\"/>\n"
+		   "      <property name=\"tests\" value=\"%zu\"/>\n"
+		   "      <property name=\"max_drop_pp\" value=\"%g\"/>\n",
+		r->paired, r->opts.alpha, correction_names[r->opts.correction], r->n_tests, r->opts.max_drop_pp);
+	fputs("      <property name=\"latency_cost\" value=\"", f);
+	if (r->not_comparable[0]) {
+		fputs("not comparable: ", f);
+		xml_put(f, r->not_comparable, &tmp);
+	} else {
+		fputs("comparable", f);
+	}
+	fputs("\"/>\n    </properties>\n", f);
 	for (size_t i = 0; i < r->n; i++) {
 		const compare_cell *c = &r->cells[i];
 
@@ -936,6 +1182,9 @@ int compare_write_junit(const compare_result *r, FILE *f)
 			xml_put(f, c->cand_model, &tmp);
 		}
 		fputs("\" time=\"0\">\n", f);
+		junit_p(f, "accuracy", c->p_value, c->p_adj);
+		junit_p(f, "latency", c->latency.p, c->latency_p_adj);
+		junit_p(f, "cost", c->cost.p, c->cost_p_adj);
 		if (c->regressed) {
 			reasons(c, &r->opts, &why);
 			fputs("      <failure type=\"regression\" message=\"", f);
@@ -976,12 +1225,13 @@ static json_t *jstr(const char *s, tb_buf *tmp)
 	return json_string(tb_buf_str(tmp));
 }
 
-static json_t *jboot(const pairstats_boot_result *b)
+static json_t *jboot(const pairstats_boot_result *b, double p_adj)
 {
-	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "pairs", (json_int_t)b->n,
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "items", (json_int_t)b->n,
 			 "base_mean", jnum(b->mean_x), "cand_mean", jnum(b->mean_y), "diff", jnum(b->diff),
 			 "diff_lo", jnum(b->diff_lo), "diff_hi", jnum(b->diff_hi), "pct", jnum(b->pct),
-			 "pct_lo", jnum(b->pct_lo), "pct_hi", jnum(b->pct_hi));
+			 "pct_lo", jnum(b->pct_lo), "pct_hi", jnum(b->pct_hi), "p", jnum(b->p),
+			 "p_adjusted", jnum(p_adj));
 }
 
 static json_t *jlabels(char *const *v, size_t n, tb_buf *tmp)
@@ -997,16 +1247,14 @@ static json_t *jcell(const compare_cell *c, tb_buf *tmp)
 {
 	json_t *why = json_array(), *j;
 
-	if (c->regressed & COMPARE_REG_MCNEMAR)
-		json_array_append_new(why, json_string("mcnemar"));
-	if (c->regressed & COMPARE_REG_DROP)
-		json_array_append_new(why, json_string("max_drop"));
+	if (c->regressed & COMPARE_REG_ACCURACY)
+		json_array_append_new(why, json_string("accuracy"));
 	if (c->regressed & COMPARE_REG_LATENCY)
 		json_array_append_new(why, json_string("latency"));
 	if (c->regressed & COMPARE_REG_COST)
 		json_array_append_new(why, json_string("cost"));
 	j = json_pack("{s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, "
-		      "s:o, s:o, s:o, s:b, s:o, s:o, s:o}",
+		      "s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o}",
 		      "suite", jstr(c->suite, tmp), "model", jstr(c->model, tmp),
 		      "candidate_model", jstr(c->cand_model, tmp), "mode", jstr(c->mode, tmp),
 		      "budget", (json_int_t)c->budget, "base_samples", (json_int_t)c->n_base,
@@ -1014,12 +1262,19 @@ static json_t *jcell(const compare_cell *c, tb_buf *tmp)
 		      "both_right", (json_int_t)c->n11, "lost", (json_int_t)c->n12, "won", (json_int_t)c->n21,
 		      "both_wrong", (json_int_t)c->n22, "accuracy_base", jnum(c->acc_base),
 		      "accuracy_candidate", jnum(c->acc_cand), "diff", jnum(c->diff), "diff_lo", jnum(c->diff_lo),
-		      "diff_hi", jnum(c->diff_hi), "mcnemar_p", jnum(c->p_value),
-		      "latency_ms", jboot(&c->latency), "cost_usd", jboot(&c->cost),
+		      "diff_hi", jnum(c->diff_hi), "p", jnum(c->p_value), "p_adjusted", jnum(c->p_adj),
+		      "latency_ms", jboot(&c->latency, c->latency_p_adj), "cost_usd", jboot(&c->cost, c->cost_p_adj),
 		      "regressed", c->regressed != 0, "reasons", why,
 		      "lost_items", jlabels(c->lost, c->n_lost_kept, tmp),
 		      "won_items", jlabels(c->won, c->n_won_kept, tmp));
 	return j;
+}
+
+static json_t *jside(const compare_side *s, tb_buf *tmp)
+{
+	return json_pack("{s:o, s:b, s:I, s:o, s:o, s:b}", "run_id", jstr(s->run_id, tmp), "simulated", s->simulated,
+			 "samples", (json_int_t)s->samples, "endpoint", jstr(s->endpoint, tmp),
+			 "jobs", s->jobs >= 0 ? json_integer(s->jobs) : json_null(), "stream", s->stream);
 }
 
 int compare_write_json(const compare_result *r, FILE *f)
@@ -1037,15 +1292,15 @@ int compare_write_json(const compare_result *r, FILE *f)
 	}
 	snprintf(note, sizeof(note), "%s %s", who ? who : "", SIMULATED_TEXT);
 	/* "simulated" first, so the single line starts by saying so */
-	root = json_pack("{s:b, s:o, s:{s:o, s:b, s:I}, s:{s:o, s:b, s:I}, s:I, s:I, s:f, s:o, s:o, s:o, "
+	root = json_pack("{s:b, s:o, s:o, s:o, s:I, s:I, s:f, s:s, s:I, s:o, s:o, s:o, s:o, "
 			 "s:i, s:s, s:o}",
 			 "simulated", who != NULL, "simulated_note", who ? json_string(note) : json_null(),
-			 "base", "run_id", jstr(r->base.run_id, &tmp), "simulated", r->base.simulated,
-			 "samples", (json_int_t)r->base.samples,
-			 "candidate", "run_id", jstr(r->cand.run_id, &tmp), "simulated", r->cand.simulated,
-			 "samples", (json_int_t)r->cand.samples,
+			 "base", jside(&r->base, &tmp), "candidate", jside(&r->cand, &tmp),
 			 "paired", (json_int_t)r->paired, "regressed", (json_int_t)r->n_regressed,
-			 "alpha", r->opts.alpha, "max_drop_pp", jnum(r->opts.max_drop_pp),
+			 "alpha", r->opts.alpha, "correction", correction_names[r->opts.correction],
+			 "tests", (json_int_t)r->n_tests,
+			 "latency_cost_not_comparable", r->not_comparable[0] ? jstr(r->not_comparable, &tmp) : json_null(),
+			 "max_drop_pp", jnum(r->opts.max_drop_pp),
 			 "max_latency_increase_pct", jnum(r->opts.max_latency_pct),
 			 "max_cost_increase_pct", jnum(r->opts.max_cost_pct), "bootstrap", r->opts.boot_b,
 			 "rule", compare_rule_text, "cells", cells);

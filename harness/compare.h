@@ -19,17 +19,32 @@
  *
  * Per cell: accuracy over the pairs that both runs graded (errors and
  * ungraded samples are left out, as in report.h), the paired difference with
- * Newcombe's interval, McNemar's exact p, the items that flipped each way;
- * the change of mean total latency over pairs where both are known and not
- * errors, and of mean cost per sample over pairs where both costs are known,
- * each with a paired bootstrap interval (pairstats.h).
+ * Newcombe's interval, the items that flipped each way; the change of mean
+ * total latency over pairs where both are known and not errors, and of mean
+ * cost per sample over pairs where both costs are known, each as the paired
+ * difference of per-item means (an item's samples averaged first) with a
+ * paired bootstrap interval over items (pairstats.h).
  *
- * Regression rule (a cell regressed when any holds):
- *   accuracy dropped (more lost than won) and McNemar's p < alpha;
- *   accuracy dropped by more than max_drop percentage points (if given);
- *   mean latency rose by more than max_latency_pct percent and the bootstrap
- *   interval of the change lies above 0 (if given);
- *   mean cost likewise with max_cost_pct (if given). */
+ * The gate: what it controls. Each cell asks one to three questions, each a
+ * one-sided test whose null hypothesis is "no regression beyond the
+ * tolerance":
+ *   accuracy, always: the drop is at most max_drop_pp points (0 when not
+ *   given), by pairstats_drop_test() (McNemar's exact test at 0);
+ *   latency, with max_latency_pct: mean latency rose by at most that many
+ *   per cent, by the bootstrap p-value;
+ *   cost, with max_cost_pct: likewise for mean cost.
+ * The p-values of every question of every cell form one family, adjusted
+ * together (Holm by default, pairstats_adjust()); a cell regressed when one
+ * of its adjusted p-values is at most alpha. Under Holm or Bonferroni the
+ * chance that an unchanged candidate fails anywhere is at most alpha,
+ * however many cells there are.
+ *
+ * Like with like: latency and cost are tested only when both runs used the
+ * same endpoint (the simulator at the same time scale, or the same models
+ * file), the same concurrency (-j) and the same streaming mode; otherwise
+ * the reports say why ("not comparable: -j 4 vs -j 256") and those
+ * questions are not asked. The facts come from the run row: its options
+ * and its command line. */
 #ifndef TB_COMPARE_H
 #define TB_COMPARE_H
 
@@ -45,8 +60,9 @@
 #define COMPARE_MAX_PAIRS 64           /* --pair-models entries */
 
 typedef struct compare_opts {
-	double alpha;            /* McNemar level, 0.05 */
-	double max_drop_pp;      /* NAN: not given */
+	double alpha;            /* family-wise level, 0.05 */
+	int correction;          /* PAIRSTATS_HOLM, _BONFERRONI or _NONE */
+	double max_drop_pp;      /* tolerated accuracy drop, points; 0 by default */
 	double max_latency_pct;  /* NAN: not given */
 	double max_cost_pct;     /* NAN: not given */
 	int boot_b;              /* bootstrap replicates, PAIRSTATS_BOOT_B */
@@ -62,10 +78,9 @@ void compare_opts_defaults(compare_opts *o);
 
 /* Why a cell regressed: bits of compare_cell.regressed. */
 enum {
-	COMPARE_REG_MCNEMAR = 1,
-	COMPARE_REG_DROP = 2,
-	COMPARE_REG_LATENCY = 4,
-	COMPARE_REG_COST = 8,
+	COMPARE_REG_ACCURACY = 1,
+	COMPARE_REG_LATENCY = 2,
+	COMPARE_REG_COST = 4,
 };
 
 typedef struct compare_cell {
@@ -77,9 +92,12 @@ typedef struct compare_cell {
 				    * wrong), won (wrong then right), both wrong */
 	double acc_base, acc_cand; /* 0..1 over the graded pairs; NAN when none */
 	double diff, diff_lo, diff_hi; /* candidate minus base, 0..1 scale */
-	double p_value;            /* McNemar exact; 1 without discordant pairs */
-	pairstats_boot_result latency; /* total ms, base as x */
-	pairstats_boot_result cost;    /* USD per sample, base as x */
+	double p_value;            /* of the accuracy drop; NAN without graded pairs */
+	double p_adj;              /* adjusted in the family; NAN when not tested */
+	pairstats_boot_result latency; /* per-item mean total ms, base as x; its p
+					* NAN when latency is not tested */
+	pairstats_boot_result cost;    /* per-item mean USD, likewise */
+	double latency_p_adj, cost_p_adj; /* NAN when not tested */
 	char **lost, **won;        /* item labels ("id", or "id#k" for sample k > 0),
 				    * at most COMPARE_MAX_FLIPS each; owned */
 	size_t n_lost_kept, n_won_kept;
@@ -90,6 +108,9 @@ typedef struct compare_side {
 	char run_id[TB_RUN_ID_MAX + 1];
 	int simulated;
 	long samples;              /* samples of the compared models */
+	char endpoint[96];         /* "simulator, time scale 0.02" or "models file <sha256 prefix>" */
+	long jobs;                 /* -j; -1 when the run row does not say */
+	int stream;
 } compare_side;
 
 typedef struct compare_result {
@@ -98,6 +119,8 @@ typedef struct compare_result {
 	compare_side base, cand;
 	long paired;               /* pairs over every cell */
 	size_t n_regressed;        /* cells with regressed != 0 */
+	size_t n_tests;            /* the family's size */
+	char not_comparable[256];  /* why latency and cost are not tested; "" when they may be */
 	compare_opts opts;         /* as given (the pair strings are not used after) */
 } compare_result;
 

@@ -26,7 +26,10 @@ static char err[1024];
 
 /* ---- stores built by hand ---- */
 
-static tb_store *new_store(const char *name, const char *run_id, int simulated)
+/* A store whose run row has the given command line and options (both
+ * taken; NULL: a bare "thinkbench" and no options). */
+static tb_store *new_store_with(const char *name, const char *run_id, int simulated, json_t *cmdline,
+				json_t *options)
 {
 	char path[700];
 	tb_run_info ri;
@@ -38,8 +41,8 @@ static tb_store *new_store(const char *name, const char *run_id, int simulated)
 	snprintf(ri.started, sizeof(ri.started), "2026-01-01T00:00:00Z");
 	snprintf(ri.status, sizeof(ri.status), "done");
 	ri.simulated = simulated;
-	ri.cmdline = json_pack("[s]", "thinkbench");
-	ri.options = json_object();
+	ri.cmdline = cmdline ? cmdline : json_pack("[s]", "thinkbench");
+	ri.options = options ? options : json_object();
 	snprintf(path, sizeof(path), "%s/%s", tu_dir, name);
 	ck_assert_int_eq(mkdir(path, 0755), 0);
 	snprintf(path, sizeof(path), "%s/%s/store.sqlite", tu_dir, name);
@@ -48,11 +51,16 @@ static tb_store *new_store(const char *name, const char *run_id, int simulated)
 	return st;
 }
 
-static void put(tb_store *st, const char *suite, const char *item, const char *model, int correct,
-		double total_ms, double cost)
+static tb_store *new_store(const char *name, const char *run_id, int simulated)
+{
+	return new_store_with(name, run_id, simulated, NULL, NULL);
+}
+
+static void put_sample(tb_store *st, const char *suite, const char *item, const char *model, int sample,
+		       int correct, double total_ms, double cost)
 {
 	tb_sample s = {
-		.suite = suite, .item_id = item, .model = model, .mode = "nothink", .budget = 0, .sample = 0,
+		.suite = suite, .item_id = item, .model = model, .mode = "nothink", .budget = 0, .sample = sample,
 		.outcome = correct < 0 ? TB_OUT_ERROR : correct ? TB_OUT_CORRECT : TB_OUT_INCORRECT,
 		.extracted = "", .expected = "", .grade_reason = "", .grader = "regex", .split_method = "",
 		.reasoning = "", .answer = "", .prompt_tokens = 10, .completion_tokens = 20,
@@ -63,6 +71,12 @@ static void put(tb_store *st, const char *suite, const char *item, const char *m
 	};
 
 	ck_assert_msg(store_put_sample(st, &s, err, sizeof(err)) == TB_OK, "%s", err);
+}
+
+static void put(tb_store *st, const char *suite, const char *item, const char *model, int correct,
+		double total_ms, double cost)
+{
+	put_sample(st, suite, item, model, 0, correct, total_ms, cost);
 }
 
 static tb_store *open_ro(const char *name)
@@ -87,7 +101,7 @@ static compare_result *run_compare(const char *a, const char *b, const compare_o
 }
 
 /* Base: 40 items, the first 30 right. Candidate: the first 20 and s30, s31
- * right: 10 lost, 2 won, McNemar p = 0.0386. */
+ * right: 10 lost, 2 won, one-sided McNemar p = 79 / 4096 = 0.0193. */
 static void make_flip_runs(void)
 {
 	tb_store *a = new_store("base", "run-a", 0), *b = new_store("cand", "run-b", 0);
@@ -124,8 +138,11 @@ START_TEST(pairs_flips_and_mcnemar)
 	ck_assert_double_eq_tol(c->acc_cand, 0.55, 1e-12);
 	ck_assert_double_eq_tol(c->diff, -0.20, 1e-12);
 	ck_assert(c->diff_lo < -0.2 && c->diff_hi > -0.2 && c->diff_hi < 0);
-	ck_assert_double_eq_tol(c->p_value, 158.0 / 4096, 1e-12);
-	ck_assert_uint_eq(c->regressed, COMPARE_REG_MCNEMAR);
+	ck_assert_double_eq_tol(c->p_value, 79.0 / 4096, 1e-12);
+	/* one test: Holm leaves it as it is */
+	ck_assert_double_eq_tol(c->p_adj, 79.0 / 4096, 1e-12);
+	ck_assert_uint_eq(r->n_tests, 1);
+	ck_assert_uint_eq(c->regressed, COMPARE_REG_ACCURACY);
 	ck_assert_uint_eq(r->n_regressed, 1);
 	ck_assert_uint_eq(c->n_lost_kept, 10);
 	ck_assert_str_eq(c->lost[0], "s20");
@@ -142,7 +159,7 @@ START_TEST(pairs_flips_and_mcnemar)
 	ck_assert_int_eq(r->cells[0].n12, 2);
 	ck_assert_uint_eq(r->n_regressed, 0);
 	compare_free(r);
-	/* a stricter alpha lets 0.0386 pass */
+	/* a stricter alpha lets 0.0193 pass */
 	o.alpha = 0.01;
 	r = run_compare("base", "cand", &o);
 	ck_assert_uint_eq(r->n_regressed, 0);
@@ -226,7 +243,7 @@ START_TEST(pair_models)
 	ck_assert_int_eq(r->base.samples, 20);
 	ck_assert_int_eq(r->cand.samples, 20);
 	ck_assert_int_eq(r->cells[0].n12, 8);
-	ck_assert_uint_eq(r->cells[0].regressed, COMPARE_REG_MCNEMAR);
+	ck_assert_uint_eq(r->cells[0].regressed, COMPARE_REG_ACCURACY);
 	ck_assert_double_eq_tol(r->cells[0].latency.pct, -200.0 / 3, 1e-9);
 	ck_assert_double_eq_tol(r->cells[0].cost.pct, -75, 1e-9);
 	compare_free(r);
@@ -240,7 +257,7 @@ START_TEST(thresholds)
 	compare_result *r;
 	char id[16];
 
-	/* two items lost, none won: p = 0.5, not significant; latency +50%
+	/* two items lost, none won: p = 0.25, not significant; latency +50%
 	 * with some spread; cost +5% */
 	for (int i = 0; i < 60; i++) {
 		snprintf(id, sizeof(id), "s%02d", i);
@@ -251,25 +268,155 @@ START_TEST(thresholds)
 	store_close(b);
 	compare_opts_defaults(&o);
 	r = run_compare("base", "cand", &o);
-	ck_assert_double_eq_tol(r->cells[0].p_value, 0.5, 1e-12);
+	ck_assert_double_eq_tol(r->cells[0].p_value, 0.25, 1e-12);
 	ck_assert_uint_eq(r->n_regressed, 0);
 	ck_assert(r->cells[0].latency.pct_lo > 40 && r->cells[0].latency.pct_hi < 60);
+	/* latency and cost are not tested unless asked */
+	ck_assert(isnan(r->cells[0].latency.p) && isnan(r->cells[0].cost.p));
+	ck_assert_uint_eq(r->n_tests, 1);
 	compare_free(r);
 
-	o.max_drop_pp = 3;     /* dropped 3.33 points */
+	/* a tolerance is not a threshold: 3.33 points dropped are not shown to
+	 * be beyond 3, and the p-value grows with the tolerance */
+	o.max_drop_pp = 3;
 	r = run_compare("base", "cand", &o);
-	ck_assert_uint_eq(r->cells[0].regressed, COMPARE_REG_DROP);
+	ck_assert_uint_eq(r->n_regressed, 0);
+	ck_assert_msg(r->cells[0].p_value > 0.25, "p %g", r->cells[0].p_value);
 	compare_free(r);
 	o.max_drop_pp = 5;
 	o.max_latency_pct = 20;
 	o.max_cost_pct = 10;
 	r = run_compare("base", "cand", &o);
 	ck_assert_uint_eq(r->cells[0].regressed, COMPARE_REG_LATENCY);
+	ck_assert_uint_eq(r->n_tests, 3);
+	/* every replicate rose past 20%: the smallest bootstrap p, times 3 by Holm */
+	ck_assert_double_eq_tol(r->cells[0].latency.p, 1.0 / (PAIRSTATS_BOOT_B + 1), 1e-12);
+	ck_assert_double_eq_tol(r->cells[0].latency_p_adj, 3.0 / (PAIRSTATS_BOOT_B + 1), 1e-12);
+	ck_assert(r->cells[0].cost.p > 0.99);
 	compare_free(r);
 	o.max_latency_pct = 60;
 	o.max_cost_pct = 4;
 	r = run_compare("base", "cand", &o);
 	ck_assert_uint_eq(r->cells[0].regressed, COMPARE_REG_COST);
+	compare_free(r);
+}
+END_TEST
+
+START_TEST(holm_across_cells)
+{
+	tb_store *a = new_store("base", "run-a", 0), *b = new_store("cand", "run-b", 0);
+	compare_opts o;
+	compare_result *r;
+	char id[16], suite[16];
+
+	/* Five cells: "a" lost 20 of 40 items and won none (p = 2^-20); b..e
+	 * lost 10 and won 2 (p = 0.0193 each: alone, each would fail). */
+	for (int c = 0; c < 5; c++) {
+		snprintf(suite, sizeof(suite), "%c", 'a' + c);
+		for (int i = 0; i < 40; i++) {
+			snprintf(id, sizeof(id), "s%02d", i);
+			put(a, suite, id, "m/x", i < 30, 1000, NAN);
+			if (c == 0)
+				put(b, suite, id, "m/x", i < 10, 1000, NAN);
+			else
+				put(b, suite, id, "m/x", i < 20 || i == 30 || i == 31, 1000, NAN);
+		}
+	}
+	store_close(a);
+	store_close(b);
+	compare_opts_defaults(&o);
+	r = run_compare("base", "cand", &o);
+	ck_assert_uint_eq(r->n_tests, 5);
+	ck_assert_double_eq_tol(r->cells[0].p_value, ldexp(1, -20), 1e-15);
+	ck_assert_double_eq_tol(r->cells[0].p_adj, 5 * ldexp(1, -20), 1e-15);
+	/* Holm: the four others share 4 * 0.0193 = 0.077 > 0.05 */
+	ck_assert_double_eq_tol(r->cells[1].p_adj, 4 * 79.0 / 4096, 1e-12);
+	ck_assert_double_eq_tol(r->cells[4].p_adj, 4 * 79.0 / 4096, 1e-12);
+	ck_assert_uint_eq(r->cells[0].regressed, COMPARE_REG_ACCURACY);
+	ck_assert_uint_eq(r->n_regressed, 1);
+	compare_free(r);
+	o.correction = PAIRSTATS_BONFERRONI;
+	r = run_compare("base", "cand", &o);
+	ck_assert_double_eq_tol(r->cells[1].p_adj, 5 * 79.0 / 4096, 1e-12);
+	ck_assert_uint_eq(r->n_regressed, 1);
+	compare_free(r);
+	o.correction = PAIRSTATS_NONE;
+	r = run_compare("base", "cand", &o);
+	ck_assert_double_eq_tol(r->cells[1].p_adj, 79.0 / 4096, 1e-12);
+	ck_assert_uint_eq(r->n_regressed, 5);
+	compare_free(r);
+}
+END_TEST
+
+START_TEST(latency_like_with_like)
+{
+	tb_store *a = new_store_with("base", "run-a", 1, json_pack("[s, s, s, s]", "thinkbench", "run", "-j", "4"),
+				     json_pack("{s:b, s:f}", "stream", 1, "sim_time_scale", 0.02));
+	tb_store *b = new_store_with("cand", "run-b", 1, json_pack("[s, s, s]", "thinkbench", "run", "--jobs=256"),
+				     json_pack("{s:b, s:f}", "stream", 1, "sim_time_scale", 0.02));
+	tb_store *c = new_store_with("same", "run-c", 1, json_pack("[s, s, s]", "thinkbench", "run", "-j4"),
+				     json_pack("{s:b, s:f}", "stream", 1, "sim_time_scale", 0.02));
+	compare_opts o;
+	compare_result *r;
+	char id[16];
+
+	/* the same answers, the latency doubled */
+	for (int i = 0; i < 30; i++) {
+		snprintf(id, sizeof(id), "s%02d", i);
+		put(a, "sums", id, "m/x", 1, 1000 + i, 0.01);
+		put(b, "sums", id, "m/x", 1, 2000 + i, 0.01);
+		put(c, "sums", id, "m/x", 1, 2000 + i, 0.01);
+	}
+	store_close(a);
+	store_close(b);
+	store_close(c);
+	compare_opts_defaults(&o);
+	o.max_latency_pct = 10;
+	r = run_compare("base", "cand", &o);
+	ck_assert_str_eq(r->not_comparable, "-j 4 vs -j 256");
+	ck_assert_int_eq(r->base.jobs, 4);
+	ck_assert_int_eq(r->cand.jobs, 256);
+	ck_assert(isnan(r->cells[0].latency.p));
+	ck_assert_double_eq_tol(r->cells[0].latency.pct, 100000.0 / 1014.5, 1e-9);
+	ck_assert_uint_eq(r->n_regressed, 0);
+	compare_free(r);
+	/* the same -j however it was written: the rise is tested and fails */
+	r = run_compare("base", "same", &o);
+	ck_assert_str_eq(r->not_comparable, "");
+	ck_assert_uint_eq(r->cells[0].regressed, COMPARE_REG_LATENCY);
+	compare_free(r);
+}
+END_TEST
+
+START_TEST(per_item_means)
+{
+	tb_store *a = new_store("base", "run-a", 0), *b = new_store("cand", "run-b", 0);
+	compare_opts o;
+	compare_result *r;
+	char id[16];
+
+	/* 10 items of 3 samples; the candidate's samples of item i take
+	 * 100 + i, 200 + i, 300 + i ms against the base's 200 + i each */
+	for (int i = 0; i < 10; i++) {
+		snprintf(id, sizeof(id), "s%02d", i);
+		for (int k = 0; k < 3; k++) {
+			put_sample(a, "sums", id, "m/x", k, 1, 200 + i, 0.01);
+			put_sample(b, "sums", id, "m/x", k, 1, 100 * (k + 1) + i, 0.01 * (k + 1));
+		}
+	}
+	store_close(a);
+	store_close(b);
+	compare_opts_defaults(&o);
+	r = run_compare("base", "cand", &o);
+	ck_assert_int_eq(r->paired, 30);
+	/* items, not samples, are what the bootstrap resamples */
+	ck_assert_uint_eq(r->cells[0].latency.n, 10);
+	ck_assert_uint_eq(r->cells[0].cost.n, 10);
+	/* each item's means are equal: no change, and no spread */
+	ck_assert_double_eq_tol(r->cells[0].latency.diff, 0, 1e-9);
+	ck_assert_double_eq_tol(r->cells[0].latency.diff_lo, 0, 1e-9);
+	ck_assert_double_eq_tol(r->cells[0].latency.diff_hi, 0, 1e-9);
+	ck_assert_double_eq_tol(r->cells[0].cost.pct, 100, 1e-9);
 	compare_free(r);
 }
 END_TEST
@@ -528,12 +675,14 @@ static void sim_run(int port, const char *suite, const char *run_id, const char 
 	ck_assert_msg(tu_run_tb(argv, log, NULL, 120) == 0, "run %s failed; see %s", run_id, log);
 }
 
-/* Compares two runs, writing JSON to a file; returns the exit code and the
- * only cell's lost and won counts and the pairs. */
-static int sim_compare(const char *base, const char *cand, long *lost, long *won, long *paired)
+/* Compares two runs (with --max-drop when max_drop is not NULL), writing
+ * JSON to a file; returns the exit code and the only cell's lost and won
+ * counts and the pairs. */
+static int sim_compare(const char *base, const char *cand, const char *max_drop, long *lost, long *won,
+		       long *paired)
 {
 	char b[700], c[700], fmt[800], out[700], jpath[700];
-	char *argv[] = {"compare", b, c, "--format", fmt, NULL};
+	char *argv[] = {"compare", b, c, "--format", fmt, max_drop ? "--max-drop" : NULL, (char *)max_drop, NULL};
 	json_t *j, *cell;
 	int rc;
 
@@ -585,18 +734,20 @@ START_TEST(simulator_runs_regress_or_not)
 
 	/* correctness is a pure function of seed, model, mode and item: the
 	 * same profile gives the same answers */
-	ck_assert_int_eq(sim_compare("base", "same", &lost, &won, &paired), 0);
+	ck_assert_int_eq(sim_compare("base", "same", NULL, &lost, &won, &paired), 0);
 	ck_assert_int_eq(paired, 150);
 	ck_assert_int_eq(lost, 0);
 	ck_assert_int_eq(won, 0);
 	/* 0.66 -> 0.40: about 39 items lost */
-	ck_assert_int_eq(sim_compare("base", "worse", &lost, &won, &paired), 1);
+	ck_assert_int_eq(sim_compare("base", "worse", NULL, &lost, &won, &paired), 1);
 	ck_assert_msg(lost > 25 && won == 0, "lost %ld, won %ld", lost, won);
-	/* 0.66 -> 0.64: a few lost (5: p = 0.0625), not significant */
-	ck_assert_int_eq(sim_compare("base", "slight", &lost, &won, &paired), 0);
+	/* 0.66 -> 0.64: a few lost (5 of 5 discordant: p = 1/32) is shown */
+	ck_assert_int_eq(sim_compare("base", "slight", NULL, &lost, &won, &paired), 1);
 	ck_assert_msg(lost > 0 && lost <= 5 && won == 0, "lost %ld, won %ld", lost, won);
+	/* but not shown to be beyond a tolerance of 2 points */
+	ck_assert_int_eq(sim_compare("base", "slight", "2", &lost, &won, &paired), 0);
 	/* a candidate over the first 100 items pairs on those */
-	ck_assert_int_eq(sim_compare("base", "part", &lost, &won, &paired), 0);
+	ck_assert_int_eq(sim_compare("base", "part", NULL, &lost, &won, &paired), 0);
 	ck_assert_int_eq(paired, 100);
 	{
 		char path[700], *text;
@@ -619,10 +770,15 @@ int main(void)
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
+	/* the XML check starts python3 twice: seconds on a loaded machine */
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, pairs_flips_and_mcnemar);
 	tcase_add_test(tc, different_item_sets_and_errors);
 	tcase_add_test(tc, pair_models);
 	tcase_add_test(tc, thresholds);
+	tcase_add_test(tc, holm_across_cells);
+	tcase_add_test(tc, latency_like_with_like);
+	tcase_add_test(tc, per_item_means);
 	tcase_add_test(tc, formats_escape_everything);
 	tcase_add_test(tc, real_runs_not_called_simulated);
 	tcase_add_test(tc, command_exit_codes);

@@ -11,55 +11,135 @@
 #include "rc.h"
 #include "testutil.h"
 
+/* Reference values: SciPy 1.10.1 (Debian's python3-scipy), computed by
+ * tests/data/pairstats-reference.py: scipy.stats.binomtest(lost, lost + won,
+ * 0.5, alternative="greater") for McNemar's one-sided test, and a
+ * brute-force exact unconditional test (every table enumerated, the
+ * supremum over the whole nuisance range on a 2001-point grid refined by
+ * scipy.optimize.minimize_scalar) for the drop test with a tolerance. */
 START_TEST(mcnemar_small_tables)
 {
-	/* 2 * P(X <= 2 | n = 12, p = 1/2) = 2 * (1 + 12 + 66) / 4096 */
-	ck_assert_double_eq_tol(pairstats_mcnemar_exact(10, 2), 158.0 / 4096, 1e-12);
-	ck_assert_double_eq_tol(pairstats_mcnemar_exact(10, 2), 0.0386, 5e-5);
-	ck_assert_double_eq_tol(pairstats_mcnemar_exact(2, 10), 158.0 / 4096, 1e-12);
-	ck_assert_double_eq(pairstats_mcnemar_exact(5, 5), 1.0);
-	ck_assert_double_eq_tol(pairstats_mcnemar_exact(0, 6), 0.03125, 1e-12);
-	ck_assert_double_eq_tol(pairstats_mcnemar_exact(6, 0), 0.03125, 1e-12);
-	/* one discordant pair proves nothing */
-	ck_assert_double_eq(pairstats_mcnemar_exact(1, 0), 1.0);
-	ck_assert_double_eq(pairstats_mcnemar_exact(0, 0), 1.0);
-	ck_assert(isnan(pairstats_mcnemar_exact(-1, 3)));
-}
-END_TEST
-
-START_TEST(mcnemar_published_examples)
-{
-	/* Fagerland, Lydersen & Laake, Statistical Analysis of Contingency
-	 * Tables, ch. 8: Bentur et al. (2009), n12 = 1, n21 = 7: exact
-	 * conditional p = 0.0703; Cavo et al. (2012), n12 = 6, n21 = 16:
-	 * p = 0.0525 (2 * 110056 / 2^22). */
-	ck_assert_double_eq_tol(pairstats_mcnemar_exact(1, 7), 0.0703125, 1e-12);
-	ck_assert_double_eq_tol(pairstats_mcnemar_exact(6, 16), 2.0 * 110056 / 4194304, 1e-12);
-	ck_assert_double_eq_tol(pairstats_mcnemar_exact(6, 16), 0.0525, 5e-5);
+	/* P(X >= 10 | n = 12, p = 1/2) = (66 + 12 + 1) / 4096 */
+	ck_assert_double_eq_tol(pairstats_mcnemar_drop(10, 2), 79.0 / 4096, 1e-12);
+	ck_assert_double_eq_tol(pairstats_mcnemar_drop(10, 2), 0.019287109375, 1e-12);
+	/* an improvement is no evidence of a drop */
+	ck_assert_double_eq_tol(pairstats_mcnemar_drop(2, 10), 0.996826171875, 1e-12);
+	ck_assert_double_eq_tol(pairstats_mcnemar_drop(5, 5), 638.0 / 1024, 1e-12);
+	ck_assert_double_eq(pairstats_mcnemar_drop(0, 6), 1.0);
+	ck_assert_double_eq_tol(pairstats_mcnemar_drop(6, 0), 0.015625, 1e-12);
+	ck_assert_double_eq_tol(pairstats_mcnemar_drop(7, 1), 0.03515625, 1e-12);
+	ck_assert_double_eq_tol(pairstats_mcnemar_drop(16, 6), 0.0262393951416, 1e-12);
+	ck_assert_double_eq_tol(pairstats_mcnemar_drop(30, 12), 0.00395794866745, 1e-12);
+	/* one discordant pair proves little */
+	ck_assert_double_eq(pairstats_mcnemar_drop(1, 0), 0.5);
+	ck_assert_double_eq(pairstats_mcnemar_drop(0, 0), 1.0);
+	ck_assert(isnan(pairstats_mcnemar_drop(-1, 3)));
 }
 END_TEST
 
 START_TEST(mcnemar_large_counts)
 {
 	/* Past a few hundred pairs the exact test meets the continuity-corrected
-	 * normal approximation: z = (|b - c| - 1) / sqrt(b + c). */
-	double z = (100.0 - 1) / sqrt(1900.0), approx = erfc(z / sqrt(2.0));
-	double p = pairstats_mcnemar_exact(1000, 900);
+	 * normal approximation: z = (lost - won - 1) / sqrt(lost + won). */
+	double z = (100.0 - 1) / sqrt(1900.0), approx = 0.5 * erfc(z / sqrt(2.0));
+	double p = pairstats_mcnemar_drop(1000, 900);
 
 	ck_assert_msg(fabs(p - approx) / approx < 0.03, "exact %g, normal %g", p, approx);
-	ck_assert_double_eq_tol(p, pairstats_mcnemar_exact(900, 1000), 1e-15);
+	/* the other way round: P(X >= 900) = 1 - P(X >= 1001) */
+	ck_assert(pairstats_mcnemar_drop(900, 1000) > 1 - p);
 	/* a million pairs: no overflow, no NAN */
-	p = pairstats_mcnemar_exact(500000, 500000);
+	p = pairstats_mcnemar_drop(500000, 500000);
 	ck_assert(isfinite(p));
-	ck_assert_double_eq_tol(p, 1.0, 1e-9);
+	ck_assert_double_eq_tol(p, 0.5, 1e-3);
 	z = (2000.0 - 1) / sqrt(1000000.0);
-	approx = erfc(z / sqrt(2.0));
-	p = pairstats_mcnemar_exact(501000, 499000);
+	approx = 0.5 * erfc(z / sqrt(2.0));
+	p = pairstats_mcnemar_drop(501000, 499000);
 	ck_assert_msg(fabs(p - approx) / approx < 0.01, "exact %g, normal %g", p, approx);
 	/* far in the tail: a tiny number, not 0/0 */
-	p = pairstats_mcnemar_exact(600000, 400000);
+	p = pairstats_mcnemar_drop(600000, 400000);
 	ck_assert(isfinite(p));
 	ck_assert(p >= 0 && p < 1e-100);
+}
+END_TEST
+
+START_TEST(drop_test_reference)
+{
+	static const struct {
+		long n, lost, won;
+		double margin, z, p;
+	} ref[] = {
+		{40, 10, 2, 0.05, 1.798961543, 0.03966409304},
+		{100, 20, 8, 0.02, 1.909315238, 0.03595278858},
+		{100, 12, 10, 0.02, 0, 0.5967282892},
+		{200, 40, 15, 0.05, 2.072284865, 0.02582145015},
+		{300, 45, 15, 0.02, 3.154816283, 0.0007928467175},
+		{60, 9, 0, 0.10, 1.290994449, 0.1417566065},
+	};
+
+	for (size_t i = 0; i < sizeof(ref) / sizeof(ref[0]); i++) {
+		double z = pairstats_tango_z(ref[i].n, ref[i].lost, ref[i].won, ref[i].margin);
+		double p = pairstats_drop_test(ref[i].n, ref[i].lost, ref[i].won, ref[i].margin);
+
+		ck_assert_msg(fabs(z - ref[i].z) < 1e-8, "case %zu: z %.10g, SciPy %.10g", i, z, ref[i].z);
+		ck_assert_msg(fabs(p - ref[i].p) < 1e-6 * ref[i].p + 1e-9, "case %zu: p %.10g, SciPy %.10g", i, p,
+			      ref[i].p);
+	}
+}
+END_TEST
+
+START_TEST(drop_test_properties)
+{
+	double p0, prev = 0;
+
+	/* margin 0 is McNemar's test */
+	ck_assert_double_eq(pairstats_drop_test(40, 10, 2, 0), pairstats_mcnemar_drop(10, 2));
+	ck_assert_double_eq(pairstats_drop_test(0, 0, 0, 0.02), 1);
+	ck_assert(isnan(pairstats_drop_test(10, 8, 8, 0.02)));
+	ck_assert(isnan(pairstats_drop_test(10, 1, 1, 1)));
+	ck_assert(isnan(pairstats_drop_test(10, 1, 1, -0.1)));
+	/* a larger tolerance never makes a drop more significant */
+	p0 = pairstats_drop_test(300, 45, 15, 0);
+	for (int k = 0; k <= 8; k++) {
+		double p = pairstats_drop_test(300, 45, 15, k / 100.0);
+
+		ck_assert_msg(p >= prev - 1e-12 && p >= p0, "margin %d: p %g after %g", k, p, prev);
+		prev = p;
+	}
+	/* at Tango's Z below 0 (the drop is within the tolerance) p is large */
+	ck_assert(pairstats_drop_test(300, 20, 15, 0.02) > 0.5);
+	/* past the exact range the normal tail of Z stands in, and meets it */
+	p0 = pairstats_drop_test(PAIRSTATS_EXACT_MAX_PAIRS, 2000, 1700, 0.01);
+	prev = pairstats_drop_test(PAIRSTATS_EXACT_MAX_PAIRS + 1, 2000, 1700, 0.01);
+	ck_assert_msg(fabs(p0 - prev) < 0.1 * p0, "exact %g, normal %g", p0, prev);
+}
+END_TEST
+
+START_TEST(holm_and_bonferroni)
+{
+	/* Holm (1979) by hand: sorted 0.01 0.02 0.03 0.04 0.05 times 5 4 3 2 1
+	 * = 0.05 0.08 0.09 0.08 0.05, then the running maximum. R's
+	 * p.adjust(c(0.03, 0.01, 0.05, 0.02, 0.04), "holm") gives the same. */
+	const double p[5] = {0.03, 0.01, 0.05, 0.02, 0.04}, holm[5] = {0.09, 0.05, 0.09, 0.08, 0.09};
+	const double tie[3] = {0.5, 0.01, 0.5};
+	double adj[5];
+
+	ck_assert_int_eq(pairstats_adjust(p, 5, PAIRSTATS_HOLM, adj), TB_OK);
+	for (int i = 0; i < 5; i++)
+		ck_assert_double_eq_tol(adj[i], holm[i], 1e-15);
+	ck_assert_int_eq(pairstats_adjust(p, 5, PAIRSTATS_BONFERRONI, adj), TB_OK);
+	ck_assert_double_eq_tol(adj[0], 0.15, 1e-15);
+	ck_assert_double_eq_tol(adj[2], 0.25, 1e-15);
+	ck_assert_int_eq(pairstats_adjust(p, 5, PAIRSTATS_NONE, adj), TB_OK);
+	ck_assert_double_eq(adj[3], 0.02);
+	/* capped at 1; ties keep their order */
+	ck_assert_int_eq(pairstats_adjust(tie, 3, PAIRSTATS_HOLM, adj), TB_OK);
+	ck_assert_double_eq_tol(adj[1], 0.03, 1e-15);
+	ck_assert_double_eq(adj[0], 1);
+	ck_assert_double_eq(adj[2], 1);
+	ck_assert_int_eq(pairstats_adjust(p, 0, PAIRSTATS_HOLM, adj), TB_OK);
+	adj[0] = NAN;
+	ck_assert_int_eq(pairstats_adjust(adj, 1, PAIRSTATS_HOLM, adj + 1), TB_ERR);
+	ck_assert_int_eq(pairstats_adjust(p, 5, 7, adj), TB_ERR);
 }
 END_TEST
 
@@ -122,17 +202,23 @@ START_TEST(bootstrap_exact_shifts)
 		z[i] = x[i] * 1.2;
 	}
 	/* every replicate of a constant shift is the shift */
-	ck_assert_int_eq(pairstats_boot(x, y, 50, 500, 1, 0.95, &r), TB_OK);
+	ck_assert_int_eq(pairstats_boot(x, y, 50, 500, 1, 0.95, NAN, &r), TB_OK);
 	ck_assert_uint_eq(r.n, 50);
 	ck_assert_double_eq_tol(r.diff, 10, 1e-9);
 	ck_assert_double_eq_tol(r.diff_lo, 10, 1e-9);
 	ck_assert_double_eq_tol(r.diff_hi, 10, 1e-9);
 	ck_assert_double_eq_tol(r.mean_x, 100 + 7 * 24.5, 1e-9);
 	/* and of a constant ratio, the ratio */
-	ck_assert_int_eq(pairstats_boot(x, z, 50, 500, 1, 0.95, &r), TB_OK);
+	ck_assert_int_eq(pairstats_boot(x, z, 50, 500, 1, 0.95, NAN, &r), TB_OK);
 	ck_assert_double_eq_tol(r.pct, 20, 1e-9);
 	ck_assert_double_eq_tol(r.pct_lo, 20, 1e-9);
 	ck_assert_double_eq_tol(r.pct_hi, 20, 1e-9);
+	ck_assert(isnan(r.p));
+	/* every replicate rose 20%: beyond 10% with the smallest p, within 30% with p 1 */
+	ck_assert_int_eq(pairstats_boot(x, z, 50, 500, 1, 0.95, 10, &r), TB_OK);
+	ck_assert_double_eq_tol(r.p, 1.0 / 501, 1e-15);
+	ck_assert_int_eq(pairstats_boot(x, z, 50, 500, 1, 0.95, 30, &r), TB_OK);
+	ck_assert_double_eq_tol(r.p, 1, 1e-15);
 }
 END_TEST
 
@@ -154,9 +240,9 @@ START_TEST(bootstrap_deterministic_and_calibrated)
 	for (int i = 0; i < N; i++)
 		sd += (y[i] - x[i] - mean) * (y[i] - x[i] - mean);
 	sd = sqrt(sd / (N - 1));
-	ck_assert_int_eq(pairstats_boot(x, y, N, PAIRSTATS_BOOT_B, 7, 0.95, &a), TB_OK);
-	ck_assert_int_eq(pairstats_boot(x, y, N, PAIRSTATS_BOOT_B, 7, 0.95, &b), TB_OK);
-	ck_assert_int_eq(pairstats_boot(x, y, N, PAIRSTATS_BOOT_B, 8, 0.95, &c), TB_OK);
+	ck_assert_int_eq(pairstats_boot(x, y, N, PAIRSTATS_BOOT_B, 7, 0.95, NAN, &a), TB_OK);
+	ck_assert_int_eq(pairstats_boot(x, y, N, PAIRSTATS_BOOT_B, 7, 0.95, NAN, &b), TB_OK);
+	ck_assert_int_eq(pairstats_boot(x, y, N, PAIRSTATS_BOOT_B, 8, 0.95, NAN, &c), TB_OK);
 	/* the same seed, the same interval; another seed, another */
 	ck_assert_double_eq(a.diff_lo, b.diff_lo);
 	ck_assert_double_eq(a.pct_hi, b.pct_hi);
@@ -169,6 +255,12 @@ START_TEST(bootstrap_deterministic_and_calibrated)
 	ck_assert(a.diff_lo < mean && mean < a.diff_hi);
 	ck_assert(a.diff_lo > 0);
 	ck_assert(a.pct_lo > 0 && a.pct_lo < a.pct && a.pct < a.pct_hi);
+	/* the p-value inverts the one-sided interval: at the lower 2.5% bound
+	 * of the change it is about 0.025, and it grows with the null */
+	ck_assert_int_eq(pairstats_boot(x, y, N, PAIRSTATS_BOOT_B, 7, 0.95, a.pct_lo, &b), TB_OK);
+	ck_assert_msg(fabs(b.p - 0.025) < 0.003, "p %g at the interval's end", b.p);
+	ck_assert_int_eq(pairstats_boot(x, y, N, PAIRSTATS_BOOT_B, 7, 0.95, a.pct, &c), TB_OK);
+	ck_assert_msg(fabs(c.p - 0.5) < 0.05, "p %g at the estimate", c.p);
 	free(x);
 	free(y);
 }
@@ -179,15 +271,15 @@ START_TEST(bootstrap_edges)
 	double zero[3] = {0, 0, 0}, y[3] = {1, 2, 3};
 	pairstats_boot_result r;
 
-	ck_assert_int_eq(pairstats_boot(NULL, NULL, 0, 100, 1, 0.95, &r), TB_OK);
+	ck_assert_int_eq(pairstats_boot(NULL, NULL, 0, 100, 1, 0.95, NAN, &r), TB_OK);
 	ck_assert_uint_eq(r.n, 0);
 	ck_assert(isnan(r.mean_x) && isnan(r.diff_lo) && isnan(r.pct));
 	/* a base mean of 0 has no ratio */
-	ck_assert_int_eq(pairstats_boot(zero, y, 3, 100, 1, 0.95, &r), TB_OK);
+	ck_assert_int_eq(pairstats_boot(zero, y, 3, 100, 1, 0.95, NAN, &r), TB_OK);
 	ck_assert_double_eq_tol(r.diff, 2, 1e-12);
 	ck_assert(isnan(r.pct) && isnan(r.pct_lo));
-	ck_assert_int_eq(pairstats_boot(zero, y, 3, 5, 1, 0.95, &r), TB_ERR);
-	ck_assert_int_eq(pairstats_boot(zero, y, 3, 100, 1, 1.5, &r), TB_ERR);
+	ck_assert_int_eq(pairstats_boot(zero, y, 3, 5, 1, 0.95, NAN, &r), TB_ERR);
+	ck_assert_int_eq(pairstats_boot(zero, y, 3, 100, 1, 1.5, NAN, &r), TB_ERR);
 }
 END_TEST
 
@@ -197,7 +289,9 @@ int main(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, mcnemar_small_tables);
-	tcase_add_test(tc, mcnemar_published_examples);
+	tcase_add_test(tc, drop_test_reference);
+	tcase_add_test(tc, drop_test_properties);
+	tcase_add_test(tc, holm_and_bonferroni);
 	tcase_add_test(tc, mcnemar_large_counts);
 	tcase_add_test(tc, newcombe_published_example);
 	tcase_add_test(tc, newcombe_edges);

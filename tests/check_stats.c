@@ -290,12 +290,59 @@ START_TEST(paired_by_hand)
 }
 END_TEST
 
+/* SciPy 1.10.1 and NumPy 1.24 (Debian's python3-scipy), printed by
+ * tests/data/pairstats-reference.py: binomtest(k, n).proportion_ci(0.95,
+ * "wilson"), t.ppf(0.975, df) and numpy.percentile(v, q). STATS_Z95 has 7
+ * digits, so the Wilson bounds agree to 1e-7. */
+START_TEST(scipy_reference)
+{
+	static const struct {
+		long k, n;
+		double lo, hi;
+	} w[] = {
+		{8, 10, 0.490162471537, 0.943317848546},   {0, 10, 0, 0.277532799863},
+		{1, 2, 0.0945312057342, 0.905468794266},   {45, 50, 0.786397685625, 0.956524235068},
+		{123, 400, 0.264287397731, 0.354374835587}, {3999, 4000, 0.998585168934, 0.999955867498},
+	};
+	static const struct {
+		long df;
+		double t, tol;
+	} t[] = {
+		/* the table has 3 decimals to df 30; past it the first Cornish-Fisher
+		 * term is 0.003 short at df 31 and closer after */
+		{1, 12.70620474, 1e-3}, {4, 2.776445105, 1e-3}, {29, 2.045229642, 1e-3},
+		{30, 2.042272456, 1e-3}, {31, 2.039513446, 3.5e-3}, {45, 2.014103385, 1.5e-3},
+		{60, 2.000297821, 1e-3}, {120, 1.979930405, 5e-4}, {1000, 1.962339081, 5e-5},
+	};
+	double v[9] = {3.5, -1.0, 7.25, 0.0, 2.0, 11.0, 5.5, -4.0, 8.0};
+	static const double q[7] = {0, 10, 33.3, 50, 90, 99, 100};
+	static const double pct[7] = {-4.0, -1.6, 1.328, 3.5, 8.6, 10.76, 11.0};
+	double lo, hi;
+
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		ck_assert_int_eq(stats_wilson(w[i].k, w[i].n, STATS_Z95, &lo, &hi), TB_OK);
+		ck_assert_msg(fabs(lo - w[i].lo) < 1e-7 && fabs(hi - w[i].hi) < 1e-7, "%ld/%ld: %.10g %.10g", w[i].k,
+			      w[i].n, lo, hi);
+	}
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		ck_assert_msg(fabs(stats_t975(t[i].df) - t[i].t) < t[i].tol, "df %ld: %.6g, SciPy %.6g", t[i].df,
+			      stats_t975(t[i].df), t[i].t);
+	stats_sort(v, 9);
+	for (int i = 0; i < 7; i++)
+		ck_assert_double_eq_tol(stats_percentile_sorted(v, 9, q[i]), pct[i], 1e-12);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("stats");
 	TCase *tc = tcase_create("core");
 
+	/* sort_shapes sorts millions of doubles: seconds under ASan on a loaded machine */
+	tcase_set_timeout(tc, 120);
+
 	tcase_add_test(tc, percentile_numpy_doc);
+	tcase_add_test(tc, scipy_reference);
 	tcase_add_test(tc, percentile_by_hand);
 	tcase_add_test(tc, mean_values);
 	tcase_add_test(tc, sum_known);

@@ -1,5 +1,5 @@
-/* thinkbench compare BASE CAND [--alpha A] [--max-drop PP]
- *   [--max-latency-increase PCT] [--max-cost-increase PCT]
+/* thinkbench compare BASE CAND [--alpha A] [--correction holm|bonferroni|none]
+ *   [--max-drop PP] [--max-latency-increase PCT] [--max-cost-increase PCT]
  *   [--pair-models A=B]... [--format FMT[=FILE],...]
  *
  * BASE and CAND are run folders (holding store.sqlite) or store files, opened
@@ -21,16 +21,17 @@
 
 enum {
 	OPT_ALPHA = 256, OPT_MAX_DROP, OPT_MAX_LAT, OPT_MAX_COST, OPT_FORMAT, OPT_PAIR, OPT_BOOT,
-	OPT_SEED,
+	OPT_SEED, OPT_CORRECTION,
 };
 enum { FMT_TEXT, FMT_MD, FMT_JUNIT, FMT_JSON, FMT_COUNT };
 #define MAX_OUTPUTS 8
 
 static const tb_opt options[] = {
-	{"alpha", OPT_ALPHA, "A", "McNemar significance level (default 0.05)"},
-	{"max-drop", OPT_MAX_DROP, "PP", "fail a cell whose accuracy drops more than PP points"},
-	{"max-latency-increase", OPT_MAX_LAT, "PCT", "fail a cell whose mean latency rises more than PCT%"},
-	{"max-cost-increase", OPT_MAX_COST, "PCT", "fail a cell whose mean cost rises more than PCT%"},
+	{"alpha", OPT_ALPHA, "A", "chance of a false alarm over the whole comparison (default 0.05)"},
+	{"correction", OPT_CORRECTION, "C", "holm (default), bonferroni or none: how the tests share alpha"},
+	{"max-drop", OPT_MAX_DROP, "PP", "tolerated accuracy drop in points: fail only a drop shown beyond it (default 0)"},
+	{"max-latency-increase", OPT_MAX_LAT, "PCT", "test mean latency: fail a rise shown beyond PCT%"},
+	{"max-cost-increase", OPT_MAX_COST, "PCT", "test mean cost: fail a rise shown beyond PCT%"},
 	{"pair-models", OPT_PAIR, "A=B", "compare BASE's model A with CAND's model B (repeatable)"},
 	{"format", OPT_FORMAT, "LIST", "text, md, junit, json; NAME=FILE writes a file (default text)"},
 	{"bootstrap", OPT_BOOT, "N", "bootstrap resamples (default 2000)"},
@@ -39,20 +40,24 @@ static const tb_opt options[] = {
 };
 
 static const char usage_line[] =
-	"compare BASE CAND [--alpha 0.05] [--max-drop PP] [--max-latency-increase PCT]\n"
-	"       [--max-cost-increase PCT] [--pair-models A=B]... [--format text,md,junit,json]";
+	"compare BASE CAND [--alpha 0.05] [--correction holm] [--max-drop PP]\n"
+	"       [--max-latency-increase PCT] [--max-cost-increase PCT] [--pair-models A=B]...\n"
+	"       [--format text,md,junit,json]";
 static const char summary[] =
 	"Pair the samples of two runs by suite, item, model, mode, budget and sample index, and say\n"
 	"per cell whether CAND regressed against BASE: accuracy before and after, the paired\n"
-	"difference with Newcombe's 95% interval, McNemar's exact test, the items that flipped each\n"
-	"way, and the change of mean latency and cost with paired-bootstrap 95% intervals. Samples\n"
-	"in one run only are counted, not compared. With --pair-models only the named models are\n"
-	"compared. A format may go to a file: --format text,md=comment.md,junit=junit.xml.\n"
+	"difference with Newcombe's 95% interval, the items that flipped each way, and the change of\n"
+	"mean latency and cost per item with paired-bootstrap 95% intervals. Samples in one run only\n"
+	"are counted, not compared. With --pair-models only the named models are compared. A format\n"
+	"may go to a file: --format text,md=comment.md,junit=junit.xml.\n"
 	"\n"
-	"A cell regressed when its accuracy dropped (more items lost than won) with McNemar's\n"
-	"exact p < alpha; or it dropped by more than --max-drop percentage points; or mean latency\n"
-	"rose by more than --max-latency-increase percent with the bootstrap interval above 0; or\n"
-	"mean cost likewise with --max-cost-increase (each threshold only when given).\n"
+	"What the gate controls: each cell's accuracy is tested one-sided for a drop beyond\n"
+	"--max-drop points (exact; McNemar's test at the default 0); with --max-latency-increase or\n"
+	"--max-cost-increase, its mean latency or cost for a rise beyond that many percent (paired\n"
+	"bootstrap p-value; only when both runs used the same endpoint, -j and streaming mode). All\n"
+	"p-values are adjusted together (Holm by default), and a cell regressed when one of its\n"
+	"adjusted p-values is at most alpha: an unchanged candidate fails with chance at most alpha\n"
+	"however many cells there are. Reports show raw and adjusted p-values.\n"
 	"\n"
 	"Exit codes: 0 nothing regressed, 1 a cell regressed, 2 bad usage or input (a missing\n"
 	"run, a bad option, no sample in common) or the report could not be written.";
@@ -210,8 +215,20 @@ int cmd_compare(int argc, char **argv)
 			if (tb_opt_double("alpha", arg, 1e-12, 0.5, &o.alpha) != TB_OK)
 				goto out;
 			break;
+		case OPT_CORRECTION:
+			if (strcmp(arg, "holm") == 0) {
+				o.correction = PAIRSTATS_HOLM;
+			} else if (strcmp(arg, "bonferroni") == 0) {
+				o.correction = PAIRSTATS_BONFERRONI;
+			} else if (strcmp(arg, "none") == 0) {
+				o.correction = PAIRSTATS_NONE;
+			} else {
+				tb_error("option '--correction' expects holm, bonferroni or none, not '%s'", arg);
+				goto out;
+			}
+			break;
 		case OPT_MAX_DROP:
-			if (tb_opt_double("max-drop", arg, 0, 100, &o.max_drop_pp) != TB_OK)
+			if (tb_opt_double("max-drop", arg, 0, 99, &o.max_drop_pp) != TB_OK)
 				goto out;
 			break;
 		case OPT_MAX_LAT:
@@ -260,6 +277,9 @@ int cmd_compare(int argc, char **argv)
 			 argv[optind], argv[optind + 1]);
 		goto out;
 	}
+	if (o.correction == PAIRSTATS_NONE && r->n_tests > 1)
+		tb_warn("--correction none: %zu tests over %zu cells, each at alpha %g; with nothing changed, "
+			"about %.2g of them fail by chance", r->n_tests, r->n, o.alpha, o.alpha * (double)r->n_tests);
 	for (size_t i = 0; i < n_outs; i++) {
 		if (outs[i].path ? write_file(r, outs[i].fmt, outs[i].path) != TB_OK
 				 : write_one(r, outs[i].fmt, stdout) != TB_OK)

@@ -7,6 +7,12 @@
  * streams cost a heap entry each, not a thread each. With time_scale 0 a
  * response is one buffer queued at once, with no timer involved.
  *
+ * Timing does not depend on the client's concurrency while the CPU allows:
+ * a request's clock starts when its headers are read, its first token goes
+ * at that time plus TTFT, and later chunks due within PACE_US go together
+ * (the first answer token and the end are never late), so a few hundred
+ * streams cost a few wake-ups a second each rather than one per chunk.
+ *
  * A request's body is collected in its connection context (struct req). A
  * streamed or cut response reads from a `gen` (body + marks) through a
  * content reader that sends what is due and suspends until the next mark. */
@@ -36,6 +42,7 @@
 #define MAX_MODELS_COUNTED 10000
 #define RESUME_BATCH 256
 #define MAX_HEAP (1u << 20)
+#define PACE_US 250000     /* how long a stream's tokens may wait to go together */
 
 enum fault { F_NONE = -1, F_429 = 0, F_5XX, F_STALL, F_RESET, F_MALFORMED, F_CUT, F_MIDSTREAM, N_FAULTS };
 
@@ -86,6 +93,7 @@ typedef struct req {
 	int close_after;              /* a stall: close when the wait ends */
 	struct MHD_Response *pending;
 	unsigned status;
+	int64_t arrived_us;           /* the request's headers were read */
 } req;
 
 typedef struct gen {
@@ -94,6 +102,7 @@ typedef struct gen {
 	sim_stream st;
 	size_t cursor;  /* first mark not yet due */
 	int end_error;  /* end by closing the connection, not with the last chunk */
+	long answer_from; /* tokens of reasoning: the marks past them are the answer */
 } gen;
 
 /* ---- timer ---------------------------------------------------------------- */
@@ -204,6 +213,35 @@ int sim_wait_until(sim_server *s, struct MHD_Connection *c, int64_t due)
 
 /* ---- responses ------------------------------------------------------------ */
 
+/* A mark whose time a client measures: the first token, the first answer
+ * token, and the end. */
+static int key_mark(const gen *g, size_t k)
+{
+	const sim_mark *m = g->st.marks;
+	long last = m[g->st.n_marks - 1].tokens;
+
+	return (m[k].tokens > 0 && (k == 0 || m[k - 1].tokens == 0)) ||
+	       (m[k].tokens > g->answer_from && (k == 0 || m[k - 1].tokens <= g->answer_from)) ||
+	       m[k].tokens == last;
+}
+
+/* When to send next. One wake-up per chunk would cost the server more than
+ * a client with hundreds of streams leaves it, and every late wake-up delays
+ * other streams' first tokens; so marks due within PACE_US go together, but
+ * a key mark is never sent late. */
+static int64_t next_wake(const gen *g, int64_t now)
+{
+	int64_t due = g->st.marks[g->cursor].due, wake = now + PACE_US;
+
+	if (due >= wake || key_mark(g, g->cursor))
+		return due;
+	for (size_t k = g->cursor + 1; k < g->st.n_marks && g->st.marks[k].due <= wake; k++) {
+		if (key_mark(g, k))
+			return g->st.marks[k].due;
+	}
+	return wake;
+}
+
 static ssize_t gen_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	gen *g = cls;
@@ -223,7 +261,7 @@ static ssize_t gen_read(void *cls, uint64_t pos, char *buf, size_t max)
 	if (g->cursor == g->st.n_marks)
 		return g->end_error ? MHD_CONTENT_READER_END_WITH_ERROR
 				    : MHD_CONTENT_READER_END_OF_STREAM;
-	if (wait_until(g->s, g->conn, g->st.marks[g->cursor].due) != TB_OK)
+	if (wait_until(g->s, g->conn, next_wake(g, now)) != TB_OK)
 		return MHD_CONTENT_READER_END_WITH_ERROR;
 	return 0;
 }
@@ -468,7 +506,7 @@ static enum MHD_Result answer_chat(sim_server *s, struct MHD_Connection *c, req 
 	int stream = json_is_true(json_object_get(root, "stream"));
 	int mode = -1, soft, have_sample = 0;
 	uint64_t fh = sim_hash_u64(sim_hash_u64(s->seed, 0xf00d), (uint64_t)n);
-	int64_t t0 = tb_now_us(), due;
+	int64_t t0 = r->arrived_us, due;
 	enum MHD_Result ret = MHD_NO;
 	struct MHD_Response *resp = NULL;
 	char *text = NULL;
@@ -596,12 +634,19 @@ static enum MHD_Result answer_chat(sim_server *s, struct MHD_Connection *c, req 
 		goto out;
 	g->s = s;
 	g->conn = c;
+	g->answer_from = smp.mode == TB_MODE_THINK ? smp.reasoning_tokens : 0;
 	if (sim_body_sse(&w, &smp, f == F_MALFORMED ? 1 + (long)(fh % 3) : -1, &g->st) != TB_OK) {
 		ret = send_error(c, 500, "response too large for the simulator", "server_error", NULL);
 		goto out;
 	}
-	for (i = 0; i < g->st.n_marks; i++)
-		g->st.marks[i].due = due_at(s, t0, a.prof, a.mode, g->st.marks[i].tokens);
+	/* A chunk goes when its last token is generated, except the first: a
+	 * server streaming token by token sends its first token at TTFT. */
+	for (i = 0; i < g->st.n_marks; i++) {
+		long tokens = g->st.marks[i].tokens;
+		int first = tokens > 0 && i > 0 && g->st.marks[i - 1].tokens == 0;
+
+		g->st.marks[i].due = due_at(s, t0, a.prof, a.mode, first ? 1 : tokens);
+	}
 	if (f == F_CUT || f == F_MIDSTREAM) {
 		/* About half way; always before the finish chunk (the last two marks). */
 		keep_marks(&g->st, 2 + (g->st.n_marks - 4) / 2);
@@ -755,6 +800,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!r)
 			return MHD_NO;
 		tb_buf_init(&r->body, REQ_BODY_MAX);
+		r->arrived_us = tb_now_us();
 		*con_cls = r;
 		return MHD_YES;
 	}
