@@ -63,13 +63,30 @@ static int at(const char *s, const char *w)
 	return strncmp(s, w, strlen(w)) == 0;
 }
 
+/* Whether a is a number with thousands commas: 58,500 or 10,\!080. */
+static int grouped_number(const char *a)
+{
+	int digits = 0, commas = 0;
+
+	for (const char *p = a; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p == ',')
+			commas++;
+		else if (!strchr("\\!$ .", *p))
+			return 0;
+	}
+	return digits > 3 && commas > 0;
+}
+
 /* Form 1: \frac and \dfrac swapped (or, without fractions, spaces after
  * commas and around + and =), boxed at the end of thinking-style text with
  * an earlier, wrong box. */
 static void form_swap(const char *a, char *out)
 {
 	char body[FORM_MAX] = "";
-	int fracs = strstr(a, "frac") != NULL;
+	/* "58,500" is a number: "58, 500" would be two. */
+	int fracs = strstr(a, "frac") != NULL || grouped_number(a);
 
 	for (const char *p = a; *p;) {
 		if (at(p, "\\dfrac") || at(p, "\\tfrac")) {
@@ -103,6 +120,8 @@ static void form_left_right(const char *a, char *out)
 			p += 6;
 		} else if (at(p, "^{\\circ}")) {
 			p += 8;
+		} else if (at(p, "\\! ")) {
+			p += 3; /* "11, 111" would read as two numbers */
 		} else if (at(p, "\\!") || at(p, "\\$")) {
 			p += 2;
 		} else if (has_left && (at(p, "\\left") || at(p, "\\right"))) {
