@@ -222,6 +222,8 @@ static size_t english_answer(const char *s, size_t n, size_t i)
 
 	if (j > n || strncasecmp(s + i, "answer", 6) != 0)
 		return 0;
+	if (j < n && (s[j] == 's' || s[j] == 'S'))
+		j++; /* "the answers are 4 and 9" */
 	while (j < n && s[j] == ' ')
 		j++;
 	if (j < n && s[j] == '(') {
@@ -237,6 +239,8 @@ static size_t english_answer(const char *s, size_t n, size_t i)
 		return j + 1;
 	if (j + 2 <= n && strncasecmp(s + j, "is", 2) == 0 && (j + 2 == n || !isalpha((unsigned char)s[j + 2])))
 		return j + 2 + (j + 2 < n && s[j + 2] == ':');
+	if (j + 3 <= n && strncasecmp(s + j, "are", 3) == 0 && (j + 3 == n || !isalpha((unsigned char)s[j + 3])))
+		return j + 3 + (j + 3 < n && s[j + 3] == ':');
 	return 0;
 }
 
@@ -414,7 +418,7 @@ static void plain_answer(const char *s, size_t *b, size_t *e)
 				*e = k;
 				break;
 			}
-		if (k < *e && s[k] == ',' && comma_clause(s, *e, k + 1))
+		if (k < *e && (s[k] == ',' || s[k] == ';') && comma_clause(s, *e, k + 1))
 			*e = k;
 		if (k >= *e)
 			break;
@@ -423,6 +427,23 @@ static void plain_answer(const char *s, size_t *b, size_t *e)
 				from = k + strlen(verbs[w]);
 	}
 	*b = from;
+}
+
+/* Whether the text at i joins more answer to what came before: a comma,
+ * "and", "or", "but", "maybe" or more math. */
+static int continues(const char *s, size_t n, size_t i)
+{
+	static const char *const joins[] = {"and", "or", "but", "maybe", "perhaps", "possibly",
+					    "probably", "either", NULL};
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i < n && (s[i] == ',' || s[i] == ';' || s[i] == '$'))
+		return 1;
+	for (int k = 0; joins[k]; k++)
+		if (word_at(s, n, i, joins[k]))
+			return 1;
+	return 0;
 }
 
 static size_t skip_markup(const char *s, size_t n, size_t i)
@@ -444,7 +465,10 @@ int gr_phrase_answer(const char *s, size_t n, gr_span *out, size_t *at)
 		b = skip_markup(s, n, b + 1);
 	if (b >= n)
 		return 0;
-	if ((s[b] == '$' || s[b] == '\\') && (c = math_close(s, n, b, &ol, PHRASE_SPAN * 4)) != 0) {
+	/* Math right after the phrase is the answer, unless the sentence goes
+	 * on to more of it: "$5$ or $7$", "$2$, $3$". */
+	if ((s[b] == '$' || s[b] == '\\') && (c = math_close(s, n, b, &ol, PHRASE_SPAN * 4)) != 0 &&
+	    !continues(s, n, c + (s[b] == '$' ? ol : 2))) {
 		out->off = b + ol;
 		out->len = c - b - ol;
 		return out->len > 0;

@@ -107,6 +107,29 @@ static int has_math(const mp_tree *t)
 	return 0;
 }
 
+/* Whether a whole reply reads as an answer, not as prose: at most one
+ * word beside its math (a unit), or a few words and no digit ("Evelyn",
+ * "Three trucks"). Words are runs of two letters or more, not commands. */
+static int answer_like(const char *s, size_t n)
+{
+	int words = 0, digits = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t l = 0;
+
+		digits += isdigit((unsigned char)s[i]) != 0;
+		if (!isalpha((unsigned char)s[i]) || (i > 0 && (s[i - 1] == '\\' || isalpha((unsigned char)s[i - 1]))))
+			continue;
+		while (i + l < n && isalpha((unsigned char)s[i + l]))
+			l++;
+		/* {pmatrix}, {array}: an environment's name. */
+		if (i > 0 && s[i - 1] == '{' && i + l < n && s[i + l] == '}')
+			continue;
+		words += l >= 2;
+	}
+	return words <= 1 || (!digits && words <= 3);
+}
+
 static int parses(found *f, mp_tree *t)
 {
 	return mp_parse(f->text, f->len, t, NULL) == 0;
@@ -148,8 +171,8 @@ static int find_answer(const char *s, size_t n, found *f, mp_tree *t)
 	}
 	while (sp.len && isspace((unsigned char)s[sp.off + sp.len - 1]))
 		sp.len--;
-	if (sp.len && sp.len <= SHORT_ANSWER && set_found(f, s, sp, "whole") && parses(f, t) &&
-	    (has_math(t) || t->n <= 3))
+	if (sp.len && sp.len <= SHORT_ANSWER && answer_like(s + sp.off, sp.len) &&
+	    set_found(f, s, sp, "whole") && parses(f, t))
 		return 1;
 	if (gr_final_number(s, n, 0, &num)) {
 		sp.off = num.off;

@@ -147,7 +147,8 @@ static cx eval(const mp_tree *t, int x, evx *e, int depth)
 		w = eval(t, t->node[nd->kid].next, e, depth + 1);
 		return w == 0 ? NAN : v / w;
 	case MP_NEG:
-		return -eval(t, nd->kid, e, depth + 1);
+		/* 0 - v, not -v: the sign of a zero imaginary part picks csqrt's branch. */
+		return (cx)0 - eval(t, nd->kid, e, depth + 1);
 	case MP_POW:
 		v = eval(t, nd->kid, e, depth + 1);
 		return power(v, eval(t, t->node[nd->kid].next, e, depth + 1));
@@ -438,7 +439,10 @@ static int reduce(mp_tree *t, int x, int plain_ok, int *out)
 
 	x = strip_units(t, x, plain_ok);
 	if (kind_of(t, x) == MP_REL) {
-		int iv = to_interval(t, x);
+		/* Made once per relation: comparing lists reduces parts often. */
+		int iv = t->node[x].alt >= 0 ? t->node[x].alt : to_interval(t, x);
+
+		t->node[x].alt = (int16_t)iv;
 
 		if (iv >= 0) {
 			out[0] = iv;
@@ -495,12 +499,16 @@ int mx_close(mx_num a, mx_num r, const mx_opts *o, const char **rule)
 static mx_num as_num(const mp_tree *t, int x, double v)
 {
 	mx_num m = {v, -1, 0, 0};
-	int neg = kind_of(t, x) == MP_NEG;
+	int pct;
 
-	if (neg)
+	if (kind_of(t, x) == MP_NEG)
+		x = t->node[x].kid;
+	pct = kind_of(t, x) == MP_PCT;
+	if (pct)
 		x = t->node[x].kid;
 	if (kind_of(t, x) == MP_NUM) {
-		m.dec = t->node[x].dec;
+		/* 33.3% is 0.333: two more decimals. */
+		m.dec = t->node[x].dec < 0 ? -1 : t->node[x].dec + 2 * pct;
 		m.sig = t->node[x].sig;
 	}
 	return m;
@@ -810,12 +818,25 @@ static int same(item a, item r, const mx_opts *o, const char **rule, int depth)
 		*rule = "too deep";
 		return 0;
 	}
-	ka = kind_of(ta, a.x);
-	kr = kind_of(tr, r.x);
 	if (is_equation(ta, a.x) && is_equation(tr, r.x)) {
 		*rule = "equation";
 		if ((v = same_equation(a, r)) >= 0)
 			return v;
+	}
+	if (depth > 0) {
+		/* A part of a list or tuple reduces like a whole answer. */
+		int c[4];
+
+		reduce(a.t, a.x, 0, c);
+		a.x = c[0];
+		reduce(r.t, r.x, 0, c);
+		r.x = c[0];
+	}
+	ka = kind_of(ta, a.x);
+	kr = kind_of(tr, r.x);
+	if ((ka == MP_UNION && kr == MP_LIST) || (kr == MP_UNION && ka == MP_LIST)) {
+		*rule = "interval";
+		return same_union(a, r, o, depth);
 	}
 	if (kr == MP_LIST || ka == MP_LIST || is_set(tr, r.x) || is_set(ta, a.x) ||
 	    (!r.fixed && count_kind(tr, r.x, MP_PM, 0) && !is_tuple(tr, r.x)) ||
@@ -851,8 +872,9 @@ static int same(item a, item r, const mx_opts *o, const char **rule, int depth)
 		return ka == kr && same_matrix(a, r, o, depth);
 	}
 	if (ka == MP_UNION || kr == MP_UNION) {
+		/* "x < 1 or x > 2" is the union of its intervals. */
 		*rule = "interval";
-		return ka == kr && same_union(a, r, o, depth);
+		return (ka == kr || ka == MP_LIST || kr == MP_LIST) && same_union(a, r, o, depth);
 	}
 	if (ka == MP_CONST && kr == MP_CONST && ta->node[a.x].op == MP_C_INF) {
 		*rule = "exact";

@@ -103,7 +103,7 @@ size_t mp_number_words(const char *s, size_t n, double *val)
 {
 	double total = 0, cur = 0;
 	size_t i = 0, used = 0;
-	int words = 0;
+	int words = 0, after_scale = 0;
 
 	/* Each round reads one word or stops; at most 24 words. */
 	for (int round = 0; round < 24; round++) {
@@ -140,8 +140,8 @@ size_t mp_number_words(const char *s, size_t n, double *val)
 				total += (cur ? cur : 1) * scale_values[k];
 				cur = 0;
 			}
-		} else if (word_eq(s + i, wl, "and") && words) {
-			/* "three hundred and five": only when a number word follows. */
+		} else if (word_eq(s + i, wl, "and") && after_scale) {
+			/* "three hundred and five", never "two and three". */
 			size_t j = i + wl;
 			double dummy;
 
@@ -155,6 +155,7 @@ size_t mp_number_words(const char *s, size_t n, double *val)
 			break;
 		}
 		words++;
+		after_scale = word_index(s + i, wl, scale_words) >= 0;
 		i += wl;
 		used = i;
 		if (ord)
@@ -392,7 +393,7 @@ static void lex_letters(ps *p, tok *t)
 	t->off = i;
 	t->glued = i > 0 && isdigit((unsigned char)p->s[i - 1]);
 	if (!p->single && (used = mp_number_words(p->s + i, p->n - i, &v)) != 0 &&
-	    !isalpha((unsigned char)p->s[i + used < p->n ? i + used : i])) {
+	    (i + used >= p->n || !isalpha((unsigned char)p->s[i + used]))) {
 		t->kind = T_NUM;
 		t->val = v;
 		t->dec = -1;
@@ -743,7 +744,7 @@ int mp_new(mp_tree *t, int kind)
 	x = &t->node[t->n];
 	memset(x, 0, sizeof(*x));
 	x->kind = (uint8_t)kind;
-	x->kid = x->next = -1;
+	x->kid = x->next = x->alt = -1;
 	x->dec = -1;
 	return t->n++;
 }
@@ -839,6 +840,28 @@ static int list(ps *p);
 static int rel(ps *p);
 static int sum(ps *p);
 static int unary(ps *p);
+/* An ordinal suffix as a superscript at the current token: 2^{nd},
+ * 3^{\text{rd}}, 1^{st}. Moves past it and returns 1. */
+static int ordinal_sup(ps *p)
+{
+	static const char *const forms[] = {"{%s}", "{\\text{%s}}", "{\\mathrm{%s}}", "{\\textrm{%s}}", NULL};
+	static const char *const suffixes[] = {"st", "nd", "rd", "th", NULL};
+	size_t i = p->cur.off;
+
+	for (int f = 0; forms[f]; f++)
+		for (int k = 0; suffixes[k]; k++) {
+			char want[32];
+			int l = snprintf(want, sizeof(want), forms[f], suffixes[k]);
+
+			if (i + (size_t)l <= p->n && memcmp(p->s + i, want, (size_t)l) == 0) {
+				p->i = i + (size_t)l;
+				p->ntext = 0;
+				return 1;
+			}
+		}
+	return 0;
+}
+
 static int postfix(ps *p, int base);
 static int primary(ps *p);
 
@@ -993,7 +1016,7 @@ static int matrix(ps *p)
  * expression. */
 static int group(ps *p)
 {
-	int open = p->cur.op, x, kids[MAX_KIDS], nk = 0, close;
+	int open = p->cur.op, x, kids[MAX_KIDS] = {0}, nk = 0, close;
 
 	lex(p);
 	if (is_close(p)) {
@@ -1182,6 +1205,10 @@ static int postfix(ps *p, int base)
 				base = unary_node(p, MP_DEG, base);
 				continue;
 			}
+			if (b->kind == MP_NUM && ordinal_sup(p)) {
+				lex(p);
+				continue;
+			}
 			if (p->cur.kind == T_OPEN && p->cur.op == '{') {
 				/* ^{\circ} */
 				size_t save = p->i;
@@ -1266,6 +1293,25 @@ static int is_int_literal(const ps *p, int x)
 	return n->kind == MP_NUM && n->dec < 0 && n->val == floor(n->val);
 }
 
+/* A scale word ("million") after a number multiplies it: returns 1 when
+ * word x was taken into number n. */
+static int scale_after(ps *p, int n, int x)
+{
+	mp_node *num = &p->t->node[n];
+	size_t l;
+	const char *w;
+	int k;
+
+	if (num->kind != MP_NUM || p->t->node[x].kind != MP_TEXT)
+		return 0;
+	w = mp_name(p->t, x, &l);
+	if ((k = word_index(w, l, scale_words)) < 1)
+		return 0;
+	num->val *= scale_values[k];
+	num->dec = -1;
+	return 1;
+}
+
 static int term(ps *p)
 {
 	int kids[MAX_KIDS], nk = 0;
@@ -1286,6 +1332,9 @@ static int term(ps *p)
 			continue;
 		} else if (starts_factor(p)) {
 			f = postfix(p, primary(p));
+			/* 1 \text{ million} */
+			if (f >= 0 && scale_after(p, kids[nk - 1], f))
+				continue;
 			/* 1\frac{4}{5} is a mixed number. */
 			if (f >= 0 && nk == 1 && is_int_literal(p, kids[0]) && p->t->node[f].kind == MP_DIV &&
 			    p->t->node[f].op == 'f' && is_int_literal(p, mp_kid(p->t, f, 0)) &&

@@ -56,6 +56,7 @@ typedef struct mp_node {
 	int16_t dec, sig;    /* MP_NUM: decimals printed (-1 none), significant digits */
 	uint16_t name, nlen; /* MP_SYM, MP_TEXT, MP_REL: bytes in the pool */
 	uint8_t unit;        /* a unit word was dropped after this node */
+	int16_t alt;         /* MP_REL: the interval it was reduced to, -1 for none yet */
 	double val;
 } mp_node;
 

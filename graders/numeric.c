@@ -130,11 +130,13 @@ out:
 /* What a span gave: a number, none, or several (a hedge). */
 enum { SPAN_NONE = 0, SPAN_NUMBER = 1, SPAN_HEDGE = -1 };
 
-/* Words after a number that make it more than an answer with a unit. */
+/* Words after a number that make it more than an answer with a unit: a
+ * hedge, arithmetic, a scale ("1 million" is for the parser). */
 static int hedge_word(const char *s, size_t n)
 {
 	static const char *const words[] = {"or", "and", "but", "maybe", "perhaps", "possibly",
-					    "probably", "not", "either", "plus", "minus", "times", NULL};
+					    "probably", "not", "either", "plus", "minus", "times",
+					    "hundred", "thousand", "million", "billion", "trillion", NULL};
 
 	for (size_t i = 0; i < n; i++) {
 		size_t l = 0;
@@ -181,7 +183,7 @@ static int plain_number(const char *t, size_t n, int dec_comma, gr_num *num)
 	if (n - e > 40 || hedge_word(t + e, n - e))
 		return 0;
 	for (size_t k = e; k < n; k++)
-		if (isdigit((unsigned char)t[k]) || strchr("\\=^/+-_{}(,;", t[k]) ||
+		if (isdigit((unsigned char)t[k]) || strchr("\\=^/+-_{}(,;!", t[k]) ||
 		    (t[k] == '.' && k + 1 < n && t[k + 1] != ' '))
 			return 0;
 	return 1;
@@ -239,9 +241,9 @@ static int find_answer(const numeric_state *st, const char *s, size_t n, int dec
 						return EX_BOXED;
 					}
 			}
-			if ((*got = span_number(s, bx[nb - 1], dec_comma, v)) != SPAN_NONE)
-				return EX_BOXED;
-			break;
+			/* A box is the answer even when it holds no number. */
+			*got = span_number(s, bx[nb - 1], dec_comma, v);
+			return EX_BOXED;
 		case EX_PHRASE:
 			if (gr_phrase_answer(s, n, &sp, &at) && (*got = span_number(s, sp, dec_comma, v)) != SPAN_NONE)
 				return EX_PHRASE;
@@ -294,11 +296,14 @@ static int numeric_grade(const void *p, const gr_input *in, gr_result *out)
 		snprintf(out->reason, sizeof(out->reason), "no number in the answer");
 		return TB_OK;
 	}
-	if (what == SPAN_HEDGE) {
+	if (what != SPAN_NUMBER) {
 		out->verdict = GR_INCORRECT;
-		snprintf(out->extracted, sizeof(out->extracted), "(several values)");
-		snprintf(out->path, sizeof(out->path), "%s/hedge", ex_names[how]);
-		snprintf(out->reason, sizeof(out->reason), "%s offers several values", ex_where[how]);
+		snprintf(out->extracted, sizeof(out->extracted), "%s",
+			 what == SPAN_HEDGE ? "(several values)" : "(not a number)");
+		snprintf(out->path, sizeof(out->path), "%s/%s", ex_names[how],
+			 what == SPAN_HEDGE ? "hedge" : "not-a-number");
+		snprintf(out->reason, sizeof(out->reason), "%s %s", ex_where[how],
+			 what == SPAN_HEDGE ? "offers several values" : "holds no single number");
 		return TB_OK;
 	}
 	snprintf(out->extracted, sizeof(out->extracted), "%.15g%s", got.val, got.percent ? "%" : "");

@@ -1,4 +1,4 @@
-/* The math grader: the cases in tests/data/math.test; every MATH-500 answer
+/* The math grader: the cases in tests/data/math.test and math.cases; every MATH-500 answer
  * against itself and three rewrites of it this test makes, and against a
  * wrong answer; AIME answers with and without leading zeros. */
 #include <check.h>
@@ -11,6 +11,7 @@
 #include "grader.h"
 #include "grcase.h"
 #include "langcheck.h"
+#include "linecase.h"
 #include "normalize.h"
 #include "rc.h"
 #include "testutil.h"
@@ -44,6 +45,19 @@ START_TEST(test_cases)
 	printf("math.test: %d cases, %d failed\n", st.cases, st.failures);
 	ck_assert_int_gt(st.cases, 40);
 	ck_assert_int_eq(st.failures, 0);
+}
+END_TEST
+
+/* The one-line cases of tests/data/math.cases, by category: at least 30
+ * in each, all passing. */
+START_TEST(test_line_cases)
+{
+	gr_grader *g = compile("math");
+	lc_stats st = lc_run(g, "math.cases");
+
+	ck_assert_int_ge(lc_report(&st, "math.cases"), 30);
+	ck_assert_int_eq(st.failures, 0);
+	gr_free(g);
 }
 END_TEST
 
@@ -405,6 +419,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_cases);
+	tcase_add_test(tc, test_line_cases);
 	tcase_add_test(tc, test_math500);
 	tcase_add_test(tc, test_aime_leading_zeros);
 	tcase_add_test(tc, test_hostile);
