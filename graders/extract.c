@@ -10,9 +10,21 @@
 #include "normalize.h"
 
 #define PHRASE_SPAN 300
-#define MATH_SPAN 4096
 #define SENTENCE_MAX 400
+#define PHRASES_PER_BYTE 16
 #define MAX_RUNS 12
+
+size_t gr_tail_start(const char *s, size_t n)
+{
+	size_t b;
+
+	if (n <= GR_TAIL_BYTES)
+		return 0;
+	b = n - GR_TAIL_BYTES;
+	while (b < n && ((unsigned char)s[b] & 0xC0) == 0x80)
+		b++;
+	return b;
+}
 
 /* Index just past the brace closing the one at s[i], or 0 when unbalanced. */
 static size_t close_brace(const char *s, size_t n, size_t i)
@@ -65,12 +77,17 @@ static size_t scan_boxes(const char *s, size_t n, box *ring)
 	for (size_t i = 0; i < n; i++) {
 		size_t l;
 
+		/* Most bytes are none of \ { }: skip them in a tight loop. */
+		while (i < n && s[i] != '\\' && s[i] != '{' && s[i] != '}')
+			i++;
+		if (i >= n)
+			break;
 		if (s[i] == '\\') {
 			if (i + 1 < n && (s[i + 1] == '{' || s[i + 1] == '}')) {
 				i++;
 				continue;
 			}
-			if ((l = box_cmd(s, n, i)) != 0) {
+			if (i + 1 < n && (s[i + 1] == 'b' || s[i + 1] == 'f') && (l = box_cmd(s, n, i)) != 0) {
 				size_t j = i + l, e;
 
 				while (j < n && (s[j] == ' ' || s[j] == '\t'))
@@ -247,21 +264,29 @@ static size_t english_answer(const char *s, size_t n, size_t i)
 /* The last answer phrase: where it starts and where its answer begins. */
 static int last_phrase(const char *s, size_t n, size_t *at, size_t *after)
 {
-	unsigned char first[256] = {0};
+	/* The phrases by first byte, so each position tries only its own. */
+	unsigned char first[256] = {0}, byfirst[256][PHRASES_PER_BYTE];
 	const size_t np = sizeof(phrases) / sizeof(phrases[0]);
 
-	for (size_t k = 0; k < np; k++)
-		first[(unsigned char)phrases[k][0]] = 1;
-	first['f'] = 1;
+	unsigned char hit[256] = {0};
+
+	for (size_t k = 0; k < np; k++) {
+		unsigned char c = (unsigned char)phrases[k][0];
+
+		if (first[c] < PHRASES_PER_BYTE)
+			byfirst[c][first[c]++] = (unsigned char)k;
+		hit[c] = hit[toupper(c)] = 1;
+	}
+	hit['f'] = hit['F'] = 1;
 	/* Backwards, so the last phrase is the first found. */
 	for (size_t i = n; i-- > 0;) {
 		unsigned char c = (unsigned char)s[i];
 		size_t e;
 
+		if (!hit[c])
+			continue;
 		if (c < 0x80)
 			c = (unsigned char)tolower(c);
-		if (!first[c])
-			continue;
 		/* A Latin phrase must start a word: "xanswer:" is none. */
 		if (c < 0x80 && isalpha(c) && i > 0 && isalpha((unsigned char)s[i - 1]))
 			continue;
@@ -275,8 +300,8 @@ static int last_phrase(const char *s, size_t n, size_t *at, size_t *after)
 			*after = i + 12;
 			return 1;
 		}
-		for (size_t k = 0; k < np; k++) {
-			int l = phrase_at(s, n, i, phrases[k]);
+		for (size_t k = 0; k < first[c]; k++) {
+			int l = phrase_at(s, n, i, phrases[byfirst[c][k]]);
 
 			if (!l)
 				continue;
@@ -495,13 +520,31 @@ int gr_phrase_answer(const char *s, size_t n, gr_span *out, size_t *at)
 	return e > b;
 }
 
+/* The delimiter at s[i] that opens math, its length and its closer. */
+static size_t math_open(const char *s, size_t n, size_t i, const char **close)
+{
+	if (s[i] == '$') {
+		int two = i + 1 < n && s[i + 1] == '$';
+
+		*close = two ? "$$" : "$";
+		return two ? 2 : 1;
+	}
+	if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '(' || s[i + 1] == '[')) {
+		*close = s[i + 1] == '(' ? "\\)" : "\\]";
+		return 2;
+	}
+	return 0;
+}
+
 int gr_last_math(const char *s, size_t n, gr_span *out)
 {
-	size_t last_b = 0, last_e = 0, tail;
+	size_t last_b = 0, last_e = 0, tail, open_at = 0, cl = 0;
+	const char *close = NULL;
 	int found = 0;
 
+	/* One pass: outside math look for an opening, inside for its closer. */
 	for (size_t i = 0; i < n; i++) {
-		size_t ol, c;
+		size_t l;
 
 		if (s[i] != '$' && s[i] != '\\')
 			continue;
@@ -509,12 +552,24 @@ int gr_last_math(const char *s, size_t n, gr_span *out)
 			i++;
 			continue;
 		}
-		if ((c = math_close(s, n, i, &ol, MATH_SPAN)) == 0)
+		if (!close) {
+			if ((l = math_open(s, n, i, &close)) != 0) {
+				open_at = i + l;
+				cl = strlen(close);
+				i += l - 1;
+			}
 			continue;
-		last_b = i + ol;
-		last_e = c;
-		found = c > i + ol;
-		i = c + (s[i] == '$' ? ol : 2) - 1;
+		}
+		l = cl;
+		if (s[i] == close[0] && i + l <= n && (l == 1 || s[i + 1] == close[1])) {
+			if (i > open_at) {
+				last_b = open_at;
+				last_e = i;
+				found = 1;
+			}
+			close = NULL;
+			i += l - 1;
+		}
 	}
 	if (!found)
 		return 0;
@@ -851,17 +906,20 @@ static int next_word_number(const char *s, size_t n, size_t from, int dec_comma,
 	return 0;
 }
 
-/* The start of the sentence that ends at e. */
+/* The start of the sentence that ends at e; looks back SENTENCE_MAX + 1
+ * bytes at most (a longer sentence is none). */
 static size_t sentence_start(const char *s, size_t e)
 {
-	for (size_t k = e; k-- > 0;) {
+	size_t stop = e > SENTENCE_MAX + 1 ? e - SENTENCE_MAX - 1 : 0;
+
+	for (size_t k = e; k-- > stop;) {
 		if (s[k] == '\n')
 			return k + 1;
 		if ((s[k] == '.' || s[k] == '!' || s[k] == '?') && k + 1 < e && s[k + 1] == ' ' &&
 		    !(k > 0 && isdigit((unsigned char)s[k - 1]) && k + 2 < e && isdigit((unsigned char)s[k + 2])))
 			return k + 1;
 	}
-	return 0;
+	return stop;
 }
 
 int gr_final_number(const char *s, size_t n, int dec_comma, gr_num *num)

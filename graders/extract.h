@@ -14,6 +14,12 @@ typedef struct gr_span {
 	size_t off, len;
 } gr_span;
 
+/* Where the part of an answer the graders search starts: the last
+ * GR_TAIL_BYTES (at a character boundary). A final answer sits at the end;
+ * a longer text costs no more than this much. */
+#define GR_TAIL_BYTES 65536
+size_t gr_tail_start(const char *s, size_t n);
+
 /* The content of the last complete \boxed{...} or \fbox{...} (braces
  * balanced; "\boxed 5" also counts). A box whose braces never close, as in a
  * cut-off answer, is skipped for the one before it. One pass over the text,

@@ -202,6 +202,7 @@ static int math_grade(const void *p, const gr_input *in, gr_result *out)
 	gr_span sp;
 	const char *rule = "text";
 	int rc = TB_ERR, got, ref_ok, eq;
+	size_t n, tail;
 
 	if (!in->expected) {
 		snprintf(out->reason, sizeof(out->reason), "the item has no reference answer");
@@ -222,7 +223,9 @@ static int math_grade(const void *p, const gr_input *in, gr_result *out)
 		goto cleanup;
 	}
 	rc = TB_OK;
-	got = find_answer(in->answer, strlen(in->answer), f, ta);
+	n = strlen(in->answer);
+	tail = gr_tail_start(in->answer, n);
+	got = find_answer(in->answer + tail, n - tail, f, ta);
 	if (got < 0) {
 		out->verdict = GR_NOANSWER;
 		snprintf(out->path, sizeof(out->path), "none");

@@ -283,13 +283,16 @@ static int numeric_grade(const void *p, const gr_input *in, gr_result *out)
 	mx_num got, want, frac;
 	const char *rule = "exact";
 	int how, what = SPAN_NONE, ok;
+	size_t n, tail;
 
 	if (!in->expected || reference(st, in->expected, &want) != 0) {
 		snprintf(out->reason, sizeof(out->reason), "the reference '%.200s' is not a number",
 			 in->expected ? in->expected : "(none)");
 		return TB_ERR;
 	}
-	how = find_answer(st, in->answer, strlen(in->answer), dec_comma, &got, &what);
+	n = strlen(in->answer);
+	tail = gr_tail_start(in->answer, n);
+	how = find_answer(st, in->answer + tail, n - tail, dec_comma, &got, &what);
 	if (how < 0) {
 		out->verdict = GR_NOANSWER;
 		snprintf(out->path, sizeof(out->path), "none");
@@ -297,7 +300,8 @@ static int numeric_grade(const void *p, const gr_input *in, gr_result *out)
 		return TB_OK;
 	}
 	if (what != SPAN_NUMBER) {
-		out->verdict = GR_INCORRECT;
+		/* A hedge is wrong; a box without a number answers nothing. */
+		out->verdict = what == SPAN_HEDGE ? GR_INCORRECT : GR_NOANSWER;
 		snprintf(out->extracted, sizeof(out->extracted), "%s",
 			 what == SPAN_HEDGE ? "(several values)" : "(not a number)");
 		snprintf(out->path, sizeof(out->path), "%s/%s", ex_names[how],

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "extract.h"
 #include "grader.h"
 #include "grcase.h"
 #include "langcheck.h"
@@ -410,6 +412,87 @@ START_TEST(test_hostile)
 }
 END_TEST
 
+/* CPU time of this thread: other processes on a loaded machine do not
+ * count against the grader. */
+static double thread_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* A megabyte of nested braces (and of other unclosed openings) grades as
+ * no_answer or a grader error within 10 ms of CPU, never a crash. The
+ * sanitizers slow every memory access down: there the bound is 60 ms. */
+START_TEST(test_megabyte)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	const double limit = 60, scan_limit = 400;
+#else
+	const double limit = 10, scan_limit = 60;
+#endif
+	static const char *const kinds[] = {"math", "numeric"};
+	const size_t n = 1 << 20;
+	char *b = malloc(n + 16);
+
+	ck_assert_ptr_nonnull(b);
+	for (int shape = 0; shape < 5; shape++) {
+		size_t o = 0;
+
+		if (shape == 0 || shape == 3) {
+			memcpy(b, "\\boxed{", 7);
+			o = 7;
+		}
+		if (shape <= 1)
+			while (o < n)
+				b[o++] = '{';
+		else if (shape == 2)
+			for (; o + 7 <= n; o += 7)
+				memcpy(b + o, "\\boxed{", 7);
+		else if (shape == 3)
+			while (o < n)
+				b[o] = o < n / 2 ? '{' : '}', o++;
+		else
+			for (; o + 2 <= n; o += 2)
+				memcpy(b + o, "\\(", 2);
+		b[o] = '\0';
+		for (int k = 0; k < 2; k++) {
+			gr_grader *g = compile(kinds[k]);
+			gr_input in = {b, "1", NULL, "big"};
+			gr_result r;
+			double t0 = thread_ms(), ms;
+			int rc = gr_grade(g, &in, &r);
+
+			ms = thread_ms() - t0;
+			printf("megabyte shape %d, %s: %s in %.2f ms\n", shape, kinds[k],
+			       rc == TB_OK ? gr_verdict_str(r.verdict) : "grader error", ms);
+			ck_assert(rc == TB_ERR || r.verdict == GR_NOANSWER);
+			ck_assert_double_lt(ms, limit);
+			gr_free(g);
+		}
+		{
+			/* The graders search only the answer's tail; the extractors
+			 * themselves stay linear over the whole megabyte. */
+			gr_span sp[8];
+			gr_num num;
+			size_t at;
+			double t0 = thread_ms(), ms;
+
+			gr_final_boxes(b, o, sp, 8);
+			gr_phrase_answer(b, o, sp, &at);
+			gr_find_hash(b, o, sp);
+			gr_last_math(b, o, sp);
+			gr_final_number(b, o, 0, &num);
+			ms = thread_ms() - t0;
+			printf("megabyte shape %d, extractors: %.2f ms\n", shape, ms);
+			ck_assert_double_lt(ms, scan_limit);
+		}
+	}
+	free(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("math");
@@ -423,6 +506,7 @@ int main(void)
 	tcase_add_test(tc, test_math500);
 	tcase_add_test(tc, test_aime_leading_zeros);
 	tcase_add_test(tc, test_hostile);
+	tcase_add_test(tc, test_megabyte);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
