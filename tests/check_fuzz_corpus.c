@@ -22,6 +22,9 @@
 #define FUZZ_ENTRY fuzz_extract
 #include "fuzz/fuzz_extract.c"
 #undef FUZZ_ENTRY
+#define FUZZ_ENTRY fuzz_math
+#include "fuzz/fuzz_math.c"
+#undef FUZZ_ENTRY
 
 static const struct target {
 	const char *name;
@@ -31,6 +34,7 @@ static const struct target {
 	{"resp", fuzz_resp},
 	{"suite", fuzz_suite},
 	{"extract", fuzz_extract},
+	{"math", fuzz_math},
 };
 
 START_TEST(corpus_runs_clean)
