@@ -163,7 +163,7 @@ size_t mp_number_words(const char *s, size_t n, double *val)
 		next = i;
 		if (next < n && (s[next] == '-' || s[next] == ' '))
 			next++;
-		if (next == i || !isalpha((unsigned char)s[next]))
+		if (next == i || next >= n || !isalpha((unsigned char)s[next]))
 			break;
 		i = next;
 	}
