@@ -238,7 +238,8 @@ static const char *const unit_words[] = {
 	"kmh", "dollar", "dollars", "cent", "cents", "euro", "euros", "yen", "yuan", "rupee",
 	"rupees", "peso", "pesos", "pence", "usd", "degree", "degrees", "deg", "rad", "radian",
 	"radians", "unit", "units", "sq", "square", "cubic", "percent", "points", "point", "times",
-	"people", "persons", "students", "items", "apples", "ways", NULL};
+	"people", "persons", "students", "items", "apples", "ways", "per", "kmh", "kph", "ms",
+	"mps", "fps", NULL};
 /* Words that make trailing text more than a unit: a hedge, a clause. */
 static const char *const not_units[] = {
 	"or", "and", "but", "maybe", "perhaps", "possibly", "probably", "not", "if", "when",
@@ -272,13 +273,17 @@ static int unit_word(const mp_tree *t, int x, int plain_ok)
 
 	if (kind_of(t, x) == MP_POW)
 		x = t->node[x].kid;
+	/* km/h, m/s */
+	if (kind_of(t, x) == MP_DIV && t->node[x].op != 'f')
+		return unit_word(t, t->node[x].kid, 0) && unit_word(t, t->node[t->node[x].kid].next, 0);
 	if (kind_of(t, x) != MP_TEXT && kind_of(t, x) != MP_SYM)
 		return 0;
 	w = mp_name(t, x, &l);
 	if (word_in(w, l, not_units))
 		return 0;
+	/* A single letter is a variable unless a text group holds it. */
 	if (word_in(w, l, unit_words))
-		return kind_of(t, x) == MP_TEXT || l == 1;
+		return kind_of(t, x) == MP_TEXT || t->node[x].op == 2;
 	if (kind_of(t, x) != MP_TEXT || t->node[x].op || !plain_ok || l < 2)
 		return 0;
 	for (size_t k = 0; k < l; k++)
@@ -304,13 +309,23 @@ static int strip_units(mp_tree *t, int x, int plain_ok)
 		nd->kid = t->node[nd->kid].kid;
 		return x;
 	}
+	/* "5 \text{ m/s}": a unit over a unit. */
+	if (nd->kind == MP_DIV && nd->op != 'f' && unit_word(t, t->node[nd->kid].next, 0)) {
+		int num = strip_units(t, nd->kid, plain_ok);
+
+		if (num != nd->kid || t->node[num].unit) {
+			t->node[num].next = -1;
+			return num;
+		}
+		return x;
+	}
 	if (nd->kind == MP_MUL && nd->nkid >= 2) {
 		int kids[64], nk = 0, dropped = 0;
 
 		for (int c = nd->kid; c >= 0 && nk < 64; c = t->node[c].next)
 			kids[nk++] = c;
-		/* At most two unit words: "square feet". */
-		while (nk > 1 && dropped < 2 && unit_word(t, kids[nk - 1], plain_ok && (nk == 2 || dropped))) {
+		/* At most three unit words: "square feet", "miles per hour". */
+		while (nk > 1 && dropped < 3 && unit_word(t, kids[nk - 1], plain_ok && (nk == 2 || dropped))) {
 			nk--;
 			dropped++;
 		}

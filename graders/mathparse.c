@@ -40,6 +40,7 @@ typedef struct tok {
 	double val;      /* T_NUM */
 	int dec, sig;    /* T_NUM */
 	int glued;       /* T_WORD: right after a digit */
+	const char *alias; /* T_SYM: the name to use instead of the text, or NULL */
 	size_t off, len; /* where it was written; T_SYM, T_WORD: the name */
 } tok;
 
@@ -436,10 +437,12 @@ static void lex_letters(ps *p, tok *t)
 			return;
 		}
 	}
-	/* One letter: a variable, or the constants e and i. */
+	/* One letter: a variable, or the constants e and i. In a text group
+	 * it may be a unit ("\text{ m}"), which glued records as 2. */
 	t->len = 1;
 	p->i = i + 1;
 	t->kind = T_SYM;
+	t->glued = p->ntext > 0 ? 2 : 0;
 	if (p->s[i] == 'e' || p->s[i] == 'i') {
 		t->kind = T_CONST;
 		t->op = p->s[i] == 'e' ? MP_C_E : MP_C_I;
@@ -589,8 +592,11 @@ static int lex_command(ps *p, tok *t)
 		t->glued = 0;
 		return 1;
 	}
-	/* Greek letters and any other command: a symbol by its name. */
+	/* Greek letters and any other command: a symbol by its name; the
+	 * empty set has one name however written. */
 	t->kind = T_SYM;
+	if (word_eq(w, wl, "varnothing"))
+		t->alias = "emptyset";
 	return 1;
 }
 
@@ -1070,7 +1076,8 @@ static int primary(ps *p)
 		break;
 	case T_SYM:
 	case T_WORD:
-		x = set_name(p, make(p, c.kind == T_SYM ? MP_SYM : MP_TEXT), p->s + c.off, c.len);
+		x = c.alias ? set_name(p, make(p, MP_SYM), c.alias, strlen(c.alias))
+			    : set_name(p, make(p, c.kind == T_SYM ? MP_SYM : MP_TEXT), p->s + c.off, c.len);
 		if (x >= 0)
 			p->t->node[x].op = (uint8_t)c.glued;
 		lex(p);

@@ -50,7 +50,7 @@ enum { MP_F_SIN = 1, MP_F_COS, MP_F_TAN, MP_F_COT, MP_F_SEC, MP_F_CSC, MP_F_ASIN
        MP_F_ROOT /* kid 2 is the index */ };
 
 typedef struct mp_node {
-	uint8_t kind, op, open, close;
+	uint8_t kind, op, open, close; /* op of MP_TEXT: 1 glued to a digit; of MP_SYM: 2 in \text{} */
 	int16_t kid, next;   /* first child, next sibling; -1 for none */
 	uint16_t nkid;
 	int16_t dec, sig;    /* MP_NUM: decimals printed (-1 none), significant digits */
