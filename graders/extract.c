@@ -26,8 +26,7 @@ size_t gr_tail_start(const char *s, size_t n)
 	return b;
 }
 
-/* Index just past the brace closing the one at s[i], or 0 when unbalanced. */
-static size_t close_brace(const char *s, size_t n, size_t i)
+size_t gr_brace_end(const char *s, size_t n, size_t i)
 {
 	int depth = 0;
 
@@ -503,7 +502,7 @@ int gr_phrase_answer(const char *s, size_t n, gr_span *out, size_t *at)
 
 		while (j < n && s[j] == ' ')
 			j++;
-		if (j < n && s[j] == '{' && (c = close_brace(s, n, j)) != 0) {
+		if (j < n && s[j] == '{' && (c = gr_brace_end(s, n, j)) != 0) {
 			out->off = j + 1;
 			out->len = c - j - 2;
 			return out->len > 0;

@@ -20,6 +20,10 @@ typedef struct gr_span {
 #define GR_TAIL_BYTES 65536
 size_t gr_tail_start(const char *s, size_t n);
 
+/* Index just past the brace closing the one at s[i] (\{ and \} do not
+ * count), or 0 when it never closes. */
+size_t gr_brace_end(const char *s, size_t n, size_t i);
+
 /* The content of the last complete \boxed{...} or \fbox{...} (braces
  * balanced; "\boxed 5" also counts). A box whose braces never close, as in a
  * cut-off answer, is skipped for the one before it. One pass over the text,

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "extract.h"
 #include "normalize.h"
 
 #define MAX_KIDS 64
@@ -195,25 +196,6 @@ static const char *const text_cmds[] = {
 static const char *const matrix_envs[] = {"pmatrix", "bmatrix", "matrix", "vmatrix", "Bmatrix",
 					  "smallmatrix", "array", "Vmatrix", NULL};
 
-/* Index just past the brace closing the one at s[i], or 0 when it never
- * closes. */
-static size_t brace_end(const char *s, size_t n, size_t i)
-{
-	int depth = 0;
-
-	for (; i < n; i++) {
-		if (s[i] == '\\' && i + 1 < n) {
-			i++;
-			continue;
-		}
-		if (s[i] == '{')
-			depth++;
-		else if (s[i] == '}' && --depth == 0)
-			return i + 1;
-	}
-	return 0;
-}
-
 static size_t skip_blank(const char *s, size_t n, size_t i)
 {
 	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
@@ -313,7 +295,7 @@ static void lex_number(ps *p, tok *t)
 
 		if (j + 10 <= p->n && memcmp(p->s + j, "\\overline", 9) == 0 &&
 		    (e = skip_blank(p->s, p->n, j + 9)) < p->n && p->s[e] == '{') {
-			size_t close = brace_end(p->s, p->n, e), nd = 0;
+			size_t close = gr_brace_end(p->s, p->n, e), nd = 0;
 			double rep = 0;
 			int ok = close > e + 2;
 
@@ -496,7 +478,7 @@ static int lex_command(ps *p, tok *t)
 		size_t e;
 
 		b = skip_blank(p->s, p->n, p->i);
-		if (b < p->n && p->s[b] == '{' && p->ntext < MAX_TEXT_NEST && (e = brace_end(p->s, p->n, b))) {
+		if (b < p->n && p->s[b] == '{' && p->ntext < MAX_TEXT_NEST && (e = gr_brace_end(p->s, p->n, b))) {
 			p->text_end[p->ntext++] = e - 1;
 			p->i = b + 1;
 		}
@@ -506,13 +488,13 @@ static int lex_command(ps *p, tok *t)
 		size_t e;
 
 		b = skip_blank(p->s, p->n, p->i);
-		if (b >= p->n || p->s[b] != '{' || !(e = brace_end(p->s, p->n, b)))
+		if (b >= p->n || p->s[b] != '{' || !(e = gr_brace_end(p->s, p->n, b)))
 			return 0;
 		p->i = e;
 		if (word_index(p->s + b + 1, e - b - 2, matrix_envs) < 0)
 			return 0; /* aligned, cases, equation: their content reads inline */
 		if (w[0] == 'b' && word_eq(p->s + b + 1, e - b - 2, "array") && e < p->n &&
-		    p->s[e] == '{' && (b = brace_end(p->s, p->n, e)))
+		    p->s[e] == '{' && (b = gr_brace_end(p->s, p->n, e)))
 			p->i = b;
 		set_op(t, w[0] == 'b' ? T_BEGIN : T_ENDENV, 0);
 		return 1;
@@ -522,7 +504,7 @@ static int lex_command(ps *p, tok *t)
 		size_t e;
 
 		b = skip_blank(p->s, p->n, p->i);
-		if (b < p->n && p->s[b] == '{' && (e = brace_end(p->s, p->n, b)))
+		if (b < p->n && p->s[b] == '{' && (e = gr_brace_end(p->s, p->n, b)))
 			p->i = e;
 		else
 			while (p->i < p->n && (isdigit((unsigned char)p->s[p->i]) || p->s[p->i] == ' '))
@@ -1058,6 +1040,17 @@ static int group(ps *p)
 	return x;
 }
 
+/* \frac{a}{b}, \binom{n}{k}: the command and its two arguments. */
+static int two_args(ps *p, int kind)
+{
+	int a, b;
+
+	lex(p);
+	a = arg(p);
+	b = a >= 0 ? arg(p) : -1;
+	return binary(p, kind, a, b);
+}
+
 static int primary(ps *p)
 {
 	tok c = p->cur;
@@ -1107,17 +1100,11 @@ static int primary(ps *p)
 	case T_FUNC:
 		x = function(p);
 		break;
-	case T_FRAC: {
-		int a, b;
-
-		lex(p);
-		a = arg(p);
-		b = a >= 0 ? arg(p) : -1;
-		x = binary(p, MP_DIV, a, b);
+	case T_FRAC:
+		x = two_args(p, MP_DIV);
 		if (x >= 0)
 			p->t->node[x].op = 'f';
 		break;
-	}
 	case T_SQRT: {
 		int idx = -1, a;
 
@@ -1137,15 +1124,9 @@ static int primary(ps *p)
 			p->t->node[x].op = idx >= 0 ? MP_F_ROOT : MP_F_SQRT;
 		break;
 	}
-	case T_BINOM: {
-		int a, b;
-
-		lex(p);
-		a = arg(p);
-		b = a >= 0 ? arg(p) : -1;
-		x = binary(p, MP_BINOM, a, b);
+	case T_BINOM:
+		x = two_args(p, MP_BINOM);
 		break;
-	}
 	case T_BEGIN:
 		x = matrix(p);
 		break;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "grader.h"
+#include "grcase.h"
 #include "rc.h"
 #include "testutil.h"
 
@@ -78,10 +79,8 @@ static lc_stats lc_run(const gr_grader *g, const char *name)
 	int lineno = 0;
 
 	memset(&st, 0, sizeof(st));
-	snprintf(path, sizeof(path), "%s/tests/data/%s", TB_SOURCE_DIR, name);
-	text = tu_read_file(path, NULL);
+	text = grcase_read(name, path, sizeof(path));
 	if (!text) {
-		printf("%s: cannot read\n", path);
 		st.failures = 1;
 		return st;
 	}
