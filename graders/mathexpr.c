@@ -901,6 +901,33 @@ static int same(item a, item r, const mx_opts *o, const char **rule, int depth)
 	return same_text(a, r);
 }
 
+/* A constant's value, with variables an error: 1 with *v, else 0. */
+static int constant(mp_tree *t, int x, double *v)
+{
+	evx e = {0};
+	cx c = eval(t, x, &e, 0);
+
+	if (e.err || e.vars || cimag(c) != 0 || !isfinite(creal(c)))
+		return 0;
+	*v = creal(c);
+	return 1;
+}
+
+/* \frac{\pi}{3} against 60^\circ: 1 equal, -1 not, 0 when neither side is
+ * an angle in degrees against one with \pi. */
+static int same_angle(mp_tree *ta, int a, mp_tree *tr, int r)
+{
+	double va, vr;
+	int deg_a = kind_of(ta, a) == MP_DEG, deg_r = kind_of(tr, r) == MP_DEG;
+
+	if (deg_a == deg_r || !count_kind(deg_a ? tr : ta, deg_a ? r : a, MP_CONST, 0))
+		return 0;
+	/* The degree node evaluates in radians already. */
+	if (!constant(ta, a, &va) || !constant(tr, r, &vr))
+		return 0;
+	return fabs(va - vr) <= EXACT_TOL * fmax(fabs(va), fabs(vr)) ? 1 : -1;
+}
+
 int mx_equal(mp_tree *ta, mp_tree *tr, const mx_opts *o, const char **rule)
 {
 	int ca[4], cr[4], na, nr, v;
@@ -924,6 +951,11 @@ int mx_equal(mp_tree *ta, mp_tree *tr, const mx_opts *o, const char **rule)
 		for (int j = 0; j < nr; j++)
 			if (same((item){ta, ca[i], 0, 0}, (item){tr, cr[j], 0, 0}, o, rule, 0) == 1)
 				return 1;
+	/* An angle in radians against one in degrees, or the other way. */
+	if ((v = same_angle(ta, ta->root, tr, tr->root)) != 0) {
+		*rule = "degrees";
+		return v > 0;
+	}
 	/* Report the rule of the answer's main candidate. */
 	same((item){ta, ca[0], 0, 0}, (item){tr, cr[0], 0, 0}, o, rule, 0);
 	return 0;

@@ -1471,6 +1471,9 @@ int mp_parse(const char *s, size_t n, mp_tree *t, const char **err)
 		return -1;
 	}
 	lex(&p);
+	/* "= 5", "\approx 3.14": the value a relation gives. */
+	if (p.cur.kind == T_REL && (p.cur.op == MP_R_EQ || p.cur.op == MP_R_APPROX))
+		lex(&p);
 	t->root = list(&p);
 	if (t->root >= 0 && p.cur.kind != T_END)
 		t->root = fail(&p, p.cur.kind == T_CLOSE ? "unbalanced bracket" : "unexpected token");
