@@ -535,6 +535,31 @@ static size_t math_open(const char *s, size_t n, size_t i, const char **close)
 	return 0;
 }
 
+int gr_hedge_after(const char *s, size_t n, size_t from, gr_span *out)
+{
+	static const char *const hedges[] = {"or", "maybe", "perhaps", "possibly", "alternatively", NULL};
+	size_t i = from, lim = n - from > 16 ? from + 16 : n;
+
+	/* Past the answer's own closing marks: $, }, \), a full stop. */
+	while (i < lim && (strchr(" \t$}).,*", s[i]) || (s[i] == '\\' && i + 1 < n && strchr(")]", s[i + 1])))) {
+		i += s[i] == '\\' ? 2 : 1;
+	}
+	if (i + 6 <= n && memcmp(s + i, "\\text{", 6) == 0)
+		i += 6;
+	while (i < n && s[i] == ' ')
+		i++;
+	for (int k = 0; hedges[k]; k++)
+		if (word_at(s, n, i, hedges[k])) {
+			gr_num num;
+
+			out->off = i;
+			out->len = sentence_end(s, n, i, PHRASE_SPAN) - i;
+			/* "Or is it? Yes." offers no other value. */
+			return gr_next_number(s, out->off + out->len, i, 0, &num);
+		}
+	return 0;
+}
+
 int gr_last_math(const char *s, size_t n, gr_span *out)
 {
 	size_t last_b = 0, last_e = 0, tail, open_at = 0, cl = 0;

@@ -44,6 +44,12 @@ int gr_find_phrase(const char *s, size_t n, gr_span *out);
  * the sentence's last "is"/"are"/"equals"/"=" ("The largest $n$ is 34").
  * *at gets where the phrase starts. Returns 1 when found and not empty. */
 int gr_phrase_answer(const char *s, size_t n, gr_span *out, size_t *at);
+/* A hedge right after an answer that ends at byte from: "\boxed{1} or 2",
+ * "The answer is 5. Or maybe 6." Returns 1 with out on the hedging text
+ * (from its "or", "maybe", "perhaps", "possibly" or "alternatively" to the
+ * end of that sentence, which holds a number), 0 when the answer stands
+ * alone. */
+int gr_hedge_after(const char *s, size_t n, size_t from, gr_span *out);
 /* The text after the last "####", up to the end of its line. */
 int gr_find_hash(const char *s, size_t n, gr_span *out);
 /* The content of the last $...$, $$...$$, \(...\) or \[...\] when only a

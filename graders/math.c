@@ -97,6 +97,20 @@ static int join_boxes(found *f, const char *s, const gr_span *bx, int nb)
 	return 1;
 }
 
+/* Appends a hedge that follows the answer in the text ("\boxed{1} or 2")
+ * so that the comparison sees it. */
+static void add_hedge(found *f, const char *s, size_t n, size_t end)
+{
+	gr_span h;
+
+	if (!gr_hedge_after(s, n, end, &h) || f->len + 1 + h.len > MP_MAX_INPUT)
+		return;
+	f->text[f->len++] = ' ';
+	memcpy(f->text + f->len, s + h.off, h.len);
+	f->len += h.len;
+	f->text[f->len] = '\0';
+}
+
 /* Whether a parsed answer holds more than words: a phrase such as "the
  * answer is correct" gives no mathematical answer. */
 static int has_math(const mp_tree *t)
@@ -147,22 +161,29 @@ static int find_answer(const char *s, size_t n, found *f, mp_tree *t)
 	gr_num num;
 
 	if (nb && phrase && at > bx[nb - 1].off + bx[nb - 1].len && set_found(f, s, sp, "phrase") &&
-	    parses(f, t) && has_math(t))
-		return 1;
+	    parses(f, t) && has_math(t)) {
+		add_hedge(f, s, n, sp.off + sp.len);
+		return parses(f, t) ? 1 : 0;
+	}
 	if (nb && join_boxes(f, s, bx, nb)) {
 		if (f->len == 0)
 			return -1;
+		add_hedge(f, s, n, bx[nb - 1].off + bx[nb - 1].len);
 		return parses(f, t) ? 1 : 0;
 	}
 	if (phrase && set_found(f, s, sp, "phrase")) {
+		add_hedge(f, s, n, sp.off + sp.len);
 		if (parses(f, t))
 			return 1;
 		unparsed = 1;
 	}
 	if (gr_find_hash(s, n, &sp) && set_found(f, s, sp, "hash") && parses(f, t))
 		return 1;
-	if (gr_last_math(s, n, &sp) && set_found(f, s, sp, "math") && parses(f, t))
-		return 1;
+	if (gr_last_math(s, n, &sp) && set_found(f, s, sp, "math")) {
+		add_hedge(f, s, n, sp.off + sp.len);
+		if (parses(f, t))
+			return 1;
+	}
 	sp.off = 0;
 	sp.len = n;
 	while (sp.len && isspace((unsigned char)s[sp.off])) {

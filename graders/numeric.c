@@ -208,6 +208,18 @@ static int span_number(const char *s, gr_span sp, int dec_comma, mx_num *v)
 	return r;
 }
 
+/* What a span gives with the text after it: a hedge that follows the
+ * answer ("The answer is 5. Or maybe 6.") makes it several values. */
+static int answer_number(const char *s, size_t n, gr_span sp, int dec_comma, mx_num *v)
+{
+	int got = span_number(s, sp, dec_comma, v);
+	gr_span h;
+
+	if (got == SPAN_NUMBER && gr_hedge_after(s, n, sp.off + sp.len, &h))
+		return SPAN_HEDGE;
+	return got;
+}
+
 /* Runs the extraction methods in order: the method used and what its span
  * gave, or -1 when none found an answer. */
 static int find_answer(const numeric_state *st, const char *s, size_t n, int dec_comma, mx_num *v,
@@ -227,7 +239,7 @@ static int find_answer(const numeric_state *st, const char *s, size_t n, int dec
 				break;
 			/* A later answer phrase with a number beats the box. */
 			if (gr_phrase_answer(s, n, &sp, &at) && at > bx[nb - 1].off + bx[nb - 1].len &&
-			    (*got = span_number(s, sp, dec_comma, v)) == SPAN_NUMBER)
+			    (*got = answer_number(s, n, sp, dec_comma, v)) != SPAN_NONE)
 				return EX_PHRASE;
 			if (nb > 1) {
 				/* Several boxes are one answer only when they agree. */
@@ -242,10 +254,11 @@ static int find_answer(const numeric_state *st, const char *s, size_t n, int dec
 					}
 			}
 			/* A box is the answer even when it holds no number. */
-			*got = span_number(s, bx[nb - 1], dec_comma, v);
+			*got = answer_number(s, n, bx[nb - 1], dec_comma, v);
 			return EX_BOXED;
 		case EX_PHRASE:
-			if (gr_phrase_answer(s, n, &sp, &at) && (*got = span_number(s, sp, dec_comma, v)) != SPAN_NONE)
+			if (gr_phrase_answer(s, n, &sp, &at) &&
+			    (*got = answer_number(s, n, sp, dec_comma, v)) != SPAN_NONE)
 				return EX_PHRASE;
 			break;
 		case EX_HASH:
