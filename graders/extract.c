@@ -416,6 +416,15 @@ static int comma_clause(const char *s, size_t n, size_t i)
 	return 1;
 }
 
+/* Whether the bracket opened at s[i] holds a digit before it closes. */
+static int digit_before_close(const char *s, size_t n, size_t i)
+{
+	for (size_t k = i + 1; k < n && s[k] != ')'; k++)
+		if (isdigit((unsigned char)s[k]))
+			return 1;
+	return 0;
+}
+
 /* A plain sentence after an answer phrase: cut at a clause ("which",
  * "because") or a parenthetical note, and start after its last "is". */
 static void plain_answer(const char *s, size_t *b, size_t *e)
@@ -432,8 +441,9 @@ static void plain_answer(const char *s, size_t *b, size_t *e)
 			k = c;
 			continue;
 		}
+		/* "80 (eighty)" is a note; "2 (maybe 3)" offers another value. */
 		if (k > *b && s[k - 1] == ' ' && s[k] == '(' && k + 3 < *e && isalpha((unsigned char)s[k + 1]) &&
-		    isalpha((unsigned char)s[k + 2]) && isalpha((unsigned char)s[k + 3])) {
+		    isalpha((unsigned char)s[k + 2]) && isalpha((unsigned char)s[k + 3]) && !digit_before_close(s, *e, k)) {
 			*e = k;
 			break;
 		}

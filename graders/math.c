@@ -157,7 +157,7 @@ static int find_answer(const char *s, size_t n, found *f, mp_tree *t)
 	gr_span bx[MAX_BOXES], sp;
 	int nb = gr_final_boxes(s, n, bx, MAX_BOXES);
 	size_t at = 0;
-	int phrase = gr_phrase_answer(s, n, &sp, &at), unparsed = 0;
+	int phrase = gr_phrase_answer(s, n, &sp, &at);
 	gr_num num;
 
 	if (nb && phrase && at > bx[nb - 1].off + bx[nb - 1].len && set_found(f, s, sp, "phrase") &&
@@ -171,11 +171,11 @@ static int find_answer(const char *s, size_t n, found *f, mp_tree *t)
 		add_hedge(f, s, n, bx[nb - 1].off + bx[nb - 1].len);
 		return parses(f, t) ? 1 : 0;
 	}
+	/* The phrase's answer is the answer, read or not: "2 (or 3)" must not
+	 * fall through to a number found later. */
 	if (phrase && set_found(f, s, sp, "phrase")) {
 		add_hedge(f, s, n, sp.off + sp.len);
-		if (parses(f, t))
-			return 1;
-		unparsed = 1;
+		return parses(f, t) ? 1 : 0;
 	}
 	if (gr_find_hash(s, n, &sp) && set_found(f, s, sp, "hash") && parses(f, t))
 		return 1;
@@ -201,9 +201,7 @@ static int find_answer(const char *s, size_t n, found *f, mp_tree *t)
 		if (set_found(f, s, sp, "last") && parses(f, t))
 			return 1;
 	}
-	if (unparsed)
-		set_found(f, s, sp, "phrase");
-	return unparsed ? 0 : -1;
+	return -1;
 }
 
 /* Canonical text of both, for what the parser cannot read. */

@@ -205,6 +205,9 @@ static int span_number(const char *s, gr_span sp, int dec_comma, mx_num *v)
 		return SPAN_NONE;
 	r = mp_parse(t, sp.len, tree, NULL) == 0 ? mx_number(tree, v) : SPAN_NONE;
 	free(tree);
+	/* "2 (or 3)": unreadable, but a hedge all the same. */
+	if (r == SPAN_NONE && hedge_word(t, sp.len) && gr_next_number(t, sp.len, 0, dec_comma, &num))
+		return SPAN_HEDGE;
 	return r;
 }
 
