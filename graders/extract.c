@@ -551,7 +551,7 @@ int gr_hedge_after(const char *s, size_t n, size_t from, gr_span *out)
 	size_t i = from, lim = n - from > 16 ? from + 16 : n;
 
 	/* Past the answer's own closing marks: $, }, \), a full stop. */
-	while (i < lim && (strchr(" \t$}).,*", s[i]) || (s[i] == '\\' && i + 1 < n && strchr(")]", s[i + 1])))) {
+	while (i < lim && (strchr(" \t\r\n$}).,*(", s[i]) || (s[i] == '\\' && i + 1 < n && strchr(")]", s[i + 1])))) {
 		i += s[i] == '\\' ? 2 : 1;
 	}
 	if (i + 6 <= n && memcmp(s + i, "\\text{", 6) == 0)
