@@ -11,6 +11,7 @@
 #define POINTS 8
 #define EXPR_TOL 1e-7
 #define EXACT_TOL 1e-9
+#define APPROX_TOL 0.01
 
 typedef double complex cx;
 
@@ -441,8 +442,17 @@ static int rel_sides(mp_tree *t, int x, int *out)
 		if (!strchr("=~ei", ops[k]))
 			return 0;
 	out[n++] = mp_kid(t, x, nk - 1);
-	for (int k = nk - 2; k >= 1 && ops[k] == '~' && n < 4; k--)
+	/* The exact side of "\frac{\sqrt3}{3} \approx 0.577", when the
+	 * approximation is one of it: "7 \approx 11" offers two values. */
+	for (int k = nk - 2; k >= 0 && ops[k] == '~' && n < 4; k--) {
+		evx e1 = {0}, e2 = {0};
+		cx exact = eval(t, mp_kid(t, x, k), &e1, 0), approx = eval(t, out[0], &e2, 0);
+
+		if (e1.err || e2.err || e1.vars || e2.vars ||
+		    cabs(exact - approx) > APPROX_TOL * fmax(cabs(exact), cabs(approx)))
+			break;
 		out[n++] = mp_kid(t, x, k);
+	}
 	return n;
 }
 
