@@ -26,6 +26,8 @@ typedef struct gr_result {
 	double score;           /* 1 correct, 0 incorrect, in between for partial */
 	char extracted[512];    /* the answer the grader found, cut to fit */
 	char reason[256];       /* why, in a few words */
+	char path[48];          /* which extraction and comparison decided, "boxed/set";
+				 * "" for graders that do not say */
 	int lang;               /* GR_LANG_*: the language check, where the item asks for it */
 } gr_result;
 

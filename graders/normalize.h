@@ -1,7 +1,8 @@
-/* Shared answer normalisation for the numeric, math and choice graders: the
- * decimal digits of every script the seed models and MGSM use, which
- * languages write a decimal comma, LaTeX canonicalisation, and a small
- * evaluator for closed forms (fractions, roots, pi, powers).
+/* Shared answer normalisation for the numeric, math and choice graders:
+ * the decimal digits of every script the seed models and
+ * MGSM use, which languages write a decimal comma, and LaTeX
+ * canonicalisation (the text comparison for what the math parser cannot
+ * read, and the choice grader's boxed letter).
  * Everything here is pure: no allocation, no global state, bounded by the
  * input's length. */
 #ifndef GR_NORMALIZE_H
@@ -27,18 +28,5 @@ int gr_lang_decimal_comma(const char *lang);
  * Writes at most outlen bytes including the NUL; returns 0, or -1 when the
  * result did not fit (out then holds a cut prefix). */
 int gr_latex_canon(const char *in, size_t n, char *out, size_t outlen);
-
-/* Values for the letters of an expression, indexed by the byte ('a'..'z',
- * 'A'..'Z'); NULL means "no variables allowed". */
-typedef struct gr_vars {
-	double v[128];
-} gr_vars;
-
-/* Evaluates a canonical expression (gr_latex_canon's output): numbers,
- * + - * / ^, implicit products, mixed numbers (1\frac{4}{5}), \frac, \sqrt,
- * \sqrt[n], \pi, \cdot, \times, a few functions, and single letters as
- * variables when vars is given. Returns 0 and *val, or -1 when the text is
- * not such an expression. */
-int gr_eval(const char *s, size_t n, const gr_vars *vars, double *val);
 
 #endif

@@ -27,9 +27,9 @@ static const struct {
 	const char *kind, *version;
 } versions[] = {
 	{"regex", "regex/2"},
-	{"numeric", "numeric/1"},
-	{"math", "math/1"},
-	{"choice", "choice/1"},
+	{"numeric", "numeric/2"},
+	{"math", "math/2"},
+	{"choice", "choice/2"},
 	{"exec", "exec/1"},
 };
 

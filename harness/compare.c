@@ -821,7 +821,7 @@ static void text_wrapped(FILE *f, const char *s, size_t w)
 			len = sizeof(word) - 1;
 		memcpy(word, s, len);
 		word[len] = '\0';
-		cols = columns(word);
+		cols = tb_text_columns(word);
 		if (col > 0 && col + 1 + cols > w) {
 			fputs("\n ", f);
 			col = 1;

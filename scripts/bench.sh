@@ -258,6 +258,7 @@ for r in $(seq "$REPS"); do
 	note "graders, repetition $r"
 	put regex "$("$W/gradebench" regex $GN | awk '{ print $4 }')"
 	put numeric "$("$W/gradebench" numeric $GN | awk '{ print $4 }')"
+	put math "$("$W/gradebench" math $((GN / 4)) | awk '{ print $4 }')"
 done
 EXEC_N=$((CORES * 50))
 [ "$QUICK" = 1 ] && EXEC_N=$((CORES * 5))
@@ -315,7 +316,7 @@ rs=$(ratio "$ts" "$cs"); rp=$(ratio "$tp" "$cp")
 ov64=$(m overlap_64); ov1k=$(m overlap_1024)
 tm64=$(m ttft_mean_64); tp64=$(m ttft_p99_64); tp1k=$(m ttft_p99_1024)
 rn=$(m rss_n); rg=$(m rss_growth)
-rx=$(m regex); nu=$(m numeric)
+rx=$(m regex); nu=$(m numeric); ma=$(m math)
 rep=$(m report)
 if [ $exec_ok = 1 ]; then
 	sb=$(m sandbox_base); se=$(m sandbox_exec); rsb=$(ratio "$se" "$sb")
@@ -358,6 +359,7 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "| peak RSS, a 1 s grader, 2,000 in flight, 20 s then SIGINT (scripts/bench/backlog.sh) | < 64 MB | $(mm rss_backlog 1) MB, $(mm backlog_awaiting 0) answers stored ungraded at the end | – | $(pass "$(m rss_backlog) < 64") |"
 	echo "| regex grading, one core | ≥ 200,000/s | $(mm regex) /s | – | $(pass "$rx >= 200000") |"
 	echo "| numeric grading, one core | ≥ 200,000/s | $(mm numeric) /s | – | $(pass "$nu >= 200000") |"
+	echo "| math (LaTeX) grading, one core | ≥ 20,000/s | $(mm math) /s | – | $(pass "$ma >= 20000") |"
 	echo "$sbline"
 	echo "| report (text, CSV, every plot's data and script) of the $BIG-sample store | < 2 s | $(mm report 3) s | – | $(pass "$rep < 2") |"
 	echo

@@ -25,6 +25,9 @@
 #define FUZZ_ENTRY fuzz_models
 #include "fuzz/fuzz_models.c"
 #undef FUZZ_ENTRY
+#define FUZZ_ENTRY fuzz_math
+#include "fuzz/fuzz_math.c"
+#undef FUZZ_ENTRY
 
 static const struct target {
 	const char *name;
@@ -35,6 +38,7 @@ static const struct target {
 	{"suite", fuzz_suite},
 	{"extract", fuzz_extract},
 	{"models", fuzz_models},
+	{"math", fuzz_math},
 };
 
 START_TEST(corpus_runs_clean)

@@ -1,4 +1,4 @@
-/* The math grader: the cases in tests/data/math.test; every MATH-500 answer
+/* The math grader: the cases in tests/data/math.test and math.cases; every MATH-500 answer
  * against itself and three rewrites of it this test makes, and against a
  * wrong answer; AIME answers with and without leading zeros. */
 #include <check.h>
@@ -7,11 +7,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "extract.h"
 #include "grader.h"
 #include "grcase.h"
 #include "langcheck.h"
-#include "normalize.h"
+#include "linecase.h"
+#include "mathexpr.h"
+#include "mathparse.h"
 #include "rc.h"
 #include "testutil.h"
 
@@ -47,6 +51,19 @@ START_TEST(test_cases)
 }
 END_TEST
 
+/* The one-line cases of tests/data/math.cases, by category: at least 30
+ * in each, all passing. */
+START_TEST(test_line_cases)
+{
+	gr_grader *g = compile("math");
+	lc_stats st = lc_run(g, "math.cases");
+
+	ck_assert_int_ge(lc_report(&st, "math.cases"), 30);
+	ck_assert_int_eq(st.failures, 0);
+	gr_free(g);
+}
+END_TEST
+
 /* Appends s to out, bounded. */
 static void add(char *out, const char *s, size_t n)
 {
@@ -63,13 +80,45 @@ static int at(const char *s, const char *w)
 	return strncmp(s, w, strlen(w)) == 0;
 }
 
+/* The single number a reference stands for, as the graders read it. */
+static int value_of(const char *a, double *v)
+{
+	mp_tree *t = malloc(sizeof(*t));
+	mx_num num;
+	int ok;
+
+	ck_assert_ptr_nonnull(t);
+	ok = mp_parse(a, strlen(a), t, NULL) == 0 && mx_number(t, &num) == 1 && !num.percent;
+	if (ok)
+		*v = num.val;
+	free(t);
+	return ok;
+}
+
+/* Whether a is a number with thousands commas: 58,500 or 10,\!080. */
+static int grouped_number(const char *a)
+{
+	int digits = 0, commas = 0;
+
+	for (const char *p = a; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p == ',')
+			commas++;
+		else if (!strchr("\\!$ .", *p))
+			return 0;
+	}
+	return digits > 3 && commas > 0;
+}
+
 /* Form 1: \frac and \dfrac swapped (or, without fractions, spaces after
  * commas and around + and =), boxed at the end of thinking-style text with
  * an earlier, wrong box. */
 static void form_swap(const char *a, char *out)
 {
 	char body[FORM_MAX] = "";
-	int fracs = strstr(a, "frac") != NULL;
+	/* "58,500" is a number: "58, 500" would be two. */
+	int fracs = strstr(a, "frac") != NULL || grouped_number(a);
 
 	for (const char *p = a; *p;) {
 		if (at(p, "\\dfrac") || at(p, "\\tfrac")) {
@@ -103,6 +152,8 @@ static void form_left_right(const char *a, char *out)
 			p += 6;
 		} else if (at(p, "^{\\circ}")) {
 			p += 8;
+		} else if (at(p, "\\! ")) {
+			p += 3; /* "11, 111" would read as two numbers */
 		} else if (at(p, "\\!") || at(p, "\\$")) {
 			p += 2;
 		} else if (has_left && (at(p, "\\left") || at(p, "\\right"))) {
@@ -133,11 +184,10 @@ static void form_left_right(const char *a, char *out)
  * anything else with spaces between its tokens after "Final answer:". */
 static void form_number(const char *a, char *out)
 {
-	char canon[FORM_MAX], spaced[FORM_MAX] = "";
+	char spaced[FORM_MAX] = "";
 	double v;
 
-	if (gr_latex_canon(a, strlen(a), canon, sizeof(canon)) == 0 &&
-	    gr_eval(canon, strlen(canon), NULL, &v) == 0) {
+	if (value_of(a, &v)) {
 		if (v == floor(v) && fabs(v) < 1e15) {
 			double m = fabs(v);
 
@@ -181,11 +231,9 @@ static void form_number(const char *a, char *out)
  * item's answer. */
 static int form_wrong(const char *a, const char *next, char *out)
 {
-	char canon[FORM_MAX];
 	double v;
 
-	if (gr_latex_canon(a, strlen(a), canon, sizeof(canon)) == 0 &&
-	    gr_eval(canon, strlen(canon), NULL, &v) == 0) {
+	if (value_of(a, &v)) {
 		snprintf(out, FORM_MAX, "\\boxed{%.12g}", v + 1);
 		return 1;
 	}
@@ -377,6 +425,87 @@ START_TEST(test_hostile)
 }
 END_TEST
 
+/* CPU time of this thread: other processes on a loaded machine do not
+ * count against the grader. */
+static double thread_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* A megabyte of nested braces (and of other unclosed openings) grades as
+ * no_answer or a grader error within 10 ms of CPU, never a crash. The
+ * sanitizers slow every memory access down: there the bound is 60 ms. */
+START_TEST(test_megabyte)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	const double limit = 60, scan_limit = 400;
+#else
+	const double limit = 10, scan_limit = 60;
+#endif
+	static const char *const kinds[] = {"math", "numeric"};
+	const size_t n = 1 << 20;
+	char *b = malloc(n + 16);
+
+	ck_assert_ptr_nonnull(b);
+	for (int shape = 0; shape < 5; shape++) {
+		size_t o = 0;
+
+		if (shape == 0 || shape == 3) {
+			memcpy(b, "\\boxed{", 7);
+			o = 7;
+		}
+		if (shape <= 1)
+			while (o < n)
+				b[o++] = '{';
+		else if (shape == 2)
+			for (; o + 7 <= n; o += 7)
+				memcpy(b + o, "\\boxed{", 7);
+		else if (shape == 3)
+			while (o < n)
+				b[o] = o < n / 2 ? '{' : '}', o++;
+		else
+			for (; o + 2 <= n; o += 2)
+				memcpy(b + o, "\\(", 2);
+		b[o] = '\0';
+		for (int k = 0; k < 2; k++) {
+			gr_grader *g = compile(kinds[k]);
+			gr_input in = {b, "1", NULL, "big"};
+			gr_result r;
+			double t0 = thread_ms(), ms;
+			int rc = gr_grade(g, &in, &r);
+
+			ms = thread_ms() - t0;
+			printf("megabyte shape %d, %s: %s in %.2f ms\n", shape, kinds[k],
+			       rc == TB_OK ? gr_verdict_str(r.verdict) : "grader error", ms);
+			ck_assert(rc == TB_ERR || r.verdict == GR_NOANSWER);
+			ck_assert_double_lt(ms, limit);
+			gr_free(g);
+		}
+		{
+			/* The graders search only the answer's tail; the extractors
+			 * themselves stay linear over the whole megabyte. */
+			gr_span sp[8];
+			gr_num num;
+			size_t at;
+			double t0 = thread_ms(), ms;
+
+			gr_final_boxes(b, o, sp, 8);
+			gr_phrase_answer(b, o, sp, &at);
+			gr_find_hash(b, o, sp);
+			gr_last_math(b, o, sp);
+			gr_final_number(b, o, 0, &num);
+			ms = thread_ms() - t0;
+			printf("megabyte shape %d, extractors: %.2f ms\n", shape, ms);
+			ck_assert_double_lt(ms, scan_limit);
+		}
+	}
+	free(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("math");
@@ -386,9 +515,11 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_cases);
+	tcase_add_test(tc, test_line_cases);
 	tcase_add_test(tc, test_math500);
 	tcase_add_test(tc, test_aime_leading_zeros);
 	tcase_add_test(tc, test_hostile);
+	tcase_add_test(tc, test_megabyte);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

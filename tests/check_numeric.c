@@ -1,4 +1,4 @@
-/* The numeric grader: the cases in tests/data/numeric.test, every GSM8K
+/* The numeric grader: the cases in tests/data/numeric.test and numeric.cases, every GSM8K
  * reference solution, and every MGSM answer in all 11 languages written into
  * a sentence of that language (native digits and thousands style). */
 #include <check.h>
@@ -10,6 +10,7 @@
 
 #include "grader.h"
 #include "grcase.h"
+#include "linecase.h"
 #include "rc.h"
 #include "testutil.h"
 
@@ -32,6 +33,18 @@ START_TEST(test_cases)
 	printf("numeric.test: %d cases, %d failed\n", st.cases, st.failures);
 	ck_assert_int_gt(st.cases, 50);
 	ck_assert_int_eq(st.failures, 0);
+}
+END_TEST
+
+/* The one-line cases of tests/data/numeric.cases, by category. */
+START_TEST(test_line_cases)
+{
+	gr_grader *g = numeric();
+	lc_stats st = lc_run(g, "numeric.cases");
+
+	ck_assert_int_ge(lc_report(&st, "numeric.cases"), 30);
+	ck_assert_int_eq(st.failures, 0);
+	gr_free(g);
 }
 END_TEST
 
@@ -219,6 +232,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_cases);
+	tcase_add_test(tc, test_line_cases);
 	tcase_add_test(tc, test_gsm8k);
 	tcase_add_test(tc, test_mgsm);
 	suite_add_tcase(s, tc);

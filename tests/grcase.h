@@ -131,6 +131,19 @@ out:
 	return failed;
 }
 
+/* The text of tests/data/<name> (the caller frees it), its path in path;
+ * NULL, said on stdout, when it cannot be read. */
+static char *grcase_read(const char *name, char *path, size_t cap)
+{
+	char *text;
+
+	snprintf(path, cap, "%s/tests/data/%s", TB_SOURCE_DIR, name);
+	text = tu_read_file(path, NULL);
+	if (!text)
+		printf("%s: cannot read\n", path);
+	return text;
+}
+
 /* Runs every case of tests/data/<name>; prints each failure. */
 static grcase_stats grcase_run(const char *name)
 {
@@ -139,10 +152,8 @@ static grcase_stats grcase_run(const char *name)
 	char *text, *lines[GRCASE_MAX_LINES];
 	int n = 0, start = 0, lineno = 0;
 
-	snprintf(path, sizeof(path), "%s/tests/data/%s", TB_SOURCE_DIR, name);
-	text = tu_read_file(path, NULL);
+	text = grcase_read(name, path, sizeof(path));
 	if (!text) {
-		printf("%s: cannot read\n", path);
 		st.failures = 1;
 		return st;
 	}

@@ -2,10 +2,13 @@
  *
  *   gradebench regex N     regex grading of N answers on this thread
  *   gradebench numeric N   numeric grading of N answers on this thread
+ *   gradebench math N      math (LaTeX) grading of N answers on this thread
  *   gradebench exec N T    N Python answers through the exec grader (the
  *                          sandbox) on T threads
  *
- * Prints "<kind> <answers> <seconds> <answers per second> <correct>". The
+ * Prints "<kind> <answers> <seconds> <answers per second> <correct> <answers
+ * per CPU second>"; the last counts only the CPU the grading used, so it
+ * holds on a machine other work keeps busy. The
  * answers are short model-like texts (a sentence of working, then the
  * result), a quarter of them wrong, so both verdicts are exercised. The
  * exec run starts with one untimed grade: what a process does once (the
@@ -23,12 +26,17 @@
 
 #define VARIANTS 64
 
-static double now_s(void)
+static double clock_s(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double now_s(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
 }
 
 typedef struct work {
@@ -57,6 +65,43 @@ static void *grade_all(void *arg)
 	return NULL;
 }
 
+/* A MATH-style answer and its reference, by shape: a fraction, a radical,
+ * a tuple, an interval, a polynomial, an equation, a \pm pair and a
+ * matrix, each in a sentence of working; a quarter are wrong. */
+static int math_answer(int i, char **answer, char **expected)
+{
+	int a = i + 2, b = 2 * i + 3, off = i % 4 == 3;
+	const char *intro = "We simplify step by step, checking each case; so the final answer is";
+
+	switch (i % 8) {
+	case 0:
+		return asprintf(answer, "%s $\\boxed{\\dfrac{%d}{%d}}$.", intro, 2 * a + off, 2 * b) < 0 ||
+		       asprintf(expected, "\\frac{%d}{%d}", a, b) < 0 ? -1 : 0;
+	case 1:
+		return asprintf(answer, "%s $\\boxed{%d\\sqrt{%d}}$.", intro, a + off, 2) < 0 ||
+		       asprintf(expected, "\\sqrt{%d}", 2 * a * a) < 0 ? -1 : 0;
+	case 2:
+		return asprintf(answer, "%s $\\boxed{\\left( %d, \\frac{\\pi}{%d} \\right)}$.", intro, a, b + off) < 0 ||
+		       asprintf(expected, "(%d, \\pi/%d)", a, b) < 0 ? -1 : 0;
+	case 3:
+		return asprintf(answer, "%s $\\boxed{x \\le %d}$.", intro, a + off) < 0 ||
+		       asprintf(expected, "(-\\infty, %d]", a) < 0 ? -1 : 0;
+	case 4:
+		return asprintf(answer, "%s $\\boxed{(x+%d)(x-%d)}$.", intro, a, b + off) < 0 ||
+		       asprintf(expected, "x^2 + %dx - %d", a - b, a * b) < 0 ? -1 : 0;
+	case 5:
+		return asprintf(answer, "%s $\\boxed{y = %dx + %d}$.", intro, a, b + off) < 0 ||
+		       asprintf(expected, "%dx - y + %d = 0", a, b) < 0 ? -1 : 0;
+	case 6:
+		return asprintf(answer, "%s $\\boxed{%d \\pm \\sqrt{%d}}$.", intro, a, b + off) < 0 ||
+		       asprintf(expected, "%d+\\sqrt{%d}, %d-\\sqrt{%d}", a, b, a, b) < 0 ? -1 : 0;
+	default:
+		return asprintf(answer, "%s $\\boxed{\\begin{pmatrix} %d & 0 \\ 0 & %d \\end{pmatrix}}$.", intro, a,
+				b + off) < 0 ||
+		       asprintf(expected, "\\begin{pmatrix} %d & 0 \\ 0 & %d \\end{pmatrix}", a, b) < 0 ? -1 : 0;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *kind = argc > 1 ? argv[1] : "regex";
@@ -67,17 +112,19 @@ int main(int argc, char **argv)
 	gr_grader *g = NULL;
 	work w[64];
 	pthread_t th[64];
-	double t0, t1;
+	double t0, t1, c0, c1;
 	long correct = 0;
 
 	if (threads < 1 || threads > 64 || n < 1) {
-		fprintf(stderr, "usage: gradebench regex|numeric|exec N [THREADS]\n");
+		fprintf(stderr, "usage: gradebench regex|numeric|math|exec N [THREADS]\n");
 		return 2;
 	}
 	if (strcmp(kind, "regex") == 0)
 		spec = json_pack("{s:s, s:s, s:i}", "type", "regex", "pattern", "answer is\\s*\\**(-?[0-9][0-9,]*)", "group", 1);
 	else if (strcmp(kind, "numeric") == 0)
 		spec = json_pack("{s:s}", "type", "numeric");
+	else if (strcmp(kind, "math") == 0)
+		spec = json_pack("{s:s}", "type", "math");
 	else if (strcmp(kind, "exec") == 0)
 		spec = json_pack("{s:s, s:s, s:s, s:s}", "type", "exec", "language", "python", "tests",
 				 "assert add(1, 2) == 3\nassert add(-1, 1) == 0", "entry_point", "add");
@@ -93,6 +140,11 @@ int main(int argc, char **argv)
 				     i % 4 == 3 ? "-" : "+") < 0)
 				return 1;
 			expected[i] = NULL;
+			continue;
+		}
+		if (strcmp(kind, "math") == 0) {
+			if (math_answer(i, &answers[i], &expected[i]) < 0)
+				return 1;
 			continue;
 		}
 		if (asprintf(&answers[i],
@@ -120,6 +172,7 @@ int main(int argc, char **argv)
 		}
 	}
 	t0 = now_s();
+	c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	for (int t = 0; t < threads; t++) {
 		w[t] = (work){.g = g, .answers = answers, .expected = expected,
 			      .n = n / threads + (t < n % threads)};
@@ -134,7 +187,9 @@ int main(int argc, char **argv)
 		correct += w[t].correct;
 	}
 	t1 = now_s();
-	printf("%s %ld %.4f %.1f %ld\n", kind, n, t1 - t0, (double)n / (t1 - t0), correct);
+	c1 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+	printf("%s %ld %.4f %.1f %ld %.1f\n", kind, n, t1 - t0, (double)n / (t1 - t0), correct,
+	       (double)n / (c1 - c0 > 0 ? c1 - c0 : 1e-9));
 	gr_free(g);
 	json_decref(spec);
 	for (int i = 0; i < VARIANTS; i++) {
