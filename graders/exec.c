@@ -22,10 +22,13 @@
  *
  * Pass comes from one channel only: the harness-owned driver (drivers.h)
  * writes "<nonce> ok" on fd 3 after every test returned, and the command
- * then exits 0. Exit status, stdout and early exits never pass. The nonce
- * keeps a sample from passing by writing to fd 3 blindly; a sample that
- * deliberately digs the nonce out of the driver's memory could forge a pass,
- * but no more than that: the sandbox holds it either way.
+ * then exits 0. Exit status, stdout and early exits never pass. In Python
+ * the answer and the verdict never share a process: the driver forks, the
+ * answer runs in the child without fd 3 or the nonce, and the tests run in
+ * the parent against stubs that get each call's value back as plain data
+ * (see the driver), so nothing the answer does in its process (an __eq__
+ * that is always true, patched builtins, reading the driver's memory) can
+ * reach the comparison.
  *
  * Verdicts: pass -> GR_CORRECT; fail:wrong, fail:error, fail:timeout,
  * fail:memory, fail:output, fail:crash, fail:compile -> GR_INCORRECT with the
@@ -418,10 +421,9 @@ static void classify(const sb_result *r, const char *nonce, gr_result *out)
 	if (fail) {
 		static const struct {
 			const char *kind, *word;
-		} kinds[] = {{"wrong", "fail:wrong"},
-			     {"memory", "fail:memory"},
-			     {"compile", "fail:compile"},
-			     {"error", "fail:error"}};
+		} kinds[] = {{"wrong", "fail:wrong"},     {"memory", "fail:memory"},
+			     {"compile", "fail:compile"}, {"crash", "fail:crash"},
+			     {"timeout", "fail:timeout"}, {"error", "fail:error"}};
 		const char *word = "fail:error";
 		size_t skip = 0;
 
@@ -500,12 +502,13 @@ static size_t pyc_len;
 static atomic_int pyc_stale;
 
 /* The files and argv of a Python run: driver (bytecode when pyc), solution,
- * tests. files has room for 3, argv for 6. */
+ * tests, and the prompt when there is one (NULL: none). files has room for
+ * 4, argv for 6. */
 static void py_job(sb_job *job, sb_file *files, const char **argv, int use_pyc, const char *sol, size_t sollen,
-		   const char *tests, const char *entry)
+		   const char *tests, const char *prompt, const char *entry)
 {
 	job->files = files;
-	job->nfiles = 3;
+	job->nfiles = prompt ? 4 : 3;
 	job->argv = argv;
 	if (use_pyc)
 		files[0] = (sb_file){"driver.pyc", pyc, pyc_len};
@@ -513,6 +516,8 @@ static void py_job(sb_job *job, sb_file *files, const char **argv, int use_pyc, 
 		files[0] = (sb_file){"driver.py", py_driver, sizeof(py_driver) - 1};
 	files[1] = (sb_file){"solution.py", sol, sollen};
 	files[2] = (sb_file){"tests.py", tests, strlen(tests)};
+	if (prompt)
+		files[3] = (sb_file){"prompt.py", prompt, strlen(prompt)};
 	argv[0] = "/usr/bin/python3";
 	argv[1] = "-I";
 	argv[2] = "-B";
@@ -525,7 +530,7 @@ static void pyc_make(void)
 {
 	static const char *const make_argv[] = {"/usr/bin/python3", "-I", "-B", "-c", py_compile_driver, NULL};
 	static const char sol[] = "def f(x):\n    return [x, 1.5]\n";
-	sb_file files[3] = {{"driver.py", py_driver, sizeof(py_driver) - 1}};
+	sb_file files[4] = {{"driver.py", py_driver, sizeof(py_driver) - 1}};
 	const char *argv[6];
 	sb_job job = {.argv = make_argv, .files = files, .nfiles = 1};
 	sb_result res;
@@ -550,7 +555,7 @@ static void pyc_make(void)
 	memset(&job, 0, sizeof(job));
 	sb_limits_default(&job.lim);
 	job.nonce = nonce;
-	py_job(&job, files, argv, 1, sol, sizeof(sol) - 1, "assert f(2) == [2, 1.5]\n", "f");
+	py_job(&job, files, argv, 1, sol, sizeof(sol) - 1, "assert f(2) == [2, 1.5]\n", NULL, "f");
 	snprintf(want, sizeof(want), "%s ok", nonce);
 	if (sb_run(&job, &res, err, sizeof(err)) != TB_OK || res.exit_code != 0 ||
 	    strncmp(tb_buf_str(&res.rec), want, strlen(want)) != 0) {
@@ -618,7 +623,7 @@ static int exec_grade(const void *p, const gr_input *in, gr_result *out)
 			brc |= tb_buf_add(&sol_src, code, clen);
 		pthread_once(&pyc_once, pyc_make);
 		use_pyc = pyc && !atomic_load(&pyc_stale);
-		py_job(&job, files, argv, use_pyc, tb_buf_str(&sol_src), sol_src.len, st->tests, st->entry);
+		py_job(&job, files, argv, use_pyc, tb_buf_str(&sol_src), sol_src.len, st->tests, st->prompt, st->entry);
 		nfiles = job.nfiles;
 		break;
 	case LANG_C:
@@ -674,7 +679,7 @@ static int exec_grade(const void *p, const gr_input *in, gr_result *out)
 		 * (or the sample only says so): run the source, and drop the
 		 * bytecode if the source's driver got as far as a record. */
 		sb_result_release(&res);
-		py_job(&job, files, argv, 0, tb_buf_str(&sol_src), sol_src.len, st->tests, st->entry);
+		py_job(&job, files, argv, 0, tb_buf_str(&sol_src), sol_src.len, st->tests, st->prompt, st->entry);
 		if (sb_run(&job, &res, err, sizeof(err)) != TB_OK) {
 			snprintf(out->reason, sizeof(out->reason), "exec grader: %s", err);
 			goto out;
