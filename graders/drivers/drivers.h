@@ -1,10 +1,12 @@
-/* The harness-owned drivers that run inside the sandbox, kept as C strings so
- * the installed program needs no data files. Included once, by exec.c.
- * Each writes "<nonce> ok ..." on fd 3 only after every test returned, and
- * "<nonce> fail <kind> <detail>" when it sees a test fail; the nonce comes
- * on fd 4. Keep the sources in sync with graders/exec.c's file names:
- * python: driver.py, solution.py, tests.py, prompt.py (optional); c: run.sh,
- * driver.c, prog.c; javascript: driver.js, main.js. */
+/* The harness-owned programs that run inside the sandbox, kept as C strings
+ * so the installed program needs no data files. Included once, by exec.c.
+ * The nonce comes on fd 4, the record goes to fd 3. Keep the sources in sync
+ * with graders/exec.c's file names:
+ * - py_driver (function tests): driver.py, solution.py, tests.py, prompt.py
+ *   (optional); writes "<nonce> ok ..." only after every test returned, and
+ *   "<nonce> fail <kind> <detail>" when it sees a test fail;
+ * - io_runner (io tests, any language): run.sh, prog.c or solution.py or
+ *   solution.js, inputs, lengths; writes one line per test that ran. */
 #ifndef GR_DRIVERS_H
 #define GR_DRIVERS_H
 
@@ -571,116 +573,48 @@ static const char py_driver[] =
 	"\n"
 	"_main()\n";
 
-static const char js_driver[] =
-	"// thinkbench exec driver (harness-owned). Loads main.js (the solution, then\n"
-	"// the tests) and writes \"<nonce> ok\" on fd 3 only after it returned. What the\n"
-	"// solution could replace later is captured first; assert is frozen so that a\n"
-	"// solution cannot turn strictEqual into a no-op.\n"
-	"'use strict';\n"
-	"const fs = require('fs');\n"
-	"const vm = require('vm');\n"
-	"const Module = require('module');\n"
-	"const assert = require('assert');\n"
-	"const writeSync = fs.writeSync, readSync = fs.readSync, closeSync = fs.closeSync;\n"
-	"const readFileSync = fs.readFileSync;\n"
-	"const reallyExit = process.reallyExit.bind(process);\n"
-	"const AssertionError = assert.AssertionError;\n"
-	"const StringCtor = String;\n"
-	"Object.freeze(assert.strict);\n"
-	"Object.freeze(assert);\n"
-	"globalThis.assert = assert;\n"
-	"\n"
-	"let nonce = '';\n"
-	"{\n"
-	"  const b = Buffer.alloc(256);\n"
-	"  let n = 0;\n"
-	"  try { n = readSync(4, b, 0, 256, null); } catch (e) { n = 0; }\n"
-	"  nonce = b.toString('latin1', 0, n).trim();\n"
-	"  try { closeSync(4); } catch (e) { /* already closed */ }\n"
-	"}\n"
-	"\n"
-	"function say(word, detail) {\n"
-	"  let line = nonce + ' ' + word;\n"
-	"  if (detail)\n"
-	"    line += ' ' + detail.replace(/[\\r\\n]+/g, ' ').slice(0, 300);\n"
-	"  try { writeSync(3, line + '\\n'); } catch (e) { /* nothing to tell */ }\n"
-	"}\n"
-	"\n"
-	"function describe(e) {\n"
-	"  try {\n"
-	"    if (e instanceof Error)\n"
-	"      return StringCtor(e.name) + ': ' + StringCtor(e.message).slice(0, 200);\n"
-	"    return 'thrown ' + typeof e;\n"
-	"  } catch (x) {\n"
-	"    return 'an exception';\n"
-	"  }\n"
-	"}\n"
-	"\n"
-	"const src = readFileSync('main.js', 'utf8');\n"
-	"try {\n"
-	"  new vm.Script(Module.wrap(src), { filename: 'main.js' });\n"
-	"} catch (e) {\n"
-	"  say('fail', 'compile ' + describe(e));\n"
-	"  reallyExit(0);\n"
-	"}\n"
-	"try {\n"
-	"  require('./main.js');\n"
-	"} catch (e) {\n"
-	"  if (e instanceof AssertionError)\n"
-	"    say('fail', 'wrong ' + describe(e));\n"
-	"  else if (e instanceof RangeError && /call stack/.test(describe(e)))\n"
-	"    say('fail', 'error ' + describe(e));\n"
-	"  else\n"
-	"    say('fail', 'error ' + describe(e));\n"
-	"  reallyExit(0);\n"
-	"}\n"
-	"say('ok', 'returned');\n"
-	"reallyExit(0);\n";
-
-static const char c_driver[] =
-	"/* thinkbench exec driver (harness-owned): calls the tests' main, renamed\n"
-	" * tb__tests_main, and writes \"<nonce> ok\" on fd 3 only when it returned 0. */\n"
-	"#include <stdio.h>\n"
-	"#include <string.h>\n"
-	"#include <unistd.h>\n"
-	"\n"
-	"extern char **environ;\n"
-	"int tb__tests_main(int argc, char **argv, char **envp);\n"
-	"\n"
-	"int main(int argc, char **argv)\n"
-	"{\n"
-	"\tchar nonce[128], line[256];\n"
-	"\tssize_t n = read(4, nonce, sizeof(nonce) - 1);\n"
-	"\tint rc, len;\n"
-	"\n"
-	"\tclose(4);\n"
-	"\tif (n < 0)\n"
-	"\t\tn = 0;\n"
-	"\tnonce[n] = '\\0';\n"
-	"\tnonce[strcspn(nonce, \"\\r\\n\")] = '\\0';\n"
-	"\trc = tb__tests_main(argc, argv, environ);\n"
-	"\tfflush(NULL);\n"
-	"\tif (rc == 0)\n"
-	"\t\tlen = snprintf(line, sizeof(line), \"%s ok returned\\n\", nonce);\n"
-	"\telse\n"
-	"\t\tlen = snprintf(line, sizeof(line), \"%s fail wrong the tests' main returned %d\\n\", nonce, rc);\n"
-	"\tif (write(3, line, (size_t)len) < 0)\n"
-	"\t\t_exit(1);\n"
-	"\t_exit(0);\n"
-	"}\n";
-
-static const char c_run_sh[] =
-	"# thinkbench exec driver (harness-owned): compiles, then runs with the nonce\n"
-	"# handed on to the program's fd 4.\n"
+static const char io_runner[] =
+	"# thinkbench io runner (harness-owned): builds a C program, then runs the\n"
+	"# program once per test with that test's input on stdin and its own time\n"
+	"# limit. For each test \"<nonce> test <i> <status> <bytes>\" goes to fd 3 and\n"
+	"# the first <cap> bytes of its output to stdout, in test order: the harness\n"
+	"# compares them with the expected outputs, which never enter the sandbox.\n"
+	"# The output is what the program writes on OUT_FD: 1, or 5 when the suite's\n"
+	"# own main prints the results (the answer's stdout is then not compared).\n"
+	"# Stops at the first test that does not exit 0.\n"
+	"#   sh run.sh c|python|javascript HEAP_MB SECONDS OUT_FD   (files: inputs, lengths)\n"
 	"read -r n <&4\n"
 	"exec 4<&-\n"
-	"if ! LC_ALL=C gcc -std=gnu11 -O1 -w -o prog driver.c prog.c -lm >cc.txt 2>&1; then\n"
-	"\thead -c 2000 cc.txt >&2\n"
-	"\tprintf '%s fail compile %s\\n' \"$n\" \"$(grep -m1 -i 'error' cc.txt | head -c 200)\" >&3\n"
-	"\texit 1\n"
-	"fi\n"
-	"exec ./prog 4<<EOF2\n"
-	"$n\n"
-	"EOF2\n";
+	"lang=$1 heap=$2 t=$3 out_fd=$4\n"
+	"case $lang in\n"
+	"c)\n"
+	"\tif ! LC_ALL=C gcc -std=gnu11 -O1 -w -o prog prog.c -lm >cc.txt 2>&1; then\n"
+	"\t\thead -c 2000 cc.txt >&2\n"
+	"\t\tprintf '%s fail compile %s\\n' \"$n\" \"$(grep -m1 -i 'error' cc.txt | head -c 200)\" >&3\n"
+	"\t\texit 1\n"
+	"\tfi\n"
+	"\tset -- ./prog ;;\n"
+	"python) set -- /usr/bin/python3 -I -B solution.py ;;\n"
+	"*) set -- /usr/bin/node \"--max-old-space-size=$heap\" solution.js ;;\n"
+	"esac\n"
+	"off=0\n"
+	"i=0\n"
+	"while read -r len cap; do\n"
+	"\tdd if=inputs of=in bs=65536 iflag=skip_bytes,count_bytes skip=\"$off\" count=\"$len\" status=none\n"
+	"\tif [ \"$out_fd\" = 5 ]; then\n"
+	"\t\ttimeout -k 1 \"$t\" \"$@\" <in 5>out >/dev/null 2>err 3>&-\n"
+	"\telse\n"
+	"\t\ttimeout -k 1 \"$t\" \"$@\" <in >out 2>err 3>&-\n"
+	"\tfi\n"
+	"\tst=$?\n"
+	"\tprintf '%s test %d %d %d\\n' \"$n\" \"$i\" \"$st\" \"$(wc -c <out)\" >&3\n"
+	"\thead -c \"$cap\" out\n"
+	"\tif [ \"$st\" -ne 0 ]; then\n"
+	"\t\thead -c 2000 err >&2\n"
+	"\t\texit 0\n"
+	"\tfi\n"
+	"\toff=$((off + len))\n"
+	"\ti=$((i + 1))\n"
+	"done <lengths\n";
 
 #endif
