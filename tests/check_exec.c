@@ -41,41 +41,38 @@ static const char js_main[] = "for (const l of require('fs').readFileSync(0, 'ut
 			      "  const [a, b] = l.split(' ').map(Number);\n"
 			      "  require('fs').writeSync(5, JSON.stringify(add(a, b)) + '\\n');\n}\n";
 
-/* memory_mb 0: the default. The memory tests set less, so that filling it
- * stays well inside their deadline on a loaded machine. */
-static gr_grader *make(const char *lang, const char *tests, const char *prompt, double timeout, unsigned memory_mb)
+/* Compiles spec with one optional string field added (field NULL: none)
+ * and memory_mb (0: the default; the memory tests set less, so that filling
+ * it stays well inside their deadline on a loaded machine). Takes spec. */
+static gr_grader *compile_spec(json_t *spec, const char *field, const char *value, unsigned memory_mb)
 {
-	json_t *spec = json_pack("{s:s, s:s, s:s, s:s, s:f}", "type", "exec", "language", lang, "tests", tests,
-				 "entry_point", "add", "timeout_s", timeout);
 	gr_grader *g = NULL;
 	char err[256] = "";
 
 	if (memory_mb)
 		json_object_set_new(spec, "memory_mb", json_integer(memory_mb));
-	if (prompt)
-		json_object_set_new(spec, "prompt", json_string(prompt));
+	if (field && value)
+		json_object_set_new(spec, field, json_string(value));
 	ck_assert_msg(gr_compile(spec, &g, err, sizeof(err)) == TB_OK, "compile: %s", err);
 	json_decref(spec);
 	return g;
+}
+
+static gr_grader *make(const char *lang, const char *tests, const char *prompt, double timeout, unsigned memory_mb)
+{
+	return compile_spec(json_pack("{s:s, s:s, s:s, s:s, s:f}", "type", "exec", "language", lang, "tests", tests,
+				      "entry_point", "add", "timeout_s", timeout),
+			    "prompt", prompt, memory_mb);
 }
 
 /* An io grader for add: one test with the reference's two calls, one with a
  * third; the main (NULL: none, the answer is the program) prints the sums. */
 static gr_grader *make_io(const char *lang, const char *main_src, double timeout, unsigned memory_mb)
 {
-	json_t *spec = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s}, {s:s, s:s}], s:f}", "type", "exec", "kind", "io",
-				 "language", lang, "tests", "input", "1 2\n-5 5\n", "output", "3\n0\n", "input",
-				 "100 23\n", "output", "123\n", "timeout_s", timeout);
-	gr_grader *g = NULL;
-	char err[256] = "";
-
-	if (memory_mb)
-		json_object_set_new(spec, "memory_mb", json_integer(memory_mb));
-	if (main_src)
-		json_object_set_new(spec, "main", json_string(main_src));
-	ck_assert_msg(gr_compile(spec, &g, err, sizeof(err)) == TB_OK, "compile: %s", err);
-	json_decref(spec);
-	return g;
+	return compile_spec(json_pack("{s:s, s:s, s:s, s:[{s:s, s:s}, {s:s, s:s}], s:f}", "type", "exec", "kind",
+				      "io", "language", lang, "tests", "input", "1 2\n-5 5\n", "output", "3\n0\n",
+				      "input", "100 23\n", "output", "123\n", "timeout_s", timeout),
+			    "main", main_src, memory_mb);
 }
 
 /* Grades one answer; fails the test on a harness error. */
