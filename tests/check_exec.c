@@ -441,6 +441,13 @@ START_TEST(test_python_misbehaviour)
 		 "import os\ntry:\n    n = os.read(4, 100)\nexcept OSError:\n    n = b'none'\n"
 		 "os.write(3, n.strip() + b' ok\\n')\nos._exit(0)\n",
 		 "fail:error"},
+		/* the verdict's process is not dumpable: its memory, descriptors
+		 * and environment are closed to the answer's */
+		{"python", py_tests, NULL,
+		 "import os\ndef add(a, b):\n    for p in ('mem', 'fd/3', 'environ', 'maps'):\n        try:\n"
+		 "            open('/proc/%d/%s' % (os.getppid(), p), 'rb').close()\n            return p\n"
+		 "        except OSError:\n            pass\n    return a + b\n",
+		 "pass"},
 		/* patched builtins do not reach the tests */
 		{"python", py_tests, NULL,
 		 "import builtins\nbuiltins.isinstance = lambda *a: True\ndef add(a, b):\n    return float(a + b)\n",
