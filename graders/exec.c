@@ -22,10 +22,13 @@
  *
  * Pass comes from one channel only: the harness-owned driver (drivers.h)
  * writes "<nonce> ok" on fd 3 after every test returned, and the command
- * then exits 0. Exit status, stdout and early exits never pass. The nonce
- * keeps a sample from passing by writing to fd 3 blindly; a sample that
- * deliberately digs the nonce out of the driver's memory could forge a pass,
- * but no more than that: the sandbox holds it either way.
+ * then exits 0. Exit status, stdout and early exits never pass. In Python
+ * the answer and the verdict never share a process: the driver forks, the
+ * answer runs in the child without fd 3 or the nonce, and the tests run in
+ * the parent against stubs that get each call's value back as plain data
+ * (see the driver), so nothing the answer does in its process (an __eq__
+ * that is always true, patched builtins, reading the driver's memory) can
+ * reach the comparison.
  *
  * Verdicts: pass -> GR_CORRECT; fail:wrong, fail:error, fail:timeout,
  * fail:memory, fail:output, fail:crash, fail:compile -> GR_INCORRECT with the
@@ -47,20 +50,36 @@
 #include "buf.h"
 #include "drivers/drivers.h"
 #include "exec.h"
+#include "iocompare.h"
 #include "kinds.h"
 #include "log.h"
 #include "rc.h"
 #include "sandbox.h"
 
 enum lang { LANG_PY, LANG_C, LANG_JS };
-enum { CODE_MAX = 1 << 20, TESTS_MAX = 4 << 20, FILE_MAX = 8 << 20 };
+enum kind { KIND_FUNCTION, KIND_IO };
+enum { CODE_MAX = 1 << 20, TESTS_MAX = 4 << 20, FILE_MAX = 8 << 20, IO_MAX = 16 << 20, IO_TESTS_MAX = 1000,
+       IO_OUT_MAX = 64 << 20 };
+
+/* An io test: the program's stdin and the output expected on its stdout
+ * (bytes; a NUL is fine). */
+typedef struct io_test {
+	char *input, *output;
+	size_t ilen, olen;
+} io_test;
 
 typedef struct exec_state {
 	enum lang lang;
-	char *tests;
+	enum kind kind;
+	char *tests;            /* function tests; NULL for io */
 	char *entry;            /* "" when none */
 	char *prompt;           /* NULL when none */
-	double timeout_s;
+	io_test *io;            /* io tests */
+	size_t nio;
+	char *main_src;         /* io: code run after the answer's; NULL when none */
+	gr_io_compare compare;
+	double tolerance;
+	double timeout_s;       /* io: per test */
 	unsigned memory_mb;
 } exec_state;
 
@@ -94,6 +113,12 @@ static void exec_release(void *p)
 	free(st->tests);
 	free(st->entry);
 	free(st->prompt);
+	for (size_t i = 0; i < st->nio; i++) {
+		free(st->io[i].input);
+		free(st->io[i].output);
+	}
+	free(st->io);
+	free(st->main_src);
 	free(st);
 }
 
@@ -107,9 +132,71 @@ static int is_ident(const char *s)
 	return 1;
 }
 
+static char *memdup(const char *p, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (d) {
+		memcpy(d, p, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+/* The io part of a spec: tests, main, compare, tolerance. */
+static int io_compile(const json_t *spec, exec_state *st, char *err, size_t errlen)
+{
+	const json_t *tests = json_object_get(spec, "tests"), *t;
+	const json_t *main_src = json_object_get(spec, "main");
+	const json_t *cmp = json_object_get(spec, "compare"), *tol = json_object_get(spec, "tolerance");
+	size_t i, total = 0;
+
+	if (!json_is_array(tests) || json_array_size(tests) == 0 || json_array_size(tests) > IO_TESTS_MAX)
+		return tb_seterr(err, errlen,
+				 "grader.tests: expected 1 to %d tests [{\"input\": \"...\", \"output\": \"...\"}]",
+				 IO_TESTS_MAX);
+	if (main_src && (!json_is_string(main_src) || json_string_length(main_src) > TESTS_MAX))
+		return tb_seterr(err, errlen, "grader.main: expected the code as a string (at most 4 MiB)");
+	if (cmp && (!json_is_string(cmp) || gr_io_compare_parse(json_string_value(cmp), &st->compare) != 0))
+		return tb_seterr(err, errlen, "grader.compare: expected \"exact\", \"tokens\" or \"numbers\"");
+	if (!cmp)
+		st->compare = GR_IO_TOKENS;
+	if (tol && (!json_is_number(tol) || !(json_number_value(tol) >= 0) || json_number_value(tol) > 1))
+		return tb_seterr(err, errlen, "grader.tolerance: expected a number from 0 to 1");
+	st->tolerance = tol ? json_number_value(tol) : 1e-6;
+	st->io = calloc(json_array_size(tests), sizeof(*st->io));
+	if (!st->io)
+		return tb_seterr(err, errlen, "out of memory");
+	json_array_foreach(tests, i, t) {
+		const json_t *in = json_object_get(t, "input"), *outp = json_object_get(t, "output");
+		io_test *io = &st->io[st->nio];
+
+		if (!json_is_object(t) || !json_is_string(in) || !json_is_string(outp))
+			return tb_seterr(err, errlen, "grader.tests[%zu]: expected {\"input\": \"...\", \"output\": \"...\"}",
+					 i);
+		io->ilen = json_string_length(in);
+		io->olen = json_string_length(outp);
+		total += io->ilen + io->olen;
+		if (total > IO_MAX)
+			return tb_seterr(err, errlen, "grader.tests: over %d MiB of input and output", IO_MAX >> 20);
+		io->input = memdup(json_string_value(in), io->ilen);
+		io->output = memdup(json_string_value(outp), io->olen);
+		st->nio++;
+		if (!io->input || !io->output)
+			return tb_seterr(err, errlen, "out of memory");
+	}
+	if (main_src) {
+		st->main_src = strdup(json_string_value(main_src));
+		if (!st->main_src)
+			return tb_seterr(err, errlen, "out of memory");
+	}
+	return TB_OK;
+}
+
 static int exec_compile(const json_t *spec, void **state, char *err, size_t errlen)
 {
 	const char *lang = json_string_value(json_object_get(spec, "language"));
+	const char *kind = json_string_value(json_object_get(spec, "kind"));
 	const json_t *tests = json_object_get(spec, "tests");
 	const json_t *entry = json_object_get(spec, "entry_point");
 	const json_t *prompt = json_object_get(spec, "prompt");
@@ -119,8 +206,8 @@ static int exec_compile(const json_t *spec, void **state, char *err, size_t errl
 
 	if (!lang)
 		return tb_seterr(err, errlen, "grader.language: expected \"python\", \"c\" or \"javascript\"");
-	if (!json_is_string(tests) || json_string_length(tests) > TESTS_MAX)
-		return tb_seterr(err, errlen, "grader.tests: expected the tests as a string (at most 4 MiB)");
+	if (json_object_get(spec, "kind") && (!kind || (strcmp(kind, "function") != 0 && strcmp(kind, "io") != 0)))
+		return tb_seterr(err, errlen, "grader.kind: expected \"function\" or \"io\"");
 	if (entry && (!json_is_string(entry) || !is_ident(json_string_value(entry))))
 		return tb_seterr(err, errlen, "grader.entry_point: expected a function name");
 	if (prompt && (!json_is_string(prompt) || json_string_length(prompt) > TESTS_MAX))
@@ -132,6 +219,7 @@ static int exec_compile(const json_t *spec, void **state, char *err, size_t errl
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return tb_seterr(err, errlen, "out of memory");
+	st->kind = kind && strcmp(kind, "io") == 0 ? KIND_IO : KIND_FUNCTION;
 	if (strcmp(lang, "python") == 0 || strcmp(lang, "python3") == 0 || strcmp(lang, "py") == 0) {
 		st->lang = LANG_PY;
 	} else if (strcmp(lang, "c") == 0) {
@@ -144,14 +232,29 @@ static int exec_compile(const json_t *spec, void **state, char *err, size_t errl
 			  lang);
 		goto fail;
 	}
-	if (st->lang == LANG_PY && !entry) {
+	if (st->kind == KIND_IO) {
+		if (io_compile(spec, st, err, errlen) != TB_OK)
+			goto fail;
+	} else if (st->lang != LANG_PY) {
+		/* Function tests run with the answer's code in one program: in C
+		 * or JavaScript the answer could rewrite them (a constructor, a
+		 * macro, its own require). io tests keep the verdict outside. */
+		tb_seterr(err, errlen,
+			  "grader.kind: %s tests run as io tests (\"kind\": \"io\"); tests in the answer's own "
+			  "program could be forged by it",
+			  lang);
+		goto fail;
+	} else if (!json_is_string(tests) || json_string_length(tests) > TESTS_MAX) {
+		tb_seterr(err, errlen, "grader.tests: expected the tests as a string (at most 4 MiB)");
+		goto fail;
+	} else if (!entry) {
 		tb_seterr(err, errlen, "grader.entry_point: required for python");
 		goto fail;
 	}
-	st->tests = strdup(json_string_value(tests));
+	st->tests = st->kind == KIND_FUNCTION ? strdup(json_string_value(tests)) : NULL;
 	st->entry = strdup(entry ? json_string_value(entry) : "");
 	st->prompt = prompt ? strdup(json_string_value(prompt)) : NULL;
-	if (!st->tests || !st->entry || (prompt && !st->prompt)) {
+	if ((st->kind == KIND_FUNCTION && !st->tests) || !st->entry || (prompt && !st->prompt)) {
 		tb_seterr(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -299,16 +402,6 @@ static int py_defines(const char *s, size_t n, const char *entry)
 	return 0;
 }
 
-static int mentions(const char *s, size_t n, const char *entry)
-{
-	size_t en = strlen(entry);
-
-	for (size_t i = 0; en && i + en <= n; i++)
-		if (word_at(s, n, i, entry, en))
-			return 1;
-	return 0;
-}
-
 /* Appends code, indented by four spaces when it is a body at column 0. */
 static int add_body(tb_buf *b, const char *s, size_t n)
 {
@@ -418,10 +511,9 @@ static void classify(const sb_result *r, const char *nonce, gr_result *out)
 	if (fail) {
 		static const struct {
 			const char *kind, *word;
-		} kinds[] = {{"wrong", "fail:wrong"},
-			     {"memory", "fail:memory"},
-			     {"compile", "fail:compile"},
-			     {"error", "fail:error"}};
+		} kinds[] = {{"wrong", "fail:wrong"},     {"memory", "fail:memory"},
+			     {"compile", "fail:compile"}, {"crash", "fail:crash"},
+			     {"timeout", "fail:timeout"}, {"error", "fail:error"}};
 		const char *word = "fail:error";
 		size_t skip = 0;
 
@@ -500,12 +592,13 @@ static size_t pyc_len;
 static atomic_int pyc_stale;
 
 /* The files and argv of a Python run: driver (bytecode when pyc), solution,
- * tests. files has room for 3, argv for 6. */
+ * tests, and the prompt when there is one (NULL: none). files has room for
+ * 4, argv for 6. */
 static void py_job(sb_job *job, sb_file *files, const char **argv, int use_pyc, const char *sol, size_t sollen,
-		   const char *tests, const char *entry)
+		   const char *tests, const char *prompt, const char *entry)
 {
 	job->files = files;
-	job->nfiles = 3;
+	job->nfiles = prompt ? 4 : 3;
 	job->argv = argv;
 	if (use_pyc)
 		files[0] = (sb_file){"driver.pyc", pyc, pyc_len};
@@ -513,6 +606,8 @@ static void py_job(sb_job *job, sb_file *files, const char **argv, int use_pyc, 
 		files[0] = (sb_file){"driver.py", py_driver, sizeof(py_driver) - 1};
 	files[1] = (sb_file){"solution.py", sol, sollen};
 	files[2] = (sb_file){"tests.py", tests, strlen(tests)};
+	if (prompt)
+		files[3] = (sb_file){"prompt.py", prompt, strlen(prompt)};
 	argv[0] = "/usr/bin/python3";
 	argv[1] = "-I";
 	argv[2] = "-B";
@@ -525,7 +620,7 @@ static void pyc_make(void)
 {
 	static const char *const make_argv[] = {"/usr/bin/python3", "-I", "-B", "-c", py_compile_driver, NULL};
 	static const char sol[] = "def f(x):\n    return [x, 1.5]\n";
-	sb_file files[3] = {{"driver.py", py_driver, sizeof(py_driver) - 1}};
+	sb_file files[4] = {{"driver.py", py_driver, sizeof(py_driver) - 1}};
 	const char *argv[6];
 	sb_job job = {.argv = make_argv, .files = files, .nfiles = 1};
 	sb_result res;
@@ -550,7 +645,7 @@ static void pyc_make(void)
 	memset(&job, 0, sizeof(job));
 	sb_limits_default(&job.lim);
 	job.nonce = nonce;
-	py_job(&job, files, argv, 1, sol, sizeof(sol) - 1, "assert f(2) == [2, 1.5]\n", "f");
+	py_job(&job, files, argv, 1, sol, sizeof(sol) - 1, "assert f(2) == [2, 1.5]\n", NULL, "f");
 	snprintf(want, sizeof(want), "%s ok", nonce);
 	if (sb_run(&job, &res, err, sizeof(err)) != TB_OK || res.exit_code != 0 ||
 	    strncmp(tb_buf_str(&res.rec), want, strlen(want)) != 0) {
@@ -562,21 +657,191 @@ static void pyc_make(void)
 	sb_result_release(&res);
 }
 
+/* ---- io tests ---- */
+
+/* The cap on one test's output: what could still be a right answer (four
+ * times the expected length) and 64 KiB for any test. */
+static size_t io_cap(const io_test *t)
+{
+	return 4 * t->olen + (64 << 10);
+}
+
+/* The files of an io run: the runner, the program, every input in one file
+ * and a line per test with its input's length and output cap. */
+static int io_files(const exec_state *st, const char *code, size_t clen, tb_buf *prog, tb_buf *inputs,
+		    tb_buf *lengths, sb_file *files)
+{
+	int rc = TB_OK;
+
+	if (st->lang == LANG_C && st->main_src) {
+		/* the spec's main calls the answer's functions; the answer's own
+		 * main, if any, is renamed out of the way */
+		rc |= tb_buf_adds(prog, "#define main tb__solution_main\n#line 1 \"solution.c\"\n");
+		rc |= tb_buf_add(prog, code, clen);
+		rc |= tb_buf_adds(prog, "\n#undef main\n#line 1 \"main.c\"\n");
+	} else {
+		rc |= tb_buf_add(prog, code, clen);
+		rc |= tb_buf_adds(prog, st->lang == LANG_JS ? "\n;\n" : "\n");
+	}
+	if (st->main_src)
+		rc |= tb_buf_adds(prog, st->main_src);
+	for (size_t i = 0; i < st->nio; i++) {
+		rc |= tb_buf_add(inputs, st->io[i].input, st->io[i].ilen);
+		rc |= tb_buf_addf(lengths, "%zu %zu\n", st->io[i].ilen, io_cap(&st->io[i]));
+	}
+	files[0] = (sb_file){"run.sh", io_runner, sizeof(io_runner) - 1};
+	files[1] = (sb_file){st->lang == LANG_C ? "prog.c" : st->lang == LANG_PY ? "solution.py" : "solution.js",
+			     tb_buf_str(prog), prog->len};
+	files[2] = (sb_file){"inputs", tb_buf_str(inputs), inputs->len};
+	files[3] = (sb_file){"lengths", tb_buf_str(lengths), lengths->len};
+	return rc;
+}
+
+/* The verdict of an io run: every test ran, exited 0 and printed what was
+ * expected. The record says, per test, how it ended and how many bytes it
+ * printed; its output is the next min(bytes, cap) bytes of stdout. */
+static void io_classify(const exec_state *st, const sb_result *r, const char *nonce, gr_result *out)
+{
+	const char *rec = tb_buf_str(&r->rec), *p = rec, *got = r->out.data ? r->out.data : "";
+	size_t nl = strlen(nonce), off = 0, ran = 0;
+	char msg[200];
+
+	/* Bounded: one record line per test, at most nio of them. */
+	while (ran < st->nio && *p) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p), idx, bytes, cap = io_cap(&st->io[ran]);
+		int status;
+
+		if (n >= nl + 13 && memcmp(p, nonce, nl) == 0 && memcmp(p + nl, " fail compile", 13) == 0) {
+			set_verdict(out, GR_INCORRECT, "fail:compile", p + nl + 13 + (n > nl + 13), n - nl - 13 - (n > nl + 13));
+			return;
+		}
+		if (n <= nl || memcmp(p, nonce, nl) != 0 ||
+		    sscanf(p + nl, " test %zu %d %zu", &idx, &status, &bytes) != 3 || idx != ran) {
+			set_verdict(out, GR_INCORRECT, "fail:error", "the runner's record is not in order", 35);
+			return;
+		}
+		if (status == 124 || status == 137 || status == 128 + SIGXCPU) {
+			snprintf(msg, sizeof(msg), "test %zu of %zu: over %.3g s", ran + 1, st->nio, st->timeout_s);
+			set_verdict(out, GR_INCORRECT, "fail:timeout", msg, strlen(msg));
+			return;
+		}
+		if (status == 128 + SIGXFSZ || bytes > cap) {
+			snprintf(msg, sizeof(msg), "test %zu of %zu: over the output cap", ran + 1, st->nio);
+			set_verdict(out, GR_INCORRECT, "fail:output", msg, strlen(msg));
+			return;
+		}
+		if (status == 1 && st->lang != LANG_C && has(&r->err, "SyntaxError")) {
+			set_verdict(out, GR_INCORRECT, "fail:compile", "a SyntaxError", 13);
+			return;
+		}
+		if (status != 0) {
+			if (memory_hint(r))
+				snprintf(msg, sizeof(msg), "test %zu of %zu: ran out of memory", ran + 1, st->nio);
+			else if (status > 128)
+				snprintf(msg, sizeof(msg), "test %zu of %zu: killed by signal %d (%s)", ran + 1, st->nio,
+					 status - 128, strsignal(status - 128));
+			else
+				snprintf(msg, sizeof(msg), "test %zu of %zu: exited with status %d", ran + 1, st->nio,
+					 status);
+			set_verdict(out, GR_INCORRECT,
+				    memory_hint(r) ? "fail:memory" : status > 128 ? "fail:crash" : "fail:error", msg,
+				    strlen(msg));
+			return;
+		}
+		if (off + bytes > r->out.len) {
+			set_verdict(out, GR_INCORRECT, "fail:error", "the runner's output is short", 28);
+			return;
+		}
+		if (!gr_io_same(st->compare, st->tolerance, got + off, bytes, st->io[ran].output, st->io[ran].olen)) {
+			snprintf(msg, sizeof(msg), "test %zu of %zu: the output differs", ran + 1, st->nio);
+			set_verdict(out, GR_INCORRECT, "fail:wrong", msg, strlen(msg));
+			return;
+		}
+		off += bytes;
+		ran++;
+		p = eol ? eol + 1 : p + n;
+	}
+	if (ran == st->nio) {
+		snprintf(msg, sizeof(msg), "%zu of %zu tests printed the expected output", ran, st->nio);
+		set_verdict(out, GR_CORRECT, "pass", msg, strlen(msg));
+	} else if (r->out_capped) {
+		set_verdict(out, GR_INCORRECT, "fail:output", "stdout or stderr went over the cap", 34);
+	} else if (r->timed_out) {
+		snprintf(msg, sizeof(msg), "killed at the %.3g s deadline after %zu of %zu tests", r->wall_s, ran,
+			 st->nio);
+		set_verdict(out, GR_INCORRECT, "fail:timeout", msg, strlen(msg));
+	} else {
+		snprintf(msg, sizeof(msg), "the runner stopped after %zu of %zu tests (status %d)", ran, st->nio,
+			 r->exit_code);
+		set_verdict(out, GR_INCORRECT, "fail:error", msg, strlen(msg));
+	}
+}
+
+/* Runs an io grade: one sandbox for every test, the comparison here. */
+static int io_grade(const exec_state *st, const char *code, size_t clen, const char *nonce, gr_result *out)
+{
+	tb_buf prog, inputs, lengths;
+	sb_file files[4];
+	sb_job job;
+	sb_result res;
+	char err[200], heap[24], secs[32];
+	const char *argv[] = {"/bin/sh", "run.sh", st->lang == LANG_C ? "c" : st->lang == LANG_PY ? "python" : "javascript",
+			      heap, secs, st->main_src ? "5" : "1", NULL};
+	size_t out_max = 64 << 10;
+	int rc = TB_ERR;
+
+	memset(&res, 0, sizeof(res));
+	tb_buf_init(&prog, FILE_MAX);
+	tb_buf_init(&inputs, IO_MAX);
+	tb_buf_init(&lengths, 64 * IO_TESTS_MAX);
+	if (io_files(st, code, clen, &prog, &inputs, &lengths, files) != TB_OK) {
+		set_verdict(out, GR_INCORRECT, "fail:error", "the program is too large", 24);
+		rc = TB_OK;
+		goto out;
+	}
+	for (size_t i = 0; i < st->nio; i++)
+		out_max += io_cap(&st->io[i]);
+	snprintf(heap, sizeof(heap), "%u", st->memory_mb);
+	snprintf(secs, sizeof(secs), "%.3f", st->timeout_s);
+	memset(&job, 0, sizeof(job));
+	sb_limits_default(&job.lim);
+	/* every test its own time, the compiler 30 s, and a little for the runner */
+	job.lim.wall_s = (double)st->nio * (st->timeout_s + 1.5) + (st->lang == LANG_C ? 30 : 0) + 5;
+	job.lim.cpu_s = (unsigned)ceil(st->timeout_s) + (st->lang == LANG_C ? 30 : 1);
+	job.lim.as_mb = st->memory_mb + (st->lang == LANG_JS ? 1024 : 0);
+	job.lim.out_max = out_max < IO_OUT_MAX ? out_max : IO_OUT_MAX;
+	job.nonce = nonce;
+	job.argv = argv;
+	job.files = files;
+	job.nfiles = 4;
+	if (sb_run(&job, &res, err, sizeof(err)) != TB_OK) {
+		snprintf(out->reason, sizeof(out->reason), "exec grader: %s", err);
+		goto out;
+	}
+	io_classify(st, &res, nonce, out);
+	rc = TB_OK;
+out:
+	sb_result_release(&res);
+	tb_buf_release(&prog);
+	tb_buf_release(&inputs);
+	tb_buf_release(&lengths);
+	return rc;
+}
+
 static int exec_grade(const void *p, const gr_input *in, gr_result *out)
 {
 	const exec_state *st = p;
 	const char *answer = in->answer ? in->answer : "", *code;
 	size_t clen;
-	tb_buf main_src, sol_src;
+	tb_buf sol_src;
 	sb_file files[4];
-	size_t nfiles = 0;
 	sb_job job;
 	sb_result res;
-	char nonce[40], err[200], maxold[48];
+	char nonce[40], err[200];
 	const char *argv[8];
-	int rc = TB_ERR, brc = TB_OK, use_pyc = 0;
+	int rc = TB_ERR, use_pyc = 0;
 
-	tb_buf_init(&main_src, FILE_MAX);
 	tb_buf_init(&sol_src, FILE_MAX);
 	memset(&res, 0, sizeof(res));
 	extract_code(answer, st->lang, &code, &clen);
@@ -596,75 +861,36 @@ static int exec_grade(const void *p, const gr_input *in, gr_result *out)
 		snprintf(out->reason, sizeof(out->reason), "exec grader: no random bytes for a nonce");
 		goto out;
 	}
+	if (st->kind == KIND_IO) {
+		rc = io_grade(st, code, clen, nonce, out);
+		goto out;
+	}
 	memset(&job, 0, sizeof(job));
 	sb_limits_default(&job.lim);
 	job.lim.wall_s = st->timeout_s;
 	job.lim.cpu_s = (unsigned)ceil(st->timeout_s) + 1;
 	job.lim.as_mb = st->memory_mb;
 	job.nonce = nonce;
-	job.argv = argv;
-	job.files = files;
-
-	switch (st->lang) {
-	case LANG_PY:
-		if (st->prompt) {
-			brc |= tb_buf_adds(&sol_src, st->prompt);
-			if (sol_src.len && sol_src.data[sol_src.len - 1] != '\n')
-				brc |= tb_buf_adds(&sol_src, "\n");
-		}
-		if (st->prompt && !py_defines(code, clen, st->entry))
-			brc |= add_body(&sol_src, code, clen);
-		else
-			brc |= tb_buf_add(&sol_src, code, clen);
-		pthread_once(&pyc_once, pyc_make);
-		use_pyc = pyc && !atomic_load(&pyc_stale);
-		py_job(&job, files, argv, use_pyc, tb_buf_str(&sol_src), sol_src.len, st->tests, st->entry);
-		nfiles = job.nfiles;
-		break;
-	case LANG_C:
-		brc |= tb_buf_adds(&main_src, "#define main tb__solution_main\n#line 1 \"solution.c\"\n");
-		if (st->prompt && !mentions(code, clen, st->entry))
-			brc |= tb_buf_adds(&main_src, st->prompt);
-		brc |= tb_buf_add(&main_src, code, clen);
-		brc |= tb_buf_adds(&main_src, "\n#undef main\n#define main tb__tests_main\n#line 1 \"tests.c\"\n");
-		brc |= tb_buf_adds(&main_src, st->tests);
-		brc |= tb_buf_adds(&main_src, "\n#undef main\n");
-		files[nfiles++] = (sb_file){"run.sh", c_run_sh, sizeof(c_run_sh) - 1};
-		files[nfiles++] = (sb_file){"driver.c", c_driver, sizeof(c_driver) - 1};
-		files[nfiles++] = (sb_file){"prog.c", tb_buf_str(&main_src), main_src.len};
-		argv[0] = "/bin/sh";
-		argv[1] = "run.sh";
-		argv[2] = NULL;
-		break;
-	case LANG_JS:
-		if (st->prompt && !mentions(code, clen, st->entry))
-			brc |= tb_buf_adds(&sol_src, st->prompt);
-		brc |= tb_buf_add(&sol_src, code, clen);
-		if (strstr(st->tests, "require('./solution") || strstr(st->tests, "require(\"./solution")) {
-			brc |= tb_buf_adds(&main_src, st->tests);
-		} else {
-			brc |= tb_buf_add(&main_src, sol_src.data, sol_src.len);
-			brc |= tb_buf_adds(&main_src, "\n;\n");
-			brc |= tb_buf_adds(&main_src, st->tests);
-		}
-		snprintf(maxold, sizeof(maxold), "--max-old-space-size=%u", st->memory_mb);
-		/* V8 reserves address space far beyond its heap */
-		job.lim.as_mb = st->memory_mb + 1024;
-		files[nfiles++] = (sb_file){"driver.js", js_driver, sizeof(js_driver) - 1};
-		files[nfiles++] = (sb_file){"main.js", tb_buf_str(&main_src), main_src.len};
-		files[nfiles++] = (sb_file){"solution.js", tb_buf_str(&sol_src), sol_src.len};
-		argv[0] = "/usr/bin/node";
-		argv[1] = maxold;
-		argv[2] = "driver.js";
-		argv[3] = NULL;
-		break;
+	if (st->prompt) {
+		rc = tb_buf_adds(&sol_src, st->prompt);
+		if (sol_src.len && sol_src.data[sol_src.len - 1] != '\n')
+			rc |= tb_buf_adds(&sol_src, "\n");
+	} else {
+		rc = TB_OK;
 	}
-	if (brc != TB_OK) {
+	if (st->prompt && !py_defines(code, clen, st->entry))
+		rc |= add_body(&sol_src, code, clen);
+	else
+		rc |= tb_buf_add(&sol_src, code, clen);
+	if (rc != TB_OK) {
 		set_verdict(out, GR_INCORRECT, "fail:error", "the program is too large", 24);
 		rc = TB_OK;
 		goto out;
 	}
-	job.nfiles = nfiles;
+	rc = TB_ERR;
+	pthread_once(&pyc_once, pyc_make);
+	use_pyc = pyc && !atomic_load(&pyc_stale);
+	py_job(&job, files, argv, use_pyc, tb_buf_str(&sol_src), sol_src.len, st->tests, st->prompt, st->entry);
 	if (sb_run(&job, &res, err, sizeof(err)) != TB_OK) {
 		snprintf(out->reason, sizeof(out->reason), "exec grader: %s", err);
 		goto out;
@@ -674,7 +900,7 @@ static int exec_grade(const void *p, const gr_input *in, gr_result *out)
 		 * (or the sample only says so): run the source, and drop the
 		 * bytecode if the source's driver got as far as a record. */
 		sb_result_release(&res);
-		py_job(&job, files, argv, 0, tb_buf_str(&sol_src), sol_src.len, st->tests, st->entry);
+		py_job(&job, files, argv, 0, tb_buf_str(&sol_src), sol_src.len, st->tests, st->prompt, st->entry);
 		if (sb_run(&job, &res, err, sizeof(err)) != TB_OK) {
 			snprintf(out->reason, sizeof(out->reason), "exec grader: %s", err);
 			goto out;
@@ -686,7 +912,6 @@ static int exec_grade(const void *p, const gr_input *in, gr_result *out)
 	rc = TB_OK;
 out:
 	sb_result_release(&res);
-	tb_buf_release(&main_src);
 	tb_buf_release(&sol_src);
 	return rc;
 }

@@ -42,7 +42,7 @@ cc -O2 -std=gnu11 -Wall -Wextra -o "$W/benchsrv" "$ROOT/scripts/bench/benchsrv.c
 cc -O2 -std=gnu11 -Wall -Wextra -o "$W/floorcli" "$ROOT/scripts/bench/floorcli.c"
 cc -O2 -std=gnu11 -Wall -Wextra -I"$ROOT/harness" -I"$ROOT/graders" -o "$W/gradebench" \
 	"$ROOT/scripts/bench/gradebench.c" "$B/libtbcore.a" \
-	-lpcre2-8 -ljansson -lsqlite3 -lcurl -lmicrohttpd -lcrypto -lpthread -lm
+	-lpcre2-8 -ljansson -lsqlite3 -lcurl -lmicrohttpd -lcrypto -lseccomp -lpthread -lm
 
 # ---- helpers ----
 now() { date +%s.%N; }

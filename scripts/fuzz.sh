@@ -31,9 +31,9 @@ fi
 
 flags="-g -O1 -std=c11 -D_GNU_SOURCE -DTB_VERSION=\"fuzz\" -fsanitize=fuzzer-no-link,address,undefined"
 flags="$flags -fno-sanitize-recover=undefined -fno-omit-frame-pointer -Iharness -Igraders -Iharness/sim"
-flags="$flags -Iharness/cmd $(pkg-config --cflags libcurl libpcre2-8 jansson sqlite3 libmicrohttpd libcrypto zlib)"
+flags="$flags -Iharness/cmd $(pkg-config --cflags libcurl libpcre2-8 jansson sqlite3 libmicrohttpd libcrypto zlib libseccomp)"
 export CC flags
-libs="$(pkg-config --libs libcurl libpcre2-8 jansson sqlite3 libmicrohttpd libcrypto zlib) -lpthread -lm"
+libs="$(pkg-config --libs libcurl libpcre2-8 jansson sqlite3 libmicrohttpd libcrypto zlib libseccomp) -lpthread -lm"
 
 # The library once, two compilers at a time; an object is rebuilt only when
 # its source is newer.

@@ -6,7 +6,7 @@
 #   sh scripts/install-deps.sh [test]
 set -eu
 pkgs="build-essential cmake pkg-config libcurl4-openssl-dev libssl-dev libpcre2-dev
-libjansson-dev libsqlite3-dev libmicrohttpd-dev zlib1g-dev check gnuplot-nox bubblewrap python3
+libjansson-dev libsqlite3-dev libmicrohttpd-dev libseccomp-dev zlib1g-dev check gnuplot-nox bubblewrap python3
 nodejs libexttextcat-2.0-0 libexttextcat-data"
 if [ "${1:-}" = test ]; then
   pkgs="$pkgs sqlite3 openssl curl chromium clang libclang-rt-14-dev valgrind"

@@ -1,8 +1,9 @@
 /* The exec grader: the hostile corpus in ../shared/hostile with its expected
- * verdicts and check-side-effects.sh afterwards, misbehaviour beyond the
- * corpus, code extraction, specs, C and JavaScript, unsafe mode, and the
- * grade pool. Without bubblewrap installed it skips (77); bubblewrap that
- * cannot build a sandbox is a loud failure. */
+ * verdicts and check-side-effects.sh afterwards, forged verdicts
+ * (tests/data/forgery), misbehaviour beyond the corpus, code extraction,
+ * specs, io tests in C, JavaScript and Python, unsafe mode, and the grade
+ * pool. Without bubblewrap installed it skips (77); bubblewrap that cannot
+ * build a sandbox is a loud failure. */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <netinet/in.h>
@@ -30,23 +31,48 @@ static const char py_tests[] = "def check(candidate):\n"
 			       "    assert candidate(0.5, 0.25) == 0.75\n"
 			       "    assert isinstance(candidate(2, 2), int)\n"
 			       "check(add)\n";
-static const char c_tests[] = "int main(void){ return !(add(1,2)==3 && add(-5,5)==0); }\n";
-static const char js_tests[] = "const {add} = require('./solution.js'); assert.strictEqual(add(1,2),3); "
-			       "assert.strictEqual(add(-5,5),0);\n";
-static const char js_inline_tests[] = "assert.strictEqual(add(1,2),3); assert.strictEqual(add(-5,5),0);\n";
+/* C and JavaScript run as io tests: the reference tests' calls, printed by
+ * a main of the suite's on fd 5 and compared outside the sandbox. */
+static const char c_main[] = "#include <stdio.h>\nint add(int, int);\n"
+			     "int main(void)\n{\n\tFILE *out = fdopen(5, \"w\");\n\tint a, b;\n\n"
+			     "\twhile (scanf(\"%d %d\", &a, &b) == 2)\n\t\tfprintf(out, \"%d\\n\", add(a, b));\n"
+			     "\treturn 0;\n}\n";
+static const char js_main[] = "for (const l of require('fs').readFileSync(0, 'utf8').split('\\n').filter(Boolean)) {\n"
+			      "  const [a, b] = l.split(' ').map(Number);\n"
+			      "  require('fs').writeSync(5, JSON.stringify(add(a, b)) + '\\n');\n}\n";
 
-static gr_grader *make(const char *lang, const char *tests, const char *prompt, double timeout)
+/* Compiles spec with one optional string field added (field NULL: none)
+ * and memory_mb (0: the default; the memory tests set less, so that filling
+ * it stays well inside their deadline on a loaded machine). Takes spec. */
+static gr_grader *compile_spec(json_t *spec, const char *field, const char *value, unsigned memory_mb)
 {
-	json_t *spec = json_pack("{s:s, s:s, s:s, s:s, s:f}", "type", "exec", "language", lang, "tests", tests,
-				 "entry_point", "add", "timeout_s", timeout);
 	gr_grader *g = NULL;
 	char err[256] = "";
 
-	if (prompt)
-		json_object_set_new(spec, "prompt", json_string(prompt));
+	if (memory_mb)
+		json_object_set_new(spec, "memory_mb", json_integer(memory_mb));
+	if (field && value)
+		json_object_set_new(spec, field, json_string(value));
 	ck_assert_msg(gr_compile(spec, &g, err, sizeof(err)) == TB_OK, "compile: %s", err);
 	json_decref(spec);
 	return g;
+}
+
+static gr_grader *make(const char *lang, const char *tests, const char *prompt, double timeout, unsigned memory_mb)
+{
+	return compile_spec(json_pack("{s:s, s:s, s:s, s:s, s:f}", "type", "exec", "language", lang, "tests", tests,
+				      "entry_point", "add", "timeout_s", timeout),
+			    "prompt", prompt, memory_mb);
+}
+
+/* An io grader for add: one test with the reference's two calls, one with a
+ * third; the main (NULL: none, the answer is the program) prints the sums. */
+static gr_grader *make_io(const char *lang, const char *main_src, double timeout, unsigned memory_mb)
+{
+	return compile_spec(json_pack("{s:s, s:s, s:s, s:[{s:s, s:s}, {s:s, s:s}], s:f}", "type", "exec", "kind",
+				      "io", "language", lang, "tests", "input", "1 2\n-5 5\n", "output", "3\n0\n",
+				      "input", "100 23\n", "output", "123\n", "timeout_s", timeout),
+			    "main", main_src, memory_mb);
 }
 
 /* Grades one answer; fails the test on a harness error. */
@@ -86,6 +112,19 @@ START_TEST(test_spec_errors)
 		"{\"type\":\"exec\",\"language\":\"python\",\"tests\":\"x\",\"entry_point\":\"f\",\"timeout_s\":0}",
 		"{\"type\":\"exec\",\"language\":\"c\",\"tests\":\"x\",\"memory_mb\":1}",
 		"{\"type\":\"exec\",\"language\":\"c\",\"tests\":\"x\",\"prompt\":3}",
+		/* C and JavaScript function tests would share the answer's program */
+		"{\"type\":\"exec\",\"language\":\"c\",\"tests\":\"int main(void){return 0;}\"}",
+		"{\"type\":\"exec\",\"language\":\"javascript\",\"tests\":\"assert.ok(1)\",\"entry_point\":\"f\"}",
+		"{\"type\":\"exec\",\"kind\":\"batch\",\"language\":\"python\",\"tests\":[]}",
+		"{\"type\":\"exec\",\"kind\":\"io\",\"language\":\"python\",\"tests\":[]}",
+		"{\"type\":\"exec\",\"kind\":\"io\",\"language\":\"python\",\"tests\":\"x\"}",
+		"{\"type\":\"exec\",\"kind\":\"io\",\"language\":\"python\",\"tests\":[{\"input\":\"1\"}]}",
+		"{\"type\":\"exec\",\"kind\":\"io\",\"language\":\"c\",\"tests\":[{\"input\":\"\",\"output\":\"\"}],"
+		"\"compare\":\"fuzzy\"}",
+		"{\"type\":\"exec\",\"kind\":\"io\",\"language\":\"c\",\"tests\":[{\"input\":\"\",\"output\":\"\"}],"
+		"\"tolerance\":-1}",
+		"{\"type\":\"exec\",\"kind\":\"io\",\"language\":\"c\",\"tests\":[{\"input\":\"\",\"output\":\"\"}],"
+		"\"main\":7}",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -234,9 +273,9 @@ START_TEST(test_hostile_corpus)
 	setenv("HOSTILE_TIMEOUT", "2", 1);
 	baseline = count_procs();
 
-	py = make("python", py_tests, NULL, timeout);
-	c = make("c", c_tests, NULL, timeout);
-	js = make("javascript", js_tests, NULL, timeout);
+	py = make("python", py_tests, NULL, timeout, 64);
+	c = make_io("c", c_main, timeout, 0);
+	js = make_io("javascript", js_main, timeout, 0);
 	ck_assert_int_eq(gr_pool_new(2, &pool, err, sizeof(err)), TB_OK);
 	for (int i = 0; i < N; i++) {
 		char path[300];
@@ -282,8 +321,10 @@ START_TEST(test_hostile_corpus)
 				      jobs[i].file, jobs[i].r.extracted, jobs[i].r.reason, jobs[i].accepted);
 			ck_assert_int_eq(jobs[i].r.verdict,
 					 strcmp(jobs[i].r.extracted, "pass") == 0 ? GR_CORRECT : GR_INCORRECT);
-			/* never blocked past the deadline plus a small grace */
-			ck_assert_msg(jobs[i].wall < timeout + 1.5, "%s took %.2f s", jobs[i].file, jobs[i].wall);
+			/* never blocked past the deadline plus a small grace; an io
+			 * run (C, JavaScript) may also compile or start node first */
+			ck_assert_msg(jobs[i].wall < timeout + 1.5 + (jobs[i].g == py ? 0 : 5), "%s took %.2f s",
+				      jobs[i].file, jobs[i].wall);
 			ck_assert(strstr(jobs[i].r.reason, CANARY) == NULL);
 			free(jobs[i].answer);
 		}
@@ -303,25 +344,48 @@ typedef struct ccase {
 	const char *lang, *tests, *prompt, *answer, *accepted;
 } ccase;
 
+/* Grades answer; checks the verdict word is one of accepted, the verdict
+ * agrees with it, and the grade took no more than its deadline allows. */
+static void check_case(const gr_grader *g, const char *answer, const char *accepted, double deadline, size_t i)
+{
+	gr_result r;
+	int64_t t0 = tb_now_us();
+
+	grade(g, answer, &r);
+	ck_assert_msg(one_of(r.extracted, accepted), "case %zu: got %s (%s), expected %s", i, r.extracted, r.reason,
+		      accepted);
+	ck_assert_msg((double)(tb_now_us() - t0) / 1e6 < deadline + 1.5, "case %zu hung", i);
+	if (strcmp(r.extracted, "pass") == 0)
+		ck_assert_int_eq(r.verdict, GR_CORRECT);
+	else if (strcmp(r.extracted, "no code") == 0)
+		ck_assert_int_eq(r.verdict, GR_NOANSWER);
+	else
+		ck_assert_int_eq(r.verdict, GR_INCORRECT);
+}
+
 static void run_cases(const ccase *cases, size_t n, double timeout)
 {
 	for (size_t i = 0; i < n; i++) {
-		gr_grader *g = make(cases[i].lang, cases[i].tests, cases[i].prompt, timeout);
-		gr_result r;
-		int64_t t0 = tb_now_us();
+		gr_grader *g = make(cases[i].lang, cases[i].tests, cases[i].prompt, timeout, 128);
 
-		grade(g, cases[i].answer, &r);
-		ck_assert_msg(one_of(r.extracted, cases[i].accepted), "case %zu (%s): got %s (%s), expected %s", i,
-			      cases[i].lang, r.extracted, r.reason, cases[i].accepted);
-		ck_assert_msg((double)(tb_now_us() - t0) / 1e6 < timeout + 1.5, "case %zu hung", i);
-		if (strcmp(r.extracted, "pass") == 0)
-			ck_assert_int_eq(r.verdict, GR_CORRECT);
-		else if (strcmp(r.extracted, "no code") == 0)
-			ck_assert_int_eq(r.verdict, GR_NOANSWER);
-		else
-			ck_assert_int_eq(r.verdict, GR_INCORRECT);
+		check_case(g, cases[i].answer, cases[i].accepted, timeout, i);
 		gr_free(g);
 	}
+}
+
+typedef struct iocase {
+	const char *answer, *accepted;
+} iocase;
+
+/* io cases on make_io's two tests: each may take both tests' time. */
+static void run_io_cases(const char *lang, const char *main_src, const iocase *cases, size_t n, double timeout,
+			 unsigned memory_mb)
+{
+	gr_grader *g = make_io(lang, main_src, timeout, memory_mb);
+
+	for (size_t i = 0; i < n; i++)
+		check_case(g, cases[i].answer, cases[i].accepted, 2 * timeout + 1, i);
+	gr_free(g);
 }
 
 START_TEST(test_extraction)
@@ -365,9 +429,9 @@ END_TEST
 START_TEST(test_python_misbehaviour)
 {
 	static const ccase cases[] = {
-		/* a record without the nonce is not a pass */
+		/* the answer's process has no fd 3 at all */
 		{"python", py_tests, NULL, "import os\nos.write(3, b'ok\\n')\ndef add(a, b):\n    return a - b\n",
-		 "fail:wrong"},
+		 "fail:error|fail:wrong"},
 		{"python", py_tests, NULL,
 		 "import os\nos.write(3, b'ok\\n')\nfor fd in range(3, 6):\n    try:\n        os.write(fd, b'x ok\\n')\n"
 		 "    except OSError:\n        pass\nos._exit(0)\n",
@@ -377,6 +441,13 @@ START_TEST(test_python_misbehaviour)
 		 "import os\ntry:\n    n = os.read(4, 100)\nexcept OSError:\n    n = b'none'\n"
 		 "os.write(3, n.strip() + b' ok\\n')\nos._exit(0)\n",
 		 "fail:error"},
+		/* the verdict's process is not dumpable: its memory, descriptors
+		 * and environment are closed to the answer's */
+		{"python", py_tests, NULL,
+		 "import os\ndef add(a, b):\n    for p in ('mem', 'fd/3', 'environ', 'maps'):\n        try:\n"
+		 "            open('/proc/%d/%s' % (os.getppid(), p), 'rb').close()\n            return p\n"
+		 "        except OSError:\n            pass\n    return a + b\n",
+		 "pass"},
 		/* patched builtins do not reach the tests */
 		{"python", py_tests, NULL,
 		 "import builtins\nbuiltins.isinstance = lambda *a: True\ndef add(a, b):\n    return float(a + b)\n",
@@ -459,7 +530,7 @@ START_TEST(test_key_canary)
 	gr_result r;
 
 	setenv("OPENROUTER_API_KEY", CANARY, 1);
-	g = make("python", tests, NULL, 5);
+	g = make("python", tests, NULL, 5, 0);
 	grade(g, "def add(a, b):\n    return a + b\n", &r);
 	ck_assert_msg(strcmp(r.extracted, "pass") == 0, "%s", r.reason);
 	gr_free(g);
@@ -468,74 +539,136 @@ END_TEST
 
 START_TEST(test_c)
 {
-	static const char assert_tests[] = "#include <assert.h>\nint main(void) { assert(add(1, 2) == 3); return 0; }\n";
-	static const ccase cases[] = {
-		{"c", c_tests, NULL, "```c\nint add(int a, int b) { return a + b; }\n```", "pass"},
-		{"c", c_tests, NULL, "int add(int a, int b) { return a - b; }", "fail:wrong"},
-		{"c", c_tests, NULL, "int add(int a, int b) { return a + b }", "fail:compile"},
-		{"c", c_tests, NULL,
-		 "#include <stdio.h>\nint add(int a, int b) { return a + b; }\nint main(void) { printf(\"demo\"); return 1; }",
+	static const iocase cases[] = {
+		{"```c\nint add(int a, int b) { return a + b; }\n```", "pass"},
+		{"int add(int a, int b) { return a - b; }", "fail:wrong"},
+		{"int add(int a, int b) { return a * b; }", "fail:wrong"},
+		{"int add(int a, int b) { return a + b }", "fail:compile"},
+		/* the answer's own main is renamed; its stdout is not the output */
+		{"#include <stdio.h>\nint add(int a, int b) { return a + b; }\nint main(void) { printf(\"demo\"); return 1; }",
 		 "pass"},
-		{"c", c_tests, NULL, "#include <stdlib.h>\nint add(int a, int b) { exit(0); }", "fail:error"},
-		{"c", c_tests, NULL, "int add(int a, int b) { return add(a, b) + 1; }", "fail:crash"},
-		{"c", c_tests, NULL, "int add(int a, int b) { int *volatile p = 0; return *p; }", "fail:crash"},
-		{"c", assert_tests, NULL, "int add(int a, int b) { return a * b; }", "fail:wrong"},
-		{"c", c_tests, NULL,
-		 "#include <stdlib.h>\n#include <string.h>\nint add(int a, int b) { for (;;) { char *p = malloc(1 << 20);"
+		{"#include <stdio.h>\nint add(int a, int b) { printf(\"3\\n0\\n\"); return a + b; }", "pass"},
+		{"#include <stdlib.h>\nint add(int a, int b) { exit(0); }", "fail:wrong|fail:error"},
+		{"int add(int a, int b) { return add(a, b) + 1; }", "fail:crash"},
+		{"int add(int a, int b) { int *volatile p = 0; return *p; }", "fail:crash"},
+		{"#include <stdlib.h>\n#include <string.h>\nint add(int a, int b) { for (;;) { char *p = malloc(1 << 20);"
 		 " if (!p) abort(); memset(p, 1, 1 << 20); } }",
 		 "fail:memory|fail:crash"},
-		{"c", c_tests, NULL, "#include <unistd.h>\nint add(int a, int b) { write(3, \"x ok\\n\", 5); _exit(0); }",
-		 "fail:error"},
+		{"#include <unistd.h>\nint add(int a, int b) { write(3, \"x ok\\n\", 5); _exit(0); }", "fail:wrong|fail:error"},
 	};
 
-	run_cases(cases, sizeof(cases) / sizeof(cases[0]), 5);
+	run_io_cases("c", c_main, cases, sizeof(cases) / sizeof(cases[0]), 10, 128);
 }
 END_TEST
 
 START_TEST(test_javascript)
 {
-	static const ccase cases[] = {
-		{"javascript", js_inline_tests, NULL, "```javascript\nfunction add(a, b) { return a + b; }\n```", "pass"},
-		{"javascript", js_tests, NULL, "function add(a, b) { return a + b; }\nmodule.exports = { add };", "pass"},
-		{"javascript", js_inline_tests, NULL, "function add(a, b) { return a - b; }", "fail:wrong"},
-		{"javascript", js_inline_tests, NULL, "function add(a, b) { return a + ; }", "fail:compile"},
-		{"javascript", js_inline_tests, NULL, "function add(a, b) { process.exit(0); }", "fail:error"},
-		{"javascript", js_inline_tests, NULL, "function add(a, b) { throw new Error('no'); }", "fail:error"},
-		/* strictEqual cannot be turned off from the solution */
-		{"javascript", js_inline_tests, NULL,
-		 "require('assert').strictEqual = () => {};\nfunction add(a, b) { return 0; }", "fail:wrong"},
-		{"javascript", js_inline_tests, NULL, "function add(a, b) { return String(a + b); }", "fail:wrong"},
-		{"javascript", js_inline_tests, NULL,
-		 "function add(a, b) { const x = []; for (;;) x.push(new Array(1e6).fill(1.5)); }",
+	static const iocase cases[] = {
+		{"```javascript\nfunction add(a, b) { return a + b; }\n```", "pass"},
+		{"function add(a, b) { return a + b; }\nmodule.exports = { add };", "pass"},
+		{"function add(a, b) { return a - b; }", "fail:wrong"},
+		{"function add(a, b) { return a + ; }", "fail:compile"},
+		{"function add(a, b) { process.exit(0); }", "fail:wrong|fail:error"},
+		{"function add(a, b) { throw new Error('no'); }", "fail:error"},
+		{"require('assert').strictEqual = () => {};\nfunction add(a, b) { return 0; }", "fail:wrong"},
+		{"function add(a, b) { return String(a + b); }", "fail:wrong"},
+		{"function add(a, b) { const x = []; for (;;) x.push(new Array(1e6).fill(1.5)); }",
 		 "fail:memory|fail:crash"},
-		{"javascript", js_inline_tests, NULL,
-		 "require('fs').writeSync(3, 'x ok\\n');\nfunction add(a, b) { process.reallyExit(0); }", "fail:error"},
+		{"require('fs').writeSync(3, 'x ok\\n');\nfunction add(a, b) { process.reallyExit(0); }", "fail:error"},
 	};
 
-	run_cases(cases, sizeof(cases) / sizeof(cases[0]), 10);
+	run_io_cases("javascript", js_main, cases, sizeof(cases) / sizeof(cases[0]), 10, 128);
+}
+END_TEST
+
+/* A whole program on stdin and stdout, in Python; the per-test limit. */
+START_TEST(test_io_python)
+{
+	static const char sums[] = "import sys\nfor line in sys.stdin:\n    a, b = map(int, line.split())\n"
+				   "    print(a + b)\n";
+	static const iocase cases[] = {
+		{sums, "pass"},
+		{"```python\nimport sys\nprint(' 3 \\n\\n 0 ' if sys.stdin.readline() == '1 2\\n' else 123)\n```", "pass"},
+		{"import sys\nfor line in sys.stdin:\n    a, b = map(int, line.split())\n    print(a - b)\n", "fail:wrong"},
+		{"print(", "fail:compile"},
+		{"import sys\nraise SystemExit(3)\n", "fail:error"},
+		{"import sys, time\nif '100' in sys.stdin.read():\n    time.sleep(30)\nprint(3)\nprint(0)\n",
+		 "fail:timeout"},
+		{"import os\nos.write(3, b'x test 0 0 4\\n')\nprint(3)\nprint(0)\n", "fail:error"},
+	};
+	gr_grader *g = make_io("python", NULL, 1, 0);
+	gr_result r;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_case(g, cases[i].answer, cases[i].accepted, 3, i);
+	grade(g, "import sys, time\nif '100' in sys.stdin.read():\n    time.sleep(30)\nprint(3)\nprint(0)\n", &r);
+	ck_assert_msg(strstr(r.reason, "test 2 of 2") != NULL, "%s", r.reason);
+	gr_free(g);
+}
+END_TEST
+
+/* Each sample forges a pass in the way named in its file; each is a wrong
+ * add. C and JavaScript run as io tests with the reference's calls; the
+ * JavaScript sample is also given the reference's own require/assert tests
+ * in the io main, which it cannot reach. */
+START_TEST(test_forgery)
+{
+	static const struct {
+		const char *file, *lang;
+	} table[] = {
+		{"py-driver-nonce.py", "python"},
+		{"py-always-equal.py", "python"},
+		{"c-constructor-define.c", "c"},
+		{"js-own-require.js", "javascript"},
+	};
+
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		char path[512];
+		char *answer;
+		gr_grader *g;
+		gr_result r;
+
+		snprintf(path, sizeof(path), "%s/tests/data/forgery/%s", TB_SOURCE_DIR, table[i].file);
+		answer = tu_read_file(path, NULL);
+		ck_assert_ptr_nonnull(answer);
+		if (strcmp(table[i].lang, "python") == 0)
+			g = make("python", py_tests, NULL, 10, 0);
+		else
+			g = make_io(table[i].lang, strcmp(table[i].lang, "c") == 0 ? c_main : js_main, 10, 0);
+		grade(g, answer, &r);
+		printf("%-26s %-12s %s\n", table[i].file, r.extracted, r.reason);
+		ck_assert_msg(r.verdict == GR_INCORRECT && strncmp(r.extracted, "fail:", 5) == 0, "%s: got %s (%s)",
+			      table[i].file, r.extracted, r.reason);
+		gr_free(g);
+		free(answer);
+	}
 }
 END_TEST
 
 START_TEST(test_timeouts)
 {
-	gr_grader *g = make("python", py_tests, NULL, 0.5);
+	gr_grader *g = make("python", py_tests, NULL, 0.5, 0), *warm = make("python", py_tests, NULL, 10, 0);
 	gr_result r;
-	int64_t t0 = tb_now_us();
+	int64_t t0;
 	double s;
 
+	/* a pass first starts the exec grader (its driver's bytecode), which
+	 * the timed grade must not pay for */
+	grade(warm, "def add(a, b):\n    return a + b\n", &r);
+	ck_assert_str_eq(r.extracted, "pass");
+	gr_free(warm);
+	t0 = tb_now_us();
 	grade(g, "import time\ndef add(a, b):\n    time.sleep(0.8)\n    return a + b\n", &r);
 	s = (double)(tb_now_us() - t0) / 1e6;
 	ck_assert_str_eq(r.extracted, "fail:timeout");
 	ck_assert_msg(s < 1.5, "took %.2f s", s);
-	grade(g, "def add(a, b):\n    return a + b\n", &r);
-	ck_assert_str_eq(r.extracted, "pass");
 	gr_free(g);
 }
 END_TEST
 
 START_TEST(test_reason_is_escaped)
 {
-	gr_grader *g = make("python", py_tests, NULL, 5);
+	gr_grader *g = make("python", py_tests, NULL, 5, 0);
 	gr_result r;
 
 	grade(g, "def add(a, b):\n    raise ValueError('\\x1b[2J\\x1b]0;title\\x07\\x9b31m')\n", &r);
@@ -549,7 +682,7 @@ END_TEST
 
 START_TEST(test_unsafe_is_marked)
 {
-	gr_grader *g = make("python", py_tests, NULL, 5);
+	gr_grader *g = make("python", py_tests, NULL, 5, 0);
 	gr_result r;
 	char err[256];
 
@@ -635,6 +768,8 @@ static Suite *exec_suite(void)
 	tcase_add_test(tc, test_key_canary);
 	tcase_add_test(tc, test_c);
 	tcase_add_test(tc, test_javascript);
+	tcase_add_test(tc, test_io_python);
+	tcase_add_test(tc, test_forgery);
 	tcase_add_test(tc, test_timeouts);
 	tcase_add_test(tc, test_reason_is_escaped);
 	tcase_add_test(tc, test_unsafe_is_marked);

@@ -2,10 +2,11 @@
 """Checks suites/code.jsonl: every line parses, the items have the fields and
 tags the exec grader and the suite loader expect, and, for every item, the
 `reference` passes its tests and the `wrong_reference` fails them. Each
-solution is run the way the exec grader assembles it (solution text, then the
-tests, in one program) with python3 / gcc / node in a temporary folder with a
-timeout. This is a developer check of our own trusted references, not a
-sandbox: never point it at untrusted code.
+solution is run with its tests in one program (Python: solution text, then
+the tests; C and JavaScript io items: solution text, then the item's main,
+whose output on fd 5 must be the expected output) with python3 / gcc / node
+in a temporary folder with a timeout. This is a developer check of our own
+trusted references, not a sandbox: never point it at untrusted code.
 
 C references are also built with -Wall -Wextra (warnings are reported) and
 run once more under ASan+UBSan, so a reference cannot pass by luck through
@@ -26,6 +27,7 @@ import tempfile
 
 ITEM_FIELDS = {"id", "prompt", "lang", "tags", "grader", "reference", "wrong_reference"}
 GRADER_FIELDS = {"type", "language", "tests", "entry_point", "timeout_s"}
+IO_FIELDS = {"type", "kind", "language", "main", "tests", "compare", "timeout_s"}
 LANGS = {"python": "py", "c": "c", "javascript": "js"}
 FENCE = {"python": "```python", "c": "```c", "javascript": "```javascript"}
 WANT = {"python": 40, "c": 15, "javascript": 15}
@@ -33,8 +35,11 @@ LEVELS = {"easy", "medium", "hard"}
 CC = ["gcc", "-std=c11", "-O1"]
 
 
-def run(cmd, cwd, timeout):
-    """(ok, detail): ok when the command exits 0 within timeout."""
+def run(cmd, cwd, timeout, want=None):
+    """(ok, detail): ok when the command exits 0 within timeout, and, with
+    want, printed exactly want on fd 5."""
+    if want is not None:
+        cmd = ["sh", "-c", 'exec "$@" 5>&1 >/dev/null', "sh"] + cmd
     try:
         p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            timeout=timeout, stdin=subprocess.DEVNULL)
@@ -43,28 +48,31 @@ def run(cmd, cwd, timeout):
     out = (p.stdout + p.stderr).decode("utf-8", "replace").strip()
     if p.returncode != 0:
         return False, "exit %d: %s" % (p.returncode, out)
+    if want is not None and p.stdout.decode("utf-8", "replace") != want:
+        return False, "check failed: the output differs: %s" % out[:300]
     return True, out
 
 
-def execute(lang, solution, tests, timeout, sanitize=False):
+def execute(lang, solution, g, timeout, sanitize=False):
     """Runs solution + tests as one program; returns (ok, detail, warnings)."""
     d = tempfile.mkdtemp(prefix="tb-code-")
+    want = g["tests"][0]["output"] if g.get("kind") == "io" else None
     try:
         if lang == "python":
             path = os.path.join(d, "main.py")
             with open(path, "w", encoding="utf-8") as f:
-                f.write(solution + "\n\n" + tests)
+                f.write(solution + "\n\n" + g["tests"])
             ok, detail = run([sys.executable, "-I", path], d, timeout)
             return ok, detail, ""
         if lang == "javascript":
             path = os.path.join(d, "main.js")
             with open(path, "w", encoding="utf-8") as f:
-                f.write(solution + "\n" + tests)
-            ok, detail = run(["node", path], d, timeout)
+                f.write(solution + "\n;\n" + g["main"])
+            ok, detail = run(["node", path], d, timeout, want)
             return ok, detail, ""
         path = os.path.join(d, "prog.c")
         with open(path, "w", encoding="utf-8") as f:
-            f.write(solution + "\n" + tests)
+            f.write(solution + "\n#line 1 \"main.c\"\n" + g["main"])
         flags = ["-Wall", "-Wextra"]
         if sanitize:
             flags += ["-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
@@ -72,7 +80,7 @@ def execute(lang, solution, tests, timeout, sanitize=False):
         if not ok:
             return False, "compile: " + detail, ""
         warnings = detail
-        ok, detail = run(["./prog"], d, timeout * (3 if sanitize else 1))
+        ok, detail = run(["./prog"], d, timeout * (3 if sanitize else 1), want)
         return ok, detail, warnings
     finally:
         shutil.rmtree(d, ignore_errors=True)
@@ -101,8 +109,9 @@ def structure(lineno, obj, seen):
     if obj["id"] in seen:
         errs.append("duplicate id")
     g = obj["grader"]
-    if not isinstance(g, dict) or set(g) != GRADER_FIELDS or g.get("type") != "exec":
-        errs.append("grader must be an exec spec with exactly %s" % sorted(GRADER_FIELDS))
+    fields = IO_FIELDS if isinstance(g, dict) and g.get("language") in ("c", "javascript") else GRADER_FIELDS
+    if not isinstance(g, dict) or set(g) != fields or g.get("type") != "exec":
+        errs.append("grader must be an exec spec with exactly %s" % sorted(fields))
         return errs
     lang = g["language"]
     if lang not in LANGS:
@@ -114,33 +123,34 @@ def structure(lineno, obj, seen):
     if not (isinstance(tags, list) and tags and tags[0] == lang
             and len([t for t in tags if t in LEVELS]) == 1):
         errs.append("tags must start with the language and hold one difficulty")
-    if FENCE[lang] not in obj["prompt"] or g["entry_point"] not in obj["prompt"]:
+    if FENCE[lang] not in obj["prompt"] or g.get("entry_point", "") not in obj["prompt"]:
         errs.append("prompt must name the entry point and the %s fence" % FENCE[lang])
     if not (0 < g["timeout_s"] <= 600):
         errs.append("timeout_s out of range")
     if obj["reference"] == obj["wrong_reference"]:
         errs.append("wrong_reference equals reference")
-    if lang == "javascript" and not g["tests"].startswith("const assert = require('assert');"):
-        errs.append("javascript tests must start by requiring assert")
-    if lang == "c" and "int main(void)" not in g["tests"]:
-        errs.append("c tests must define int main(void)")
+    if lang != "python" and not (g["kind"] == "io" and g["compare"] == "exact" and len(g["tests"]) == 1
+                                 and g["tests"][0]["input"] == "" and g["tests"][0]["output"]):
+        errs.append("c and javascript items must be io items with one test and exact output")
+    if lang == "c" and "int main(void)" not in g["main"]:
+        errs.append("c mains must define int main(void)")
     return errs
 
 
 def check_item(obj, verbose):
     g = obj["grader"]
-    lang, tests, timeout = g["language"], g["tests"], g["timeout_s"]
+    lang, timeout = g["language"], g["timeout_s"]
     problems, notes = [], []
-    ok, detail, warnings = execute(lang, obj["reference"], tests, timeout)
+    ok, detail, warnings = execute(lang, obj["reference"], g, timeout)
     if not ok:
         problems.append("reference fails: " + detail[-600:])
     if warnings:
         notes.append("reference warnings: " + warnings.replace("\n", " ")[:300])
     if ok and lang == "c":
-        ok2, detail2, _ = execute(lang, obj["reference"], tests, timeout, sanitize=True)
+        ok2, detail2, _ = execute(lang, obj["reference"], g, timeout, sanitize=True)
         if not ok2:
             problems.append("reference fails under ASan+UBSan: " + detail2[-600:])
-    bad, detail, _ = execute(lang, obj["wrong_reference"], tests, timeout)
+    bad, detail, _ = execute(lang, obj["wrong_reference"], g, timeout)
     if bad:
         problems.append("wrong_reference passes")
     elif detail.startswith("compile:") or "SyntaxError" in detail:

@@ -2,15 +2,25 @@
 """Writes suites/code.jsonl from the problems below (original problems written
 for thinkbench): 40 Python, 15 C and 15 JavaScript items, each with a
 reference solution, a plausible wrong solution (the kind of bug a model
-makes) and the tests the exec grader runs after the answer's code.
-check_code.py runs every reference (must pass) and wrong reference (must
-fail) against its tests.
+makes) and its tests. check_code.py runs every reference (must pass) and
+wrong reference (must fail) against its tests.
+
+Python items are function tests: the exec grader runs them in a process of
+their own and gets the answer's values as plain data. C and JavaScript items
+become io tests, since in one program the answer could rewrite its tests: the
+checks below are turned into a main that prints the value each check looked
+at (never the value it expected) on fd 5, and the expected output is what
+that main prints with the reference, made here with gcc and node. The
+answer's program then never holds an expected value.
 
 Usage: python3 scripts/suites/make_code.py [output]   (default suites/code.jsonl)
 """
 import json
 import os
+import re
+import subprocess
 import sys
+import tempfile
 
 SUITE = {
     "name": "code",
@@ -3060,6 +3070,159 @@ def src(text):
     return text.strip("\n") + "\n"
 
 
+# ---------------------------------------------------------------- io mains
+
+C_SHOW = r'''
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+FILE *fdopen(int fd, const char *mode);
+static FILE *tb_out;
+static inline void tb_show_ll(long long v) { fprintf(tb_out, "%lld\n", v); }
+static inline void tb_show_ull(unsigned long long v) { fprintf(tb_out, "%llu\n", v); }
+static inline void tb_show_d(double v) { fprintf(tb_out, "%.17g\n", v); }
+static inline void tb_show_s(const char *s) { fprintf(tb_out, "\"%s\"\n", s); }
+static inline void tb_show_ints(const int *a, int n)
+{
+	for (int i = 0; i < n; i++)
+		fprintf(tb_out, "%d ", a[i]);
+	fputc('\n', tb_out);
+}
+#define TB_SHOW(x) _Generic((x), char *: tb_show_s, const char *: tb_show_s, float: tb_show_d, \
+	double: tb_show_d, long double: tb_show_d, unsigned: tb_show_ull, unsigned long: tb_show_ull, \
+	unsigned long long: tb_show_ull, default: tb_show_ll)(x)
+'''
+
+JS_SHOW = r'''
+function tbRepr(v) {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
+  if (Array.isArray(v)) return '[' + v.map(tbRepr).join(',') + ']';
+  if (v !== null && typeof v === 'object')
+    return '{' + Object.keys(v).sort().map((k) => JSON.stringify(k) + ':' + tbRepr(v[k])).join(',') + '}';
+  return typeof v + ':' + String(v);
+}
+function tbShow(v) { require('fs').writeSync(5, tbRepr(v) + '\n'); }
+function tbThrows(fn) {
+  try { fn(); } catch (e) { return 'threw ' + (e && e.constructor && e.constructor.name); }
+  return 'returned';
+}
+'''
+
+
+def split_args(text):
+    """The top-level comma-separated parts of text (brackets and string
+    literals respected)."""
+    parts, depth, quote, cur, i = [], 0, None, "", 0
+    while i < len(text):
+        ch = text[i]
+        cur += ch
+        if quote:
+            if ch == "\\":
+                cur += text[i + 1]
+                i += 1
+            elif ch == quote:
+                quote = None
+        elif ch in "'\"`":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(cur[:-1].strip())
+            cur = ""
+        i += 1
+    parts.append(cur.strip())
+    return parts
+
+
+def split_and(cond):
+    """The conjuncts of a C condition joined by top-level &&."""
+    return [p.strip() for p in split_args(cond.replace("&&", ","))]
+
+
+def c_show(conjunct):
+    """The statement that prints what a C check's conjunct looks at."""
+    m = re.fullmatch(r"strcmp\((.*)\) == 0", conjunct)
+    if m:
+        return "TB_SHOW(%s);" % split_args(m.group(1))[0]
+    m = re.fullmatch(r"memcmp\((.*)\) == 0", conjunct)
+    if m:
+        return "tb_show_ints(%s, (int)(sizeof(%s) / sizeof(int)));" % ((split_args(m.group(1))[0],) * 2)
+    lhs, rhs = conjunct.split(" == ")
+    return "TB_SHOW(%s);" % lhs
+
+
+def c_main(tests):
+    """C checks (TB_CHECK(a == b && ...)) as a main that prints each a."""
+    body = tests[tests.index("int main(void)"):]
+    body = body.replace("int main(void)\n{\n", "int main(void)\n{\n\ttb_out = fdopen(5, \"w\");\n", 1)
+    body = body.replace("\treturn tb_fails != 0;", "\treturn 0;")
+    out = []
+    for line in body.split("\n"):
+        m = re.fullmatch(r"(\s*)TB_CHECK\((.*)\);", line)
+        if m:
+            out.extend(m.group(1) + c_show(c) for c in split_and(m.group(2)))
+        elif not re.search(r"\be\d\[\]", line):       # the expected arrays
+            out.append(line)
+    main = C_SHOW.strip("\n") + "\n\n" + "\n".join(out)
+    assert "TB_CHECK" not in main and "tb_fails" not in main
+    return main
+
+
+def js_main(tests):
+    """JavaScript asserts as a main that prints each one's first value."""
+    out, stmt = [], ""
+    for line in tests.replace(JS_HEAD, "").split("\n"):
+        stmt += ("\n" if stmt else "") + line
+        if stmt.lstrip().startswith("assert.") and not stmt.rstrip().endswith(");"):
+            continue
+        m = re.fullmatch(r"(\s*)assert\.(\w+)\((.*)\);", stmt, re.S)
+        if m and m.group(2) in ("strictEqual", "deepStrictEqual"):
+            out.append("%stbShow(%s);" % (m.group(1), split_args(m.group(3))[0]))
+        elif m and m.group(2) == "throws":
+            out.append("%stbShow(tbThrows(%s));" % (m.group(1), split_args(m.group(3))[0]))
+        else:
+            assert "assert" not in stmt, stmt
+            out.append(stmt)
+        stmt = ""
+    return JS_SHOW.strip("\n") + "\n\n" + "\n".join(out).strip("\n") + "\n"
+
+
+def expected_output(lang, ref, main):
+    """What main prints on fd 5 with the reference (ours, trusted)."""
+    with tempfile.TemporaryDirectory() as d:
+        if lang == "c":
+            path = os.path.join(d, "prog.c")
+            with open(path, "w") as f:
+                f.write(ref + "\n#line 1 \"main.c\"\n" + main)
+            subprocess.run(["gcc", "-std=gnu11", "-O1", "-w", "-o", os.path.join(d, "prog"), path, "-lm"],
+                           check=True)
+            cmd = [os.path.join(d, "prog")]
+        else:
+            path = os.path.join(d, "solution.js")
+            with open(path, "w") as f:
+                f.write(ref + "\n;\n" + main)
+            cmd = ["node", path]
+        p = subprocess.run(["sh", "-c", 'exec "$@" 5>&1 >/dev/null', "sh"] + cmd, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, timeout=60, check=True)
+        out = p.stdout
+    assert out, (lang, ref)
+    return out.decode("utf-8")
+
+
+def grader(lang, entry, ref, tests):
+    if lang == "python":
+        return {"type": "exec", "language": lang, "tests": src(tests), "entry_point": entry,
+                "timeout_s": TIMEOUT_S}
+    main = c_main(tests) if lang == "c" else js_main(tests)
+    return {"type": "exec", "kind": "io", "language": lang, "main": main,
+            "tests": [{"input": "", "output": expected_output(lang, src(ref), main)}],
+            "compare": "exact", "timeout_s": TIMEOUT_S}
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "..", "suites", "code.jsonl")
@@ -3078,8 +3241,7 @@ def main():
             "prompt": prompt + SUFFIX[lang],
             "lang": "en",
             "tags": tags,
-            "grader": {"type": "exec", "language": lang, "tests": src(tests),
-                       "entry_point": entry, "timeout_s": TIMEOUT_S},
+            "grader": grader(lang, entry, ref, tests),
             "reference": src(ref),
             "wrong_reference": src(wrong),
         }, ensure_ascii=False))
