@@ -323,6 +323,7 @@ static void grade_done(void *arg)
 	if (!t->skipped && g->cfg.verdict) {
 		s.lang_check = GR_LANG_UNCHECKED;
 		s.extracted = "";
+		s.grade_path = "";
 		if (!s.grader) {
 			/* the stage could not grade it: never a wrong answer */
 			s.outcome = TB_OUT_ERROR;
@@ -336,6 +337,7 @@ static void grade_done(void *arg)
 			s.extracted = t->res.extracted;
 			s.grade_reason = t->res.reason;
 			s.lang_check = t->res.lang;
+			s.grade_path = t->res.path;
 		}
 		s.error = s.outcome == TB_OUT_ERROR ? s.grade_reason : "";
 		g->cfg.verdict(g->cfg.verdict_ud, &s, t->tag);

@@ -1560,7 +1560,7 @@ static const char *const sample_head[] = {
 	"extracted", "expected", "prompt_tokens", "completion_tokens", "reasoning_tokens",
 	"cost_usd", "ttft_ms", "ttfa_ms", "total_ms", "finish_reason", "attempts", "error",
 	"lang", "provider", "generation_id", "mode_leak", "lang_check", "http_status",
-	"simulated",
+	"simulated", "usage_invalid", "grade_path",
 };
 
 static int on_sample_row(void *ud, const tb_sample *s)
@@ -1598,6 +1598,8 @@ static int on_sample_row(void *ud, const tb_sample *s)
 	csv_count(w, s->http_status > 0 ? s->http_status : -1);
 	/* CSV's first line is its header, so every row says whether it was simulated */
 	csv_long(w, x->run->simulated != 0);
+	csv_long(w, s->usage_invalid);
+	csv_str(w, s->grade_path ? s->grade_path : "");
 	csv_end(w);
 	return csv_error(w) == TB_OK ? 0 : write_failed(x);
 }

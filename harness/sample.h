@@ -54,6 +54,7 @@ typedef struct tb_sample {
 	long prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens; /* -1: unknown */
 	double cost_usd;         /* NAN: unknown */
 	int cost_reported;       /* 1: usage.cost; 0: computed from prices */
+	const char *grade_path;  /* which extraction and comparison decided (gr_result.path) */
 	int usage_invalid;       /* usage numbers the endpoint sent were not believed and ignored */
 	double ttft_ms, ttfa_ms, total_ms; /* NAN: unknown */
 	const char *finish_reason;

@@ -105,6 +105,7 @@ static const char migrate_v3_sql[] =
 	" grader_spec TEXT,"          /* JSON object, NULL when not graded */
 	" PRIMARY KEY (suite, item_id));"
 	"ALTER TABLE samples ADD COLUMN usage_invalid INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE samples ADD COLUMN grade_path TEXT;"
 	"PRAGMA user_version = 3;";
 
 /* The samples columns, in the order of the statements built from this list. */
@@ -116,7 +117,7 @@ enum {
 	C_CACHED_TOKENS, C_COST_USD, C_COST_REPORTED, C_TTFT_MS, C_TTFA_MS,
 	C_TOTAL_MS, C_FINISH_REASON, C_NATIVE_FINISH_REASON, C_HTTP_STATUS,
 	C_ATTEMPTS, C_ERROR, C_LANG, C_PROVIDER, C_GENERATION_ID, C_SEED,
-	C_STREAMED, C_FINISHED_AT, C_GRADER_VERSION, C_USAGE_INVALID, C_COUNT
+	C_STREAMED, C_FINISHED_AT, C_GRADER_VERSION, C_USAGE_INVALID, C_GRADE_PATH, C_COUNT
 };
 
 static const char *const sample_cols[C_COUNT] = {
@@ -127,7 +128,7 @@ static const char *const sample_cols[C_COUNT] = {
 	"cached_tokens", "cost_usd", "cost_reported", "ttft_ms", "ttfa_ms",
 	"total_ms", "finish_reason", "native_finish_reason", "http_status",
 	"attempts", "error", "lang", "provider", "generation_id", "seed",
-	"streamed", "finished_at", "grader_version", "usage_invalid",
+	"streamed", "finished_at", "grader_version", "usage_invalid", "grade_path",
 };
 
 /* insert_sample() binds the key with bind_key(), as ?1..?6 */
@@ -191,7 +192,7 @@ static void select_cols(const tb_store *st, tb_buf *b, int skip, int upto)
 	tb_buf_adds(b, "SELECT ");
 	for (int i = 0; i < C_COUNT; i++) {
 		int absent = i == skip || i >= upto || (i == C_GRADER_VERSION && st->schema < 2) ||
-			     (i == C_USAGE_INVALID && st->schema < 3);
+			     ((i == C_USAGE_INVALID || i == C_GRADE_PATH) && st->schema < 3);
 
 		tb_buf_addf(b, "%s%s", i ? ", " : "", absent ? "NULL" : sample_cols[i]);
 	}
@@ -251,7 +252,7 @@ static int prepare_v2(tb_store *st, char *err, size_t errlen)
 		    err, errlen) != TB_OK ||
 	    prepare(st,
 		    "UPDATE samples SET outcome = ?7, extracted = ?8, grade_reason = ?9, lang_check = ?10,"
-		    " grader = ?11, grader_version = ?12 WHERE " KEY_MATCH,
+		    " grader = ?11, grader_version = ?12, grade_path = ?13 WHERE " KEY_MATCH,
 		    &st->update_grade, err, errlen) != TB_OK ||
 	    prepare(st,
 		    "SELECT suite, item_id, model, mode, budget, sample, grading, outcome, extracted,"
@@ -959,8 +960,10 @@ static int insert_sample(tb_store *st, const tb_sample *s, char *err, size_t err
 	bad |= bind_real(q, C_FINISHED_AT + 1, s->finished_at) != SQLITE_OK;
 	if (st->schema >= 2)
 		bad |= bind_text(q, C_GRADER_VERSION + 1, s->grader_version) != SQLITE_OK;
-	if (st->schema >= 3)
+	if (st->schema >= 3) {
 		bad |= sqlite3_bind_int(q, C_USAGE_INVALID + 1, s->usage_invalid) != SQLITE_OK;
+		bad |= bind_text(q, C_GRADE_PATH + 1, s->grade_path) != SQLITE_OK;
+	}
 	if (bad) {
 		/* only a string over SQLite's length limit fails to bind */
 		dberr(st, err, errlen, "bind a sample");
@@ -1013,6 +1016,7 @@ int store_update_grade(tb_store *st, const tb_sample *s, int grading, char *err,
 	bad |= sqlite3_bind_int(q, 10, s->lang_check) != SQLITE_OK;
 	bad |= bind_text(q, 11, s->grader) != SQLITE_OK;
 	bad |= bind_text(q, 12, s->grader_version) != SQLITE_OK;
+	bad |= bind_text(q, 13, s->grade_path) != SQLITE_OK;
 	rc = step_done(st, q, bad, "update a grade", err, errlen);
 	if (rc == TB_OK && sqlite3_changes(st->db) != 1)
 		rc = tb_seterr(err, errlen, "store '%s': no sample %s/%s/%s/%s/%ld/%d to grade", st->path,
@@ -1260,6 +1264,7 @@ static int sample_row(tb_store *st, sqlite3_stmt *q, walk_ctx *w, char *err, siz
 		.finished_at = col_real(q, C_FINISHED_AT),
 		.grader_version = col_text(q, C_GRADER_VERSION),
 		.usage_invalid = sqlite3_column_int(q, C_USAGE_INVALID),
+		.grade_path = col_text(q, C_GRADE_PATH),
 	};
 
 	if (!s.suite || !s.item_id || !s.model || !s.mode)

@@ -60,7 +60,7 @@ struct tb_writer {
 #define SAMPLE_STRINGS(X)                                                                      \
 	X(suite) X(item_id) X(model) X(mode) X(extracted) X(expected) X(grade_reason) X(grader) \
 	X(split_method) X(reasoning) X(answer) X(finish_reason) X(native_finish_reason) X(error) \
-	X(lang) X(provider) X(generation_id) X(grader_version)
+	X(lang) X(provider) X(generation_id) X(grader_version) X(grade_path)
 
 static record *copy_sample(const tb_sample *s)
 {
@@ -296,6 +296,7 @@ int writer_put_grade(tb_writer *w, const tb_sample *s, char *err, size_t errlen)
 		.budget = s->budget, .sample = s->sample, .outcome = s->outcome,
 		.extracted = s->extracted, .grade_reason = s->grade_reason, .grader = s->grader,
 		.grader_version = s->grader_version, .lang_check = s->lang_check, .error = s->error,
+		.grade_path = s->grade_path,
 	};
 	record *r = copy_sample(&g);
 

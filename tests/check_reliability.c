@@ -379,6 +379,7 @@ START_TEST(second_sigint_exits_at_once)
 	ck_assert_int_eq(tu_wait(pid, 30), 130);
 	ck_assert_msg(tu_now_s() - t0 < 2.0, "took %.2f s after the second SIGINT", tu_now_s() - t0);
 	tu_integrity_ok(run);
+	ck_assert_int_eq(tu_query_long(run, "SELECT count(*) FROM run WHERE status = 'interrupted'"), 1);
 	ck_assert_int_ge(tu_stored(run), 3);
 	stop_sim(sim);
 }
@@ -425,8 +426,9 @@ START_TEST(full_disk_by_file_size_limit)
 }
 END_TEST
 
-/* A 2 MB tmpfs (a full disk: the items fit, the samples do not), and a read-only bind mount, in a private
- * mount namespace; skipped where namespaces are not allowed. */
+/* A 3 MB tmpfs (a full disk: the run's items fit, its samples do not), and a
+ * read-only bind mount, in a private mount namespace; skipped where
+ * namespaces are not allowed. */
 START_TEST(tmpfs_full_and_read_only)
 {
 	char suite[300], script[300], log[300], cmd[8192], mnt[300];
@@ -445,7 +447,7 @@ START_TEST(tmpfs_full_and_read_only)
 	}
 	snprintf(cmd, sizeof(cmd),
 		 "set -u\n"
-		 "mount -t tmpfs -o size=2m tmpfs '%s' || exit 77\n"
+		 "mount -t tmpfs -o size=3m tmpfs '%s' || exit 77\n"
 		 "mkdir '%s/ro' && mount --bind '%s/ro' '%s/ro' && mount -o remount,ro,bind '%s/ro' || exit 77\n"
 		 "unset OPENROUTER_API_KEY\n"
 		 "'%s' run --suite '%s' --out '%s/res' --run-id full --model qwen/qwen3-14b -j 16 --sim "
@@ -518,8 +520,8 @@ static const struct hostile_case {
 	{"numbers", "--no-stream", "SELECT count(*) FROM samples WHERE usage_invalid != 1 OR outcome IN ('error', 'no_answer')"
 			" OR instr(answer, 'see.' || char(92) || 'u0000 ') = 0 OR prompt_tokens IS NOT NULL OR cost_usd < 0"},
 	/* Ends at the per-attempt --timeout, every attempt. */
-	{"endless", "", "SELECT count(*) FROM samples WHERE outcome != 'error' OR attempts != 2 OR total_ms > 6000"},
-	{"endless", "--no-stream", "SELECT count(*) FROM samples WHERE outcome != 'error' OR attempts != 2 OR total_ms > 6000"},
+	{"endless", "", "SELECT count(*) FROM samples WHERE outcome != 'error' OR attempts != 2 OR total_ms > 20000"},
+	{"endless", "--no-stream", "SELECT count(*) FROM samples WHERE outcome != 'error' OR attempts != 2 OR total_ms > 20000"},
 };
 
 START_TEST(hostile_output)
@@ -528,7 +530,7 @@ START_TEST(hostile_output)
 	char suite[600], out[600], log[600], run[700], models[600], extra[200], rlog[800];
 	int port = tu_free_port();
 	char *argv[] = {"thinkbench", "run", "--suite", suite, "--models", models, "--out", out,
-			"--run-id", "hostile", "-j", "32", "--retries", "2", "--timeout", "3", "--stall", "5",
+			"--run-id", "hostile", "-j", "32", "--retries", "2", "--timeout", "10", "--stall", "5",
 			hc->mode[0] ? (char *)hc->mode : NULL, NULL};
 	char *rep[] = {"thinkbench", "report", run, "--format", "text,csv", NULL};
 	double t0;
@@ -548,8 +550,9 @@ START_TEST(hostile_output)
 	t0 = tu_now_s();
 	rc = tu_run_tb(argv, log, &split, 90);
 	ck_assert_msg(rc == 0 || rc == 3, "%s %s: exit %d", hc->kind, hc->mode, rc);
-	/* Endless: two attempts of 3 s each, at once for all 16 samples. */
-	ck_assert_msg(tu_now_s() - t0 < 30, "%s %s took %.1f s", hc->kind, hc->mode, tu_now_s() - t0);
+	/* Endless: two attempts of 10 s each, at once for all 16 samples (a 4 MiB
+	 * answer needs more than 3 s on a loaded machine). */
+	ck_assert_msg(tu_now_s() - t0 < 60, "%s %s took %.1f s", hc->kind, hc->mode, tu_now_s() - t0);
 	stop_sim(sim);
 	ck_assert_msg(tu_stored(run) == 16, "%s %s: %ld stored", hc->kind, hc->mode, tu_stored(run));
 	ck_assert_msg(tu_query_long(run, hc->check) == 0, "%s %s: %s", hc->kind, hc->mode, hc->check);

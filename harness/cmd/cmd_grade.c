@@ -60,7 +60,7 @@ typedef struct grade_job {
 	tb_outcome before;
 	int graded;                  /* its item has a grader: the stage grades it */
 	tb_outcome after;
-	char *extracted, *reason;    /* from the verdict */
+	char *extracted, *reason, *path; /* from the verdict */
 	const char *grader, *grader_version; /* static strings */
 	int lang_check;
 	size_t cell;
@@ -145,6 +145,7 @@ static void on_verdict(void *ud, const tb_sample *s, void *tag)
 	j->after = s->outcome;
 	j->extracted = strdup(s->extracted ? s->extracted : "");
 	j->reason = strdup(s->grade_reason ? s->grade_reason : "");
+	j->path = strdup(s->grade_path ? s->grade_path : "");
 	j->grader = s->grader;
 	j->grader_version = s->grader_version;
 	j->lang_check = s->lang_check;
@@ -235,6 +236,7 @@ static int write_grades(grade_ctx *g, tb_store *st)
 			s.grade_reason = j->reason;
 			s.grader = j->grader;
 			s.grader_version = j->grader_version;
+			s.grade_path = j->path;
 			s.lang_check = j->lang_check;
 		}
 		if (store_update_grade(st, &s, 1, g->err, sizeof(g->err)) != TB_OK) {
@@ -347,6 +349,7 @@ static void ctx_release(grade_ctx *g)
 		free(g->jobs[i].mode);
 		free(g->jobs[i].extracted);
 		free(g->jobs[i].reason);
+		free(g->jobs[i].path);
 	}
 	free(g->jobs);
 	for (size_t i = 0; i < g->n_cells; i++) {

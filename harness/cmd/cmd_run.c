@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,51 +42,19 @@
 #include "writer.h"
 
 static volatile sig_atomic_t stop_requested;
-/* What the first interrupt's line reports; written under the scheduler's
- * lock, read by the handler (a torn read only misprints a count). */
-static volatile long shown_in_flight, shown_awaiting;
-
-/* Appends v in decimal; async-signal-safe, as snprintf is not. */
-static size_t put_long(char *p, long v)
-{
-	char d[24];
-	size_t n = 0, k = 0;
-
-	if (v < 0)
-		v = 0;
-	do
-		d[n++] = (char)('0' + v % 10);
-	while ((v /= 10) && n < sizeof(d));
-	while (n)
-		p[k++] = d[--n];
-	return k;
-}
-
-static size_t put_str(char *p, const char *s)
-{
-	size_t n = strlen(s);
-
-	memcpy(p, s, n);
-	return n;
-}
+/* Written by the first interrupt so that the loop wakes at once, stores the
+ * status and says it is stopping. */
+static volatile int wake_fd = -1;
 
 static void on_signal(int sig)
 {
-	char line[256];
-	size_t n = 0;
-
 	(void)sig;
 	/* The second interrupt means "now": what is stored is already safe, and
-	 * the first one's status (interrupted) is queued or stored. */
+	 * the first one's status (interrupted) is stored before its line shows. */
 	if (stop_requested)
 		_exit(TB_EXIT_INTERRUPTED);
 	stop_requested = 1;
-	n += put_str(line + n, "\nstopping: ");
-	n += put_long(line + n, shown_in_flight);
-	n += put_str(line + n, " requests in flight, ");
-	n += put_long(line + n, shown_awaiting);
-	n += put_str(line + n, " answers stored ungraded; Ctrl-C again to stop now\n");
-	if (write(STDERR_FILENO, line, n) < 0)
+	if (wake_fd >= 0 && write(wake_fd, &(uint64_t){1}, sizeof(uint64_t)) < 0)
 		stop_requested = 1;
 }
 
@@ -133,6 +102,7 @@ struct run_ctx {
 	passk_live *passk;       /* a fresh run's pass@k, written beside its samples */
 	json_t *stored;          /* on --resume: the keys of samples already stored */
 	int lock_fd;             /* the run's lock (runlock.h), held until the end */
+	int marked_interrupted;  /* the status "interrupted" is queued for the store */
 	tb_buf dead_note;        /* "model: endpoint unreachable: why" lines for the summary */
 	char fatal[512];
 };
@@ -373,7 +343,7 @@ static tb_job *next_job(void *ud, int *finished)
 		j->job.stall_s = r->o->stall_s > 0 ? r->o->stall_s : c->model->stall_s;
 		j->job.ud = j;
 		*finished = 0;
-		shown_in_flight = ++r->in_flight;
+		r->in_flight++;
 		return &j->job;
 	}
 	if (more != 0)
@@ -467,7 +437,6 @@ static void show_committed(run_ctx *r)
 	writer_counts now;
 
 	writer_committed(r->writer, &now);
-	shown_awaiting = r->awaiting;
 	progress_set(&r->prog, now.done, now.graded, now.correct, now.errors, r->awaiting);
 }
 
@@ -532,7 +501,7 @@ static int job_done(void *ud, tb_job *job, char *err, size_t errlen)
 	run_job *j = job->ud;
 	int rc = TB_OK;
 
-	shown_in_flight = --r->in_flight;
+	r->in_flight--;
 	if (job->status == TB_JOB_CANCELLED) {
 		run_job_free(j);
 		return TB_OK;
@@ -563,11 +532,28 @@ static void lane_dead(void *ud, int lane, const char *msg)
 	tb_buf_addf(&r->dead_note, "%s: endpoint unreachable: %s\n", r->sel[lane]->id, msg);
 }
 
+/* The first SIGINT, seen by the loop (or the end): the status interrupted
+ * is stored first, so that a second SIGINT, which exits at once, leaves the
+ * run marked; then one line says so. The end replaces the status when every
+ * sample is stored and graded. */
+static int announce_stop(run_ctx *r, char *err, size_t errlen)
+{
+	r->marked_interrupted = 1;
+	if (writer_put_status(r->writer, "interrupted", err, errlen) != TB_OK ||
+	    writer_flush(r->writer, err, errlen) != TB_OK)
+		return TB_ERR;
+	fprintf(stderr, "\nstopping: %ld requests in flight, %ld answers stored ungraded; "
+		"Ctrl-C again to stop now\n", r->in_flight, r->awaiting);
+	return TB_OK;
+}
+
 static int reap_grades(void *ud, char *err, size_t errlen)
 {
 	run_ctx *r = ud;
 
 	grading_reap(r->grading);
+	if (stop_requested && !r->marked_interrupted && announce_stop(r, err, errlen) != TB_OK)
+		return TB_ERR;
 	if (r->fatal[0])
 		return tb_seterr(err, errlen, "%s", r->fatal);
 	return TB_OK;
@@ -1013,11 +999,14 @@ static void finish_pipeline(run_ctx *r, int graded_all)
 		while (grading_backlog(r->grading) && !stop_requested) {
 			struct pollfd p = {.fd = grading_fd(r->grading), .events = POLLIN};
 
-			poll(&p, 1, 100);
+			poll(&p, 1, 20);
 			grading_reap(r->grading);
 		}
 		graded = !stop_requested;
 	}
+	if (stop_requested && !r->marked_interrupted && announce_stop(r, werr, sizeof(werr)) != TB_OK &&
+	    !r->fatal[0])
+		snprintf(r->fatal, sizeof(r->fatal), "%s", werr);
 	/* a grade still running after the wait: its worker is left to the exit */
 	if (!graded && grading_cancel(r->grading, 2000) != 0)
 		r->grading = NULL;
@@ -1145,6 +1134,7 @@ int cmd_run(int argc, char **argv)
 	}
 	tb_buf_init(&r.dead_note, 1u << 16);
 	stop_requested = 0;
+	wake_fd = grading_fd(r.grading);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -1153,6 +1143,7 @@ int cmd_run(int argc, char **argv)
 			&(sched_ops){.next = next_job, .prepare = job_prepare, .done = job_done,
 				     .wake = reap_grades, .lane_dead = lane_dead},
 			&r, &stats, err, sizeof(err));
+	wake_fd = -1;
 	finish_pipeline(&r, src == TB_OK && !stop_requested && !r.fatal[0]);
 	progress_end(&r.prog);
 	if (r.fatal[0] && src == TB_OK) {
