@@ -949,7 +949,7 @@ static void raise_fd_limit(void)
 
 /* --resume takes the run's own options: a flag it would ignore is refused,
  * not dropped. */
-static int check_resume_flags(const tb_run_opts *o, const char *const *given, size_t n_given)
+static int check_resume_flags(const char *const *given, size_t n_given)
 {
 	static const char *const allowed[] = {"resume", "jobs", "loops", "quiet", "no-summary",
 					      "grade-queue"};
@@ -964,7 +964,6 @@ static int check_resume_flags(const tb_run_opts *o, const char *const *given, si
 					"them (allowed: -j, --loops, --grade-queue, --quiet, --no-summary); "
 					"start a new run instead", given[i]);
 	}
-	(void)o;
 	return TB_OK;
 }
 
@@ -1051,7 +1050,7 @@ int cmd_run(int argc, char **argv)
 		int jobs = (int)o.jobs, jobs_given = o.jobs_given, quiet = o.quiet, no_summary = o.no_summary;
 		long loops = o.loops, grade_queue = o.grade_queue;
 
-		if (check_resume_flags(&o, given, n_given) != TB_OK)
+		if (check_resume_flags(given, n_given) != TB_OK)
 			goto out;
 		if (load_resume(&r, err, sizeof(err)) != TB_OK) {
 			tb_error("%s", err);
