@@ -301,7 +301,7 @@ START_TEST(csv_files)
 		"extracted", "expected", "prompt_tokens", "completion_tokens", "reasoning_tokens",
 		"cost_usd", "ttft_ms", "ttfa_ms", "total_ms", "finish_reason", "attempts", "error",
 		"lang", "provider", "generation_id", "mode_leak", "lang_check", "http_status",
-		"simulated",
+		"simulated", "usage_invalid", "grade_path",
 	};
 	char path[4300];
 	tb_store *st;
@@ -320,14 +320,14 @@ START_TEST(csv_files)
 	raw = tu_read_file(path, &len);
 	ck_assert_ptr_nonnull(raw);
 	ck_assert(len > 2 && raw[len - 2] == '\r' && raw[len - 1] == '\n');
-	ck_assert_ptr_nonnull(strstr(raw, "http_status,simulated\r\n"));
+	ck_assert_ptr_nonnull(strstr(raw, "http_status,simulated,usage_invalid,grade_path\r\n"));
 	free(raw);
 	rows = python_csv(path);
 	ck_assert_uint_eq(json_array_size(rows), 16);
 	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
 		ck_assert_str_eq(cell_of(rows, 0, i), head[i]);
 	for (i = 0; i < json_array_size(rows); i++)
-		ck_assert_uint_eq(json_array_size(json_array_get(rows, i)), 27);
+		ck_assert_uint_eq(json_array_size(json_array_get(rows, i)), 29);
 	i = find_row(rows, 2, "zh-1");
 	ck_assert_str_eq(cell_of(rows, i, 0), "run-1");
 	ck_assert_str_eq(cell_of(rows, i, 3), "qwen/qwen3-vl-32b-instruct");
