@@ -349,34 +349,16 @@ static void grade_done(void *arg)
 	free(t);
 }
 
-#define KEY_STRINGS(X) X(suite) X(item_id) X(model) X(mode)
-
 int grading_offer(grading_stage *g, const tb_sample *s, void *tag)
 {
-	size_t len = 0;
-	ticket *t;
-	char *p;
+	size_t len = tb_sample_copy_size(s, 1);
+	ticket *t = calloc(1, sizeof(*t) + len);
 
-#define LEN(f) len += strlen(s->f) + 1;
-	KEY_STRINGS(LEN)
-#undef LEN
-	t = calloc(1, sizeof(*t) + len);
 	if (!t)
 		return TB_NOMEM;
 	t->g = g;
 	t->tag = tag;
-	t->key.budget = s->budget;
-	t->key.sample = s->sample;
-	p = t->text;
-#define COPY(f)                                  \
-	{                                        \
-		size_t n = strlen(s->f) + 1;     \
-		memcpy(p, s->f, n);              \
-		t->key.f = p;                    \
-		p += n;                          \
-	}
-	KEY_STRINGS(COPY)
-#undef COPY
+	tb_sample_copy(&t->key, s, 1, t->text);
 	/* Past the bound only the key is held: the answer is in the store. */
 	if (s->answer && atomic_fetch_add(&g->held, 1) < g->cfg.max_answers) {
 		t->holds_answer = 1;

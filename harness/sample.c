@@ -50,3 +50,43 @@ int tb_sample_awaits_grade(const tb_sample *s)
 {
 	return s->outcome == TB_OUT_UNGRADED && s->grader && *s->grader;
 }
+
+size_t tb_sample_copy_size(const tb_sample *s, int key_only)
+{
+	size_t len = 0;
+
+#define LEN(f) len += s->f ? strlen(s->f) + 1 : 0;
+	if (key_only) {
+		TB_SAMPLE_KEY_STRINGS(LEN)
+	} else {
+		TB_SAMPLE_STRINGS(LEN)
+	}
+#undef LEN
+	return len;
+}
+
+static const char *copy_string(const char *from, char **block)
+{
+	size_t n;
+	char *to = *block;
+
+	if (!from)
+		return NULL;
+	n = strlen(from) + 1;
+	memcpy(to, from, n);
+	*block += n;
+	return to;
+}
+
+void tb_sample_copy(tb_sample *dst, const tb_sample *s, int key_only, char *block)
+{
+#define COPY(f) dst->f = copy_string(s->f, &block);
+	if (key_only) {
+		*dst = (tb_sample){.budget = s->budget, .sample = s->sample};
+		TB_SAMPLE_KEY_STRINGS(COPY)
+	} else {
+		*dst = *s;
+		TB_SAMPLE_STRINGS(COPY)
+	}
+#undef COPY
+}

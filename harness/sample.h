@@ -71,6 +71,23 @@ typedef struct tb_sample {
 	const char *grader_version; /* gr_version(): "regex/1"; NULL or "" when unknown or ungraded */
 } tb_sample;
 
+/* A sample's string fields: the key's, then the rest. A copy that must
+ * outlive the caller's sample carries each one. */
+#define TB_SAMPLE_KEY_STRINGS(X) X(suite) X(item_id) X(model) X(mode)
+#define TB_SAMPLE_STRINGS(X)                                                                 \
+	TB_SAMPLE_KEY_STRINGS(X) X(extracted) X(expected) X(grade_reason) X(grader)          \
+	X(split_method) X(reasoning) X(answer) X(finish_reason) X(native_finish_reason)      \
+	X(error) X(lang) X(provider) X(generation_id) X(grader_version) X(grade_path)
+
+/* Bytes tb_sample_copy needs for s's strings: all of them, or with
+ * key_only the key's alone. */
+size_t tb_sample_copy_size(const tb_sample *s, int key_only);
+
+/* Makes *dst a copy of *s (all of it, or with key_only the key alone, every
+ * other field zero or NULL) whose strings live in block, which holds tb_sample_copy_size(s, key_only) bytes and
+ * belongs to the caller; NULL strings stay NULL. */
+void tb_sample_copy(tb_sample *dst, const tb_sample *s, int key_only, char *block);
+
 /* A sample stored before its grade: ungraded, with a grader to grade it.
  * An item without a grader stays ungraded for good. */
 int tb_sample_awaits_grade(const tb_sample *s);

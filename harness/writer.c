@@ -56,36 +56,15 @@ struct tb_writer {
 	atomic_long done, graded, correct, errors;
 };
 
-/* The strings of a sample, in one list, so copying cannot miss one. */
-#define SAMPLE_STRINGS(X)                                                                      \
-	X(suite) X(item_id) X(model) X(mode) X(extracted) X(expected) X(grade_reason) X(grader) \
-	X(split_method) X(reasoning) X(answer) X(finish_reason) X(native_finish_reason) X(error) \
-	X(lang) X(provider) X(generation_id) X(grader_version) X(grade_path)
-
 static record *copy_sample(const tb_sample *s)
 {
-	size_t len = 0;
-	record *r;
-	char *p;
+	size_t len = tb_sample_copy_size(s, 0);
+	record *r = malloc(sizeof(*r) + len);
 
-#define LEN(f) len += s->f ? strlen(s->f) + 1 : 0;
-	SAMPLE_STRINGS(LEN)
-#undef LEN
-	r = malloc(sizeof(*r) + len);
 	if (!r)
 		return NULL;
-	r->s = *s;
 	r->bytes = len;
-	p = r->text;
-#define COPY(f)                                  \
-	if (s->f) {                              \
-		size_t n = strlen(s->f) + 1;     \
-		memcpy(p, s->f, n);              \
-		r->s.f = p;                      \
-		p += n;                          \
-	}
-	SAMPLE_STRINGS(COPY)
-#undef COPY
+	tb_sample_copy(&r->s, s, 0, r->text);
 	return r;
 }
 

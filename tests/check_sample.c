@@ -1,6 +1,7 @@
 /* The outcome rules: what a verdict becomes, which outcomes count toward
  * accuracy, and the names the store writes. */
 #include <check.h>
+#include <stdlib.h>
 
 #include "grader.h"
 #include "rc.h"
@@ -49,6 +50,35 @@ START_TEST(names_round_trip)
 }
 END_TEST
 
+/* A copy owns its strings; a key-only copy has nothing but the key. */
+START_TEST(copies_own_their_strings)
+{
+	char suite[] = "gsm8k", answer[] = "42";
+	tb_sample s = {.suite = suite, .item_id = "i1", .model = "m", .mode = "think", .budget = 512,
+		       .sample = 3, .answer = answer, .reasoning = NULL, .attempts = 2};
+	tb_sample full, key;
+	char *a = malloc(tb_sample_copy_size(&s, 0)), *b = malloc(tb_sample_copy_size(&s, 1));
+
+	ck_assert_uint_eq(tb_sample_copy_size(&s, 0), sizeof("gsm8k") + 3 + 2 + 6 + 3);
+	tb_sample_copy(&full, &s, 0, a);
+	tb_sample_copy(&key, &s, 1, b);
+	suite[0] = 'X';
+	answer[0] = 'X';
+	ck_assert_str_eq(full.suite, "gsm8k");
+	ck_assert_str_eq(full.answer, "42");
+	ck_assert_ptr_null(full.reasoning);
+	ck_assert_int_eq(full.attempts, 2);
+	ck_assert_str_eq(key.suite, "gsm8k");
+	ck_assert_str_eq(key.mode, "think");
+	ck_assert_int_eq(key.budget, 512);
+	ck_assert_int_eq(key.sample, 3);
+	ck_assert_ptr_null(key.answer);
+	ck_assert_int_eq(key.attempts, 0);
+	free(a);
+	free(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sample");
@@ -58,6 +88,7 @@ int main(void)
 	tcase_add_test(tc, verdicts_map);
 	tcase_add_test(tc, graded_outcomes);
 	tcase_add_test(tc, names_round_trip);
+	tcase_add_test(tc, copies_own_their_strings);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
