@@ -388,6 +388,11 @@ size_t grading_backlog(const grading_stage *g)
 	return g ? atomic_load(&((grading_stage *)g)->backlog) : 0;
 }
 
+int grading_full(const grading_stage *g)
+{
+	return grading_backlog(g) >= g->cfg.max_answers;
+}
+
 int grading_fd(const grading_stage *g)
 {
 	return gr_pool_fd(g->pool);

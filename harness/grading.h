@@ -64,6 +64,8 @@ int grading_new(const grading_config *c, grading_stage **out, char *err, size_t 
 int grading_offer(grading_stage *g, const tb_sample *s, void *tag);
 /* Offered and not yet handed back. */
 size_t grading_backlog(const grading_stage *g);
+/* The backlog reached max_answers: a producer holds back until it falls. */
+int grading_full(const grading_stage *g);
 /* Readable while verdicts wait for grading_reap(). */
 int grading_fd(const grading_stage *g);
 /* Hands back every finished verdict on the calling thread; returns how many. */

@@ -155,7 +155,7 @@ static void on_verdict(void *ud, const tb_sample *s, void *tag)
 static void throttle(grade_ctx *g)
 {
 	/* bounded: every pass reaps what finished, and the workers finish jobs */
-	while (grading_backlog(g->grading) >= 1024) {
+	while (grading_full(g->grading)) {
 		struct pollfd p = {.fd = grading_fd(g->grading), .events = POLLIN};
 
 		poll(&p, 1, 1000);
