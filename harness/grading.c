@@ -264,19 +264,22 @@ int grading_new(const grading_config *c, grading_stage **out, char *err, size_t 
 	return TB_OK;
 }
 
-/* The answer of a ticket that holds none, from the store. */
+/* The answer of a ticket that holds none, from the store; NULL with the
+ * reason in t->why when it cannot be read. */
 static char *read_answer(grading_stage *g, ticket *t)
 {
 	char *answer = NULL;
+	int rc = TB_ERR;
 
 	pthread_mutex_lock(&g->ro_lock);
-	if (!g->ro && g->cfg.store_path &&
-	    store_open(g->cfg.store_path, 1, &g->ro, t->why, sizeof(t->why)) != TB_OK)
-		g->ro = NULL;
-	if (g->ro && store_get_answer(g->ro, &t->key, &answer, t->why, sizeof(t->why)) == TB_OK && !answer)
-		snprintf(t->why, sizeof(t->why), "the answer is not in the store");
-	else if (!g->ro && !t->why[0])
+	if (!g->ro && !g->cfg.store_path)
 		snprintf(t->why, sizeof(t->why), "no store to read the answer from");
+	else if (!g->ro && store_open(g->cfg.store_path, 1, &g->ro, t->why, sizeof(t->why)) != TB_OK)
+		g->ro = NULL;
+	else
+		rc = store_get_answer(g->ro, &t->key, &answer, t->why, sizeof(t->why));
+	if (rc == TB_OK && !answer)
+		snprintf(t->why, sizeof(t->why), "the answer is not in the store");
 	pthread_mutex_unlock(&g->ro_lock);
 	return answer;
 }
