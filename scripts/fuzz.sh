@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds the libFuzzer targets of tests/fuzz/ (SSE parser, response parser,
-# suite loader, answer extractors, models file loader, math parser) with clang
-# -fsanitize=fuzzer,address,undefined and runs each for SECONDS (default 60):
+# suite loader, answer extractors, models file loader, math parser, io
+# output comparison) with clang -fsanitize=fuzzer,address,undefined and runs
+# each for SECONDS (default 60):
 #
 #     sh scripts/fuzz.sh [SECONDS] [TARGET...]
 #
@@ -14,7 +15,7 @@ set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-"sse resp suite extract models math"}
+targets=${*:-"sse resp suite extract models math iocompare"}
 out=build-fuzz
 CC=${CC_FUZZ:-clang}
 

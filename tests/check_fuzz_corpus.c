@@ -28,6 +28,9 @@
 #define FUZZ_ENTRY fuzz_math
 #include "fuzz/fuzz_math.c"
 #undef FUZZ_ENTRY
+#define FUZZ_ENTRY fuzz_iocompare
+#include "fuzz/fuzz_iocompare.c"
+#undef FUZZ_ENTRY
 
 static const struct target {
 	const char *name;
@@ -39,6 +42,7 @@ static const struct target {
 	{"extract", fuzz_extract},
 	{"models", fuzz_models},
 	{"math", fuzz_math},
+	{"iocompare", fuzz_iocompare},
 };
 
 START_TEST(corpus_runs_clean)
