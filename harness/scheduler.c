@@ -372,6 +372,7 @@ static int on_request_ready(void *ud, char *remote_ip, char *local_ip, int remot
 	(void)remote_port;
 	(void)local_port;
 	job->t_start_us = tb_now_us();
+	job->sent = 1;
 	return CURL_PREREQFUNC_OK;
 }
 
@@ -415,6 +416,7 @@ static int start(sched *s, tb_job *job, char *msg, size_t msglen)
 	curl_easy_setopt(e, CURLOPT_PREREQDATA, job);
 	job->attempts++;
 	job->t_start_us = 0;
+	job->sent = 0;
 	job->added_us = tb_now_us();
 	if (curl_multi_add_handle(s->multi, e) != CURLM_OK)
 		return tb_seterr(msg, msglen, "cannot start a transfer");
@@ -572,13 +574,21 @@ static void collect(sched *s, tb_job *job, CURLcode result)
 	s->ended[(s->ended_head + s->n_ended++) % s->cap_ended] = job;
 }
 
+/* Whether an ended attempt got to the endpoint. A timeout before its request
+ * could be sent is an address that answers nothing, as much as a refused
+ * connection is. */
+static int attempt_reached(const tb_job *job)
+{
+	return !sched_unreachable(job->result) && !(job->result == CURLE_OPERATION_TIMEDOUT && !job->sent);
+}
+
 /* Judges an ended transfer: hand it back, or queue a retry. */
 static int finish(sched *s, tb_job *job)
 {
 	sched_class cls = judge(job, job->result, job->curl_err);
 
 	clean_text(job->error);
-	if (!sched_unreachable(job->result)) {
+	if (attempt_reached(job)) {
 		job->reached = 1;
 		atomic_store(&s->sh->lanes[job->lane].reached, 1);
 	}

@@ -72,7 +72,8 @@ typedef struct tb_job {
 	CURLcode result;       /* how the transfer ended, kept until it is judged */
 	int64_t added_us;      /* when the attempt was handed to curl: t_start_us if
 	                          it ended before its request was sent */
-	int reached;           /* an attempt got past the connection (sched_unreachable) */
+	int sent;              /* this attempt's connection was made and its request sent */
+	int reached;           /* an attempt got past the connection (attempt_reached) */
 } tb_job;
 
 typedef struct sched_lane {

@@ -2,7 +2,8 @@
  *   - one response no HTTP parser accepts (a 200 KB header, a garbage status
  *     line, an 11-digit status code, HTTP/0.9) fails that one sample after
  *     its retries; every other sample of every model finishes;
- *   - a base_url where nothing listens is reported once, its model stops
+ *   - a base_url where nothing listens, or where connections are never
+ *     accepted (a blackholed address), is reported once, its model stops
  *     early, and the run exits 3 while the good model finishes.
  * The bad responses come from a raw socket server in this file: no HTTP
  * library would send them. */
@@ -228,13 +229,46 @@ END_TEST
 
 /* ---- a dead endpoint ------------------------------------------------------- */
 
+/* A port that takes no connection: its accept queue (of one) is filled and
+ * never served, so the kernel drops every further SYN and a connect waits
+ * until the client gives up. The caller closes fds[0..2]. */
+static int blackhole_port(int fds[3])
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(a);
+
+	fds[0] = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(fds[0], 0);
+	ck_assert_int_eq(bind(fds[0], (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(fds[0], 0), 0);
+	ck_assert_int_eq(getsockname(fds[0], (struct sockaddr *)&a, &len), 0);
+	for (int i = 1; i < 3; i++) {
+		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		ck_assert_int_ge(fds[i], 0);
+		connect(fds[i], (struct sockaddr *)&a, sizeof(a));
+	}
+	usleep(200 * 1000);
+	return ntohs(a.sin_port);
+}
+
+static const struct dead_case {
+	const char *name;
+	int blackhole;         /* else nothing listens */
+	const char *curl_says; /* once on stderr */
+	const char *like;      /* every sample's error, as SQL LIKE */
+} dead_cases[] = {
+	{"refused", 0, "Couldn't connect to server", "%Couldn''t connect to server%"},
+	{"blackholed", 1, "timed out", "%timed out%"},
+};
+
 START_TEST(dead_endpoint_is_reported)
 {
 	enum { ITEMS = 20 };
-	char suite[600], models[600], out[600], log[600], so[700], run[700], text[1024];
+	const struct dead_case *c = &dead_cases[_i];
+	char suite[600], models[600], out[600], log[600], so[700], run[700], text[1024], like[200];
 	char *argv[] = {"thinkbench", "run", "--suite", suite, "--models", models, "--out", out,
 			"--run-id", "dead", "--mode", "nothink", "--retries", "3", "-j", "4", "--quiet", NULL};
-	int port = tu_free_port(), rc;
+	int port = tu_free_port(), rc, dead_port = 9, hole[3] = {-1, -1, -1};
 	char *err_text, *out_text;
 	pid_t sim;
 
@@ -245,24 +279,30 @@ START_TEST(dead_endpoint_is_reported)
 	snprintf(so, sizeof(so), "%s.stdout", log);
 	snprintf(run, sizeof(run), "%s/dead", out);
 	tu_write_suite(suite, ITEMS, 2, 0);
+	if (c->blackhole)
+		dead_port = blackhole_port(hole);
+	/* a short timeout: each attempt at the blackhole waits it out */
 	snprintf(text, sizeof(text),
 		 "{\"models\": ["
-		 "{\"id\": \"gone/model\", \"base_url\": \"http://127.0.0.1:9/v1\", \"dialect\": \"sim\", \"api_key_env\": \"TB_TEST_NO_KEY\"},"
+		 "{\"id\": \"gone/model\", \"base_url\": \"http://127.0.0.1:%d/v1\", \"dialect\": \"sim\", \"api_key_env\": \"TB_TEST_NO_KEY\", \"timeout_s\": 1},"
 		 "{\"id\": \"qwen/qwen3-14b\", \"base_url\": \"http://127.0.0.1:%d/v1\", \"dialect\": \"sim\", \"api_key_env\": \"TB_TEST_NO_KEY\"}]}\n",
-		 port);
+		 dead_port, port);
 	tu_write_file(models, text);
 	sim = tu_start_sim(tu_dir, port, suite, "--time-scale 0.01");
 
 	rc = tu_run_tb(argv, log, &split, 120);
 	ck_assert_int_eq(tu_sim_requests(port), ITEMS);
 	tu_stop_sim(sim);
+	for (int i = 0; i < 3; i++)
+		if (hole[i] >= 0)
+			close(hole[i]);
 	err_text = tu_read_file(log, NULL);
 	out_text = tu_read_file(so, NULL);
 	ck_assert_ptr_nonnull(err_text);
 	ck_assert_ptr_nonnull(out_text);
-	ck_assert_msg(rc == 3, "exit %d: %s", rc, err_text);
+	ck_assert_msg(rc == 3, "%s: exit %d: %s", c->name, rc, err_text);
 	/* said once on stderr, and again under the summary */
-	ck_assert_msg(tu_count(err_text, "Couldn't connect to server") == 1, "stderr: %s", err_text);
+	ck_assert_msg(tu_count(err_text, c->curl_says) == 1, "%s: stderr: %s", c->name, err_text);
 	ck_assert_msg(strstr(err_text, "gone/model") != NULL, "stderr: %s", err_text);
 	ck_assert_msg(strstr(out_text, "gone/model: endpoint unreachable: ") != NULL, "stdout: %s", out_text);
 	free(err_text);
@@ -272,9 +312,10 @@ START_TEST(dead_endpoint_is_reported)
 	ck_assert_int_eq(tu_query_long(run, "SELECT count(*) FROM samples WHERE model = 'qwen/qwen3-14b'"
 					    " AND outcome != 'error'"),
 			 ITEMS);
-	ck_assert_int_eq(tu_query_long(run, "SELECT count(*) FROM samples WHERE model = 'gone/model'"
-					    " AND outcome = 'error' AND error LIKE '%Couldn''t connect to server%'"),
-			 ITEMS);
+	snprintf(like, sizeof(like),
+		 "SELECT count(*) FROM samples WHERE model = 'gone/model' AND outcome = 'error' AND error LIKE '%s'",
+		 c->like);
+	ck_assert_int_eq(tu_query_long(run, like), ITEMS);
 	/* three samples decide; at most four more were in flight and four waited
 	 * to retry: the rest were never asked */
 	ck_assert_int_ge(tu_query_long(run, "SELECT count(*) FROM samples WHERE model = 'gone/model'"
@@ -291,7 +332,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
 	tcase_set_timeout(tc, 300);
 	tcase_add_loop_test(tc, one_bad_response_fails_one_sample, 0, (int)(sizeof(kinds) / sizeof(kinds[0])));
-	tcase_add_test(tc, dead_endpoint_is_reported);
+	tcase_add_loop_test(tc, dead_endpoint_is_reported, 0, (int)(sizeof(dead_cases) / sizeof(dead_cases[0])));
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
