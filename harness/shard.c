@@ -9,9 +9,6 @@
 #include "log.h"
 #include "rc.h"
 
-#define FNV_OFFSET 14695981039346656037ULL
-#define FNV_PRIME 1099511628211ULL
-
 int shard_parse(const char *s, int *index, int *count)
 {
 	char *end;
@@ -36,20 +33,20 @@ void shard_key(char *out, size_t n, const char *suite, const char *item_id, cons
 	snprintf(out, n, "%s\x1f%s\x1f%s\x1f%s\x1f%ld\x1f%d", suite, item_id, model, mode, budget, sample);
 }
 
-uint64_t shard_fnv1a64(const char *s)
+uint64_t shard_hash64(const char *key)
 {
-	uint64_t h = FNV_OFFSET;
+	unsigned char md[32];
+	uint64_t v = 0;
 
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		h ^= *p;
-		h *= FNV_PRIME;
-	}
-	return h;
+	tb_sha256_bytes(key, strlen(key), md);
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | md[i];
+	return v;
 }
 
 int shard_of(const char *key, int count)
 {
-	return (int)(shard_fnv1a64(key) % (uint64_t)count);
+	return (int)(shard_hash64(key) % (uint64_t)count);
 }
 
 json_t *shard_answer_options(const json_t *options)

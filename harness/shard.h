@@ -5,8 +5,8 @@
  *
  *   key   = suite 0x1F item_id 0x1F model 0x1F mode 0x1F budget 0x1F sample
  *           (budget and sample in decimal, no terminator)
- *   shard = FNV-1a 64 (offset 14695981039346656037, prime 1099511628211)
- *           of the key's bytes, modulo N
+ *   shard = the first 8 bytes of SHA-256(key) read as a big-endian
+ *           unsigned 64-bit number, modulo N
  *   plan hash = SHA-256 of "thinkbench-plan/1\n", the suites' hash, "\n",
  *           the models' hash, "\n", the options that change answers as
  *           compact JSON with sorted keys, "\n", then every planned key in
@@ -34,7 +34,8 @@ int shard_parse(const char *s, int *index, int *count);
  * happen with n >= 4096 and the store's bounded ids). */
 void shard_key(char *out, size_t n, const char *suite, const char *item_id, const char *model,
 	       const char *mode, long budget, int sample);
-uint64_t shard_fnv1a64(const char *s);
+/* The first 8 bytes of SHA-256(key), big-endian. */
+uint64_t shard_hash64(const char *key);
 /* The shard (0..count-1) a key belongs to. */
 int shard_of(const char *key, int count);
 /* The run options that change what is asked or how it is graded: a new

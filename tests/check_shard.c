@@ -130,14 +130,20 @@ static void same_content(const char *a, const char *b)
 	sqlite3_close(db);
 }
 
-START_TEST(fnv1a_and_shard_spec)
+START_TEST(shard_hash_and_spec)
 {
 	int i, n;
 
-	/* the published FNV-1a 64 test vectors */
-	ck_assert_uint_eq(shard_fnv1a64(""), 0xcbf29ce484222325ULL);
-	ck_assert_uint_eq(shard_fnv1a64("a"), 0xaf63dc4c8601ec8cULL);
-	ck_assert_uint_eq(shard_fnv1a64("foobar"), 0x85944171f73967e8ULL);
+	/* SHA-256("abc") starts ba7816bf8f01cfea (FIPS 180-2's example) */
+	ck_assert_uint_eq(shard_hash64("abc"), 0xba7816bf8f01cfeaULL);
+	ck_assert_int_eq(shard_of("abc", 7), (int)(0xba7816bf8f01cfeaULL % 7));
+	/* the key's bytes, as the README states them */
+	{
+		char key[256];
+
+		shard_key(key, sizeof(key), "math", "q1", "qwen/qwen3-14b", "think", 1024, 2);
+		ck_assert_str_eq(key, "math\x1fq1\x1fqwen/qwen3-14b\x1fthink\x1f" "1024\x1f" "2");
+	}
 	ck_assert_int_eq(shard_parse("3/4", &i, &n), TB_OK);
 	ck_assert_int_eq(i, 3);
 	ck_assert_int_eq(n, 4);
@@ -325,7 +331,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
 	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, fnv1a_and_shard_spec);
+	tcase_add_test(tc, shard_hash_and_spec);
 	tcase_add_test(tc, shards_merge_into_the_unsharded_run);
 	tcase_add_test(tc, bad_shard_option_exits_2);
 	suite_add_tcase(s, tc);
