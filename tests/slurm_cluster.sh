@@ -170,6 +170,8 @@ wait_gone() { # job ids, seconds
 	t=0
 	while [ -n "$(squeue -h -j "$1" 2>/dev/null)" ]; do
 		[ "$t" -lt "$(($2 * 5))" ] || fail "jobs $1 still queued after $2 s: $(squeue -h -j "$1")"
+		! squeue -h -j "$1" -o %r 2>/dev/null | grep -q DependencyNeverSatisfied ||
+			fail "a task failed, so the merge job will never run: $(squeue -h -j "$1")"
 		sleep 0.2
 		t=$((t + 1))
 	done
@@ -219,10 +221,19 @@ until [ -f "$s1/store.sqlite" ] && [ "$(sqlite3 "$s1/store.sqlite" 'SELECT count
 	t=$((t + 1))
 done
 scontrol requeue "${array}_1"
-# a requeued job waits before it may start again; let it start now
+# A requeued job waits two minutes before it may start again: once it is
+# pending (its killed task gone), let it start now.
+t=0
+until [ "$(squeue -h -j "${array}_1" -o %T 2>/dev/null)" = PENDING ]; do
+	[ "$t" -lt 600 ] || fail "task 1 was not pending again 120 s after its requeue"
+	sleep 0.2
+	t=$((t + 1))
+done
 scontrol update jobid="${array}_1" StartTime=now >/dev/null
 wait_gone "$array,$merge" 600
 t_requeue=$(elapsed "$t0")
+restarts=$(scontrol show job "${array}_1" | sed -n 's/.*Restarts=\([0-9]*\).*/\1/p')
+[ "$restarts" = 1 ] || fail "task 1 restarted ${restarts:-?} times, not once"
 [ "$(state_of "$merge")" = "COMPLETED " ] || fail "the merge job after the requeue ended $(state_of "$merge")"
 grep -q "DUE TO JOB REQUEUE" "$D"/work/thinkbench-"${array}"_1.log || fail "task 1 was not killed by the requeue"
 samples "$D/shared2/merged" >"$D/merged2.txt"
