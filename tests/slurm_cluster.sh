@@ -62,7 +62,7 @@ cleanup() {
 	stop_pidfile "$D/slurmd.pid"
 	stop_pidfile "$D/slurmctld.pid"
 	stop_pidfile "$D/munge/munged.pid"
-	for f in "$D"/sim*.pid; do stop_pidfile "$f"; done
+	for f in "$D"/sim-*.pid; do stop_pidfile "$f"; done
 	if [ "$rc" -ne 0 ]; then
 		for f in "$D"/slurmctld.log "$D"/slurmd.log "$D"/work/*.log; do
 			[ -f "$f" ] && { echo "--- $f"; tail -n 15 "$f"; }
@@ -150,7 +150,7 @@ unset OPENROUTER_API_KEY || true
 start_sim() { # name time-scale
 	port=$(free_port)
 	"$tb" sim --port "$port" --suite "$D/sums.jsonl" --seed 3 --time-scale "$2" --quiet >"$D/$1.log" 2>&1 &
-	echo $! >"$D/$1.pid"
+	echo $! >"$D/sim-$1.pid"
 	printf '{"models": [{"id": "qwen/qwen3-14b", "base_url": "http://127.0.0.1:%s/v1", "dialect": "sim", "api_key_env": "TB_TEST_NO_KEY"}]}\n' \
 		"$port" >"$D/$1.models.json"
 	for _ in $(seq 1 100); do
