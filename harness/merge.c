@@ -255,7 +255,17 @@ static int make_run_row(merge_ctx *m, const char *run_id, int partial, tb_run_in
 			snprintf(info->ended, sizeof(info->ended), "%s", m->in[i].info.ended);
 	}
 	info->simulated = m->in[0].info.simulated;
-	info->cmdline = json_deep_copy(m->in[0].info.cmdline);
+	/* what made it, by the shards' run ids in shard order: the same
+	 * shards give the same line, in whatever order they were named */
+	info->cmdline = json_pack("[ss]", "thinkbench", "merge");
+	for (size_t i = 0; info->cmdline && i < m->o->n_shards; i++)
+		json_array_append_new(info->cmdline, json_string(m->in[i].info.run_id));
+	if (info->cmdline) {
+		json_array_append_new(info->cmdline, json_string("--out"));
+		json_array_append_new(info->cmdline, json_string(run_id));
+		if (partial)
+			json_array_append_new(info->cmdline, json_string("--allow-partial"));
+	}
 	info->options = json_deep_copy(m->in[0].info.options);
 	if (!info->options)
 		return tb_seterr(m->err, m->errlen, "%s: the run has no options", m->in[0].dir);

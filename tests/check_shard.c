@@ -225,6 +225,8 @@ START_TEST(shards_merge_into_the_unsharded_run)
 	ck_assert_int_eq(tu_query_long(m1, "SELECT count(*) FROM grades"), N_PLANNED);
 	ck_assert_int_eq(tu_query_long(m1, "SELECT count(*) FROM items"), N_ITEMS);
 	ck_assert_int_eq(tu_query_long(m1, "SELECT shard_count FROM shard WHERE shard_index = -1"), N_SHARDS);
+	ck_assert_int_eq(tu_query_long(m1, "SELECT cmdline = '[\"thinkbench\",\"merge\",\"shard-0\",\"shard-1\","
+					   "\"shard-2\",\"--out\",\"merged\"]' FROM run"), 1);
 	ck_assert_int_gt(tu_query_long(m1, "SELECT count(*) FROM cell_k"), 0);
 	tu_integrity_ok(m1);
 	/* the same shards, the same store, gradings' and run's times included */
@@ -299,6 +301,9 @@ START_TEST(shards_merge_into_the_unsharded_run)
 		refused(all, 3, "does not match its own cells and items");
 		exec_sql(sh[1], "UPDATE shard SET shard_index = 7");
 		refused(all, 3, "not a shard");
+		snprintf(sql, sizeof(sql), "%s/store.sqlite", sh[1]);
+		tu_write_file(sql, "not a database, but long enough to look like a header of one......\n");
+		refused(all, 3, "store.sqlite");
 	}
 	tu_stop_sim(sim);
 }

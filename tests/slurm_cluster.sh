@@ -230,6 +230,7 @@ until [ "$(squeue -h -j "${array}_1" -o %T 2>/dev/null)" = PENDING ]; do
 	t=$((t + 1))
 done
 scontrol update jobid="${array}_1" StartTime=now >/dev/null
+before=$(sqlite3 "$s1/store.sqlite" 'SELECT count(*) FROM samples')
 wait_gone "$array,$merge" 600
 t_requeue=$(elapsed "$t0")
 restarts=$(scontrol show job "${array}_1" | sed -n 's/.*Restarts=\([0-9]*\).*/\1/p')
@@ -251,4 +252,4 @@ for i in 0 1 2 3; do
 	n=$(sqlite3 "$s/store.sqlite" "SELECT sum(attempts) || ' requests for ' || count(*) || ' of ' || (SELECT planned FROM shard) FROM samples")
 	counts="$counts shard $i: $n;"
 done
-echo "with task 1 requeued mid-way: ${t_requeue} s; $asked requests for $planned samples ($lost in flight at the kill, asked again);$counts"
+echo "with task 1 requeued mid-way ($before samples stored when it was killed): ${t_requeue} s; $asked requests for $planned samples ($lost in flight at the kill, asked again);$counts"
