@@ -280,17 +280,22 @@ static int by_index(const void *a, const void *b)
 	return ((const shard_in *)a)->row.index - ((const shard_in *)b)->row.index;
 }
 
+/* The merged run's id: the last part of --out. */
+static const char *out_run_id(const char *out)
+{
+	const char *slash = strrchr(out, '/');
+
+	return slash ? slash + 1 : out;
+}
+
 static int write_merged(merge_ctx *m, int partial)
 {
-	const char *slash = strrchr(m->o->out, '/');
-	const char *run_id = slash && slash[1] ? slash + 1 : m->o->out;
+	const char *run_id = out_run_id(m->o->out);
 	tb_run_info info;
 	tb_shard_row row = {.index = -1, .count = m->in[0].row.count, .partial = partial};
-	char path[4200], msg[160];
+	char path[4200];
 	int rc = TB_ERR;
 
-	if (tb_runid_check(run_id, msg, sizeof(msg)) != TB_OK)
-		return tb_seterr(m->err, m->errlen, "--out '%s': %s", m->o->out, msg);
 	if (make_run_row(m, run_id, partial, &info) != TB_OK)
 		goto out;
 	if (mkdir(m->o->out, 0755) != 0) {
@@ -354,12 +359,21 @@ int merge_shards(const merge_opts *o, merge_result *res, char *err, size_t errle
 	merge_ctx m = {.o = o, .err = err, .errlen = errlen};
 	int partial = 0, rc = TB_PARSE;
 	struct stat sb;
+	char msg[160];
 
 	memset(res, 0, sizeof(*res));
-	if (o->n_shards == 0)
-		return tb_seterr(err, errlen, "merge needs at least one shard run folder");
-	if (stat(o->out, &sb) == 0)
-		return tb_seterr(err, errlen, "--out '%s' already exists: merge writes a new run folder", o->out);
+	if (o->n_shards == 0) {
+		tb_seterr(err, errlen, "merge needs at least one shard run folder");
+		return TB_PARSE;
+	}
+	if (tb_runid_check(out_run_id(o->out), msg, sizeof(msg)) != TB_OK) {
+		tb_seterr(err, errlen, "--out '%s': %s", o->out, msg);
+		return TB_PARSE;
+	}
+	if (stat(o->out, &sb) == 0) {
+		tb_seterr(err, errlen, "--out '%s' already exists: merge writes a new run folder", o->out);
+		return TB_PARSE;
+	}
 	m.in = calloc(o->n_shards, sizeof(*m.in));
 	m.have = json_object();
 	if (!m.in || !m.have) {

@@ -329,6 +329,31 @@ START_TEST(bad_shard_option_exits_2)
 }
 END_TEST
 
+START_TEST(merge_usage_exits_2)
+{
+	char out[600], log[600], bad_id[600];
+	char *no_shards[] = {"thinkbench", "merge", "--out", out, NULL};
+	char *no_out[] = {"thinkbench", "merge", tu_dir, NULL};
+	char *exists[] = {"thinkbench", "merge", tu_dir, "--out", tu_dir, NULL};
+	char *bad_name[] = {"thinkbench", "merge", tu_dir, "--out", bad_id, NULL};
+	char **cases[] = {no_shards, no_out, exists, bad_name};
+
+	snprintf(out, sizeof(out), "%s/merged", tu_dir);
+	snprintf(bad_id, sizeof(bad_id), "%s/..", tu_dir);
+	snprintf(log, sizeof(log), "%s/merge.log", tu_dir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text;
+
+		ck_assert_int_eq(tu_run_tb(cases[i], log, NULL, 60), TB_EXIT_USAGE);
+		text = tu_read_file(log, NULL);
+		ck_assert_msg(text && strncmp(text, "thinkbench: error: ", 19) == 0 && tu_count(text, "\n") == 1,
+			      "case %zu: %s", i, text);
+		free(text);
+	}
+	ck_assert_int_ne(access(out, F_OK), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("shard");
@@ -339,6 +364,7 @@ int main(void)
 	tcase_add_test(tc, shard_hash_and_spec);
 	tcase_add_test(tc, shards_merge_into_the_unsharded_run);
 	tcase_add_test(tc, bad_shard_option_exits_2);
+	tcase_add_test(tc, merge_usage_exits_2);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
