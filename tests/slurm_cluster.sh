@@ -21,15 +21,10 @@ fail() {
 	echo "FAIL: $*" >&2
 	exit 1
 }
-PATH=$PATH:/usr/sbin:/sbin
-for b in munged munge slurmctld slurmd sbatch squeue scontrol sqlite3 python3 curl; do
-	command -v "$b" >/dev/null 2>&1 ||
-		skip "$b is missing (sudo sh scripts/install-deps.sh test installs slurmctld, slurmd, slurm-client, munge)"
-done
-[ "$(id -u)" -eq 0 ] || skip "slurmd must run as root (CI runs the tests as root)"
-
-# the Kubernetes Job: kubectl cannot validate offline, so its shape is checked here
-python3 - "$src/deploy/k8s/indexed-job.yaml" <<'PY' || fail "deploy/k8s/indexed-job.yaml"
+# the Kubernetes Job: kubectl cannot validate offline (it asks a server even
+# with --dry-run=client), so its shape is checked here
+if python3 -c 'import yaml' 2>/dev/null; then
+	python3 - "$src/deploy/k8s/indexed-job.yaml" <<'PY' || fail "deploy/k8s/indexed-job.yaml"
 import sys, yaml
 job = yaml.safe_load(open(sys.argv[1]))
 assert job["apiVersion"] == "batch/v1" and job["kind"] == "Job"
@@ -40,6 +35,15 @@ env = {e["name"]: e.get("value") for e in c["env"]}
 assert int(env["SHARDS"]) == spec["completions"], "SHARDS must equal completions"
 assert "JOB_COMPLETION_INDEX" in c["args"][0] and "--shard" in c["args"][0]
 PY
+else
+	echo "deploy/k8s/indexed-job.yaml not checked: python3-yaml is missing"
+fi
+PATH=$PATH:/usr/sbin:/sbin
+for b in munged munge slurmctld slurmd sbatch squeue scontrol sqlite3 python3 curl; do
+	command -v "$b" >/dev/null 2>&1 ||
+		skip "$b is missing (sudo sh scripts/install-deps.sh test installs slurmctld, slurmd, slurm-client, munge)"
+done
+[ "$(id -u)" -eq 0 ] || skip "slurmd must run as root (CI runs the tests as root)"
 
 D=$(mktemp -d /tmp/tbtest.slurm.XXXXXX)
 stop_pidfile() {
