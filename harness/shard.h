@@ -25,8 +25,9 @@
 #include "store.h"
 
 #define TB_SHARD_MAX 10000
-/* A plan bigger than this is refused (a hostile store could claim more). */
-#define TB_PLAN_MAX_KEYS 20000000L
+/* A plan bigger than this is refused: a hostile store of a few MB could
+ * otherwise claim a plan of gigabytes (its items times 1,000 samples). */
+#define TB_PLAN_MAX_KEYS 5000000L
 
 /* "I/N" with 0 <= I < N <= TB_SHARD_MAX; TB_ERR on anything else. */
 int shard_parse(const char *s, int *index, int *count);
