@@ -1,6 +1,7 @@
 #include "digest.h"
 
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -61,4 +62,9 @@ int tb_sha256_file(const char *path, char hex[65])
 	}
 	fclose(f);
 	return TB_OK;
+}
+
+void tb_sha256_bytes(const void *p, size_t n, unsigned char out[32])
+{
+	SHA256(p, n, out);
 }

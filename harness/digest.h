@@ -11,6 +11,8 @@ typedef struct tb_sha256 tb_sha256;
 tb_sha256 *tb_sha256_new(void);
 void tb_sha256_update(tb_sha256 *h, const void *p, size_t n);
 void tb_sha256_final(tb_sha256 *h, char hex[65]);
+/* The 32-byte SHA-256 of n bytes, with no allocation (so no failure). */
+void tb_sha256_bytes(const void *p, size_t n, unsigned char out[32]);
 /* The hash of a whole file; TB_ERR when it cannot be read. */
 int tb_sha256_file(const char *path, char hex[65]);
 

@@ -18,6 +18,7 @@ static const struct command {
 	{"report", cmd_report, "summarise a stored run: table, CSV"},
 	{"compare", cmd_compare, "compare two runs and fail on a regression"},
 	{"grade", cmd_grade, "re-grade a stored run with the current graders"},
+	{"merge", cmd_merge, "join the shards of a run (run --shard I/N) into one run"},
 	{"list", cmd_list, "list models, suites or runs"},
 	{"sim", cmd_sim, "serve the built-in simulator on loopback"},
 	{"import", cmd_import, "turn a public benchmark file into a suite"},

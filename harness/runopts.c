@@ -7,6 +7,7 @@
 #include "log.h"
 #include "models.h"
 #include "rc.h"
+#include "shard.h"
 
 void runopts_defaults(tb_run_opts *o)
 {
@@ -85,7 +86,11 @@ json_t *runopts_to_json(const tb_run_opts *o, int simulated)
 	for (int m = 0; m < TB_N_MODES; m++)
 		if (o->modes & TB_MODE_BIT(m))
 			json_array_append_new(modes, json_string(tb_mode_name((tb_mode)m)));
-	return json_pack("{s:O, s:O, s:s?, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:b, s:f, s:f, s:b, s:f, s:b, s:b}",
+	json_t *j;
+	char shard[32];
+
+	snprintf(shard, sizeof(shard), "%d/%d", o->shard_index, o->shard_count);
+	j = json_pack("{s:O, s:O, s:s?, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:b, s:f, s:f, s:b, s:f, s:b, s:b}",
 			 "suites", o->suites, "models", o->models, "models_file", o->models_file,
 			 "modes", modes, "budgets", budgets, "samples", (json_int_t)o->samples,
 			 "jobs", (json_int_t)o->jobs,
@@ -94,6 +99,9 @@ json_t *runopts_to_json(const tb_run_opts *o, int simulated)
 			 "stall_s", o->stall_s, "simulator", simulated && !o->models_file,
 			 "sim_time_scale", o->sim_time_scale, "insecure", o->insecure, "unsafe_exec",
 			 o->unsafe_exec);
+	if (j && o->shard_count)
+		json_object_set_new(j, "shard", json_string(shard));
+	return j;
 }
 
 int runopts_from_json(tb_run_opts *o, const json_t *j, char *err, size_t errlen)
@@ -149,5 +157,10 @@ int runopts_from_json(tb_run_opts *o, const json_t *j, char *err, size_t errlen)
 	o->sim_time_scale = scale;
 	o->insecure = insecure;
 	o->unsafe_exec = unsafe_exec;
+	o->shard_count = 0;
+	v = json_object_get(j, "shard");
+	if (v && (!json_is_string(v) ||
+		  shard_parse(json_string_value(v), &o->shard_index, &o->shard_count) != TB_OK))
+		return tb_seterr(err, errlen, "the stored run options are unreadable: shard is not I/N");
 	return TB_OK;
 }

@@ -24,6 +24,7 @@ typedef struct tb_run_opts {
 	int stream, quiet, force_sim, insecure, no_summary, unsafe_exec;
 	double timeout_s, stall_s; /* 0: the model's */
 	double sim_time_scale;
+	int shard_index, shard_count; /* --shard I/N; count 0: not a shard */
 	char *out_dir, *resume, *run_id;
 } tb_run_opts;
 

@@ -23,7 +23,7 @@
 #include "rc.h"
 
 /* PRAGMA user_version of the schema below; bump it with a migration */
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 #define BUSY_TIMEOUT_MS 10000
 
 static const char schema_sql[] =
@@ -107,6 +107,18 @@ static const char migrate_v3_sql[] =
 	"ALTER TABLE samples ADD COLUMN usage_invalid INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE samples ADD COLUMN grade_path TEXT;"
 	"PRAGMA user_version = 3;";
+
+/* Version 3 to 4: a shard of a plan (run --shard I/N) or a merge of shards
+ * (thinkbench merge) keeps one row here; any other run none. */
+static const char migrate_v4_shard_sql[] =
+	"CREATE TABLE shard ("
+	" plan_hash TEXT NOT NULL,"
+	" shard_index INTEGER NOT NULL," /* -1: a merged run */
+	" shard_count INTEGER NOT NULL,"
+	" planned INTEGER NOT NULL,"    /* the samples of the plan this run holds */
+	" merged_from TEXT,"            /* a merged run: JSON array of {run_id, shard} */
+	" partial INTEGER NOT NULL DEFAULT 0);"
+	"PRAGMA user_version = 4;";
 
 /* The samples columns, in the order of the statements built from this list. */
 enum {
@@ -418,6 +430,8 @@ static int migrate(tb_store *st, char *err, size_t errlen)
 		goto out;
 	if (v < 3 && exec_sql(st, migrate_v3_sql, "migrate the schema to version 3", err, errlen) != TB_OK)
 		goto out;
+	if (v < 4 && exec_sql(st, migrate_v4_shard_sql, "migrate the schema to version 4", err, errlen) != TB_OK)
+		goto out;
 	if (exec_sql(st, "COMMIT", "commit the schema migration", err, errlen) != TB_OK)
 		goto out;
 	st->schema = SCHEMA_VERSION;
@@ -580,6 +594,7 @@ int store_create(const char *path, const tb_run_info *info, tb_store **out, char
 	    exec_sql(st, schema_sql, "create the schema", err, errlen) != TB_OK ||
 	    exec_sql(st, migrate_v2_sql, "create the schema", err, errlen) != TB_OK ||
 	    exec_sql(st, migrate_v3_sql, "create the schema", err, errlen) != TB_OK ||
+	    exec_sql(st, migrate_v4_shard_sql, "create the schema", err, errlen) != TB_OK ||
 	    insert_run(st, info, err, errlen) != TB_OK ||
 	    exec_sql(st, "COMMIT", "commit the schema", err, errlen) != TB_OK)
 		goto out;
@@ -1472,4 +1487,95 @@ int store_get_answer(tb_store *st, const tb_sample *key, char **out, char *err, 
 	sqlite3_stmt *q = st->get_answer;
 
 	return lookup_text(st, q, bind_key(q, key) != SQLITE_OK, "read an answer", out, err, errlen);
+}
+
+int store_put_grading(tb_store *st, const tb_grading *g, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = st->put_grade;
+	int bad = 0;
+
+	if (need_v2(st, err, errlen) != TB_OK ||
+	    check_key(st, g->suite, g->item_id, g->model, g->mode, err, errlen) != TB_OK)
+		return TB_ERR;
+	if ((unsigned)g->outcome >= TB_OUT_COUNT || (g->grading != 0 && g->grading != 1) || !g->graded_at)
+		return tb_seterr(err, errlen, "store '%s': a grading of %s/%s has an invalid outcome, number or time",
+				 st->path, g->suite, g->item_id);
+	bad |= bind_row_key(q, g->suite, g->item_id, g->model, g->mode, g->budget, g->sample) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 7, g->grading) != SQLITE_OK;
+	bad |= bind_text(q, 8, tb_outcome_name(g->outcome)) != SQLITE_OK;
+	bad |= bind_text(q, 9, g->extracted) != SQLITE_OK;
+	bad |= bind_text(q, 10, g->reason) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 11, g->lang_check) != SQLITE_OK;
+	bad |= bind_text(q, 12, g->grader) != SQLITE_OK;
+	bad |= bind_text(q, 13, g->grader_version) != SQLITE_OK;
+	bad |= bind_text(q, 14, g->graded_at) != SQLITE_OK;
+	return step_done(st, q, bad, "write a grading", err, errlen);
+}
+
+int store_put_shard(tb_store *st, const tb_shard_row *r, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = NULL;
+	int bad = 0, rc;
+
+	if (st->schema < 4)
+		return tb_seterr(err, errlen, "store '%s' is open readonly (schema version %d)", st->path,
+				 st->schema);
+	if (exec_sql(st, "DELETE FROM shard", "replace the shard row", err, errlen) != TB_OK ||
+	    prepare(st,
+		    "INSERT INTO shard (plan_hash, shard_index, shard_count, planned, merged_from, partial)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		    &q, err, errlen) != TB_OK)
+		return TB_ERR;
+	bad |= bind_text(q, 1, r->plan_hash) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 2, r->index) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 3, r->count) != SQLITE_OK;
+	bad |= sqlite3_bind_int64(q, 4, r->planned) != SQLITE_OK;
+	bad |= bind_json(q, 5, r->merged_from) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 6, r->partial != 0) != SQLITE_OK;
+	rc = step_done(st, q, bad, "write the shard row", err, errlen);
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int store_get_shard(tb_store *st, tb_shard_row *r, int *found, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = TB_ERR, step;
+
+	memset(r, 0, sizeof(*r));
+	*found = 0;
+	if (st->schema < 4)
+		return TB_OK;
+	if (prepare(st,
+		    "SELECT plan_hash, shard_index, shard_count, planned, merged_from, partial FROM shard"
+		    " LIMIT 1",
+		    &q, err, errlen) != TB_OK)
+		return TB_ERR;
+	step = sqlite3_step(q);
+	if (step == SQLITE_DONE) {
+		rc = TB_OK;
+		goto out;
+	}
+	if (step != SQLITE_ROW) {
+		dberr(st, err, errlen, "read the shard row");
+		goto out;
+	}
+	copy_col(r->plan_hash, sizeof(r->plan_hash), q, 0);
+	r->index = sqlite3_column_int(q, 1);
+	r->count = sqlite3_column_int(q, 2);
+	r->planned = (long)sqlite3_column_int64(q, 3);
+	r->partial = sqlite3_column_int(q, 5);
+	if (load_json(st, q, 4, "merged_from", &r->merged_from, err, errlen) != TB_OK)
+		goto out;
+	*found = 1;
+	rc = TB_OK;
+out:
+	sqlite3_finalize(q);
+	return rc;
+}
+
+void store_shard_row_release(tb_shard_row *r)
+{
+	json_decref(r->merged_from);
+	r->merged_from = NULL;
 }

@@ -4,7 +4,7 @@
  * the command line, the harness version, the options, the suites' and models'
  * hashes, start and end. The API key is never given to the store.
  *
- * Schema (PRAGMA user_version 3; an older store is migrated when opened for
+ * Schema (PRAGMA user_version 4; an older store is migrated when opened for
  * writing, and read as it is when opened read-only):
  *   run      the run row
  *   cells    every planned suite x model x mode x budget
@@ -23,6 +23,9 @@
  *   items    (version 3) what reports and re-grades need of each item of the
  *            run's suites: prompt, tags, lang, expected answer, grader spec,
  *            written when the run starts
+ *   shard    (version 4) one row in a shard of a plan (run --shard) or a
+ *            merge of shards (thinkbench merge): the plan's hash, I/N, the
+ *            samples planned, the shards merged, partial
  * item_k and cell_k are derived: passk_update_store() (passk.h) rewrites
  * them from the samples' current gradings. */
 #ifndef TB_STORE_H
@@ -140,6 +143,9 @@ typedef struct tb_grading {
 	const char *graded_at;
 	int lang_check;
 } tb_grading;
+/* Writes one grading as it is given, its time included (a merge copies the
+ * gradings of its shards). Commits, unless inside store_begin(). */
+int store_put_grading(tb_store *st, const tb_grading *g, char *err, size_t errlen);
 typedef int (*store_grading_fn)(void *ud, const tb_grading *g);
 /* Every grading, in sample key order, grading 0 before 1. A version-1 store
  * opened read-only has none. */
@@ -186,5 +192,21 @@ typedef int (*store_item_k_fn)(void *ud, const tb_item_k *r);
  * none; so has a run that was never finished nor graded. */
 int store_each_cell_k(tb_store *st, store_cell_k_fn fn, void *ud, char *err, size_t errlen);
 int store_each_item_k(tb_store *st, store_item_k_fn fn, void *ud, char *err, size_t errlen);
+
+/* The shard row (see the schema above). */
+typedef struct tb_shard_row {
+	char plan_hash[65];
+	int index, count;            /* index -1: a merged run of count shards */
+	long planned;                /* the samples of the plan this run holds */
+	json_t *merged_from;         /* a merged run's shards; owned by whoever filled the struct */
+	int partial;                 /* a merge with shards or samples missing */
+} tb_shard_row;
+
+/* Writes (replaces) the shard row. Commits, unless inside store_begin(). */
+int store_put_shard(tb_store *st, const tb_shard_row *r, char *err, size_t errlen);
+/* *found is 0 for a run that is neither a shard nor a merge (and for a store
+ * older than version 4). Release r with store_shard_row_release(). */
+int store_get_shard(tb_store *st, tb_shard_row *r, int *found, char *err, size_t errlen);
+void store_shard_row_release(tb_shard_row *r);
 
 #endif

@@ -36,6 +36,7 @@
 #include "runlock.h"
 #include "runopts.h"
 #include "scheduler.h"
+#include "shard.h"
 #include "sim.h"
 #include "split.h"
 #include "store.h"
@@ -83,6 +84,7 @@ struct run_ctx {
 	struct curl_slist **headers; /* one per selected model */
 	char (*urls)[2048];
 	tb_plan plan;
+	long planned;            /* the plan's samples this run asks: all, or its shard's */
 	dialect_tmpl **tmpl;     /* one per plan cell: its request body, built once */
 	tb_store *st;
 	char run_dir[4096];
@@ -112,6 +114,7 @@ enum {
 	OPT_MODE = 256, OPT_MODELS, OPT_BUDGET, OPT_SAMPLES, OPT_LIMIT, OPT_OUT, OPT_RESUME,
 	OPT_NO_STREAM, OPT_SEED, OPT_RETRIES, OPT_TIMEOUT, OPT_STALL, OPT_SIM, OPT_SIM_SCALE,
 	OPT_RUN_ID, OPT_INSECURE, OPT_NO_SUMMARY, OPT_UNSAFE_EXEC, OPT_LOOPS, OPT_GRADE_QUEUE,
+	OPT_SHARD,
 };
 
 static const tb_opt options[] = {
@@ -134,6 +137,7 @@ static const tb_opt options[] = {
 	{"stall", OPT_STALL, "S", "seconds without a byte before an attempt is retried (default 120)"},
 	{"sim", OPT_SIM, NULL, "use the built-in simulator even when OPENROUTER_API_KEY is set"},
 	{"sim-time-scale", OPT_SIM_SCALE, "X", "simulator delays times X (default 0.02: a demo in seconds)"},
+	{"shard", OPT_SHARD, "I/N", "ask only shard I (0..N-1) of the plan; 'thinkbench merge' joins the shards (README)"},
 	{"run-id", OPT_RUN_ID, "NAME", "the run's name (default: date, time and a random tag)"},
 	{"insecure", OPT_INSECURE, NULL, "skip TLS verification (only for 127.0.0.1 endpoints)"},
 	{"unsafe-exec", OPT_UNSAFE_EXEC, NULL, "run code answers without bubblewrap (recorded, and printed on reports)"},
@@ -246,6 +250,11 @@ static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help, con
 				return tb_error("option '--run-id': %s", msg);
 			o->run_id = strdup(arg);
 			break;
+		case OPT_SHARD:
+			if (shard_parse(arg, &o->shard_index, &o->shard_count) != TB_OK)
+				return tb_error("option '--shard' expects I/N with 0 <= I < N <= %d, not '%s'",
+						TB_SHARD_MAX, arg);
+			break;
 		case OPT_INSECURE:
 			o->insecure = 1;
 			break;
@@ -272,13 +281,6 @@ static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help, con
 
 /* ---- the producer: plan positions to jobs, finished jobs to the store ---- */
 
-/* One string per sample key, for the set of samples a resumed run has. */
-static void sample_key(char *out, size_t n, const char *suite, const char *item, const char *model,
-		       const char *mode, long budget, int sample)
-{
-	snprintf(out, n, "%s\x1f%s\x1f%s\x1f%s\x1f%ld\x1f%d", suite, item, model, mode, budget, sample);
-}
-
 static tb_job *next_job(void *ud, int *finished)
 {
 	run_ctx *r = ud;
@@ -303,12 +305,13 @@ static tb_job *next_job(void *ud, int *finished)
 	while ((more = plan_next(&r->plan, &pos, err, sizeof(err))) == 1) {
 		const tb_plan_cell *c = pos.cell;
 		run_job *j;
-		char key[1024];
+		char key[4096];
 
-		if (r->stored) {
-			sample_key(key, sizeof(key), c->suite->name, pos.item->id, c->model->id,
+		if (r->stored || r->o->shard_count) {
+			shard_key(key, sizeof(key), c->suite->name, pos.item->id, c->model->id,
 				   tb_mode_name(c->mode), c->budget, pos.sample);
-			if (json_object_get(r->stored, key)) {
+			if ((r->o->shard_count && shard_of(key, r->o->shard_count) != r->o->shard_index) ||
+			    json_object_get(r->stored, key)) {
 				plan_pos_release(&pos);
 				continue;
 			}
@@ -883,6 +886,27 @@ static int check_exec(run_ctx *r, char *err, size_t errlen)
 	return gr_exec_available(err, errlen);
 }
 
+/* A shard asks only its part of the plan, and its store says which part of
+ * which plan (shard.h), for `merge` to check. */
+static int setup_shard(run_ctx *r, char *err, size_t errlen)
+{
+	shard_plan p;
+	tb_shard_row row = {.index = r->o->shard_index, .count = r->o->shard_count};
+	int rc = TB_ERR;
+
+	r->planned = plan_total(&r->plan);
+	if (!r->o->shard_count)
+		return TB_OK;
+	if (shard_plan_from_store(r->st, &p, err, errlen) != TB_OK)
+		goto out;
+	snprintf(row.plan_hash, sizeof(row.plan_hash), "%s", p.hash);
+	row.planned = r->planned = shard_plan_count(&p, row.index, row.count);
+	rc = store_put_shard(r->st, &row, err, errlen);
+out:
+	shard_plan_release(&p);
+	return rc;
+}
+
 /* Grading reads the items from the store, as `grade --from-store` does. */
 static int setup_grading(run_ctx *r, char *err, size_t errlen)
 {
@@ -910,9 +934,9 @@ static int setup_grading(run_ctx *r, char *err, size_t errlen)
 static int remember_stored(void *ud, const tb_sample *s)
 {
 	run_ctx *r = ud;
-	char key[1024];
+	char key[4096];
 
-	sample_key(key, sizeof(key), s->suite, s->item_id, s->model, s->mode, s->budget, s->sample);
+	shard_key(key, sizeof(key), s->suite, s->item_id, s->model, s->mode, s->budget, s->sample);
 	if (json_object_set_new(r->stored, key, json_true()) != 0)
 		return TB_NOMEM;
 	if (!tb_sample_awaits_grade(s))
@@ -931,7 +955,7 @@ static const char *end_status(run_ctx *r)
 {
 	long stored = store_count_samples(r->st), waiting = store_count_awaiting(r->st);
 
-	if (stored >= plan_total(&r->plan) && waiting == 0)
+	if (stored >= r->planned && waiting == 0)
 		return "done";
 	return stop_requested ? "interrupted" : "done";
 }
@@ -1082,6 +1106,7 @@ int cmd_run(int argc, char **argv)
 	    make_templates(&r, err, sizeof(err)) != TB_OK ||
 	    open_store(&r, argc, argv, err, sizeof(err)) != TB_OK ||
 	    run_record_items(r.st, r.suites, r.n_suites, err, sizeof(err)) != TB_OK ||
+	    setup_shard(&r, err, sizeof(err)) != TB_OK ||
 	    setup_grading(&r, err, sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		rc = TB_EXIT_FATAL;
@@ -1121,7 +1146,7 @@ int cmd_run(int argc, char **argv)
 		if (r.awaiting)
 			tb_note("%ld stored answers are graded first, with no request", r.awaiting);
 	}
-	progress_init(&r.prog, plan_total(&r.plan) - (long)json_object_size(r.stored), o.quiet);
+	progress_init(&r.prog, r.planned - (long)json_object_size(r.stored), o.quiet);
 	/* A resumed run's items are partly stored already: it takes the whole
 	 * pass at the end. */
 	if ((!o.resume && passk_live_new(r.st, &r.passk, err, sizeof(err)) != TB_OK) ||
