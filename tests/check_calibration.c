@@ -161,6 +161,55 @@ START_TEST(power_ten_points)
 }
 END_TEST
 
+/* Items asked 3 times in each run (--samples 3): compare_runs() then tests
+ * per-item accuracies with the sign-flip test; the same draws, 3 noises per
+ * item and run. */
+static int comparison_fails_k3(uint64_t *s, double drop)
+{
+	enum { K = 3 };
+	double p[CELLS], adj[CELLS], x[ITEMS], y[ITEMS];
+
+	for (int c = 0; c < CELLS; c++) {
+		double a = cell_acc[c], b = a - (c == 4 ? drop : 0);
+
+		for (int i = 0; i < ITEMS; i++) {
+			double z = normal(s);
+
+			x[i] = y[i] = 0;
+			for (int k = 0; k < K; k++) {
+				x[i] += (sim_correct_u(z, normal(s)) < a) / (double)K;
+				y[i] += (sim_correct_u(z, normal(s)) < b) / (double)K;
+			}
+		}
+		/* a fifth of compare's sign vectors: p still resolves 1 / 4001,
+		 * well below alpha / CELLS, at a fifth of the time */
+		p[c] = pairstats_signflip_drop(x, y, ITEMS, 0, PAIRSTATS_SIGNFLIP_B / 5, splitmix(s));
+	}
+	ck_assert_int_eq(pairstats_adjust(p, CELLS, PAIRSTATS_HOLM, adj), TB_OK);
+	for (int c = 0; c < CELLS; c++) {
+		if (adj[c] <= ALPHA)
+			return 1;
+	}
+	return 0;
+}
+
+START_TEST(three_samples_per_item)
+{
+	enum { REPS = 100 };
+	uint64_t seed = 7;
+	long aa = 0, caught = 0;
+
+	for (int r = 0; r < REPS; r++)
+		aa += comparison_fails_k3(&seed, 0);
+	for (int r = 0; r < REPS / 2; r++)
+		caught += comparison_fails_k3(&seed, 0.10);
+	printf("3 samples per item: A/A fails %ld of %d comparisons (bound %ld); a 10-point drop caught %ld of %d\n",
+	       aa, REPS, binom_upper99(REPS, ALPHA), caught, REPS / 2);
+	ck_assert_msg(aa <= binom_upper99(REPS, ALPHA), "A/A: %ld of %d failed", aa, REPS);
+	ck_assert_msg(caught >= 0.95 * (REPS / 2), "caught %ld of %d", caught, REPS / 2);
+}
+END_TEST
+
 /* ---- end to end ---- */
 
 #define E2E_REPS 3
@@ -209,6 +258,23 @@ static void run_sim(const char *models, const char *suite, const char *run_id, c
 	free(text);
 }
 
+/* The README's CI line, verbatim but for the folders: its exit code says
+ * whether it failed (1) or not (0). */
+static int readme_ci_line_fails(const char *cand)
+{
+	char a[700], b[700], fmt[1600], log[700];
+	char *argv[] = {"thinkbench", "compare", a, b, "--max-drop", "2", "--format", fmt, NULL};
+	int rc;
+
+	snprintf(a, sizeof(a), "%s/results/base", tu_dir);
+	snprintf(b, sizeof(b), "%s/results/%s", tu_dir, cand);
+	snprintf(fmt, sizeof(fmt), "text,md=%s/comment.md,junit=%s/junit.xml", tu_dir, tu_dir);
+	snprintf(log, sizeof(log), "%s/compare-%s.log", tu_dir, cand);
+	rc = tu_run_tb(argv, log, NULL, 120);
+	ck_assert_msg(rc == 0 || rc == 1, "compare %s: exit %d", cand, rc);
+	return rc == 1;
+}
+
 static int e2e_fails(const char *cand, double max_drop)
 {
 	char path[700], err[1024];
@@ -236,7 +302,7 @@ static int e2e_fails(const char *cand, double max_drop)
 START_TEST(simulator_end_to_end)
 {
 	char suite[700], same[700], low[700], models_same[700], models_low[700], extra[800], id[32], seed[16];
-	int p1 = tu_free_port(), p2 = tu_free_port(), aa = 0, caught = 0, caught_ci = 0;
+	int p1 = tu_free_port(), p2 = tu_free_port(), aa = 0, aa_ci = 0, caught = 0, caught_ci = 0;
 	pid_t s1, s2;
 
 	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
@@ -259,6 +325,7 @@ START_TEST(simulator_end_to_end)
 		snprintf(id, sizeof(id), "aa%d", k);
 		run_sim(models_same, suite, id, seed);
 		aa += e2e_fails(id, 0);
+		aa_ci += readme_ci_line_fails(id);
 	}
 	/* the candidate with the drop has a seed of its own, as a model
 	 * sampled anew would; the rate is measured above, this checks the path
@@ -266,12 +333,15 @@ START_TEST(simulator_end_to_end)
 	run_sim(models_low, suite, "low", "7");
 	caught = e2e_fails("low", 0);
 	caught_ci = e2e_fails("low", 2);
+	ck_assert_int_eq(readme_ci_line_fails("low"), caught_ci);
 	tu_stop_sim(s1);
 	tu_stop_sim(s2);
-	printf("end to end: %d of %d A/A comparisons failed; the 10-point drop caught: %s (with --max-drop 2: %s)\n",
-	       aa, E2E_REPS, caught ? "yes" : "no", caught_ci ? "yes" : "no");
+	printf("end to end: %d of %d A/A comparisons failed (the README's CI line: %d); the 10-point drop caught: "
+	       "%s (with --max-drop 2: %s)\n",
+	       aa, E2E_REPS, aa_ci, caught ? "yes" : "no", caught_ci ? "yes" : "no");
 	/* P(X >= 2) for Binomial(3, 0.05) is 0.007 */
 	ck_assert_msg(aa <= 1, "%d of %d A/A comparisons failed", aa, E2E_REPS);
+	ck_assert_msg(aa_ci <= 1, "the README's CI line failed %d of %d A/A comparisons", aa_ci, E2E_REPS);
 	ck_assert(caught);
 	ck_assert(caught_ci);
 }
@@ -287,6 +357,7 @@ int main(void)
 	tcase_add_test(stats, aa_false_alarms);
 	tcase_add_test(stats, aa_readme_ci_line);
 	tcase_add_test(stats, power_ten_points);
+	tcase_add_test(stats, three_samples_per_item);
 	suite_add_tcase(s, stats);
 	tcase_add_checked_fixture(e2e, tu_dir_setup, tu_dir_teardown);
 	tcase_set_timeout(e2e, 400);
