@@ -735,13 +735,18 @@ END_TEST
 /* How each simulator here runs; two of them add --profiles to change a model. */
 #define SIM_FLAGS "--time-scale 0 --quiet"
 
-/* One nothink run of qwen/qwen3-14b against the simulator on port. */
-static void sim_run(int port, const char *suite, const char *run_id, const char *limit)
+/* One nothink run of qwen/qwen3-14b against the simulator on port, with
+ * up to four more arguments (NULL-terminated; extra may be NULL). */
+static void sim_run(int port, const char *suite, const char *run_id, char *const *extra)
 {
 	char models[700], out[700], log[700];
-	char *argv[] = {"thinkbench", "run", "--suite", (char *)suite, "--models", models, "--out", out,
-			"--run-id", (char *)run_id, "--model", "qwen/qwen3-14b", "--mode", "nothink",
-			"-j", "16", "--quiet", "--no-summary", limit ? "--limit" : NULL, (char *)limit, NULL};
+	char *argv[24] = {"thinkbench", "run", "--suite", (char *)suite, "--models", models, "--out", out,
+			  "--run-id", (char *)run_id, "--model", "qwen/qwen3-14b", "--mode", "nothink",
+			  "-j", "16", "--quiet", "--no-summary", NULL};
+	size_t n = 18;
+
+	for (size_t i = 0; extra && extra[i] && i < 4; i++)
+		argv[n++] = extra[i];
 
 	snprintf(models, sizeof(models), "%s/models-%d.json", tu_dir, port);
 	tu_write_models(models, port, NULL);
@@ -802,7 +807,10 @@ START_TEST(simulator_runs_regress_or_not)
 	sim_run(p1, suite, "same", NULL);
 	sim_run(p2, suite, "worse", NULL);
 	sim_run(p3, suite, "slight", NULL);
-	sim_run(p1, suite, "part", "100");
+	sim_run(p1, suite, "part", (char *[]){"--limit", "100", NULL});
+	sim_run(p1, suite, "base3", (char *[]){"--samples", "3", NULL});
+	sim_run(p1, suite, "aa3", (char *[]){"--samples", "3", "--seed", "2", NULL});
+	sim_run(p2, suite, "worse3", (char *[]){"--samples", "3", "--seed", "2", NULL});
 	tu_stop_sim(s1);
 	tu_stop_sim(s2);
 	tu_stop_sim(s3);
@@ -821,6 +829,13 @@ START_TEST(simulator_runs_regress_or_not)
 	ck_assert_msg(lost >= 5 && lost <= 12 && won == 0, "lost %ld, won %ld", lost, won);
 	/* but not shown to be beyond a tolerance of 5 points */
 	ck_assert_int_eq(sim_compare("base", "slight", "5", &lost, &won, &paired), 0);
+	/* --samples 3: the items pair and their accuracies are tested; another
+	 * seed flips a few items both ways, and 0.66 -> 0.40 is caught */
+	ck_assert_int_eq(sim_compare("base3", "aa3", NULL, &lost, &won, &paired), 0);
+	ck_assert_int_eq(paired, 450);
+	ck_assert_msg(lost + won > 0, "another seed changed no item");
+	ck_assert_int_eq(sim_compare("base3", "worse3", NULL, &lost, &won, &paired), 1);
+	ck_assert_msg(lost > 25 && lost > 3 * won, "lost %ld, won %ld", lost, won);
 	/* a candidate over the first 100 items pairs on those */
 	ck_assert_int_eq(sim_compare("base", "part", NULL, &lost, &won, &paired), 0);
 	ck_assert_int_eq(paired, 100);
