@@ -1,6 +1,7 @@
 #include "compare.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,8 @@
 
 const char compare_rule_text[] =
 	"Each cell is tested one-sided for a regression beyond a tolerance: accuracy dropping more than "
-	"--max-drop points (default 0; exact test, McNemar's at 0), and, when given and the runs are "
+	"--max-drop points (default 0; exact test, McNemar's at 0; a sign-flip test on per-item accuracy "
+	"when items have several samples), and, when given and the runs are "
 	"comparable (same endpoint, -j and streaming), mean latency or cost rising more than "
 	"--max-latency-increase or --max-cost-increase percent (paired bootstrap p-value). All the "
 	"p-values form one family adjusted by --correction (Holm by default); a cell regressed when "
@@ -45,21 +47,24 @@ typedef struct rec {
 	const char *suite, *item, *model, *mode;  /* interned */
 	long budget;
 	int sample;
-	unsigned char outcome, matched;
+	unsigned char outcome;
 	size_t cell;
 	double total_ms, cost;
 } rec;
 
-/* One item's paired values so far, while its samples go by. */
+/* A sum of one item's values in one run. */
 typedef struct item_sum {
-	double sx, sy;
+	double s;
 	long k;
 } item_sum;
 
 typedef struct cell_acc {
+	stats_vec acc_x, acc_y;    /* per-item accuracy over graded samples */
 	stats_vec lat_x, lat_y, cost_x, cost_y; /* per-item means */
-	const char *item;          /* interned: the item being summed */
-	item_sum lat, cost;
+	const char *item;          /* interned: the item being summed, NULL: none */
+	size_t base_first;         /* its first base record */
+	item_sum right, lat, cost; /* its candidate samples so far (right: over graded) */
+	int multi;                 /* an item had more than one graded sample in a run */
 	tb_buf lost, won;          /* NUL-separated labels */
 } cell_acc;
 
@@ -182,6 +187,8 @@ static size_t find_cell(ctx *x, const char *suite, const char *model, const char
 	c->cand_model = strdup(cand_model_for(x->o, model));
 	c->mode = strdup(mode);
 	c->budget = budget;
+	stats_vec_init(&x->acc[i].acc_x, COMPARE_MAX_SAMPLES);
+	stats_vec_init(&x->acc[i].acc_y, COMPARE_MAX_SAMPLES);
 	stats_vec_init(&x->acc[i].lat_x, COMPARE_MAX_SAMPLES);
 	stats_vec_init(&x->acc[i].lat_y, COMPARE_MAX_SAMPLES);
 	stats_vec_init(&x->acc[i].cost_x, COMPARE_MAX_SAMPLES);
@@ -228,7 +235,6 @@ static int on_base(void *ud, const tb_sample *s)
 	r->budget = s->budget;
 	r->sample = s->sample;
 	r->outcome = (unsigned char)s->outcome;
-	r->matched = 0;
 	r->total_ms = s->outcome == TB_OUT_ERROR ? NAN : s->total_ms;
 	r->cost = s->cost_usd;
 	r->cell = find_cell(x, r->suite, r->model, r->mode, r->budget);
@@ -241,16 +247,13 @@ static int on_base(void *ud, const tb_sample *s)
 	return 0;
 }
 
-static int add_flip(tb_buf *b, size_t *kept, const char *item, int sample)
+static int add_flip(tb_buf *b, size_t *kept, const char *item)
 {
 	int rc;
 
 	if (*kept >= COMPARE_MAX_FLIPS)
 		return TB_OK;
-	if (sample > 0)
-		rc = tb_buf_addf(b, "%s#%d", item, sample);
-	else
-		rc = tb_buf_adds(b, item);
+	rc = tb_buf_adds(b, item);
 	if (rc == TB_OK)
 		rc = tb_buf_add(b, "", 1);
 	/* past the buffer's ceiling the list just stops: the counts stay exact */
@@ -261,96 +264,125 @@ static int add_flip(tb_buf *b, size_t *kept, const char *item, int sample)
 	return TB_OK;
 }
 
-/* Pushes the finished item's means; its samples came one after another,
- * as the walk is in key order. */
-static int flush_item(cell_acc *a)
+static void item_add(item_sum *m, double v)
 {
+	m->s += v;
+	m->k++;
+}
+
+static int push_means(stats_vec *vx, stats_vec *vy, const item_sum *bx, const item_sum *cy)
+{
+	if (bx->k == 0 || cy->k == 0)
+		return TB_OK;
+	if (stats_vec_push(vx, bx->s / (double)bx->k) != TB_OK || stats_vec_push(vy, cy->s / (double)cy->k) != TB_OK)
+		return TB_NOMEM;
+	return TB_OK;
+}
+
+/* Pairs the finished item of cell ci: its base samples (the records from
+ * base_first on, contiguous as the records are in key order) against the
+ * candidate's summed while the walk went through them. The item's accuracy
+ * in each run is the mean over its graded samples; latency and cost the
+ * means over the samples where they are known. */
+static int flush_item(ctx *x, size_t ci)
+{
+	cell_acc *a = &x->acc[ci];
+	compare_cell *c = &x->cells[ci];
+	item_sum right = {0, 0}, lat = {0, 0}, cost = {0, 0};
 	int rc = TB_OK;
 
-	if (a->lat.k > 0 && (stats_vec_push(&a->lat_x, a->lat.sx / (double)a->lat.k) != TB_OK ||
-			     stats_vec_push(&a->lat_y, a->lat.sy / (double)a->lat.k) != TB_OK))
-		rc = TB_NOMEM;
-	if (a->cost.k > 0 && (stats_vec_push(&a->cost_x, a->cost.sx / (double)a->cost.k) != TB_OK ||
-			      stats_vec_push(&a->cost_y, a->cost.sy / (double)a->cost.k) != TB_OK))
-		rc = TB_NOMEM;
+	if (!a->item)
+		return TB_OK;
+	for (size_t i = a->base_first; i < x->n && x->recs[i].item == a->item && x->recs[i].cell == ci; i++) {
+		const rec *r = &x->recs[i];
+
+		if (tb_outcome_is_graded((tb_outcome)r->outcome))
+			item_add(&right, r->outcome == TB_OUT_CORRECT);
+		if (isfinite(r->total_ms))
+			item_add(&lat, r->total_ms);
+		if (isfinite(r->cost))
+			item_add(&cost, r->cost);
+	}
+	if (right.k > 0 && a->right.k > 0) {
+		double bx = right.s / (double)right.k, cy = a->right.s / (double)a->right.k;
+
+		a->multi |= right.k > 1 || a->right.k > 1;
+		if (cy < bx) {
+			c->n12++;
+			rc = add_flip(&a->lost, &c->n_lost_kept, a->item);
+		} else if (cy > bx) {
+			c->n21++;
+			rc = add_flip(&a->won, &c->n_won_kept, a->item);
+		} else if (bx > 0) {
+			c->n11++;
+		} else {
+			c->n22++;
+		}
+		if (rc == TB_OK)
+			rc = push_means(&a->acc_x, &a->acc_y, &right, &a->right);
+	}
+	if (rc == TB_OK)
+		rc = push_means(&a->lat_x, &a->lat_y, &lat, &a->lat);
+	if (rc == TB_OK)
+		rc = push_means(&a->cost_x, &a->cost_y, &cost, &a->cost);
+	a->item = NULL;
+	memset(&a->right, 0, sizeof(a->right));
 	memset(&a->lat, 0, sizeof(a->lat));
 	memset(&a->cost, 0, sizeof(a->cost));
 	return rc;
 }
 
-static void item_add(item_sum *m, double x, double y)
-{
-	m->sx += x;
-	m->sy += y;
-	m->k++;
-}
-
+/* A candidate sample pairs with the base's samples of its item in its cell:
+ * every sample of the item in one run against every sample in the other,
+ * whatever their sample numbers. */
 static int on_cand(void *ud, const tb_sample *s)
 {
 	ctx *x = ud;
 	const char *model = compared_model(x->o, s->model, 1);
-	rec *r = NULL;
 	compare_cell *c;
 	cell_acc *a;
 	size_t lo = 0, hi = x->n, ci;
-	int right_x, right_y;
+	const rec *r;
 
 	if (!model)
 		return 0;
 	x->r->cand.samples++;
-	/* bounded: the interval halves each pass */
+	/* the item's first base record: the least key at or after sample
+	 * INT_MIN; bounded, the interval halves each pass */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int cmp = rec_cmp_key(&x->recs[mid], s->suite, s->item_id, model, s->mode, s->budget, s->sample);
 
-		if (cmp == 0) {
-			r = &x->recs[mid];
-			break;
-		}
-		if (cmp < 0)
+		if (rec_cmp_key(&x->recs[mid], s->suite, s->item_id, model, s->mode, s->budget, INT_MIN) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (!r || r->matched) {
+	r = lo < x->n ? &x->recs[lo] : NULL;
+	if (!r || rec_cmp_key(r, s->suite, s->item_id, model, s->mode, s->budget, r->sample) != 0) {
 		ci = find_cell(x, s->suite, model, s->mode, s->budget);
 		if (ci == (size_t)-1)
 			return TB_ERR;
 		x->cells[ci].n_cand++;
 		return 0;
 	}
-	r->matched = 1;
-	c = &x->cells[r->cell];
-	a = &x->acc[r->cell];
+	ci = r->cell;
+	c = &x->cells[ci];
+	a = &x->acc[ci];
 	c->n_cand++;
 	c->n_paired++;
 	x->r->paired++;
-	if (tb_outcome_is_graded((tb_outcome)r->outcome) && tb_outcome_is_graded(s->outcome)) {
-		right_x = r->outcome == TB_OUT_CORRECT;
-		right_y = s->outcome == TB_OUT_CORRECT;
-		if (right_x && right_y) {
-			c->n11++;
-		} else if (right_x) {
-			c->n12++;
-			if (add_flip(&a->lost, &c->n_lost_kept, s->item_id, s->sample) != TB_OK)
-				return tb_seterr(x->err, x->errlen, "out of memory");
-		} else if (right_y) {
-			c->n21++;
-			if (add_flip(&a->won, &c->n_won_kept, s->item_id, s->sample) != TB_OK)
-				return tb_seterr(x->err, x->errlen, "out of memory");
-		} else {
-			c->n22++;
-		}
-	}
 	if (a->item != r->item) {
-		if (flush_item(a) != TB_OK)
+		if (flush_item(x, ci) != TB_OK)
 			return tb_seterr(x->err, x->errlen, "out of memory");
 		a->item = r->item;
+		a->base_first = lo;
 	}
-	if (isfinite(r->total_ms) && s->outcome != TB_OUT_ERROR && isfinite(s->total_ms))
-		item_add(&a->lat, r->total_ms, s->total_ms);
-	if (isfinite(r->cost) && isfinite(s->cost_usd))
-		item_add(&a->cost, r->cost, s->cost_usd);
+	if (tb_outcome_is_graded(s->outcome))
+		item_add(&a->right, s->outcome == TB_OUT_CORRECT);
+	if (s->outcome != TB_OUT_ERROR && isfinite(s->total_ms))
+		item_add(&a->lat, s->total_ms);
+	if (isfinite(s->cost_usd))
+		item_add(&a->cost, s->cost_usd);
 	return 0;
 }
 
@@ -386,10 +418,12 @@ static uint64_t fnv1a(uint64_t h, const char *s)
 
 /* The cell's own numbers and raw p-values; gate_latency says whether
  * latency and cost are tested. */
-static int evaluate(const compare_opts *o, int gate_latency, compare_cell *c, cell_acc *a, char *err,
-		    size_t errlen)
+static int evaluate(ctx *x, size_t ci, int gate_latency, char *err, size_t errlen)
 {
-	long n = c->n11 + c->n12 + c->n21 + c->n22;
+	const compare_opts *o = x->o;
+	compare_cell *c = &x->cells[ci];
+	cell_acc *a = &x->acc[ci];
+	long n;
 	uint64_t seed = o->seed ^ 0xcbf29ce484222325ULL;
 	double lat_null = gate_latency && isfinite(o->max_latency_pct) ? o->max_latency_pct : NAN;
 	double cost_null = gate_latency && isfinite(o->max_cost_pct) ? o->max_cost_pct : NAN;
@@ -397,19 +431,31 @@ static int evaluate(const compare_opts *o, int gate_latency, compare_cell *c, ce
 
 	c->acc_base = c->acc_cand = c->diff = c->diff_lo = c->diff_hi = c->p_value = NAN;
 	c->p_adj = c->latency_p_adj = c->cost_p_adj = NAN;
-	if (flush_item(a) != TB_OK)
+	if (flush_item(x, ci) != TB_OK)
 		return tb_seterr(err, errlen, "out of memory");
-	if (n > 0) {
-		c->p_value = pairstats_drop_test(n, c->n12, c->n21, o->max_drop_pp / 100);
-		if (isnan(c->p_value))
-			return tb_seterr(err, errlen, "out of memory");
-		c->acc_base = (double)(c->n11 + c->n12) / (double)n;
-		c->acc_cand = (double)(c->n11 + c->n21) / (double)n;
-		pairstats_paired_diff(c->n11, c->n12, c->n21, c->n22, Z95, &c->diff, &c->diff_lo, &c->diff_hi);
-	}
+	n = c->n11 + c->n12 + c->n21 + c->n22;
 	/* the seed depends on the cell, not on its place in the list */
 	snprintf(budget, sizeof(budget), "%ld", c->budget);
 	seed = fnv1a(fnv1a(fnv1a(fnv1a(seed, c->suite), c->model), c->mode), budget);
+	if (n > 0 && !a->multi) {
+		/* one sample per item in each run: the exact test on the 2x2 table */
+		c->p_value = pairstats_drop_test(n, c->n12, c->n21, o->max_drop_pp / 100);
+		c->acc_base = (double)(c->n11 + c->n12) / (double)n;
+		c->acc_cand = (double)(c->n11 + c->n21) / (double)n;
+		pairstats_paired_diff(c->n11, c->n12, c->n21, c->n22, Z95, &c->diff, &c->diff_lo, &c->diff_hi);
+	} else if (n > 0) {
+		stats_paired d = {0, 0, 0};
+
+		c->p_value = pairstats_signflip_drop(a->acc_x.v, a->acc_y.v, a->acc_x.n, o->max_drop_pp / 100,
+						     PAIRSTATS_SIGNFLIP_B, seed ^ 2);
+		for (size_t i = 0; i < a->acc_x.n; i++)
+			stats_paired_add(&d, a->acc_y.v[i] - a->acc_x.v[i]);
+		c->acc_base = stats_mean(a->acc_x.v, a->acc_x.n);
+		c->acc_cand = stats_mean(a->acc_y.v, a->acc_y.n);
+		stats_paired_ci(&d, &c->diff, &c->diff_lo, &c->diff_hi);
+	}
+	if (n > 0 && isnan(c->p_value))
+		return tb_seterr(err, errlen, "out of memory");
 	if (pairstats_boot(a->lat_x.v, a->lat_y.v, a->lat_x.n, o->boot_b, seed, 0.95, lat_null, &c->latency) != TB_OK ||
 	    pairstats_boot(a->cost_x.v, a->cost_y.v, a->cost_x.n, o->boot_b, seed ^ 1, 0.95, cost_null, &c->cost) != TB_OK)
 		return tb_seterr(err, errlen, "cannot bootstrap cell '%s %s %s': out of memory or bad settings",
@@ -498,6 +544,8 @@ static void acc_release(cell_acc *a)
 {
 	stats_vec_release(&a->lat_x);
 	stats_vec_release(&a->lat_y);
+	stats_vec_release(&a->acc_x);
+	stats_vec_release(&a->acc_y);
 	stats_vec_release(&a->cost_x);
 	stats_vec_release(&a->cost_y);
 	tb_buf_release(&a->lost);
@@ -611,7 +659,7 @@ int compare_runs(tb_store *base, tb_store *cand, const compare_opts *o, compare_
 	if (store_each_sample(cand, on_cand, &x, err, errlen) != TB_OK)
 		goto out;
 	for (size_t i = 0; i < x.n_cells; i++) {
-		if (evaluate(o, r->not_comparable[0] == '\0', &x.cells[i], &x.acc[i], err, errlen) != TB_OK)
+		if (evaluate(&x, i, r->not_comparable[0] == '\0', err, errlen) != TB_OK)
 			goto out;
 	}
 	if (x.n_cells > 1)
@@ -933,11 +981,13 @@ int compare_write_text(const compare_result *r, FILE *f)
 			fputs(c->n12 > TEXT_FLIPS ? " ...\n" : "\n", f);
 		}
 	}
-	fputs("diff: candidate minus base, percentage points over pairs both runs graded, with Newcombe's\n"
-	      "95% interval; p: one-sided exact test of a drop beyond --max-drop (McNemar's at 0), p adj:\n"
-	      "the same adjusted over every test of the comparison; lost/won: right in base and wrong in\n"
-	      "candidate / the reverse; latency, cost: change of the per-item mean (bootstrap intervals and\n"
-	      "p-values: --format json or md). A cell FAILs when one of its adjusted p-values is <= alpha.\n",
+	fputs("pairs: candidate samples whose item the base has; diff: candidate minus base, percentage\n"
+	      "points over items both runs graded, with Newcombe's 95% interval (t interval of per-item\n"
+	      "differences when items have several samples); p: one-sided test of a drop beyond --max-drop\n"
+	      "(McNemar's exact at 0; a sign-flip test on per-item accuracy with several samples), p adj:\n"
+	      "the same adjusted over every test of the comparison; lost/won: items whose accuracy fell /\n"
+	      "rose; latency, cost: change of the per-item mean (bootstrap intervals and p-values: --format\n"
+	      "json or md). A cell FAILs when one of its adjusted p-values is <= alpha.\n",
 	      f);
 	tb_buf_release(&tmp);
 	tb_buf_release(&why);
@@ -1090,7 +1140,8 @@ int compare_write_md(const compare_result *r, FILE *f)
 		md_flips(f, "Won (wrong in base, right in candidate)", c->n21, c->won, c->n_won_kept, &tmp);
 		fputs("\n</details>\n\n", f);
 	}
-	fprintf(f, "<sub>Δ: candidate minus base over pairs both runs graded, Newcombe 95%% interval; "
+	fprintf(f, "<sub>Δ: candidate minus base over items both runs graded, Newcombe 95%% interval (t "
+		   "interval of per-item differences when items have several samples); "
 		   "latency and cost: change of the per-item mean, paired bootstrap (%d resamples). %s</sub>\n",
 		r->opts.boot_b, compare_rule_text);
 	tb_buf_release(&tmp);
@@ -1189,7 +1240,7 @@ int compare_write_junit(const compare_result *r, FILE *f)
 			reasons(c, &r->opts, &why);
 			fputs("      <failure type=\"regression\" message=\"", f);
 			xml_put(f, tb_buf_str(&why), &tmp);
-			fprintf(f, "\">accuracy %.1f%% -&gt; %.1f%% over %ld graded pairs; lost %ld, won %ld",
+			fprintf(f, "\">accuracy %.1f%% -&gt; %.1f%% over %ld graded items; lost %ld, won %ld",
 				100 * c->acc_base, 100 * c->acc_cand, c->n11 + c->n12 + c->n21 + c->n22, c->n12, c->n21);
 			if (c->n12 > 0) {
 				fputs("&#10;lost:", f);

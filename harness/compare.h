@@ -1,8 +1,9 @@
 /* compare: pairs the samples of a base run and a candidate run and says, per
  * cell (suite x model x mode x budget), whether the candidate regressed.
  *
- * Pairing. Two samples pair when suite, item id, model, mode, budget and
- * sample index are equal; with model pairs (--pair-models A=B) the
+ * Pairing. The unit is the item: the samples of an item pair with the
+ * samples of the same item (suite, item id, model, mode, budget equal) in
+ * the other run, whatever their sample numbers; with model pairs (--pair-models A=B) the
  * candidate's model B stands for the base's model A, and only the named
  * models are compared. Items in one run only are counted, not compared, so
  * runs over different item sets compare on what they share.
@@ -13,23 +14,31 @@
  * once into an array of small records (strings interned in a jansson set, so
  * an item id is kept once however many cells share it), already in key order
  * from the walk (sorted if not), and each candidate sample finds its partner
- * by binary search while the candidate is walked. Memory is one record per
+ * item by binary search while the candidate is walked. Memory is one record per
  * base sample (about 64 bytes plus distinct strings), under a ceiling of
  * COMPARE_MAX_SAMPLES; the candidate is never held.
  *
- * Per cell: accuracy over the pairs that both runs graded (errors and
- * ungraded samples are left out, as in report.h), the paired difference with
- * Newcombe's interval, the items that flipped each way; the change of mean
- * total latency over pairs where both are known and not errors, and of mean
- * cost per sample over pairs where both costs are known, each as the paired
- * difference of per-item means (an item's samples averaged first) with a
- * paired bootstrap interval over items (pairstats.h).
+ * Per cell: accuracy over the items that both runs graded (errors and
+ * ungraded samples are left out, as in report.h), an item's accuracy in a run
+ * being the mean over its graded samples; the items that fell and rose. With
+ * one graded sample per item in each run the items form the 2x2 table of
+ * pairstats_drop_test() and the difference gets Newcombe's interval; when an
+ * item has several, the per-item accuracies are tested by
+ * pairstats_signflip_drop() and the difference gets the t interval of the
+ * per-item differences (stats_paired_ci), so the samples of one item are
+ * never counted as independent evidence. The change of mean total latency
+ * (over samples that are known and not errors) and of mean cost per sample
+ * (where known), each as the paired difference of per-item means (an item's
+ * samples averaged first in each run) with a paired bootstrap interval over
+ * items (pairstats.h).
  *
  * The gate: what it controls. Each cell asks one to three questions, each a
  * one-sided test whose null hypothesis is "no regression beyond the
  * tolerance":
  *   accuracy, always: the drop is at most max_drop_pp points (0 when not
- *   given), by pairstats_drop_test() (McNemar's exact test at 0);
+ *   given), by pairstats_drop_test() (McNemar's exact test at 0), or by
+ *   pairstats_signflip_drop() on per-item accuracies when items have
+ *   several samples;
  *   latency, with max_latency_pct: mean latency rose by at most that many
  *   per cent, by the bootstrap p-value;
  *   cost, with max_cost_pct: likewise for mean cost.
@@ -87,19 +96,22 @@ typedef struct compare_cell {
 	char *suite, *model, *cand_model, *mode;  /* owned; model is the base's */
 	long budget;
 	long n_base, n_cand;       /* samples of this cell in each run */
-	long n_paired;             /* samples found in both */
-	long n11, n12, n21, n22;   /* graded pairs: both right, lost (right then
-				    * wrong), won (wrong then right), both wrong */
-	double acc_base, acc_cand; /* 0..1 over the graded pairs; NAN when none */
+	long n_paired;             /* candidate samples whose item the base has */
+	long n11, n12, n21, n22;   /* items graded in both: both right, lost (right
+				    * then wrong), won (wrong then right), both
+				    * wrong; with several samples an item is lost
+				    * when its accuracy fell, won when it rose,
+				    * else n11, or n22 when it is 0 in both */
+	double acc_base, acc_cand; /* 0..1, mean of the per-item accuracies over
+				    * the items in the table; NAN when none */
 	double diff, diff_lo, diff_hi; /* candidate minus base, 0..1 scale */
-	double p_value;            /* of the accuracy drop; NAN without graded pairs */
+	double p_value;            /* of the accuracy drop; NAN without graded items */
 	double p_adj;              /* adjusted in the family; NAN when not tested */
 	pairstats_boot_result latency; /* per-item mean total ms, base as x; its p
 					* NAN when latency is not tested */
 	pairstats_boot_result cost;    /* per-item mean USD, likewise */
 	double latency_p_adj, cost_p_adj; /* NAN when not tested */
-	char **lost, **won;        /* item labels ("id", or "id#k" for sample k > 0),
-				    * at most COMPARE_MAX_FLIPS each; owned */
+	char **lost, **won;        /* item ids, at most COMPARE_MAX_FLIPS each; owned */
 	size_t n_lost_kept, n_won_kept;
 	unsigned regressed;        /* COMPARE_REG_* bits; 0: did not regress */
 } compare_cell;
@@ -117,7 +129,7 @@ typedef struct compare_result {
 	compare_cell *cells;       /* sorted by suite, model, mode, budget */
 	size_t n;
 	compare_side base, cand;
-	long paired;               /* pairs over every cell */
+	long paired;               /* n_paired over every cell */
 	size_t n_regressed;        /* cells with regressed != 0 */
 	size_t n_tests;            /* the family's size */
 	char not_comparable[256];  /* why latency and cost are not tested; "" when they may be */

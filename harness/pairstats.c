@@ -392,3 +392,37 @@ out:
 	free(pcts);
 	return rc;
 }
+
+double pairstats_signflip_drop(const double *x, const double *y, size_t n, double margin, int b, uint64_t seed)
+{
+	double t = 0, *w;
+	long below = 0;
+
+	if (b < 10 || !(margin >= 0 && margin < 1))
+		return NAN;
+	if (n == 0)
+		return 1;
+	w = malloc(n * sizeof(*w));
+	if (!w)
+		return NAN;
+	for (size_t i = 0; i < n; i++) {
+		w[i] = y[i] - x[i] + margin;
+		t += w[i];
+	}
+	for (int k = 0; k < b; k++) {
+		double s = 0;
+		uint64_t bits = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			if (i % 64 == 0)
+				bits = splitmix64(&seed);
+			s += (bits & 1) ? w[i] : -w[i];
+			bits >>= 1;
+		}
+		/* a slack so that a sum equal to t in exact arithmetic counts
+		 * as equal whatever order it was added in */
+		below += s <= t + 1e-9 * (1 + fabs(t));
+	}
+	free(w);
+	return (1.0 + (double)below) / ((double)b + 1.0);
+}

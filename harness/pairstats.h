@@ -107,4 +107,20 @@ typedef struct pairstats_boot_result {
 int pairstats_boot(const double *x, const double *y, size_t n, int b, uint64_t seed,
 		   double level, double null_pct, pairstats_boot_result *out);
 
+/* The test of a drop beyond a tolerance on per-item means, for items asked
+ * several times: x[i] and y[i] are item i's accuracy (0..1) over its graded
+ * samples in the base and in the candidate. The null hypothesis is "the mean
+ * of y - x is at least -margin"; with w_i = y_i - x_i + margin, symmetric
+ * about 0 on the null's boundary, the statistic is T = sum w_i and its null
+ * law is that of sum s_i w_i over random signs s_i (a paired sign-flip
+ * permutation test, one-sided). b sign vectors come from a splitmix64 stream
+ * from seed (the same input and seed give the same p), and
+ * p = (1 + #{T* <= T}) / (b + 1), so b must be large enough that 1 / (b + 1)
+ * is below the smallest level it meets (alpha / m under Holm). For one binary
+ * sample per item and margin 0 its null law is McNemar's (the lost of the
+ * discordant items are Binomial(lost + won, 1/2)). 1 when n is 0; NAN for
+ * b < 10, a margin outside 0..1 or no memory. */
+#define PAIRSTATS_SIGNFLIP_B 20000
+double pairstats_signflip_drop(const double *x, const double *y, size_t n, double margin, int b, uint64_t seed);
+
 #endif

@@ -1,22 +1,19 @@
 /* pairstats: McNemar's exact test against values worked by hand from the
  * binomial and published in Fagerland, Lydersen and Laake (2017), Newcombe's
  * paired interval against the same book's example, and the bootstrap's
- * determinism and coverage. */
+ * determinism and coverage; every function against SciPy reference values
+ * (tests/data/stats-reference.tsv). */
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "pairstats.h"
 #include "rc.h"
+#include "refcase.h"
 #include "testutil.h"
 
-/* Reference values: SciPy 1.10.1 (Debian's python3-scipy), computed by
- * tests/data/pairstats-reference.py: scipy.stats.binomtest(lost, lost + won,
- * 0.5, alternative="greater") for McNemar's one-sided test, and a
- * brute-force exact unconditional test (every table enumerated, the
- * supremum over the whole nuisance range on a 2001-point grid refined by
- * scipy.optimize.minimize_scalar) for the drop test with a tolerance. */
 START_TEST(mcnemar_small_tables)
 {
 	/* P(X >= 10 | n = 12, p = 1/2) = (66 + 12 + 1) / 4096 */
@@ -62,28 +59,60 @@ START_TEST(mcnemar_large_counts)
 }
 END_TEST
 
-START_TEST(drop_test_reference)
+/* Against tests/data/stats-reference.tsv: McNemar's one-sided p from
+ * SciPy's binomtest, the drop test with a tolerance from a brute-force exact
+ * unconditional test (every table enumerated, the supremum refined by
+ * SciPy's minimiser), Holm and Bonferroni by their definitions, and the
+ * bootstrap's point estimates (which do not depend on the resampling). */
+typedef struct ref_counts {
+	int mcnemar, drop, holm, bonferroni, boot;
+} ref_counts;
+
+static void ref_pairstats(const ref_case *c, void *ud)
 {
-	static const struct {
-		long n, lost, won;
-		double margin, z, p;
-	} ref[] = {
-		{40, 10, 2, 0.05, 1.798961543, 0.03966409304},
-		{100, 20, 8, 0.02, 1.909315238, 0.03595278858},
-		{100, 12, 10, 0.02, 0, 0.5967282892},
-		{200, 40, 15, 0.05, 2.072284865, 0.02582145015},
-		{300, 45, 15, 0.02, 3.154816283, 0.0007928467175},
-		{60, 9, 0, 0.10, 1.290994449, 0.1417566065},
-	};
+	ref_counts *n = ud;
+	double adj[REF_MAX_VALUES];
 
-	for (size_t i = 0; i < sizeof(ref) / sizeof(ref[0]); i++) {
-		double z = pairstats_tango_z(ref[i].n, ref[i].lost, ref[i].won, ref[i].margin);
-		double p = pairstats_drop_test(ref[i].n, ref[i].lost, ref[i].won, ref[i].margin);
+	if (strcmp(c->kind, "mcnemar") == 0) {
+		ref_check(c, 0, pairstats_mcnemar_drop((long)c->in[0], (long)c->in[1]), 1);
+		n->mcnemar++;
+	} else if (strcmp(c->kind, "drop") == 0) {
+		long pairs = (long)c->in[0], lost = (long)c->in[1], won = (long)c->in[2];
 
-		ck_assert_msg(fabs(z - ref[i].z) < 1e-8, "case %zu: z %.10g, SciPy %.10g", i, z, ref[i].z);
-		ck_assert_msg(fabs(p - ref[i].p) < 1e-6 * ref[i].p + 1e-9, "case %zu: p %.10g, SciPy %.10g", i, p,
-			      ref[i].p);
+		ref_check(c, 0, pairstats_tango_z(pairs, lost, won, c->in[3]), 0);
+		ref_check(c, 1, pairstats_drop_test(pairs, lost, won, c->in[3]), 1);
+		n->drop++;
+	} else if (strcmp(c->kind, "holm") == 0 || strcmp(c->kind, "bonferroni") == 0) {
+		int holm = c->kind[0] == 'h';
+
+		ck_assert_int_eq(pairstats_adjust(c->in, c->n_in, holm ? PAIRSTATS_HOLM : PAIRSTATS_BONFERRONI, adj),
+				 TB_OK);
+		for (size_t i = 0; i < c->n_in; i++)
+			ref_check(c, i, adj[i], 0);
+		holm ? n->holm++ : n->bonferroni++;
+	} else if (strcmp(c->kind, "boot_point") == 0) {
+		size_t pairs = (size_t)c->in[0];
+		pairstats_boot_result r;
+
+		ck_assert_int_eq(pairstats_boot(c->in + 1, c->in + 1 + pairs, pairs, 200, 1, 0.95, NAN, &r), TB_OK);
+		ref_check(c, 0, r.mean_x, 0);
+		ref_check(c, 1, r.mean_y, 0);
+		ref_check(c, 2, r.diff, 0);
+		ref_check(c, 3, r.pct, 0);
+		n->boot++;
 	}
+}
+
+START_TEST(scipy_reference)
+{
+	ref_counts n = {0};
+
+	ck_assert_int_gt(ref_each(ref_pairstats, &n), 0);
+	ck_assert_int_ge(n.mcnemar, 8);
+	ck_assert_int_ge(n.drop, 6);
+	ck_assert_int_ge(n.holm, 3);
+	ck_assert_int_ge(n.bonferroni, 3);
+	ck_assert_int_ge(n.boot, 1);
 }
 END_TEST
 
@@ -111,6 +140,42 @@ START_TEST(drop_test_properties)
 	p0 = pairstats_drop_test(PAIRSTATS_EXACT_MAX_PAIRS, 2000, 1700, 0.01);
 	prev = pairstats_drop_test(PAIRSTATS_EXACT_MAX_PAIRS + 1, 2000, 1700, 0.01);
 	ck_assert_msg(fabs(p0 - prev) < 0.1 * p0, "exact %g, normal %g", p0, prev);
+}
+END_TEST
+
+/* The sign-flip test on per-item accuracies: with one binary sample per
+ * item and no margin its null law is McNemar's, so its p agrees with the
+ * exact one up to the Monte Carlo error (sd sqrt(p (1 - p) / b), under
+ * 0.0011 here; 0.005 is over four of them). */
+START_TEST(signflip_reduces_to_mcnemar)
+{
+	static const struct {
+		long lost, won, same;
+	} t[] = {{10, 2, 28}, {5, 5, 30}, {7, 1, 10}, {20, 12, 100}};
+	double x[200], y[200];
+
+	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		size_t n = 0;
+		double p, exact = pairstats_mcnemar_drop(t[k].lost, t[k].won);
+
+		for (long i = 0; i < t[k].lost; i++, n++)
+			x[n] = 1, y[n] = 0;
+		for (long i = 0; i < t[k].won; i++, n++)
+			x[n] = 0, y[n] = 1;
+		for (long i = 0; i < t[k].same; i++, n++)
+			x[n] = y[n] = i % 2;
+		p = pairstats_signflip_drop(x, y, n, 0, PAIRSTATS_SIGNFLIP_B, 42 + k);
+		ck_assert_msg(fabs(p - exact) < 0.005, "lost %ld won %ld: sign-flip %.5f, McNemar %.5f", t[k].lost,
+			      t[k].won, p, exact);
+		/* the same seed, the same p */
+		ck_assert_double_eq(p, pairstats_signflip_drop(x, y, n, 0, PAIRSTATS_SIGNFLIP_B, 42 + k));
+	}
+	/* a margin makes it harder to reject; the edges */
+	ck_assert(pairstats_signflip_drop(x, y, 152, 0.1, 2000, 1) > pairstats_signflip_drop(x, y, 152, 0, 2000, 1));
+	ck_assert_double_eq(pairstats_signflip_drop(x, y, 0, 0, 2000, 1), 1);
+	ck_assert(isnan(pairstats_signflip_drop(x, y, 10, 0, 5, 1)));
+	ck_assert(isnan(pairstats_signflip_drop(x, y, 10, 1, 2000, 1)));
+	ck_assert(isnan(pairstats_signflip_drop(x, y, 10, NAN, 2000, 1)));
 }
 END_TEST
 
@@ -289,8 +354,9 @@ int main(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, mcnemar_small_tables);
-	tcase_add_test(tc, drop_test_reference);
+	tcase_add_test(tc, scipy_reference);
 	tcase_add_test(tc, drop_test_properties);
+	tcase_add_test(tc, signflip_reduces_to_mcnemar);
 	tcase_add_test(tc, holm_and_bonferroni);
 	tcase_add_test(tc, mcnemar_large_counts);
 	tcase_add_test(tc, newcombe_published_example);

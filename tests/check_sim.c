@@ -1,7 +1,7 @@
 /* The simulator, in-process on 127.0.0.1, spoken to with libcurl as a client
  * would: response shapes (JSON and SSE) by mode and think format, every mode
  * switch dialect, repeatability, accuracy against the profile (graded by the
- * items' own grader), budgets, each fault kind, /sim/stats, delays, 500
+ * items' own grader), items with a difficulty of their own, budgets, each fault kind, /sim/stats, delays, 500
  * concurrent connections, and a `thinkbench run` at -j 256 whose measured
  * time to first token is the profile's. */
 #include <curl/curl.h>
@@ -18,6 +18,7 @@
 #include "grader.h"
 #include "rc.h"
 #include "sim.h"
+#include "sim_int.h"
 #include "stats.h"
 #include "store.h"
 #include "suite.h"
@@ -496,6 +497,50 @@ START_TEST(accuracy_by_mode)
 	ck_assert_msg(think > nothink + 0.1, "think %.3f vs nothink %.3f", think, nothink);
 	ck_assert_int_gt(zh, 0);
 	sim_stop(s);
+}
+END_TEST
+
+/* Item difficulty: over many items the profile's accuracy holds, while one
+ * model asked one item with two request seeds mostly answers alike (another
+ * seed redraws only the sample's noise), unlike independent draws, which at
+ * accuracy 0.66 would disagree on 45% of items. */
+START_TEST(item_difficulty)
+{
+	enum { ITEMS = 5000 };
+	sim_profiles ps;
+	char err[256], key[32];
+	const double acc[] = {0.1, 0.35, 0.66, 0.9};
+
+	ck_assert_int_eq(sim_profiles_init(&ps, NULL, err, sizeof(err)), TB_OK);
+	for (size_t k = 0; k < sizeof(acc) / sizeof(acc[0]); k++) {
+		sim_profile prof = *sim_profiles_find(&ps, "qwen/qwen3-14b");
+		long right = 0, differ = 0;
+
+		prof.accuracy[TB_MODE_NOTHINK] = acc[k];
+		for (int i = 0; i < ITEMS; i++) {
+			sim_ask a = {.model = "m", .prof = &prof, .item = &ts->items[0], .item_key = key,
+				     .mode = TB_MODE_NOTHINK, .seed = 1, .sim_seed = 7};
+			sim_sample s1, s2;
+
+			snprintf(key, sizeof(key), "d/%d", i);
+			ck_assert_int_eq(sim_generate(&a, &s1), TB_OK);
+			a.seed = 2;
+			ck_assert_int_eq(sim_generate(&a, &s2), TB_OK);
+			right += s1.correct == 1;
+			differ += s1.correct != s2.correct;
+			sim_sample_release(&s1);
+			sim_sample_release(&s2);
+		}
+		printf("item difficulty: accuracy %.2f -> %.4f over %d items; another seed flips %.1f%%\n", acc[k],
+		       (double)right / ITEMS, ITEMS, 100.0 * (double)differ / ITEMS);
+		/* 0.015 is over two binomial sd at 5000 items; deterministic */
+		ck_assert_msg(fabs((double)right / ITEMS - acc[k]) < 0.015, "accuracy %.2f: measured %.4f", acc[k],
+			      (double)right / ITEMS);
+		ck_assert_msg(differ < 0.4 * 2 * acc[k] * (1 - acc[k]) * ITEMS, "accuracy %.2f: %ld of %d items flip",
+			      acc[k], differ, ITEMS);
+		ck_assert_int_gt(differ, 0);
+	}
+	sim_profiles_release(&ps);
 }
 END_TEST
 
@@ -1047,6 +1092,7 @@ static Suite *sim_suite(void)
 	tcase_add_test(t, think_formats);
 	tcase_add_test(t, repeatable);
 	tcase_add_test(t, accuracy_by_mode);
+	tcase_add_test(t, item_difficulty);
 	tcase_add_test(t, budgets);
 	tcase_add_test(t, fault_429_5xx_reset);
 	tcase_add_test(t, fault_malformed_cut_midstream);

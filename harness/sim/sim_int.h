@@ -20,6 +20,15 @@ uint64_t sim_hash_u64(uint64_t h, uint64_t v);
 double sim_unit(uint64_t h);                     /* [0, 1) */
 double sim_normal(uint64_t h);                   /* standard normal */
 
+/* The share of an item's latent variance that belongs to the item (its
+ * difficulty) rather than to the sample: 0.92 makes an item's chance of being
+ * answered right mostly near 0 or 1, so two runs of one model that differ
+ * only in their seed flip few items, as real models do. */
+#define SIM_ITEM_SHARE 0.92
+/* A sample is right when this is below the accuracy: Phi of the item's and
+ * the sample's standard normals mixed by SIM_ITEM_SHARE. Uniform on [0, 1). */
+double sim_correct_u(double z_item, double e_sample);
+
 /* ---- profiles ----------------------------------------------------------- */
 
 typedef struct sim_profile {

@@ -5,12 +5,15 @@
  * the item and the request seed. The budget enters only through the accuracy
  * it buys (below), so raising a budget never turns a right sample wrong.
  *
- * Correctness uses a Gaussian copula: an item-level normal (shared by every
- * model and mode: hard items are hard for all) and a sample-level normal are
- * mixed half and half, and the sample is right when Phi(z) < accuracy. The
- * marginal stays uniform, so accuracy over many items matches the profile,
- * while think and nothink answers on the same item stay correlated as real
- * paired results are. Harder items also need longer reasoning.
+ * Correctness uses a Gaussian copula: an item-level normal z_i (a hash of
+ * the sim seed and the item only, shared by every model, mode and request
+ * seed: hard items are hard for all) carries SIM_ITEM_SHARE of the variance
+ * and a sample-level normal e (from the request seed) the rest; the sample is
+ * right when Phi(sqrt(s) z_i + sqrt(1 - s) e) < accuracy. The marginal stays
+ * uniform, so accuracy over many items matches the profile, while each item
+ * gets its own probability of being answered right (mostly near 0 or 1, as
+ * for real models) and another seed redraws only e. Harder items also need
+ * longer reasoning.
  *
  * A word counts as one token. */
 #include <math.h>
@@ -71,6 +74,11 @@ double sim_normal(uint64_t h)
 static double phi(double z)
 {
 	return 0.5 * erfc(-z / M_SQRT2);
+}
+
+double sim_correct_u(double z_item, double e_sample)
+{
+	return phi(sqrt(SIM_ITEM_SHARE) * z_item + sqrt(1 - SIM_ITEM_SHARE) * e_sample);
 }
 
 /* ---- appending with one sticky error --------------------------------------- */
@@ -460,7 +468,7 @@ int sim_generate(const sim_ask *a, sim_sample *o)
 	hs = sim_hash_u64(hs, (uint64_t)a->mode);
 	hs = sim_hash_u64(hs, a->seed);
 	z_item = sim_normal(sim_hash_u64(hi, 1));
-	u = phi(M_SQRT1_2 * z_item + M_SQRT1_2 * sim_normal(sim_hash_u64(hs, 2)));
+	u = sim_correct_u(z_item, sim_normal(sim_hash_u64(hs, 2)));
 
 	if (a->mode == TB_MODE_THINK) {
 		double sd = p->reasoning_spread;
