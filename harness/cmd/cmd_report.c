@@ -18,6 +18,7 @@
 #include "csv.h"
 #include "html.h"
 #include "log.h"
+#include "mkpath.h"
 #include "opts.h"
 #include "plot.h"
 #include "rc.h"
@@ -116,8 +117,10 @@ static int resolve_run(const char *run, char *store, size_t storelen, char *dir,
 
 static int make_dir(const char *dir)
 {
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-		return tb_error("cannot create folder '%s': %s", dir, strerror(errno));
+	char err[1024];
+
+	if (tb_mkpath(dir, 0755, err, sizeof(err)) != TB_OK)
+		return tb_error("%s", err);
 	return TB_OK;
 }
 

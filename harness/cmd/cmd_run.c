@@ -23,6 +23,7 @@
 #include "grading.h"
 #include "jsonfile.h"
 #include "log.h"
+#include "mkpath.h"
 #include "models.h"
 #include "opts.h"
 #include "passk.h"
@@ -756,9 +757,8 @@ static int make_run_dir(run_ctx *r, char *run_id, size_t n, char *err, size_t er
 		snprintf(run_id, n, "%s-%04x", stamp,
 			 (unsigned)((tb_now_us() ^ (int64_t)getpid() * 2654435761u) & 0xffff));
 	}
-	if (mkdir(r->o->out_dir, 0777) != 0 && errno != EEXIST)
-		return tb_seterr(err, errlen, "cannot create the results folder '%s': %s", r->o->out_dir,
-				 strerror(errno));
+	if (tb_mkpath(r->o->out_dir, 0777, err, errlen) != TB_OK)
+		return TB_ERR;
 	snprintf(r->run_dir, sizeof(r->run_dir), "%s/%s", r->o->out_dir, run_id);
 	if (mkdir(r->run_dir, 0777) != 0)
 		return tb_seterr(err, errlen, "cannot create the run folder '%s': %s", r->run_dir,
