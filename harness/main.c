@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 
 #include "cmds.h"
+#include "nearest.h"
 #include "rc.h"
 #include "redact.h"
 
@@ -80,6 +81,16 @@ int main(int argc, char **argv)
 			return rc;
 		}
 	}
-	fprintf(stderr, "thinkbench: error: unknown command '%s' (see thinkbench --help)\n", argv[1]);
+	{
+		tb_nearest nr;
+		char hint[128];
+
+		tb_nearest_init(&nr, argv[1]);
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			tb_nearest_offer(&nr, commands[i].name);
+		tb_nearest_hint(&nr, "", hint, sizeof(hint));
+		fprintf(stderr, "thinkbench: error: unknown command '%s'%s%s\n", argv[1], hint,
+			*hint ? "" : " (see thinkbench --help)");
+	}
 	return TB_EXIT_USAGE;
 }

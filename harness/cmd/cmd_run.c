@@ -24,6 +24,7 @@
 #include "jsonfile.h"
 #include "log.h"
 #include "mkpath.h"
+#include "nearest.h"
 #include "models.h"
 #include "opts.h"
 #include "passk.h"
@@ -683,8 +684,15 @@ static int select_models(run_ctx *r, char *err, size_t errlen)
 		const tb_model *m = models_find(&r->models, json_string_value(id));
 
 		if (!m) {
-			tb_seterr(err, errlen, "unknown model '%s' (see 'thinkbench list models', or add it to a models file)",
-				  json_string_value(id));
+			tb_nearest nr;
+			char hint[160];
+
+			tb_nearest_init(&nr, json_string_value(id));
+			for (size_t k = 0; k < r->models.n; k++)
+				tb_nearest_offer(&nr, r->models.v[k].id);
+			tb_nearest_hint(&nr, "", hint, sizeof(hint));
+			tb_seterr(err, errlen, "unknown model '%s'%s%s", json_string_value(id), hint,
+				  *hint ? "" : " (see 'thinkbench list models', or add it to a models file)");
 			goto out;
 		}
 		for (size_t k = 0; k < r->n_sel; k++) {
