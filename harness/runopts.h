@@ -22,6 +22,7 @@ typedef struct tb_run_opts {
 	long loops;              /* transfer threads; 0: automatic. Not stored: a run
 	                            resumed on another machine picks its own */
 	int stream, quiet, force_sim, insecure, no_summary, unsafe_exec;
+	int dry_run;             /* print the plan and its estimate; not stored */
 	double timeout_s, stall_s; /* 0: the model's */
 	double sim_time_scale;
 	char *out_dir, *resume, *run_id;

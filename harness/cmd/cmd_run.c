@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "cmds.h"
 #include "dialect.h"
+#include "estimate.h"
 #include "digest.h"
 #include "exec.h"
 #include "grading.h"
@@ -114,6 +115,7 @@ enum {
 	OPT_MODE = 256, OPT_MODELS, OPT_BUDGET, OPT_SAMPLES, OPT_LIMIT, OPT_OUT, OPT_RESUME,
 	OPT_NO_STREAM, OPT_SEED, OPT_RETRIES, OPT_TIMEOUT, OPT_STALL, OPT_SIM, OPT_SIM_SCALE,
 	OPT_RUN_ID, OPT_INSECURE, OPT_NO_SUMMARY, OPT_UNSAFE_EXEC, OPT_LOOPS, OPT_GRADE_QUEUE,
+	OPT_DRY_RUN,
 };
 
 static const tb_opt options[] = {
@@ -140,6 +142,7 @@ static const tb_opt options[] = {
 	{"insecure", OPT_INSECURE, NULL, "skip TLS verification (only for 127.0.0.1 endpoints)"},
 	{"unsafe-exec", OPT_UNSAFE_EXEC, NULL, "run code answers without bubblewrap (recorded, and printed on reports)"},
 	{"no-summary", OPT_NO_SUMMARY, NULL, "do not print the summary table at the end"},
+	{"dry-run", OPT_DRY_RUN, NULL, "print the plan with its tokens and dollars; send and write nothing"},
 	{"quiet", OPT_QUIET, NULL, "no progress line and no notes"},
 	{0},
 };
@@ -259,6 +262,9 @@ static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help, con
 			break;
 		case OPT_QUIET:
 			o->quiet = 1;
+			break;
+		case OPT_DRY_RUN:
+			o->dry_run = 1;
 			break;
 		case 'h':
 			*want_help = 1;
@@ -751,6 +757,32 @@ static int setup_models(run_ctx *r, char *err, size_t errlen)
 	return TB_OK;
 }
 
+/* run --dry-run: the plan and its estimate on stdout, no request, no file. */
+static int dry_run(run_ctx *r)
+{
+	est_history *h = NULL;
+	est_cell *cells = calloc(r->plan.n_cells ? r->plan.n_cells : 1, sizeof(*cells));
+	size_t n = 0;
+	char err[1024];
+	int rc = TB_ERR;
+
+	if (!cells) {
+		tb_error("out of memory");
+		return TB_ERR;
+	}
+	if (est_history_load(r->o->out_dir, &h, err, sizeof(err)) != TB_OK ||
+	    est_plan(&r->plan, h, r->sim != NULL, cells, &n, err, sizeof(err)) != TB_OK) {
+		tb_error("%s", err);
+		goto out;
+	}
+	est_print(stdout, cells, n);
+	rc = TB_OK;
+out:
+	est_history_free(h);
+	free(cells);
+	return rc;
+}
+
 static int make_run_dir(run_ctx *r, char *run_id, size_t n, char *err, size_t errlen)
 {
 	if (r->o->run_id) {
@@ -1080,14 +1112,21 @@ int cmd_run(int argc, char **argv)
 		tb_error("%s", err);
 		goto out;
 	}
-	if (check_exec(&r, err, sizeof(err)) != TB_OK) {
+	if (!o.dry_run && check_exec(&r, err, sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		rc = TB_EXIT_FATAL;
 		goto out;
 	}
 	if (plan_build(&r.plan, r.suites, r.n_suites, r.sel, r.n_sel, o.modes, o.budgets, o.n_budgets,
-		       (int)o.samples, err, sizeof(err)) != TB_OK ||
-	    make_templates(&r, err, sizeof(err)) != TB_OK ||
+		       (int)o.samples, err, sizeof(err)) != TB_OK) {
+		tb_error("%s", err);
+		goto out;
+	}
+	if (o.dry_run) {
+		rc = dry_run(&r) == TB_OK ? TB_EXIT_OK : TB_EXIT_FATAL;
+		goto out;
+	}
+	if (make_templates(&r, err, sizeof(err)) != TB_OK ||
 	    open_store(&r, argc, argv, err, sizeof(err)) != TB_OK ||
 	    run_record_items(r.st, r.suites, r.n_suites, err, sizeof(err)) != TB_OK ||
 	    setup_grading(&r, err, sizeof(err)) != TB_OK) {
