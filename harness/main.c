@@ -31,7 +31,8 @@ static void usage(FILE *f)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'thinkbench <command> --help' describes a command's options.\n"
 		   "exit codes: 0 done, 1 the run stopped on a fatal error, 2 bad usage or input,\n"
-		   "3 finished with samples in error, 130 interrupted (what finished is stored)\n");
+		   "3 finished with samples in error or capped by --max-cost, 130 interrupted (what\n"
+		   "finished is stored)\n");
 }
 
 /* A core file would hold whatever the process read: the API keys first. */
