@@ -497,7 +497,8 @@ static void show_committed(run_ctx *r)
 	writer_counts now;
 
 	writer_committed(r->writer, &now);
-	progress_set(&r->prog, now.done, now.graded, now.correct, now.errors, r->awaiting);
+	progress_set(&r->prog, now.done, now.graded, now.correct, now.errors, r->awaiting,
+		     r->spend.spent_usd);
 }
 
 /* The writer thread's hook: pass@k rows in the same transaction. */
