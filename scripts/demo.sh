@@ -68,6 +68,7 @@ What next:
   the plots:           $run_dir/plots/*.png (edit a .gp file and run gnuplot on it to restyle)
   compare two runs:    thinkbench run --mode both --limit 20 --seed 2 --run-id other
                        thinkbench compare $run_dir results/other
+  what would it cost:  thinkbench run --mode both --dry-run   (then --max-cost USD to cap it)
   real models:         export OPENROUTER_API_KEY=sk-or-...   then: sh scripts/demo.sh
   import a benchmark:  thinkbench import gsm8k examples/gsm8k-sample.jsonl --out suites-extra/gsm8k.jsonl
                        thinkbench run --suite suites-extra/gsm8k.jsonl
