@@ -9,8 +9,8 @@
 
 #include "cmds.h"
 #include "log.h"
-#include "nearest.h"
 #include "models.h"
+#include "nearest.h"
 #include "opts.h"
 #include "rc.h"
 #include "runlock.h"
