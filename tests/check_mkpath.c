@@ -93,6 +93,56 @@ START_TEST(test_import_out)
 }
 END_TEST
 
+/* report --out into folders that do not exist yet; a file that cannot be
+ * written is named as the user will look for it. */
+START_TEST(test_report_out)
+{
+	char *dir = tu_mkdtemp(), suite[4200], out[4200], log[4200], run[4300], rep[4300], md[4400];
+	char *text;
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(suite, sizeof(suite), "%s/sums.jsonl", dir);
+	snprintf(out, sizeof(out), "%s/results", dir);
+	snprintf(log, sizeof(log), "%s/log", dir);
+	snprintf(run, sizeof(run), "%s/r", out);
+	tu_write_suite(suite, 3, 1, 0);
+	{
+		char *argv[] = {"thinkbench", "run", "--suite", suite, "--out", out, "--sim", "--model",
+				"qwen/qwen3-14b", "--mode", "nothink", "--run-id", "r", "--sim-time-scale", "0",
+				"--quiet", "--no-summary", NULL};
+
+		ck_assert_int_eq(tu_run_tb(argv, log, NULL, 120), 0);
+	}
+	snprintf(rep, sizeof(rep), "%s/reports/new/deep", dir);
+	{
+		char *argv[] = {"thinkbench", "report", run, "--format", "md,csv", "--out", rep, NULL};
+
+		ck_assert_int_eq(tu_run_tb(argv, log, NULL, 120), 0);
+		snprintf(md, sizeof(md), "%s/report.md", rep);
+		ck_assert_int_eq(tu_file_contains(md, "qwen"), 1);
+	}
+	/* report.md is a folder: the message names it, not report.md.tmp */
+	tu_rmtree(rep);
+	{
+		char err[1024];
+
+		snprintf(md, sizeof(md), "%s/report.md", rep);
+		ck_assert_msg(tb_mkpath(md, 0777, err, sizeof(err)) == TB_OK, "%s", err);
+	}
+	{
+		char *argv[] = {"thinkbench", "report", run, "--format", "md", "--out", rep, NULL};
+
+		ck_assert_int_ne(tu_run_tb(argv, log, NULL, 120), 0);
+		text = tu_read_file(log, NULL);
+		ck_assert_ptr_nonnull(text);
+		ck_assert_msg(strstr(text, md) && !strstr(text, ".tmp"), "%s", text);
+		free(text);
+	}
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 static Suite *mkpath_suite(void)
 {
 	Suite *s = suite_create("mkpath");
@@ -101,6 +151,7 @@ static Suite *mkpath_suite(void)
 	tcase_add_test(tc, test_nested);
 	tcase_add_test(tc, test_file_in_the_way);
 	tcase_add_test(tc, test_import_out);
+	tcase_add_test(tc, test_report_out);
 	suite_add_tcase(s, tc);
 	return s;
 }
