@@ -791,7 +791,8 @@ static int setup_models(run_ctx *r, char *err, size_t errlen)
 	char base_url[256] = "https://openrouter.ai/api/v1";
 	int use_sim = uses_simulator(r->o);
 
-	if (use_sim) {
+	/* a dry run sends nothing, so it needs no simulator listening */
+	if (use_sim && !r->o->dry_run) {
 		if (start_simulator(r, base_url, sizeof(base_url), err, errlen) != TB_OK)
 			return TB_ERR;
 	}
@@ -808,7 +809,7 @@ static int setup_models(run_ctx *r, char *err, size_t errlen)
 		return TB_ERR;
 	if (select_models(r, err, errlen) != TB_OK)
 		return TB_ERR;
-	if (use_sim)
+	if (use_sim && !r->o->dry_run)
 		tb_note("%s: using the built-in simulator at %s",
 			r->o->force_sim ? "--sim given" : "OPENROUTER_API_KEY is not set", base_url);
 	return TB_OK;
@@ -828,7 +829,7 @@ static int dry_run(run_ctx *r)
 		return TB_ERR;
 	}
 	if (est_history_load(r->o->out_dir, &h, err, sizeof(err)) != TB_OK ||
-	    est_plan(&r->plan, h, r->sim != NULL, cells, &n, err, sizeof(err)) != TB_OK) {
+	    est_plan(&r->plan, h, uses_simulator(r->o), cells, &n, err, sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		goto out;
 	}
