@@ -3,6 +3,7 @@
  * suite header carries the prompt template and the grader, so items keep the
  * source's text. Everything is read before anything is written. */
 #include "import.h"
+#include "mkpath.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1150,35 +1151,37 @@ int import_save(const import_suite *s, const char *path, char *err, size_t errle
 	int fd = -1, rc = TB_ERR;
 	mode_t mask;
 
+	if (tb_mkpath_parent(path, 0777, err, errlen) != TB_OK)
+		return TB_ERR;
 	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0) {
 		tmp = NULL;
 		return tb_seterr(err, errlen, "out of memory");
 	}
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		tb_seterr(err, errlen, "cannot create '%s': %s", tmp, strerror(errno));
+		tb_seterr(err, errlen, "cannot create '%s': %s", path, strerror(errno));
 		goto out;
 	}
 	/* mkstemp makes 0600; a suite is an ordinary file, readable as umask allows. */
 	mask = umask(0);
 	umask(mask);
 	if (fchmod(fd, 0666 & ~mask) != 0 || !(f = fdopen(fd, "w"))) {
-		tb_seterr(err, errlen, "cannot write '%s': %s", tmp, strerror(errno));
+		tb_seterr(err, errlen, "cannot write '%s': %s", path, strerror(errno));
 		goto out;
 	}
 	fd = -1;
 	if (import_write(s, f) != TB_OK) {
-		tb_seterr(err, errlen, "cannot write '%s': %s", tmp, strerror(errno));
+		tb_seterr(err, errlen, "cannot write '%s': %s", path, strerror(errno));
 		goto out;
 	}
 	if (fclose(f) != 0) {
 		f = NULL;
-		tb_seterr(err, errlen, "cannot write '%s': %s", tmp, strerror(errno));
+		tb_seterr(err, errlen, "cannot write '%s': %s", path, strerror(errno));
 		goto out;
 	}
 	f = NULL;
 	if (rename(tmp, path) != 0) {
-		tb_seterr(err, errlen, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+		tb_seterr(err, errlen, "cannot write '%s': %s", path, strerror(errno));
 		goto out;
 	}
 	rc = TB_OK;

@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 
 #include "cmds.h"
+#include "nearest.h"
 #include "rc.h"
 #include "redact.h"
 
@@ -31,7 +32,8 @@ static void usage(FILE *f)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'thinkbench <command> --help' describes a command's options.\n"
 		   "exit codes: 0 done, 1 the run stopped on a fatal error, 2 bad usage or input,\n"
-		   "3 finished with samples in error, 130 interrupted (what finished is stored)\n");
+		   "3 finished with samples in error or capped by --max-cost, 130 interrupted (what\n"
+		   "finished is stored)\n");
 }
 
 /* A core file would hold whatever the process read: the API keys first. */
@@ -81,6 +83,16 @@ int main(int argc, char **argv)
 			return rc;
 		}
 	}
-	fprintf(stderr, "thinkbench: error: unknown command '%s' (see thinkbench --help)\n", argv[1]);
+	{
+		tb_nearest nr;
+		char hint[128];
+
+		tb_nearest_init(&nr, argv[1]);
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			tb_nearest_offer(&nr, commands[i].name);
+		tb_nearest_hint(&nr, "", hint, sizeof(hint));
+		fprintf(stderr, "thinkbench: error: unknown command '%s'%s%s\n", argv[1], hint,
+			*hint ? "" : " (see thinkbench --help)");
+	}
 	return TB_EXIT_USAGE;
 }

@@ -9,6 +9,7 @@
 #include "digest.h"
 #include "jsonfile.h"
 #include "log.h"
+#include "nearest.h"
 #include "rc.h"
 #include "redact.h"
 
@@ -296,8 +297,19 @@ static int parse_entry(const entry_ctx *c, const json_t *e, tb_model *m)
 		for (i = 0; entry_fields[i]; i++)
 			if (strcmp(key, entry_fields[i]) == 0)
 				break;
-		if (!entry_fields[i])
-			return bad(c, key, "no such field (see README \"Models file\")");
+		if (!entry_fields[i]) {
+			tb_nearest nr;
+			char hint[128];
+
+			tb_nearest_init(&nr, key);
+			for (i = 0; entry_fields[i]; i++)
+				tb_nearest_offer(&nr, entry_fields[i]);
+			tb_nearest_hint(&nr, "", hint, sizeof(hint));
+			return tb_seterr(c->err, c->errlen, "%s: models[%zu]%s%s%s: %s: no such field%s",
+					 c->path, c->index, c->id ? " (id \"" : "", c->id ? c->id : "",
+					 c->id ? "\")" : "", key,
+					 *hint ? hint : " (see README \"Models file\")");
+		}
 	}
 	if (get_string(c, e, "api_model", &m->api_model) || get_string(c, e, "base_url", &m->base_url))
 		return TB_ERR;

@@ -7,9 +7,31 @@
 #include <string.h>
 
 #include "log.h"
+#include "nearest.h"
 #include "rc.h"
 
 #define MAX_OPTS 64
+
+/* "--sampels=3" is reported as --sampels, with the nearest flag of the table. */
+static void unknown_long(const char *arg, const tb_opt *table)
+{
+	char word[80], hint[128];
+	const char *name = arg;
+	tb_nearest nr;
+
+	while (*name == '-')
+		name++;
+	snprintf(word, sizeof(word), "%.*s", (int)strcspn(name, "="), name);
+	tb_nearest_init(&nr, word);
+	for (size_t i = 0; table[i].name; i++)
+		tb_nearest_offer(&nr, table[i].name);
+	tb_nearest_offer(&nr, "help");
+	tb_nearest_hint(&nr, "--", hint, sizeof(hint));
+	if (*hint)
+		tb_error("unknown flag --%s%s", word, hint);
+	else
+		tb_error("unknown flag --%s (see --help)", word);
+}
 
 int tb_opts_next(int argc, char **argv, const tb_opt *table, const char **optarg_out, int reset)
 {
@@ -49,7 +71,7 @@ int tb_opts_next(int argc, char **argv, const tb_opt *table, const char **optarg
 		if (optopt && optopt < 256)
 			tb_error("unknown option '-%c' (see --help)", optopt);
 		else
-			tb_error("unknown option '%s' (see --help)", argv[optind - 1]);
+			unknown_long(argv[optind - 1], table);
 		return '?';
 	}
 	return c;

@@ -79,17 +79,15 @@ int runopts_parse_budgets(const char *s, tb_run_opts *o)
 
 json_t *runopts_to_json(const tb_run_opts *o, int simulated)
 {
-	json_t *budgets = json_array(), *modes = json_array();
+	json_t *budgets = json_array(), *modes = json_array(), *j;
+	char shard[32];
 
+	snprintf(shard, sizeof(shard), "%d/%d", o->shard_index, o->shard_count);
 	for (size_t i = 0; i < o->n_budgets; i++)
 		json_array_append_new(budgets, json_integer(o->budgets[i]));
 	for (int m = 0; m < TB_N_MODES; m++)
 		if (o->modes & TB_MODE_BIT(m))
 			json_array_append_new(modes, json_string(tb_mode_name((tb_mode)m)));
-	json_t *j;
-	char shard[32];
-
-	snprintf(shard, sizeof(shard), "%d/%d", o->shard_index, o->shard_count);
 	j = json_pack("{s:O, s:O, s:s?, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:b, s:f, s:f, s:b, s:f, s:b, s:b}",
 			 "suites", o->suites, "models", o->models, "models_file", o->models_file,
 			 "modes", modes, "budgets", budgets, "samples", (json_int_t)o->samples,
@@ -101,6 +99,11 @@ json_t *runopts_to_json(const tb_run_opts *o, int simulated)
 			 o->unsafe_exec);
 	if (j && o->shard_count)
 		json_object_set_new(j, "shard", json_string(shard));
+	/* Only when given, so that runs without caps store what they always did. */
+	if (j && o->max_cost > 0)
+		json_object_set_new(j, "max_cost", json_real(o->max_cost));
+	if (j && o->max_tokens_total > 0)
+		json_object_set_new(j, "max_tokens_total", json_integer(o->max_tokens_total));
 	return j;
 }
 
@@ -162,5 +165,9 @@ int runopts_from_json(tb_run_opts *o, const json_t *j, char *err, size_t errlen)
 	if (v && (!json_is_string(v) ||
 		  shard_parse(json_string_value(v), &o->shard_index, &o->shard_count) != TB_OK))
 		return tb_seterr(err, errlen, "the stored run options are unreadable: shard is not I/N");
+	v = json_object_get(j, "max_cost");
+	o->max_cost = json_is_number(v) && json_number_value(v) > 0 ? json_number_value(v) : 0;
+	v = json_object_get(j, "max_tokens_total");
+	o->max_tokens_total = json_is_integer(v) && json_integer_value(v) > 0 ? (long)json_integer_value(v) : 0;
 	return TB_OK;
 }

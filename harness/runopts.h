@@ -22,6 +22,9 @@ typedef struct tb_run_opts {
 	long loops;              /* transfer threads; 0: automatic. Not stored: a run
 	                            resumed on another machine picks its own */
 	int stream, quiet, force_sim, insecure, no_summary, unsafe_exec;
+	int dry_run;             /* print the plan and its estimate; not stored */
+	double max_cost;         /* USD; 0: no cap. Stored; --resume may raise it */
+	long max_tokens_total;   /* 0: no cap. Stored; --resume may raise it */
 	double timeout_s, stall_s; /* 0: the model's */
 	double sim_time_scale;
 	int shard_index, shard_count; /* --shard I/N; count 0: not a shard */

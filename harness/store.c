@@ -756,7 +756,7 @@ void store_run_info_release(tb_run_info *info)
 
 int store_set_status(tb_store *st, const char *status, char *err, size_t errlen)
 {
-	static const char *const known[] = {"running", "done", "interrupted", "failed"};
+	static const char *const known[] = {"running", "done", "interrupted", "failed", "capped"};
 	sqlite3_stmt *q = st->set_status;
 	char ended[32] = "";
 	size_t i;

@@ -15,6 +15,7 @@
 #include "digest.h"
 #include "lines.h"
 #include "log.h"
+#include "nearest.h"
 #include "rc.h"
 
 /* A suite line longer than this is refused: a prompt of megabytes is a
@@ -101,8 +102,16 @@ static int check_fields(loader *ld, const json_t *obj, const char *const *known,
 		for (i = 0; known[i]; i++)
 			if (strcmp(key, known[i]) == 0)
 				break;
-		if (!known[i])
-			return fail(ld, key, "unknown %s field", what);
+		if (!known[i]) {
+			tb_nearest nr;
+			char hint[128];
+
+			tb_nearest_init(&nr, key);
+			for (i = 0; known[i]; i++)
+				tb_nearest_offer(&nr, known[i]);
+			tb_nearest_hint(&nr, "", hint, sizeof(hint));
+			return fail(ld, key, "unknown %s field%s", what, hint);
+		}
 	}
 	return TB_OK;
 }

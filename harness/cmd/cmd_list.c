@@ -10,6 +10,7 @@
 #include "cmds.h"
 #include "log.h"
 #include "models.h"
+#include "nearest.h"
 #include "opts.h"
 #include "rc.h"
 #include "runlock.h"
@@ -230,6 +231,16 @@ int cmd_list(int argc, char **argv)
 		return list_suites(argc - optind - 1, argv + optind + 1);
 	if (strcmp(argv[optind], "runs") == 0)
 		return list_runs(out_dir);
-	tb_error("cannot list '%s': expected models, suites or runs", argv[optind]);
+	{
+		static const char *const what[] = {"models", "suites", "runs"};
+		tb_nearest nr;
+		char hint[64];
+
+		tb_nearest_init(&nr, argv[optind]);
+		for (size_t i = 0; i < sizeof(what) / sizeof(what[0]); i++)
+			tb_nearest_offer(&nr, what[i]);
+		tb_nearest_hint(&nr, "", hint, sizeof(hint));
+		tb_error("cannot list '%s': expected models, suites or runs%s", argv[optind], hint);
+	}
 	return TB_EXIT_USAGE;
 }

@@ -18,6 +18,7 @@
 #include "csv.h"
 #include "html.h"
 #include "log.h"
+#include "mkpath.h"
 #include "opts.h"
 #include "plot.h"
 #include "rc.h"
@@ -116,8 +117,10 @@ static int resolve_run(const char *run, char *store, size_t storelen, char *dir,
 
 static int make_dir(const char *dir)
 {
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-		return tb_error("cannot create folder '%s': %s", dir, strerror(errno));
+	char err[1024];
+
+	if (tb_mkpath(dir, 0755, err, sizeof(err)) != TB_OK)
+		return tb_error("%s", err);
 	return TB_OK;
 }
 
@@ -142,7 +145,8 @@ typedef struct out_ctx {
 	const char *plot_dir;
 } out_ctx;
 
-/* Writes one format to <dir>/<name> through a temporary file and a rename. */
+/* Writes one format to <dir>/<name> through a temporary file and a rename;
+ * errors name <dir>/<name>, the path the user asked for. */
 static int write_doc(const out_ctx *x, const char *dir, const char *name, unsigned fmt)
 {
 	char path[4096], tmp[4200], err[1024] = "";
@@ -154,7 +158,7 @@ static int write_doc(const out_ctx *x, const char *dir, const char *name, unsign
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "wb");
 	if (!f)
-		return tb_error("cannot write '%s': %s", tmp, strerror(errno));
+		return tb_error("cannot write '%s': %s", path, strerror(errno));
 	if (fmt == FMT_JSON)
 		rc = report_write_json(x->r, x->run, f, err, sizeof(err));
 	else if (fmt == FMT_MD)
@@ -164,9 +168,9 @@ static int write_doc(const out_ctx *x, const char *dir, const char *name, unsign
 	else
 		rc = html_write(x->st, x->r, x->run, x->ps, x->plot_dir, f, err, sizeof(err));
 	if (fclose(f) != 0 && rc == TB_OK)
-		rc = tb_seterr(err, sizeof(err), "cannot write '%s': %s", tmp, strerror(errno));
+		rc = tb_seterr(err, sizeof(err), "cannot write '%s': %s", path, strerror(errno));
 	if (rc == TB_OK && rename(tmp, path) != 0)
-		rc = tb_seterr(err, sizeof(err), "cannot rename '%s': %s", tmp, strerror(errno));
+		rc = tb_seterr(err, sizeof(err), "cannot write '%s': %s", path, strerror(errno));
 	if (rc != TB_OK) {
 		unlink(tmp);
 		return tb_error("%s", err[0] ? err : "cannot write the report");

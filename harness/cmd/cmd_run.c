@@ -19,11 +19,14 @@
 #include "cmds.h"
 #include "dialect.h"
 #include "digest.h"
+#include "estimate.h"
 #include "exec.h"
 #include "grading.h"
 #include "jsonfile.h"
 #include "log.h"
+#include "mkpath.h"
 #include "models.h"
+#include "nearest.h"
 #include "opts.h"
 #include "passk.h"
 #include "plan.h"
@@ -38,6 +41,7 @@
 #include "scheduler.h"
 #include "shard.h"
 #include "sim.h"
+#include "spend.h"
 #include "split.h"
 #include "store.h"
 #include "writer.h"
@@ -72,6 +76,8 @@ typedef struct run_job {
 	tb_sample s;
 	char *answer, *reasoning;
 	int described_rc;        /* describe()'s, set by job_prepare */
+	double bound_usd;        /* the most it can cost (spend.h) */
+	long bound_tokens;
 } run_job;
 
 struct run_ctx {
@@ -106,6 +112,10 @@ struct run_ctx {
 	int lock_fd;             /* the run's lock (runlock.h), held until the end */
 	int marked_interrupted;  /* the status "interrupted" is queued for the store */
 	tb_buf dead_note;        /* "model: endpoint unreachable: why" lines for the summary */
+	tb_spend spend;          /* dollars and tokens spent, against the caps */
+	tb_plan_pos held;        /* a position waiting for room under a cap */
+	int has_held;
+	int capped;              /* a cap stopped the scheduling for good */
 	char fatal[512];
 };
 
@@ -114,7 +124,7 @@ enum {
 	OPT_MODE = 256, OPT_MODELS, OPT_BUDGET, OPT_SAMPLES, OPT_LIMIT, OPT_OUT, OPT_RESUME,
 	OPT_NO_STREAM, OPT_SEED, OPT_RETRIES, OPT_TIMEOUT, OPT_STALL, OPT_SIM, OPT_SIM_SCALE,
 	OPT_RUN_ID, OPT_INSECURE, OPT_NO_SUMMARY, OPT_UNSAFE_EXEC, OPT_LOOPS, OPT_GRADE_QUEUE,
-	OPT_SHARD,
+	OPT_SHARD, OPT_DRY_RUN, OPT_MAX_COST, OPT_MAX_TOKENS_TOTAL,
 };
 
 static const tb_opt options[] = {
@@ -142,6 +152,9 @@ static const tb_opt options[] = {
 	{"insecure", OPT_INSECURE, NULL, "skip TLS verification (only for 127.0.0.1 endpoints)"},
 	{"unsafe-exec", OPT_UNSAFE_EXEC, NULL, "run code answers without bubblewrap (recorded, and printed on reports)"},
 	{"no-summary", OPT_NO_SUMMARY, NULL, "do not print the summary table at the end"},
+	{"max-cost", OPT_MAX_COST, "USD", "start no request that could take the dollars spent past USD (ends 'capped', exit 3)"},
+	{"max-tokens-total", OPT_MAX_TOKENS_TOTAL, "N", "likewise for prompt + completion tokens"},
+	{"dry-run", OPT_DRY_RUN, NULL, "print the plan with its tokens and dollars; send and write nothing"},
 	{"quiet", OPT_QUIET, NULL, "no progress line and no notes"},
 	{0},
 };
@@ -267,6 +280,17 @@ static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help, con
 		case OPT_QUIET:
 			o->quiet = 1;
 			break;
+		case OPT_DRY_RUN:
+			o->dry_run = 1;
+			break;
+		case OPT_MAX_COST:
+			if (tb_opt_double("max-cost", arg, 1e-9, 1e9, &o->max_cost))
+				return TB_ERR;
+			break;
+		case OPT_MAX_TOKENS_TOTAL:
+			if (tb_opt_long("max-tokens-total", arg, 1, 0x7fffffffffffffffL, &o->max_tokens_total))
+				return TB_ERR;
+			break;
 		case 'h':
 			*want_help = 1;
 			return TB_OK;
@@ -281,6 +305,17 @@ static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help, con
 
 /* ---- the producer: plan positions to jobs, finished jobs to the store ---- */
 
+/* The position held back by a cap first, then the plan's next. */
+static int next_pos(run_ctx *r, tb_plan_pos *pos, char *err, size_t errlen)
+{
+	if (r->has_held) {
+		*pos = r->held;
+		r->has_held = 0;
+		return 1;
+	}
+	return plan_next(&r->plan, pos, err, errlen);
+}
+
 static tb_job *next_job(void *ud, int *finished)
 {
 	run_ctx *r = ud;
@@ -293,6 +328,10 @@ static tb_job *next_job(void *ud, int *finished)
 		snprintf(r->fatal, sizeof(r->fatal), "out of memory queueing answers for grading");
 		return NULL;
 	}
+	if (r->capped) {
+		*finished = 1;
+		return NULL;
+	}
 	/* When the graders fall behind no new request starts until they are
 	 * back under the low-water mark: answers wait in the store, not in
 	 * memory. */
@@ -302,10 +341,12 @@ static tb_job *next_job(void *ud, int *finished)
 	if (r->paused)
 		return NULL;
 	*finished = 1;
-	while ((more = plan_next(&r->plan, &pos, err, sizeof(err))) == 1) {
+	while ((more = next_pos(r, &pos, err, sizeof(err))) == 1) {
 		const tb_plan_cell *c = pos.cell;
 		run_job *j;
 		char key[4096];
+		double bound_usd;
+		long bound_tokens;
 
 		if (r->stored || r->o->shard_count) {
 			shard_key(key, sizeof(key), c->suite->name, pos.item->id, c->model->id,
@@ -315,6 +356,21 @@ static tb_job *next_job(void *ud, int *finished)
 				plan_pos_release(&pos);
 				continue;
 			}
+		}
+		/* Under a cap, a request that does not fit waits for those in
+		 * flight to end (their bounds are worst cases); with none in
+		 * flight it never fits, and the run is capped. */
+		spend_bound(c->suite, pos.item, c->model, &bound_usd, &bound_tokens);
+		if (!spend_allows(&r->spend, bound_usd, bound_tokens)) {
+			if (r->in_flight == 0) {
+				plan_pos_release(&pos);
+				r->capped = 1;
+				return NULL;
+			}
+			r->held = pos;
+			r->has_held = 1;
+			*finished = 0;
+			return NULL;
 		}
 		j = calloc(1, sizeof(*j));
 		if (!j) {
@@ -345,6 +401,9 @@ static tb_job *next_job(void *ud, int *finished)
 		j->job.timeout_s = r->o->timeout_s > 0 ? r->o->timeout_s : c->model->timeout_s;
 		j->job.stall_s = r->o->stall_s > 0 ? r->o->stall_s : c->model->stall_s;
 		j->job.ud = j;
+		j->bound_usd = bound_usd;
+		j->bound_tokens = bound_tokens;
+		spend_start(&r->spend, bound_usd, bound_tokens);
 		*finished = 0;
 		r->in_flight++;
 		return &j->job;
@@ -440,7 +499,8 @@ static void show_committed(run_ctx *r)
 	writer_counts now;
 
 	writer_committed(r->writer, &now);
-	progress_set(&r->prog, now.done, now.graded, now.correct, now.errors, r->awaiting);
+	progress_set(&r->prog, now.done, now.graded, now.correct, now.errors, r->awaiting,
+		     r->spend.spent_usd);
 }
 
 /* The writer thread's hook: pass@k rows in the same transaction. */
@@ -506,9 +566,13 @@ static int job_done(void *ud, tb_job *job, char *err, size_t errlen)
 
 	r->in_flight--;
 	if (job->status == TB_JOB_CANCELLED) {
+		spend_end(&r->spend, j->bound_usd, j->bound_tokens, NAN, -1);
 		run_job_free(j);
 		return TB_OK;
 	}
+	spend_end(&r->spend, j->bound_usd, j->bound_tokens, j->s.cost_usd,
+		  j->s.prompt_tokens >= 0 && j->s.completion_tokens >= 0
+			  ? j->s.prompt_tokens + j->s.completion_tokens : -1);
 	if (j->described_rc != TB_OK) {
 		run_job_free(j);
 		return tb_seterr(err, errlen, "out of memory");
@@ -685,8 +749,15 @@ static int select_models(run_ctx *r, char *err, size_t errlen)
 		const tb_model *m = models_find(&r->models, json_string_value(id));
 
 		if (!m) {
-			tb_seterr(err, errlen, "unknown model '%s' (see 'thinkbench list models', or add it to a models file)",
-				  json_string_value(id));
+			tb_nearest nr;
+			char hint[160];
+
+			tb_nearest_init(&nr, json_string_value(id));
+			for (size_t k = 0; k < r->models.n; k++)
+				tb_nearest_offer(&nr, r->models.v[k].id);
+			tb_nearest_hint(&nr, "", hint, sizeof(hint));
+			tb_seterr(err, errlen, "unknown model '%s'%s%s", json_string_value(id), hint,
+				  *hint ? "" : " (see 'thinkbench list models', or add it to a models file)");
 			goto out;
 		}
 		for (size_t k = 0; k < r->n_sel; k++) {
@@ -722,7 +793,8 @@ static int setup_models(run_ctx *r, char *err, size_t errlen)
 	char base_url[256] = "https://openrouter.ai/api/v1";
 	int use_sim = uses_simulator(r->o);
 
-	if (use_sim) {
+	/* a dry run sends nothing, so it needs no simulator listening */
+	if (use_sim && !r->o->dry_run) {
 		if (start_simulator(r, base_url, sizeof(base_url), err, errlen) != TB_OK)
 			return TB_ERR;
 	}
@@ -739,10 +811,36 @@ static int setup_models(run_ctx *r, char *err, size_t errlen)
 		return TB_ERR;
 	if (select_models(r, err, errlen) != TB_OK)
 		return TB_ERR;
-	if (use_sim)
+	if (use_sim && !r->o->dry_run)
 		tb_note("%s: using the built-in simulator at %s",
 			r->o->force_sim ? "--sim given" : "OPENROUTER_API_KEY is not set", base_url);
 	return TB_OK;
+}
+
+/* run --dry-run: the plan and its estimate on stdout, no request, no file. */
+static int dry_run(run_ctx *r)
+{
+	est_history *h = NULL;
+	est_cell *cells = calloc(r->plan.n_cells ? r->plan.n_cells : 1, sizeof(*cells));
+	size_t n = 0;
+	char err[1024];
+	int rc = TB_ERR;
+
+	if (!cells) {
+		tb_error("out of memory");
+		return TB_ERR;
+	}
+	if (est_history_load(r->o->out_dir, &h, err, sizeof(err)) != TB_OK ||
+	    est_plan(&r->plan, h, uses_simulator(r->o), cells, &n, err, sizeof(err)) != TB_OK) {
+		tb_error("%s", err);
+		goto out;
+	}
+	est_print(stdout, cells, n);
+	rc = TB_OK;
+out:
+	est_history_free(h);
+	free(cells);
+	return rc;
 }
 
 static int make_run_dir(run_ctx *r, char *run_id, size_t n, char *err, size_t errlen)
@@ -759,9 +857,8 @@ static int make_run_dir(run_ctx *r, char *run_id, size_t n, char *err, size_t er
 		snprintf(run_id, n, "%s-%04x", stamp,
 			 (unsigned)((tb_now_us() ^ (int64_t)getpid() * 2654435761u) & 0xffff));
 	}
-	if (mkdir(r->o->out_dir, 0777) != 0 && errno != EEXIST)
-		return tb_seterr(err, errlen, "cannot create the results folder '%s': %s", r->o->out_dir,
-				 strerror(errno));
+	if (tb_mkpath(r->o->out_dir, 0777, err, errlen) != TB_OK)
+		return TB_ERR;
 	snprintf(r->run_dir, sizeof(r->run_dir), "%s/%s", r->o->out_dir, run_id);
 	if (mkdir(r->run_dir, 0777) != 0)
 		return tb_seterr(err, errlen, "cannot create the run folder '%s': %s", r->run_dir,
@@ -949,15 +1046,43 @@ static int remember_stored(void *ud, const tb_sample *s)
 			     NULL);
 }
 
+/* A resumed run has spent what its stored samples cost. */
+static int add_spent(void *ud, const tb_sample *s)
+{
+	spend_end(ud, 0, 0, s->cost_usd,
+		  s->prompt_tokens >= 0 && s->completion_tokens >= 0 ? s->prompt_tokens + s->completion_tokens : -1);
+	return 0;
+}
+
+/* "--max-cost 0.5" or "--max-tokens-total 100000" for the capped line; ""
+ * for a cap not set. Static storage, one per which. */
+static const char *cap_text(const tb_run_opts *o, int which)
+{
+	static char text[2][64];
+
+	text[which][0] = '\0';
+	if (which == 0 && o->max_cost > 0)
+		snprintf(text[0], sizeof(text[0]), "--max-cost %g", o->max_cost);
+	if (which == 1 && o->max_tokens_total > 0)
+		snprintf(text[1], sizeof(text[1]), "%s--max-tokens-total %ld", o->max_cost > 0 ? " " : "",
+			 o->max_tokens_total);
+	return text[which];
+}
+
 /* The status a run ends in when nothing failed: done once every planned
  * sample is stored and graded, whatever signal came. */
-static const char *end_status(run_ctx *r)
+enum run_end { END_DONE, END_INTERRUPTED, END_CAPPED };
+static const char *const end_names[] = {"done", "interrupted", "capped"};
+
+static enum run_end end_status(run_ctx *r)
 {
 	long stored = store_count_samples(r->st), waiting = store_count_awaiting(r->st);
 
 	if (stored >= r->planned && waiting == 0)
-		return "done";
-	return stop_requested ? "interrupted" : "done";
+		return END_DONE;
+	if (stop_requested)
+		return END_INTERRUPTED;
+	return r->capped ? END_CAPPED : END_DONE;
 }
 
 static void raise_fd_limit(void)
@@ -976,7 +1101,7 @@ static void raise_fd_limit(void)
 static int check_resume_flags(const char *const *given, size_t n_given)
 {
 	static const char *const allowed[] = {"resume", "jobs", "loops", "quiet", "no-summary",
-					      "grade-queue"};
+					      "grade-queue", "max-cost", "max-tokens-total"};
 
 	for (size_t i = 0; i < n_given; i++) {
 		size_t k = 0;
@@ -985,7 +1110,8 @@ static int check_resume_flags(const char *const *given, size_t n_given)
 			k++;
 		if (k == sizeof(allowed) / sizeof(allowed[0]))
 			return tb_error("--resume goes on with the run's own options: --%s cannot change "
-					"them (allowed: -j, --loops, --grade-queue, --quiet, --no-summary); "
+					"them (allowed: -j, --loops, --grade-queue, --quiet, --no-summary, "
+					"--max-cost, --max-tokens-total); "
 					"start a new run instead", given[i]);
 	}
 	return TB_OK;
@@ -1063,7 +1189,8 @@ int cmd_run(int argc, char **argv)
 			     "the verdict, all in <out>/<run-id>/store.sqlite. Without\n"
 			     "OPENROUTER_API_KEY (and without --models) the built-in simulator answers.\n"
 			     "Exit codes: 0 done, 1 stopped on a fatal error, 2 bad usage or input,\n"
-			     "3 finished with samples in error, 130 interrupted (what arrived is stored;\n"
+			     "3 finished with samples in error, or capped by --max-cost or --max-tokens-total,\n"
+			     "130 interrupted (what arrived is stored;\n"
 			     "--resume grades it and asks only for the rest).",
 			     options);
 		rc = TB_EXIT_OK;
@@ -1072,7 +1199,8 @@ int cmd_run(int argc, char **argv)
 	tb_log_quiet(o.quiet);
 	if (o.resume) {
 		int jobs = (int)o.jobs, jobs_given = o.jobs_given, quiet = o.quiet, no_summary = o.no_summary;
-		long loops = o.loops, grade_queue = o.grade_queue;
+		long loops = o.loops, grade_queue = o.grade_queue, max_tokens_total = o.max_tokens_total;
+		double max_cost = o.max_cost;
 
 		if (check_resume_flags(given, n_given) != TB_OK)
 			goto out;
@@ -1087,6 +1215,12 @@ int cmd_run(int argc, char **argv)
 		o.no_summary = no_summary;
 		o.loops = loops;
 		o.grade_queue = grade_queue;
+		/* a cap given now replaces the stored one (a capped run goes on
+		 * with a higher one) */
+		if (max_cost > 0)
+			o.max_cost = max_cost;
+		if (max_tokens_total > 0)
+			o.max_tokens_total = max_tokens_total;
 	} else if (absolute_models_file(&o) != TB_OK) {
 		goto out;
 	}
@@ -1096,14 +1230,21 @@ int cmd_run(int argc, char **argv)
 		tb_error("%s", err);
 		goto out;
 	}
-	if (check_exec(&r, err, sizeof(err)) != TB_OK) {
+	if (!o.dry_run && check_exec(&r, err, sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		rc = TB_EXIT_FATAL;
 		goto out;
 	}
 	if (plan_build(&r.plan, r.suites, r.n_suites, r.sel, r.n_sel, o.modes, o.budgets, o.n_budgets,
-		       (int)o.samples, err, sizeof(err)) != TB_OK ||
-	    make_templates(&r, err, sizeof(err)) != TB_OK ||
+		       (int)o.samples, err, sizeof(err)) != TB_OK) {
+		tb_error("%s", err);
+		goto out;
+	}
+	if (o.dry_run) {
+		rc = dry_run(&r) == TB_OK ? TB_EXIT_OK : TB_EXIT_FATAL;
+		goto out;
+	}
+	if (make_templates(&r, err, sizeof(err)) != TB_OK ||
 	    open_store(&r, argc, argv, err, sizeof(err)) != TB_OK ||
 	    run_record_items(r.st, r.suites, r.n_suites, err, sizeof(err)) != TB_OK ||
 	    setup_shard(&r, err, sizeof(err)) != TB_OK ||
@@ -1145,7 +1286,15 @@ int cmd_run(int argc, char **argv)
 		}
 		if (r.awaiting)
 			tb_note("%ld stored answers are graded first, with no request", r.awaiting);
+		if ((o.max_cost > 0 || o.max_tokens_total > 0) &&
+		    store_each_sample_brief(r.st, add_spent, &r.spend, err, sizeof(err)) != TB_OK) {
+			tb_error("cannot read what the run spent: %s", err);
+			rc = TB_EXIT_FATAL;
+			goto out;
+		}
 	}
+	r.spend.cap_usd = o.max_cost;
+	r.spend.cap_tokens = o.max_tokens_total;
 	progress_init(&r.prog, r.planned - (long)json_object_size(r.stored), o.quiet);
 	/* A resumed run's items are partly stored already: it takes the whole
 	 * pass at the end. */
@@ -1182,11 +1331,12 @@ int cmd_run(int argc, char **argv)
 		rc = TB_EXIT_FATAL;
 	} else {
 		char serr[512];
-		const char *status = end_status(&r);
+		enum run_end end = end_status(&r);
+		const char *status = end_names[end];
 
 		if (store_set_status(r.st, status, serr, sizeof(serr)) != TB_OK)
 			tb_warn("%s", serr);
-		if (strcmp(status, "interrupted") == 0) {
+		if (end == END_INTERRUPTED) {
 			tb_note("interrupted: %ld samples stored, %ld of them waiting for their grade; "
 				"'thinkbench run --resume %s' goes on", store_count_samples(r.st),
 				store_count_awaiting(r.st), r.run_dir);
@@ -1198,6 +1348,14 @@ int cmd_run(int argc, char **argv)
 			print_summary(&r);
 			fputs(tb_buf_str(&r.dead_note), stdout);
 			rc = r.errors ? TB_EXIT_SAMPLE_ERRORS : TB_EXIT_OK;
+			if (end == END_CAPPED) {
+				tb_note("capped: spent $%.4f and %ld tokens (caps: %s%s); %ld of %ld samples "
+					"stored; 'thinkbench run --resume %s' with a higher cap goes on",
+					r.spend.spent_usd, r.spend.spent_tokens, cap_text(&o, 0),
+					cap_text(&o, 1), store_count_samples(r.st), r.planned,
+					r.run_dir);
+				rc = TB_EXIT_SAMPLE_ERRORS;
+			}
 		}
 	}
 	signal(SIGINT, SIG_DFL);
@@ -1218,6 +1376,8 @@ out:
 	for (size_t i = 0; r.tmpl && i < r.plan.n_cells; i++)
 		dialect_tmpl_free(r.tmpl[i]);
 	free(r.tmpl);
+	if (r.has_held)
+		plan_pos_release(&r.held);
 	plan_release(&r.plan);
 	for (size_t i = 0; i < r.n_sel; i++)
 		curl_slist_free_all(r.headers[i]);

@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "models.h"
 #include "suite.h"
 
 typedef struct sim_faults {
@@ -53,5 +54,12 @@ unsigned short sim_port(const sim_server *s);
 /* Total chat requests served so far. */
 long sim_requests(const sim_server *s);
 void sim_stop(sim_server *s);
+
+/* The mean completion tokens of one sample of the built-in profile of model
+ * (the generic profile for an id it does not know) in mode: reasoning (think
+ * mode, cut at a thinking budget > 0) plus answer, all cut at max_tokens
+ * (> 0), as the simulator cuts them. What a dry run expects of a simulated
+ * run. */
+double sim_expected_completion(const char *model, tb_mode mode, long budget, long max_tokens);
 
 #endif

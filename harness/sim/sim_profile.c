@@ -20,6 +20,7 @@
 
 #include "log.h"
 #include "rc.h"
+#include "sim.h"
 #include "sim_int.h"
 
 static const sim_profile builtin[] = {
@@ -216,4 +217,25 @@ void sim_profiles_release(sim_profiles *ps)
 {
 	free(ps->v);
 	memset(ps, 0, sizeof(*ps));
+}
+
+double sim_expected_completion(const char *model, tb_mode mode, long budget, long max_tokens)
+{
+	const sim_profile *p = &generic;
+	double reasoning = 0, total;
+
+	for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
+		if (strcmp(builtin[i].id, model) == 0)
+			p = &builtin[i];
+	/* The reasoning drawn is log-normal with this mean; the answer's length
+	 * is drawn uniformly around its mean. */
+	if (mode == TB_MODE_THINK) {
+		reasoning = p->reasoning_tokens;
+		if (budget > 0 && reasoning > (double)budget)
+			reasoning = (double)budget;
+	}
+	total = reasoning + p->answer_tokens[mode];
+	if (max_tokens > 0 && total > (double)max_tokens)
+		total = (double)max_tokens;
+	return total;
 }
