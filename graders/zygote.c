@@ -141,7 +141,7 @@ static zygote *zy_start(const zy_job *job, char *err, size_t errlen)
 {
 	zygote *z = calloc(1, sizeof(*z));
 	int sv[2] = {-1, -1};
-	char line[64];
+	char line[64] = "";
 
 	if (!z) {
 		tb_seterr(err, errlen, "out of memory");
