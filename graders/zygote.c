@@ -33,6 +33,7 @@ typedef struct zygote {
 	int cancel;             /* eventfd: sb_run() ends the sandbox */
 	int dead;               /* eventfd: the runner wrote it, the sandbox ended */
 	unsigned jobs;
+	pid_t owner;            /* the process that started it */
 	sb_job sjob;
 	const char *argv[5];
 	char why[200];          /* the runner's: read after the join only */
@@ -102,7 +103,10 @@ static void zy_stop(zygote *z, int at_once)
 
 static void key_free(void *p)
 {
-	zy_stop(p, 0);
+	zygote *z = p;
+
+	if (z->owner == getpid())
+		zy_stop(z, 0);
 }
 
 static void key_make(void)
@@ -160,6 +164,7 @@ static zygote *zy_start(const zy_job *job, char *err, size_t errlen)
 	}
 	z->ctl = sv[0];
 	z->peer = sv[1];
+	z->owner = getpid();
 	z->argv[0] = "/usr/bin/python3";
 	z->argv[1] = "-I";
 	z->argv[2] = "-B";
@@ -312,6 +317,12 @@ int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen)
 	if (atomic_load(&warm_off))
 		return tb_seterr(err, errlen, "warm sandbox: off");
 	z = pthread_getspecific(key);
+	if (z && z->owner != getpid()) {
+		/* a fork of the process that started it: the sandbox and its
+		 * socket are the parent's, so this process starts its own */
+		z = NULL;
+		pthread_setspecific(key, NULL);
+	}
 	if (z && (z->jobs >= ZY_JOBS_MAX || poll(&(struct pollfd){.fd = z->dead, .events = POLLIN}, 1, 0) > 0)) {
 		zy_stop(z, 0);
 		z = NULL;
