@@ -55,6 +55,7 @@
 #include "log.h"
 #include "rc.h"
 #include "sandbox.h"
+#include "zygote.h"
 
 enum lang { LANG_PY, LANG_C, LANG_JS };
 enum kind { KIND_FUNCTION, KIND_IO };
@@ -657,6 +658,26 @@ static void pyc_make(void)
 	sb_result_release(&res);
 }
 
+/* ---- the warm sandbox ----
+ *
+ * Python function tests run in this thread's warm sandbox (zygote.h): the
+ * driver is loaded once per sandbox, and each answer gets a child in fresh
+ * namespaces. When no warm sandbox can run here the job runs cold. */
+
+static int warm_grade(const exec_state *st, const sb_job *cold, const char *sol, size_t sollen, sb_result *res)
+{
+	static const sb_file boot[] = {{"zygote.py", py_zygote, sizeof(py_zygote) - 1},
+				       {"driver.py", py_driver, sizeof(py_driver) - 1}};
+	sb_file files[3] = {{"solution.py", sol, sollen}, {"tests.py", st->tests, strlen(st->tests)}};
+	zy_job job = {.boot = boot, .nboot = 2, .files = files, .nfiles = st->prompt ? 3 : 2,
+		      .entry = st->entry, .nonce = cold->nonce, .lim = cold->lim};
+	char err[200];
+
+	if (st->prompt)
+		files[2] = (sb_file){"prompt.py", st->prompt, strlen(st->prompt)};
+	return zy_run(&job, res, err, sizeof(err));
+}
+
 /* ---- io tests ---- */
 
 /* The cap on one test's output: what could still be a right answer (four
@@ -888,6 +909,12 @@ static int exec_grade(const void *p, const gr_input *in, gr_result *out)
 		goto out;
 	}
 	rc = TB_ERR;
+	if (warm_grade(st, &job, tb_buf_str(&sol_src), sol_src.len, &res) == TB_OK) {
+		classify(&res, nonce, out);
+		rc = TB_OK;
+		goto out;
+	}
+	sb_result_release(&res);
 	pthread_once(&pyc_once, pyc_make);
 	use_pyc = pyc && !atomic_load(&pyc_stale);
 	py_job(&job, files, argv, use_pyc, tb_buf_str(&sol_src), sol_src.len, st->tests, st->prompt, st->entry);

@@ -408,6 +408,12 @@ static int build_bwrap_argv(spawn *sp, const sb_job *job)
 	rc |= arg(sp, "--new-session");
 	rc |= arg(sp, "--cap-drop");
 	rc |= arg(sp, "ALL");
+	if (job->warm) {
+		rc |= arg(sp, "--cap-add");
+		rc |= arg(sp, "CAP_SYS_ADMIN");
+		rc |= arg(sp, "--cap-add");
+		rc |= arg(sp, "CAP_NET_ADMIN");
+	}
 	rc |= arg(sp, "--hostname");
 	rc |= arg(sp, "sandbox");
 	rc |= arg(sp, "--clearenv");
@@ -419,8 +425,10 @@ static int build_bwrap_argv(spawn *sp, const sb_job *job)
 	}
 	rc |= arg(sp, "--json-status-fd");
 	rc |= arg(sp, num(sp, FD_STATUS));
-	rc |= arg(sp, "--seccomp");
-	rc |= arg(sp, num(sp, FD_SECCOMP));
+	if (!job->warm) {
+		rc |= arg(sp, "--seccomp");
+		rc |= arg(sp, num(sp, FD_SECCOMP));
+	}
 	rc |= arg(sp, "--ro-bind");
 	rc |= arg(sp, "/usr");
 	rc |= arg(sp, "/usr");
@@ -847,6 +855,8 @@ int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
 			return tb_seterr(err, errlen, "sandbox: bad file name '%s'", job->files[i].name);
 	if (!unsafe_mode && !host.bwrap)
 		return tb_seterr(err, errlen, "bubblewrap (bwrap) is not installed");
+	if (unsafe_mode && job->warm)
+		return tb_seterr(err, errlen, "sandbox: no warm sandbox in unsafe mode");
 	pthread_once(&filter_once, filter_init);
 	if (!filter.prog)
 		return tb_seterr(err, errlen, "sandbox: %s", filter.why);
@@ -934,7 +944,7 @@ int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
 			goto out;
 		}
 	}
-	sp->src[0] = devnull;
+	sp->src[0] = job->stdin_fd > 0 ? job->stdin_fd : devnull;
 	sp->src[1] = out[1];
 	sp->src[2] = errp[1];
 	sp->src[FD_REC] = rec[1];
@@ -989,7 +999,7 @@ int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
 
 	/* Bounded by the deadline: every pass either reads, or waits until it. */
 	while (!reaped) {
-		struct pollfd pf[N_PIPES + 1];
+		struct pollfd pf[N_PIPES + 2];
 		int np, wait_ms = (int)ms_left(deadline);
 
 		if (wait_ms == 0) {
@@ -1001,8 +1011,14 @@ int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
 		np = watch_pipes(rd, pf);
 		if (pidfd >= 0)
 			pf[np++] = (struct pollfd){.fd = pidfd, .events = POLLIN};
+		if (job->cancel_fd > 0)
+			pf[np++] = (struct pollfd){.fd = job->cancel_fd, .events = POLLIN};
 		if (poll(pf, (nfds_t)np, wait_ms) < 0 && errno != EINTR)
 			break;
+		if (job->cancel_fd > 0 && pf[np - 1].revents) {
+			res->timed_out = 1;
+			break;
+		}
 		drain_pipes(rd, &res->out_capped);
 		if (res->out_capped)
 			break;

@@ -67,6 +67,16 @@ typedef struct sb_job {
 	size_t nfiles;
 	const char *nonce;          /* written to the fd 4 pipe; NULL: fd 4 is empty */
 	sb_limits lim;
+	/* For a warm sandbox (graders/zygote.c), all three 0 otherwise. warm:
+	 * the command keeps CAP_SYS_ADMIN and CAP_NET_ADMIN inside the
+	 * sandbox's user namespace and bwrap loads no seccomp filter: the
+	 * command gets it on fd 7 and must load it in every child it runs
+	 * untrusted code in. stdin_fd (> 0): the command's stdin instead of
+	 * /dev/null. cancel_fd (> 0): when it becomes readable the run ends as
+	 * at its deadline. Both borrowed. */
+	int warm;
+	int stdin_fd;
+	int cancel_fd;
 } sb_job;
 
 typedef struct sb_result {

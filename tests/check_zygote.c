@@ -1,0 +1,215 @@
+/* The warm sandbox (graders/zygote.c): answers graded one after another on
+ * one thread share a sandbox (it is warm) and nothing one answer leaves is
+ * seen by the next: files in /work and /tmp (/dev/shm is read-only), a
+ * daemon, a patched module and builtin, the environment, an abstract unix
+ * socket, a full tmpfs. A timeout replaces the sandbox and the next answer still
+ * passes. Without bubblewrap installed it skips (77). */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "grader.h"
+#include "rc.h"
+#include "testutil.h"
+#include "zygote.h"
+
+#define MARK "tbzygoteleftover"
+
+static gr_grader *make(const char *tests, double timeout)
+{
+	gr_grader *g = NULL;
+	char err[256] = "";
+	json_t *spec = json_pack("{s:s, s:s, s:s, s:s, s:f}", "type", "exec", "language", "python", "tests", tests,
+				 "entry_point", "f", "timeout_s", timeout);
+
+	ck_assert_msg(gr_compile(spec, &g, err, sizeof(err)) == TB_OK, "compile: %s", err);
+	json_decref(spec);
+	return g;
+}
+
+static void grade(const gr_grader *g, const char *answer, gr_result *r)
+{
+	gr_input in = {.answer = answer, .item_id = "t"};
+
+	ck_assert_msg(gr_grade(g, &in, r) == TB_OK, "harness error: %s", r->reason);
+}
+
+/* Processes on the host whose command line holds MARK. */
+static int count_marked(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0, seen = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL && seen++ < 100000) {
+		char path[64], buf[512];
+		FILE *f;
+		size_t len;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.20s/cmdline", de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		len = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		for (size_t i = 0; i < len; i++)
+			if (!buf[i])
+				buf[i] = ' ';
+		buf[len] = '\0';
+		n += strstr(buf, MARK) != NULL;
+	}
+	closedir(d);
+	return n;
+}
+
+/* The first answer leaves everything it can, and passes. */
+static const char litter[] =
+	"```python\n"
+	"import os, sys, json, builtins, socket, subprocess\n"
+	"for d in ('/work', '/tmp', '/dev/shm'):\n"
+	"    try:\n"
+	"        with open(d + '/" MARK "', 'w') as fh:\n"
+	"            fh.write('x' * 1000)\n"
+	"    except OSError:\n"
+	"        pass\n"
+	"subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)', '" MARK "'],\n"
+	"                 start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+	"json.dumps = lambda *a, **k: 'patched'\n"
+	"builtins.sorted = None\n"
+	"os.environ['" MARK "'] = '1'\n"
+	"_s = socket.socket(socket.AF_UNIX)\n"
+	"_s.bind('\\0" MARK "')\n"
+	"_s.listen()\n"
+	"sys.modules['" MARK "'] = json\n"
+	"def f():\n"
+	"    return []\n"
+	"```\n";
+
+/* The second answer looks for each leftover and returns what it found. */
+static const char look[] =
+	"```python\n"
+	"import os, sys, json, socket\n"
+	"def f():\n"
+	"    found = []\n"
+	"    for d in ('/work', '/tmp', '/dev/shm'):\n"
+	"        if os.path.exists(d + '/" MARK "'):\n"
+	"            found.append('file ' + d)\n"
+	"    for p in os.listdir('/proc'):\n"
+	"        if p.isdigit():\n"
+	"            try:\n"
+	"                with open('/proc/%s/cmdline' % p, 'rb') as fh:\n"
+	"                    if b'" MARK "' in fh.read():\n"
+	"                        found.append('process')\n"
+	"            except OSError:\n"
+	"                pass\n"
+	"    if json.dumps([1]) != '[1]':\n"
+	"        found.append('module')\n"
+	"    if sorted([2, 1]) != [1, 2]:\n"
+	"        found.append('builtin')\n"
+	"    if '" MARK "' in os.environ or '" MARK "' in sys.modules:\n"
+	"        found.append('environment')\n"
+	"    s = socket.socket(socket.AF_UNIX)\n"
+	"    try:\n"
+	"        s.connect('\\0" MARK "')\n"
+	"        found.append('socket')\n"
+	"    except OSError:\n"
+	"        pass\n"
+	"    return found\n"
+	"```\n";
+
+START_TEST(test_nothing_left)
+{
+	gr_grader *g = make("assert f() == []\n", 20);
+	gr_result r;
+	unsigned long started, jobs;
+	int64_t until;
+
+	grade(g, "```python\ndef f():\n    return []\n```\n", &r);
+	ck_assert_msg(r.verdict == GR_CORRECT, "warm-up: %s %s", r.extracted, r.reason);
+	started = zy_started();
+	jobs = zy_jobs();
+	ck_assert_msg(jobs >= 1, "the exec grader did not use the warm sandbox");
+	grade(g, litter, &r);
+	ck_assert_msg(r.verdict == GR_CORRECT, "litter: %s %s", r.extracted, r.reason);
+	/* the daemon's pid namespace ended with the verdict's process */
+	until = tb_now_us() + 5000000;
+	while (count_marked() > 0 && tb_now_us() < until)
+		usleep(50000);
+	ck_assert_int_eq(count_marked(), 0);
+	grade(g, look, &r);
+	ck_assert_msg(r.verdict == GR_CORRECT, "the next answer found leftovers: %s %s", r.extracted, r.reason);
+	ck_assert_msg(zy_started() == started && zy_jobs() == jobs + 2,
+		      "the three answers did not run in one warm sandbox");
+	gr_free(g);
+}
+END_TEST
+
+START_TEST(test_full_tmpfs)
+{
+	gr_grader *g = make("assert f() == 1\n", 20);
+	gr_result r;
+
+	/* fills its /tmp to the tmpfs cap and tries /dev/shm (read-only, as in
+	 * a cold run); the next answer has the room again */
+	grade(g,
+	      "```python\ndef f():\n    for p in ('/dev/shm/big', '/tmp/big'):\n        try:\n"
+	      "            with open(p, 'wb') as fh:\n                while True:\n"
+	      "                    fh.write(b'x' * (1 << 20))\n        except OSError:\n            pass\n"
+	      "    return 1\n```\n",
+	      &r);
+	ck_assert_msg(r.verdict == GR_CORRECT, "fill: %s %s", r.extracted, r.reason);
+	grade(g,
+	      "```python\nimport os\ndef f():\n    with open('/tmp/small', 'wb') as fh:\n"
+	      "        fh.write(b'y' * (8 << 20))\n    return 1 if not os.path.exists('/tmp/big') else 2\n```\n",
+	      &r);
+	ck_assert_msg(r.verdict == GR_CORRECT, "after a full /tmp: %s %s", r.extracted, r.reason);
+	gr_free(g);
+}
+END_TEST
+
+START_TEST(test_timeout_replaces)
+{
+	gr_grader *g = make("assert f() == 1\n", 2);
+	gr_result r;
+	unsigned long started;
+
+	grade(g, "```python\ndef f():\n    return 1\n```\n", &r);
+	ck_assert_msg(r.verdict == GR_CORRECT, "%s %s", r.extracted, r.reason);
+	started = zy_started();
+	grade(g, "```python\nimport signal\nsignal.signal(signal.SIGXCPU, signal.SIG_IGN)\ndef f():\n"
+		 "    while True:\n        pass\n```\n",
+	      &r);
+	ck_assert_int_eq(r.verdict, GR_INCORRECT);
+	ck_assert_str_eq(r.extracted, "fail:timeout");
+	grade(g, "```python\ndef f():\n    return 1\n```\n", &r);
+	ck_assert_msg(r.verdict == GR_CORRECT, "after a timeout: %s %s", r.extracted, r.reason);
+	ck_assert_msg(zy_started() > started, "the sandbox was not replaced after a timeout");
+	ck_assert_msg(zy_jobs() >= 2, "the answers did not run warm");
+	gr_free(g);
+}
+END_TEST
+
+static Suite *zygote_suite(void)
+{
+	Suite *s = suite_create("zygote");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_nothing_left);
+	tcase_add_test(tc, test_full_tmpfs);
+	tcase_add_test(tc, test_timeout_replaces);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	tu_require_bwrap();
+	return tu_run(zygote_suite());
+}
