@@ -21,6 +21,7 @@ static const struct command {
 	{"list", cmd_list, "list models, suites or runs"},
 	{"sim", cmd_sim, "serve the built-in simulator on loopback"},
 	{"import", cmd_import, "turn a public benchmark file into a suite"},
+	{"view", cmd_view, "serve a viewer of stored runs on loopback"},
 };
 
 static void usage(FILE *f)

@@ -1473,3 +1473,181 @@ int store_get_answer(tb_store *st, const tb_sample *key, char **out, char *err, 
 
 	return lookup_text(st, q, bind_key(q, key) != SQLITE_OK, "read an answer", out, err, errlen);
 }
+
+void store_filter_init(tb_sample_filter *f)
+{
+	*f = (tb_sample_filter){.budget = -1, .mode_leak = -1, .wrong_lang = -1};
+}
+
+/* The WHERE clause of a filter, its values bound from ?1 on in the order
+ * bind_filter() binds them. */
+static void filter_where(const tb_sample_filter *f, tb_buf *b)
+{
+	tb_buf_adds(b, " WHERE 1");
+	if (f->suite && *f->suite)
+		tb_buf_adds(b, " AND suite = ?");
+	if (f->model && *f->model)
+		tb_buf_adds(b, " AND model = ?");
+	if (f->mode && *f->mode)
+		tb_buf_adds(b, " AND mode = ?");
+	if (f->outcome && *f->outcome)
+		tb_buf_adds(b, " AND outcome = ?");
+	if (f->lang && *f->lang)
+		tb_buf_adds(b, " AND lang = ?");
+	if (f->budget >= 0)
+		tb_buf_adds(b, " AND budget = ?");
+	if (f->mode_leak >= 0)
+		tb_buf_adds(b, f->mode_leak ? " AND mode_leak != 0" : " AND mode_leak = 0");
+	if (f->wrong_lang >= 0)
+		tb_buf_addf(b, " AND lang_check %s %d", f->wrong_lang ? "=" : "!=", GR_LANG_WRONG);
+}
+
+/* Binds a filter's values; returns the next free parameter index, or 0. */
+static int bind_filter(sqlite3_stmt *q, const tb_sample_filter *f)
+{
+	const char *texts[] = {f->suite, f->model, f->mode, f->outcome, f->lang};
+	int i = 1;
+
+	for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++)
+		if (texts[k] && *texts[k] && bind_text(q, i++, texts[k]) != SQLITE_OK)
+			return 0;
+	if (f->budget >= 0 && sqlite3_bind_int64(q, i++, f->budget) != SQLITE_OK)
+		return 0;
+	return i;
+}
+
+/* Prepares sql (built in b) on the store's connection for one query. */
+static int prepare_built(tb_store *st, tb_buf *b, sqlite3_stmt **q, char *err, size_t errlen)
+{
+	*q = NULL;
+	if (b->truncated || !b->data)
+		return tb_seterr(err, errlen, "out of memory querying store '%s'", st->path);
+	return prepare(st, b->data, q, err, errlen);
+}
+
+int store_query_samples(tb_store *st, const tb_sample_filter *f, long offset, long limit,
+			store_sample_fn fn, void *ud, long *total, char *err, size_t errlen)
+{
+	walk_ctx w = {.fn.sample = fn, .ud = ud};
+	sqlite3_stmt *count = NULL, *page = NULL;
+	tb_buf where, b;
+	int rc = TB_ERR, next;
+
+	*total = 0;
+	tb_buf_init(&where, 1024);
+	tb_buf_init(&b, 8192);
+	filter_where(f, &where);
+	tb_buf_addf(&b, "SELECT count(*) FROM samples%s", tb_buf_str(&where));
+	if (prepare_built(st, &b, &count, err, errlen) != TB_OK)
+		goto out;
+	if (!bind_filter(count, f) || sqlite3_step(count) != SQLITE_ROW) {
+		dberr(st, err, errlen, "count the samples");
+		goto out;
+	}
+	*total = (long)sqlite3_column_int64(count, 0);
+	/* The page is chosen in a CTE that shadows the table, so that the one
+	 * select list of the head walk reads it. */
+	tb_buf_reset(&b);
+	tb_buf_addf(&b, "WITH samples AS (SELECT * FROM main.samples%s ORDER BY " KEY_ORDER
+			" LIMIT ? OFFSET ?) ",
+		    tb_buf_str(&where));
+	select_cols(st, &b, C_REASONING, C_COUNT);
+	if (prepare_built(st, &b, &page, err, errlen) != TB_OK)
+		goto out;
+	next = bind_filter(page, f);
+	if (!next || sqlite3_bind_int64(page, next, limit) != SQLITE_OK ||
+	    sqlite3_bind_int64(page, next + 1, offset) != SQLITE_OK) {
+		dberr(st, err, errlen, "bind a query");
+		goto out;
+	}
+	rc = walk(st, page, sample_row, &w, "read the samples", err, errlen);
+out:
+	sqlite3_finalize(count);
+	sqlite3_finalize(page);
+	tb_buf_release(&where);
+	tb_buf_release(&b);
+	return rc;
+}
+
+int store_get_sample(tb_store *st, const tb_sample *key, store_sample_fn fn, void *ud, char *err,
+		     size_t errlen)
+{
+	walk_ctx w = {.fn.sample = fn, .ud = ud};
+	sqlite3_stmt *q = NULL;
+	tb_buf b;
+	int rc = TB_ERR;
+
+	tb_buf_init(&b, 8192);
+	tb_buf_adds(&b, "WITH samples AS (SELECT * FROM main.samples WHERE " KEY_MATCH ") ");
+	select_cols(st, &b, -1, C_COUNT);
+	if (prepare_built(st, &b, &q, err, errlen) != TB_OK)
+		goto out;
+	if (bind_key(q, key) != SQLITE_OK) {
+		dberr(st, err, errlen, "bind a query");
+		goto out;
+	}
+	rc = walk(st, q, sample_row, &w, "read a sample", err, errlen);
+out:
+	sqlite3_finalize(q);
+	tb_buf_release(&b);
+	return rc;
+}
+
+int store_each_outcome_count(tb_store *st, store_count_fn fn, void *ud, char *err, size_t errlen)
+{
+	static const char sql[] = "SELECT suite, model, mode, budget, outcome, count(*) FROM samples"
+				  " GROUP BY suite, model, mode, budget, outcome"
+				  " ORDER BY suite, model, mode, budget, outcome";
+	sqlite3_stmt *q = NULL;
+	int rc = TB_OK, step;
+
+	if (prepare(st, sql, &q, err, errlen) != TB_OK)
+		return TB_ERR;
+	/* bounded by the groups of the table */
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		tb_outcome_count c = {
+			.suite = col_text(q, 0),
+			.model = col_text(q, 1),
+			.mode = col_text(q, 2),
+			.budget = (long)sqlite3_column_int64(q, 3),
+			.n = (long)sqlite3_column_int64(q, 5),
+		};
+		const char *outcome = col_text(q, 4);
+
+		if (!c.suite || !c.model || !c.mode || !outcome ||
+		    tb_outcome_parse(outcome, &c.outcome) != TB_OK) {
+			rc = tb_seterr(err, errlen, "store '%s': a sample has an empty key or an unknown outcome",
+				       st->path);
+			goto out;
+		}
+		rc = fn(ud, &c);
+		if (rc != 0)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = dberr(st, err, errlen, "count the outcomes");
+out:
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int store_each_lang(tb_store *st, store_text_fn fn, void *ud, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = TB_OK, step;
+
+	if (prepare(st, "SELECT DISTINCT lang FROM samples WHERE lang IS NOT NULL ORDER BY lang", &q,
+		    err, errlen) != TB_OK)
+		return TB_ERR;
+	/* bounded by the table */
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		rc = fn(ud, col_text(q, 0));
+		if (rc != 0)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = dberr(st, err, errlen, "read the languages");
+out:
+	sqlite3_finalize(q);
+	return rc;
+}

@@ -187,4 +187,36 @@ typedef int (*store_item_k_fn)(void *ud, const tb_item_k *r);
 int store_each_cell_k(tb_store *st, store_cell_k_fn fn, void *ud, char *err, size_t errlen);
 int store_each_item_k(tb_store *st, store_item_k_fn fn, void *ud, char *err, size_t errlen);
 
+/* Which samples a query selects; an empty or NULL text, or -1, selects any
+ * (store_filter_init() sets every field so). */
+typedef struct tb_sample_filter {
+	const char *suite, *model, *mode, *outcome, *lang; /* borrowed */
+	long budget;
+	int mode_leak;               /* 1: a mode leak; 0: none */
+	int wrong_lang;              /* 1: lang_check is GR_LANG_WRONG; 0: it is not */
+} tb_sample_filter;
+void store_filter_init(tb_sample_filter *f);
+/* The samples f selects: *total gets their number, and fn is called for at
+ * most limit of them from offset, in key order, with the fields of
+ * store_each_sample_brief(). The filter's values are bound, never spliced
+ * into the SQL. Each call reads the file anew (a running run's new rows). */
+int store_query_samples(tb_store *st, const tb_sample_filter *f, long offset, long limit,
+			store_sample_fn fn, void *ud, long *total, char *err, size_t errlen);
+/* The sample with key's key, every field, given to fn; fn is not called
+ * when none is stored. */
+int store_get_sample(tb_store *st, const tb_sample *key, store_sample_fn fn, void *ud, char *err,
+		     size_t errlen);
+/* The number of samples of each cell with each outcome, in cell order. */
+typedef struct tb_outcome_count {
+	const char *suite, *model, *mode;
+	long budget;
+	tb_outcome outcome;
+	long n;
+} tb_outcome_count;
+typedef int (*store_count_fn)(void *ud, const tb_outcome_count *c);
+int store_each_outcome_count(tb_store *st, store_count_fn fn, void *ud, char *err, size_t errlen);
+/* Every language the samples have, sorted. */
+typedef int (*store_text_fn)(void *ud, const char *s);
+int store_each_lang(tb_store *st, store_text_fn fn, void *ud, char *err, size_t errlen);
+
 #endif
