@@ -238,6 +238,23 @@ START_TEST(flips_of_a_run_with_itself_are_none)
 }
 END_TEST
 
+/* A run in progress: what its writer commits shows at the next request. */
+START_TEST(new_samples_show_without_a_restart)
+{
+	char path[700], err[256];
+	tb_store *st;
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%s/store.sqlite", tu_dir);
+	ck_assert_msg(store_open(path, 0, &st, err, sizeof(err)) == TB_OK, "%s", err);
+	put(st, "zz-late", 0, TB_OUT_CORRECT, "\\boxed{42}", "42");
+	store_close(st);
+	j = api("/api/samples?run=0", 200);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "total")), N_SAMPLES + 2);
+	json_decref(j);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("view");
@@ -252,6 +269,7 @@ int main(void)
 	tcase_add_test(tc, filters_select_in_sql);
 	tcase_add_test(tc, hostile_text_arrives_as_text);
 	tcase_add_test(tc, flips_of_a_run_with_itself_are_none);
+	tcase_add_test(tc, new_samples_show_without_a_restart);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
