@@ -25,6 +25,8 @@ typedef struct tb_run_opts {
 	double timeout_s, stall_s; /* 0: the model's */
 	double sim_time_scale;
 	char *out_dir, *resume, *run_id;
+	const char *cache_dir;   /* --cache or THINKBENCH_CACHE, borrowed; NULL: no
+	                            cache. Not stored: it changes no answer */
 } tb_run_opts;
 
 void runopts_defaults(tb_run_opts *o);

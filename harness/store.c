@@ -23,7 +23,7 @@
 #include "rc.h"
 
 /* PRAGMA user_version of the schema below; bump it with a migration */
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 #define BUSY_TIMEOUT_MS 10000
 
 static const char schema_sql[] =
@@ -108,6 +108,18 @@ static const char migrate_v3_sql[] =
 	"ALTER TABLE samples ADD COLUMN grade_path TEXT;"
 	"PRAGMA user_version = 3;";
 
+/* Version 3 to 4: the samples answered from the response cache (run
+ * --cache), with the timings of the request that filled the cache; their
+ * own latency columns in samples are NULL. A sample with no row here was
+ * asked of its endpoint. */
+static const char migrate_v4_cache_sql[] =
+	"CREATE TABLE cached ("
+	" suite TEXT NOT NULL, item_id TEXT NOT NULL, model TEXT NOT NULL,"
+	" mode TEXT NOT NULL, budget INTEGER NOT NULL, sample INTEGER NOT NULL,"
+	" ttft_ms REAL, ttfa_ms REAL, total_ms REAL,"
+	" PRIMARY KEY (suite, item_id, model, mode, budget, sample));"
+	"PRAGMA user_version = 4;";
+
 /* The samples columns, in the order of the statements built from this list. */
 enum {
 	C_SUITE, C_ITEM_ID, C_MODEL, C_MODE, C_BUDGET, C_SAMPLE,
@@ -160,6 +172,8 @@ struct tb_store {
 	/* version 3; NULL in an older store opened read-only */
 	sqlite3_stmt *put_item, *each_item, *get_prompt;
 	sqlite3_stmt *get_answer, *count_awaiting;
+	/* version 4; NULL in an older store opened read-only */
+	sqlite3_stmt *put_cached, *drop_cached, *each_cached;
 	/* transaction control, stepped once per sample or batch: parsed once */
 	sqlite3_stmt *tx[TX_COUNT];
 };
@@ -298,13 +312,30 @@ static int prepare_v3(tb_store *st, char *err, size_t errlen)
 	return TB_OK;
 }
 
+static int prepare_v4(tb_store *st, char *err, size_t errlen)
+{
+	if (st->schema < 4)
+		return TB_OK;
+	if (prepare(st,
+		    "INSERT OR REPLACE INTO cached (suite, item_id, model, mode, budget, sample, ttft_ms,"
+		    " ttfa_ms, total_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		    &st->put_cached, err, errlen) != TB_OK ||
+	    prepare(st, "DELETE FROM cached WHERE " KEY_MATCH, &st->drop_cached, err, errlen) != TB_OK ||
+	    prepare(st,
+		    "SELECT suite, item_id, model, mode, budget, sample, ttft_ms, ttfa_ms, total_ms"
+		    " FROM cached ORDER BY " KEY_ORDER,
+		    &st->each_cached, err, errlen) != TB_OK)
+		return TB_ERR;
+	return TB_OK;
+}
+
 static int prepare_all(tb_store *st, char *err, size_t errlen)
 {
 	for (int i = 0; i < TX_COUNT; i++)
 		if (prepare(st, tx_sql[i], &st->tx[i], err, errlen) != TB_OK)
 			return TB_ERR;
 	if (prepare_samples(st, err, errlen) != TB_OK || prepare_v2(st, err, errlen) != TB_OK ||
-	    prepare_v3(st, err, errlen) != TB_OK ||
+	    prepare_v3(st, err, errlen) != TB_OK || prepare_v4(st, err, errlen) != TB_OK ||
 	    prepare(st, "SELECT answer FROM samples WHERE " KEY_MATCH, &st->get_answer, err, errlen) != TB_OK ||
 	    prepare(st, "SELECT count(*) FROM samples WHERE outcome = 'ungraded' AND coalesce(grader, '') != ''",
 		    &st->count_awaiting, err, errlen) != TB_OK ||
@@ -418,6 +449,9 @@ static int migrate(tb_store *st, char *err, size_t errlen)
 		goto out;
 	if (v < 3 && exec_sql(st, migrate_v3_sql, "migrate the schema to version 3", err, errlen) != TB_OK)
 		goto out;
+	if (v < 4 &&
+	    exec_sql(st, migrate_v4_cache_sql, "migrate the schema to version 4", err, errlen) != TB_OK)
+		goto out;
 	if (exec_sql(st, "COMMIT", "commit the schema migration", err, errlen) != TB_OK)
 		goto out;
 	st->schema = SCHEMA_VERSION;
@@ -469,6 +503,9 @@ void store_close(tb_store *st)
 	sqlite3_finalize(st->get_prompt);
 	sqlite3_finalize(st->get_answer);
 	sqlite3_finalize(st->count_awaiting);
+	sqlite3_finalize(st->put_cached);
+	sqlite3_finalize(st->drop_cached);
+	sqlite3_finalize(st->each_cached);
 	for (int i = 0; i < TX_COUNT; i++)
 		sqlite3_finalize(st->tx[i]);
 	sqlite3_close(st->db);
@@ -580,6 +617,7 @@ int store_create(const char *path, const tb_run_info *info, tb_store **out, char
 	    exec_sql(st, schema_sql, "create the schema", err, errlen) != TB_OK ||
 	    exec_sql(st, migrate_v2_sql, "create the schema", err, errlen) != TB_OK ||
 	    exec_sql(st, migrate_v3_sql, "create the schema", err, errlen) != TB_OK ||
+	    exec_sql(st, migrate_v4_cache_sql, "create the schema", err, errlen) != TB_OK ||
 	    insert_run(st, info, err, errlen) != TB_OK ||
 	    exec_sql(st, "COMMIT", "commit the schema", err, errlen) != TB_OK)
 		goto out;
@@ -981,6 +1019,24 @@ out:
 	return rc;
 }
 
+/* A sample from the response cache gets its row in cached; any other drops
+ * the row a replaced sample may have left. */
+static int put_cached(tb_store *st, const tb_sample *s, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = s->cached ? st->put_cached : st->drop_cached;
+	int bad;
+
+	if (!q)
+		return TB_OK;
+	bad = bind_key(q, s) != SQLITE_OK;
+	if (s->cached) {
+		bad |= bind_real(q, 7, s->cached_ttft_ms) != SQLITE_OK;
+		bad |= bind_real(q, 8, s->cached_ttfa_ms) != SQLITE_OK;
+		bad |= bind_real(q, 9, s->cached_total_ms) != SQLITE_OK;
+	}
+	return step_done(st, q, bad, "write a cached sample", err, errlen);
+}
+
 int store_put_sample(tb_store *st, const tb_sample *s, char *err, size_t errlen)
 {
 	int rc;
@@ -997,6 +1053,8 @@ int store_put_sample(tb_store *st, const tb_sample *s, char *err, size_t errlen)
 	if (rc == TB_OK)
 		rc = step_done(st, st->drop_latest, bind_key(st->drop_latest, s) != SQLITE_OK,
 			       "write a sample", err, errlen);
+	if (rc == TB_OK)
+		rc = put_cached(st, s, err, errlen);
 	return sp_end(st, rc, "write a sample", err, errlen);
 }
 
@@ -1650,4 +1708,31 @@ int store_each_lang(tb_store *st, store_text_fn fn, void *ud, char *err, size_t 
 out:
 	sqlite3_finalize(q);
 	return rc;
+}
+
+static int cached_row(tb_store *st, sqlite3_stmt *q, walk_ctx *w, char *err, size_t errlen)
+{
+	tb_sample s = {
+		.suite = col_text(q, 0),
+		.item_id = col_text(q, 1),
+		.model = col_text(q, 2),
+		.mode = col_text(q, 3),
+		.budget = (long)sqlite3_column_int64(q, 4),
+		.sample = sqlite3_column_int(q, 5),
+		.cached = 1,
+		.cached_ttft_ms = col_real(q, 6),
+		.cached_ttfa_ms = col_real(q, 7),
+		.cached_total_ms = col_real(q, 8),
+	};
+
+	if (!s.suite || !s.item_id || !s.model || !s.mode)
+		return tb_seterr(err, errlen, "store '%s': a cached row has an empty key field", st->path);
+	return w->fn.sample(w->ud, &s);
+}
+
+int store_each_cached(tb_store *st, store_sample_fn fn, void *ud, char *err, size_t errlen)
+{
+	walk_ctx w = {.fn.sample = fn, .ud = ud};
+
+	return walk(st, st->each_cached, cached_row, &w, "read the cached samples", err, errlen);
 }

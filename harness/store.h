@@ -4,7 +4,7 @@
  * the command line, the harness version, the options, the suites' and models'
  * hashes, start and end. The API key is never given to the store.
  *
- * Schema (PRAGMA user_version 3; an older store is migrated when opened for
+ * Schema (PRAGMA user_version 4; an older store is migrated when opened for
  * writing, and read as it is when opened read-only):
  *   run      the run row
  *   cells    every planned suite x model x mode x budget
@@ -23,6 +23,9 @@
  *   items    (version 3) what reports and re-grades need of each item of the
  *            run's suites: prompt, tags, lang, expected answer, grader spec,
  *            written when the run starts
+ *   cached   (version 4) the samples answered from the response cache, by
+ *            sample key, with the timings of the request that filled it
+ *            (their latency columns in samples are NULL)
  * item_k and cell_k are derived: passk_update_store() (passk.h) rewrites
  * them from the samples' current gradings. */
 #ifndef TB_STORE_H
@@ -93,7 +96,8 @@ int store_get_prompt(tb_store *st, const char *suite, const char *item_id, char 
 int store_get_answer(tb_store *st, const tb_sample *key, char **out, char *err, size_t errlen);
 
 /* Writes one sample (replacing a row with the same key) with its grading as
- * grading 0, drops a grading 1 left by a replaced sample, and commits. */
+ * grading 0, drops a grading 1 left by a replaced sample, records whether it
+ * came from the response cache (s->cached), and commits. */
 int store_put_sample(tb_store *st, const tb_sample *s, char *err, size_t errlen);
 /* A grading of a stored sample: writes the grade fields of s (outcome,
  * extracted, grade_reason, lang_check, grader, grader_version) as grading
@@ -215,6 +219,10 @@ typedef struct tb_outcome_count {
 } tb_outcome_count;
 typedef int (*store_count_fn)(void *ud, const tb_outcome_count *c);
 int store_each_outcome_count(tb_store *st, store_count_fn fn, void *ud, char *err, size_t errlen);
+/* The samples answered from the response cache: the key, cached = 1 and
+ * the cached_* timings (nothing else). A store older than version 4 has
+ * none. */
+int store_each_cached(tb_store *st, store_sample_fn fn, void *ud, char *err, size_t errlen);
 /* Every language the samples have, sorted. */
 typedef int (*store_text_fn)(void *ud, const char *s);
 int store_each_lang(tb_store *st, store_text_fn fn, void *ud, char *err, size_t errlen);
