@@ -208,6 +208,9 @@ int cache_get(tb_cache *c, const char *key, size_t max_text, tb_resp *resp, tb_c
 	    col_tokens(q, 7, &resp->prompt_tokens) || col_tokens(q, 8, &resp->completion_tokens) ||
 	    col_tokens(q, 9, &resp->reasoning_tokens) || col_tokens(q, 10, &resp->cached_tokens))
 		goto out;
+	for (int i = 11; i <= 15; i++)
+		if (sqlite3_column_type(q, i) == SQLITE_TEXT || sqlite3_column_type(q, i) == SQLITE_BLOB)
+			goto out;
 	resp->cost = col_ms(q, 11);
 	if (!isnan(resp->cost) && !(resp->cost >= 0 && resp->cost <= RESP_MAX_COST))
 		goto out;
