@@ -139,6 +139,36 @@ START_TEST(errors_are_never_cached)
 }
 END_TEST
 
+/* The key travels in a header: it is in no cache key and no cached answer,
+ * even from an endpoint that echoes it. */
+START_TEST(the_api_key_stays_out_of_the_cache)
+{
+	static const char key[] = "sk-or-v1-cachetest0123456789abcdef";
+	char suite[700], models[700], cache[700], log[700], db[800], out[700];
+	int port = tu_free_port();
+	pid_t sim;
+	tu_spawn o = {.api_key = key};
+	char *argv[] = {"thinkbench", "run", "--suite", suite, "--models", models, "--mode", "nothink",
+			"--out", out, "--cache", cache, "--no-summary", "-q", NULL};
+	int rc;
+
+	snprintf(suite, sizeof(suite), "%s/s.jsonl", tu_dir);
+	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
+	snprintf(cache, sizeof(cache), "%s/cache", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(db, sizeof(db), "%s/cache/" CACHE_FILE, tu_dir);
+	tu_write_suite(suite, 5, 3, 0);
+	tu_write_models(models, port, "OPENROUTER_API_KEY");
+	sim = tu_start_sim(tu_dir, port, suite, "--time-scale 0 --hostile echokey");
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
+	rc = tu_run_tb(argv, log, &o, 300);
+	ck_assert_msg(rc == 0 || rc == 3, "exit %d", rc);
+	ck_assert_int_gt(tu_db_long(db, "SELECT count(*) FROM responses"), 0);
+	ck_assert(!tu_file_contains(db, "cachetest0123"));
+	tu_stop_sim(sim);
+}
+END_TEST
+
 static void fill_resp(tb_resp *r, const char *answer)
 {
 	resp_init(r, 1 << 20);
@@ -328,6 +358,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
 	tcase_add_test(tc, a_rerun_pays_only_for_new_items);
 	tcase_add_test(tc, errors_are_never_cached);
+	tcase_add_test(tc, the_api_key_stays_out_of_the_cache);
 	tcase_add_test(tc, hostile_rows_are_misses);
 	tcase_add_test(tc, two_processes_share_a_cache);
 	tcase_add_test(tc, a_version_3_store_reads_and_migrates);
