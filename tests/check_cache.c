@@ -20,8 +20,8 @@
 static int run_tb(const char *suite, const char *models, const char *cache, const char *limit,
 		  const char *log)
 {
-	static char out[700];
-	char *argv[16] = {"thinkbench", "run", "--suite", (char *)suite, "--models", (char *)models,
+	char out[700];
+	char *argv[20] = {"thinkbench", "run", "--suite", (char *)suite, "--models", (char *)models,
 			  "--mode", "nothink", "--out", out, "--no-summary", "-q"};
 	int n = 12;
 
