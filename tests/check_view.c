@@ -238,6 +238,51 @@ START_TEST(flips_of_a_run_with_itself_are_none)
 }
 END_TEST
 
+/* Two runs per item: i000 was incorrect and is correct (fixed), i001 the
+ * other way (broken); the rest are as they were. */
+START_TEST(flips_between_two_runs)
+{
+	char a[700], b[700], err[256], item[32];
+	const char *runs[2] = {a, b};
+	tb_run_info ri = {0};
+	tb_store *st;
+	json_t *j, *rows;
+
+	snprintf(a, sizeof(a), "%s/store.sqlite", tu_dir);
+	snprintf(b, sizeof(b), "%s/store-b.sqlite", tu_dir);
+	snprintf(ri.run_id, sizeof(ri.run_id), "view-test-b");
+	snprintf(ri.status, sizeof(ri.status), "done");
+	ck_assert_msg(store_create(b, &ri, &st, err, sizeof(err)) == TB_OK, "%s", err);
+	for (int i = 0; i < N_SAMPLES; i++) {
+		tb_outcome o = i % 3 ? TB_OUT_CORRECT : TB_OUT_INCORRECT;
+
+		if (i == 0)
+			o = TB_OUT_CORRECT;
+		if (i == 1)
+			o = TB_OUT_INCORRECT;
+		snprintf(item, sizeof(item), "i%03d", i);
+		put(st, item, 0, o, "\\boxed{42}", "42");
+	}
+	store_close(st);
+	view_stop(view);
+	ck_assert_msg(view_start(runs, 2, 0, &view, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_int_eq(sscanf(view_url(view), "%127[^?]?token=%63s", base, token), 2);
+	j = api("/api/flips?a=0&b=1", 200);
+	/* the hostile item is in run 0 only */
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "items")), N_SAMPLES);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "fixed")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "broken")), 1);
+	rows = json_object_get(j, "rows");
+	ck_assert_uint_eq(json_array_size(rows), 2);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(rows, 0), "item")), "i000");
+	ck_assert(json_is_true(json_object_get(json_object_get(json_array_get(rows, 0), "b"), "pass")));
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(rows, 1), "item")), "i001");
+	json_decref(j);
+	j = api("/api/flips?a=0&b=2", 400);
+	json_decref(j);
+}
+END_TEST
+
 /* A run in progress: what its writer commits shows at the next request. */
 START_TEST(new_samples_show_without_a_restart)
 {
@@ -270,6 +315,7 @@ int main(void)
 	tcase_add_test(tc, hostile_text_arrives_as_text);
 	tcase_add_test(tc, flips_of_a_run_with_itself_are_none);
 	tcase_add_test(tc, new_samples_show_without_a_restart);
+	tcase_add_test(tc, flips_between_two_runs);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
