@@ -23,6 +23,8 @@ static const struct command {
 	{"list", cmd_list, "list models, suites or runs"},
 	{"sim", cmd_sim, "serve the built-in simulator on loopback"},
 	{"import", cmd_import, "turn a public benchmark file into a suite"},
+	{"view", cmd_view, "serve a viewer of stored runs on loopback"},
+	{"cache", cmd_cache, "statistics or pruning of the response cache (run --cache)"},
 };
 
 static void usage(FILE *f)

@@ -29,6 +29,8 @@ typedef struct tb_run_opts {
 	double sim_time_scale;
 	int shard_index, shard_count; /* --shard I/N; count 0: not a shard */
 	char *out_dir, *resume, *run_id;
+	const char *cache_dir;   /* --cache or THINKBENCH_CACHE, borrowed; NULL: no
+	                            cache. Not stored: it changes no answer */
 } tb_run_opts;
 
 void runopts_defaults(tb_run_opts *o);

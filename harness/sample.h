@@ -69,6 +69,11 @@ typedef struct tb_sample {
 	int streamed;
 	double finished_at;      /* unix seconds */
 	const char *grader_version; /* gr_version(): "regex/1"; NULL or "" when unknown or ungraded */
+	/* Answered from the response cache (cache.h): ttft_ms, ttfa_ms and
+	 * total_ms above are NAN (nothing was measured), the timings of the
+	 * request that filled the cache are these. */
+	int cached;
+	double cached_ttft_ms, cached_ttfa_ms, cached_total_ms;
 } tb_sample;
 
 /* A sample's string fields: the key's, then the rest. A copy that must

@@ -108,9 +108,14 @@ static const char migrate_v3_sql[] =
 	"ALTER TABLE samples ADD COLUMN grade_path TEXT;"
 	"PRAGMA user_version = 3;";
 
-/* Version 3 to 4: a shard of a plan (run --shard I/N) or a merge of shards
- * (thinkbench merge) keeps one row here; any other run none. */
-static const char migrate_v4_shard_sql[] =
+/* Version 3 to 4:
+ * - shard: a shard of a plan (run --shard I/N) or a merge of shards
+ *   (thinkbench merge) keeps one row here; any other run none;
+ * - cached: the samples answered from the response cache (run --cache), with
+ *   the timings of the request that filled the cache; their own latency
+ *   columns in samples are NULL. A sample with no row here was asked of its
+ *   endpoint. */
+static const char migrate_v4_sql[] =
 	"CREATE TABLE shard ("
 	" plan_hash TEXT NOT NULL,"
 	" shard_index INTEGER NOT NULL," /* -1: a merged run */
@@ -118,6 +123,11 @@ static const char migrate_v4_shard_sql[] =
 	" planned INTEGER NOT NULL,"    /* the samples of the plan this run holds */
 	" merged_from TEXT,"            /* a merged run: JSON array of {run_id, shard} */
 	" partial INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE cached ("
+	" suite TEXT NOT NULL, item_id TEXT NOT NULL, model TEXT NOT NULL,"
+	" mode TEXT NOT NULL, budget INTEGER NOT NULL, sample INTEGER NOT NULL,"
+	" ttft_ms REAL, ttfa_ms REAL, total_ms REAL,"
+	" PRIMARY KEY (suite, item_id, model, mode, budget, sample));"
 	"PRAGMA user_version = 4;";
 
 /* The samples columns, in the order of the statements built from this list. */
@@ -172,6 +182,8 @@ struct tb_store {
 	/* version 3; NULL in an older store opened read-only */
 	sqlite3_stmt *put_item, *each_item, *get_prompt;
 	sqlite3_stmt *get_answer, *count_awaiting;
+	/* version 4; NULL in an older store opened read-only */
+	sqlite3_stmt *put_cached, *drop_cached, *each_cached;
 	/* transaction control, stepped once per sample or batch: parsed once */
 	sqlite3_stmt *tx[TX_COUNT];
 };
@@ -310,13 +322,30 @@ static int prepare_v3(tb_store *st, char *err, size_t errlen)
 	return TB_OK;
 }
 
+static int prepare_v4(tb_store *st, char *err, size_t errlen)
+{
+	if (st->schema < 4)
+		return TB_OK;
+	if (prepare(st,
+		    "INSERT OR REPLACE INTO cached (suite, item_id, model, mode, budget, sample, ttft_ms,"
+		    " ttfa_ms, total_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		    &st->put_cached, err, errlen) != TB_OK ||
+	    prepare(st, "DELETE FROM cached WHERE " KEY_MATCH, &st->drop_cached, err, errlen) != TB_OK ||
+	    prepare(st,
+		    "SELECT suite, item_id, model, mode, budget, sample, ttft_ms, ttfa_ms, total_ms"
+		    " FROM cached ORDER BY " KEY_ORDER,
+		    &st->each_cached, err, errlen) != TB_OK)
+		return TB_ERR;
+	return TB_OK;
+}
+
 static int prepare_all(tb_store *st, char *err, size_t errlen)
 {
 	for (int i = 0; i < TX_COUNT; i++)
 		if (prepare(st, tx_sql[i], &st->tx[i], err, errlen) != TB_OK)
 			return TB_ERR;
 	if (prepare_samples(st, err, errlen) != TB_OK || prepare_v2(st, err, errlen) != TB_OK ||
-	    prepare_v3(st, err, errlen) != TB_OK ||
+	    prepare_v3(st, err, errlen) != TB_OK || prepare_v4(st, err, errlen) != TB_OK ||
 	    prepare(st, "SELECT answer FROM samples WHERE " KEY_MATCH, &st->get_answer, err, errlen) != TB_OK ||
 	    prepare(st, "SELECT count(*) FROM samples WHERE outcome = 'ungraded' AND coalesce(grader, '') != ''",
 		    &st->count_awaiting, err, errlen) != TB_OK ||
@@ -430,7 +459,7 @@ static int migrate(tb_store *st, char *err, size_t errlen)
 		goto out;
 	if (v < 3 && exec_sql(st, migrate_v3_sql, "migrate the schema to version 3", err, errlen) != TB_OK)
 		goto out;
-	if (v < 4 && exec_sql(st, migrate_v4_shard_sql, "migrate the schema to version 4", err, errlen) != TB_OK)
+	if (v < 4 && exec_sql(st, migrate_v4_sql, "migrate the schema to version 4", err, errlen) != TB_OK)
 		goto out;
 	if (exec_sql(st, "COMMIT", "commit the schema migration", err, errlen) != TB_OK)
 		goto out;
@@ -483,6 +512,9 @@ void store_close(tb_store *st)
 	sqlite3_finalize(st->get_prompt);
 	sqlite3_finalize(st->get_answer);
 	sqlite3_finalize(st->count_awaiting);
+	sqlite3_finalize(st->put_cached);
+	sqlite3_finalize(st->drop_cached);
+	sqlite3_finalize(st->each_cached);
 	for (int i = 0; i < TX_COUNT; i++)
 		sqlite3_finalize(st->tx[i]);
 	sqlite3_close(st->db);
@@ -594,7 +626,7 @@ int store_create(const char *path, const tb_run_info *info, tb_store **out, char
 	    exec_sql(st, schema_sql, "create the schema", err, errlen) != TB_OK ||
 	    exec_sql(st, migrate_v2_sql, "create the schema", err, errlen) != TB_OK ||
 	    exec_sql(st, migrate_v3_sql, "create the schema", err, errlen) != TB_OK ||
-	    exec_sql(st, migrate_v4_shard_sql, "create the schema", err, errlen) != TB_OK ||
+	    exec_sql(st, migrate_v4_sql, "create the schema", err, errlen) != TB_OK ||
 	    insert_run(st, info, err, errlen) != TB_OK ||
 	    exec_sql(st, "COMMIT", "commit the schema", err, errlen) != TB_OK)
 		goto out;
@@ -996,6 +1028,24 @@ out:
 	return rc;
 }
 
+/* A sample from the response cache gets its row in cached; any other drops
+ * the row a replaced sample may have left. */
+static int put_cached(tb_store *st, const tb_sample *s, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = s->cached ? st->put_cached : st->drop_cached;
+	int bad;
+
+	if (!q)
+		return TB_OK;
+	bad = bind_key(q, s) != SQLITE_OK;
+	if (s->cached) {
+		bad |= bind_real(q, 7, s->cached_ttft_ms) != SQLITE_OK;
+		bad |= bind_real(q, 8, s->cached_ttfa_ms) != SQLITE_OK;
+		bad |= bind_real(q, 9, s->cached_total_ms) != SQLITE_OK;
+	}
+	return step_done(st, q, bad, "write a cached sample", err, errlen);
+}
+
 int store_put_sample(tb_store *st, const tb_sample *s, char *err, size_t errlen)
 {
 	int rc;
@@ -1012,6 +1062,8 @@ int store_put_sample(tb_store *st, const tb_sample *s, char *err, size_t errlen)
 	if (rc == TB_OK)
 		rc = step_done(st, st->drop_latest, bind_key(st->drop_latest, s) != SQLITE_OK,
 			       "write a sample", err, errlen);
+	if (rc == TB_OK)
+		rc = put_cached(st, s, err, errlen);
 	return sp_end(st, rc, "write a sample", err, errlen);
 }
 
@@ -1574,8 +1626,213 @@ out:
 	return rc;
 }
 
+void store_filter_init(tb_sample_filter *f)
+{
+	*f = (tb_sample_filter){.budget = -1, .mode_leak = -1, .wrong_lang = -1};
+}
+
+/* The WHERE clause of a filter, its values bound from ?1 on in the order
+ * bind_filter() binds them. */
+static void filter_where(const tb_sample_filter *f, tb_buf *b)
+{
+	tb_buf_adds(b, " WHERE 1");
+	if (f->suite && *f->suite)
+		tb_buf_adds(b, " AND suite = ?");
+	if (f->model && *f->model)
+		tb_buf_adds(b, " AND model = ?");
+	if (f->mode && *f->mode)
+		tb_buf_adds(b, " AND mode = ?");
+	if (f->outcome && *f->outcome)
+		tb_buf_adds(b, " AND outcome = ?");
+	if (f->lang && *f->lang)
+		tb_buf_adds(b, " AND lang = ?");
+	if (f->budget >= 0)
+		tb_buf_adds(b, " AND budget = ?");
+	if (f->mode_leak >= 0)
+		tb_buf_adds(b, f->mode_leak ? " AND mode_leak != 0" : " AND mode_leak = 0");
+	if (f->wrong_lang >= 0)
+		tb_buf_addf(b, " AND lang_check %s %d", f->wrong_lang ? "=" : "!=", GR_LANG_WRONG);
+}
+
+/* Binds a filter's values; returns the next free parameter index, or 0. */
+static int bind_filter(sqlite3_stmt *q, const tb_sample_filter *f)
+{
+	const char *texts[] = {f->suite, f->model, f->mode, f->outcome, f->lang};
+	int i = 1;
+
+	for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++)
+		if (texts[k] && *texts[k] && bind_text(q, i++, texts[k]) != SQLITE_OK)
+			return 0;
+	if (f->budget >= 0 && sqlite3_bind_int64(q, i++, f->budget) != SQLITE_OK)
+		return 0;
+	return i;
+}
+
+/* Prepares sql (built in b) on the store's connection for one query. */
+static int prepare_built(tb_store *st, tb_buf *b, sqlite3_stmt **q, char *err, size_t errlen)
+{
+	*q = NULL;
+	if (b->truncated || !b->data)
+		return tb_seterr(err, errlen, "out of memory querying store '%s'", st->path);
+	return prepare(st, b->data, q, err, errlen);
+}
+
+int store_query_samples(tb_store *st, const tb_sample_filter *f, long offset, long limit,
+			store_sample_fn fn, void *ud, long *total, char *err, size_t errlen)
+{
+	walk_ctx w = {.fn.sample = fn, .ud = ud};
+	sqlite3_stmt *count = NULL, *page = NULL;
+	tb_buf where, b;
+	int rc = TB_ERR, next;
+
+	*total = 0;
+	tb_buf_init(&where, 1024);
+	tb_buf_init(&b, 8192);
+	filter_where(f, &where);
+	tb_buf_addf(&b, "SELECT count(*) FROM samples%s", tb_buf_str(&where));
+	if (prepare_built(st, &b, &count, err, errlen) != TB_OK)
+		goto out;
+	if (!bind_filter(count, f) || sqlite3_step(count) != SQLITE_ROW) {
+		dberr(st, err, errlen, "count the samples");
+		goto out;
+	}
+	*total = (long)sqlite3_column_int64(count, 0);
+	/* The page is chosen in a CTE that shadows the table, so that the one
+	 * select list of the head walk reads it. */
+	tb_buf_reset(&b);
+	tb_buf_addf(&b, "WITH samples AS (SELECT * FROM main.samples%s ORDER BY " KEY_ORDER
+			" LIMIT ? OFFSET ?) ",
+		    tb_buf_str(&where));
+	select_cols(st, &b, C_REASONING, C_COUNT);
+	if (prepare_built(st, &b, &page, err, errlen) != TB_OK)
+		goto out;
+	next = bind_filter(page, f);
+	if (!next || sqlite3_bind_int64(page, next, limit) != SQLITE_OK ||
+	    sqlite3_bind_int64(page, next + 1, offset) != SQLITE_OK) {
+		dberr(st, err, errlen, "bind a query");
+		goto out;
+	}
+	rc = walk(st, page, sample_row, &w, "read the samples", err, errlen);
+out:
+	sqlite3_finalize(count);
+	sqlite3_finalize(page);
+	tb_buf_release(&where);
+	tb_buf_release(&b);
+	return rc;
+}
+
+int store_get_sample(tb_store *st, const tb_sample *key, store_sample_fn fn, void *ud, char *err,
+		     size_t errlen)
+{
+	walk_ctx w = {.fn.sample = fn, .ud = ud};
+	sqlite3_stmt *q = NULL;
+	tb_buf b;
+	int rc = TB_ERR;
+
+	tb_buf_init(&b, 8192);
+	tb_buf_adds(&b, "WITH samples AS (SELECT * FROM main.samples WHERE " KEY_MATCH ") ");
+	select_cols(st, &b, -1, C_COUNT);
+	if (prepare_built(st, &b, &q, err, errlen) != TB_OK)
+		goto out;
+	if (bind_key(q, key) != SQLITE_OK) {
+		dberr(st, err, errlen, "bind a query");
+		goto out;
+	}
+	rc = walk(st, q, sample_row, &w, "read a sample", err, errlen);
+out:
+	sqlite3_finalize(q);
+	tb_buf_release(&b);
+	return rc;
+}
+
+int store_each_outcome_count(tb_store *st, store_count_fn fn, void *ud, char *err, size_t errlen)
+{
+	static const char sql[] = "SELECT suite, model, mode, budget, outcome, count(*) FROM samples"
+				  " GROUP BY suite, model, mode, budget, outcome"
+				  " ORDER BY suite, model, mode, budget, outcome";
+	sqlite3_stmt *q = NULL;
+	int rc = TB_OK, step;
+
+	if (prepare(st, sql, &q, err, errlen) != TB_OK)
+		return TB_ERR;
+	/* bounded by the groups of the table */
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		tb_outcome_count c = {
+			.suite = col_text(q, 0),
+			.model = col_text(q, 1),
+			.mode = col_text(q, 2),
+			.budget = (long)sqlite3_column_int64(q, 3),
+			.n = (long)sqlite3_column_int64(q, 5),
+		};
+		const char *outcome = col_text(q, 4);
+
+		if (!c.suite || !c.model || !c.mode || !outcome ||
+		    tb_outcome_parse(outcome, &c.outcome) != TB_OK) {
+			rc = tb_seterr(err, errlen, "store '%s': a sample has an empty key or an unknown outcome",
+				       st->path);
+			goto out;
+		}
+		rc = fn(ud, &c);
+		if (rc != 0)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = dberr(st, err, errlen, "count the outcomes");
+out:
+	sqlite3_finalize(q);
+	return rc;
+}
+
 void store_shard_row_release(tb_shard_row *r)
 {
 	json_decref(r->merged_from);
 	r->merged_from = NULL;
+}
+
+int store_each_lang(tb_store *st, store_text_fn fn, void *ud, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = TB_OK, step;
+
+	if (prepare(st, "SELECT DISTINCT lang FROM samples WHERE lang IS NOT NULL ORDER BY lang", &q,
+		    err, errlen) != TB_OK)
+		return TB_ERR;
+	/* bounded by the table */
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		rc = fn(ud, col_text(q, 0));
+		if (rc != 0)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = dberr(st, err, errlen, "read the languages");
+out:
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static int cached_row(tb_store *st, sqlite3_stmt *q, walk_ctx *w, char *err, size_t errlen)
+{
+	tb_sample s = {
+		.suite = col_text(q, 0),
+		.item_id = col_text(q, 1),
+		.model = col_text(q, 2),
+		.mode = col_text(q, 3),
+		.budget = (long)sqlite3_column_int64(q, 4),
+		.sample = sqlite3_column_int(q, 5),
+		.cached = 1,
+		.cached_ttft_ms = col_real(q, 6),
+		.cached_ttfa_ms = col_real(q, 7),
+		.cached_total_ms = col_real(q, 8),
+	};
+
+	if (!s.suite || !s.item_id || !s.model || !s.mode)
+		return tb_seterr(err, errlen, "store '%s': a cached row has an empty key field", st->path);
+	return w->fn.sample(w->ud, &s);
+}
+
+int store_each_cached(tb_store *st, store_sample_fn fn, void *ud, char *err, size_t errlen)
+{
+	walk_ctx w = {.fn.sample = fn, .ud = ud};
+
+	return walk(st, st->each_cached, cached_row, &w, "read the cached samples", err, errlen);
 }

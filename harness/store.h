@@ -26,6 +26,9 @@
  *   shard    (version 4) one row in a shard of a plan (run --shard) or a
  *            merge of shards (thinkbench merge): the plan's hash, I/N, the
  *            samples planned, the shards merged, partial
+ *   cached   (version 4) the samples answered from the response cache, by
+ *            sample key, with the timings of the request that filled it
+ *            (their latency columns in samples are NULL)
  * item_k and cell_k are derived: passk_update_store() (passk.h) rewrites
  * them from the samples' current gradings. */
 #ifndef TB_STORE_H
@@ -96,7 +99,8 @@ int store_get_prompt(tb_store *st, const char *suite, const char *item_id, char 
 int store_get_answer(tb_store *st, const tb_sample *key, char **out, char *err, size_t errlen);
 
 /* Writes one sample (replacing a row with the same key) with its grading as
- * grading 0, drops a grading 1 left by a replaced sample, and commits. */
+ * grading 0, drops a grading 1 left by a replaced sample, records whether it
+ * came from the response cache (s->cached), and commits. */
 int store_put_sample(tb_store *st, const tb_sample *s, char *err, size_t errlen);
 /* A grading of a stored sample: writes the grade fields of s (outcome,
  * extracted, grade_reason, lang_check, grader, grader_version) as grading
@@ -208,5 +212,40 @@ int store_put_shard(tb_store *st, const tb_shard_row *r, char *err, size_t errle
  * older than version 4). Release r with store_shard_row_release(). */
 int store_get_shard(tb_store *st, tb_shard_row *r, int *found, char *err, size_t errlen);
 void store_shard_row_release(tb_shard_row *r);
+/* Which samples a query selects; an empty or NULL text, or -1, selects any
+ * (store_filter_init() sets every field so). */
+typedef struct tb_sample_filter {
+	const char *suite, *model, *mode, *outcome, *lang; /* borrowed */
+	long budget;
+	int mode_leak;               /* 1: a mode leak; 0: none */
+	int wrong_lang;              /* 1: lang_check is GR_LANG_WRONG; 0: it is not */
+} tb_sample_filter;
+void store_filter_init(tb_sample_filter *f);
+/* The samples f selects: *total gets their number, and fn is called for at
+ * most limit of them from offset, in key order, with the fields of
+ * store_each_sample_brief(). The filter's values are bound, never spliced
+ * into the SQL. Each call reads the file anew (a running run's new rows). */
+int store_query_samples(tb_store *st, const tb_sample_filter *f, long offset, long limit,
+			store_sample_fn fn, void *ud, long *total, char *err, size_t errlen);
+/* The sample with key's key, every field, given to fn; fn is not called
+ * when none is stored. */
+int store_get_sample(tb_store *st, const tb_sample *key, store_sample_fn fn, void *ud, char *err,
+		     size_t errlen);
+/* The number of samples of each cell with each outcome, in cell order. */
+typedef struct tb_outcome_count {
+	const char *suite, *model, *mode;
+	long budget;
+	tb_outcome outcome;
+	long n;
+} tb_outcome_count;
+typedef int (*store_count_fn)(void *ud, const tb_outcome_count *c);
+int store_each_outcome_count(tb_store *st, store_count_fn fn, void *ud, char *err, size_t errlen);
+/* The samples answered from the response cache: the key, cached = 1 and
+ * the cached_* timings (nothing else). A store older than version 4 has
+ * none. */
+int store_each_cached(tb_store *st, store_sample_fn fn, void *ud, char *err, size_t errlen);
+/* Every language the samples have, sorted. */
+typedef int (*store_text_fn)(void *ud, const char *s);
+int store_each_lang(tb_store *st, store_text_fn fn, void *ud, char *err, size_t errlen);
 
 #endif

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "clock.h"
 #include "cmds.h"
 #include "dialect.h"
@@ -78,6 +79,9 @@ typedef struct run_job {
 	int described_rc;        /* describe()'s, set by job_prepare */
 	double bound_usd;        /* the most it can cost (spend.h) */
 	long bound_tokens;
+	int cached;              /* answered from the response cache */
+	tb_cache_timing timing;  /* a cached answer's original timings */
+	char cache_key[65];
 } run_job;
 
 struct run_ctx {
@@ -116,6 +120,9 @@ struct run_ctx {
 	tb_plan_pos held;        /* a position waiting for room under a cap */
 	int has_held;
 	int capped;              /* a cap stopped the scheduling for good */
+	tb_cache *cache;         /* --cache; NULL: none */
+	size_t max_text;         /* the scheduler's ceiling on a text, for cached answers */
+	long from_cache;
 	char fatal[512];
 };
 
@@ -124,7 +131,7 @@ enum {
 	OPT_MODE = 256, OPT_MODELS, OPT_BUDGET, OPT_SAMPLES, OPT_LIMIT, OPT_OUT, OPT_RESUME,
 	OPT_NO_STREAM, OPT_SEED, OPT_RETRIES, OPT_TIMEOUT, OPT_STALL, OPT_SIM, OPT_SIM_SCALE,
 	OPT_RUN_ID, OPT_INSECURE, OPT_NO_SUMMARY, OPT_UNSAFE_EXEC, OPT_LOOPS, OPT_GRADE_QUEUE,
-	OPT_SHARD, OPT_DRY_RUN, OPT_MAX_COST, OPT_MAX_TOKENS_TOTAL,
+	OPT_SHARD, OPT_DRY_RUN, OPT_MAX_COST, OPT_MAX_TOKENS_TOTAL, OPT_CACHE,
 };
 
 static const tb_opt options[] = {
@@ -155,6 +162,7 @@ static const tb_opt options[] = {
 	{"max-cost", OPT_MAX_COST, "USD", "start no request that could take the dollars spent past USD (ends 'capped', exit 3)"},
 	{"max-tokens-total", OPT_MAX_TOKENS_TOTAL, "N", "likewise for prompt + completion tokens"},
 	{"dry-run", OPT_DRY_RUN, NULL, "print the plan with its tokens and dollars; send and write nothing"},
+	{"cache", OPT_CACHE, "DIR", "reuse the responses in DIR/cache.sqlite and add new ones (default $THINKBENCH_CACHE; none)"},
 	{"quiet", OPT_QUIET, NULL, "no progress line and no notes"},
 	{0},
 };
@@ -215,6 +223,9 @@ static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help, con
 		case OPT_LOOPS:
 			if (tb_opt_long("loops", arg, 1, 64, &o->loops))
 				return TB_ERR;
+			break;
+		case OPT_CACHE:
+			o->cache_dir = arg;
 			break;
 		case OPT_GRADE_QUEUE:
 			if (tb_opt_long("grade-queue", arg, 16, 1000000, &o->grade_queue))
@@ -316,6 +327,33 @@ static int next_pos(run_ctx *r, tb_plan_pos *pos, char *err, size_t errlen)
 	return plan_next(&r->plan, pos, err, errlen);
 }
 
+static void job_prepare(void *ud, tb_job *job);
+static int job_done(void *ud, tb_job *job, char *err, size_t errlen);
+
+/* The endpoint of a cache key: the built-in simulator's port changes from run to run. */
+static const char *cache_endpoint(const run_ctx *r, const tb_plan_cell *c)
+{
+	return r->sim ? "thinkbench-sim" : r->urls[c->lane];
+}
+
+/* A job the cache answers goes through the same two steps as one the
+ * scheduler hands back. Returns 1 when it was answered (and is freed). */
+static int from_cache(run_ctx *r, run_job *j)
+{
+	const tb_plan_cell *c = j->pos.cell;
+	char err[512];
+
+	if (!cache_fill_job(r->cache, cache_endpoint(r, c), c->model->id, j->pos.sample, &j->job,
+			    r->max_text, &j->timing, j->cache_key))
+		return 0;
+	j->cached = 1;
+	r->from_cache++;
+	job_prepare(r, &j->job);
+	if (job_done(r, &j->job, err, sizeof(err)) != TB_OK && !r->fatal[0])
+		snprintf(r->fatal, sizeof(r->fatal), "%s", err);
+	return 1;
+}
+
 static tb_job *next_job(void *ud, int *finished)
 {
 	run_ctx *r = ud;
@@ -406,6 +444,14 @@ static tb_job *next_job(void *ud, int *finished)
 		spend_start(&r->spend, bound_usd, bound_tokens);
 		*finished = 0;
 		r->in_flight++;
+		if (r->cache && from_cache(r, j)) {
+			/* answered without a request; new requests wait as for any
+			 * answer while the graders are behind */
+			if (r->fatal[0] || r->awaiting >= r->high_water)
+				return NULL;
+			*finished = 1;
+			continue;
+		}
 		return &j->job;
 	}
 	if (more != 0)
@@ -479,6 +525,14 @@ static int describe(run_job *j, tb_split *sp)
 	s->ttfa_ms = j->r->o->stream ? ms_or_nan(resp->t_first_answer_us) : NAN;
 	s->lang_check = GR_LANG_UNCHECKED;
 	s->finished_at = (double)time(NULL);
+	if (j->cached) {
+		/* nothing of this run was measured */
+		s->total_ms = s->ttft_ms = s->ttfa_ms = NAN;
+		s->cached = 1;
+		s->cached_ttft_ms = j->timing.ttft_ms;
+		s->cached_ttfa_ms = j->timing.ttfa_ms;
+		s->cached_total_ms = j->timing.total_ms;
+	}
 
 	split_response(resp, c->mode == TB_MODE_THINK, sp);
 	j->answer = strndup(sp->answer ? sp->answer : "", sp->answer_len);
@@ -581,6 +635,18 @@ static int job_done(void *ud, tb_job *job, char *err, size_t errlen)
 		r->awaiting++;
 	if (j->s.outcome == TB_OUT_ERROR)
 		r->errors++;
+	if (r->cache && !j->cached) {
+		const tb_plan_cell *c = j->pos.cell;
+		tb_cache_timing t = {j->s.ttft_ms, j->s.ttfa_ms, j->s.total_ms};
+		char cerr[512];
+
+		if (!j->cache_key[0])
+			cache_key(cache_endpoint(r, c), c->model->id, j->job.body, j->pos.sample, j->cache_key);
+		/* a cache that cannot be written costs the next run, not this one */
+		if (cache_put_job(r->cache, j->cache_key, cache_endpoint(r, c), c->model->id, job, &t,
+				  cerr, sizeof(cerr)) != TB_OK)
+			tb_warn("%s", cerr);
+	}
 	rc = writer_put(r->writer, &j->s, err, errlen);
 	if (rc == TB_OK)
 		show_committed(r);
@@ -1101,7 +1167,7 @@ static void raise_fd_limit(void)
 static int check_resume_flags(const char *const *given, size_t n_given)
 {
 	static const char *const allowed[] = {"resume", "jobs", "loops", "quiet", "no-summary",
-					      "grade-queue", "max-cost", "max-tokens-total"};
+					      "grade-queue", "max-cost", "max-tokens-total", "cache"};
 
 	for (size_t i = 0; i < n_given; i++) {
 		size_t k = 0;
@@ -1110,7 +1176,7 @@ static int check_resume_flags(const char *const *given, size_t n_given)
 			k++;
 		if (k == sizeof(allowed) / sizeof(allowed[0]))
 			return tb_error("--resume goes on with the run's own options: --%s cannot change "
-					"them (allowed: -j, --loops, --grade-queue, --quiet, --no-summary, "
+					"them (allowed: -j, --loops, --grade-queue, --cache, --quiet, --no-summary, "
 					"--max-cost, --max-tokens-total); "
 					"start a new run instead", given[i]);
 	}
@@ -1230,6 +1296,13 @@ int cmd_run(int argc, char **argv)
 		tb_error("%s", err);
 		goto out;
 	}
+	if (!o.cache_dir && getenv("THINKBENCH_CACHE") && *getenv("THINKBENCH_CACHE"))
+		o.cache_dir = getenv("THINKBENCH_CACHE");
+	/* a dry run writes nothing, not even a cache */
+	if (!o.dry_run && o.cache_dir && cache_open(o.cache_dir, 1, &r.cache, err, sizeof(err)) != TB_OK) {
+		tb_error("%s", err);
+		goto out;
+	}
 	if (!o.dry_run && check_exec(&r, err, sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		rc = TB_EXIT_FATAL;
@@ -1264,6 +1337,7 @@ int cmd_run(int argc, char **argv)
 	for (size_t i = 0; i < r.n_sel; i++)
 		lanes[i] = (sched_lane){.max_in_flight = r.sel[i]->concurrency, .rate_per_s = r.sel[i]->rate_per_s};
 	sched_config_defaults(&sc);
+	r.max_text = sc.max_text;
 	sc.max_in_flight = (int)o.jobs;
 	sc.loops = o.loops ? (int)o.loops : auto_loops(o.jobs);
 	sc.max_attempts = (int)o.retries;
@@ -1347,6 +1421,9 @@ int cmd_run(int argc, char **argv)
 				tb_warn("cannot compute pass@k: %s", serr);
 			print_summary(&r);
 			fputs(tb_buf_str(&r.dead_note), stdout);
+			if (r.cache)
+				printf("%ld answers from the cache (%s), %ld asked\n", r.from_cache,
+				       o.cache_dir, stats.started);
 			rc = r.errors ? TB_EXIT_SAMPLE_ERRORS : TB_EXIT_OK;
 			if (end == END_CAPPED) {
 				tb_note("capped: spent $%.4f and %ld tokens (caps: %s%s); %ld of %ld samples "
@@ -1371,6 +1448,7 @@ out:
 	tb_buf_release(&r.dead_note);
 	if (r.sim)
 		sim_stop(r.sim);
+	cache_close(r.cache);
 	if (r.st)
 		store_close(r.st);
 	for (size_t i = 0; r.tmpl && i < r.plan.n_cells; i++)

@@ -12,5 +12,7 @@ int cmd_sim(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_view(int argc, char **argv);
+int cmd_cache(int argc, char **argv);
 
 #endif
