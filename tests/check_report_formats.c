@@ -12,6 +12,11 @@
 
 #include "rc.h"
 #include "report.h"
+#include "report_csv.h"
+#include "report_json.h"
+#include "report_junit.h"
+#include "report_md.h"
+#include "report_table.h"
 #include "store.h"
 #include "testutil.h"
 

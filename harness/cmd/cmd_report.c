@@ -22,6 +22,11 @@
 #include "plot.h"
 #include "rc.h"
 #include "report.h"
+#include "report_csv.h"
+#include "report_json.h"
+#include "report_junit.h"
+#include "report_md.h"
+#include "report_table.h"
 #include "store.h"
 
 enum { OPT_FORMAT = 256, OPT_OUT, OPT_PLOTS, OPT_CSV_RAW };

@@ -1,4 +1,8 @@
-/* Reports read only the store. report_load() walks the cells and the samples
+/* The aggregation every report format reads (the output wing, harness/report/:
+ * this module, then report_table, report_csv, report_json, report_md,
+ * report_junit, plot and html, each reading the report struct made here).
+ *
+ * Reports read only the store. report_load() walks the cells and the samples
  * once and aggregates per cell (suite x model x mode x budget); no sample row
  * is kept, only each cell's latencies (for percentiles).
  *
@@ -123,31 +127,8 @@ const char *report_prompt(const report *r, const char *suite, const char *item_i
 int report_load(tb_store *st, report **out, char *err, size_t errlen);
 void report_free(report *r);
 
-/* The text table, at most 100 columns wide for usual names (model and suite
- * names are shortened to fit). run may be NULL (no run header); a simulated
- * run's table starts with a line saying so. TB_ERR when writing fails. */
-int report_print_table(const report *r, FILE *out, const tb_run_info *run);
-
-/* Writes <dir>/samples.csv (one row per stored sample, streamed from the
- * store) and <dir>/summary.csv (one row per cell of r), RFC 4180. Each file
- * is written beside its final name and renamed into place, so a failure
- * never leaves half a file. Unknown numbers are empty fields. */
-int report_write_csv(tb_store *st, const report *r, const char *dir, char *err, size_t errlen);
-/* Also writes <dir>/modes.csv (one row per report_pair), by_lang.csv and
- * by_tag.csv the same way. */
-int report_write_csv_extra(const report *r, const tb_run_info *run, const char *dir,
-			   char *err, size_t errlen);
-
 /* The first line of every format of a simulated run's report. */
 #define REPORT_SIMULATED_LINE \
 	"SIMULATED RUN: answers come from thinkbench's built-in simulator, not a model"
-
-/* Other formats (report_fmt.c). Each writes one whole document to out and
- * returns TB_ERR when a write fails (err says why). JUnit streams the samples
- * from st: one testsuite per suite, one testcase per sample. */
-int report_write_json(const report *r, const tb_run_info *run, FILE *out, char *err, size_t errlen);
-int report_write_md(const report *r, const tb_run_info *run, FILE *out, char *err, size_t errlen);
-int report_write_junit(tb_store *st, const report *r, const tb_run_info *run, FILE *out,
-		       char *err, size_t errlen);
 
 #endif

@@ -1,0 +1,188 @@
+/* The report as Markdown (see report_md.h). */
+#include "report_md.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "rc.h"
+
+/* A Markdown table cell: pipes escaped, HTML specials as entities, line
+ * breaks and other controls as spaces. */
+static void md_put(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	for (; *p; p++) {
+		if (*p == '|')
+			fputs("\\|", f);
+		else if (*p == '<')
+			fputs("&lt;", f);
+		else if (*p == '>')
+			fputs("&gt;", f);
+		else if (*p == '&')
+			fputs("&amp;", f);
+		else if (*p == '\\' || *p == '`' || *p == '*' || *p == '_' || *p == '[' || *p == ']')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7F)
+			fputc(' ', f);
+		else
+			fputc(*p, f);
+	}
+}
+
+/* ---- Markdown ---- */
+
+static void md_pct(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, " %.1f |", v * 100);
+	else
+		fputs(" - |", f);
+}
+
+static void md_secs(FILE *f, double ms)
+{
+	if (isfinite(ms))
+		fprintf(f, " %.2f |", ms / 1000.0);
+	else
+		fputs(" - |", f);
+}
+
+static void md_num(FILE *f, const char *fmt, double v)
+{
+	fputc(' ', f);
+	if (isfinite(v))
+		fprintf(f, fmt, v);
+	else
+		fputc('-', f);
+	fputs(" |", f);
+}
+
+static void md_cell_name(FILE *f, const report_cell *c)
+{
+	fputs("| ", f);
+	md_put(f, c->suite);
+	fputs(" | ", f);
+	md_put(f, c->model);
+	fputs(" | ", f);
+	md_put(f, c->mode);
+	if (c->budget)
+		fprintf(f, " | %ld |", c->budget);
+	else
+		fputs(" | - |", f);
+}
+
+static void md_breakdown(FILE *f, const char *what, const report_cell *rows, size_t n)
+{
+	if (!n)
+		return;
+	fprintf(f, "\n### Accuracy by %s\n\n| %s | model | mode | budget | n | acc %% [95%% CI] |\n"
+		   "|---|---|---|--:|--:|--:|\n",
+		what, what);
+	for (size_t i = 0; i < n; i++) {
+		const report_cell *c = &rows[i];
+
+		md_cell_name(f, c);
+		fprintf(f, " %ld |", c->n);
+		if (c->graded)
+			fprintf(f, " %.1f [%.0f-%.0f] |\n", c->accuracy * 100, floor(c->acc_lo * 100),
+				ceil(c->acc_hi * 100));
+		else
+			fputs(" - |\n", f);
+	}
+}
+
+int report_write_md(const report *r, const tb_run_info *run, FILE *f, char *err, size_t errlen)
+{
+	if (run->simulated)
+		fprintf(f, "> **%s**\n\n", REPORT_SIMULATED_LINE);
+	fputs("## thinkbench report: run `", f);
+	md_put(f, run->run_id);
+	fprintf(f, "`\n\nthinkbench %s, %s, started %s%s%s; %ld samples.\n\n", run->version,
+		run->status, run->started, run->ended[0] ? ", ended " : "", run->ended, r->samples);
+	fputs("| suite | model | mode | budget | n | acc % [95% CI] | clustered CI | pass@1 | pass@k "
+	      "| maj@k | correct | wrong | no ans | trunc | wrong lang | leak | err | p50 s | p90 s "
+	      "| p99 s | ttfa p50 s | tok/s | reasoning tok | answer tok | cost $ | $/correct |\n"
+	      "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+	      "--:|--:|--:|--:|--:|\n",
+	      f);
+	for (size_t i = 0; i < r->n; i++) {
+		const report_cell *c = &r->cells[i];
+
+		md_cell_name(f, c);
+		fprintf(f, " %ld |", c->n);
+		if (strcmp(c->status, "not_supported") == 0) {
+			fputs(" not supported |||||||||||||||||||||\n", f);
+			continue;
+		}
+		if (c->graded)
+			fprintf(f, " %.1f [%.0f-%.0f] |", c->accuracy * 100, floor(c->acc_lo * 100),
+				ceil(c->acc_hi * 100));
+		else
+			fputs(" - |", f);
+		if (isfinite(c->acc_clu_lo))
+			fprintf(f, " [%.0f-%.0f] |", floor(c->acc_clu_lo * 100), ceil(c->acc_clu_hi * 100));
+		else
+			fputs(" - |", f);
+		md_pct(f, c->pass_at_1);
+		md_pct(f, c->pass_at_k);
+		md_pct(f, c->maj_at_k);
+		fprintf(f, " %ld | %ld | %ld | %ld | %ld | %ld | %ld |", c->count[TB_OUT_CORRECT],
+			c->count[TB_OUT_INCORRECT] + c->count[TB_OUT_PARTIAL], c->count[TB_OUT_NOANSWER],
+			c->count[TB_OUT_TRUNCATED], c->wrong_lang, c->mode_leaks, c->count[TB_OUT_ERROR]);
+		md_secs(f, c->total_p50);
+		md_secs(f, c->total_p90);
+		md_secs(f, c->total_p99);
+		md_secs(f, c->ttfa_p50);
+		md_num(f, "%.0f", c->out_tps);
+		md_num(f, "%.0f", c->reasoning_mean);
+		md_num(f, "%.0f", c->answer_mean);
+		md_num(f, "%.4f", c->cost_usd);
+		md_num(f, "%.5f", c->cost_per_correct);
+		fputc('\n', f);
+	}
+	fputs("\npass@k and maj@k use k = the fewest samples of an item in the cell; the clustered "
+	      "interval treats items as clusters (shown with several samples per item).\n", f);
+	if (r->n_pairs) {
+		fputs("\n### Thinking against non-thinking (same items)\n\n"
+		      "| suite | model | think budget | items | acc think % | acc nothink % | diff pts [95% CI] "
+		      "| flips up / down | latency x | tokens x | cost x | $ per extra correct "
+		      "| s per extra correct |\n|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
+		      f);
+		for (size_t i = 0; i < r->n_pairs; i++) {
+			const report_pair *p = &r->pairs[i];
+			const report_cell *t = &r->cells[p->think], *n = &r->cells[p->nothink];
+
+			fputs("| ", f);
+			md_put(f, t->suite);
+			fputs(" | ", f);
+			md_put(f, t->model);
+			if (t->budget)
+				fprintf(f, " | %ld | %ld |", t->budget, p->items);
+			else
+				fprintf(f, " | - | %ld |", p->items);
+			md_pct(f, t->accuracy);
+			md_pct(f, n->accuracy);
+			if (isfinite(p->diff_lo))
+				fprintf(f, " %+.1f [%+.1f, %+.1f] |", p->diff * 100, p->diff_lo * 100,
+					p->diff_hi * 100);
+			else
+				md_num(f, "%+.1f", p->diff * 100);
+			fprintf(f, " %ld / %ld |", p->flip_up, p->flip_down);
+			md_num(f, "%.2f", p->latency_ratio);
+			md_num(f, "%.2f", p->token_ratio);
+			md_num(f, "%.2f", p->cost_ratio);
+			md_num(f, "%.5f", p->extra_cost_per_correct);
+			md_num(f, "%.2f", p->extra_secs_per_correct);
+			fputc('\n', f);
+		}
+	}
+	md_breakdown(f, "language", r->by_lang, r->n_lang);
+	md_breakdown(f, "tag", r->by_tag, r->n_tag);
+	if (ferror(f))
+		return tb_seterr(err, errlen, "cannot write the Markdown report");
+	return TB_OK;
+}
+
