@@ -53,8 +53,10 @@ static void setup(void)
 	set_cell(&cells[1], "s1", "m/x", "think", 512, 7, 0.05, lat[1]);
 	set_cell(&cells[2], "s1", "m/x", "think", 2048, 9, 0.2, lat[2]);
 	set_cell(&cells[3], "s1", EVIL, "think", 0, 6, 0.5, lat[3]);
-	set_cell(&langs[0], "en", "m/x", "nothink", 0, 6, 0.005, lat[0]);
-	set_cell(&langs[1], "zh", "m/x", "nothink", 0, 4, 0.005, lat[0]);
+	set_cell(&langs[0], "s1", "m/x", "nothink", 0, 6, 0.005, lat[0]);
+	langs[0].group = "en";
+	set_cell(&langs[1], "s1", "m/x", "nothink", 0, 4, 0.005, lat[0]);
+	langs[1].group = "zh";
 	memset(&rep, 0, sizeof(rep));
 	rep.cells = cells;
 	rep.n = 4;

@@ -177,18 +177,25 @@ START_TEST(per_item_numbers)
 	ck_assert(p->diff_lo < p->diff && p->diff < p->diff_hi);
 	ck_assert_int_eq(p->flip_up, 2);
 	ck_assert_int_eq(p->flip_down, 0);
-	ck_assert_str_eq(p->up_ids[0], "q1");
-	ck_assert_str_eq(p->up_ids[1], "q4");
+	ck_assert_str_eq(p->flips[0].item_id, "q1");
+	ck_assert_str_eq(p->flips[1].item_id, "q4");
+	ck_assert_int_eq(p->flips[1].up, 1);
 	ck_assert_double_eq_tol(p->cost_ratio, 10.0, 1e-9);
 	ck_assert(isfinite(p->extra_cost_per_correct) && p->extra_cost_per_correct > 0);
 
 	/* by language: q3 is zh; by tag: q4 has two tags */
 	ck_assert_uint_eq(r->n_lang, 5);
-	ck_assert_str_eq(r->by_lang[0].suite, "en");
+	/* per suite, with the interval clustered by item where items have several samples */
+	ck_assert_str_eq(r->by_lang[0].suite, "math");
+	ck_assert_str_eq(r->by_lang[0].group, "en");
+	for (size_t i = 0; i < r->n_lang; i++)
+		if (r->by_lang[i].max_per_item > 1 && r->by_lang[i].items > 1)
+			ck_assert(isfinite(r->by_lang[i].acc_clu_lo) &&
+				  r->by_lang[i].acc_clu_lo <= r->by_lang[i].accuracy);
 	ck_assert_uint_eq(r->n_tag, 5);
 	ck_assert_int_eq(r->tags_missing, 0);
 	for (size_t i = 0; i < r->n_tag; i++)
-		if (strcmp(r->by_tag[i].suite, "alg") == 0 && strcmp(r->by_tag[i].mode, "think") == 0 &&
+		if (strcmp(r->by_tag[i].group, "alg") == 0 && strcmp(r->by_tag[i].mode, "think") == 0 &&
 		    strcmp(r->by_tag[i].model, "m/a") == 0)
 			ck_assert_int_eq(r->by_tag[i].n, 9);
 	ck_assert_str_eq(report_prompt(r, "math", "q2"), "p2");
@@ -235,7 +242,7 @@ START_TEST(prompt_from_store)
 	ck_assert_ptr_null(report_prompt(r, "math", "q9"));
 	ck_assert_ptr_null(report_prompt(r, "nosuch", "q1"));
 	for (size_t i = 0; i < r->n_tag; i++)
-		if (strcmp(r->by_tag[i].suite, "geo") == 0 && strcmp(r->by_tag[i].mode, "think") == 0)
+		if (strcmp(r->by_tag[i].group, "geo") == 0 && strcmp(r->by_tag[i].mode, "think") == 0)
 			ck_assert_int_eq(r->by_tag[i].n, 6);
 	report_free(r);
 	store_close(st);
@@ -259,7 +266,7 @@ START_TEST(csv_read_back)
 	ck_assert_int_eq(python("import csv, json, sys, os\n"
 				"d = os.path.dirname(sys.argv[1])\n"
 				"res = {}\n"
-				"for n in (\"samples\", \"summary\", \"modes\", \"by_lang\", \"by_tag\"):\n"
+				"for n in (\"samples\", \"summary\", \"modes\", \"flips\", \"by_lang\", \"by_tag\"):\n"
 				"    res[n] = list(csv.reader(open(os.path.join(d, n + \".csv\"), newline=\"\", "
 				"encoding=\"utf-8\", errors=\"replace\"), strict=True))\n"
 				"json.dump(res, open(sys.argv[2], \"w\"), ensure_ascii=True)",
@@ -282,8 +289,16 @@ START_TEST(csv_read_back)
 	ck_assert_uint_eq(json_array_size(json_object_get(rows, "modes")), 2);
 	ck_assert_str_eq(json_string_value(json_array_get(json_array_get(json_object_get(rows, "modes"), 1), 3)),
 			 "m/a");
-	ck_assert_str_eq(json_string_value(json_array_get(json_array_get(json_object_get(rows, "modes"), 1), 14)),
-			 "q1 q4");
+	/* flips.csv: one row per flipped item, all of them */
+	ck_assert_uint_eq(json_array_size(json_object_get(rows, "flips")), 3);
+	ck_assert_str_eq(json_string_value(json_array_get(json_array_get(json_object_get(rows, "flips"), 1), 6)),
+			 "q1");
+	ck_assert_str_eq(json_string_value(json_array_get(json_array_get(json_object_get(rows, "flips"), 2), 6)),
+			 "q4");
+	ck_assert_str_eq(json_string_value(json_array_get(json_array_get(json_object_get(rows, "flips"), 2), 7)),
+			 "up");
+	ck_assert_str_eq(json_string_value(json_array_get(json_array_get(json_object_get(rows, "by_lang"), 1), 2)),
+			 "math");
 	ck_assert_uint_eq(json_array_size(json_object_get(rows, "by_tag")), 6);
 	json_decref(rows);
 	store_run_info_release(&run);

@@ -10,6 +10,8 @@
 #include "rc.h"
 #include "text.h"
 
+/* the flipped items named in a flip count's tooltip (flips.csv has them all) */
+#define HTML_FLIP_IDS 20
 /* an embedded SVG plot larger than this is left out (gnuplot's are ~50 KB) */
 #define MAX_SVG ((size_t)16 << 20)
 
@@ -105,6 +107,8 @@ static void td_key(FILE *f, const report_cell *c)
 {
 	fputs("<tr>", f);
 	td_text(f, c->suite);
+	if (c->group)
+		td_text(f, c->group);
 	td_text(f, c->model);
 	td_text(f, c->mode);
 	td_budget(f, c->budget);
@@ -116,6 +120,15 @@ static void td_acc(FILE *f, const report_cell *c)
 	if (c->graded)
 		fprintf(f, "<td class=n>%.1f <small>[%.0f&ndash;%.0f]</small></td>", c->accuracy * 100,
 			floor(c->acc_lo * 100), ceil(c->acc_hi * 100));
+	else
+		fputs("<td class=n>-</td>", f);
+}
+
+static void td_clustered(FILE *f, const report_cell *c)
+{
+	if (isfinite(c->acc_clu_lo))
+		fprintf(f, "<td class=n>[%.0f&ndash;%.0f]</td>", floor(c->acc_clu_lo * 100),
+			ceil(c->acc_clu_hi * 100));
 	else
 		fputs("<td class=n>-</td>", f);
 }
@@ -148,11 +161,7 @@ static void cells_table(FILE *f, const report *r)
 			continue;
 		}
 		td_acc(f, c);
-		if (isfinite(c->acc_clu_lo))
-			fprintf(f, "<td class=n>[%.0f&ndash;%.0f]</td>", floor(c->acc_clu_lo * 100),
-				ceil(c->acc_clu_hi * 100));
-		else
-			fputs("<td class=n>-</td>", f);
+		td_clustered(f, c);
 		td_num(f, "%.3f", c->pass_at_1);
 		if (c->pass_k)
 			fprintf(f, "<td class=n>%.3f <small>k=%ld</small></td>", c->pass_at_k, c->pass_k);
@@ -213,13 +222,18 @@ static void pairs_table(FILE *f, const report *r)
 		else
 			td_num(f, "%+.1f", p->diff * 100);
 		for (int up = 1; up >= 0; up--) {
-			char *const *ids = up ? p->up_ids : p->down_ids;
+			long shown = 0, n_flips = p->flip_up + p->flip_down;
 
 			fputs("<td class=n title=\"", f);
-			for (int k = 0; k < REPORT_FLIP_IDS && ids[k]; k++) {
-				esc(f, ids[k], 200);
+			for (long k = 0; k < n_flips && shown < HTML_FLIP_IDS; k++) {
+				if (p->flips[k].up != up)
+					continue;
+				esc(f, p->flips[k].item_id, 200);
 				fputc(' ', f);
+				shown++;
 			}
+			if ((up ? p->flip_up : p->flip_down) > shown)
+				fputs("... (all in flips.csv)", f);
 			fprintf(f, "\">%ld</td>", up ? p->flip_up : p->flip_down);
 		}
 		td_num(f, "%.2f", p->latency_ratio);
@@ -237,20 +251,21 @@ static void pairs_table(FILE *f, const report *r)
 
 static void breakdown_table(FILE *f, const char *what, const report_cell *rows, size_t n)
 {
-	const char *head[] = {what, "model", "mode", "budget", "n", "acc % [95% CI]", "error",
-			      "wrong lang", "total p50 s", "cost $"};
+	const char *head[] = {"suite", what, "model", "mode", "budget", "n", "acc % [95% CI]",
+			      "clustered CI", "error", "wrong lang", "total p50 s", "cost $"};
 
 	if (!n) {
 		fputs("<p>None.</p>\n", f);
 		return;
 	}
 	fputs("<div class=wrap><table>\n", f);
-	th_row(f, head, sizeof(head) / sizeof(head[0]), 3);
+	th_row(f, head, sizeof(head) / sizeof(head[0]), 4);
 	for (size_t i = 0; i < n; i++) {
 		const report_cell *c = &rows[i];
 
 		td_key(f, c);
 		td_acc(f, c);
+		td_clustered(f, c);
 		td_long(f, c->count[TB_OUT_ERROR]);
 		td_long(f, c->wrong_lang);
 		td_num(f, "%.2f", c->total_p50 / 1000);

@@ -436,7 +436,7 @@ static const report_cell *lang_cell(const report *r, const char *lang, const con
 	for (size_t i = 0; i < r->n_lang; i++) {
 		const report_cell *c = &r->by_lang[i];
 
-		if (strcmp(c->suite, lang) == 0 && strcmp(c->model, g->model) == 0 &&
+		if (strcmp(c->group, lang) == 0 && strcmp(c->model, g->model) == 0 &&
 		    strcmp(c->mode, g->mode) == 0 && c->budget == g->budget)
 			return c;
 	}
@@ -459,7 +459,7 @@ static int plot_acc_lang(plotter *p)
 	fputc('\n', f.dat);
 	/* by_lang is sorted by language first: one row per language */
 	for (size_t i = 0; i < r->n_lang; i++) {
-		const char *lang = r->by_lang[i].suite;
+		const char *lang = r->by_lang[i].group;
 
 		if (prev && strcmp(prev, lang) == 0)
 			continue;
@@ -543,7 +543,7 @@ static int distinct_langs(const report *r)
 	int n = 0;
 
 	for (size_t i = 0; i < r->n_lang && n < 2; i++)
-		n += i == 0 || strcmp(r->by_lang[i].suite, r->by_lang[i - 1].suite) != 0;
+		n += i == 0 || strcmp(r->by_lang[i].group, r->by_lang[i - 1].group) != 0;
 	return n;
 }
 

@@ -76,14 +76,25 @@ typedef struct pair_acc {
 	size_t think, nothink;      /* stable ids */
 	stats_paired d;
 	long up, down;
-	char *up_ids[REPORT_FLIP_IDS], *down_ids[REPORT_FLIP_IDS];
+	report_flip *flips;
+	size_t n_flips, cap_flips;
 } pair_acc;
+
+/* A breakdown row (by_lang, by_tag) within the current item: its per-item
+ * counts feed the row's clustered interval. */
+typedef struct group_entry {
+	agg *a;
+	size_t row;                 /* stable id in a */
+	long graded, correct;
+} group_entry;
 
 typedef struct loader {
 	report *r;
 	agg cells, langs, tags;
 	item_entry *ent;
 	size_t n_ent, cap_ent;
+	group_entry *gent;
+	size_t n_gent, cap_gent;
 	char *cur_suite, *cur_item;
 	const char *cur_tags;       /* the current item's tag set, NULL when none */
 	pair_acc *pairs;
@@ -93,7 +104,7 @@ typedef struct loader {
 } loader;
 
 typedef struct cell_key {
-	const char *suite, *model, *mode;
+	const char *suite, *group, *model, *mode; /* group: NULL in cells */
 	long budget;
 } cell_key;
 
@@ -383,6 +394,8 @@ static int key_cmp(const report_cell *c, const cell_key *k)
 	int d = strcmp(c->suite, k->suite);
 
 	if (!d)
+		d = strcmp(c->group ? c->group : "", k->group ? k->group : "");
+	if (!d)
 		d = strcmp(c->model, k->model);
 	if (!d)
 		d = strcmp(c->mode, k->mode);
@@ -467,7 +480,8 @@ static int get_row(agg *a, const cell_key *k, const char *status, long n_planned
 	c->suite = strdup(k->suite);
 	c->model = strdup(k->model);
 	c->mode = strdup(k->mode);
-	if (!c->suite || !c->model || !c->mode)
+	c->group = k->group ? strdup(k->group) : NULL;
+	if (!c->suite || !c->model || !c->mode || (k->group && !c->group))
 		return tb_seterr(err, errlen, "out of memory reading the cells");
 	return TB_OK;
 }
@@ -475,7 +489,7 @@ static int get_row(agg *a, const cell_key *k, const char *status, long n_planned
 static int on_cell(void *ud, const tb_cell *c)
 {
 	loader *ld = ud;
-	cell_key k = {c->suite, c->model, c->mode, c->budget};
+	cell_key k = {c->suite, NULL, c->model, c->mode, c->budget};
 	size_t id;
 
 	return get_row(&ld->cells, &k, c->status, c->n_planned, &id, ld->err, ld->errlen);
@@ -504,11 +518,11 @@ static void add_tokens(accum *a, int which, long v)
 	a->tok_n[which]++;
 }
 
-/* Adds one sample to the row of agg a keyed by (label, the sample's model,
+/* Adds one sample to the row of agg a keyed by (its suite, group, model,
  * mode, budget); *id is the row's stable id. */
-static int add_to(loader *ld, agg *a, const char *label, const tb_sample *s, size_t *id)
+static int add_to(loader *ld, agg *a, const char *group, const tb_sample *s, size_t *id)
 {
-	cell_key k = {label, s->model, s->mode, s->budget};
+	cell_key k = {s->suite, group, s->model, s->mode, s->budget};
 	report_cell *c;
 	accum *x;
 
@@ -555,10 +569,38 @@ static void free_entries(loader *ld)
 	ld->n_ent = 0;
 }
 
-static int keep_id(char **slot, const char *id)
+static void free_flips(report_flip *f, size_t n)
 {
-	*slot = strdup(id);
-	return *slot ? TB_OK : TB_NOMEM;
+	for (size_t i = 0; f && i < n; i++)
+		free(f[i].item_id);
+	free(f);
+}
+
+static int keep_flip(pair_acc *p, const char *item, int up, double think, double nothink)
+{
+	report_flip *f;
+
+	if (p->n_flips == p->cap_flips) {
+		size_t cap = p->cap_flips ? p->cap_flips * 2 : 16;
+
+		/* at most one flip per item of the cell */
+		if (cap > MAX_CELL_SAMPLES)
+			return TB_NOMEM;
+		f = realloc(p->flips, cap * sizeof(*f));
+		if (!f)
+			return TB_NOMEM;
+		p->flips = f;
+		p->cap_flips = cap;
+	}
+	f = &p->flips[p->n_flips];
+	f->item_id = strdup(item);
+	if (!f->item_id)
+		return TB_NOMEM;
+	f->up = up;
+	f->think = think;
+	f->nothink = nothink;
+	p->n_flips++;
+	return TB_OK;
 }
 
 static int add_pair(loader *ld, const item_entry *t, const item_entry *n, const char *item)
@@ -587,14 +629,13 @@ static int add_pair(loader *ld, const item_entry *t, const item_entry *n, const 
 		p->nothink = n->cell;
 	}
 	stats_paired_add(&p->d, mt - mn);
-	if (up && !nup) {
-		if (p->up < REPORT_FLIP_IDS && keep_id(&p->up_ids[p->up], item) != TB_OK)
+	if (up != nup) {
+		if (keep_flip(p, item, up, mt, mn) != TB_OK)
 			return tb_seterr(ld->err, ld->errlen, "out of memory pairing modes");
-		p->up++;
-	} else if (!up && nup) {
-		if (p->down < REPORT_FLIP_IDS && keep_id(&p->down_ids[p->down], item) != TB_OK)
-			return tb_seterr(ld->err, ld->errlen, "out of memory pairing modes");
-		p->down++;
+		if (up)
+			p->up++;
+		else
+			p->down++;
 	}
 	return TB_OK;
 }
@@ -650,6 +691,22 @@ static int flush_item(loader *ld)
 		else if (rc != TB_OK)
 			rc = tb_seterr(ld->err, ld->errlen, "out of memory reading the samples");
 	}
+	for (size_t i = 0; i < ld->n_gent && rc == TB_OK; i++) {
+		const group_entry *g = &ld->gent[i];
+		accum *x = &g->a->acc[g->row];
+
+		if (!g->graded)
+			continue;
+		stats_cluster_add(&x->clu, (double)g->graded, (double)g->correct);
+		x->pass1_sum += (double)g->correct / (double)g->graded;
+		rc = add_run(&x->runs, g->graded, g->correct);
+		if (rc == TB_TOOBIG)
+			rc = tb_seterr(ld->err, ld->errlen, "a breakdown row has more than %zu items",
+				       MAX_CELL_SAMPLES);
+		else if (rc != TB_OK)
+			rc = tb_seterr(ld->err, ld->errlen, "out of memory reading the samples");
+	}
+	ld->n_gent = 0;
 	for (size_t i = 0; i < ld->n_ent && rc == TB_OK; i++) {
 		const item_entry *t = &ld->ent[i], *n = NULL;
 		const report_cell *tc = &ld->cells.cells[t->cell];
@@ -719,24 +776,58 @@ static int new_item(loader *ld, const tb_sample *s)
 	return TB_OK;
 }
 
+/* Counts s in the current item's entry for breakdown row (a, row). */
+static int note_group(loader *ld, agg *a, size_t row, const tb_sample *s)
+{
+	group_entry *g = NULL;
+
+	for (size_t i = ld->n_gent; i-- > 0 && !g;)
+		if (ld->gent[i].a == a && ld->gent[i].row == row)
+			g = &ld->gent[i];
+	if (!g) {
+		if (ld->n_gent == MAX_ITEM_ENTRIES)
+			return tb_seterr(ld->err, ld->errlen,
+					 "item '%s' has samples in more than %d breakdown rows",
+					 s->item_id, MAX_ITEM_ENTRIES);
+		if (ld->n_gent == ld->cap_gent) {
+			size_t cap = ld->cap_gent ? ld->cap_gent * 2 : 8;
+			group_entry *v = realloc(ld->gent, cap * sizeof(*v));
+
+			if (!v)
+				return tb_seterr(ld->err, ld->errlen, "out of memory reading the samples");
+			ld->gent = v;
+			ld->cap_gent = cap;
+		}
+		g = &ld->gent[ld->n_gent++];
+		*g = (group_entry){.a = a, .row = row};
+	}
+	if (tb_outcome_is_graded(s->outcome)) {
+		g->graded++;
+		g->correct += s->outcome == TB_OUT_CORRECT;
+	}
+	return TB_OK;
+}
+
 static int on_sample(void *ud, const tb_sample *s)
 {
 	loader *ld = ud;
 	item_entry *e = NULL;
-	size_t id, dummy;
+	size_t id, row;
 
 	if ((unsigned)s->outcome >= TB_OUT_COUNT)
 		return tb_seterr(ld->err, ld->errlen, "sample '%s' has an invalid outcome", s->item_id);
-	if (new_item(ld, s) != TB_OK || add_to(ld, &ld->cells, s->suite, s, &id) != TB_OK)
+	if (new_item(ld, s) != TB_OK || add_to(ld, &ld->cells, NULL, s, &id) != TB_OK)
 		return TB_ERR;
 	ld->r->samples++;
-	if (add_to(ld, &ld->langs, s->lang && *s->lang ? s->lang : "(none)", s, &dummy) != TB_OK)
+	if (add_to(ld, &ld->langs, s->lang && *s->lang ? s->lang : "(none)", s, &row) != TB_OK ||
+	    note_group(ld, &ld->langs, row, s) != TB_OK)
 		return TB_ERR;
 	if (ld->cur_tags) {
 		const char *t = ld->cur_tags + 1;
 
 		for (unsigned char k = 0; k < (unsigned char)ld->cur_tags[0]; k++, t += strlen(t) + 1)
-			if (add_to(ld, &ld->tags, t, s, &dummy) != TB_OK)
+			if (add_to(ld, &ld->tags, t, s, &row) != TB_OK ||
+			    note_group(ld, &ld->tags, row, s) != TB_OK)
 				return TB_ERR;
 	}
 	/* samples of one cell are together within an item: only the last entry can match */
@@ -855,6 +946,7 @@ static void free_cell(report_cell *c)
 	free(c->suite);
 	free(c->model);
 	free(c->mode);
+	free(c->group);
 	free(c->total_ms);
 	free(c->ttfa_ms);
 }
@@ -885,6 +977,8 @@ static int finish_agg(agg *a, report_cell **out, size_t *n, size_t **remap, char
 
 		finish_cell(&a->cells[id], &a->acc[id]);
 		if (!remap) {
+			/* no answers are voted on in a breakdown row */
+			a->cells[id].maj_at_k = NAN;
 			free(a->cells[id].total_ms);
 			free(a->cells[id].ttfa_ms);
 			a->cells[id].total_ms = a->cells[id].ttfa_ms = NULL;
@@ -945,10 +1039,9 @@ static int finish_pairs(loader *ld, const size_t *remap)
 		q->diff_hi = fmin(q->diff_hi, 1.0);
 		q->flip_up = p->up;
 		q->flip_down = p->down;
-		memcpy(q->up_ids, p->up_ids, sizeof(q->up_ids));
-		memcpy(q->down_ids, p->down_ids, sizeof(q->down_ids));
-		memset(p->up_ids, 0, sizeof(p->up_ids));
-		memset(p->down_ids, 0, sizeof(p->down_ids));
+		q->flips = p->flips;
+		p->flips = NULL;
+		p->n_flips = 0;
 		q->latency_ratio = ratio(t->total_mean, n->total_mean);
 		q->token_ratio = ratio(t->completion_mean, n->completion_mean);
 		q->cost_ratio = ratio(t->cost_per_sample, n->cost_per_sample);
@@ -999,11 +1092,9 @@ out:
 	free(ld.cur_item);
 	free(ld.cur_suite);
 	for (size_t i = 0; i < ld.n_pairs; i++)
-		for (int k = 0; k < REPORT_FLIP_IDS; k++) {
-			free(ld.pairs[i].up_ids[k]);
-			free(ld.pairs[i].down_ids[k]);
-		}
+		free_flips(ld.pairs[i].flips, ld.pairs[i].n_flips);
 	free(ld.pairs);
+	free(ld.gent);
 	/* rows not handed over (on failure) still own their strings */
 	for (size_t i = 0; i < ld.cells.n; i++)
 		free_cell(&ld.cells.cells[i]);
@@ -1038,10 +1129,7 @@ void report_free(report *r)
 	free_cells(r->by_lang, r->n_lang);
 	free_cells(r->by_tag, r->n_tag);
 	for (size_t i = 0; i < r->n_pairs; i++)
-		for (int k = 0; k < REPORT_FLIP_IDS; k++) {
-			free(r->pairs[i].up_ids[k]);
-			free(r->pairs[i].down_ids[k]);
-		}
+		free_flips(r->pairs[i].flips, (size_t)(r->pairs[i].flip_up + r->pairs[i].flip_down));
 	free(r->pairs);
 	items_free(r->items);
 	free(r);

@@ -46,11 +46,16 @@
  * Output tokens per second: the sum of completion tokens over the sum of
  * generation times (total - ttft) of the samples where all three are known.
  *
- * Breakdowns: by_lang and by_tag are report_cell rows whose suite field holds
- * the language or the tag, aggregated over every suite per model x mode x
- * budget. Tags come from the items the run stored (only the ids and tags of
- * suites with tags are kept); a store made before items were stored has no
- * tags (tags_missing). */
+ * Breakdowns: by_lang and by_tag are report_cell rows per suite x language
+ * (or tag) x model x mode x budget: suite holds the suite, group the language
+ * or the tag. Their clustered interval treats items as clusters as the cells'
+ * does; maj@k is not kept for them (NAN). Tags come from the items the run
+ * stored (only the ids and tags of suites with tags are kept); a store made
+ * before items were stored has no tags (tags_missing).
+ *
+ * Every aggregate is per suite: nothing here pools suites. A summary over
+ * suites, where a format shows one, is the macro-average of the suites'
+ * numbers with the suites named. */
 #ifndef TB_REPORT_H
 #define TB_REPORT_H
 
@@ -62,6 +67,8 @@
 
 typedef struct report_cell {
 	char *suite, *model, *mode;  /* owned by the report */
+	char *group;                 /* by_lang / by_tag: the language or the tag, owned;
+				      * NULL in cells */
 	long budget;
 	char status[16];             /* "planned", "not_supported", or "unplanned" when
 				      * samples exist with no cell row */
@@ -93,14 +100,20 @@ typedef struct report_cell {
 	size_t n_total_ms, n_ttfa_ms;
 } report_cell;
 
-#define REPORT_FLIP_IDS 20
+/* One item right (by majority of its samples) in one mode only. */
+typedef struct report_flip {
+	char *item_id;                   /* owned */
+	int up;                          /* 1: right only with thinking; 0: only without */
+	double think, nothink;           /* the item's accuracy in each mode, 0..1 */
+} report_flip;
 
 typedef struct report_pair {
 	size_t think, nothink;           /* indices into report.cells */
 	long items;                      /* items graded in both */
 	double diff, diff_lo, diff_hi;   /* accuracy think - nothink, 0..1 scale */
 	long flip_up, flip_down;         /* items right only with thinking, only without */
-	char *up_ids[REPORT_FLIP_IDS], *down_ids[REPORT_FLIP_IDS]; /* the first ones, owned */
+	report_flip *flips;              /* all of them (flip_up + flip_down), in item
+					  * order; owned */
 	double latency_ratio, token_ratio, cost_ratio;
 	double extra_cost_per_correct, extra_secs_per_correct;
 } report_pair;
@@ -109,7 +122,7 @@ typedef struct report {
 	report_cell *cells;          /* sorted by suite, model, mode, budget */
 	size_t n;
 	long samples;                /* stored samples in all cells */
-	report_cell *by_lang, *by_tag; /* suite field = the language / the tag */
+	report_cell *by_lang, *by_tag; /* sorted by suite, group, model, mode, budget */
 	size_t n_lang, n_tag;
 	report_pair *pairs;          /* sorted by suite, model, think budget */
 	size_t n_pairs;

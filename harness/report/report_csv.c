@@ -233,16 +233,14 @@ static int modes_body(tb_store *st, csv_ctx *x)
 	static const char *const head[] = {
 		"run_id", "simulated", "suite", "model", "think_budget", "nothink_budget", "items",
 		"acc_think", "acc_nothink", "acc_diff", "diff_lo95", "diff_hi95", "flip_up",
-		"flip_down", "flip_up_items", "flip_down_items", "latency_ratio", "token_ratio",
-		"cost_ratio", "extra_cost_per_correct_usd", "extra_seconds_per_correct"};
+		"flip_down", "latency_ratio", "token_ratio", "cost_ratio",
+		"extra_cost_per_correct_usd", "extra_seconds_per_correct"};
 	csv_writer *w = &x->w;
-	tb_buf ids;
 
 	(void)st;
 	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
 		csv_str(w, head[i]);
 	csv_end(w);
-	tb_buf_init(&ids, 64 * 1024);
 	for (size_t i = 0; i < x->r->n_pairs; i++) {
 		const report_pair *p = &x->r->pairs[i];
 
@@ -257,14 +255,6 @@ static int modes_body(tb_store *st, csv_ctx *x)
 		csv_double_sig(w, p->diff_hi, SUMMARY_DIGITS);
 		csv_long(w, p->flip_up);
 		csv_long(w, p->flip_down);
-		for (int up = 1; up >= 0; up--) {
-			char *const *v = up ? p->up_ids : p->down_ids;
-
-			tb_buf_reset(&ids);
-			for (int k = 0; k < REPORT_FLIP_IDS && v[k]; k++)
-				tb_buf_addf(&ids, "%s%s", k ? " " : "", v[k]);
-			csv_str(w, tb_buf_str(&ids));
-		}
 		csv_double_sig(w, p->latency_ratio, SUMMARY_DIGITS);
 		csv_double_sig(w, p->token_ratio, SUMMARY_DIGITS);
 		csv_double_sig(w, p->cost_ratio, SUMMARY_DIGITS);
@@ -272,7 +262,37 @@ static int modes_body(tb_store *st, csv_ctx *x)
 		csv_double_sig(w, p->extra_secs_per_correct, SUMMARY_DIGITS);
 		csv_end(w);
 	}
-	tb_buf_release(&ids);
+	return csv_error(w) == TB_OK ? TB_OK : write_failed(x);
+}
+
+/* One row per flipped item of every pair, all of them. */
+static int flips_body(tb_store *st, csv_ctx *x)
+{
+	static const char *const head[] = {
+		"run_id", "simulated", "suite", "model", "think_budget", "nothink_budget", "item_id",
+		"direction", "acc_think_item", "acc_nothink_item"};
+	csv_writer *w = &x->w;
+
+	(void)st;
+	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+		csv_str(w, head[i]);
+	csv_end(w);
+	for (size_t i = 0; i < x->r->n_pairs; i++) {
+		const report_pair *p = &x->r->pairs[i];
+
+		for (long k = 0; k < p->flip_up + p->flip_down; k++) {
+			const report_flip *fl = &p->flips[k];
+
+			csv_str(w, x->run->run_id);
+			csv_long(w, x->run->simulated != 0);
+			pair_row_name(w, x->r, p);
+			csv_str(w, fl->item_id);
+			csv_str(w, fl->up ? "up" : "down");
+			csv_double_sig(w, fl->think, SUMMARY_DIGITS);
+			csv_double_sig(w, fl->nothink, SUMMARY_DIGITS);
+			csv_end(w);
+		}
+	}
 	return csv_error(w) == TB_OK ? TB_OK : write_failed(x);
 }
 
@@ -280,12 +300,13 @@ static int breakdown_body(csv_ctx *x, const char *what, const report_cell *rows,
 {
 	static const char *const head[] = {
 		"model", "mode", "budget", "n", "graded", "correct", "accuracy", "acc_lo95",
-		"acc_hi95", "error", "wrong_language", "total_ms_p50", "mean_completion_tokens",
-		"cost_usd"};
+		"acc_hi95", "acc_clustered_lo95", "acc_clustered_hi95", "items", "error",
+		"wrong_language", "total_ms_p50", "mean_completion_tokens", "cost_usd"};
 	csv_writer *w = &x->w;
 
 	csv_str(w, "run_id");
 	csv_str(w, "simulated");
+	csv_str(w, "suite");
 	csv_str(w, what);
 	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
 		csv_str(w, head[i]);
@@ -296,6 +317,7 @@ static int breakdown_body(csv_ctx *x, const char *what, const report_cell *rows,
 		csv_str(w, x->run->run_id);
 		csv_long(w, x->run->simulated != 0);
 		csv_str(w, c->suite);
+		csv_str(w, c->group);
 		csv_str(w, c->model);
 		csv_str(w, c->mode);
 		csv_long(w, c->budget);
@@ -305,6 +327,9 @@ static int breakdown_body(csv_ctx *x, const char *what, const report_cell *rows,
 		csv_double_sig(w, c->accuracy, SUMMARY_DIGITS);
 		csv_double_sig(w, c->acc_lo, SUMMARY_DIGITS);
 		csv_double_sig(w, c->acc_hi, SUMMARY_DIGITS);
+		csv_double_sig(w, c->acc_clu_lo, SUMMARY_DIGITS);
+		csv_double_sig(w, c->acc_clu_hi, SUMMARY_DIGITS);
+		csv_long(w, c->items);
 		csv_long(w, c->count[TB_OUT_ERROR]);
 		csv_long(w, c->wrong_lang);
 		csv_double_sig(w, c->total_p50, SUMMARY_DIGITS);
@@ -333,6 +358,7 @@ int report_write_csv_extra(const report *r, const tb_run_info *run, const char *
 	csv_ctx x = {.r = r, .run = run, .err = err, .errlen = errlen};
 
 	if (write_file(NULL, &x, dir, "modes.csv", modes_body) != TB_OK ||
+	    write_file(NULL, &x, dir, "flips.csv", flips_body) != TB_OK ||
 	    write_file(NULL, &x, dir, "by_lang.csv", lang_body) != TB_OK ||
 	    write_file(NULL, &x, dir, "by_tag.csv", tag_body) != TB_OK)
 		return TB_ERR;

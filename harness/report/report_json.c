@@ -21,7 +21,9 @@ static json_t *cell_json(const report_cell *c, const char *key)
 {
 	json_t *o = json_object(), *counts = json_object(), *lat = json_object(), *tok = json_object();
 
-	json_object_set_new(o, key, json_string(c->suite));
+	json_object_set_new(o, "suite", json_string(c->suite));
+	if (key)
+		json_object_set_new(o, key, json_string(c->group ? c->group : ""));
 	json_object_set_new(o, "model", json_string(c->model));
 	json_object_set_new(o, "mode", json_string(c->mode));
 	json_object_set_new(o, "budget", json_integer(c->budget));
@@ -90,12 +92,8 @@ static json_t *pair_json(const report *r, const report_pair *p)
 	json_object_set_new(o, "diff_hi95", jnum(p->diff_hi));
 	json_object_set_new(o, "flip_up", json_integer(p->flip_up));
 	json_object_set_new(o, "flip_down", json_integer(p->flip_down));
-	for (int k = 0; k < REPORT_FLIP_IDS; k++) {
-		if (p->up_ids[k])
-			json_array_append_new(up, json_string(p->up_ids[k]));
-		if (p->down_ids[k])
-			json_array_append_new(down, json_string(p->down_ids[k]));
-	}
+	for (long k = 0; k < p->flip_up + p->flip_down; k++)
+		json_array_append_new(p->flips[k].up ? up : down, json_string(p->flips[k].item_id));
 	json_object_set_new(o, "flip_up_items", up);
 	json_object_set_new(o, "flip_down_items", down);
 	json_object_set_new(o, "latency_ratio", jnum(p->latency_ratio));
@@ -124,7 +122,7 @@ int report_write_json(const report *r, const tb_run_info *run, FILE *out, char *
 	json_object_set_new(doc, "samples", json_integer(r->samples));
 	a = json_array();
 	for (size_t i = 0; i < r->n; i++)
-		json_array_append_new(a, cell_json(&r->cells[i], "suite"));
+		json_array_append_new(a, cell_json(&r->cells[i], NULL));
 	json_object_set_new(doc, "cells", a);
 	a = json_array();
 	for (size_t i = 0; i < r->n_pairs; i++)

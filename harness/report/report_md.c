@@ -60,10 +60,12 @@ static void md_num(FILE *f, const char *fmt, double v)
 	fputs(" |", f);
 }
 
-static void md_cell_name(FILE *f, const report_cell *c)
+/* The row's first columns: name (the suite, or a breakdown's group), model,
+ * mode, budget. */
+static void md_cell_name(FILE *f, const char *name, const report_cell *c)
 {
 	fputs("| ", f);
-	md_put(f, c->suite);
+	md_put(f, name);
 	fputs(" | ", f);
 	md_put(f, c->model);
 	fputs(" | ", f);
@@ -78,17 +80,24 @@ static void md_breakdown(FILE *f, const char *what, const report_cell *rows, siz
 {
 	if (!n)
 		return;
-	fprintf(f, "\n### Accuracy by %s\n\n| %s | model | mode | budget | n | acc %% [95%% CI] |\n"
-		   "|---|---|---|--:|--:|--:|\n",
+	fprintf(f, "\n### Accuracy by %s, per suite\n\n| suite | %s | model | mode | budget | n "
+		   "| acc %% [95%% CI] | clustered CI |\n|---|---|---|---|--:|--:|--:|--:|\n",
 		what, what);
 	for (size_t i = 0; i < n; i++) {
 		const report_cell *c = &rows[i];
 
-		md_cell_name(f, c);
+		fputs("| ", f);
+		md_put(f, c->suite);
+		fputc(' ', f);
+		md_cell_name(f, c->group, c);
 		fprintf(f, " %ld |", c->n);
 		if (c->graded)
-			fprintf(f, " %.1f [%.0f-%.0f] |\n", c->accuracy * 100, floor(c->acc_lo * 100),
+			fprintf(f, " %.1f [%.0f-%.0f] |", c->accuracy * 100, floor(c->acc_lo * 100),
 				ceil(c->acc_hi * 100));
+		else
+			fputs(" - |", f);
+		if (isfinite(c->acc_clu_lo))
+			fprintf(f, " [%.0f-%.0f] |\n", floor(c->acc_clu_lo * 100), ceil(c->acc_clu_hi * 100));
 		else
 			fputs(" - |\n", f);
 	}
@@ -111,7 +120,7 @@ int report_write_md(const report *r, const tb_run_info *run, FILE *f, char *err,
 	for (size_t i = 0; i < r->n; i++) {
 		const report_cell *c = &r->cells[i];
 
-		md_cell_name(f, c);
+		md_cell_name(f, c->suite, c);
 		fprintf(f, " %ld |", c->n);
 		if (strcmp(c->status, "not_supported") == 0) {
 			fputs(" not supported |||||||||||||||||||||\n", f);

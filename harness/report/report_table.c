@@ -12,6 +12,8 @@
 #include "text.h"
 
 #define TABLE_WIDTH 100
+/* the flipped items named per pair (flips.csv has them all) */
+#define TABLE_FLIP_IDS 20
 #define UNSAFE_EXEC_LINE "UNSAFE EXEC: code answers ran without the bubblewrap sandbox (--unsafe-exec)"
 
 /* ---- the text table ---- */
@@ -364,26 +366,31 @@ static void put_pairs(FILE *f, const report *r, const char *bold, const char *pl
 		const report_pair *p = &r->pairs[i];
 
 		for (int up = 1; up >= 0; up--) {
-			char *const *ids = up ? p->up_ids : p->down_ids;
+			long shown = 0, n_flips = p->flip_up + p->flip_down;
 
-			if (!ids[0])
+			if (!(up ? p->flip_up : p->flip_down))
 				continue;
 			size_t col = (size_t)fprintf(f, "%s %s %s:", up ? "flips up" : "flips down",
 						     r->cells[p->think].suite,
 						     base_name(r->cells[p->think].model));
 
-			for (int k = 0; k < REPORT_FLIP_IDS && ids[k]; k++) {
+			for (long k = 0; k < n_flips && shown < TABLE_FLIP_IDS; k++) {
+				const char *id = p->flips[k].item_id;
+
+				if (p->flips[k].up != up)
+					continue;
 				/* wrapped to the table's width; ids are shown escaped */
-				if (col + 1 + tb_text_columns(ids[k]) > TABLE_WIDTH - 4) {
+				if (col + 1 + tb_text_columns(id) > TABLE_WIDTH - 4) {
 					fputs("\n   ", f);
 					col = 3;
 				}
 				fputc(' ', f);
-				tb_text_put_visible(f, ids[k]);
-				col += 1 + tb_text_columns(ids[k]);
+				tb_text_put_visible(f, id);
+				col += 1 + tb_text_columns(id);
+				shown++;
 			}
-			if ((up ? p->flip_up : p->flip_down) > REPORT_FLIP_IDS)
-				fputs(" ...", f);
+			if ((up ? p->flip_up : p->flip_down) > shown)
+				fputs(" ... (all in flips.csv)", f);
 			fputc('\n', f);
 		}
 	}
@@ -391,22 +398,29 @@ static void put_pairs(FILE *f, const report *r, const char *bold, const char *pl
 
 #define LANG_COLS 6
 
-/* Accuracy by language: one row per language, one column per model x mode
- * x budget (the first LANG_COLS of them). */
-static void put_langs(FILE *f, const report *r, const char *bold, const char *plain)
+/* The same model x mode x budget? */
+static int same_config(const report_cell *a, const report_cell *b)
+{
+	return strcmp(a->model, b->model) == 0 && strcmp(a->mode, b->mode) == 0 &&
+	       a->budget == b->budget;
+}
+
+/* Accuracy by language in one suite (by_lang rows [from, to)): one row per
+ * language, one column per model x mode x budget (the first LANG_COLS). */
+static void put_suite_langs(FILE *f, const report *r, size_t from, size_t to, const char *bold,
+			    const char *plain)
 {
 	const report_cell *cols[LANG_COLS];
 	size_t n_cols = 0, more = 0;
 	int langs = 0;
 
-	for (size_t i = 0; i < r->n_lang; i++) {
+	for (size_t i = from; i < to; i++) {
 		const report_cell *c = &r->by_lang[i];
 		int seen = 0;
 
-		langs += i == 0 || strcmp(c->suite, r->by_lang[i - 1].suite) != 0;
+		langs += i == from || strcmp(c->group, r->by_lang[i - 1].group) != 0;
 		for (size_t k = 0; k < n_cols && !seen; k++)
-			seen = strcmp(cols[k]->model, c->model) == 0 && strcmp(cols[k]->mode, c->mode) == 0 &&
-			       cols[k]->budget == c->budget;
+			seen = same_config(cols[k], c);
 		if (!seen && n_cols < LANG_COLS)
 			cols[n_cols++] = c;
 		else if (!seen)
@@ -414,7 +428,9 @@ static void put_langs(FILE *f, const report *r, const char *bold, const char *pl
 	}
 	if (langs < 2)
 		return;
-	fprintf(f, "\n%saccuracy by language, %%%s\n%-8s", bold, plain, "lang");
+	fprintf(f, "\n%saccuracy by language, %%, in ", bold);
+	tb_text_put_visible(f, r->by_lang[from].suite);
+	fprintf(f, "%s\n%-8s", plain, "lang");
 	for (size_t k = 0; k < n_cols; k++) {
 		fputc(' ', f);
 		put_field(f, base_name(cols[k]->model), 14, 1);
@@ -430,19 +446,17 @@ static void put_langs(FILE *f, const report *r, const char *bold, const char *pl
 		fprintf(f, " %14s", m);
 	}
 	fputc('\n', f);
-	for (size_t i = 0; i < r->n_lang; i++) {
-		const char *lang = r->by_lang[i].suite;
+	for (size_t i = from; i < to; i++) {
+		const char *lang = r->by_lang[i].group;
 
-		if (i && strcmp(lang, r->by_lang[i - 1].suite) == 0)
+		if (i > from && strcmp(lang, r->by_lang[i - 1].group) == 0)
 			continue;
 		put_field(f, lang, 8, 0);
 		for (size_t k = 0; k < n_cols; k++) {
 			const report_cell *c = NULL;
 
-			for (size_t j = i; j < r->n_lang && strcmp(r->by_lang[j].suite, lang) == 0 && !c; j++)
-				if (strcmp(r->by_lang[j].model, cols[k]->model) == 0 &&
-				    strcmp(r->by_lang[j].mode, cols[k]->mode) == 0 &&
-				    r->by_lang[j].budget == cols[k]->budget)
+			for (size_t j = i; j < to && strcmp(r->by_lang[j].group, lang) == 0 && !c; j++)
+				if (same_config(&r->by_lang[j], cols[k]))
 					c = &r->by_lang[j];
 			fputc(' ', f);
 			put_num(f, 14, 1, c && c->graded ? c->accuracy * 100 : NAN);
@@ -451,6 +465,18 @@ static void put_langs(FILE *f, const report *r, const char *bold, const char *pl
 	}
 	if (more)
 		fprintf(f, "(%zu more model/mode columns in by_lang.csv)\n", more);
+}
+
+/* by_lang is sorted by suite first: one table per suite with several languages. */
+static void put_langs(FILE *f, const report *r, const char *bold, const char *plain)
+{
+	size_t from = 0;
+
+	for (size_t i = 1; i <= r->n_lang; i++)
+		if (i == r->n_lang || strcmp(r->by_lang[i].suite, r->by_lang[from].suite) != 0) {
+			put_suite_langs(f, r, from, i, bold, plain);
+			from = i;
+		}
 }
 
 int report_print_table(const report *r, FILE *out, const tb_run_info *run)
