@@ -12,42 +12,35 @@
 
 #include "log.h"
 #include "rc.h"
-#include "stats.h"
+#include "report_label.h"
 
 /* points per CDF curve: enough to look smooth, few enough to stay small */
 #define CDF_POINTS 200
+/* suites drawn, one panel each; a colour per configuration, the same in every panel */
+#define MAX_PANELS 24
 #define MAX_CONFIGS 64
-#define TERM_SIZE "960,600"
+#define LABEL_LEN 96
+#define PANEL_W 720
+#define PANEL_H 460
 
-/* A model x mode x budget, summed over the suites. */
-typedef struct config {
-	const char *model, *mode;
-	long budget;
-	char label[96];
-	long correct, graded, n, errors, cost_n;
-	double cost, lat_sum, reasoning_sum, answer_sum;
-	long lat_n, tok_n;
-	double *total, *ttfa;       /* merged ascending latencies, owned */
-	size_t n_total, n_ttfa;
-} config;
+/* A suite: the cells [from, to) of r->cells. */
+typedef struct panel {
+	const char *suite;
+	size_t from, to;
+} panel;
 
 typedef struct plotter {
 	const report *r;
 	const tb_run_info *run;
 	const char *dir;
-	config cfg[MAX_CONFIGS];
+	panel pan[MAX_PANELS];
+	size_t n_pan, more_suites;
+	const report_cell *cfg[MAX_CONFIGS]; /* a representative cell per model x mode x budget */
 	size_t n_cfg;
 	plot_set *ps;
 	char *err;
 	size_t errlen;
 } plotter;
-
-static const char *base_name(const char *model)
-{
-	const char *slash = strrchr(model, '/');
-
-	return slash && slash[1] ? slash + 1 : model;
-}
 
 /* The one way text reaches a gnuplot script: s as a double-quoted string
  * literal. gnuplot runs `...` inside double quotes as a shell command and
@@ -70,110 +63,76 @@ static void gp_quote(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static config *find_config(plotter *p, const report_cell *c)
+static int same_config(const report_cell *a, const report_cell *b)
 {
-	config *g;
-
-	for (size_t i = 0; i < p->n_cfg; i++) {
-		g = &p->cfg[i];
-		if (strcmp(g->model, c->model) == 0 && strcmp(g->mode, c->mode) == 0 &&
-		    g->budget == c->budget)
-			return g;
-	}
-	if (p->n_cfg == MAX_CONFIGS)
-		return NULL;
-	g = &p->cfg[p->n_cfg++];
-	memset(g, 0, sizeof(*g));
-	g->model = c->model;
-	g->mode = c->mode;
-	g->budget = c->budget;
-	if (c->budget)
-		snprintf(g->label, sizeof(g->label), "%s %s %ld", base_name(c->model), c->mode,
-			 c->budget);
-	else
-		snprintf(g->label, sizeof(g->label), "%s %s", base_name(c->model), c->mode);
-	return g;
+	return strcmp(a->model, b->model) == 0 && strcmp(a->mode, b->mode) == 0 &&
+	       a->budget == b->budget;
 }
 
-static int merge(double **dst, size_t *n, const double *src, size_t m)
+/* The configuration's colour: its gnuplot line type, the same in every panel. */
+static int colour(const plotter *p, const report_cell *c)
 {
-	double *v;
-
-	if (!m)
-		return TB_OK;
-	v = realloc(*dst, (*n + m) * sizeof(*v));
-	if (!v)
-		return TB_NOMEM;
-	memcpy(v + *n, src, m * sizeof(*v));
-	*dst = v;
-	*n += m;
-	return TB_OK;
+	for (size_t i = 0; i < p->n_cfg; i++)
+		if (same_config(p->cfg[i], c))
+			return (int)i + 1;
+	return (int)p->n_cfg + 1;
 }
 
-static int cmp_config(const void *x, const void *y)
+/* A cell a model answered: it has samples. */
+static int answered(const report_cell *c)
 {
-	const config *a = x, *b = y;
-	int d = strcmp(a->model, b->model);
-
-	if (!d)
-		d = strcmp(a->mode, b->mode);
-	if (!d)
-		d = (a->budget > b->budget) - (a->budget < b->budget);
-	return d;
+	return c->n > 0;
 }
 
-static int gather(plotter *p)
+static void gather(plotter *p)
 {
-	for (size_t i = 0; i < p->r->n; i++) {
-		const report_cell *c = &p->r->cells[i];
-		long ok = c->n - c->count[TB_OUT_ERROR];
-		config *g;
+	const report *r = p->r;
 
-		if (c->n == 0)
+	for (size_t i = 0; i < r->n; i++) {
+		const report_cell *c = &r->cells[i];
+		int seen = 0;
+
+		if (!answered(c))
 			continue;
-		g = find_config(p, c);
-		if (!g)
-			continue;
-		g->correct += c->count[TB_OUT_CORRECT];
-		g->graded += c->graded;
-		g->n += c->n;
-		g->errors += c->count[TB_OUT_ERROR];
-		g->cost += c->cost_usd;
-		g->cost_n += c->n - c->cost_unknown;
-		if (c->n_total_ms) {
-			g->lat_sum += c->total_mean * (double)c->n_total_ms;
-			g->lat_n += (long)c->n_total_ms;
+		if (!p->n_pan || strcmp(p->pan[p->n_pan - 1].suite, c->suite) != 0) {
+			if (p->n_pan == MAX_PANELS) {
+				p->more_suites++;
+				continue;
+			}
+			p->pan[p->n_pan++] = (panel){c->suite, i, i};
 		}
-		if (ok > 0 && isfinite(c->reasoning_mean) && isfinite(c->answer_mean)) {
-			g->reasoning_sum += c->reasoning_mean * (double)ok;
-			g->answer_sum += c->answer_mean * (double)ok;
-			g->tok_n += ok;
-		}
-		if (merge(&g->total, &g->n_total, c->total_ms, c->n_total_ms) != TB_OK ||
-		    merge(&g->ttfa, &g->n_ttfa, c->ttfa_ms, c->n_ttfa_ms) != TB_OK)
-			return tb_seterr(p->err, p->errlen, "out of memory gathering plot data");
+		/* an unanswered cell in between stays in the range; panels skip it */
+		p->pan[p->n_pan - 1].to = i + 1;
+		for (size_t k = 0; k < p->n_cfg && !seen; k++)
+			seen = same_config(p->cfg[k], c);
+		if (!seen && p->n_cfg < MAX_CONFIGS)
+			p->cfg[p->n_cfg++] = c;
 	}
-	qsort(p->cfg, p->n_cfg, sizeof(p->cfg[0]), cmp_config);
-	for (size_t i = 0; i < p->n_cfg; i++) {
-		stats_sort(p->cfg[i].total, p->cfg[i].n_total);
-		stats_sort(p->cfg[i].ttfa, p->cfg[i].n_ttfa);
-	}
-	return TB_OK;
 }
 
-static double acc_pct(const config *g)
+static double pct(double v)
 {
-	return g->graded ? 100.0 * (double)g->correct / (double)g->graded : NAN;
+	return isfinite(v) ? 100.0 * v : NAN;
 }
 
-static double cost_per(const config *g)
+/* The 95% interval drawn as an error bar: clustered by item when some item
+ * has several samples (they are not independent), else Wilson's. */
+static void interval(const report_cell *c, double *lo, double *hi)
 {
-	return g->cost_n ? g->cost / (double)g->cost_n : NAN;
+	int clustered = c->max_per_item > 1 && isfinite(c->acc_clu_lo);
+
+	*lo = pct(clustered ? c->acc_clu_lo : c->acc_lo);
+	*hi = pct(clustered ? c->acc_clu_hi : c->acc_hi);
 }
 
-static double lat_mean_s(const config *g)
+static double cost_per(const report_cell *c)
 {
-	return g->lat_n ? g->lat_sum / (double)g->lat_n / 1000.0 : NAN;
+	return c->cost_per_sample;
+}
+
+static double lat_mean_s(const report_cell *c)
+{
+	return isfinite(c->total_mean) ? c->total_mean / 1000.0 : NAN;
 }
 
 typedef struct files {
@@ -209,8 +168,13 @@ static void put_output(FILE *gp, const char *name, const char *ext)
 	fputc('\n', gp);
 }
 
-static int open_plot(plotter *p, files *f, const char *name, const char *title)
+/* Opens NAME.dat and NAME.gp and starts the script: a loop that draws the
+ * panels once as PNG and once as SVG, n_panels of them in a grid. */
+static int open_plot(plotter *p, files *f, const char *name, const char *title, size_t n_panels,
+		     int wide)
 {
+	size_t cols = n_panels > 1 && !wide ? 2 : 1, rows = (n_panels + cols - 1) / cols;
+	size_t width = wide ? 2 * PANEL_W : cols * PANEL_W;
 	plot_set *ps = p->ps;
 	int n1, n2;
 
@@ -242,26 +206,39 @@ static int open_plot(plotter *p, files *f, const char *name, const char *title)
 	fputs("# run ", f->gp);
 	gp_quote(f->gp, p->run->run_id);
 	fprintf(f->gp, ": draws %s.png and %s.svg from %s.dat; run `gnuplot %s.gp` here.\n"
-		       "set terminal pngcairo size " TERM_SIZE " font \"sans,11\" noenhanced\n",
-		name, name, name, name);
+		       "# one panel per suite; the same colour is the same configuration in every panel\n"
+		       "do for [term = 1:2] {\n"
+		       "if (term == 1) {\n"
+		       "set terminal pngcairo size %zu,%zu font \"sans,10\" noenhanced\n",
+		name, name, name, name, width, rows * PANEL_H + 30);
 	put_output(f->gp, name, "png");
-	fputs("set title ", f->gp);
+	fprintf(f->gp, "} else {\n"
+		       "set terminal svg size %zu,%zu font \"sans,11\" noenhanced background \"white\"\n",
+		width, rows * PANEL_H + 30);
+	put_output(f->gp, name, "svg");
+	fprintf(f->gp, "}\nset multiplot layout %zu,%zu title ", rows, cols);
 	gp_quote(f->gp, title);
-	fprintf(f->gp, "%s\nset grid\nset key outside right top box\nset border 3\n"
+	fprintf(f->gp, "%s\nset grid\nset key outside right top box font \",9\"\nset border 3\n"
 		       "set tics nomirror\n",
 		p->run->simulated ? " . \"  (simulated run)\"" : "");
 	return TB_OK;
 }
 
-/* Ends the script: the same plot again as SVG. */
-static int close_plot(plotter *p, files *f, const char *name)
+/* Starts a panel: its title is the suite; nothing of the panel before
+ * (a log scale, a range) carries over. */
+static void open_panel(files *f, const panel *pn)
+{
+	fputs("unset logscale\nset autoscale\nset title ", f->gp);
+	gp_quote(f->gp, pn->suite);
+	fputc('\n', f->gp);
+}
+
+/* Ends the script: the loop over the two terminals closes. */
+static int close_plot(plotter *p, files *f)
 {
 	int rc = TB_OK;
 
-	fputs("set terminal svg size 800,500 font \"sans,12\" noenhanced background \"white\"\n",
-	      f->gp);
-	put_output(f->gp, name, "svg");
-	fputs("replot\nunset output\n", f->gp);
+	fputs("unset multiplot\nunset output\n}\n", f->gp);
 	if (ferror(f->dat) || ferror(f->gp))
 		rc = TB_ERR;
 	if (fclose(f->dat) != 0)
@@ -274,277 +251,412 @@ static int close_plot(plotter *p, files *f, const char *name)
 	return TB_OK;
 }
 
-/* One series per configuration (index i of the data file) for a scatter. */
-static void plot_series(plotter *p, files *f, const char *name, const char *using)
+static void sep(FILE *gp, size_t *k)
 {
-	size_t k = 0;
-
-	fputs("plot ", f->gp);
-	for (size_t i = 0; i < p->n_cfg; i++) {
-		fputs(k++ ? ", \\\n     " : "", f->gp);
-		put_dat(f->gp, name);
-		fprintf(f->gp, " index %zu using %s with points pt 7 ps 1.8 title ", i, using);
-		gp_quote(f->gp, p->cfg[i].label);
-	}
+	fputs((*k)++ ? ", \\\n     " : "plot ", gp);
 }
 
-static int cmp_cost(const void *x, const void *y)
+/* Ends a plot command; a panel with nothing to draw draws an empty frame. */
+static void end_plot(FILE *gp, size_t k)
 {
-	const config *a = *(const config *const *)x, *b = *(const config *const *)y;
-	double ca = cost_per(a), cb = cost_per(b);
-
-	if (ca != cb)
-		return (ca > cb) - (ca < cb);
-	return (acc_pct(a) < acc_pct(b)) - (acc_pct(a) > acc_pct(b));
+	fputs(k ? "\n" : "plot NaN notitle\n", gp);
 }
 
-static int plot_acc_cost(plotter *p)
+/* Starts a panel's data: a comment naming the suite. */
+static void dat_suite(files *f, const panel *pn)
 {
-	files f;
-	const config *by_cost[MAX_CONFIGS];
+	fputs("# suite ", f->dat);
+	gp_quote(f->dat, pn->suite);
+	fputc('\n', f->dat);
+}
+
+typedef struct point {
+	double x, y;
+} point;
+
+static int cmp_point(const void *a, const void *b)
+{
+	const point *u = a, *v = b;
+
+	if (u->x != v->x)
+		return (u->x > v->x) - (u->x < v->x);
+	return (u->y < v->y) - (u->y > v->y);
+}
+
+/* Writes the panel's Pareto frontier as one data block: sorted by x (cost or
+ * time), each point more accurate than all cheaper ones. *lo and *hi: the
+ * range of x over the panel's points. */
+static void frontier_block(plotter *p, files *f, const panel *pn, double (*fx)(const report_cell *),
+			   const char *what, size_t index, double *lo, double *hi)
+{
+	point v[MAX_CONFIGS];
 	size_t n = 0;
-	double best = -1, lo = INFINITY, hi = 0;
+	double best = -1;
 
-	if (open_plot(p, &f, "acc_cost", "Accuracy against cost per sample") != TB_OK)
-		return TB_ERR;
-	fputs("# one block per configuration: label, cost per sample (USD), accuracy (%)\n", f.dat);
-	for (size_t i = 0; i < p->n_cfg; i++) {
-		const config *g = &p->cfg[i];
-		double c = cost_per(g), a = acc_pct(g);
+	*lo = INFINITY;
+	*hi = 0;
+	for (size_t i = pn->from; i < pn->to && n < MAX_CONFIGS; i++) {
+		const report_cell *c = &p->r->cells[i];
+		double x = fx(c), y = pct(c->accuracy);
 
-		dat_label(f.dat, g->label);
-		fprintf(f.dat, "%.6g %.4g\n\n\n", c, a);
-		if (isfinite(c) && isfinite(a)) {
-			by_cost[n++] = g;
-			lo = fmin(lo, c);
-			hi = fmax(hi, c);
+		if (answered(c) && isfinite(x) && isfinite(y)) {
+			v[n++] = (point){x, y};
+			*lo = fmin(*lo, x);
+			*hi = fmax(*hi, x);
 		}
 	}
-	/* the frontier: sorted by cost, each point more accurate than all cheaper ones */
-	qsort(by_cost, n, sizeof(by_cost[0]), cmp_cost);
-	fprintf(f.dat, "# Pareto frontier (index %zu): cost per sample (USD), accuracy (%%)\n",
-		p->n_cfg);
+	qsort(v, n, sizeof(v[0]), cmp_point);
+	fprintf(f->dat, "# Pareto frontier (index %zu): %s, accuracy (%%)\n", index, what);
 	for (size_t i = 0; i < n; i++)
-		if (acc_pct(by_cost[i]) > best) {
-			best = acc_pct(by_cost[i]);
-			fprintf(f.dat, "%.6g %.4g\n", cost_per(by_cost[i]), best);
+		if (v[i].y > best) {
+			best = v[i].y;
+			fprintf(f->dat, "%.6g %.4g\n", v[i].x, best);
 		}
 	if (!n)
-		fputs("NaN NaN\n", f.dat);
-	fputs("set xlabel \"cost per sample (USD)\"\nset ylabel \"accuracy (%)\"\n"
-	      "set yrange [0:100]\nset format x \"%g\"\n", f.gp);
-	if (n && lo > 0 && hi / lo > 20)
-		fputs("set logscale x\n", f.gp);
-	plot_series(p, &f, "acc_cost", "1:2");
-	fputs(p->n_cfg ? ", \\\n     " : "", f.gp);
-	put_dat(f.gp, "acc_cost");
-	fprintf(f.gp, " index %zu using 1:2 with lines dt 2 lw 2 lc rgb \"#555555\" "
-		      "title \"Pareto frontier\"\n",
-		p->n_cfg);
-	return close_plot(p, &f, "acc_cost");
+		fputs("NaN NaN\n", f->dat);
+	fputs("\n\n", f->dat);
 }
 
-static int plot_acc_latency(plotter *p)
+/* Accuracy (with its error bar) against x, one point per configuration that
+ * answered the suite, and the suite's Pareto frontier. */
+static int plot_acc_x(plotter *p, const char *name, const char *title, const char *xlabel,
+		      const char *what, double (*fx)(const report_cell *))
 {
 	files f;
+	size_t index = 0;
 
-	if (open_plot(p, &f, "acc_latency", "Accuracy against mean total time") != TB_OK)
+	if (open_plot(p, &f, name, title, p->n_pan, 0) != TB_OK)
 		return TB_ERR;
-	fputs("# one block per configuration: mean total time (s), accuracy (%)\n", f.dat);
-	for (size_t i = 0; i < p->n_cfg; i++) {
-		dat_label(f.dat, p->cfg[i].label);
-		fprintf(f.dat, "%.6g %.4g\n\n\n", lat_mean_s(&p->cfg[i]), acc_pct(&p->cfg[i]));
+	fprintf(f.dat, "# per suite: its Pareto frontier, then one block per configuration:\n"
+		       "# %s, accuracy (%%), its 95%% interval (low, high; clustered by item\n"
+		       "# when items have several samples)\n", what);
+	for (size_t s = 0; s < p->n_pan; s++) {
+		const panel *pn = &p->pan[s];
+		size_t k = 0, front = index++;
+		double lo, hi;
+
+		dat_suite(&f, pn);
+		frontier_block(p, &f, pn, fx, what, front, &lo, &hi);
+		open_panel(&f, pn);
+		fputs("set xlabel ", f.gp);
+		gp_quote(f.gp, xlabel);
+		fputs("\nset ylabel \"accuracy (%)\"\nset yrange [0:100]\nset format x \"%g\"\n", f.gp);
+		if (lo > 0 && hi / lo > 20)
+			fputs("set logscale x\nset xrange [*:*]\n", f.gp);
+		else
+			fputs("set xrange [0:*]\n", f.gp);
+		for (size_t i = pn->from; i < pn->to; i++) {
+			const report_cell *c = &p->r->cells[i];
+			char label[LABEL_LEN];
+			double elo, ehi;
+
+			if (!answered(c))
+				continue;
+			report_config_label(p->r, c, label, sizeof(label));
+			interval(c, &elo, &ehi);
+			dat_label(f.dat, label);
+			fprintf(f.dat, "%.6g %.4g %.4g %.4g\n\n\n", fx(c), pct(c->accuracy), elo, ehi);
+			sep(f.gp, &k);
+			put_dat(f.gp, name);
+			fprintf(f.gp, " index %zu using 1:2:3:4 with yerrorbars pt 7 ps 1.4 lc %d title ",
+				index++, colour(p, c));
+			gp_quote(f.gp, label);
+		}
+		sep(f.gp, &k);
+		put_dat(f.gp, name);
+		fprintf(f.gp, " index %zu using 1:2 with lines dt 2 lw 2 lc rgb \"#555555\" "
+			      "title \"Pareto frontier\"\n",
+			front);
 	}
-	fputs("set xlabel \"mean total time per sample (s)\"\nset ylabel \"accuracy (%)\"\n"
-	      "set yrange [0:100]\nset xrange [0:*]\n", f.gp);
-	plot_series(p, &f, "acc_latency", "1:2");
-	if (!p->n_cfg)
-		fputs("NaN notitle", f.gp);
-	fputc('\n', f.gp);
-	return close_plot(p, &f, "acc_latency");
+	return close_plot(p, &f);
 }
 
 static int plot_cdf(plotter *p, const char *name, const char *title, const char *xlabel, int ttfa)
 {
 	files f;
-	size_t k = 0;
+	size_t index = 0;
 
-	if (open_plot(p, &f, name, title) != TB_OK)
+	if (open_plot(p, &f, name, title, p->n_pan, 0) != TB_OK)
 		return TB_ERR;
-	fputs("# one block per configuration: time (s), fraction of samples at or below it\n", f.dat);
-	for (size_t i = 0; i < p->n_cfg; i++) {
-		const config *g = &p->cfg[i];
-		const double *v = ttfa ? g->ttfa : g->total;
-		size_t n = ttfa ? g->n_ttfa : g->n_total;
-		size_t step = n > CDF_POINTS ? n / CDF_POINTS : 1;
+	fputs("# per suite, one block per configuration: time (s), fraction of samples at or below it\n",
+	      f.dat);
+	for (size_t s = 0; s < p->n_pan; s++) {
+		const panel *pn = &p->pan[s];
+		size_t k = 0;
 
-		dat_label(f.dat, g->label);
-		for (size_t j = 0; j < n; j += step)
-			fprintf(f.dat, "%.6g %.6g\n", v[j] / 1000.0, (double)(j + 1) / (double)n);
-		if (n)
-			fprintf(f.dat, "%.6g 1\n", v[n - 1] / 1000.0);
-		else
-			fputs("NaN NaN\n", f.dat);
-		fputs("\n\n", f.dat);
+		dat_suite(&f, pn);
+		open_panel(&f, pn);
+		fputs("set xlabel ", f.gp);
+		gp_quote(f.gp, xlabel);
+		fputs("\nset ylabel \"fraction of samples\"\nset yrange [0:1]\nset xrange [0:*]\n", f.gp);
+		for (size_t i = pn->from; i < pn->to; i++) {
+			const report_cell *c = &p->r->cells[i];
+			const double *v = ttfa ? c->ttfa_ms : c->total_ms;
+			size_t n = ttfa ? c->n_ttfa_ms : c->n_total_ms;
+			size_t step = n > CDF_POINTS ? n / CDF_POINTS : 1;
+			char label[LABEL_LEN];
+
+			if (!answered(c) || !n)
+				continue;
+			report_config_label(p->r, c, label, sizeof(label));
+			dat_label(f.dat, label);
+			for (size_t j = 0; j < n; j += step)
+				fprintf(f.dat, "%.6g %.6g\n", v[j] / 1000.0, (double)(j + 1) / (double)n);
+			fprintf(f.dat, "%.6g 1\n\n\n", v[n - 1] / 1000.0);
+			sep(f.gp, &k);
+			put_dat(f.gp, name);
+			fprintf(f.gp, " index %zu using 1:2 with steps lw 2 lc %d title ", index++,
+				colour(p, c));
+			gp_quote(f.gp, label);
+		}
+		end_plot(f.gp, k);
 	}
-	fputs("set xlabel ", f.gp);
-	gp_quote(f.gp, xlabel);
-	fputs("\nset ylabel \"fraction of samples\"\nset yrange [0:1]\nset xrange [0:*]\nplot ", f.gp);
-	for (size_t i = 0; i < p->n_cfg; i++) {
-		fputs(k++ ? ", \\\n     " : "", f.gp);
-		put_dat(f.gp, name);
-		fprintf(f.gp, " index %zu using 1:2 with steps lw 2 title ", i);
-		gp_quote(f.gp, p->cfg[i].label);
-	}
-	if (!k)
-		fputs("NaN notitle", f.gp);
-	fputc('\n', f.gp);
-	return close_plot(p, &f, name);
+	return close_plot(p, &f);
 }
 
 static int plot_tokens(plotter *p)
 {
 	files f;
+	size_t index = 0;
 
-	if (open_plot(p, &f, "tokens", "Mean reasoning and answer tokens per sample") != TB_OK)
+	if (open_plot(p, &f, "tokens", "Mean reasoning and answer tokens per sample", p->n_pan, 0) != TB_OK)
 		return TB_ERR;
-	fputs("# configuration, mean reasoning tokens, mean answer tokens\n", f.dat);
-	for (size_t i = 0; i < p->n_cfg; i++) {
-		const config *g = &p->cfg[i];
-		double n = (double)g->tok_n;
+	fputs("# one block per suite: configuration, mean reasoning tokens, mean answer tokens\n", f.dat);
+	fputs("set style data histograms\nset style histogram rowstacked\n"
+	      "set style fill solid 0.85 border -1\nset boxwidth 0.7\nset xtics rotate by -30\n", f.gp);
+	for (size_t s = 0; s < p->n_pan; s++) {
+		const panel *pn = &p->pan[s];
 
-		gp_quote(f.dat, g->label);
-		if (g->tok_n)
-			fprintf(f.dat, " %.6g %.6g\n", g->reasoning_sum / n, g->answer_sum / n);
-		else
-			fputs(" 0 0\n", f.dat);
-	}
-	if (!p->n_cfg)
-		fputs("\"(none)\" 0 0\n", f.dat);
-	fputs("set ylabel \"tokens per sample (mean)\"\nset style data histograms\n"
-	      "set style histogram rowstacked\nset style fill solid 0.85 border -1\n"
-	      "set boxwidth 0.7\nset xtics rotate by -30\nset yrange [0:*]\nset grid ytics\n"
-	      "plot \"tokens.dat\" using 2:xtic(1) title \"reasoning\" lc rgb \"#4e79a7\", \\\n"
-	      "     \"\" using 3 title \"answer\" lc rgb \"#f28e2b\"\n",
-	      f.gp);
-	return close_plot(p, &f, "tokens");
-}
+		dat_suite(&f, pn);
+		for (size_t i = pn->from; i < pn->to; i++) {
+			const report_cell *c = &p->r->cells[i];
+			char label[LABEL_LEN];
 
-/* A cell of by_lang for (lang, config), or NULL. */
-static const report_cell *lang_cell(const report *r, const char *lang, const config *g)
-{
-	for (size_t i = 0; i < r->n_lang; i++) {
-		const report_cell *c = &r->by_lang[i];
-
-		if (strcmp(c->group, lang) == 0 && strcmp(c->model, g->model) == 0 &&
-		    strcmp(c->mode, g->mode) == 0 && c->budget == g->budget)
-			return c;
-	}
-	return NULL;
-}
-
-static int plot_acc_lang(plotter *p)
-{
-	const report *r = p->r;
-	files f;
-	const char *prev = NULL;
-
-	if (open_plot(p, &f, "acc_lang", "Accuracy by language") != TB_OK)
-		return TB_ERR;
-	fputs("# language, then accuracy (%) per configuration; - when not asked\nlanguage", f.dat);
-	for (size_t i = 0; i < p->n_cfg; i++) {
-		fputc(' ', f.dat);
-		gp_quote(f.dat, p->cfg[i].label);
-	}
-	fputc('\n', f.dat);
-	/* by_lang is sorted by language first: one row per language */
-	for (size_t i = 0; i < r->n_lang; i++) {
-		const char *lang = r->by_lang[i].group;
-
-		if (prev && strcmp(prev, lang) == 0)
-			continue;
-		prev = lang;
-		gp_quote(f.dat, lang);
-		for (size_t k = 0; k < p->n_cfg; k++) {
-			const report_cell *c = lang_cell(r, lang, &p->cfg[k]);
-
-			if (c && c->graded)
-				fprintf(f.dat, " %.4g", c->accuracy * 100);
-			else
-				fputs(" -", f.dat);
+			if (!answered(c))
+				continue;
+			report_config_label(p->r, c, label, sizeof(label));
+			gp_quote(f.dat, label);
+			fprintf(f.dat, " %.6g %.6g\n", isfinite(c->reasoning_mean) ? c->reasoning_mean : 0,
+				isfinite(c->answer_mean) ? c->answer_mean : 0);
 		}
-		fputc('\n', f.dat);
-	}
-	fprintf(f.gp, "set ylabel \"accuracy (%%)\"\nset yrange [0:100]\nset datafile missing \"-\"\n"
-		      "set style data histograms\nset style histogram clustered gap 1\n"
-		      "set style fill solid 0.85 border -1\nset grid ytics\nset key autotitle columnheader\n"
-		      "plot for [i=2:%zu] \"acc_lang.dat\" using i:xtic(1)\n",
-		p->n_cfg + 1);
-	return close_plot(p, &f, "acc_lang");
-}
-
-/* A sweep: some model has think cells at two or more budgets. */
-static int has_sweep(const plotter *p)
-{
-	for (size_t i = 0; i < p->n_cfg; i++)
-		for (size_t k = i + 1; k < p->n_cfg; k++)
-			if (strcmp(p->cfg[i].model, p->cfg[k].model) == 0 &&
-			    strcmp(p->cfg[i].mode, "think") == 0 && strcmp(p->cfg[k].mode, "think") == 0 &&
-			    p->cfg[i].budget != p->cfg[k].budget)
-				return 1;
-	return 0;
-}
-
-static int plot_acc_budget(plotter *p)
-{
-	files f;
-	size_t k = 0;
-	const char *models[MAX_CONFIGS];
-	size_t n_models = 0;
-
-	if (open_plot(p, &f, "acc_budget", "Accuracy against thinking budget") != TB_OK)
-		return TB_ERR;
-	for (size_t i = 0; i < p->n_cfg; i++) {
-		int seen = 0;
-
-		if (strcmp(p->cfg[i].mode, "think") != 0 || !p->cfg[i].budget)
-			continue;
-		for (size_t m = 0; m < n_models && !seen; m++)
-			seen = strcmp(models[m], p->cfg[i].model) == 0;
-		if (!seen)
-			models[n_models++] = p->cfg[i].model;
-	}
-	fputs("# one block per model: thinking budget (tokens), accuracy (%); configurations\n"
-	      "# come sorted by model and budget\n", f.dat);
-	for (size_t m = 0; m < n_models; m++) {
-		dat_label(f.dat, models[m]);
-		for (size_t i = 0; i < p->n_cfg; i++)
-			if (strcmp(p->cfg[i].model, models[m]) == 0 &&
-			    strcmp(p->cfg[i].mode, "think") == 0 && p->cfg[i].budget)
-				fprintf(f.dat, "%ld %.4g\n", p->cfg[i].budget, acc_pct(&p->cfg[i]));
 		fputs("\n\n", f.dat);
+		open_panel(&f, pn);
+		fputs("set ylabel \"tokens per sample (mean)\"\nset xlabel \"\"\nset yrange [0:*]\n"
+		      "set xrange [*:*]\n", f.gp);
+		fprintf(f.gp, "plot \"tokens.dat\" index %zu using 2:xtic(1) title \"reasoning\" "
+			      "lc rgb \"#4e79a7\", \\\n     \"\" index %zu using 3 title \"answer\" "
+			      "lc rgb \"#f28e2b\"\n",
+			index, index);
+		index++;
 	}
-	fputs("set xlabel \"thinking budget (tokens, log scale)\"\nset ylabel \"accuracy (%)\"\n"
-	      "set yrange [0:100]\nset logscale x 2\nset format x \"%g\"\nplot ", f.gp);
-	for (size_t m = 0; m < n_models; m++) {
-		fputs(k++ ? ", \\\n     " : "", f.gp);
-		put_dat(f.gp, "acc_budget");
-		fprintf(f.gp, " index %zu using 1:2 with linespoints pt 7 ps 1.5 lw 2 title ", m);
-		gp_quote(f.gp, base_name(models[m]));
-	}
-	if (!k)
-		fputs("NaN notitle", f.gp);
-	fputc('\n', f.gp);
-	return close_plot(p, &f, "acc_budget");
+	fputs("unset xtics\nset xtics\nset style data points\n", f.gp);
+	return close_plot(p, &f);
 }
 
-static int distinct_langs(const report *r)
+/* The suite's by_lang rows: [*from, *to); the number of languages. */
+static int suite_langs(const report *r, const char *suite, size_t *from, size_t *to)
 {
 	int n = 0;
 
-	for (size_t i = 0; i < r->n_lang && n < 2; i++)
-		n += i == 0 || strcmp(r->by_lang[i].group, r->by_lang[i - 1].group) != 0;
+	*from = *to = 0;
+	for (size_t i = 0; i < r->n_lang; i++) {
+		if (strcmp(r->by_lang[i].suite, suite) != 0)
+			continue;
+		if (!n)
+			*from = i;
+		n += i == *from || strcmp(r->by_lang[i].group, r->by_lang[i - 1].group) != 0;
+		*to = i + 1;
+	}
 	return n;
+}
+
+static const report_cell *lang_cell(const report *r, size_t from, size_t to, const char *lang,
+				    const report_cell *c)
+{
+	for (size_t i = from; i < to; i++)
+		if (strcmp(r->by_lang[i].group, lang) == 0 && same_config(&r->by_lang[i], c))
+			return &r->by_lang[i];
+	return NULL;
+}
+
+/* Accuracy by language, per suite with several languages: one bar per
+ * configuration that answered the suite, with its error bar. */
+static int plot_acc_lang(plotter *p, size_t n_panels)
+{
+	const report *r = p->r;
+	files f;
+	size_t index = 0;
+
+	if (open_plot(p, &f, "acc_lang", "Accuracy by language, per suite", n_panels, 1) != TB_OK)
+		return TB_ERR;
+	fputs("# one block per suite: language, then per configuration accuracy (%) and its 95%\n"
+	      "# interval (low, high); - when not asked\n", f.dat);
+	fputs("set datafile missing \"-\"\n", f.gp);
+	for (size_t s = 0; s < p->n_pan; s++) {
+		const panel *pn = &p->pan[s];
+		size_t from, to, k = 0, col = 2, n_cfg = 0, j_cfg = 0;
+		int langs;
+		const char *prev = NULL;
+
+		langs = suite_langs(r, pn->suite, &from, &to);
+		if (langs < 2)
+			continue;
+		for (size_t j = pn->from; j < pn->to; j++)
+			n_cfg += answered(&r->cells[j]);
+		dat_suite(&f, pn);
+		for (size_t i = from; i < to; i++) {
+			const char *lang = r->by_lang[i].group;
+
+			if (prev && strcmp(prev, lang) == 0)
+				continue;
+			prev = lang;
+			gp_quote(f.dat, lang);
+			for (size_t j = pn->from; j < pn->to; j++) {
+				const report_cell *c = &r->cells[j];
+				const report_cell *l;
+				double lo, hi;
+
+				if (!answered(c))
+					continue;
+				l = lang_cell(r, from, to, lang, c);
+				if (l && l->graded) {
+					interval(l, &lo, &hi);
+					fprintf(f.dat, " %.4g %.4g %.4g", pct(l->accuracy), lo, hi);
+				} else {
+					fputs(" - - -", f.dat);
+				}
+			}
+			fputc('\n', f.dat);
+		}
+		fputs("\n\n", f.dat);
+		open_panel(&f, pn);
+		fprintf(f.gp, "set ylabel \"accuracy (%%)\"\nset xlabel \"language\"\nset yrange [0:100]\n"
+			      "set xrange [-0.5:%d.5]\nset xtics 1\n", langs - 1);
+		/* the languages' names, at the middle of each group */
+		sep(f.gp, &k);
+		fprintf(f.gp, "\"acc_lang.dat\" index %zu using 0:(NaN):xtic(1) notitle", index);
+		for (size_t j = pn->from; j < pn->to; j++) {
+			const report_cell *c = &r->cells[j];
+			char label[LABEL_LEN];
+
+			if (!answered(c))
+				continue;
+			report_config_label(r, c, label, sizeof(label));
+			sep(f.gp, &k);
+			/* the configurations side by side around each language's tick */
+			fprintf(f.gp, "\"acc_lang.dat\" index %zu using ($0%+.3f):%zu:%zu:%zu with yerrorbars "
+				      "pt 7 ps 1.1 lc %d title ",
+				index, ((double)j_cfg - (double)(n_cfg - 1) / 2) * 0.8 / (double)n_cfg, col,
+				col + 1, col + 2, colour(p, c));
+			gp_quote(f.gp, label);
+			col += 3;
+			j_cfg++;
+		}
+		end_plot(f.gp, k);
+		index++;
+	}
+	return close_plot(p, &f);
+}
+
+/* The suite has a sweep: some model has think cells at two or more budgets. */
+static int has_sweep(const plotter *p, const panel *pn)
+{
+	for (size_t i = pn->from; i < pn->to; i++)
+		for (size_t k = i + 1; k < pn->to; k++) {
+			const report_cell *a = &p->r->cells[i], *b = &p->r->cells[k];
+
+			if (answered(a) && answered(b) && strcmp(a->model, b->model) == 0 &&
+			    strcmp(a->mode, "think") == 0 && strcmp(b->mode, "think") == 0 &&
+			    a->budget != b->budget)
+				return 1;
+		}
+	return 0;
+}
+
+/* Accuracy against the thinking budget, per suite with a sweep: a line per
+ * model with error bars, and the model's non-thinking accuracy as a dashed
+ * horizontal line across the budgets. */
+static int plot_acc_budget(plotter *p, size_t n_panels)
+{
+	const report *r = p->r;
+	files f;
+	size_t index = 0;
+
+	if (open_plot(p, &f, "acc_budget", "Accuracy against thinking budget", n_panels, 0) != TB_OK)
+		return TB_ERR;
+	fputs("# per suite, one block per model: thinking budget (tokens), accuracy (%), its 95%\n"
+	      "# interval (low, high); then the model's non-thinking accuracy at the lowest and\n"
+	      "# the highest budget\n", f.dat);
+	for (size_t s = 0; s < p->n_pan; s++) {
+		const panel *pn = &p->pan[s];
+		size_t k = 0;
+		long bmin = 0, bmax = 0;
+
+		if (!has_sweep(p, pn))
+			continue;
+		dat_suite(&f, pn);
+		for (size_t i = pn->from; i < pn->to; i++) {
+			const report_cell *c = &r->cells[i];
+
+			if (answered(c) && strcmp(c->mode, "think") == 0 && c->budget) {
+				bmin = bmin && bmin < c->budget ? bmin : c->budget;
+				bmax = bmax > c->budget ? bmax : c->budget;
+			}
+		}
+		open_panel(&f, pn);
+		fputs("set xlabel \"thinking budget (tokens, log scale)\"\nset ylabel \"accuracy (%)\"\n"
+		      "set yrange [0:100]\nset logscale x 2\nset format x \"%g\"\n", f.gp);
+		fprintf(f.gp, "set xrange [%g:%g]\n", (double)bmin / 1.4, (double)bmax * 1.4);
+		/* cells are sorted by model, mode, budget: a model's think cells are together */
+		for (size_t i = pn->from; i < pn->to; i++) {
+			const report_cell *c = &r->cells[i], *base = NULL;
+			char label[LABEL_LEN];
+			const char *model = report_model_label(r, c->model);
+			size_t j;
+
+			if (!answered(c) || strcmp(c->mode, "think") != 0 || !c->budget ||
+			    (i > pn->from && strcmp(r->cells[i - 1].model, c->model) == 0 &&
+			     strcmp(r->cells[i - 1].mode, "think") == 0 && r->cells[i - 1].budget))
+				continue;
+			dat_label(f.dat, model);
+			for (j = i; j < pn->to && strcmp(r->cells[j].model, c->model) == 0 &&
+				    strcmp(r->cells[j].mode, "think") == 0; j++) {
+				double lo, hi;
+
+				if (!answered(&r->cells[j]) || !r->cells[j].budget)
+					continue;
+				interval(&r->cells[j], &lo, &hi);
+				fprintf(f.dat, "%ld %.4g %.4g %.4g\n", r->cells[j].budget,
+					pct(r->cells[j].accuracy), lo, hi);
+			}
+			fputs("\n\n", f.dat);
+			sep(f.gp, &k);
+			put_dat(f.gp, "acc_budget");
+			fprintf(f.gp, " index %zu using 1:2:3:4 with yerrorlines pt 7 ps 1.3 lw 2 lc %d "
+				      "title ", index++, colour(p, c));
+			snprintf(label, sizeof(label), "%s think", model);
+			gp_quote(f.gp, label);
+			/* the model's non-thinking cell in this suite: the lowest budget */
+			for (j = pn->from; j < pn->to && !base; j++)
+				if (answered(&r->cells[j]) && strcmp(r->cells[j].model, c->model) == 0 &&
+				    strcmp(r->cells[j].mode, "nothink") == 0 && r->cells[j].graded)
+					base = &r->cells[j];
+			if (!base)
+				continue;
+			dat_label(f.dat, "no thinking");
+			fprintf(f.dat, "%g %.4g\n%g %.4g\n\n\n", (double)bmin / 1.4, pct(base->accuracy),
+				(double)bmax * 1.4, pct(base->accuracy));
+			sep(f.gp, &k);
+			put_dat(f.gp, "acc_budget");
+			fprintf(f.gp, " index %zu using 1:2 with lines dt 3 lw 2 lc %d title ", index++,
+				colour(p, c));
+			snprintf(label, sizeof(label), "%s no thinking", model);
+			gp_quote(f.gp, label);
+		}
+		end_plot(f.gp, k);
+	}
+	fputs("unset logscale x\n", f.gp);
+	return close_plot(p, &f);
 }
 
 /* Runs gnuplot NAME.gp in dir; 0 when it exited 0, 127 when it could not start. */
@@ -606,31 +718,36 @@ int plot_write(const report *r, const tb_run_info *run, const char *dir, int do_
 	       plot_set *ps, char *err, size_t errlen)
 {
 	plotter p = {.r = r, .run = run, .dir = dir, .ps = ps, .err = err, .errlen = errlen};
-	int rc = TB_ERR;
+	size_t n_lang = 0, n_sweep = 0;
 
 	memset(ps, 0, sizeof(*ps));
 	snprintf(ps->skipped, sizeof(ps->skipped), "plots not drawn");
-	if (gather(&p) != TB_OK)
-		goto out;
-	if (plot_acc_cost(&p) != TB_OK || plot_acc_latency(&p) != TB_OK ||
-	    plot_cdf(&p, "cdf_total", "Latency: total time per sample (CDF)", "total time (s)", 0) != TB_OK ||
-	    plot_cdf(&p, "cdf_ttfa", "Latency: time to first answer token (CDF)",
+	gather(&p);
+	if (p.more_suites)
+		tb_warn("plots: %zu more suites than the %d drawn", p.more_suites, MAX_PANELS);
+	for (size_t s = 0; s < p.n_pan; s++) {
+		size_t from, to;
+
+		n_lang += suite_langs(r, p.pan[s].suite, &from, &to) > 1;
+		n_sweep += has_sweep(&p, &p.pan[s]);
+	}
+	if (plot_acc_x(&p, "acc_cost", "Accuracy against cost per sample, per suite",
+		       "cost per sample (USD)", "cost per sample (USD)", cost_per) != TB_OK ||
+	    plot_acc_x(&p, "acc_latency", "Accuracy against mean total time, per suite",
+		       "mean total time per sample (s)", "mean total time (s)", lat_mean_s) != TB_OK ||
+	    plot_cdf(&p, "cdf_total", "Latency: total time per sample (CDF), per suite",
+		     "total time (s)", 0) != TB_OK ||
+	    plot_cdf(&p, "cdf_ttfa", "Latency: time to first answer token (CDF), per suite",
 		     "time to first answer token (s)", 1) != TB_OK ||
 	    plot_tokens(&p) != TB_OK)
-		goto out;
-	if (distinct_langs(r) > 1 && plot_acc_lang(&p) != TB_OK)
-		goto out;
-	if (has_sweep(&p) && plot_acc_budget(&p) != TB_OK)
-		goto out;
-	rc = TB_OK;
+		return TB_ERR;
+	if (n_lang && plot_acc_lang(&p, n_lang) != TB_OK)
+		return TB_ERR;
+	if (n_sweep && plot_acc_budget(&p, n_sweep) != TB_OK)
+		return TB_ERR;
 	if (do_render)
 		render(&p);
 	if (ps->rendered)
 		ps->skipped[0] = '\0';
-out:
-	for (size_t i = 0; i < p.n_cfg; i++) {
-		free(p.cfg[i].total);
-		free(p.cfg[i].ttfa);
-	}
-	return rc;
+	return TB_OK;
 }
