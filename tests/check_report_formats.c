@@ -12,6 +12,7 @@
 
 #include "rc.h"
 #include "report.h"
+#include "report_label.h"
 #include "report_csv.h"
 #include "report_json.h"
 #include "report_junit.h"
@@ -202,6 +203,65 @@ START_TEST(per_item_numbers)
 	ck_assert_ptr_null(report_prompt(r, "math", "nope"));
 	report_free(r);
 	store_close(st);
+}
+END_TEST
+
+/* A re-graded run says so, with the grader versions, in every format's
+ * header; a simulated run states its time scale. Two endpoints of one model
+ * keep their full ids; budgets are never cut from a label. */
+START_TEST(header_and_labels)
+{
+	tb_store *st;
+	report *r;
+	tb_run_info run;
+	tb_sample s = base("m/a", "think", "q1", 0);
+	report_cell c[2];
+	report fake;
+	char *text = NULL, line[512], label[40];
+	size_t len = 0;
+	FILE *f;
+
+	ck_assert_int_eq(store_open(dbpath, 0, &st, err, sizeof(err)), TB_OK);
+	s.outcome = TB_OUT_INCORRECT;
+	s.grader_version = "numeric/9";
+	ck_assert_msg(store_update_grade(st, &s, 1, err, sizeof(err)) == TB_OK, "%s", err);
+	store_close(st);
+	r = load(&st);
+	ck_assert_int_eq(r->regraded, 1);
+	report_regrade_line(r, line, sizeof(line));
+	ck_assert_msg(strstr(line, "RE-GRADED: 1 samples") && strstr(line, "numeric/9"), "%s", line);
+	ck_assert_int_eq(store_get_run(st, &run, err, sizeof(err)), TB_OK);
+	f = open_memstream(&text, &len);
+	ck_assert_int_eq(report_print_table(r, f, &run), TB_OK);
+	ck_assert_int_eq(report_write_md(r, &run, f, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(report_write_json(r, &run, f, err, sizeof(err)), TB_OK);
+	fclose(f);
+	/* in each of the three */
+	ck_assert_ptr_nonnull(strstr(strstr(strstr(text, "RE-GRADED"), "numeric/9") + 1, "RE-GRADED"));
+	ck_assert_ptr_nonnull(strstr(strstr(strstr(text, "RE-GRADED") + 1, "RE-GRADED") + 1, "RE-GRADED"));
+	ck_assert_ptr_nonnull(strstr(text, "simulator time scale"));
+	free(text);
+	store_run_info_release(&run);
+	report_free(r);
+	store_close(st);
+
+	memset(c, 0, sizeof(c));
+	memset(&fake, 0, sizeof(fake));
+	c[0].model = (char *)"local/qwen3-14b";
+	c[1].model = (char *)"remote/qwen3-14b";
+	c[0].mode = c[1].mode = (char *)"think";
+	c[0].budget = 1024;
+	fake.cells = c;
+	fake.n = 1;
+	ck_assert_str_eq(report_model_label(&fake, "local/qwen3-14b"), "qwen3-14b");
+	fake.n = 2;
+	ck_assert_str_eq(report_model_label(&fake, "local/qwen3-14b"), "local/qwen3-14b");
+	ck_assert_str_eq(report_model_label(&fake, "remote/qwen3-14b"), "remote/qwen3-14b");
+	c[0].model = (char *)"org/a-very-long-model-name-that-does-not-fit-here";
+	report_config_label(&fake, &c[0], label, sizeof(label));
+	ck_assert_msg(strlen(label) < sizeof(label) && strstr(label, "~ think 1024") &&
+			      label[strlen(label) - 1] == '4',
+		      "%s", label);
 }
 END_TEST
 
@@ -465,6 +525,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, tu_dir_teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, per_item_numbers);
+	tcase_add_test(tc, header_and_labels);
 	tcase_add_test(tc, prompt_from_store);
 	tcase_add_test(tc, csv_read_back);
 	tcase_add_test(tc, json_parses);

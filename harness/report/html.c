@@ -457,11 +457,24 @@ int html_write(tb_store *st, const report *r, const tb_run_info *run, const plot
 		fputs(" &middot; ended ", f);
 		esc(f, run->ended, 32);
 	}
-	fprintf(f, " &middot; %ld samples</p>\n<nav><a href=\"#summary\">Summary</a>"
+	fprintf(f, " &middot; %ld samples</p>\n", r->samples);
+	for (int regrade = 1; regrade >= 0; regrade--) {
+		char line[512];
+
+		if (regrade)
+			report_regrade_line(r, line, sizeof(line));
+		else
+			report_time_scale_line(run, line, sizeof(line));
+		if (!*line)
+			continue;
+		fputs(regrade ? "<div class=banner>" : "<p class=meta>", f);
+		esc(f, line, sizeof(line));
+		fputs(regrade ? "</div>\n" : "</p>\n", f);
+	}
+	fputs("<nav><a href=\"#summary\">Summary</a>"
 		   "<a href=\"#modes\">Thinking vs not</a><a href=\"#plots\">Plots</a>"
 		   "<a href=\"#lang\">By language</a><a href=\"#tags\">By tag</a>"
-		   "<a href=\"#samples\">Samples</a></nav>\n",
-		r->samples);
+		   "<a href=\"#samples\">Samples</a></nav>\n", f);
 	fputs("<h2 id=summary>Summary per suite &times; model &times; mode &times; budget</h2>\n", f);
 	cells_table(f, r);
 	fputs("<p class=meta>acc = correct / graded (errors and ungraded samples apart), 95% Wilson "

@@ -1057,6 +1057,57 @@ static int finish_pairs(loader *ld, const size_t *remap)
 	return TB_OK;
 }
 
+/* Re-grades: counted, their latest time and their grader versions noted. */
+static int on_grading(void *ud, const tb_grading *g)
+{
+	report *r = ud;
+	const char *v = g->grader_version && *g->grader_version ? g->grader_version : "?";
+	size_t have = strlen(r->regrade_versions), vlen = strlen(v);
+	const char *p = r->regrade_versions;
+	int seen = 0;
+
+	if (g->grading != 1)
+		return 0;
+	r->regraded++;
+	if (g->graded_at && strcmp(g->graded_at, r->regraded_at) > 0)
+		snprintf(r->regraded_at, sizeof(r->regraded_at), "%s", g->graded_at);
+	while (*p && !seen) {
+		size_t n = strcspn(p, " ");
+
+		seen = n == vlen && strncmp(p, v, n) == 0;
+		p += n + (p[n] == ' ');
+	}
+	if (!seen && have + vlen + 2 < sizeof(r->regrade_versions))
+		snprintf(r->regrade_versions + have, sizeof(r->regrade_versions) - have, "%s%s",
+			 have ? " " : "", v);
+	return 0;
+}
+
+void report_regrade_line(const report *r, char *buf, size_t len)
+{
+	if (!r->regraded) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	snprintf(buf, len, "RE-GRADED: %ld samples re-graded (latest %s) with %s", r->regraded,
+		 r->regraded_at[0] ? r->regraded_at : "at an unknown time", r->regrade_versions);
+}
+
+void report_time_scale_line(const tb_run_info *run, char *buf, size_t len)
+{
+	json_t *scale = json_object_get(run->options, "sim_time_scale");
+
+	if (!run->simulated) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	if (json_is_number(scale))
+		snprintf(buf, len, "simulator time scale %g: every simulated delay is the profile's "
+				   "times %g", json_number_value(scale), json_number_value(scale));
+	else
+		snprintf(buf, len, "simulator time scale: not stored with this run");
+}
+
 int report_load(tb_store *st, report **out, char *err, size_t errlen)
 {
 	loader ld = {.err = err, .errlen = errlen};
@@ -1076,6 +1127,7 @@ int report_load(tb_store *st, report **out, char *err, size_t errlen)
 	if (items_load(ld.r, st, err, errlen) != TB_OK ||
 	    store_each_cell(st, on_cell, &ld, err, errlen) != 0 ||
 	    store_each_sample(st, on_sample, &ld, err, errlen) != 0 ||
+	    store_each_grading(st, on_grading, ld.r, err, errlen) != 0 ||
 	    (ld.cur_item && flush_item(&ld) != TB_OK))
 		goto out;
 	if (finish_agg(&ld.cells, &ld.r->cells, &ld.r->n, &remap, err, errlen) != TB_OK ||

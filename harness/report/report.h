@@ -127,6 +127,10 @@ typedef struct report {
 	report_pair *pairs;          /* sorted by suite, model, think budget */
 	size_t n_pairs;
 	int tags_missing;            /* the store has no items (made before they were stored) */
+	long regraded;               /* samples with a re-grade (grading 1) */
+	char regraded_at[40];        /* the latest re-grade's time, "" when none */
+	char regrade_versions[256];  /* the re-grades' distinct grader versions, space-
+				      * separated ("?" for an unknown one), cut at the size */
 	struct report_items *items;  /* tags by item from the store, and the store for prompts */
 } report;
 
@@ -139,6 +143,13 @@ const char *report_prompt(const report *r, const char *suite, const char *item_i
  * report_free(); on failure *out is NULL and err says why. */
 int report_load(tb_store *st, report **out, char *err, size_t errlen);
 void report_free(report *r);
+
+/* The lines every format's header carries, one rule for all: "" when they
+ * do not apply. The re-grade line says how many samples were re-graded,
+ * when, and with which grader versions; the time-scale line, for a simulated
+ * run, the simulator's time scale (stored in the run options). */
+void report_regrade_line(const report *r, char *buf, size_t len);
+void report_time_scale_line(const tb_run_info *run, char *buf, size_t len);
 
 /* The first line of every format of a simulated run's report. */
 #define REPORT_SIMULATED_LINE \

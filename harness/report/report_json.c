@@ -118,6 +118,15 @@ int report_write_json(const report *r, const tb_run_info *run, FILE *out, char *
 	json_object_set_new(ri, "simulated", json_boolean(run->simulated));
 	json_object_set_new(ri, "suites_hash", json_string(run->suites_hash));
 	json_object_set_new(ri, "models_hash", json_string(run->models_hash));
+	{
+		char line[512];
+
+		report_regrade_line(r, line, sizeof(line));
+		json_object_set_new(ri, "regraded_samples", json_integer(r->regraded));
+		json_object_set_new(ri, "regrade", *line ? json_string(line) : json_null());
+		report_time_scale_line(run, line, sizeof(line));
+		json_object_set_new(ri, "sim_time_scale", *line ? json_string(line) : json_null());
+	}
 	json_object_set_new(doc, "run", ri);
 	json_object_set_new(doc, "samples", json_integer(r->samples));
 	a = json_array();

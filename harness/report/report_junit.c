@@ -138,6 +138,21 @@ int report_write_junit(tb_store *st, const report *r, const tb_run_info *run, FI
 	/* no XML declaration: UTF-8 is the default, and the notice comes first */
 	if (run->simulated)
 		fprintf(f, "<!-- %s -->\n", REPORT_SIMULATED_LINE);
+	for (int regrade = 1; regrade >= 0; regrade--) {
+		char line[512];
+
+		if (regrade)
+			report_regrade_line(r, line, sizeof(line));
+		else
+			report_time_scale_line(run, line, sizeof(line));
+		if (!*line)
+			continue;
+		/* a comment may not hold "--": the line goes as escaped text */
+		fputs("<!-- ", f);
+		for (const char *p = line; *p; p++)
+			fputc(*p == '-' && p[1] == '-' ? '_' : *p, f);
+		fputs(" -->\n", f);
+	}
 	for (size_t i = 0; i < r->n; i++) {
 		const report_cell *c = &r->cells[i];
 		int ns = strcmp(c->status, "not_supported") == 0;

@@ -111,6 +111,19 @@ int report_write_md(const report *r, const tb_run_info *run, FILE *f, char *err,
 	md_put(f, run->run_id);
 	fprintf(f, "`\n\nthinkbench %s, %s, started %s%s%s; %ld samples.\n\n", run->version,
 		run->status, run->started, run->ended[0] ? ", ended " : "", run->ended, r->samples);
+	for (int regrade = 1; regrade >= 0; regrade--) {
+		char line[512];
+
+		if (regrade)
+			report_regrade_line(r, line, sizeof(line));
+		else
+			report_time_scale_line(run, line, sizeof(line));
+		if (!*line)
+			continue;
+		fputs("> ", f);
+		md_put(f, line);
+		fputs("\n\n", f);
+	}
 	fputs("| suite | model | mode | budget | n | acc % [95% CI] | clustered CI | pass@1 | pass@k "
 	      "| maj@k | correct | wrong | no ans | trunc | wrong lang | leak | err | p50 s | p90 s "
 	      "| p99 s | ttfa p50 s | tok/s | reasoning tok | answer tok | cost $ | $/correct |\n"

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "rc.h"
+#include "report_label.h"
 #include "text.h"
 
 #define TABLE_WIDTH 100
@@ -33,13 +34,6 @@ typedef struct row {
 	const char *txt[NCOL];
 	char buf[NCOL][FIELD_LEN];
 } row;
-
-static const char *base_name(const char *model)
-{
-	const char *slash = strrchr(model, '/');
-
-	return slash && slash[1] ? slash + 1 : model;
-}
 
 static void fmt_secs(char *b, size_t len, double ms)
 {
@@ -69,13 +63,13 @@ static void fmt_tokens(char *b, size_t len, double v)
 		snprintf(b, len, "%.1fM", v / 1e6);
 }
 
-static void fill_row(row *w, const report_cell *c, int short_models)
+static void fill_row(row *w, const report *r, const report_cell *c, int short_models)
 {
 	int unsupported = strcmp(c->status, "not_supported") == 0;
 	char t[3][16];
 
 	w->txt[COL_SUITE] = c->suite;
-	w->txt[COL_MODEL] = short_models ? base_name(c->model) : c->model;
+	w->txt[COL_MODEL] = short_models ? report_model_label(r, c->model) : c->model;
 	w->txt[COL_MODE] = c->mode;
 	for (int i = COL_BUDGET; i < NCOL; i++)
 		w->txt[i] = w->buf[i];
@@ -147,7 +141,7 @@ static size_t measure(const report *r, int short_models, size_t width[NCOL])
 	for (int i = 0; i < NCOL; i++)
 		width[i] = strlen(col_head[i]);
 	for (size_t k = 0; k < r->n; k++) {
-		fill_row(&w, &r->cells[k], short_models);
+		fill_row(&w, r, &r->cells[k], short_models);
 		for (int i = 0; i < NCOL; i++) {
 			size_t n = tb_text_columns(w.txt[i]);
 
@@ -245,10 +239,10 @@ static void put_budget(FILE *f, long budget)
 }
 
 /* What names a row of the per-cell tables: suite, model, mode, budget. */
-static void put_key(FILE *f, const report_cell *c, size_t suite_width)
+static void put_key(FILE *f, const report *r, const report_cell *c, size_t suite_width)
 {
 	put_name(f, c->suite, suite_width);
-	put_name(f, base_name(c->model), 14);
+	put_name(f, report_model_label(r, c->model), 14);
 	put_name(f, c->mode, 7);
 	put_budget(f, c->budget);
 }
@@ -278,7 +272,7 @@ static void put_outcomes(FILE *f, const report *r, const char *bold, const char 
 
 		if (!c->n)
 			continue;
-		put_key(f, c, 10);
+		put_key(f, r, c, 10);
 		fprintf(f, "%5ld %5ld %5ld %5ld %5ld %4ld %4ld ", c->count[TB_OUT_CORRECT],
 			c->count[TB_OUT_INCORRECT] + c->count[TB_OUT_PARTIAL], c->count[TB_OUT_NOANSWER],
 			c->count[TB_OUT_TRUNCATED], c->wrong_lang, c->mode_leaks, c->count[TB_OUT_ERROR]);
@@ -308,7 +302,7 @@ static void put_repeats(FILE *f, const report *r, const char *bold, const char *
 
 		if (!c->items)
 			continue;
-		put_key(f, c, 12);
+		put_key(f, r, c, 12);
 		fprintf(f, "%5ld %3ld ", c->items, c->pass_k);
 		put_num(f, 7, 3, c->pass_at_1);
 		fputc(' ', f);
@@ -336,7 +330,7 @@ static void put_pairs(FILE *f, const report *r, const char *bold, const char *pl
 		char d[48], ud[24];
 
 		put_name(f, t->suite, 10);
-		put_name(f, base_name(t->model), 12);
+		put_name(f, report_model_label(r, t->model), 12);
 		put_budget(f, t->budget);
 		if (isfinite(p->diff_lo))
 			/* the bounds rounded outwards, as in the main table */
@@ -372,7 +366,7 @@ static void put_pairs(FILE *f, const report *r, const char *bold, const char *pl
 				continue;
 			size_t col = (size_t)fprintf(f, "%s %s %s:", up ? "flips up" : "flips down",
 						     r->cells[p->think].suite,
-						     base_name(r->cells[p->think].model));
+						     report_model_label(r, r->cells[p->think].model));
 
 			for (long k = 0; k < n_flips && shown < TABLE_FLIP_IDS; k++) {
 				const char *id = p->flips[k].item_id;
@@ -433,7 +427,7 @@ static void put_suite_langs(FILE *f, const report *r, size_t from, size_t to, co
 	fprintf(f, "%s\n%-8s", plain, "lang");
 	for (size_t k = 0; k < n_cols; k++) {
 		fputc(' ', f);
-		put_field(f, base_name(cols[k]->model), 14, 1);
+		put_field(f, report_model_label(r, cols[k]->model), 14, 1);
 	}
 	fprintf(f, "\n%-8s", "");
 	for (size_t k = 0; k < n_cols; k++) {
@@ -479,6 +473,22 @@ static void put_langs(FILE *f, const report *r, const char *bold, const char *pl
 		}
 }
 
+/* The re-grade line (regrade set) or the time-scale line, when it applies;
+ * shown as visible text (a grader version comes from the store). */
+static void put_header_line(FILE *f, const report *r, const tb_run_info *run, int regrade)
+{
+	char line[512];
+
+	if (regrade)
+		report_regrade_line(r, line, sizeof(line));
+	else
+		report_time_scale_line(run, line, sizeof(line));
+	if (!*line)
+		return;
+	tb_text_put_visible(f, line);
+	fputc('\n', f);
+}
+
 int report_print_table(const report *r, FILE *out, const tb_run_info *run)
 {
 	size_t width[NCOL], total;
@@ -499,7 +509,10 @@ int report_print_table(const report *r, FILE *out, const tb_run_info *run)
 			run->started[0] ? run->started : "?");
 		if (run->ended[0])
 			fprintf(out, " to %s", run->ended);
-		fputs("\n\n", out);
+		fputc('\n', out);
+		put_header_line(out, r, run, 1);
+		put_header_line(out, r, run, 0);
+		fputc('\n', out);
 	}
 	total = measure(r, 0, width);
 	if (total > TABLE_WIDTH) {
@@ -512,7 +525,7 @@ int report_print_table(const report *r, FILE *out, const tb_run_info *run)
 	put_row(out, col_head, width);
 	fputs(plain, out);
 	for (size_t k = 0; k < r->n; k++) {
-		fill_row(&w, &r->cells[k], short_models);
+		fill_row(&w, r, &r->cells[k], short_models);
 		put_row(out, w.txt, width);
 	}
 	if (r->n == 0)
