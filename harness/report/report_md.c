@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "rc.h"
+#include "report_label.h"
 
 /* A Markdown table cell: pipes escaped, HTML specials as entities, line
  * breaks and other controls as spaces. */
@@ -62,12 +63,12 @@ static void md_num(FILE *f, const char *fmt, double v)
 
 /* The row's first columns: name (the suite, or a breakdown's group), model,
  * mode, budget. */
-static void md_cell_name(FILE *f, const char *name, const report_cell *c)
+static void md_cell_name(FILE *f, const report *r, const char *name, const report_cell *c)
 {
 	fputs("| ", f);
 	md_put(f, name);
 	fputs(" | ", f);
-	md_put(f, c->model);
+	md_put(f, report_model_label(r, c->model));
 	fputs(" | ", f);
 	md_put(f, c->mode);
 	if (c->budget)
@@ -76,7 +77,7 @@ static void md_cell_name(FILE *f, const char *name, const report_cell *c)
 		fputs(" | - |", f);
 }
 
-static void md_breakdown(FILE *f, const char *what, const report_cell *rows, size_t n)
+static void md_breakdown(FILE *f, const report *r, const char *what, const report_cell *rows, size_t n)
 {
 	if (!n)
 		return;
@@ -89,7 +90,7 @@ static void md_breakdown(FILE *f, const char *what, const report_cell *rows, siz
 		fputs("| ", f);
 		md_put(f, c->suite);
 		fputc(' ', f);
-		md_cell_name(f, c->group, c);
+		md_cell_name(f, r, c->group, c);
 		fprintf(f, " %ld |", c->n);
 		if (c->graded)
 			fprintf(f, " %.1f [%.0f-%.0f] |", c->accuracy * 100, floor(c->acc_lo * 100),
@@ -101,6 +102,107 @@ static void md_breakdown(FILE *f, const char *what, const report_cell *rows, siz
 		else
 			fputs(" - |\n", f);
 	}
+}
+
+static int not_supported(const report_cell *c)
+{
+	return strcmp(c->status, "not_supported") == 0;
+}
+
+/* A model's label and the mode and budget, as table cells. */
+static void md_config(FILE *f, const report *r, const report_cell *c)
+{
+	fputs("| ", f);
+	md_put(f, report_model_label(r, c->model));
+	fputs(" | ", f);
+	md_put(f, c->mode);
+	if (c->budget)
+		fprintf(f, " | %ld |", c->budget);
+	else
+		fputs(" | - |", f);
+}
+
+/* The suite's cells [from, to): the compact table (nine columns), the cells
+ * no model could run in one line, then the details. */
+static void md_suite(FILE *f, const report *r, size_t from, size_t to)
+{
+	int any_ns = 0;
+
+	fputs("\n### ", f);
+	md_put(f, r->cells[from].suite);
+	fputs("\n\n| model | mode | budget | n | acc % [95% CI] | p50 s | TTFA p50 s | tokens (r+a) "
+	      "| $/correct |\n|---|---|--:|--:|--:|--:|--:|--:|--:|\n", f);
+	for (size_t i = from; i < to; i++) {
+		const report_cell *c = &r->cells[i];
+
+		if (not_supported(c))
+			continue;
+		md_config(f, r, c);
+		if (c->n_planned > c->n)
+			fprintf(f, " %ld/%ld |", c->n, c->n_planned);
+		else
+			fprintf(f, " %ld |", c->n);
+		if (c->graded)
+			fprintf(f, " %.1f [%.0f-%.0f] |", c->accuracy * 100, floor(c->acc_lo * 100),
+				ceil(c->acc_hi * 100));
+		else
+			fputs(" - |", f);
+		md_secs(f, c->total_p50);
+		md_secs(f, c->ttfa_p50);
+		if (isfinite(c->completion_mean))
+			fprintf(f, " %.0f |", c->completion_mean);
+		else
+			fputs(" - |", f);
+		md_num(f, "%.5f", c->cost_per_correct);
+		fputc('\n', f);
+	}
+	for (size_t i = from; i < to; i++) {
+		const report_cell *c = &r->cells[i];
+
+		if (!not_supported(c))
+			continue;
+		fputs(any_ns++ ? ", " : "\nNot supported (not run): ", f);
+		md_put(f, report_model_label(r, c->model));
+		fputc(' ', f);
+		md_put(f, c->mode);
+		if (c->budget)
+			fprintf(f, " %ld", c->budget);
+	}
+	if (any_ns)
+		fputs(".\n", f);
+	fputs("\n<details><summary>Details</summary>\n\n"
+	      "| model | mode | budget | correct / wrong / no ans / trunc / err | clustered CI "
+	      "| pass@1 / pass@k / maj@k | p90 / p99 s | reasoning / answer tok | cost $ |\n"
+	      "|---|---|--:|--:|--:|--:|--:|--:|--:|\n", f);
+	for (size_t i = from; i < to; i++) {
+		const report_cell *c = &r->cells[i];
+
+		if (not_supported(c))
+			continue;
+		md_config(f, r, c);
+		fprintf(f, " %ld / %ld / %ld / %ld / %ld |", c->count[TB_OUT_CORRECT],
+			c->count[TB_OUT_INCORRECT] + c->count[TB_OUT_PARTIAL], c->count[TB_OUT_NOANSWER],
+			c->count[TB_OUT_TRUNCATED], c->count[TB_OUT_ERROR]);
+		if (isfinite(c->acc_clu_lo))
+			fprintf(f, " [%.0f-%.0f] |", floor(c->acc_clu_lo * 100), ceil(c->acc_clu_hi * 100));
+		else
+			fputs(" - |", f);
+		if (isfinite(c->pass_at_1))
+			fprintf(f, " %.3f / %.3f / %.3f |", c->pass_at_1, c->pass_at_k, c->maj_at_k);
+		else
+			fputs(" - |", f);
+		if (isfinite(c->total_p90))
+			fprintf(f, " %.2f / %.2f |", c->total_p90 / 1000, c->total_p99 / 1000);
+		else
+			fputs(" - |", f);
+		if (isfinite(c->reasoning_mean) && isfinite(c->answer_mean))
+			fprintf(f, " %.0f / %.0f |", c->reasoning_mean, c->answer_mean);
+		else
+			fputs(" - |", f);
+		md_num(f, "%.4f", c->cost_usd);
+		fputc('\n', f);
+	}
+	fputs("\n</details>\n", f);
 }
 
 int report_write_md(const report *r, const tb_run_info *run, FILE *f, char *err, size_t errlen)
@@ -124,47 +226,13 @@ int report_write_md(const report *r, const tb_run_info *run, FILE *f, char *err,
 		md_put(f, line);
 		fputs("\n\n", f);
 	}
-	fputs("| suite | model | mode | budget | n | acc % [95% CI] | clustered CI | pass@1 | pass@k "
-	      "| maj@k | correct | wrong | no ans | trunc | wrong lang | leak | err | p50 s | p90 s "
-	      "| p99 s | ttfa p50 s | tok/s | reasoning tok | answer tok | cost $ | $/correct |\n"
-	      "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
-	      "--:|--:|--:|--:|--:|\n",
-	      f);
-	for (size_t i = 0; i < r->n; i++) {
-		const report_cell *c = &r->cells[i];
-
-		md_cell_name(f, c->suite, c);
-		fprintf(f, " %ld |", c->n);
-		if (strcmp(c->status, "not_supported") == 0) {
-			fputs(" not supported |||||||||||||||||||||\n", f);
-			continue;
-		}
-		if (c->graded)
-			fprintf(f, " %.1f [%.0f-%.0f] |", c->accuracy * 100, floor(c->acc_lo * 100),
-				ceil(c->acc_hi * 100));
-		else
-			fputs(" - |", f);
-		if (isfinite(c->acc_clu_lo))
-			fprintf(f, " [%.0f-%.0f] |", floor(c->acc_clu_lo * 100), ceil(c->acc_clu_hi * 100));
-		else
-			fputs(" - |", f);
-		md_pct(f, c->pass_at_1);
-		md_pct(f, c->pass_at_k);
-		md_pct(f, c->maj_at_k);
-		fprintf(f, " %ld | %ld | %ld | %ld | %ld | %ld | %ld |", c->count[TB_OUT_CORRECT],
-			c->count[TB_OUT_INCORRECT] + c->count[TB_OUT_PARTIAL], c->count[TB_OUT_NOANSWER],
-			c->count[TB_OUT_TRUNCATED], c->wrong_lang, c->mode_leaks, c->count[TB_OUT_ERROR]);
-		md_secs(f, c->total_p50);
-		md_secs(f, c->total_p90);
-		md_secs(f, c->total_p99);
-		md_secs(f, c->ttfa_p50);
-		md_num(f, "%.0f", c->out_tps);
-		md_num(f, "%.0f", c->reasoning_mean);
-		md_num(f, "%.0f", c->answer_mean);
-		md_num(f, "%.4f", c->cost_usd);
-		md_num(f, "%.5f", c->cost_per_correct);
-		fputc('\n', f);
+	for (size_t from = 0, to; from < r->n; from = to) {
+		for (to = from + 1; to < r->n && strcmp(r->cells[to].suite, r->cells[from].suite) == 0; to++)
+			;
+		md_suite(f, r, from, to);
 	}
+	if (!r->n)
+		fputs("No cells and no samples in this store.\n", f);
 	fputs("\npass@k and maj@k use k = the fewest samples of an item in the cell; the clustered "
 	      "interval treats items as clusters (shown with several samples per item).\n", f);
 	if (r->n_pairs) {
@@ -180,7 +248,7 @@ int report_write_md(const report *r, const tb_run_info *run, FILE *f, char *err,
 			fputs("| ", f);
 			md_put(f, t->suite);
 			fputs(" | ", f);
-			md_put(f, t->model);
+			md_put(f, report_model_label(r, t->model));
 			if (t->budget)
 				fprintf(f, " | %ld | %ld |", t->budget, p->items);
 			else
@@ -201,8 +269,8 @@ int report_write_md(const report *r, const tb_run_info *run, FILE *f, char *err,
 			fputc('\n', f);
 		}
 	}
-	md_breakdown(f, "language", r->by_lang, r->n_lang);
-	md_breakdown(f, "tag", r->by_tag, r->n_tag);
+	md_breakdown(f, r, "language", r->by_lang, r->n_lang);
+	md_breakdown(f, r, "tag", r->by_tag, r->n_tag);
 	if (ferror(f))
 		return tb_seterr(err, errlen, "cannot write the Markdown report");
 	return TB_OK;
