@@ -55,9 +55,19 @@ static const char script[] =
 	"var s=document.querySelector('#browser details.s'),op=false;"
 	"if(s){s.querySelector('summary').click();var b=s.querySelector('.body');"
 	"op=s.open&&b&&b.getBoundingClientRect().height>0;}"
+	"var d=document.querySelectorAll('#browser details.s'),kept=0,q='';"
+	"if(f&&d.length){q=d[d.length-1].firstElementChild.textContent.trim().split(/\\s+/)[0];"
+	"f.value=q;f.dispatchEvent(new Event('input'));"
+	"for(var i=0;i<d.length;i++)kept+=d[i].style.display==='none'?0:1;}"
 	"o.textContent='selftest: plots '+ok+'/'+im.length+' loaded'+"
 	"(bad.length?' (failed: '+bad.join(', ')+')':'')+'; sample browser '+"
-	"(op?'opened a sample':'did not open a sample');}"
+	"(op?'opened a sample':'did not open a sample')+'; filter kept '+kept+' of '+d.length+"
+	"'; width '+wide()+' of '+window.innerWidth;}"
+	/* the page's width, or a table's right edge when a box scrolls it inside */
+	"function wide(){var w=document.documentElement.scrollWidth,"
+	"t=document.querySelectorAll('table');for(var i=0;i<t.length;i++){"
+	"var r=t[i].getBoundingClientRect();if(r.width)w=Math.max(w,Math.ceil(r.left+t[i].scrollWidth));}"
+	"return w;}"
 	"if(location.hash==='#selftest'){if(document.readyState==='complete')selftest();"
 	"else window.addEventListener('load',selftest);}})();";
 
