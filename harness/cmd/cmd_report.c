@@ -2,7 +2,7 @@
  *
  * RUN is a run folder (holding store.sqlite) or a store file. The text table
  * goes to stdout; every other format is a file in --out or the run folder
- * (samples.csv, summary.csv, modes.csv, by_lang.csv, by_tag.csv, report.json,
+ * (samples.csv, summary.csv, modes.csv, flips.csv, by_lang.csv, by_tag.csv, report.json,
  * report.md, junit.xml, report.html), plots in its plots/ folder, and the
  * paths written go to stderr. The store is opened read-only. html implies
  * the plots, which it embeds. */
@@ -128,7 +128,7 @@ static int make_dir(const char *dir)
 
 static int write_csv(tb_store *st, const report *r, const tb_run_info *run, const char *dir)
 {
-	static const char *const names[] = {"samples", "summary", "modes", "by_lang", "by_tag"};
+	static const char *const names[] = {"samples", "summary", "modes", "flips", "by_lang", "by_tag"};
 	char err[1024];
 
 	if (report_write_csv(st, r, dir, err, sizeof(err)) != TB_OK ||
