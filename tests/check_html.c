@@ -188,7 +188,8 @@ START_TEST(chromium_selftest)
 	free(html);
 	snprintf(dom, sizeof(dom), "%s/dom.html", tu_dir);
 	snprintf(cmd, sizeof(cmd),
-		 CHROMIUM "--virtual-time-budget=5000 --dump-dom 'file://%s#selftest' >'%s' 2>/dev/null",
+		 CHROMIUM "--window-size=1280,900 --virtual-time-budget=5000 --dump-dom "
+			  "'file://%s#selftest' >'%s' 2>/dev/null",
 		 tu_dir, path, dom);
 	ck_assert_int_eq(system(cmd), 0);
 	out = tu_read_file(dom, NULL);
@@ -196,6 +197,19 @@ START_TEST(chromium_selftest)
 	snprintf(want, sizeof(want), "selftest: plots %zu/%zu loaded; sample browser opened a sample",
 		 ps.rendered ? ps.n : 0, ps.rendered ? ps.n : 0);
 	ck_assert_msg(strstr(out, want) != NULL, "want '%s' in the DOM", want);
+	/* a filter applied in the page kept some samples and hid others; nothing
+	 * is wider than the 1,280 px window (no horizontal scrolling) */
+	{
+		const char *k = strstr(out, "; filter kept ");
+		long kept = -1, all = -1, width = -1, inner = -1;
+
+		ck_assert_ptr_nonnull(k);
+		ck_assert_int_eq(sscanf(k, "; filter kept %ld of %ld; width %ld of %ld", &kept, &all,
+					&width, &inner), 4);
+		ck_assert_msg(kept > 0 && kept < all, "filter kept %ld of %ld", kept, all);
+		ck_assert_int_eq(inner, 1280);
+		ck_assert_msg(width <= 1280, "the page is %ld px wide at 1280", width);
+	}
 	free(out);
 	snprintf(shot, sizeof(shot), "%s/shot.png", tu_dir);
 	snprintf(cmd, sizeof(cmd),

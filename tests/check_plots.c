@@ -36,6 +36,7 @@ static void set_cell(report_cell *c, const char *suite, const char *model, const
 	c->count[TB_OUT_INCORRECT] = 10 - correct;
 	c->accuracy = correct / 10.0;
 	c->cost_usd = cost;
+	c->cost_per_sample = cost / 10;
 	c->reasoning_mean = budget ? (double)budget / 2 : 0;
 	c->answer_mean = 100;
 	for (int i = 0; i < 10; i++)
@@ -53,8 +54,10 @@ static void setup(void)
 	set_cell(&cells[1], "s1", "m/x", "think", 512, 7, 0.05, lat[1]);
 	set_cell(&cells[2], "s1", "m/x", "think", 2048, 9, 0.2, lat[2]);
 	set_cell(&cells[3], "s1", EVIL, "think", 0, 6, 0.5, lat[3]);
-	set_cell(&langs[0], "en", "m/x", "nothink", 0, 6, 0.005, lat[0]);
-	set_cell(&langs[1], "zh", "m/x", "nothink", 0, 4, 0.005, lat[0]);
+	set_cell(&langs[0], "s1", "m/x", "nothink", 0, 6, 0.005, lat[0]);
+	langs[0].group = "en";
+	set_cell(&langs[1], "s1", "m/x", "nothink", 0, 4, 0.005, lat[0]);
+	langs[1].group = "zh";
 	memset(&rep, 0, sizeof(rep));
 	rep.cells = cells;
 	rep.n = 4;
@@ -108,6 +111,9 @@ START_TEST(data_and_scripts)
 	ck_assert_msg(strncmp(dat, "# SIMULATED RUN", 15) == 0, "%.40s", dat);
 	front = strstr(dat, "# Pareto frontier");
 	ck_assert_ptr_nonnull(front);
+	/* the suite's frontier block ends at the blank lines */
+	ck_assert_ptr_nonnull(strstr(front, "\n\n"));
+	strstr(front, "\n\n")[1] = '\0';
 	/* the frontier keeps 0.001/50, 0.005/70, 0.02/90 and drops 0.05/60 */
 	ck_assert_ptr_nonnull(strstr(front, "0.001 50\n0.005 70\n0.02 90\n"));
 	ck_assert_ptr_null(strstr(front, "0.05 60"));
@@ -118,13 +124,21 @@ START_TEST(data_and_scripts)
 	ck_assert_ptr_nonnull(strstr(gp, "title \"y\\\"q\\\\ \\140rm\\140 think\""));
 	ck_assert_ptr_nonnull(strstr(gp, "set output \"acc_cost.svg\""));
 	ck_assert_ptr_nonnull(strstr(gp, "Pareto frontier"));
+	/* one panel per suite, error bars on every point */
+	ck_assert_ptr_nonnull(strstr(gp, "set multiplot layout 1,1"));
+	ck_assert_ptr_nonnull(strstr(gp, "set title \"s1\""));
+	ck_assert_ptr_nonnull(strstr(gp, "using 1:2:3:4 with yerrorbars"));
 	free(dat);
 	free(gp);
 	dat = read_plot("acc_budget.dat");
-	ck_assert_ptr_nonnull(strstr(dat, "512 70\n2048 90\n"));
+	ck_assert_ptr_nonnull(strstr(dat, "512 70 "));
+	ck_assert_ptr_nonnull(strstr(dat, "2048 90 "));
+	/* the non-thinking baseline across the budgets */
+	ck_assert_ptr_nonnull(strstr(dat, "# \"no thinking\"\n365.714 50\n2867.2 50\n"));
 	free(dat);
 	dat = read_plot("acc_lang.dat");
-	ck_assert_ptr_nonnull(strstr(dat, "\"en\" 60 - - -\n\"zh\" 40 - - -\n"));
+	ck_assert_ptr_nonnull(strstr(dat, "\"en\" 60 0 0 - - -"));
+	ck_assert_ptr_nonnull(strstr(dat, "\"zh\" 40 0 0 - - -"));
 	free(dat);
 	dat = read_plot("cdf_total.dat");
 	/* m/x nothink: 0.1 s .. 1 s, fractions 0.1 .. 1 */

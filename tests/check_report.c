@@ -12,6 +12,8 @@
 #include "csv.h"
 #include "rc.h"
 #include "report.h"
+#include "report_csv.h"
+#include "report_table.h"
 #include "store.h"
 #include "testutil.h"
 

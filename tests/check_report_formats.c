@@ -12,6 +12,12 @@
 
 #include "rc.h"
 #include "report.h"
+#include "report_label.h"
+#include "report_csv.h"
+#include "report_json.h"
+#include "report_junit.h"
+#include "report_md.h"
+#include "report_table.h"
 #include "store.h"
 #include "testutil.h"
 
@@ -172,24 +178,90 @@ START_TEST(per_item_numbers)
 	ck_assert(p->diff_lo < p->diff && p->diff < p->diff_hi);
 	ck_assert_int_eq(p->flip_up, 2);
 	ck_assert_int_eq(p->flip_down, 0);
-	ck_assert_str_eq(p->up_ids[0], "q1");
-	ck_assert_str_eq(p->up_ids[1], "q4");
+	ck_assert_str_eq(p->flips[0].item_id, "q1");
+	ck_assert_str_eq(p->flips[1].item_id, "q4");
+	ck_assert_int_eq(p->flips[1].up, 1);
 	ck_assert_double_eq_tol(p->cost_ratio, 10.0, 1e-9);
 	ck_assert(isfinite(p->extra_cost_per_correct) && p->extra_cost_per_correct > 0);
 
 	/* by language: q3 is zh; by tag: q4 has two tags */
 	ck_assert_uint_eq(r->n_lang, 5);
-	ck_assert_str_eq(r->by_lang[0].suite, "en");
+	/* per suite, with the interval clustered by item where items have several samples */
+	ck_assert_str_eq(r->by_lang[0].suite, "math");
+	ck_assert_str_eq(r->by_lang[0].group, "en");
+	for (size_t i = 0; i < r->n_lang; i++)
+		if (r->by_lang[i].max_per_item > 1 && r->by_lang[i].items > 1)
+			ck_assert(isfinite(r->by_lang[i].acc_clu_lo) &&
+				  r->by_lang[i].acc_clu_lo <= r->by_lang[i].accuracy);
 	ck_assert_uint_eq(r->n_tag, 5);
 	ck_assert_int_eq(r->tags_missing, 0);
 	for (size_t i = 0; i < r->n_tag; i++)
-		if (strcmp(r->by_tag[i].suite, "alg") == 0 && strcmp(r->by_tag[i].mode, "think") == 0 &&
+		if (strcmp(r->by_tag[i].group, "alg") == 0 && strcmp(r->by_tag[i].mode, "think") == 0 &&
 		    strcmp(r->by_tag[i].model, "m/a") == 0)
 			ck_assert_int_eq(r->by_tag[i].n, 9);
 	ck_assert_str_eq(report_prompt(r, "math", "q2"), "p2");
 	ck_assert_ptr_null(report_prompt(r, "math", "nope"));
 	report_free(r);
 	store_close(st);
+}
+END_TEST
+
+/* A re-graded run says so, with the grader versions, in every format's
+ * header; a simulated run states its time scale. Two endpoints of one model
+ * keep their full ids; budgets are never cut from a label. */
+START_TEST(header_and_labels)
+{
+	tb_store *st;
+	report *r;
+	tb_run_info run;
+	tb_sample s = base("m/a", "think", "q1", 0);
+	report_cell c[2];
+	report fake;
+	char *text = NULL, line[512], label[40];
+	size_t len = 0;
+	FILE *f;
+
+	ck_assert_int_eq(store_open(dbpath, 0, &st, err, sizeof(err)), TB_OK);
+	s.outcome = TB_OUT_INCORRECT;
+	s.grader_version = "numeric/9";
+	ck_assert_msg(store_update_grade(st, &s, 1, err, sizeof(err)) == TB_OK, "%s", err);
+	store_close(st);
+	r = load(&st);
+	ck_assert_int_eq(r->regraded, 1);
+	report_regrade_line(r, line, sizeof(line));
+	ck_assert_msg(strstr(line, "RE-GRADED: 1 samples") && strstr(line, "numeric/9"), "%s", line);
+	ck_assert_int_eq(store_get_run(st, &run, err, sizeof(err)), TB_OK);
+	f = open_memstream(&text, &len);
+	ck_assert_int_eq(report_print_table(r, f, &run), TB_OK);
+	ck_assert_int_eq(report_write_md(r, &run, f, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(report_write_json(r, &run, f, err, sizeof(err)), TB_OK);
+	fclose(f);
+	/* in each of the three */
+	ck_assert_ptr_nonnull(strstr(strstr(strstr(text, "RE-GRADED"), "numeric/9") + 1, "RE-GRADED"));
+	ck_assert_ptr_nonnull(strstr(strstr(strstr(text, "RE-GRADED") + 1, "RE-GRADED") + 1, "RE-GRADED"));
+	ck_assert_ptr_nonnull(strstr(text, "simulator time scale"));
+	free(text);
+	store_run_info_release(&run);
+	report_free(r);
+	store_close(st);
+
+	memset(c, 0, sizeof(c));
+	memset(&fake, 0, sizeof(fake));
+	c[0].model = (char *)"local/qwen3-14b";
+	c[1].model = (char *)"remote/qwen3-14b";
+	c[0].mode = c[1].mode = (char *)"think";
+	c[0].budget = 1024;
+	fake.cells = c;
+	fake.n = 1;
+	ck_assert_str_eq(report_model_label(&fake, "local/qwen3-14b"), "qwen3-14b");
+	fake.n = 2;
+	ck_assert_str_eq(report_model_label(&fake, "local/qwen3-14b"), "local/qwen3-14b");
+	ck_assert_str_eq(report_model_label(&fake, "remote/qwen3-14b"), "remote/qwen3-14b");
+	c[0].model = (char *)"org/a-very-long-model-name-that-does-not-fit-here";
+	report_config_label(&fake, &c[0], label, sizeof(label));
+	ck_assert_msg(strlen(label) < sizeof(label) && strstr(label, "~ think 1024") &&
+			      label[strlen(label) - 1] == '4',
+		      "%s", label);
 }
 END_TEST
 
@@ -230,7 +302,7 @@ START_TEST(prompt_from_store)
 	ck_assert_ptr_null(report_prompt(r, "math", "q9"));
 	ck_assert_ptr_null(report_prompt(r, "nosuch", "q1"));
 	for (size_t i = 0; i < r->n_tag; i++)
-		if (strcmp(r->by_tag[i].suite, "geo") == 0 && strcmp(r->by_tag[i].mode, "think") == 0)
+		if (strcmp(r->by_tag[i].group, "geo") == 0 && strcmp(r->by_tag[i].mode, "think") == 0)
 			ck_assert_int_eq(r->by_tag[i].n, 6);
 	report_free(r);
 	store_close(st);
@@ -254,7 +326,7 @@ START_TEST(csv_read_back)
 	ck_assert_int_eq(python("import csv, json, sys, os\n"
 				"d = os.path.dirname(sys.argv[1])\n"
 				"res = {}\n"
-				"for n in (\"samples\", \"summary\", \"modes\", \"by_lang\", \"by_tag\"):\n"
+				"for n in (\"samples\", \"summary\", \"modes\", \"flips\", \"by_lang\", \"by_tag\"):\n"
 				"    res[n] = list(csv.reader(open(os.path.join(d, n + \".csv\"), newline=\"\", "
 				"encoding=\"utf-8\", errors=\"replace\"), strict=True))\n"
 				"json.dump(res, open(sys.argv[2], \"w\"), ensure_ascii=True)",
@@ -277,8 +349,16 @@ START_TEST(csv_read_back)
 	ck_assert_uint_eq(json_array_size(json_object_get(rows, "modes")), 2);
 	ck_assert_str_eq(json_string_value(json_array_get(json_array_get(json_object_get(rows, "modes"), 1), 3)),
 			 "m/a");
-	ck_assert_str_eq(json_string_value(json_array_get(json_array_get(json_object_get(rows, "modes"), 1), 14)),
-			 "q1 q4");
+	/* flips.csv: one row per flipped item, all of them */
+	ck_assert_uint_eq(json_array_size(json_object_get(rows, "flips")), 3);
+	ck_assert_str_eq(json_string_value(json_array_get(json_array_get(json_object_get(rows, "flips"), 1), 6)),
+			 "q1");
+	ck_assert_str_eq(json_string_value(json_array_get(json_array_get(json_object_get(rows, "flips"), 2), 6)),
+			 "q4");
+	ck_assert_str_eq(json_string_value(json_array_get(json_array_get(json_object_get(rows, "flips"), 2), 7)),
+			 "up");
+	ck_assert_str_eq(json_string_value(json_array_get(json_array_get(json_object_get(rows, "by_lang"), 1), 2)),
+			 "math");
 	ck_assert_uint_eq(json_array_size(json_object_get(rows, "by_tag")), 6);
 	json_decref(rows);
 	store_run_info_release(&run);
@@ -355,33 +435,40 @@ START_TEST(json_parses)
 }
 END_TEST
 
+/* A compact table per suite, of at most nine columns, every row as wide as
+ * its header; a cell no model could run is named once in a line, not a row. */
 START_TEST(markdown_table)
 {
 	char *text = write_with(do_md, "report.md");
 	char *line, *save = NULL;
-	int rows = 0, head_pipes = -1;
+	int rows = 0, head_pipes = -1, suites = 0;
 
 	ck_assert_msg(strncmp(text, "> **SIMULATED RUN", 17) == 0, "%.80s", text);
+	ck_assert_ptr_nonnull(strstr(text, "\n### math\n"));
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		int pipes = 0;
 
-		if (strncmp(line, "| suite | model | mode", 22) == 0) {
+		suites += strncmp(line, "### ", 4) == 0 && !strstr(line, "Accuracy by") &&
+			  !strstr(line, "Thinking against");
+		if (strncmp(line, "| model | mode | budget | n |", 29) == 0) {
 			head_pipes = 0;
 			for (char *p = line; *p; p++)
 				head_pipes += *p == '|';
+			ck_assert_int_le(head_pipes, 10);
 			continue;
 		}
-		if (head_pipes < 0 || strncmp(line, "| math |", 8) != 0)
+		if (head_pipes < 0 || strncmp(line, "| a |", 5) != 0)
 			continue;
 		for (char *p = line; *p; p++)
 			pipes += *p == '|' && (p == line || p[-1] != '\\');
-		if (!strstr(line, "not supported"))
-			ck_assert_int_eq(pipes, head_pipes);
+		ck_assert_int_eq(pipes, head_pipes);
+		ck_assert_ptr_null(strstr(line, "not supported"));
 		rows++;
-		if (rows == 3)
+		if (rows == 2)
 			break;
 	}
-	ck_assert_int_eq(rows, 3);
+	ck_assert_int_eq(suites, 1);
+	ck_assert_int_eq(rows, 2);
 	free(text);
 }
 END_TEST
@@ -445,6 +532,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, tu_dir_teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, per_item_numbers);
+	tcase_add_test(tc, header_and_labels);
 	tcase_add_test(tc, prompt_from_store);
 	tcase_add_test(tc, csv_read_back);
 	tcase_add_test(tc, json_parses);

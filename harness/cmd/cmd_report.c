@@ -2,7 +2,7 @@
  *
  * RUN is a run folder (holding store.sqlite) or a store file. The text table
  * goes to stdout; every other format is a file in --out or the run folder
- * (samples.csv, summary.csv, modes.csv, by_lang.csv, by_tag.csv, report.json,
+ * (samples.csv, summary.csv, modes.csv, flips.csv, by_lang.csv, by_tag.csv, report.json,
  * report.md, junit.xml, report.html), plots in its plots/ folder, and the
  * paths written go to stderr. The store is opened read-only. html implies
  * the plots, which it embeds. */
@@ -23,6 +23,11 @@
 #include "plot.h"
 #include "rc.h"
 #include "report.h"
+#include "report_csv.h"
+#include "report_json.h"
+#include "report_junit.h"
+#include "report_md.h"
+#include "report_table.h"
 #include "store.h"
 
 enum { OPT_FORMAT = 256, OPT_OUT, OPT_PLOTS, OPT_CSV_RAW };
@@ -126,7 +131,7 @@ static int make_dir(const char *dir)
 
 static int write_csv(tb_store *st, const report *r, const tb_run_info *run, const char *dir)
 {
-	static const char *const names[] = {"samples", "summary", "modes", "by_lang", "by_tag"};
+	static const char *const names[] = {"samples", "summary", "modes", "flips", "by_lang", "by_tag"};
 	char err[1024];
 
 	if (report_write_csv(st, r, dir, err, sizeof(err)) != TB_OK ||

@@ -35,6 +35,7 @@
 #include "redact.h"
 #include "rc.h"
 #include "report.h"
+#include "report_table.h"
 #include "run.h"
 #include "runid.h"
 #include "runlock.h"

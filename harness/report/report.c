@@ -6,10 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "buf.h"
-#include "csv.h"
 #include "grader.h"
 #include "log.h"
 #include "passk.h"
@@ -24,11 +22,6 @@
 #define MAX_ITEM_ENTRIES 4096
 #define MAX_ANSWERS 64
 #define MAX_TAGS 32
-#define TABLE_WIDTH 100
-/* significant digits of summary.csv's computed numbers */
-#define SUMMARY_DIGITS 10
-#define SIMULATED_LINE REPORT_SIMULATED_LINE
-#define UNSAFE_EXEC_LINE "UNSAFE EXEC: code answers ran without the bubblewrap sandbox (--unsafe-exec)"
 
 enum { TOK_PROMPT, TOK_COMPLETION, TOK_REASONING, TOK_ANSWER, TOK_COUNT };
 
@@ -83,14 +76,25 @@ typedef struct pair_acc {
 	size_t think, nothink;      /* stable ids */
 	stats_paired d;
 	long up, down;
-	char *up_ids[REPORT_FLIP_IDS], *down_ids[REPORT_FLIP_IDS];
+	report_flip *flips;
+	size_t n_flips, cap_flips;
 } pair_acc;
+
+/* A breakdown row (by_lang, by_tag) within the current item: its per-item
+ * counts feed the row's clustered interval. */
+typedef struct group_entry {
+	agg *a;
+	size_t row;                 /* stable id in a */
+	long graded, correct;
+} group_entry;
 
 typedef struct loader {
 	report *r;
 	agg cells, langs, tags;
 	item_entry *ent;
 	size_t n_ent, cap_ent;
+	group_entry *gent;
+	size_t n_gent, cap_gent;
 	char *cur_suite, *cur_item;
 	const char *cur_tags;       /* the current item's tag set, NULL when none */
 	pair_acc *pairs;
@@ -100,7 +104,7 @@ typedef struct loader {
 } loader;
 
 typedef struct cell_key {
-	const char *suite, *model, *mode;
+	const char *suite, *group, *model, *mode; /* group: NULL in cells */
 	long budget;
 } cell_key;
 
@@ -390,6 +394,8 @@ static int key_cmp(const report_cell *c, const cell_key *k)
 	int d = strcmp(c->suite, k->suite);
 
 	if (!d)
+		d = strcmp(c->group ? c->group : "", k->group ? k->group : "");
+	if (!d)
 		d = strcmp(c->model, k->model);
 	if (!d)
 		d = strcmp(c->mode, k->mode);
@@ -474,7 +480,8 @@ static int get_row(agg *a, const cell_key *k, const char *status, long n_planned
 	c->suite = strdup(k->suite);
 	c->model = strdup(k->model);
 	c->mode = strdup(k->mode);
-	if (!c->suite || !c->model || !c->mode)
+	c->group = k->group ? strdup(k->group) : NULL;
+	if (!c->suite || !c->model || !c->mode || (k->group && !c->group))
 		return tb_seterr(err, errlen, "out of memory reading the cells");
 	return TB_OK;
 }
@@ -482,7 +489,7 @@ static int get_row(agg *a, const cell_key *k, const char *status, long n_planned
 static int on_cell(void *ud, const tb_cell *c)
 {
 	loader *ld = ud;
-	cell_key k = {c->suite, c->model, c->mode, c->budget};
+	cell_key k = {c->suite, NULL, c->model, c->mode, c->budget};
 	size_t id;
 
 	return get_row(&ld->cells, &k, c->status, c->n_planned, &id, ld->err, ld->errlen);
@@ -511,11 +518,11 @@ static void add_tokens(accum *a, int which, long v)
 	a->tok_n[which]++;
 }
 
-/* Adds one sample to the row of agg a keyed by (label, the sample's model,
+/* Adds one sample to the row of agg a keyed by (its suite, group, model,
  * mode, budget); *id is the row's stable id. */
-static int add_to(loader *ld, agg *a, const char *label, const tb_sample *s, size_t *id)
+static int add_to(loader *ld, agg *a, const char *group, const tb_sample *s, size_t *id)
 {
-	cell_key k = {label, s->model, s->mode, s->budget};
+	cell_key k = {s->suite, group, s->model, s->mode, s->budget};
 	report_cell *c;
 	accum *x;
 
@@ -562,10 +569,38 @@ static void free_entries(loader *ld)
 	ld->n_ent = 0;
 }
 
-static int keep_id(char **slot, const char *id)
+static void free_flips(report_flip *f, size_t n)
 {
-	*slot = strdup(id);
-	return *slot ? TB_OK : TB_NOMEM;
+	for (size_t i = 0; f && i < n; i++)
+		free(f[i].item_id);
+	free(f);
+}
+
+static int keep_flip(pair_acc *p, const char *item, int up, double think, double nothink)
+{
+	report_flip *f;
+
+	if (p->n_flips == p->cap_flips) {
+		size_t cap = p->cap_flips ? p->cap_flips * 2 : 16;
+
+		/* at most one flip per item of the cell */
+		if (cap > MAX_CELL_SAMPLES)
+			return TB_NOMEM;
+		f = realloc(p->flips, cap * sizeof(*f));
+		if (!f)
+			return TB_NOMEM;
+		p->flips = f;
+		p->cap_flips = cap;
+	}
+	f = &p->flips[p->n_flips];
+	f->item_id = strdup(item);
+	if (!f->item_id)
+		return TB_NOMEM;
+	f->up = up;
+	f->think = think;
+	f->nothink = nothink;
+	p->n_flips++;
+	return TB_OK;
 }
 
 static int add_pair(loader *ld, const item_entry *t, const item_entry *n, const char *item)
@@ -594,14 +629,13 @@ static int add_pair(loader *ld, const item_entry *t, const item_entry *n, const 
 		p->nothink = n->cell;
 	}
 	stats_paired_add(&p->d, mt - mn);
-	if (up && !nup) {
-		if (p->up < REPORT_FLIP_IDS && keep_id(&p->up_ids[p->up], item) != TB_OK)
+	if (up != nup) {
+		if (keep_flip(p, item, up, mt, mn) != TB_OK)
 			return tb_seterr(ld->err, ld->errlen, "out of memory pairing modes");
-		p->up++;
-	} else if (!up && nup) {
-		if (p->down < REPORT_FLIP_IDS && keep_id(&p->down_ids[p->down], item) != TB_OK)
-			return tb_seterr(ld->err, ld->errlen, "out of memory pairing modes");
-		p->down++;
+		if (up)
+			p->up++;
+		else
+			p->down++;
 	}
 	return TB_OK;
 }
@@ -657,6 +691,22 @@ static int flush_item(loader *ld)
 		else if (rc != TB_OK)
 			rc = tb_seterr(ld->err, ld->errlen, "out of memory reading the samples");
 	}
+	for (size_t i = 0; i < ld->n_gent && rc == TB_OK; i++) {
+		const group_entry *g = &ld->gent[i];
+		accum *x = &g->a->acc[g->row];
+
+		if (!g->graded)
+			continue;
+		stats_cluster_add(&x->clu, (double)g->graded, (double)g->correct);
+		x->pass1_sum += (double)g->correct / (double)g->graded;
+		rc = add_run(&x->runs, g->graded, g->correct);
+		if (rc == TB_TOOBIG)
+			rc = tb_seterr(ld->err, ld->errlen, "a breakdown row has more than %zu items",
+				       MAX_CELL_SAMPLES);
+		else if (rc != TB_OK)
+			rc = tb_seterr(ld->err, ld->errlen, "out of memory reading the samples");
+	}
+	ld->n_gent = 0;
 	for (size_t i = 0; i < ld->n_ent && rc == TB_OK; i++) {
 		const item_entry *t = &ld->ent[i], *n = NULL;
 		const report_cell *tc = &ld->cells.cells[t->cell];
@@ -726,24 +776,58 @@ static int new_item(loader *ld, const tb_sample *s)
 	return TB_OK;
 }
 
+/* Counts s in the current item's entry for breakdown row (a, row). */
+static int note_group(loader *ld, agg *a, size_t row, const tb_sample *s)
+{
+	group_entry *g = NULL;
+
+	for (size_t i = ld->n_gent; i-- > 0 && !g;)
+		if (ld->gent[i].a == a && ld->gent[i].row == row)
+			g = &ld->gent[i];
+	if (!g) {
+		if (ld->n_gent == MAX_ITEM_ENTRIES)
+			return tb_seterr(ld->err, ld->errlen,
+					 "item '%s' has samples in more than %d breakdown rows",
+					 s->item_id, MAX_ITEM_ENTRIES);
+		if (ld->n_gent == ld->cap_gent) {
+			size_t cap = ld->cap_gent ? ld->cap_gent * 2 : 8;
+			group_entry *v = realloc(ld->gent, cap * sizeof(*v));
+
+			if (!v)
+				return tb_seterr(ld->err, ld->errlen, "out of memory reading the samples");
+			ld->gent = v;
+			ld->cap_gent = cap;
+		}
+		g = &ld->gent[ld->n_gent++];
+		*g = (group_entry){.a = a, .row = row};
+	}
+	if (tb_outcome_is_graded(s->outcome)) {
+		g->graded++;
+		g->correct += s->outcome == TB_OUT_CORRECT;
+	}
+	return TB_OK;
+}
+
 static int on_sample(void *ud, const tb_sample *s)
 {
 	loader *ld = ud;
 	item_entry *e = NULL;
-	size_t id, dummy;
+	size_t id, row;
 
 	if ((unsigned)s->outcome >= TB_OUT_COUNT)
 		return tb_seterr(ld->err, ld->errlen, "sample '%s' has an invalid outcome", s->item_id);
-	if (new_item(ld, s) != TB_OK || add_to(ld, &ld->cells, s->suite, s, &id) != TB_OK)
+	if (new_item(ld, s) != TB_OK || add_to(ld, &ld->cells, NULL, s, &id) != TB_OK)
 		return TB_ERR;
 	ld->r->samples++;
-	if (add_to(ld, &ld->langs, s->lang && *s->lang ? s->lang : "(none)", s, &dummy) != TB_OK)
+	if (add_to(ld, &ld->langs, s->lang && *s->lang ? s->lang : "(none)", s, &row) != TB_OK ||
+	    note_group(ld, &ld->langs, row, s) != TB_OK)
 		return TB_ERR;
 	if (ld->cur_tags) {
 		const char *t = ld->cur_tags + 1;
 
 		for (unsigned char k = 0; k < (unsigned char)ld->cur_tags[0]; k++, t += strlen(t) + 1)
-			if (add_to(ld, &ld->tags, t, s, &dummy) != TB_OK)
+			if (add_to(ld, &ld->tags, t, s, &row) != TB_OK ||
+			    note_group(ld, &ld->tags, row, s) != TB_OK)
 				return TB_ERR;
 	}
 	/* samples of one cell are together within an item: only the last entry can match */
@@ -862,6 +946,7 @@ static void free_cell(report_cell *c)
 	free(c->suite);
 	free(c->model);
 	free(c->mode);
+	free(c->group);
 	free(c->total_ms);
 	free(c->ttfa_ms);
 }
@@ -892,6 +977,8 @@ static int finish_agg(agg *a, report_cell **out, size_t *n, size_t **remap, char
 
 		finish_cell(&a->cells[id], &a->acc[id]);
 		if (!remap) {
+			/* no answers are voted on in a breakdown row */
+			a->cells[id].maj_at_k = NAN;
 			free(a->cells[id].total_ms);
 			free(a->cells[id].ttfa_ms);
 			a->cells[id].total_ms = a->cells[id].ttfa_ms = NULL;
@@ -952,10 +1039,9 @@ static int finish_pairs(loader *ld, const size_t *remap)
 		q->diff_hi = fmin(q->diff_hi, 1.0);
 		q->flip_up = p->up;
 		q->flip_down = p->down;
-		memcpy(q->up_ids, p->up_ids, sizeof(q->up_ids));
-		memcpy(q->down_ids, p->down_ids, sizeof(q->down_ids));
-		memset(p->up_ids, 0, sizeof(p->up_ids));
-		memset(p->down_ids, 0, sizeof(p->down_ids));
+		q->flips = p->flips;
+		p->flips = NULL;
+		p->n_flips = 0;
 		q->latency_ratio = ratio(t->total_mean, n->total_mean);
 		q->token_ratio = ratio(t->completion_mean, n->completion_mean);
 		q->cost_ratio = ratio(t->cost_per_sample, n->cost_per_sample);
@@ -969,6 +1055,57 @@ static int finish_pairs(loader *ld, const size_t *remap)
 	r->n_pairs = ld->n_pairs;
 	qsort(r->pairs, r->n_pairs, sizeof(*r->pairs), pair_cmp);
 	return TB_OK;
+}
+
+/* Re-grades: counted, their latest time and their grader versions noted. */
+static int on_grading(void *ud, const tb_grading *g)
+{
+	report *r = ud;
+	const char *v = g->grader_version && *g->grader_version ? g->grader_version : "?";
+	size_t have = strlen(r->regrade_versions), vlen = strlen(v);
+	const char *p = r->regrade_versions;
+	int seen = 0;
+
+	if (g->grading != 1)
+		return 0;
+	r->regraded++;
+	if (g->graded_at && strcmp(g->graded_at, r->regraded_at) > 0)
+		snprintf(r->regraded_at, sizeof(r->regraded_at), "%s", g->graded_at);
+	while (*p && !seen) {
+		size_t n = strcspn(p, " ");
+
+		seen = n == vlen && strncmp(p, v, n) == 0;
+		p += n + (p[n] == ' ');
+	}
+	if (!seen && have + vlen + 2 < sizeof(r->regrade_versions))
+		snprintf(r->regrade_versions + have, sizeof(r->regrade_versions) - have, "%s%s",
+			 have ? " " : "", v);
+	return 0;
+}
+
+void report_regrade_line(const report *r, char *buf, size_t len)
+{
+	if (!r->regraded) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	snprintf(buf, len, "RE-GRADED: %ld samples re-graded (latest %s) with %s", r->regraded,
+		 r->regraded_at[0] ? r->regraded_at : "at an unknown time", r->regrade_versions);
+}
+
+void report_time_scale_line(const tb_run_info *run, char *buf, size_t len)
+{
+	json_t *scale = json_object_get(run->options, "sim_time_scale");
+
+	if (!run->simulated) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	if (json_is_number(scale))
+		snprintf(buf, len, "simulator time scale %g: every simulated delay is the profile's "
+				   "times %g", json_number_value(scale), json_number_value(scale));
+	else
+		snprintf(buf, len, "simulator time scale: not stored with this run");
 }
 
 int report_load(tb_store *st, report **out, char *err, size_t errlen)
@@ -990,6 +1127,7 @@ int report_load(tb_store *st, report **out, char *err, size_t errlen)
 	if (items_load(ld.r, st, err, errlen) != TB_OK ||
 	    store_each_cell(st, on_cell, &ld, err, errlen) != 0 ||
 	    store_each_sample(st, on_sample, &ld, err, errlen) != 0 ||
+	    store_each_grading(st, on_grading, ld.r, err, errlen) != 0 ||
 	    (ld.cur_item && flush_item(&ld) != TB_OK))
 		goto out;
 	if (finish_agg(&ld.cells, &ld.r->cells, &ld.r->n, &remap, err, errlen) != TB_OK ||
@@ -1006,11 +1144,9 @@ out:
 	free(ld.cur_item);
 	free(ld.cur_suite);
 	for (size_t i = 0; i < ld.n_pairs; i++)
-		for (int k = 0; k < REPORT_FLIP_IDS; k++) {
-			free(ld.pairs[i].up_ids[k]);
-			free(ld.pairs[i].down_ids[k]);
-		}
+		free_flips(ld.pairs[i].flips, ld.pairs[i].n_flips);
 	free(ld.pairs);
+	free(ld.gent);
 	/* rows not handed over (on failure) still own their strings */
 	for (size_t i = 0; i < ld.cells.n; i++)
 		free_cell(&ld.cells.cells[i]);
@@ -1045,821 +1181,8 @@ void report_free(report *r)
 	free_cells(r->by_lang, r->n_lang);
 	free_cells(r->by_tag, r->n_tag);
 	for (size_t i = 0; i < r->n_pairs; i++)
-		for (int k = 0; k < REPORT_FLIP_IDS; k++) {
-			free(r->pairs[i].up_ids[k]);
-			free(r->pairs[i].down_ids[k]);
-		}
+		free_flips(r->pairs[i].flips, (size_t)(r->pairs[i].flip_up + r->pairs[i].flip_down));
 	free(r->pairs);
 	items_free(r->items);
 	free(r);
-}
-
-/* ---- the text table ---- */
-
-enum { COL_SUITE, COL_MODEL, COL_MODE, COL_BUDGET, COL_N, COL_ACC, COL_TOTAL, COL_TTFT, COL_TOK,
-       COL_COST, COL_ERR, NCOL };
-
-static const char *const col_head[NCOL] = {
-	"suite", "model", "mode", "budget", "n", "acc% [95% CI]", "p50/p90 s", "ttft s",
-	"tok p/a/r", "cost $", "err",
-};
-static const int col_right[NCOL] = {0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1};
-
-#define FIELD_LEN 48
-
-typedef struct row {
-	const char *txt[NCOL];
-	char buf[NCOL][FIELD_LEN];
-} row;
-
-static const char *base_name(const char *model)
-{
-	const char *slash = strrchr(model, '/');
-
-	return slash && slash[1] ? slash + 1 : model;
-}
-
-static void fmt_secs(char *b, size_t len, double ms)
-{
-	double s = ms / 1000.0;
-
-	if (isnan(ms))
-		snprintf(b, len, "-");
-	else if (s < 10)
-		snprintf(b, len, "%.2f", s);
-	else if (s < 1000)
-		snprintf(b, len, "%.1f", s);
-	else
-		snprintf(b, len, "%.0f", s);
-}
-
-static void fmt_tokens(char *b, size_t len, double v)
-{
-	if (isnan(v))
-		snprintf(b, len, "-");
-	else if (v < 999.5)
-		snprintf(b, len, "%.0f", v);
-	else if (v < 9950)
-		snprintf(b, len, "%.1fk", v / 1e3);
-	else if (v < 999500)
-		snprintf(b, len, "%.0fk", v / 1e3);
-	else
-		snprintf(b, len, "%.1fM", v / 1e6);
-}
-
-static void fill_row(row *w, const report_cell *c, int short_models)
-{
-	int unsupported = strcmp(c->status, "not_supported") == 0;
-	char t[3][16];
-
-	w->txt[COL_SUITE] = c->suite;
-	w->txt[COL_MODEL] = short_models ? base_name(c->model) : c->model;
-	w->txt[COL_MODE] = c->mode;
-	for (int i = COL_BUDGET; i < NCOL; i++)
-		w->txt[i] = w->buf[i];
-	if (c->budget)
-		snprintf(w->buf[COL_BUDGET], FIELD_LEN, "%ld", c->budget);
-	else
-		snprintf(w->buf[COL_BUDGET], FIELD_LEN, "-");
-	if (c->n_planned > c->n)
-		snprintf(w->buf[COL_N], FIELD_LEN, "%ld/%ld", c->n, c->n_planned);
-	else
-		snprintf(w->buf[COL_N], FIELD_LEN, "%ld", c->n);
-	if (unsupported)
-		snprintf(w->buf[COL_ACC], FIELD_LEN, "not supported");
-	else if (c->graded == 0)
-		snprintf(w->buf[COL_ACC], FIELD_LEN, "-");
-	else
-		/* the bounds are rounded outwards, never narrowing the interval */
-		snprintf(w->buf[COL_ACC], FIELD_LEN, "%.1f [%.0f-%.0f]", c->accuracy * 100,
-			 floor(c->acc_lo * 100), ceil(c->acc_hi * 100));
-	if (isnan(c->total_p50)) {
-		snprintf(w->buf[COL_TOTAL], FIELD_LEN, "-");
-	} else {
-		fmt_secs(t[0], sizeof(t[0]), c->total_p50);
-		fmt_secs(t[1], sizeof(t[1]), c->total_p90);
-		snprintf(w->buf[COL_TOTAL], FIELD_LEN, "%s/%s", t[0], t[1]);
-	}
-	fmt_secs(w->buf[COL_TTFT], FIELD_LEN, c->ttft_p50);
-	fmt_tokens(t[0], sizeof(t[0]), c->prompt_mean);
-	fmt_tokens(t[1], sizeof(t[1]), c->answer_mean);
-	fmt_tokens(t[2], sizeof(t[2]), c->reasoning_mean);
-	if (c->n == 0)
-		snprintf(w->buf[COL_TOK], FIELD_LEN, "-");
-	else
-		snprintf(w->buf[COL_TOK], FIELD_LEN, "%s/%s/%s", t[0], t[1], t[2]);
-	if (c->n == 0 || c->cost_unknown == c->n)
-		snprintf(w->buf[COL_COST], FIELD_LEN, "-");
-	else
-		snprintf(w->buf[COL_COST], FIELD_LEN, "%.*f%s", c->cost_usd < 10 ? 4 : 2, c->cost_usd,
-			 c->cost_unknown ? "?" : "");
-	snprintf(w->buf[COL_ERR], FIELD_LEN, "%ld", c->count[TB_OUT_ERROR]);
-}
-
-/* Writes s in exactly width columns: control bytes shown as '?', a longer
- * text cut at a character boundary and ended with '~'. */
-static void put_field(FILE *f, const char *s, size_t width, int right)
-{
-	size_t len = tb_text_columns(s), shown = len > width ? width - 1 : len, n = 0;
-
-	if (right && len < width)
-		fprintf(f, "%*s", (int)(width - len), "");
-	for (const char *p = s; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-
-		if ((ch & 0xC0) != 0x80 && n++ == shown)
-			break;
-		fputc(ch < 0x20 || ch == 0x7f ? '?' : ch, f);
-	}
-	if (len > width)
-		fputc('~', f);
-	if (!right && len < width)
-		fprintf(f, "%*s", (int)(width - len), "");
-}
-
-static size_t measure(const report *r, int short_models, size_t width[NCOL])
-{
-	row w;
-	size_t total = NCOL - 1;
-
-	for (int i = 0; i < NCOL; i++)
-		width[i] = strlen(col_head[i]);
-	for (size_t k = 0; k < r->n; k++) {
-		fill_row(&w, &r->cells[k], short_models);
-		for (int i = 0; i < NCOL; i++) {
-			size_t n = tb_text_columns(w.txt[i]);
-
-			if (n > width[i])
-				width[i] = n;
-		}
-	}
-	for (int i = 0; i < NCOL; i++)
-		total += width[i];
-	return total;
-}
-
-static void shrink(size_t width[NCOL], size_t *total, int col, size_t min)
-{
-	while (*total > TABLE_WIDTH && width[col] > min) {
-		width[col]--;
-		(*total)--;
-	}
-}
-
-static void put_row(FILE *f, const char *const txt[NCOL], const size_t width[NCOL])
-{
-	for (int i = 0; i < NCOL; i++) {
-		put_field(f, txt[i], width[i], col_right[i]);
-		fputc(i + 1 < NCOL ? ' ' : '\n', f);
-	}
-}
-
-static void put_cell_name(FILE *f, const report_cell *c)
-{
-	put_field(f, c->suite, tb_text_columns(c->suite), 0);
-	fputc(' ', f);
-	put_field(f, c->model, tb_text_columns(c->model), 0);
-	fputc(' ', f);
-	put_field(f, c->mode, tb_text_columns(c->mode), 0);
-	if (c->budget)
-		fprintf(f, " budget %ld", c->budget);
-}
-
-static void put_notes(FILE *f, const report *r)
-{
-	int incomplete = 0, unknown_cost = 0;
-
-	fprintf(f, "\nacc%% = correct / (correct + incorrect + partial + no_answer + truncated), with its 95%%\n"
-		   "Wilson interval; samples in error or ungraded are left out and counted apart.\n"
-		   "Times are p50/p90 seconds; tok p/a/r = mean prompt / answer / reasoning tokens.\n");
-	for (size_t i = 0; i < r->n; i++) {
-		const report_cell *c = &r->cells[i];
-
-		incomplete |= c->n_planned > c->n;
-		unknown_cost |= c->cost_unknown > 0 && c->cost_unknown < c->n;
-		if (c->mode_leaks) {
-			fputs("mode leak: ", f);
-			put_cell_name(f, c);
-			fprintf(f, ": %ld of %ld samples\n", c->mode_leaks, c->n);
-		}
-		if (c->count[TB_OUT_UNGRADED]) {
-			fputs("ungraded: ", f);
-			put_cell_name(f, c);
-			fprintf(f, ": %ld of %ld samples\n", c->count[TB_OUT_UNGRADED], c->n);
-		}
-		if (c->n_planned < 0) {
-			fputs("not in the run's plan: ", f);
-			put_cell_name(f, c);
-			fputc('\n', f);
-		}
-	}
-	if (incomplete)
-		fputs("n a/b: a samples stored of b planned\n", f);
-	if (unknown_cost)
-		fputs("cost ?: some samples' cost is unknown and not in the sum\n", f);
-}
-
-
-/* Colour only on a terminal, and never with NO_COLOR set (no-color.org). */
-static int use_colour(FILE *f)
-{
-	const char *nc = getenv("NO_COLOR");
-
-	return isatty(fileno(f)) && !(nc && *nc);
-}
-
-static void put_name(FILE *f, const char *s, size_t width)
-{
-	put_field(f, s, width, 0);
-	fputc(' ', f);
-}
-
-static void put_budget(FILE *f, long budget)
-{
-	if (budget)
-		fprintf(f, "%6ld ", budget);
-	else
-		fprintf(f, "%6s ", "-");
-}
-
-/* What names a row of the per-cell tables: suite, model, mode, budget. */
-static void put_key(FILE *f, const report_cell *c, size_t suite_width)
-{
-	put_name(f, c->suite, suite_width);
-	put_name(f, base_name(c->model), 14);
-	put_name(f, c->mode, 7);
-	put_budget(f, c->budget);
-}
-
-static void put_num(FILE *f, int width, int prec, double v)
-{
-	if (isfinite(v))
-		fprintf(f, "%*.*f", width, prec, v);
-	else
-		fprintf(f, "%*s", width, "-");
-}
-
-/* Outcomes, tail latency and throughput per cell. */
-static void put_outcomes(FILE *f, const report *r, const char *bold, const char *plain)
-{
-	int any = 0;
-
-	for (size_t i = 0; i < r->n; i++)
-		any |= r->cells[i].n > 0;
-	if (!any)
-		return;
-	fprintf(f, "\n%soutcomes%s\n%-10s %-14s %-7s %6s %5s %5s %5s %5s %5s %4s %4s %6s %6s %5s\n",
-		bold, plain, "suite", "model", "mode", "budget", "ok", "wrong", "noans", "trunc",
-		"wlang", "leak", "err", "p99 s", "ttfa s", "tok/s");
-	for (size_t i = 0; i < r->n; i++) {
-		const report_cell *c = &r->cells[i];
-
-		if (!c->n)
-			continue;
-		put_key(f, c, 10);
-		fprintf(f, "%5ld %5ld %5ld %5ld %5ld %4ld %4ld ", c->count[TB_OUT_CORRECT],
-			c->count[TB_OUT_INCORRECT] + c->count[TB_OUT_PARTIAL], c->count[TB_OUT_NOANSWER],
-			c->count[TB_OUT_TRUNCATED], c->wrong_lang, c->mode_leaks, c->count[TB_OUT_ERROR]);
-		put_num(f, 6, 2, c->total_p99 / 1000);
-		fputc(' ', f);
-		put_num(f, 6, 2, c->ttfa_p50 / 1000);
-		fputc(' ', f);
-		put_num(f, 5, 0, c->out_tps);
-		fputc('\n', f);
-	}
-}
-
-/* pass@k, maj@k and the clustered interval, when some item has several samples. */
-static void put_repeats(FILE *f, const report *r, const char *bold, const char *plain)
-{
-	int any = 0;
-
-	for (size_t i = 0; i < r->n; i++)
-		any |= r->cells[i].max_per_item > 1;
-	if (!any)
-		return;
-	fprintf(f, "\n%ssamples per item%s\n%-12s %-14s %-7s %6s %5s %3s %7s %7s %7s %13s\n", bold,
-		plain, "suite", "model", "mode", "budget", "items", "k", "pass@1", "pass@k", "maj@k",
-		"clustered CI");
-	for (size_t i = 0; i < r->n; i++) {
-		const report_cell *c = &r->cells[i];
-
-		if (!c->items)
-			continue;
-		put_key(f, c, 12);
-		fprintf(f, "%5ld %3ld ", c->items, c->pass_k);
-		put_num(f, 7, 3, c->pass_at_1);
-		fputc(' ', f);
-		put_num(f, 7, 3, c->pass_at_k);
-		fputc(' ', f);
-		put_num(f, 7, 3, c->maj_at_k);
-		if (isfinite(c->acc_clu_lo))
-			fprintf(f, "      [%.0f-%.0f]\n", floor(c->acc_clu_lo * 100), ceil(c->acc_clu_hi * 100));
-		else
-			fprintf(f, " %13s\n", "-");
-	}
-}
-
-static void put_pairs(FILE *f, const report *r, const char *bold, const char *plain)
-{
-	if (!r->n_pairs)
-		return;
-	fprintf(f, "\n%sthinking against non-thinking, same items%s\n"
-		   "%-10s %-12s %6s %5s %-20s %7s %5s %5s %5s %8s %7s\n",
-		bold, plain, "suite", "model", "budget", "items", "diff pts [95% CI]", "up/down",
-		"lat x", "tok x", "$ x", "$/extra", "s/extra");
-	for (size_t i = 0; i < r->n_pairs; i++) {
-		const report_pair *p = &r->pairs[i];
-		const report_cell *t = &r->cells[p->think];
-		char d[48], ud[24];
-
-		put_name(f, t->suite, 10);
-		put_name(f, base_name(t->model), 12);
-		put_budget(f, t->budget);
-		if (isfinite(p->diff_lo))
-			/* the bounds rounded outwards, as in the main table */
-			snprintf(d, sizeof(d), "%+.1f [%+.0f, %+.0f]", p->diff * 100,
-				 floor(p->diff_lo * 100), ceil(p->diff_hi * 100));
-		else if (isfinite(p->diff))
-			snprintf(d, sizeof(d), "%+.1f", p->diff * 100);
-		else
-			snprintf(d, sizeof(d), "-");
-		snprintf(ud, sizeof(ud), "%ld/%ld", p->flip_up, p->flip_down);
-		fprintf(f, "%5ld %-20s %7s ", p->items, d, ud);
-		put_num(f, 5, 1, p->latency_ratio);
-		fputc(' ', f);
-		put_num(f, 5, 1, p->token_ratio);
-		fputc(' ', f);
-		put_num(f, 5, 1, p->cost_ratio);
-		fputc(' ', f);
-		put_num(f, 8, 5, p->extra_cost_per_correct);
-		fputc(' ', f);
-		put_num(f, 7, 2, p->extra_secs_per_correct);
-		fputc('\n', f);
-	}
-	fputs("up/down: items right only with thinking / only without (by majority of samples);\n"
-	      "x: thinking over non-thinking (mean time, completion tokens, cost per sample);\n"
-	      "$/extra, s/extra: extra cost and seconds per extra correct answer.\n", f);
-	for (size_t i = 0; i < r->n_pairs; i++) {
-		const report_pair *p = &r->pairs[i];
-
-		for (int up = 1; up >= 0; up--) {
-			char *const *ids = up ? p->up_ids : p->down_ids;
-
-			if (!ids[0])
-				continue;
-			size_t col = (size_t)fprintf(f, "%s %s %s:", up ? "flips up" : "flips down",
-						     r->cells[p->think].suite,
-						     base_name(r->cells[p->think].model));
-
-			for (int k = 0; k < REPORT_FLIP_IDS && ids[k]; k++) {
-				/* wrapped to the table's width; ids are shown escaped */
-				if (col + 1 + tb_text_columns(ids[k]) > TABLE_WIDTH - 4) {
-					fputs("\n   ", f);
-					col = 3;
-				}
-				fputc(' ', f);
-				tb_text_put_visible(f, ids[k]);
-				col += 1 + tb_text_columns(ids[k]);
-			}
-			if ((up ? p->flip_up : p->flip_down) > REPORT_FLIP_IDS)
-				fputs(" ...", f);
-			fputc('\n', f);
-		}
-	}
-}
-
-#define LANG_COLS 6
-
-/* Accuracy by language: one row per language, one column per model x mode
- * x budget (the first LANG_COLS of them). */
-static void put_langs(FILE *f, const report *r, const char *bold, const char *plain)
-{
-	const report_cell *cols[LANG_COLS];
-	size_t n_cols = 0, more = 0;
-	int langs = 0;
-
-	for (size_t i = 0; i < r->n_lang; i++) {
-		const report_cell *c = &r->by_lang[i];
-		int seen = 0;
-
-		langs += i == 0 || strcmp(c->suite, r->by_lang[i - 1].suite) != 0;
-		for (size_t k = 0; k < n_cols && !seen; k++)
-			seen = strcmp(cols[k]->model, c->model) == 0 && strcmp(cols[k]->mode, c->mode) == 0 &&
-			       cols[k]->budget == c->budget;
-		if (!seen && n_cols < LANG_COLS)
-			cols[n_cols++] = c;
-		else if (!seen)
-			more++;
-	}
-	if (langs < 2)
-		return;
-	fprintf(f, "\n%saccuracy by language, %%%s\n%-8s", bold, plain, "lang");
-	for (size_t k = 0; k < n_cols; k++) {
-		fputc(' ', f);
-		put_field(f, base_name(cols[k]->model), 14, 1);
-	}
-	fprintf(f, "\n%-8s", "");
-	for (size_t k = 0; k < n_cols; k++) {
-		char m[32];
-
-		if (cols[k]->budget)
-			snprintf(m, sizeof(m), "%s %ld", cols[k]->mode, cols[k]->budget);
-		else
-			snprintf(m, sizeof(m), "%s", cols[k]->mode);
-		fprintf(f, " %14s", m);
-	}
-	fputc('\n', f);
-	for (size_t i = 0; i < r->n_lang; i++) {
-		const char *lang = r->by_lang[i].suite;
-
-		if (i && strcmp(lang, r->by_lang[i - 1].suite) == 0)
-			continue;
-		put_field(f, lang, 8, 0);
-		for (size_t k = 0; k < n_cols; k++) {
-			const report_cell *c = NULL;
-
-			for (size_t j = i; j < r->n_lang && strcmp(r->by_lang[j].suite, lang) == 0 && !c; j++)
-				if (strcmp(r->by_lang[j].model, cols[k]->model) == 0 &&
-				    strcmp(r->by_lang[j].mode, cols[k]->mode) == 0 &&
-				    r->by_lang[j].budget == cols[k]->budget)
-					c = &r->by_lang[j];
-			fputc(' ', f);
-			put_num(f, 14, 1, c && c->graded ? c->accuracy * 100 : NAN);
-		}
-		fputc('\n', f);
-	}
-	if (more)
-		fprintf(f, "(%zu more model/mode columns in by_lang.csv)\n", more);
-}
-
-int report_print_table(const report *r, FILE *out, const tb_run_info *run)
-{
-	size_t width[NCOL], total;
-	int short_models = 0;
-	row w;
-
-	int colour = use_colour(out);
-	const char *bold = colour ? "\033[1m" : "", *plain = colour ? "\033[0m" : "";
-
-	if (run && run->simulated)
-		fprintf(out, "%s%s%s\n", colour ? "\033[1;33m" : "", SIMULATED_LINE, plain);
-	if (run && json_is_true(json_object_get(run->options, "unsafe_exec")))
-		fprintf(out, "%s\n", UNSAFE_EXEC_LINE);
-	if (run) {
-		fputs("run ", out);
-		put_field(out, run->run_id, tb_text_columns(run->run_id), 0);
-		fprintf(out, "  thinkbench %s  %s  %s", run->version, run->status,
-			run->started[0] ? run->started : "?");
-		if (run->ended[0])
-			fprintf(out, " to %s", run->ended);
-		fputs("\n\n", out);
-	}
-	total = measure(r, 0, width);
-	if (total > TABLE_WIDTH) {
-		short_models = 1;
-		total = measure(r, 1, width);
-	}
-	shrink(width, &total, COL_MODEL, 8);
-	shrink(width, &total, COL_SUITE, 5);
-	fputs(bold, out);
-	put_row(out, col_head, width);
-	fputs(plain, out);
-	for (size_t k = 0; k < r->n; k++) {
-		fill_row(&w, &r->cells[k], short_models);
-		put_row(out, w.txt, width);
-	}
-	if (r->n == 0)
-		fputs("(no cells and no samples in this store)\n", out);
-	put_notes(out, r);
-	put_outcomes(out, r, bold, plain);
-	put_repeats(out, r, bold, plain);
-	put_pairs(out, r, bold, plain);
-	put_langs(out, r, bold, plain);
-	return ferror(out) ? TB_ERR : TB_OK;
-}
-
-/* ---- CSV ---- */
-
-typedef struct csv_ctx {
-	csv_writer w;
-	const tb_run_info *run;
-	const report *r;
-	const char *path;     /* the temporary file, for messages */
-	char *err;
-	size_t errlen;
-} csv_ctx;
-
-static int write_failed(csv_ctx *x)
-{
-	return tb_seterr(x->err, x->errlen, "cannot write '%s': %s", x->path, strerror(errno));
-}
-
-static const char *const sample_head[] = {
-	"run_id", "suite", "item_id", "model", "mode", "budget", "sample", "outcome",
-	"extracted", "expected", "prompt_tokens", "completion_tokens", "reasoning_tokens",
-	"cost_usd", "ttft_ms", "ttfa_ms", "total_ms", "finish_reason", "attempts", "error",
-	"lang", "provider", "generation_id", "mode_leak", "lang_check", "http_status",
-	"simulated", "usage_invalid", "grade_path",
-};
-
-static int on_sample_row(void *ud, const tb_sample *s)
-{
-	csv_ctx *x = ud;
-	csv_writer *w = &x->w;
-
-	csv_str(w, x->run->run_id);
-	csv_str(w, s->suite);
-	csv_str(w, s->item_id);
-	csv_str(w, s->model);
-	csv_str(w, s->mode);
-	csv_long(w, s->budget);
-	csv_long(w, s->sample);
-	csv_str(w, tb_outcome_name(s->outcome));
-	csv_untrusted(w, s->extracted);
-	csv_str(w, s->expected);
-	csv_count(w, s->prompt_tokens);
-	csv_count(w, s->completion_tokens);
-	csv_count(w, s->reasoning_tokens);
-	csv_double(w, s->cost_usd);
-	csv_double(w, s->ttft_ms);
-	csv_double(w, s->ttfa_ms);
-	csv_double(w, s->total_ms);
-	csv_untrusted(w, s->finish_reason);
-	csv_long(w, s->attempts);
-	csv_untrusted(w, s->error);
-	csv_str(w, s->lang);
-	csv_untrusted(w, s->provider);
-	csv_untrusted(w, s->generation_id);
-	csv_long(w, s->mode_leak);
-	/* GR_LANG_UNCHECKED (-1) is unknown; 0 wrong, 1 right */
-	csv_count(w, s->lang_check);
-	/* 0: no response */
-	csv_count(w, s->http_status > 0 ? s->http_status : -1);
-	/* CSV's first line is its header, so every row says whether it was simulated */
-	csv_long(w, x->run->simulated != 0);
-	csv_long(w, s->usage_invalid);
-	csv_str(w, s->grade_path ? s->grade_path : "");
-	csv_end(w);
-	return csv_error(w) == TB_OK ? 0 : write_failed(x);
-}
-
-static int samples_body(tb_store *st, csv_ctx *x)
-{
-	for (size_t i = 0; i < sizeof(sample_head) / sizeof(sample_head[0]); i++)
-		csv_str(&x->w, sample_head[i]);
-	csv_end(&x->w);
-	if (csv_error(&x->w) != TB_OK)
-		return write_failed(x);
-	return store_each_sample(st, on_sample_row, x, x->err, x->errlen) == 0 ? TB_OK : TB_ERR;
-}
-
-static int summary_body(tb_store *st, csv_ctx *x)
-{
-	static const char *const head1[] = {"run_id", "simulated", "suite", "model", "mode",
-					    "budget", "status", "n_planned", "n"};
-	static const char *const head2[] = {
-		"graded", "accuracy", "acc_lo95", "acc_hi95", "total_ms_p50", "total_ms_p90",
-		"ttft_ms_p50", "ttft_ms_p90", "ttfa_ms_p50", "mean_prompt_tokens",
-		"mean_completion_tokens", "mean_reasoning_tokens", "mean_answer_tokens", "cost_usd",
-		"cost_unknown", "mode_leaks", "wrong_language", "acc_clustered_lo95",
-		"acc_clustered_hi95", "items", "pass_k", "pass_at_1", "pass_at_k", "maj_at_k",
-		"total_ms_mean", "total_ms_p99", "ttft_ms_p99", "ttfa_ms_p90", "ttfa_ms_p99",
-		"output_tokens_per_s", "total_prompt_tokens", "total_completion_tokens",
-		"total_reasoning_tokens", "cost_per_sample_usd", "cost_per_correct_usd"};
-	csv_writer *w = &x->w;
-
-	(void)st;
-	for (size_t i = 0; i < sizeof(head1) / sizeof(head1[0]); i++)
-		csv_str(w, head1[i]);
-	for (int o = 0; o < TB_OUT_COUNT; o++)
-		csv_str(w, tb_outcome_name((tb_outcome)o));
-	for (size_t i = 0; i < sizeof(head2) / sizeof(head2[0]); i++)
-		csv_str(w, head2[i]);
-	csv_end(w);
-	for (size_t i = 0; i < x->r->n; i++) {
-		const report_cell *c = &x->r->cells[i];
-
-		csv_str(w, x->run->run_id);
-		csv_long(w, x->run->simulated != 0);
-		csv_str(w, c->suite);
-		csv_str(w, c->model);
-		csv_str(w, c->mode);
-		csv_long(w, c->budget);
-		csv_str(w, c->status);
-		csv_count(w, c->n_planned);
-		csv_long(w, c->n);
-		for (int o = 0; o < TB_OUT_COUNT; o++)
-			csv_long(w, c->count[o]);
-		csv_long(w, c->graded);
-		csv_double_sig(w, c->accuracy, SUMMARY_DIGITS);
-		csv_double_sig(w, c->acc_lo, SUMMARY_DIGITS);
-		csv_double_sig(w, c->acc_hi, SUMMARY_DIGITS);
-		csv_double_sig(w, c->total_p50, SUMMARY_DIGITS);
-		csv_double_sig(w, c->total_p90, SUMMARY_DIGITS);
-		csv_double_sig(w, c->ttft_p50, SUMMARY_DIGITS);
-		csv_double_sig(w, c->ttft_p90, SUMMARY_DIGITS);
-		csv_double_sig(w, c->ttfa_p50, SUMMARY_DIGITS);
-		csv_double_sig(w, c->prompt_mean, SUMMARY_DIGITS);
-		csv_double_sig(w, c->completion_mean, SUMMARY_DIGITS);
-		csv_double_sig(w, c->reasoning_mean, SUMMARY_DIGITS);
-		csv_double_sig(w, c->answer_mean, SUMMARY_DIGITS);
-		csv_double_sig(w, c->cost_usd, SUMMARY_DIGITS);
-		csv_long(w, c->cost_unknown);
-		csv_long(w, c->mode_leaks);
-		csv_long(w, c->wrong_lang);
-		csv_double_sig(w, c->acc_clu_lo, SUMMARY_DIGITS);
-		csv_double_sig(w, c->acc_clu_hi, SUMMARY_DIGITS);
-		csv_long(w, c->items);
-		csv_long(w, c->pass_k);
-		csv_double_sig(w, c->pass_at_1, SUMMARY_DIGITS);
-		csv_double_sig(w, c->pass_at_k, SUMMARY_DIGITS);
-		csv_double_sig(w, c->maj_at_k, SUMMARY_DIGITS);
-		csv_double_sig(w, c->total_mean, SUMMARY_DIGITS);
-		csv_double_sig(w, c->total_p99, SUMMARY_DIGITS);
-		csv_double_sig(w, c->ttft_p99, SUMMARY_DIGITS);
-		csv_double_sig(w, c->ttfa_p90, SUMMARY_DIGITS);
-		csv_double_sig(w, c->ttfa_p99, SUMMARY_DIGITS);
-		csv_double_sig(w, c->out_tps, SUMMARY_DIGITS);
-		csv_double_sig(w, c->prompt_total, SUMMARY_DIGITS);
-		csv_double_sig(w, c->completion_total, SUMMARY_DIGITS);
-		csv_double_sig(w, c->reasoning_total, SUMMARY_DIGITS);
-		csv_double_sig(w, c->cost_per_sample, SUMMARY_DIGITS);
-		csv_double_sig(w, c->cost_per_correct, SUMMARY_DIGITS);
-		csv_end(w);
-	}
-	return csv_error(w) == TB_OK ? TB_OK : write_failed(x);
-}
-
-/* Writes <dir>/<name> through <dir>/<name>.tmp and a rename. */
-static int write_file(tb_store *st, csv_ctx *x, const char *dir, const char *name,
-		      int (*body)(tb_store *, csv_ctx *))
-{
-	char path[4096], tmp[4200];
-	FILE *f = NULL;
-	int rc = TB_ERR, n;
-
-	n = snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return tb_seterr(x->err, x->errlen, "output folder name too long: '%s'", dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	x->path = tmp;
-	f = fopen(tmp, "wb");
-	if (!f)
-		return tb_seterr(x->err, x->errlen, "cannot write '%s': %s", tmp, strerror(errno));
-	csv_init(&x->w, f);
-	if (body(st, x) != TB_OK)
-		goto out;
-	if (fflush(f) != 0) {
-		write_failed(x);
-		goto out;
-	}
-	rc = TB_OK;
-out:
-	if (fclose(f) != 0 && rc == TB_OK)
-		rc = write_failed(x);
-	if (rc == TB_OK && rename(tmp, path) != 0)
-		rc = tb_seterr(x->err, x->errlen, "cannot rename '%s' to '%s': %s", tmp, path,
-			       strerror(errno));
-	if (rc != TB_OK)
-		unlink(tmp);
-	return rc;
-}
-
-int report_write_csv(tb_store *st, const report *r, const char *dir, char *err, size_t errlen)
-{
-	tb_run_info run;
-	csv_ctx x = {.r = r, .run = &run, .err = err, .errlen = errlen};
-	int rc;
-
-	if (store_get_run(st, &run, err, errlen) != TB_OK)
-		return TB_ERR;
-	rc = write_file(st, &x, dir, "samples.csv", samples_body);
-	if (rc == TB_OK)
-		rc = write_file(st, &x, dir, "summary.csv", summary_body);
-	store_run_info_release(&run);
-	return rc;
-}
-
-/* ---- modes.csv, by_lang.csv, by_tag.csv ---- */
-
-static void pair_row_name(csv_writer *w, const report *r, const report_pair *p)
-{
-	const report_cell *t = &r->cells[p->think], *n = &r->cells[p->nothink];
-
-	csv_str(w, t->suite);
-	csv_str(w, t->model);
-	csv_long(w, t->budget);
-	csv_long(w, n->budget);
-}
-
-static int modes_body(tb_store *st, csv_ctx *x)
-{
-	static const char *const head[] = {
-		"run_id", "simulated", "suite", "model", "think_budget", "nothink_budget", "items",
-		"acc_think", "acc_nothink", "acc_diff", "diff_lo95", "diff_hi95", "flip_up",
-		"flip_down", "flip_up_items", "flip_down_items", "latency_ratio", "token_ratio",
-		"cost_ratio", "extra_cost_per_correct_usd", "extra_seconds_per_correct"};
-	csv_writer *w = &x->w;
-	tb_buf ids;
-
-	(void)st;
-	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-		csv_str(w, head[i]);
-	csv_end(w);
-	tb_buf_init(&ids, 64 * 1024);
-	for (size_t i = 0; i < x->r->n_pairs; i++) {
-		const report_pair *p = &x->r->pairs[i];
-
-		csv_str(w, x->run->run_id);
-		csv_long(w, x->run->simulated != 0);
-		pair_row_name(w, x->r, p);
-		csv_long(w, p->items);
-		csv_double_sig(w, x->r->cells[p->think].accuracy, SUMMARY_DIGITS);
-		csv_double_sig(w, x->r->cells[p->nothink].accuracy, SUMMARY_DIGITS);
-		csv_double_sig(w, p->diff, SUMMARY_DIGITS);
-		csv_double_sig(w, p->diff_lo, SUMMARY_DIGITS);
-		csv_double_sig(w, p->diff_hi, SUMMARY_DIGITS);
-		csv_long(w, p->flip_up);
-		csv_long(w, p->flip_down);
-		for (int up = 1; up >= 0; up--) {
-			char *const *v = up ? p->up_ids : p->down_ids;
-
-			tb_buf_reset(&ids);
-			for (int k = 0; k < REPORT_FLIP_IDS && v[k]; k++)
-				tb_buf_addf(&ids, "%s%s", k ? " " : "", v[k]);
-			csv_str(w, tb_buf_str(&ids));
-		}
-		csv_double_sig(w, p->latency_ratio, SUMMARY_DIGITS);
-		csv_double_sig(w, p->token_ratio, SUMMARY_DIGITS);
-		csv_double_sig(w, p->cost_ratio, SUMMARY_DIGITS);
-		csv_double_sig(w, p->extra_cost_per_correct, SUMMARY_DIGITS);
-		csv_double_sig(w, p->extra_secs_per_correct, SUMMARY_DIGITS);
-		csv_end(w);
-	}
-	tb_buf_release(&ids);
-	return csv_error(w) == TB_OK ? TB_OK : write_failed(x);
-}
-
-static int breakdown_body(csv_ctx *x, const char *what, const report_cell *rows, size_t n)
-{
-	static const char *const head[] = {
-		"model", "mode", "budget", "n", "graded", "correct", "accuracy", "acc_lo95",
-		"acc_hi95", "error", "wrong_language", "total_ms_p50", "mean_completion_tokens",
-		"cost_usd"};
-	csv_writer *w = &x->w;
-
-	csv_str(w, "run_id");
-	csv_str(w, "simulated");
-	csv_str(w, what);
-	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-		csv_str(w, head[i]);
-	csv_end(w);
-	for (size_t i = 0; i < n; i++) {
-		const report_cell *c = &rows[i];
-
-		csv_str(w, x->run->run_id);
-		csv_long(w, x->run->simulated != 0);
-		csv_str(w, c->suite);
-		csv_str(w, c->model);
-		csv_str(w, c->mode);
-		csv_long(w, c->budget);
-		csv_long(w, c->n);
-		csv_long(w, c->graded);
-		csv_long(w, c->count[TB_OUT_CORRECT]);
-		csv_double_sig(w, c->accuracy, SUMMARY_DIGITS);
-		csv_double_sig(w, c->acc_lo, SUMMARY_DIGITS);
-		csv_double_sig(w, c->acc_hi, SUMMARY_DIGITS);
-		csv_long(w, c->count[TB_OUT_ERROR]);
-		csv_long(w, c->wrong_lang);
-		csv_double_sig(w, c->total_p50, SUMMARY_DIGITS);
-		csv_double_sig(w, c->completion_mean, SUMMARY_DIGITS);
-		csv_double_sig(w, c->cost_usd, SUMMARY_DIGITS);
-		csv_end(w);
-	}
-	return csv_error(w) == TB_OK ? TB_OK : write_failed(x);
-}
-
-static int lang_body(tb_store *st, csv_ctx *x)
-{
-	(void)st;
-	return breakdown_body(x, "lang", x->r->by_lang, x->r->n_lang);
-}
-
-static int tag_body(tb_store *st, csv_ctx *x)
-{
-	(void)st;
-	return breakdown_body(x, "tag", x->r->by_tag, x->r->n_tag);
-}
-
-int report_write_csv_extra(const report *r, const tb_run_info *run, const char *dir,
-			   char *err, size_t errlen)
-{
-	csv_ctx x = {.r = r, .run = run, .err = err, .errlen = errlen};
-
-	if (write_file(NULL, &x, dir, "modes.csv", modes_body) != TB_OK ||
-	    write_file(NULL, &x, dir, "by_lang.csv", lang_body) != TB_OK ||
-	    write_file(NULL, &x, dir, "by_tag.csv", tag_body) != TB_OK)
-		return TB_ERR;
-	return TB_OK;
 }

@@ -4,14 +4,19 @@
  * editing its script and running `gnuplot NAME.gp` in that folder. The data
  * files are written whether or not gnuplot is there.
  *
- * Plots are per configuration: model x mode x budget, summed over the suites.
- *   acc_cost       accuracy against cost per sample, with the Pareto frontier
- *   acc_latency    accuracy against mean total time
+ * Every plot has one panel per suite (a gnuplot multiplot), showing only the
+ * configurations (model x mode x budget) that answered that suite, each in
+ * the same colour in every panel. Accuracy has a 95% error bar: the interval
+ * clustered by item when items have several samples, else Wilson's.
+ *   acc_cost       accuracy against cost per sample, with the suite's Pareto frontier
+ *   acc_latency    accuracy against mean total time, with the Pareto frontier
  *   cdf_total      CDF of the total time
  *   cdf_ttfa       CDF of the time to the first answer token
  *   tokens         mean reasoning and answer tokens, stacked bars
- *   acc_lang       accuracy by language (when the run has more than one)
- *   acc_budget     accuracy against thinking budget (only with a budget sweep) */
+ *   acc_lang       accuracy by language (suites with more than one)
+ *   acc_budget     accuracy against thinking budget (suites with a budget sweep),
+ *                  each model's non-thinking accuracy as a dashed horizontal line
+ * Text from the store reaches a script only through gp_quote(). */
 #ifndef TB_PLOT_H
 #define TB_PLOT_H
 

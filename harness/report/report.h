@@ -1,4 +1,8 @@
-/* Reports read only the store. report_load() walks the cells and the samples
+/* The aggregation every report format reads (the output wing, harness/report/:
+ * this module, then report_table, report_csv, report_json, report_md,
+ * report_junit, plot and html, each reading the report struct made here).
+ *
+ * Reports read only the store. report_load() walks the cells and the samples
  * once and aggregates per cell (suite x model x mode x budget); no sample row
  * is kept, only each cell's latencies (for percentiles).
  *
@@ -42,11 +46,16 @@
  * Output tokens per second: the sum of completion tokens over the sum of
  * generation times (total - ttft) of the samples where all three are known.
  *
- * Breakdowns: by_lang and by_tag are report_cell rows whose suite field holds
- * the language or the tag, aggregated over every suite per model x mode x
- * budget. Tags come from the items the run stored (only the ids and tags of
- * suites with tags are kept); a store made before items were stored has no
- * tags (tags_missing). */
+ * Breakdowns: by_lang and by_tag are report_cell rows per suite x language
+ * (or tag) x model x mode x budget: suite holds the suite, group the language
+ * or the tag. Their clustered interval treats items as clusters as the cells'
+ * does; maj@k is not kept for them (NAN). Tags come from the items the run
+ * stored (only the ids and tags of suites with tags are kept); a store made
+ * before items were stored has no tags (tags_missing).
+ *
+ * Every aggregate is per suite: nothing here pools suites. A summary over
+ * suites, where a format shows one, is the macro-average of the suites'
+ * numbers with the suites named. */
 #ifndef TB_REPORT_H
 #define TB_REPORT_H
 
@@ -58,6 +67,8 @@
 
 typedef struct report_cell {
 	char *suite, *model, *mode;  /* owned by the report */
+	char *group;                 /* by_lang / by_tag: the language or the tag, owned;
+				      * NULL in cells */
 	long budget;
 	char status[16];             /* "planned", "not_supported", or "unplanned" when
 				      * samples exist with no cell row */
@@ -89,14 +100,20 @@ typedef struct report_cell {
 	size_t n_total_ms, n_ttfa_ms;
 } report_cell;
 
-#define REPORT_FLIP_IDS 20
+/* One item right (by majority of its samples) in one mode only. */
+typedef struct report_flip {
+	char *item_id;                   /* owned */
+	int up;                          /* 1: right only with thinking; 0: only without */
+	double think, nothink;           /* the item's accuracy in each mode, 0..1 */
+} report_flip;
 
 typedef struct report_pair {
 	size_t think, nothink;           /* indices into report.cells */
 	long items;                      /* items graded in both */
 	double diff, diff_lo, diff_hi;   /* accuracy think - nothink, 0..1 scale */
 	long flip_up, flip_down;         /* items right only with thinking, only without */
-	char *up_ids[REPORT_FLIP_IDS], *down_ids[REPORT_FLIP_IDS]; /* the first ones, owned */
+	report_flip *flips;              /* all of them (flip_up + flip_down), in item
+					  * order; owned */
 	double latency_ratio, token_ratio, cost_ratio;
 	double extra_cost_per_correct, extra_secs_per_correct;
 } report_pair;
@@ -105,11 +122,15 @@ typedef struct report {
 	report_cell *cells;          /* sorted by suite, model, mode, budget */
 	size_t n;
 	long samples;                /* stored samples in all cells */
-	report_cell *by_lang, *by_tag; /* suite field = the language / the tag */
+	report_cell *by_lang, *by_tag; /* sorted by suite, group, model, mode, budget */
 	size_t n_lang, n_tag;
 	report_pair *pairs;          /* sorted by suite, model, think budget */
 	size_t n_pairs;
 	int tags_missing;            /* the store has no items (made before they were stored) */
+	long regraded;               /* samples with a re-grade (grading 1) */
+	char regraded_at[40];        /* the latest re-grade's time, "" when none */
+	char regrade_versions[256];  /* the re-grades' distinct grader versions, space-
+				      * separated ("?" for an unknown one), cut at the size */
 	struct report_items *items;  /* tags by item from the store, and the store for prompts */
 } report;
 
@@ -123,31 +144,15 @@ const char *report_prompt(const report *r, const char *suite, const char *item_i
 int report_load(tb_store *st, report **out, char *err, size_t errlen);
 void report_free(report *r);
 
-/* The text table, at most 100 columns wide for usual names (model and suite
- * names are shortened to fit). run may be NULL (no run header); a simulated
- * run's table starts with a line saying so. TB_ERR when writing fails. */
-int report_print_table(const report *r, FILE *out, const tb_run_info *run);
-
-/* Writes <dir>/samples.csv (one row per stored sample, streamed from the
- * store) and <dir>/summary.csv (one row per cell of r), RFC 4180. Each file
- * is written beside its final name and renamed into place, so a failure
- * never leaves half a file. Unknown numbers are empty fields. */
-int report_write_csv(tb_store *st, const report *r, const char *dir, char *err, size_t errlen);
-/* Also writes <dir>/modes.csv (one row per report_pair), by_lang.csv and
- * by_tag.csv the same way. */
-int report_write_csv_extra(const report *r, const tb_run_info *run, const char *dir,
-			   char *err, size_t errlen);
+/* The lines every format's header carries, one rule for all: "" when they
+ * do not apply. The re-grade line says how many samples were re-graded,
+ * when, and with which grader versions; the time-scale line, for a simulated
+ * run, the simulator's time scale (stored in the run options). */
+void report_regrade_line(const report *r, char *buf, size_t len);
+void report_time_scale_line(const tb_run_info *run, char *buf, size_t len);
 
 /* The first line of every format of a simulated run's report. */
 #define REPORT_SIMULATED_LINE \
 	"SIMULATED RUN: answers come from thinkbench's built-in simulator, not a model"
-
-/* Other formats (report_fmt.c). Each writes one whole document to out and
- * returns TB_ERR when a write fails (err says why). JUnit streams the samples
- * from st: one testsuite per suite, one testcase per sample. */
-int report_write_json(const report *r, const tb_run_info *run, FILE *out, char *err, size_t errlen);
-int report_write_md(const report *r, const tb_run_info *run, FILE *out, char *err, size_t errlen);
-int report_write_junit(tb_store *st, const report *r, const tb_run_info *run, FILE *out,
-		       char *err, size_t errlen);
 
 #endif

@@ -8,8 +8,11 @@
 
 #include "log.h"
 #include "rc.h"
+#include "report_label.h"
 #include "text.h"
 
+/* the flipped items named in a flip count's tooltip (flips.csv has them all) */
+#define HTML_FLIP_IDS 20
 /* an embedded SVG plot larger than this is left out (gnuplot's are ~50 KB) */
 #define MAX_SVG ((size_t)16 << 20)
 
@@ -21,7 +24,8 @@ static const char css[] =
 	".banner{background:#fff3cd;border:1px solid #e0c36a;padding:8px 12px;margin-top:12px;"
 	"font-weight:600}.meta{color:#57606a;margin:0 0 8px}"
 	"nav a{margin-right:14px}table{border-collapse:collapse;margin:6px 0;font-size:13px}"
-	"th,td{padding:3px 8px;border-bottom:1px solid #e5e9ee;text-align:left;white-space:nowrap}"
+	"th,td{padding:3px 8px;border-bottom:1px solid #e5e9ee;text-align:left;"
+	"overflow-wrap:anywhere}td.n{white-space:nowrap}h3{font-size:15px;margin:18px 0 4px}"
 	"th{background:#f3f5f7;position:sticky;top:0}td.n,th.n{text-align:right;"
 	"font-variant-numeric:tabular-nums}tr:nth-child(even) td{background:#fafbfc}"
 	".wrap{overflow-x:auto}.ns{color:#8c959f;font-style:italic}"
@@ -51,9 +55,19 @@ static const char script[] =
 	"var s=document.querySelector('#browser details.s'),op=false;"
 	"if(s){s.querySelector('summary').click();var b=s.querySelector('.body');"
 	"op=s.open&&b&&b.getBoundingClientRect().height>0;}"
+	"var d=document.querySelectorAll('#browser details.s'),kept=0,q='';"
+	"if(f&&d.length){q=d[d.length-1].firstElementChild.textContent.trim().split(/\\s+/)[0];"
+	"f.value=q;f.dispatchEvent(new Event('input'));"
+	"for(var i=0;i<d.length;i++)kept+=d[i].style.display==='none'?0:1;}"
 	"o.textContent='selftest: plots '+ok+'/'+im.length+' loaded'+"
 	"(bad.length?' (failed: '+bad.join(', ')+')':'')+'; sample browser '+"
-	"(op?'opened a sample':'did not open a sample');}"
+	"(op?'opened a sample':'did not open a sample')+'; filter kept '+kept+' of '+d.length+"
+	"'; width '+wide()+' of '+window.innerWidth;}"
+	/* the page's width, or a table's right edge when a box scrolls it inside */
+	"function wide(){var w=document.documentElement.scrollWidth,"
+	"t=document.querySelectorAll('table');for(var i=0;i<t.length;i++){"
+	"var r=t[i].getBoundingClientRect();if(r.width)w=Math.max(w,Math.ceil(r.left+t[i].scrollWidth));}"
+	"return w;}"
 	"if(location.hash==='#selftest'){if(document.readyState==='complete')selftest();"
 	"else window.addEventListener('load',selftest);}})();";
 
@@ -101,11 +115,13 @@ static void td_budget(FILE *f, long budget)
 
 /* Opens a row of cells with what names it (suite, language or tag; model,
  * mode, budget) and its number of samples. */
-static void td_key(FILE *f, const report_cell *c)
+static void td_key(FILE *f, const report *r, const report_cell *c)
 {
 	fputs("<tr>", f);
 	td_text(f, c->suite);
-	td_text(f, c->model);
+	if (c->group)
+		td_text(f, c->group);
+	td_text(f, report_model_label(r, c->model));
 	td_text(f, c->mode);
 	td_budget(f, c->budget);
 	td_long(f, c->n);
@@ -120,6 +136,15 @@ static void td_acc(FILE *f, const report_cell *c)
 		fputs("<td class=n>-</td>", f);
 }
 
+static void td_clustered(FILE *f, const report_cell *c)
+{
+	if (isfinite(c->acc_clu_lo))
+		fprintf(f, "<td class=n>[%.0f&ndash;%.0f]</td>", floor(c->acc_clu_lo * 100),
+			ceil(c->acc_clu_hi * 100));
+	else
+		fputs("<td class=n>-</td>", f);
+}
+
 static void th_row(FILE *f, const char *const *h, size_t n, size_t text_cols)
 {
 	fputs("<tr>", f);
@@ -128,129 +153,187 @@ static void th_row(FILE *f, const char *const *h, size_t n, size_t text_cols)
 	fputs("</tr>\n", f);
 }
 
-static void cells_table(FILE *f, const report *r)
+static int not_supported(const report_cell *c)
+{
+	return strcmp(c->status, "not_supported") == 0;
+}
+
+/* A row's model (by its label), mode and budget. */
+static void td_config(FILE *f, const report *r, const report_cell *c)
+{
+	fputs("<tr>", f);
+	td_text(f, report_model_label(r, c->model));
+	td_text(f, c->mode);
+	td_budget(f, c->budget);
+}
+
+/* The suite's cells [from, to): the compact table, the cells no model could
+ * run in one line, then the details folded. */
+static void suite_tables(FILE *f, const report *r, size_t from, size_t to)
 {
 	static const char *const head[] = {
-		"suite", "model", "mode", "budget", "n", "acc % [95% CI]", "clustered CI", "pass@1",
-		"pass@k", "maj@k", "correct", "wrong", "no answer", "truncated", "wrong lang",
-		"mode leak", "error", "total p50 s", "p90 s", "p99 s", "TTFT p50 s", "TTFA p50 s",
-		"tok/s", "prompt tok", "reasoning tok", "answer tok", "cost $", "$/sample",
-		"$/correct"};
+		"model", "mode", "budget", "n", "acc % [95% CI]", "p50 s", "TTFA p50 s",
+		"tokens (r+a)", "$/correct"};
+	static const char *const detail[] = {
+		"model", "mode", "budget", "correct / wrong / no ans / trunc / err", "clustered CI",
+		"pass@1 / pass@k / maj@k", "p90 / p99 s", "reasoning / answer tok", "cost $"};
+	int any_ns = 0;
 
-	fputs("<div class=wrap><table>\n", f);
-	th_row(f, head, sizeof(head) / sizeof(head[0]), 3);
-	for (size_t i = 0; i < r->n; i++) {
+	fputs("<h3>", f);
+	esc(f, r->cells[from].suite, 256);
+	fputs("</h3>\n<table>\n", f);
+	th_row(f, head, sizeof(head) / sizeof(head[0]), 2);
+	for (size_t i = from; i < to; i++) {
 		const report_cell *c = &r->cells[i];
 
-		td_key(f, c);
-		if (strcmp(c->status, "not_supported") == 0) {
-			fputs("<td class=ns colspan=24>not supported</td></tr>\n", f);
+		if (not_supported(c))
 			continue;
-		}
+		td_config(f, r, c);
+		if (c->n_planned > c->n)
+			fprintf(f, "<td class=n>%ld/%ld</td>", c->n, c->n_planned);
+		else
+			td_long(f, c->n);
 		td_acc(f, c);
-		if (isfinite(c->acc_clu_lo))
-			fprintf(f, "<td class=n>[%.0f&ndash;%.0f]</td>", floor(c->acc_clu_lo * 100),
-				ceil(c->acc_clu_hi * 100));
-		else
-			fputs("<td class=n>-</td>", f);
-		td_num(f, "%.3f", c->pass_at_1);
-		if (c->pass_k)
-			fprintf(f, "<td class=n>%.3f <small>k=%ld</small></td>", c->pass_at_k, c->pass_k);
-		else
-			fputs("<td class=n>-</td>", f);
-		td_num(f, "%.3f", c->maj_at_k);
-		td_long(f, c->count[TB_OUT_CORRECT]);
-		td_long(f, c->count[TB_OUT_INCORRECT] + c->count[TB_OUT_PARTIAL]);
-		td_long(f, c->count[TB_OUT_NOANSWER]);
-		td_long(f, c->count[TB_OUT_TRUNCATED]);
-		td_long(f, c->wrong_lang);
-		td_long(f, c->mode_leaks);
-		td_long(f, c->count[TB_OUT_ERROR]);
 		td_num(f, "%.2f", c->total_p50 / 1000);
-		td_num(f, "%.2f", c->total_p90 / 1000);
-		td_num(f, "%.2f", c->total_p99 / 1000);
-		td_num(f, "%.2f", c->ttft_p50 / 1000);
 		td_num(f, "%.2f", c->ttfa_p50 / 1000);
-		td_num(f, "%.0f", c->out_tps);
-		td_num(f, "%.0f", c->prompt_mean);
-		td_num(f, "%.0f", c->reasoning_mean);
-		td_num(f, "%.0f", c->answer_mean);
-		td_num(f, "%.4f", c->cost_usd);
-		td_num(f, "%.6f", c->cost_per_sample);
-		td_num(f, "%.6f", c->cost_per_correct);
+		td_num(f, "%.0f", c->completion_mean);
+		td_num(f, "%.5f", c->cost_per_correct);
 		fputs("</tr>\n", f);
 	}
-	fputs("</table></div>\n", f);
+	fputs("</table>\n", f);
+	for (size_t i = from; i < to; i++) {
+		const report_cell *c = &r->cells[i];
+
+		if (!not_supported(c))
+			continue;
+		fputs(any_ns++ ? ", " : "<p class=ns>Not supported (not run): ", f);
+		esc(f, report_model_label(r, c->model), 256);
+		fputc(' ', f);
+		esc(f, c->mode, 64);
+		if (c->budget)
+			fprintf(f, " %ld", c->budget);
+	}
+	if (any_ns)
+		fputs(".</p>\n", f);
+	fputs("<details><summary>Details</summary><table>\n", f);
+	th_row(f, detail, sizeof(detail) / sizeof(detail[0]), 2);
+	for (size_t i = from; i < to; i++) {
+		const report_cell *c = &r->cells[i];
+
+		if (not_supported(c))
+			continue;
+		td_config(f, r, c);
+		fprintf(f, "<td class=n>%ld / %ld / %ld / %ld / %ld</td>", c->count[TB_OUT_CORRECT],
+			c->count[TB_OUT_INCORRECT] + c->count[TB_OUT_PARTIAL], c->count[TB_OUT_NOANSWER],
+			c->count[TB_OUT_TRUNCATED], c->count[TB_OUT_ERROR]);
+		td_clustered(f, c);
+		if (isfinite(c->pass_at_1))
+			fprintf(f, "<td class=n>%.3f / %.3f / %.3f <small>k=%ld</small></td>",
+				c->pass_at_1, c->pass_at_k, c->maj_at_k, c->pass_k);
+		else
+			fputs("<td class=n>-</td>", f);
+		if (isfinite(c->total_p90))
+			fprintf(f, "<td class=n>%.2f / %.2f</td>", c->total_p90 / 1000, c->total_p99 / 1000);
+		else
+			fputs("<td class=n>-</td>", f);
+		if (isfinite(c->reasoning_mean) && isfinite(c->answer_mean))
+			fprintf(f, "<td class=n>%.0f / %.0f</td>", c->reasoning_mean, c->answer_mean);
+		else
+			fputs("<td class=n>-</td>", f);
+		td_num(f, "%.4f", c->cost_usd);
+		fputs("</tr>\n", f);
+	}
+	fputs("</table></details>\n", f);
+}
+
+static void cells_table(FILE *f, const report *r)
+{
+	for (size_t from = 0, to; from < r->n; from = to) {
+		for (to = from + 1; to < r->n && strcmp(r->cells[to].suite, r->cells[from].suite) == 0; to++)
+			;
+		suite_tables(f, r, from, to);
+	}
+	if (!r->n)
+		fputs("<p>No cells and no samples in this store.</p>\n", f);
 }
 
 static void pairs_table(FILE *f, const report *r)
 {
 	static const char *const head[] = {
-		"suite", "model", "think budget", "items", "acc think %", "acc nothink %",
-		"diff pts [95% CI]", "flips up", "flips down", "latency &times;", "tokens &times;",
-		"cost &times;", "$ per extra correct", "s per extra correct"};
+		"suite", "model", "think budget", "items", "acc % think / not", "diff pts [95% CI]",
+		"flips up / down", "&times; latency / tokens / cost", "per extra correct: $ / s"};
 
 	if (!r->n_pairs) {
 		fputs("<p>No model ran both modes.</p>\n", f);
 		return;
 	}
-	fputs("<div class=wrap><table>\n", f);
+	fputs("<table>\n", f);
 	th_row(f, head, sizeof(head) / sizeof(head[0]), 2);
 	for (size_t i = 0; i < r->n_pairs; i++) {
 		const report_pair *p = &r->pairs[i];
 		const report_cell *t = &r->cells[p->think], *n = &r->cells[p->nothink];
+		long n_flips = p->flip_up + p->flip_down, shown = 0;
 
 		fputs("<tr>", f);
 		td_text(f, t->suite);
-		td_text(f, t->model);
+		td_text(f, report_model_label(r, t->model));
 		td_budget(f, t->budget);
 		td_long(f, p->items);
-		td_num(f, "%.1f", t->accuracy * 100);
-		td_num(f, "%.1f", n->accuracy * 100);
+		fprintf(f, "<td class=n>%.1f / %.1f</td>", t->accuracy * 100, n->accuracy * 100);
 		if (isfinite(p->diff_lo))
 			fprintf(f, "<td class=n>%+.1f <small>[%+.1f, %+.1f]</small></td>", p->diff * 100,
 				p->diff_lo * 100, p->diff_hi * 100);
 		else
 			td_num(f, "%+.1f", p->diff * 100);
-		for (int up = 1; up >= 0; up--) {
-			char *const *ids = up ? p->up_ids : p->down_ids;
-
-			fputs("<td class=n title=\"", f);
-			for (int k = 0; k < REPORT_FLIP_IDS && ids[k]; k++) {
-				esc(f, ids[k], 200);
-				fputc(' ', f);
-			}
-			fprintf(f, "\">%ld</td>", up ? p->flip_up : p->flip_down);
+		/* the tooltip names the first flipped items; flips.csv has them all */
+		fputs("<td class=n title=\"", f);
+		for (long k = 0; k < n_flips && shown < HTML_FLIP_IDS; k++, shown++) {
+			fputs(p->flips[k].up ? "up " : "down ", f);
+			esc(f, p->flips[k].item_id, 200);
+			fputs("&#10;", f);
 		}
-		td_num(f, "%.2f", p->latency_ratio);
-		td_num(f, "%.2f", p->token_ratio);
-		td_num(f, "%.2f", p->cost_ratio);
-		td_num(f, "%.5f", p->extra_cost_per_correct);
-		td_num(f, "%.2f", p->extra_secs_per_correct);
-		fputs("</tr>\n", f);
+		if (n_flips > shown)
+			fputs("... (all in flips.csv)", f);
+		fprintf(f, "\">%ld / %ld</td>", p->flip_up, p->flip_down);
+		fputs("<td class=n>", f);
+		for (int k = 0; k < 3; k++) {
+			double v = k == 0 ? p->latency_ratio : k == 1 ? p->token_ratio : p->cost_ratio;
+
+			if (isfinite(v))
+				fprintf(f, "%s%.2f", k ? " / " : "", v);
+			else
+				fprintf(f, "%s-", k ? " / " : "");
+		}
+		fputs("</td><td class=n>", f);
+		if (isfinite(p->extra_cost_per_correct))
+			fprintf(f, "%.5f / %.2f", p->extra_cost_per_correct, p->extra_secs_per_correct);
+		else
+			fputs("-", f);
+		fputs("</td></tr>\n", f);
 	}
-	fputs("</table></div>\n<p class=meta>diff: accuracy with thinking minus without, on the "
+	fputs("</table>\n<p class=meta>diff: accuracy with thinking minus without, on the "
 	      "items graded in both, with a paired 95% t interval; a flip is an item right "
 	      "(by majority of its samples) in one mode only; hover a flip count for the items. "
 	      "Ratios are thinking over non-thinking.</p>\n", f);
 }
 
-static void breakdown_table(FILE *f, const char *what, const report_cell *rows, size_t n)
+static void breakdown_table(FILE *f, const report *r, const char *what, const report_cell *rows, size_t n)
 {
-	const char *head[] = {what, "model", "mode", "budget", "n", "acc % [95% CI]", "error",
-			      "wrong lang", "total p50 s", "cost $"};
+	const char *head[] = {"suite", what, "model", "mode", "budget", "n", "acc % [95% CI]",
+			      "clustered CI", "error", "wrong lang", "total p50 s", "cost $"};
 
 	if (!n) {
 		fputs("<p>None.</p>\n", f);
 		return;
 	}
 	fputs("<div class=wrap><table>\n", f);
-	th_row(f, head, sizeof(head) / sizeof(head[0]), 3);
+	th_row(f, head, sizeof(head) / sizeof(head[0]), 4);
 	for (size_t i = 0; i < n; i++) {
 		const report_cell *c = &rows[i];
 
-		td_key(f, c);
+		td_key(f, r, c);
 		td_acc(f, c);
+		td_clustered(f, c);
 		td_long(f, c->count[TB_OUT_ERROR]);
 		td_long(f, c->wrong_lang);
 		td_num(f, "%.2f", c->total_p50 / 1000);
@@ -442,12 +525,25 @@ int html_write(tb_store *st, const report *r, const tb_run_info *run, const plot
 		fputs(" &middot; ended ", f);
 		esc(f, run->ended, 32);
 	}
-	fprintf(f, " &middot; %ld samples</p>\n<nav><a href=\"#summary\">Summary</a>"
+	fprintf(f, " &middot; %ld samples</p>\n", r->samples);
+	for (int regrade = 1; regrade >= 0; regrade--) {
+		char line[512];
+
+		if (regrade)
+			report_regrade_line(r, line, sizeof(line));
+		else
+			report_time_scale_line(run, line, sizeof(line));
+		if (!*line)
+			continue;
+		fputs(regrade ? "<div class=banner>" : "<p class=meta>", f);
+		esc(f, line, sizeof(line));
+		fputs(regrade ? "</div>\n" : "</p>\n", f);
+	}
+	fputs("<nav><a href=\"#summary\">Summary</a>"
 		   "<a href=\"#modes\">Thinking vs not</a><a href=\"#plots\">Plots</a>"
 		   "<a href=\"#lang\">By language</a><a href=\"#tags\">By tag</a>"
-		   "<a href=\"#samples\">Samples</a></nav>\n",
-		r->samples);
-	fputs("<h2 id=summary>Summary per suite &times; model &times; mode &times; budget</h2>\n", f);
+		   "<a href=\"#samples\">Samples</a></nav>\n", f);
+	fputs("<h2 id=summary>Summary per suite</h2>\n", f);
 	cells_table(f, r);
 	fputs("<p class=meta>acc = correct / graded (errors and ungraded samples apart), 95% Wilson "
 	      "interval; the clustered interval treats items as clusters (several samples per item "
@@ -458,12 +554,12 @@ int html_write(tb_store *st, const report *r, const tb_run_info *run, const plot
 	fputs("<h2 id=plots>Plots</h2>\n", f);
 	plots_section(f, ps, plot_dir);
 	fputs("<h2 id=lang>By language</h2>\n", f);
-	breakdown_table(f, "language", r->by_lang, r->n_lang);
+	breakdown_table(f, r, "language", r->by_lang, r->n_lang);
 	fputs("<h2 id=tags>By tag</h2>\n", f);
 	if (r->tags_missing)
 		fputs("<p class=meta>This run was stored by an older thinkbench, without its items: "
 		      "its samples have no tags and no prompt here.</p>\n", f);
-	breakdown_table(f, "tag", r->by_tag, r->n_tag);
+	breakdown_table(f, r, "tag", r->by_tag, r->n_tag);
 	fputs("<h2 id=samples>Samples</h2>\n", f);
 	if (r->samples > HTML_MAX_SAMPLES)
 		fprintf(f, "<p><strong>This page holds the first %d samples in store order and up to %d "

@@ -1,0 +1,15 @@
+/* The report as one JSON document: the run, every cell, the thinking pairs,
+ * by_lang and by_tag. Writes it whole to out; TB_ERR when a write fails (err
+ * says why). */
+#ifndef TB_REPORT_JSON_H
+#define TB_REPORT_JSON_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "report.h"
+#include "store.h"
+
+int report_write_json(const report *r, const tb_run_info *run, FILE *out, char *err, size_t errlen);
+
+#endif
