@@ -33,6 +33,7 @@
 
 #include "runid.h"
 #include "sample.h"
+#include "traceinfo.h"
 
 /* A store may pass from thread to thread (the run's writer), but is used by
  * one thread at a time: its connection takes no lock of its own. */
@@ -186,5 +187,13 @@ typedef int (*store_item_k_fn)(void *ud, const tb_item_k *r);
  * none; so has a run that was never finished nor graded. */
 int store_each_cell_k(tb_store *st, store_cell_k_fn fn, void *ud, char *err, size_t errlen);
 int store_each_item_k(tb_store *st, store_item_k_fn fn, void *ud, char *err, size_t errlen);
+
+/* A sample's thinking metrics (traceinfo.h), by its key: written (or
+ * replaced) by store_put_metrics(), which commits unless inside
+ * store_begin(); store_get_metrics() sets *found to 0 when the sample has
+ * none (not measured, or a store older than version 4). */
+int store_put_metrics(tb_store *st, const tb_sample *key, const tb_trace_metrics *m, char *err, size_t errlen);
+int store_get_metrics(tb_store *st, const tb_sample *key, tb_trace_metrics *m, int *found, char *err,
+		      size_t errlen);
 
 #endif

@@ -347,7 +347,7 @@ START_TEST(schema_1_store)
 	/* for writing: migrated, the old gradings become grading 0 */
 	ck_assert_msg(store_open(db, 0, &st, err, sizeof(err)) == TB_OK, "%s", err);
 	store_close(st);
-	ck_assert_int_eq(tu_db_long(db, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(tu_db_long(db, "PRAGMA user_version"), 4);
 	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM grades WHERE grading = 0 AND grader_version IS NULL"
 				    " AND graded_at LIKE '2026-%Z'"), 2);
 	/* opening again does not migrate twice */

@@ -39,6 +39,7 @@
 #include "sim.h"
 #include "split.h"
 #include "store.h"
+#include "tracestore.h"
 #include "writer.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -1170,6 +1171,8 @@ int cmd_run(int argc, char **argv)
 			if ((r.passk ? passk_live_finish(r.passk, serr, sizeof(serr))
 				     : passk_update_store(r.st, serr, sizeof(serr))) != TB_OK)
 				tb_warn("cannot compute pass@k: %s", serr);
+			if (tracestore_update(r.st, r.catalog, NULL, serr, sizeof(serr)) != TB_OK)
+				tb_warn("cannot measure the samples' thinking: %s", serr);
 			print_summary(&r);
 			fputs(tb_buf_str(&r.dead_note), stdout);
 			rc = r.errors ? TB_EXIT_SAMPLE_ERRORS : TB_EXIT_OK;
