@@ -1269,6 +1269,11 @@ static int use_colour(FILE *f)
 	return isatty(fileno(f)) && !(nc && *nc);
 }
 
+void report_put_field(FILE *f, const char *s, size_t width)
+{
+	put_field(f, s, width, 0);
+}
+
 static void put_name(FILE *f, const char *s, size_t width)
 {
 	put_field(f, s, width, 0);

@@ -127,6 +127,11 @@ void report_free(report *r);
  * names are shortened to fit). run may be NULL (no run header); a simulated
  * run's table starts with a line saying so. TB_ERR when writing fails. */
 int report_print_table(const report *r, FILE *out, const tb_run_info *run);
+/* Text from a run's files or a model in a report's own sections: exactly
+ * width terminal columns (controls as '?', cut with '~'); a Markdown table
+ * cell (pipes, HTML and Markdown specials escaped). */
+void report_put_field(FILE *f, const char *s, size_t width);
+void report_md_put(FILE *f, const char *s);
 
 /* Writes <dir>/samples.csv (one row per stored sample, streamed from the
  * store) and <dir>/summary.csv (one row per cell of r), RFC 4180. Each file

@@ -45,6 +45,11 @@ static void md_put(FILE *f, const char *s)
 	}
 }
 
+void report_md_put(FILE *f, const char *s)
+{
+	md_put(f, s);
+}
+
 /* ---- JSON ---- */
 
 static json_t *jnum(double v)

@@ -11,6 +11,7 @@
 #include "grader.h"
 #include "grading.h"
 #include "rc.h"
+#include "report_reasoning.h"
 #include "testutil.h"
 #include "traceinfo.h"
 #include "tracestore.h"
@@ -314,6 +315,84 @@ START_TEST(t_stored)
 }
 END_TEST
 
+START_TEST(t_slo_parse)
+{
+	tb_slo slo;
+	char err[256];
+
+	ck_assert_int_eq(slo_parse("ttfa=2s,total=30s", &slo, err, sizeof(err)), TB_OK);
+	ck_assert(slo.ttfa_ms == 2000 && slo.total_ms == 30000);
+	ck_assert_int_eq(slo_parse("total=1500ms", &slo, err, sizeof(err)), TB_OK);
+	ck_assert(isnan(slo.ttfa_ms) && slo.total_ms == 1500);
+	ck_assert_int_eq(slo_parse("ttfa=2", &slo, err, sizeof(err)), TB_ERR);
+	ck_assert_ptr_nonnull(strstr(err, "'ttfa=2'"));
+	ck_assert_int_eq(slo_parse("ttfa=1s,ttfa=2s", &slo, err, sizeof(err)), TB_ERR);
+	ck_assert_int_eq(slo_parse("p99=1s", &slo, err, sizeof(err)), TB_ERR);
+	ck_assert_int_eq(slo_parse("ttfa=-1s", &slo, err, sizeof(err)), TB_ERR);
+	ck_assert_int_eq(slo_parse("", &slo, err, sizeof(err)), TB_ERR);
+}
+END_TEST
+
+/* Per cell: accuracy with the capped share, T-hat / T, found then lost,
+ * the budget kept and goodput, from four stored samples. */
+START_TEST(t_cell_report)
+{
+	char path[4096], err[512];
+	tb_run_info ri = {0};
+	tb_store *st = NULL;
+	grading_catalog *cat = grading_catalog_new();
+	json_t *spec = json_pack("{s:s}", "type", "numeric");
+	reasoning_report *rr = NULL;
+	tb_slo slo = {.ttfa_ms = 2000, .total_ms = NAN};
+	tb_sample s[4];
+	char *csv;
+
+	snprintf(path, sizeof(path), "%s/store.sqlite", tu_dir);
+	snprintf(ri.run_id, sizeof(ri.run_id), "r");
+	snprintf(ri.version, sizeof(ri.version), "0");
+	snprintf(ri.started, sizeof(ri.started), "2026-12-05T11:00:00Z");
+	snprintf(ri.status, sizeof(ri.status), "running");
+	ck_assert_msg(store_create(path, &ri, &st, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_int_eq(grading_catalog_add(cat, "math", "t", "26", "en", spec, err, sizeof(err)), TB_OK);
+	grading_catalog_seal(cat);
+	for (int i = 0; i < 4; i++) {
+		s[i] = base(three_steps(), "\\boxed{26}");
+		s[i].sample = i;
+		s[i].budget = 100;
+		s[i].ttft_ms = 100;
+		s[i].ttfa_ms = 1000.0 * (i + 1); /* 1 and 2 s within the SLO, 3 and 4 s not */
+		s[i].total_ms = 5000;
+	}
+	/* 0, 1: correct at 2/3; 2: correct, 150 reasoning tokens (budget
+	 * 100 exceeded); 3: wrong after stating 26, capped in the answer */
+	s[2].reasoning_tokens = 150;
+	s[3].outcome = TB_OUT_INCORRECT;
+	s[3].answer = "\\boxed{25";
+	s[3].finish_reason = "length";
+	for (int i = 0; i < 4; i++)
+		ck_assert_msg(store_put_sample(st, &s[i], err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_int_eq(tracestore_update(st, cat, NULL, err, sizeof(err)), TB_OK);
+	ck_assert_msg(reasoning_report_load(st, &slo, &rr, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_int_eq(reasoning_report_measured(rr), 1);
+	ck_assert_int_eq(reasoning_report_csv(rr, &ri, tu_dir, err, sizeof(err)), TB_OK);
+	snprintf(path, sizeof(path), "%s/reasoning.csv", tu_dir);
+	csv = tu_read_file(path, NULL);
+	ck_assert_ptr_nonnull(csv);
+	/* samples, measured, graded, accuracy, capped, capped in thinking,
+	 * efficiency n/p25/p50/p75, after, lost, ronly, inr, loop, leak,
+	 * disagree, switches, budgeted, kept, slo, goodput */
+	ck_assert_msg(strstr(csv, "r,0,math,m,think,100,4,4,4,0.75,0.25,0,3,0.6667,0.6667,0.6667,33.33,1,0,0,0,0,0,1,"
+				  "4,0.75,2000,,0.5\r\n"),
+		      "%s", csv);
+	ck_assert_ptr_nonnull(strstr(csv, "r,0,math,*,*,*,4,4,4,0.75,"));
+	free(csv);
+	reasoning_report_free(rr);
+	store_close(st);
+	grading_catalog_free(cat);
+	json_decref(spec);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("traceinfo");
@@ -324,10 +403,12 @@ int main(void)
 	tcase_add_test(tc, t_loop);
 	tcase_add_test(tc, t_health_flags);
 	tcase_add_test(tc, t_tokens_and_timings);
+	tcase_add_test(tc, t_slo_parse);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("store");
 	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
 	tcase_add_test(tc, t_stored);
+	tcase_add_test(tc, t_cell_report);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

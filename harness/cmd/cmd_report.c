@@ -22,9 +22,10 @@
 #include "plot.h"
 #include "rc.h"
 #include "report.h"
+#include "report_reasoning.h"
 #include "store.h"
 
-enum { OPT_FORMAT = 256, OPT_OUT, OPT_PLOTS, OPT_CSV_RAW };
+enum { OPT_FORMAT = 256, OPT_OUT, OPT_PLOTS, OPT_CSV_RAW, OPT_SLO };
 enum { FMT_TEXT = 1, FMT_CSV = 2, FMT_JSON = 4, FMT_MD = 8, FMT_HTML = 16, FMT_JUNIT = 32 };
 
 static const struct {
@@ -42,11 +43,13 @@ static const tb_opt options[] = {
 	{"out", OPT_OUT, "DIR", "folder for the files (default: the run folder)"},
 	{"csv-raw", OPT_CSV_RAW, NULL, "write model text that begins with = + - @ TAB or CR into CSV "
 				      "as it is (default: after a ', so spreadsheets run no formula)"},
+	{"slo", OPT_SLO, "ttfa=2s,total=30s", "goodput: the share of graded samples correct and within "
+					     "these latency bounds (ms or s)"},
 	{0},
 };
 
 static const char usage_line[] =
-	"report RUN [--format text,csv,json,md,html,junit] [--plots] [--out DIR] [--csv-raw]";
+	"report RUN [--format text,csv,json,md,html,junit] [--plots] [--out DIR] [--csv-raw] [--slo SPEC]";
 static const char summary[] =
 	"Summarise a run from its store: accuracy with 95% intervals, pass@k and maj@k,\n"
 	"outcomes, latency percentiles, tokens, cost per suite x model x mode x budget,\n"
@@ -121,13 +124,15 @@ static int make_dir(const char *dir)
 	return TB_OK;
 }
 
-static int write_csv(tb_store *st, const report *r, const tb_run_info *run, const char *dir)
+static int write_csv(tb_store *st, const report *r, const reasoning_report *rr, const tb_run_info *run,
+		     const char *dir)
 {
-	static const char *const names[] = {"samples", "summary", "modes", "by_lang", "by_tag"};
+	static const char *const names[] = {"samples", "summary", "modes", "by_lang", "by_tag", "reasoning"};
 	char err[1024];
 
 	if (report_write_csv(st, r, dir, err, sizeof(err)) != TB_OK ||
-	    report_write_csv_extra(r, run, dir, err, sizeof(err)) != TB_OK)
+	    report_write_csv_extra(r, run, dir, err, sizeof(err)) != TB_OK ||
+	    reasoning_report_csv(rr, run, dir, err, sizeof(err)) != TB_OK)
 		return tb_error("%s", err);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		tb_note("wrote %s/%s.csv", dir, names[i]);
@@ -137,6 +142,7 @@ static int write_csv(tb_store *st, const report *r, const tb_run_info *run, cons
 typedef struct out_ctx {
 	tb_store *st;
 	const report *r;
+	const reasoning_report *rr;
 	const tb_run_info *run;
 	const plot_set *ps;
 	const char *plot_dir;
@@ -158,7 +164,7 @@ static int write_doc(const out_ctx *x, const char *dir, const char *name, unsign
 	if (fmt == FMT_JSON)
 		rc = report_write_json(x->r, x->run, f, err, sizeof(err));
 	else if (fmt == FMT_MD)
-		rc = report_write_md(x->r, x->run, f, err, sizeof(err));
+		rc = report_write_md(x->r, x->run, f, err, sizeof(err)) == TB_OK ? reasoning_report_md(x->rr, f) : TB_ERR;
 	else if (fmt == FMT_JUNIT)
 		rc = report_write_junit(x->st, x->r, x->run, f, err, sizeof(err));
 	else
@@ -193,8 +199,8 @@ static int write_plots(const out_ctx *x, plot_set *ps, char *plot_dir, size_t le
 	return TB_OK;
 }
 
-static int write_files(tb_store *st, const report *r, const tb_run_info *run, unsigned formats,
-		       int plots, const char *dir)
+static int write_files(tb_store *st, const report *r, const reasoning_report *rr, const tb_run_info *run,
+		       unsigned formats, int plots, const char *dir)
 {
 	static const struct {
 		unsigned fmt;
@@ -203,13 +209,13 @@ static int write_files(tb_store *st, const report *r, const tb_run_info *run, un
 		{FMT_JSON, "report.json"}, {FMT_MD, "report.md"}, {FMT_JUNIT, "junit.xml"},
 		{FMT_HTML, "report.html"},
 	};
-	out_ctx x = {.st = st, .r = r, .run = run};
+	out_ctx x = {.st = st, .r = r, .rr = rr, .run = run};
 	char plot_dir[4200];
 	plot_set ps;
 
 	if (make_dir(dir) != TB_OK)
 		return TB_ERR;
-	if ((formats & FMT_CSV) && write_csv(st, r, run, dir) != TB_OK)
+	if ((formats & FMT_CSV) && write_csv(st, r, rr, run, dir) != TB_OK)
 		return TB_ERR;
 	if (plots || (formats & FMT_HTML)) {
 		if (write_plots(&x, &ps, plot_dir, sizeof(plot_dir), dir) != TB_OK)
@@ -232,6 +238,9 @@ int cmd_report(int argc, char **argv)
 	int have_run = 0, rc = TB_EXIT_USAGE, c, plots = 0;
 	tb_store *st = NULL;
 	report *r = NULL;
+	reasoning_report *rr = NULL;
+	tb_slo slo;
+	int have_slo = 0;
 
 	for (int reset = 1;; reset = 0) {
 		c = tb_opts_next(argc, argv, options, &arg, reset);
@@ -255,6 +264,14 @@ int cmd_report(int argc, char **argv)
 			csv_set_raw(1);
 			continue;
 		}
+		if (c == OPT_SLO) {
+			if (slo_parse(arg, &slo, err, sizeof(err)) != TB_OK) {
+				tb_error("%s", err);
+				return TB_EXIT_USAGE;
+			}
+			have_slo = 1;
+			continue;
+		}
 		return TB_EXIT_USAGE;
 	}
 	if (optind >= argc) {
@@ -273,21 +290,24 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	have_run = 1;
-	if (report_load(st, &r, err, sizeof(err)) != TB_OK) {
+	if (report_load(st, &r, err, sizeof(err)) != TB_OK ||
+	    reasoning_report_load(st, have_slo ? &slo : NULL, &rr, err, sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		goto out;
 	}
 	rc = TB_EXIT_OK;
 	/* main() reports a failed standard output once, for every command */
-	if ((formats & FMT_TEXT) && report_print_table(r, stdout, &run) != TB_OK) {
+	if ((formats & FMT_TEXT) &&
+	    (report_print_table(r, stdout, &run) != TB_OK || reasoning_report_text(rr, stdout) != TB_OK)) {
 		rc = TB_EXIT_FATAL;
 		goto out;
 	}
 	if (((formats & ~(unsigned)FMT_TEXT) || plots) &&
-	    write_files(st, r, &run, formats, plots, out_dir ? out_dir : run_dir) != TB_OK)
+	    write_files(st, r, rr, &run, formats, plots, out_dir ? out_dir : run_dir) != TB_OK)
 		rc = TB_EXIT_FATAL;
 out:
 	report_free(r);
+	reasoning_report_free(rr);
 	if (have_run)
 		store_run_info_release(&run);
 	store_close(st);
