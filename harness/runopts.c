@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "models.h"
+#include "preset.h"
 #include "rc.h"
 
 void runopts_defaults(tb_run_opts *o)
@@ -33,6 +34,7 @@ void runopts_release(tb_run_opts *o)
 	free(o->out_dir);
 	free(o->resume);
 	free(o->run_id);
+	free(o->preset);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -85,7 +87,9 @@ json_t *runopts_to_json(const tb_run_opts *o, int simulated)
 	for (int m = 0; m < TB_N_MODES; m++)
 		if (o->modes & TB_MODE_BIT(m))
 			json_array_append_new(modes, json_string(tb_mode_name((tb_mode)m)));
-	return json_pack("{s:O, s:O, s:s?, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:b, s:f, s:f, s:b, s:f, s:b, s:b}",
+	json_t *j;
+
+	j = json_pack("{s:O, s:O, s:s?, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:b, s:f, s:f, s:b, s:f, s:b, s:b}",
 			 "suites", o->suites, "models", o->models, "models_file", o->models_file,
 			 "modes", modes, "budgets", budgets, "samples", (json_int_t)o->samples,
 			 "jobs", (json_int_t)o->jobs,
@@ -94,6 +98,11 @@ json_t *runopts_to_json(const tb_run_opts *o, int simulated)
 			 "stall_s", o->stall_s, "simulator", simulated && !o->models_file,
 			 "sim_time_scale", o->sim_time_scale, "insecure", o->insecure, "unsafe_exec",
 			 o->unsafe_exec);
+	if (j && o->preset && json_object_set_new(j, "preset", json_string(o->preset)) != 0) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
 }
 
 int runopts_from_json(tb_run_opts *o, const json_t *j, char *err, size_t errlen)
@@ -117,6 +126,12 @@ int runopts_from_json(tb_run_opts *o, const json_t *j, char *err, size_t errlen)
 	/* A run without a models file stores null (and older runs no key). */
 	if (models_file && !json_is_null(models_file) && !json_is_string(models_file))
 		return tb_seterr(err, errlen, "the stored run options are unreadable: models_file is not a path");
+	v = json_object_get(j, "preset");
+	if (v && !(json_is_string(v) && preset_find(json_string_value(v))))
+		return tb_seterr(err, errlen, "the stored run options are unreadable: preset is not one of %s",
+				 preset_names());
+	free(o->preset);
+	o->preset = v ? strdup(json_string_value(v)) : NULL;
 	json_decref(o->suites);
 	json_decref(o->models);
 	o->suites = json_deep_copy(suites);

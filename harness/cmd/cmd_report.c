@@ -21,6 +21,7 @@
 #include "opts.h"
 #include "plot.h"
 #include "rc.h"
+#include "preset.h"
 #include "report.h"
 #include "report_reasoning.h"
 #include "store.h"
@@ -148,6 +149,26 @@ typedef struct out_ctx {
 	const char *plot_dir;
 } out_ctx;
 
+/* The preset the run was asked with (its stored options), NULL for none. */
+static const tb_preset *run_preset(const tb_run_info *run)
+{
+	return preset_find(json_string_value(json_object_get(run->options, "preset")));
+}
+
+/* The Markdown formats' own sections after report_write_md()'s. */
+static int write_md_extra(const out_ctx *x, FILE *f)
+{
+	const tb_preset *p = run_preset(x->run);
+
+	if (reasoning_report_md(x->rr, f) != TB_OK)
+		return TB_ERR;
+	if (p) {
+		fputc('\n', f);
+		preset_describe(p, f);
+	}
+	return ferror(f) ? TB_ERR : TB_OK;
+}
+
 /* Writes one format to <dir>/<name> through a temporary file and a rename. */
 static int write_doc(const out_ctx *x, const char *dir, const char *name, unsigned fmt)
 {
@@ -164,7 +185,7 @@ static int write_doc(const out_ctx *x, const char *dir, const char *name, unsign
 	if (fmt == FMT_JSON)
 		rc = report_write_json(x->r, x->run, f, err, sizeof(err));
 	else if (fmt == FMT_MD)
-		rc = report_write_md(x->r, x->run, f, err, sizeof(err)) == TB_OK ? reasoning_report_md(x->rr, f) : TB_ERR;
+		rc = report_write_md(x->r, x->run, f, err, sizeof(err)) == TB_OK ? write_md_extra(x, f) : TB_ERR;
 	else if (fmt == FMT_JUNIT)
 		rc = report_write_junit(x->st, x->r, x->run, f, err, sizeof(err));
 	else
@@ -302,6 +323,8 @@ int cmd_report(int argc, char **argv)
 		rc = TB_EXIT_FATAL;
 		goto out;
 	}
+	if ((formats & FMT_TEXT) && run_preset(&run))
+		preset_describe(run_preset(&run), stdout);
 	if (((formats & ~(unsigned)FMT_TEXT) || plots) &&
 	    write_files(st, r, rr, &run, formats, plots, out_dir ? out_dir : run_dir) != TB_OK)
 		rc = TB_EXIT_FATAL;

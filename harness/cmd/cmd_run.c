@@ -38,6 +38,7 @@
 #include "scheduler.h"
 #include "sim.h"
 #include "split.h"
+#include "preset.h"
 #include "store.h"
 #include "tracestore.h"
 #include "writer.h"
@@ -113,6 +114,7 @@ enum {
 	OPT_MODE = 256, OPT_MODELS, OPT_BUDGET, OPT_SAMPLES, OPT_LIMIT, OPT_OUT, OPT_RESUME,
 	OPT_NO_STREAM, OPT_SEED, OPT_RETRIES, OPT_TIMEOUT, OPT_STALL, OPT_SIM, OPT_SIM_SCALE,
 	OPT_RUN_ID, OPT_INSECURE, OPT_NO_SUMMARY, OPT_UNSAFE_EXEC, OPT_LOOPS, OPT_GRADE_QUEUE,
+	OPT_PRESET,
 };
 
 static const tb_opt options[] = {
@@ -122,6 +124,7 @@ static const tb_opt options[] = {
 	{"models", OPT_MODELS, "FILE", "a models file: endpoints, dialects, prices (README)"},
 	{"budget", OPT_BUDGET, "N,N...", "thinking budgets in tokens to sweep (0 = none; default 0)"},
 	{"samples", OPT_SAMPLES, "N", "ask each item N times, seeded (default 1)"},
+	{"preset", OPT_PRESET, "NAME", "a model report's protocol: qwen3 (sampling, output caps, AIME samples)"},
 	{"jobs", OPT_JOBS, "N", "requests in flight (default 32)"},
 	{"loops", OPT_LOOPS, "N", "transfer threads sharing them (default: one per core, each with 16+)"},
 	{"grade-queue", OPT_GRADE_QUEUE, "N", "answers waiting for the graders before no new request starts (default 1024)"},
@@ -189,6 +192,13 @@ static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help, con
 		case OPT_SAMPLES:
 			if (tb_opt_long("samples", arg, 1, 1000, &o->samples))
 				return TB_ERR;
+			o->samples_given = 1;
+			break;
+		case OPT_PRESET:
+			if (!preset_find(arg))
+				return tb_error("option '--preset' expects one of %s, not '%s'", preset_names(), arg);
+			free(o->preset);
+			o->preset = strdup(arg);
 			break;
 		case OPT_JOBS:
 			if (tb_opt_long("jobs", arg, 1, 100000, &v))
@@ -743,6 +753,30 @@ static int setup_models(run_ctx *r, char *err, size_t errlen)
 	return TB_OK;
 }
 
+/* --preset: over every model and suite; the AIME sample count only for a
+ * new run without --samples (a resumed run keeps its stored count). */
+static void apply_preset(run_ctx *r)
+{
+	const tb_preset *p = preset_find(r->o->preset);
+	size_t aime = 0;
+
+	if (!p)
+		return;
+	for (size_t i = 0; i < r->models.n; i++)
+		preset_apply_model(p, &r->models.v[i]);
+	for (size_t i = 0; i < r->n_suites; i++) {
+		preset_apply_suite(p, r->suites[i]);
+		aime += preset_is_aime(r->suites[i]) != 0;
+	}
+	if (r->o->resume || r->o->samples_given || !aime)
+		return;
+	if (aime == r->n_suites)
+		r->o->samples = p->aime_samples;
+	else
+		tb_note("--preset %s: %ld samples per item on AIME needs a run of the AIME suites alone; "
+			"this run asks %ld", p->name, p->aime_samples, r->o->samples);
+}
+
 static int make_run_dir(run_ctx *r, char *run_id, size_t n, char *err, size_t errlen)
 {
 	if (r->o->run_id) {
@@ -1073,6 +1107,7 @@ int cmd_run(int argc, char **argv)
 		tb_error("%s", err);
 		goto out;
 	}
+	apply_preset(&r);
 	if (check_exec(&r, err, sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		rc = TB_EXIT_FATAL;
