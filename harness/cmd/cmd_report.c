@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cmds.h"
+#include "claims.h"
 #include "csv.h"
 #include "html.h"
 #include "log.h"
@@ -26,7 +27,7 @@
 #include "report_reasoning.h"
 #include "store.h"
 
-enum { OPT_FORMAT = 256, OPT_OUT, OPT_PLOTS, OPT_CSV_RAW, OPT_SLO };
+enum { OPT_FORMAT = 256, OPT_OUT, OPT_PLOTS, OPT_CSV_RAW, OPT_SLO, OPT_CLAIMS };
 enum { FMT_TEXT = 1, FMT_CSV = 2, FMT_JSON = 4, FMT_MD = 8, FMT_HTML = 16, FMT_JUNIT = 32 };
 
 static const struct {
@@ -46,11 +47,13 @@ static const tb_opt options[] = {
 				      "as it is (default: after a ', so spreadsheets run no formula)"},
 	{"slo", OPT_SLO, "ttfa=2s,total=30s", "goodput: the share of graded samples correct and within "
 					     "these latency bounds (ms or s)"},
+	{"claims", OPT_CLAIMS, "FILE", "test model card claims (share/claims/qwen-cards.json): a table, "
+				       "and the cards' success rates to OUT/claims.json"},
 	{0},
 };
 
 static const char usage_line[] =
-	"report RUN [--format text,csv,json,md,html,junit] [--plots] [--out DIR] [--csv-raw] [--slo SPEC]";
+	"report RUN [--format text,csv,json,md,html,junit] [--plots] [--out DIR] [--csv-raw] [--slo SPEC] [--claims FILE]";
 static const char summary[] =
 	"Summarise a run from its store: accuracy with 95% intervals, pass@k and maj@k,\n"
 	"outcomes, latency percentiles, tokens, cost per suite x model x mode x budget,\n"
@@ -250,6 +253,26 @@ static int write_files(tb_store *st, const report *r, const reasoning_report *rr
 	return TB_OK;
 }
 
+/* --claims: the table to stdout, the cards' evidence to <dir>/claims.json. */
+static int report_claims(tb_store *st, tb_claims *claims, const tb_run_info *run, const char *dir)
+{
+	char err[1024], path[4200];
+	int n = snprintf(path, sizeof(path), "%s/claims.json", dir);
+
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return tb_error("output folder name too long: '%s'", dir);
+	if (claims_measure(claims, st, err, sizeof(err)) != TB_OK)
+		return tb_error("%s", err);
+	if (claims_print(claims, run, stdout) != TB_OK)
+		return TB_ERR;
+	if (make_dir(dir) != TB_OK)
+		return TB_ERR;
+	if (claims_write_cards(claims, run, path, err, sizeof(err)) != TB_OK)
+		return tb_error("%s", err);
+	tb_note("wrote %s", path);
+	return TB_OK;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	const char *out_dir = NULL, *arg;
@@ -260,6 +283,8 @@ int cmd_report(int argc, char **argv)
 	tb_store *st = NULL;
 	report *r = NULL;
 	reasoning_report *rr = NULL;
+	tb_claims *claims = NULL;
+	const char *claims_path = NULL;
 	tb_slo slo;
 	int have_slo = 0;
 
@@ -285,6 +310,10 @@ int cmd_report(int argc, char **argv)
 			csv_set_raw(1);
 			continue;
 		}
+		if (c == OPT_CLAIMS) {
+			claims_path = arg;
+			continue;
+		}
 		if (c == OPT_SLO) {
 			if (slo_parse(arg, &slo, err, sizeof(err)) != TB_OK) {
 				tb_error("%s", err);
@@ -305,6 +334,10 @@ int cmd_report(int argc, char **argv)
 	}
 	if (resolve_run(argv[optind], store_path, sizeof(store_path), run_dir, sizeof(run_dir)) != TB_OK)
 		return TB_EXIT_USAGE;
+	if (claims_path && claims_load(claims_path, &claims, err, sizeof(err)) != TB_OK) {
+		tb_error("%s", err);
+		return TB_EXIT_USAGE;
+	}
 	if (store_open(store_path, 1, &st, err, sizeof(err)) != TB_OK ||
 	    store_get_run(st, &run, err, sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
@@ -328,9 +361,12 @@ int cmd_report(int argc, char **argv)
 	if (((formats & ~(unsigned)FMT_TEXT) || plots) &&
 	    write_files(st, r, rr, &run, formats, plots, out_dir ? out_dir : run_dir) != TB_OK)
 		rc = TB_EXIT_FATAL;
+	if (claims && rc == TB_EXIT_OK && report_claims(st, claims, &run, out_dir ? out_dir : run_dir) != TB_OK)
+		rc = TB_EXIT_FATAL;
 out:
 	report_free(r);
 	reasoning_report_free(rr);
+	claims_free(claims);
 	if (have_run)
 		store_run_info_release(&run);
 	store_close(st);
