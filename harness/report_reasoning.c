@@ -90,6 +90,7 @@ struct reasoning_report {
 	tb_slo slo;
 	int have_slo;
 	long measured;
+	long reused;                /* samples copied by --budget-from */
 	int nomem;
 	char *err;
 	size_t errlen;
@@ -234,6 +235,7 @@ int reasoning_report_load(tb_store *st, const tb_slo *slo, reasoning_report **ou
 	}
 	if (r->n)
 		qsort(r->rows, r->n, sizeof(*r->rows), row_cmp);
+	r->reused = store_count_reused(st);
 	for (size_t i = 0; i < r->n; i++) {
 		row *w = &r->rows[i];
 
@@ -306,6 +308,13 @@ static void slo_line(const reasoning_report *r, FILE *f)
 	fputs(" (a sample without a time fails its bound), of graded samples\n", f);
 }
 
+static void reused_line(const reasoning_report *r, FILE *f)
+{
+	if (r->reused)
+		fprintf(f, "%ld budgeted samples were reused from an unbudgeted run (--budget-from), not asked\n",
+			r->reused);
+}
+
 int reasoning_report_text(const reasoning_report *r, FILE *f)
 {
 	fputs("\nthinking: what it cost and bought\n", f);
@@ -356,6 +365,7 @@ int reasoning_report_text(const reasoning_report *r, FILE *f)
 	      "inr (answer in reasoning), leak (mode disobeyed): share of samples; kept: budget kept\n",
 	      f);
 	slo_line(r, f);
+	reused_line(r, f);
 	return ferror(f) ? TB_ERR : TB_OK;
 }
 
@@ -409,6 +419,7 @@ int reasoning_report_md(const reasoning_report *r, FILE *f)
 	}
 	fputc('\n', f);
 	slo_line(r, f);
+	reused_line(r, f);
 	return ferror(f) ? TB_ERR : TB_OK;
 }
 

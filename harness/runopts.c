@@ -35,6 +35,7 @@ void runopts_release(tb_run_opts *o)
 	free(o->resume);
 	free(o->run_id);
 	free(o->preset);
+	free(o->budget_from);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -98,7 +99,8 @@ json_t *runopts_to_json(const tb_run_opts *o, int simulated)
 			 "stall_s", o->stall_s, "simulator", simulated && !o->models_file,
 			 "sim_time_scale", o->sim_time_scale, "insecure", o->insecure, "unsafe_exec",
 			 o->unsafe_exec);
-	if (j && o->preset && json_object_set_new(j, "preset", json_string(o->preset)) != 0) {
+	if (j && ((o->preset && json_object_set_new(j, "preset", json_string(o->preset)) != 0) ||
+		  (o->budget_from && json_object_set_new(j, "budget_from", json_string(o->budget_from)) != 0))) {
 		json_decref(j);
 		return NULL;
 	}

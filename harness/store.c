@@ -126,6 +126,12 @@ static const char migrate_v4_traces_sql[] =
 	" loop INTEGER NOT NULL, capped TEXT NOT NULL,"  /* '', 'thinking', 'answer' */
 	" mode_disobeyed INTEGER NOT NULL, budget_exceeded INTEGER NOT NULL,"
 	" PRIMARY KEY (suite, item_id, model, mode, budget, sample));"
+	/* samples copied from an unbudgeted run by --budget-from, not asked */
+	"CREATE TABLE reused_samples ("
+	" suite TEXT NOT NULL, item_id TEXT NOT NULL, model TEXT NOT NULL,"
+	" mode TEXT NOT NULL, budget INTEGER NOT NULL, sample INTEGER NOT NULL,"
+	" source_run TEXT NOT NULL, source_budget INTEGER NOT NULL,"
+	" PRIMARY KEY (suite, item_id, model, mode, budget, sample));"
 	"PRAGMA user_version = 4;";
 
 /* The samples columns, in the order of the statements built from this list. */
@@ -181,7 +187,7 @@ struct tb_store {
 	sqlite3_stmt *put_item, *each_item, *get_prompt;
 	sqlite3_stmt *get_answer, *count_awaiting;
 	/* version 4; NULL in an older store opened read-only */
-	sqlite3_stmt *put_metrics, *get_metrics;
+	sqlite3_stmt *put_metrics, *get_metrics, *put_reused, *count_reused;
 	/* transaction control, stepped once per sample or batch: parsed once */
 	sqlite3_stmt *tx[TX_COUNT];
 };
@@ -336,7 +342,12 @@ static int prepare_v4(tb_store *st, char *err, size_t errlen)
 		    " ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
 		    &st->put_metrics, err, errlen) != TB_OK ||
 	    prepare(st, "SELECT " METRIC_COLS " FROM sample_metrics WHERE " KEY_MATCH, &st->get_metrics, err,
-		    errlen) != TB_OK)
+		    errlen) != TB_OK ||
+	    prepare(st,
+		    "INSERT OR REPLACE INTO reused_samples (" KEY_ORDER ", source_run, source_budget)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		    &st->put_reused, err, errlen) != TB_OK ||
+	    prepare(st, "SELECT count(*) FROM reused_samples", &st->count_reused, err, errlen) != TB_OK)
 		return TB_ERR;
 	return TB_OK;
 }
@@ -516,6 +527,8 @@ void store_close(tb_store *st)
 	sqlite3_finalize(st->count_awaiting);
 	sqlite3_finalize(st->put_metrics);
 	sqlite3_finalize(st->get_metrics);
+	sqlite3_finalize(st->put_reused);
+	sqlite3_finalize(st->count_reused);
 	for (int i = 0; i < TX_COUNT; i++)
 		sqlite3_finalize(st->tx[i]);
 	sqlite3_close(st->db);
@@ -1610,4 +1623,28 @@ int store_get_metrics(tb_store *st, const tb_sample *key, tb_trace_metrics *m, i
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 	return rc;
+}
+
+/* ---- samples reused by --budget-from (version 4) ---- */
+
+int store_put_reused(tb_store *st, const tb_sample *s, const char *source_run, long source_budget, char *err,
+		     size_t errlen)
+{
+	sqlite3_stmt *q = st->put_reused;
+	int bad = 0;
+
+	if (!q)
+		return tb_seterr(err, errlen, "store '%s' is open readonly (schema version %d)", st->path,
+				 st->schema);
+	if (store_put_sample(st, s, err, errlen) != TB_OK)
+		return TB_ERR;
+	bad |= bind_key(q, s) != SQLITE_OK;
+	bad |= bind_text(q, 7, source_run) != SQLITE_OK;
+	bad |= sqlite3_bind_int64(q, 8, source_budget) != SQLITE_OK;
+	return step_done(st, q, bad, "write a reused sample", err, errlen);
+}
+
+long store_count_reused(tb_store *st)
+{
+	return st->count_reused ? count_rows(st->count_reused) : 0;
 }

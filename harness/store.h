@@ -196,4 +196,12 @@ int store_put_metrics(tb_store *st, const tb_sample *key, const tb_trace_metrics
 int store_get_metrics(tb_store *st, const tb_sample *key, tb_trace_metrics *m, int *found, char *err,
 		      size_t errlen);
 
+/* A sample copied from another run (--budget-from): stored as
+ * store_put_sample() does, with its source in reused_samples. Commits
+ * unless inside store_begin(). */
+int store_put_reused(tb_store *st, const tb_sample *s, const char *source_run, long source_budget, char *err,
+		     size_t errlen);
+/* Samples stored by store_put_reused(); 0 in a store older than version 4. */
+long store_count_reused(tb_store *st);
+
 #endif
