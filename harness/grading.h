@@ -40,6 +40,11 @@ size_t grading_catalog_size(const grading_catalog *c);
 int grading_catalog_find(const grading_catalog *c, const char *suite, const char *item_id);
 /* Whether some item is graded by kind (say "exec"). */
 int grading_catalog_uses(const grading_catalog *c, const char *kind);
+/* The item's grader run on text as if it were the answer (text borrowed,
+ * len bytes): 1 correct, 0 not; -1 when the item has no grader or its
+ * grader runs code (exec), or out of memory. Thread-safe on a sealed catalog. */
+int grading_catalog_judge(const grading_catalog *c, const char *suite, const char *item_id, const char *text,
+			  size_t len);
 void grading_catalog_free(grading_catalog *c);
 
 /* s holds the key and the grade fields (outcome, extracted, grade_reason,

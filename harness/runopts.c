@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "models.h"
+#include "preset.h"
 #include "rc.h"
 #include "shard.h"
 
@@ -34,6 +35,8 @@ void runopts_release(tb_run_opts *o)
 	free(o->out_dir);
 	free(o->resume);
 	free(o->run_id);
+	free(o->preset);
+	free(o->budget_from);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -104,6 +107,11 @@ json_t *runopts_to_json(const tb_run_opts *o, int simulated)
 		json_object_set_new(j, "max_cost", json_real(o->max_cost));
 	if (j && o->max_tokens_total > 0)
 		json_object_set_new(j, "max_tokens_total", json_integer(o->max_tokens_total));
+	if (j && ((o->preset && json_object_set_new(j, "preset", json_string(o->preset)) != 0) ||
+		  (o->budget_from && json_object_set_new(j, "budget_from", json_string(o->budget_from)) != 0))) {
+		json_decref(j);
+		return NULL;
+	}
 	return j;
 }
 
@@ -128,6 +136,12 @@ int runopts_from_json(tb_run_opts *o, const json_t *j, char *err, size_t errlen)
 	/* A run without a models file stores null (and older runs no key). */
 	if (models_file && !json_is_null(models_file) && !json_is_string(models_file))
 		return tb_seterr(err, errlen, "the stored run options are unreadable: models_file is not a path");
+	v = json_object_get(j, "preset");
+	if (v && !(json_is_string(v) && preset_find(json_string_value(v))))
+		return tb_seterr(err, errlen, "the stored run options are unreadable: preset is not one of %s",
+				 preset_names());
+	free(o->preset);
+	o->preset = v ? strdup(json_string_value(v)) : NULL;
 	json_decref(o->suites);
 	json_decref(o->models);
 	o->suites = json_deep_copy(suites);

@@ -17,6 +17,9 @@ typedef struct tb_run_opts {
 	size_t n_budgets;
 	long samples, jobs, limit, seed, retries;
 	int jobs_given;
+	int samples_given;       /* --samples was given (a preset's count yields to it) */
+	char *preset;            /* preset.h name; NULL: none */
+	char *budget_from;       /* --budget-from: the unbudgeted run's store (absolute); NULL: none */
 	long grade_queue;        /* answers waiting for grades before no request starts;
 	                            not stored: a resumed run may choose its own */
 	long loops;              /* transfer threads; 0: automatic. Not stored: a run

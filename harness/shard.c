@@ -54,7 +54,7 @@ json_t *shard_answer_options(const json_t *options)
 	/* jobs, loops, retries' pacing, the simulator's speed and the like
 	 * change when answers come, not what they are */
 	static const char *const names[] = {"samples", "limit", "seed", "stream", "timeout_s",
-					    "retries", "simulator", "unsafe_exec"};
+					    "retries", "simulator", "unsafe_exec", "preset", "budget_from"};
 	json_t *o = json_object();
 
 	for (size_t i = 0; o && i < sizeof(names) / sizeof(names[0]); i++) {

@@ -114,7 +114,12 @@ static const char migrate_v3_sql[] =
  * - cached: the samples answered from the response cache (run --cache), with
  *   the timings of the request that filled the cache; their own latency
  *   columns in samples are NULL. A sample with no row here was asked of its
- *   endpoint. */
+ *   endpoint;
+ * - sample_metrics: what each sample's thinking cost and bought
+ *   (traceinfo.h), computed after grading; a sample without a row has not
+ *   been measured (an older run: `thinkbench grade` measures it);
+ * - reused_samples: samples copied from an unbudgeted run by --budget-from,
+ *   not asked. */
 static const char migrate_v4_sql[] =
 	"CREATE TABLE shard ("
 	" plan_hash TEXT NOT NULL,"
@@ -127,6 +132,25 @@ static const char migrate_v4_sql[] =
 	" suite TEXT NOT NULL, item_id TEXT NOT NULL, model TEXT NOT NULL,"
 	" mode TEXT NOT NULL, budget INTEGER NOT NULL, sample INTEGER NOT NULL,"
 	" ttft_ms REAL, ttfa_ms REAL, total_ms REAL,"
+	" PRIMARY KEY (suite, item_id, model, mode, budget, sample));"
+	"CREATE TABLE sample_metrics ("
+	" suite TEXT NOT NULL, item_id TEXT NOT NULL, model TEXT NOT NULL,"
+	" mode TEXT NOT NULL, budget INTEGER NOT NULL, sample INTEGER NOT NULL,"
+	" reasoning_ms REAL, reasoning_tps REAL, answer_tps REAL,"
+	" reasoning_tokens INTEGER NOT NULL, answer_tokens INTEGER NOT NULL,"
+	" reasoning_source TEXT NOT NULL, answer_source TEXT NOT NULL,"
+	" reasoning_disagrees INTEGER NOT NULL,"
+	" first_correct_tokens INTEGER,"   /* NULL: never stated */
+	" first_correct_frac REAL, after_correct_tokens INTEGER,"
+	" found_then_lost INTEGER NOT NULL, switches INTEGER NOT NULL,"
+	" reasoning_only INTEGER NOT NULL, answer_in_reasoning INTEGER NOT NULL,"
+	" loop INTEGER NOT NULL, capped TEXT NOT NULL,"  /* '', 'thinking', 'answer' */
+	" mode_disobeyed INTEGER NOT NULL, budget_exceeded INTEGER NOT NULL,"
+	" PRIMARY KEY (suite, item_id, model, mode, budget, sample));"
+	"CREATE TABLE reused_samples ("
+	" suite TEXT NOT NULL, item_id TEXT NOT NULL, model TEXT NOT NULL,"
+	" mode TEXT NOT NULL, budget INTEGER NOT NULL, sample INTEGER NOT NULL,"
+	" source_run TEXT NOT NULL, source_budget INTEGER NOT NULL,"
 	" PRIMARY KEY (suite, item_id, model, mode, budget, sample));"
 	"PRAGMA user_version = 4;";
 
@@ -184,6 +208,7 @@ struct tb_store {
 	sqlite3_stmt *get_answer, *count_awaiting;
 	/* version 4; NULL in an older store opened read-only */
 	sqlite3_stmt *put_cached, *drop_cached, *each_cached;
+	sqlite3_stmt *put_metrics, *get_metrics, *put_reused, *count_reused;
 	/* transaction control, stepped once per sample or batch: parsed once */
 	sqlite3_stmt *tx[TX_COUNT];
 };
@@ -322,6 +347,12 @@ static int prepare_v3(tb_store *st, char *err, size_t errlen)
 	return TB_OK;
 }
 
+#define METRIC_COLS                                                                          \
+	"reasoning_ms, reasoning_tps, answer_tps, reasoning_tokens, answer_tokens,"          \
+	" reasoning_source, answer_source, reasoning_disagrees, first_correct_tokens,"       \
+	" first_correct_frac, after_correct_tokens, found_then_lost, switches,"              \
+	" reasoning_only, answer_in_reasoning, loop, capped, mode_disobeyed, budget_exceeded"
+
 static int prepare_v4(tb_store *st, char *err, size_t errlen)
 {
 	if (st->schema < 4)
@@ -334,7 +365,19 @@ static int prepare_v4(tb_store *st, char *err, size_t errlen)
 	    prepare(st,
 		    "SELECT suite, item_id, model, mode, budget, sample, ttft_ms, ttfa_ms, total_ms"
 		    " FROM cached ORDER BY " KEY_ORDER,
-		    &st->each_cached, err, errlen) != TB_OK)
+		    &st->each_cached, err, errlen) != TB_OK ||
+	    prepare(st,
+		    "INSERT OR REPLACE INTO sample_metrics (" KEY_ORDER ", " METRIC_COLS ") VALUES"
+		    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+		    " ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+		    &st->put_metrics, err, errlen) != TB_OK ||
+	    prepare(st, "SELECT " METRIC_COLS " FROM sample_metrics WHERE " KEY_MATCH, &st->get_metrics, err,
+		    errlen) != TB_OK ||
+	    prepare(st,
+		    "INSERT OR REPLACE INTO reused_samples (" KEY_ORDER ", source_run, source_budget)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		    &st->put_reused, err, errlen) != TB_OK ||
+	    prepare(st, "SELECT count(*) FROM reused_samples", &st->count_reused, err, errlen) != TB_OK)
 		return TB_ERR;
 	return TB_OK;
 }
@@ -515,6 +558,10 @@ void store_close(tb_store *st)
 	sqlite3_finalize(st->put_cached);
 	sqlite3_finalize(st->drop_cached);
 	sqlite3_finalize(st->each_cached);
+	sqlite3_finalize(st->put_metrics);
+	sqlite3_finalize(st->get_metrics);
+	sqlite3_finalize(st->put_reused);
+	sqlite3_finalize(st->count_reused);
 	for (int i = 0; i < TX_COUNT; i++)
 		sqlite3_finalize(st->tx[i]);
 	sqlite3_close(st->db);
@@ -1835,4 +1882,118 @@ int store_each_cached(tb_store *st, store_sample_fn fn, void *ud, char *err, siz
 	walk_ctx w = {.fn.sample = fn, .ud = ud};
 
 	return walk(st, st->each_cached, cached_row, &w, "read the cached samples", err, errlen);
+}
+
+/* ---- per-sample thinking metrics (version 4) ---- */
+
+int store_put_metrics(tb_store *st, const tb_sample *key, const tb_trace_metrics *m, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = st->put_metrics;
+	int bad = 0, never = m->first_correct_tokens < 0;
+
+	if (!q)
+		return tb_seterr(err, errlen, "store '%s' is open readonly (schema version %d)", st->path,
+				 st->schema);
+	bad |= bind_key(q, key) != SQLITE_OK;
+	bad |= bind_real(q, 7, m->reasoning_ms) != SQLITE_OK;
+	bad |= bind_real(q, 8, m->reasoning_tps) != SQLITE_OK;
+	bad |= bind_real(q, 9, m->answer_tps) != SQLITE_OK;
+	bad |= sqlite3_bind_int64(q, 10, m->reasoning_tokens) != SQLITE_OK;
+	bad |= sqlite3_bind_int64(q, 11, m->answer_tokens) != SQLITE_OK;
+	bad |= bind_text(q, 12, traceinfo_source_name(m->reasoning_source)) != SQLITE_OK;
+	bad |= bind_text(q, 13, traceinfo_source_name(m->answer_source)) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 14, m->reasoning_disagrees) != SQLITE_OK;
+	bad |= (never ? sqlite3_bind_null(q, 15) : sqlite3_bind_int64(q, 15, m->first_correct_tokens)) != SQLITE_OK;
+	bad |= bind_real(q, 16, m->first_correct_frac) != SQLITE_OK;
+	bad |= (never ? sqlite3_bind_null(q, 17) : sqlite3_bind_int64(q, 17, m->after_correct_tokens)) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 18, m->found_then_lost) != SQLITE_OK;
+	bad |= sqlite3_bind_int64(q, 19, m->switches) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 20, m->reasoning_only) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 21, m->answer_in_reasoning) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 22, m->loop) != SQLITE_OK;
+	bad |= bind_text(q, 23, traceinfo_capped_name(m->capped)) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 24, m->mode_disobeyed) != SQLITE_OK;
+	bad |= sqlite3_bind_int(q, 25, m->budget_exceeded) != SQLITE_OK;
+	return step_done(st, q, bad, "write a sample's metrics", err, errlen);
+}
+
+/* A store made elsewhere may hold NULL where this schema says NOT NULL. */
+static const char *col_text_or_empty(sqlite3_stmt *q, int i)
+{
+	const char *t = col_text(q, i);
+
+	return t ? t : "";
+}
+
+static tb_tok_source source_parse(const char *s)
+{
+	return strcmp(s, "usage") == 0 ? TB_TOK_USAGE : strcmp(s, "estimate") == 0 ? TB_TOK_ESTIMATE : TB_TOK_NONE;
+}
+
+int store_get_metrics(tb_store *st, const tb_sample *key, tb_trace_metrics *m, int *found, char *err,
+		      size_t errlen)
+{
+	sqlite3_stmt *q = st->get_metrics;
+	int step, rc = TB_OK;
+
+	*found = 0;
+	if (!q)
+		return TB_OK;
+	if (bind_key(q, key) != SQLITE_OK) {
+		rc = dberr(st, err, errlen, "read a sample's metrics");
+	} else if ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *capped = col_text_or_empty(q, 16);
+
+		*found = 1;
+		m->reasoning_ms = col_real(q, 0);
+		m->reasoning_tps = col_real(q, 1);
+		m->answer_tps = col_real(q, 2);
+		m->reasoning_tokens = col_tokens(q, 3);
+		m->answer_tokens = col_tokens(q, 4);
+		m->reasoning_source = source_parse(col_text_or_empty(q, 5));
+		m->answer_source = source_parse(col_text_or_empty(q, 6));
+		m->reasoning_disagrees = sqlite3_column_int(q, 7);
+		m->first_correct_tokens = col_tokens(q, 8);
+		m->first_correct_frac = col_real(q, 9);
+		m->after_correct_tokens = col_tokens(q, 10);
+		m->found_then_lost = sqlite3_column_int(q, 11);
+		m->switches = (long)sqlite3_column_int64(q, 12);
+		m->reasoning_only = sqlite3_column_int(q, 13);
+		m->answer_in_reasoning = sqlite3_column_int(q, 14);
+		m->loop = sqlite3_column_int(q, 15);
+		m->capped = strcmp(capped, "thinking") == 0 ? TB_CAP_THINKING
+			    : strcmp(capped, "answer") == 0 ? TB_CAP_ANSWER
+							     : TB_CAP_NONE;
+		m->mode_disobeyed = sqlite3_column_int(q, 17);
+		m->budget_exceeded = sqlite3_column_int(q, 18);
+	} else if (step != SQLITE_DONE) {
+		rc = dberr(st, err, errlen, "read a sample's metrics");
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc;
+}
+
+/* ---- samples reused by --budget-from (version 4) ---- */
+
+int store_put_reused(tb_store *st, const tb_sample *s, const char *source_run, long source_budget, char *err,
+		     size_t errlen)
+{
+	sqlite3_stmt *q = st->put_reused;
+	int bad = 0;
+
+	if (!q)
+		return tb_seterr(err, errlen, "store '%s' is open readonly (schema version %d)", st->path,
+				 st->schema);
+	if (store_put_sample(st, s, err, errlen) != TB_OK)
+		return TB_ERR;
+	bad |= bind_key(q, s) != SQLITE_OK;
+	bad |= bind_text(q, 7, source_run) != SQLITE_OK;
+	bad |= sqlite3_bind_int64(q, 8, source_budget) != SQLITE_OK;
+	return step_done(st, q, bad, "write a reused sample", err, errlen);
+}
+
+long store_count_reused(tb_store *st)
+{
+	return st->count_reused ? count_rows(st->count_reused) : 0;
 }

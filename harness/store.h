@@ -39,6 +39,7 @@
 
 #include "runid.h"
 #include "sample.h"
+#include "traceinfo.h"
 
 /* A store may pass from thread to thread (the run's writer), but is used by
  * one thread at a time: its connection takes no lock of its own. */
@@ -247,5 +248,20 @@ int store_each_cached(tb_store *st, store_sample_fn fn, void *ud, char *err, siz
 /* Every language the samples have, sorted. */
 typedef int (*store_text_fn)(void *ud, const char *s);
 int store_each_lang(tb_store *st, store_text_fn fn, void *ud, char *err, size_t errlen);
+/* A sample's thinking metrics (traceinfo.h), by its key: written (or
+ * replaced) by store_put_metrics(), which commits unless inside
+ * store_begin(); store_get_metrics() sets *found to 0 when the sample has
+ * none (not measured, or a store older than version 4). */
+int store_put_metrics(tb_store *st, const tb_sample *key, const tb_trace_metrics *m, char *err, size_t errlen);
+int store_get_metrics(tb_store *st, const tb_sample *key, tb_trace_metrics *m, int *found, char *err,
+		      size_t errlen);
+
+/* A sample copied from another run (--budget-from): stored as
+ * store_put_sample() does, with its source in reused_samples. Commits
+ * unless inside store_begin(). */
+int store_put_reused(tb_store *st, const tb_sample *s, const char *source_run, long source_budget, char *err,
+		     size_t errlen);
+/* Samples stored by store_put_reused(); 0 in a store older than version 4. */
+long store_count_reused(tb_store *st);
 
 #endif

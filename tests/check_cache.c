@@ -329,7 +329,10 @@ START_TEST(a_version_3_store_reads_and_migrates)
 	ck_assert_int_eq(tu_db_long(path, "SELECT count(*) FROM cached"), 0);
 	/* as a version-3 thinkbench left it */
 	ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(h, "DROP TABLE cached; DROP TABLE shard; PRAGMA user_version = 3", NULL, NULL, NULL),
+	ck_assert_int_eq(sqlite3_exec(h,
+				      "DROP TABLE cached; DROP TABLE shard; DROP TABLE sample_metrics;"
+				      " DROP TABLE reused_samples; PRAGMA user_version = 3",
+				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(h);
 	ck_assert_msg(store_open(path, 1, &st, err, sizeof(err)) == TB_OK, "%s", err);

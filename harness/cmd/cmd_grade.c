@@ -29,6 +29,7 @@
 #include "passk.h"
 #include "rc.h"
 #include "store.h"
+#include "tracestore.h"
 #include "suite.h"
 
 enum { OPT_SUITE = 's', OPT_JOBS = 'j', OPT_QUIET = 'q', OPT_UNSAFE_EXEC = 256, OPT_FROM_STORE };
@@ -471,7 +472,8 @@ int cmd_grade(int argc, char **argv)
 	c = store_each_sample_brief(st, on_sample, &g, g.err, sizeof(g.err));
 	grading_drain(g.grading);
 	if (c != TB_OK || write_grades(&g, st) != TB_OK ||
-	    passk_update_store(st, g.err, sizeof(g.err)) != TB_OK) {
+	    passk_update_store(st, g.err, sizeof(g.err)) != TB_OK ||
+	    tracestore_update(st, g.catalog, NULL, g.err, sizeof(g.err)) != TB_OK) {
 		tb_error("%s", g.err);
 		goto out;
 	}

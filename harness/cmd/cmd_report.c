@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cmds.h"
+#include "claims.h"
 #include "csv.h"
 #include "html.h"
 #include "log.h"
@@ -22,15 +23,17 @@
 #include "opts.h"
 #include "plot.h"
 #include "rc.h"
+#include "preset.h"
 #include "report.h"
 #include "report_csv.h"
 #include "report_json.h"
 #include "report_junit.h"
 #include "report_md.h"
+#include "report_reasoning.h"
 #include "report_table.h"
 #include "store.h"
 
-enum { OPT_FORMAT = 256, OPT_OUT, OPT_PLOTS, OPT_CSV_RAW };
+enum { OPT_FORMAT = 256, OPT_OUT, OPT_PLOTS, OPT_CSV_RAW, OPT_SLO, OPT_CLAIMS };
 enum { FMT_TEXT = 1, FMT_CSV = 2, FMT_JSON = 4, FMT_MD = 8, FMT_HTML = 16, FMT_JUNIT = 32 };
 
 static const struct {
@@ -48,11 +51,15 @@ static const tb_opt options[] = {
 	{"out", OPT_OUT, "DIR", "folder for the files (default: the run folder)"},
 	{"csv-raw", OPT_CSV_RAW, NULL, "write model text that begins with = + - @ TAB or CR into CSV "
 				      "as it is (default: after a ', so spreadsheets run no formula)"},
+	{"slo", OPT_SLO, "ttfa=2s,total=30s", "goodput: the share of graded samples correct and within "
+					     "these latency bounds (ms or s)"},
+	{"claims", OPT_CLAIMS, "FILE", "test model card claims (share/claims/qwen-cards.json): a table, "
+				       "and the cards' success rates to OUT/claims.json"},
 	{0},
 };
 
 static const char usage_line[] =
-	"report RUN [--format text,csv,json,md,html,junit] [--plots] [--out DIR] [--csv-raw]";
+	"report RUN [--format text,csv,json,md,html,junit] [--plots] [--out DIR] [--csv-raw] [--slo SPEC] [--claims FILE]";
 static const char summary[] =
 	"Summarise a run from its store: accuracy with 95% intervals, pass@k and maj@k,\n"
 	"outcomes, latency percentiles, tokens, cost per suite x model x mode x budget,\n"
@@ -129,13 +136,15 @@ static int make_dir(const char *dir)
 	return TB_OK;
 }
 
-static int write_csv(tb_store *st, const report *r, const tb_run_info *run, const char *dir)
+static int write_csv(tb_store *st, const report *r, const reasoning_report *rr, const tb_run_info *run,
+		     const char *dir)
 {
-	static const char *const names[] = {"samples", "summary", "modes", "flips", "by_lang", "by_tag"};
+	static const char *const names[] = {"samples", "summary", "modes", "flips", "by_lang", "by_tag", "reasoning"};
 	char err[1024];
 
 	if (report_write_csv(st, r, dir, err, sizeof(err)) != TB_OK ||
-	    report_write_csv_extra(r, run, dir, err, sizeof(err)) != TB_OK)
+	    report_write_csv_extra(r, run, dir, err, sizeof(err)) != TB_OK ||
+	    reasoning_report_csv(rr, run, dir, err, sizeof(err)) != TB_OK)
 		return tb_error("%s", err);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		tb_note("wrote %s/%s.csv", dir, names[i]);
@@ -145,10 +154,31 @@ static int write_csv(tb_store *st, const report *r, const tb_run_info *run, cons
 typedef struct out_ctx {
 	tb_store *st;
 	const report *r;
+	const reasoning_report *rr;
 	const tb_run_info *run;
 	const plot_set *ps;
 	const char *plot_dir;
 } out_ctx;
+
+/* The preset the run was asked with (its stored options), NULL for none. */
+static const tb_preset *run_preset(const tb_run_info *run)
+{
+	return preset_find(json_string_value(json_object_get(run->options, "preset")));
+}
+
+/* The Markdown formats' own sections after report_write_md()'s. */
+static int write_md_extra(const out_ctx *x, FILE *f)
+{
+	const tb_preset *p = run_preset(x->run);
+
+	if (reasoning_report_md(x->rr, f) != TB_OK)
+		return TB_ERR;
+	if (p) {
+		fputc('\n', f);
+		preset_describe(p, f);
+	}
+	return ferror(f) ? TB_ERR : TB_OK;
+}
 
 /* Writes one format to <dir>/<name> through a temporary file and a rename;
  * errors name <dir>/<name>, the path the user asked for. */
@@ -167,7 +197,7 @@ static int write_doc(const out_ctx *x, const char *dir, const char *name, unsign
 	if (fmt == FMT_JSON)
 		rc = report_write_json(x->r, x->run, f, err, sizeof(err));
 	else if (fmt == FMT_MD)
-		rc = report_write_md(x->r, x->run, f, err, sizeof(err));
+		rc = report_write_md(x->r, x->run, f, err, sizeof(err)) == TB_OK ? write_md_extra(x, f) : TB_ERR;
 	else if (fmt == FMT_JUNIT)
 		rc = report_write_junit(x->st, x->r, x->run, f, err, sizeof(err));
 	else
@@ -202,8 +232,8 @@ static int write_plots(const out_ctx *x, plot_set *ps, char *plot_dir, size_t le
 	return TB_OK;
 }
 
-static int write_files(tb_store *st, const report *r, const tb_run_info *run, unsigned formats,
-		       int plots, const char *dir)
+static int write_files(tb_store *st, const report *r, const reasoning_report *rr, const tb_run_info *run,
+		       unsigned formats, int plots, const char *dir)
 {
 	static const struct {
 		unsigned fmt;
@@ -212,13 +242,13 @@ static int write_files(tb_store *st, const report *r, const tb_run_info *run, un
 		{FMT_JSON, "report.json"}, {FMT_MD, "report.md"}, {FMT_JUNIT, "junit.xml"},
 		{FMT_HTML, "report.html"},
 	};
-	out_ctx x = {.st = st, .r = r, .run = run};
+	out_ctx x = {.st = st, .r = r, .rr = rr, .run = run};
 	char plot_dir[4200];
 	plot_set ps;
 
 	if (make_dir(dir) != TB_OK)
 		return TB_ERR;
-	if ((formats & FMT_CSV) && write_csv(st, r, run, dir) != TB_OK)
+	if ((formats & FMT_CSV) && write_csv(st, r, rr, run, dir) != TB_OK)
 		return TB_ERR;
 	if (plots || (formats & FMT_HTML)) {
 		if (write_plots(&x, &ps, plot_dir, sizeof(plot_dir), dir) != TB_OK)
@@ -232,6 +262,26 @@ static int write_files(tb_store *st, const report *r, const tb_run_info *run, un
 	return TB_OK;
 }
 
+/* --claims: the table to stdout, the cards' evidence to <dir>/claims.json. */
+static int report_claims(tb_store *st, tb_claims *claims, const tb_run_info *run, const char *dir)
+{
+	char err[1024], path[4200];
+	int n = snprintf(path, sizeof(path), "%s/claims.json", dir);
+
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return tb_error("output folder name too long: '%s'", dir);
+	if (claims_measure(claims, st, err, sizeof(err)) != TB_OK)
+		return tb_error("%s", err);
+	if (claims_print(claims, run, stdout) != TB_OK)
+		return TB_ERR;
+	if (make_dir(dir) != TB_OK)
+		return TB_ERR;
+	if (claims_write_cards(claims, run, path, err, sizeof(err)) != TB_OK)
+		return tb_error("%s", err);
+	tb_note("wrote %s", path);
+	return TB_OK;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	const char *out_dir = NULL, *arg;
@@ -241,6 +291,11 @@ int cmd_report(int argc, char **argv)
 	int have_run = 0, rc = TB_EXIT_USAGE, c, plots = 0;
 	tb_store *st = NULL;
 	report *r = NULL;
+	reasoning_report *rr = NULL;
+	tb_claims *claims = NULL;
+	const char *claims_path = NULL;
+	tb_slo slo;
+	int have_slo = 0;
 
 	for (int reset = 1;; reset = 0) {
 		c = tb_opts_next(argc, argv, options, &arg, reset);
@@ -264,6 +319,18 @@ int cmd_report(int argc, char **argv)
 			csv_set_raw(1);
 			continue;
 		}
+		if (c == OPT_CLAIMS) {
+			claims_path = arg;
+			continue;
+		}
+		if (c == OPT_SLO) {
+			if (slo_parse(arg, &slo, err, sizeof(err)) != TB_OK) {
+				tb_error("%s", err);
+				return TB_EXIT_USAGE;
+			}
+			have_slo = 1;
+			continue;
+		}
 		return TB_EXIT_USAGE;
 	}
 	if (optind >= argc) {
@@ -276,27 +343,39 @@ int cmd_report(int argc, char **argv)
 	}
 	if (resolve_run(argv[optind], store_path, sizeof(store_path), run_dir, sizeof(run_dir)) != TB_OK)
 		return TB_EXIT_USAGE;
+	if (claims_path && claims_load(claims_path, &claims, err, sizeof(err)) != TB_OK) {
+		tb_error("%s", err);
+		return TB_EXIT_USAGE;
+	}
 	if (store_open(store_path, 1, &st, err, sizeof(err)) != TB_OK ||
 	    store_get_run(st, &run, err, sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		goto out;
 	}
 	have_run = 1;
-	if (report_load(st, &r, err, sizeof(err)) != TB_OK) {
+	if (report_load(st, &r, err, sizeof(err)) != TB_OK ||
+	    reasoning_report_load(st, have_slo ? &slo : NULL, &rr, err, sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		goto out;
 	}
 	rc = TB_EXIT_OK;
 	/* main() reports a failed standard output once, for every command */
-	if ((formats & FMT_TEXT) && report_print_table(r, stdout, &run) != TB_OK) {
+	if ((formats & FMT_TEXT) &&
+	    (report_print_table(r, stdout, &run) != TB_OK || reasoning_report_text(rr, stdout) != TB_OK)) {
 		rc = TB_EXIT_FATAL;
 		goto out;
 	}
+	if ((formats & FMT_TEXT) && run_preset(&run))
+		preset_describe(run_preset(&run), stdout);
 	if (((formats & ~(unsigned)FMT_TEXT) || plots) &&
-	    write_files(st, r, &run, formats, plots, out_dir ? out_dir : run_dir) != TB_OK)
+	    write_files(st, r, rr, &run, formats, plots, out_dir ? out_dir : run_dir) != TB_OK)
+		rc = TB_EXIT_FATAL;
+	if (claims && rc == TB_EXIT_OK && report_claims(st, claims, &run, out_dir ? out_dir : run_dir) != TB_OK)
 		rc = TB_EXIT_FATAL;
 out:
 	report_free(r);
+	reasoning_report_free(rr);
+	claims_free(claims);
 	if (have_run)
 		store_run_info_release(&run);
 	store_close(st);

@@ -45,7 +45,10 @@
 #include "sim.h"
 #include "spend.h"
 #include "split.h"
+#include "budgetreuse.h"
+#include "preset.h"
 #include "store.h"
+#include "tracestore.h"
 #include "writer.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -114,6 +117,7 @@ struct run_ctx {
 	tb_writer *writer;       /* stores samples, off the transfer loop */
 	passk_live *passk;       /* a fresh run's pass@k, written beside its samples */
 	json_t *stored;          /* on --resume: the keys of samples already stored */
+	long reused;             /* samples copied by --budget-from */
 	int lock_fd;             /* the run's lock (runlock.h), held until the end */
 	int marked_interrupted;  /* the status "interrupted" is queued for the store */
 	tb_buf dead_note;        /* "model: endpoint unreachable: why" lines for the summary */
@@ -132,7 +136,7 @@ enum {
 	OPT_MODE = 256, OPT_MODELS, OPT_BUDGET, OPT_SAMPLES, OPT_LIMIT, OPT_OUT, OPT_RESUME,
 	OPT_NO_STREAM, OPT_SEED, OPT_RETRIES, OPT_TIMEOUT, OPT_STALL, OPT_SIM, OPT_SIM_SCALE,
 	OPT_RUN_ID, OPT_INSECURE, OPT_NO_SUMMARY, OPT_UNSAFE_EXEC, OPT_LOOPS, OPT_GRADE_QUEUE,
-	OPT_SHARD, OPT_DRY_RUN, OPT_MAX_COST, OPT_MAX_TOKENS_TOTAL, OPT_CACHE,
+	OPT_SHARD, OPT_DRY_RUN, OPT_MAX_COST, OPT_MAX_TOKENS_TOTAL, OPT_CACHE, OPT_PRESET, OPT_BUDGET_FROM,
 };
 
 static const tb_opt options[] = {
@@ -142,6 +146,8 @@ static const tb_opt options[] = {
 	{"models", OPT_MODELS, "FILE", "a models file: endpoints, dialects, prices (README)"},
 	{"budget", OPT_BUDGET, "N,N...", "thinking budgets in tokens to sweep (0 = none; default 0)"},
 	{"samples", OPT_SAMPLES, "N", "ask each item N times, seeded (default 1)"},
+	{"budget-from", OPT_BUDGET_FROM, "RUN", "reuse RUN's unbudgeted think samples that thought less than a budget (README)"},
+	{"preset", OPT_PRESET, "NAME", "a model report's protocol: qwen3 (sampling, output caps, AIME samples)"},
 	{"jobs", OPT_JOBS, "N", "requests in flight (default 32)"},
 	{"loops", OPT_LOOPS, "N", "transfer threads sharing them (default: one per core, each with 16+)"},
 	{"grade-queue", OPT_GRADE_QUEUE, "N", "answers waiting for the graders before no new request starts (default 1024)"},
@@ -214,6 +220,17 @@ static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help, con
 		case OPT_SAMPLES:
 			if (tb_opt_long("samples", arg, 1, 1000, &o->samples))
 				return TB_ERR;
+			o->samples_given = 1;
+			break;
+		case OPT_BUDGET_FROM:
+			free(o->budget_from);
+			o->budget_from = strdup(arg);
+			break;
+		case OPT_PRESET:
+			if (!preset_find(arg))
+				return tb_error("option '--preset' expects one of %s, not '%s'", preset_names(), arg);
+			free(o->preset);
+			o->preset = strdup(arg);
 			break;
 		case OPT_JOBS:
 			if (tb_opt_long("jobs", arg, 1, 100000, &v))
@@ -910,6 +927,30 @@ out:
 	return rc;
 }
 
+/* --preset: over every model and suite; the AIME sample count only for a
+ * new run without --samples (a resumed run keeps its stored count). */
+static void apply_preset(run_ctx *r)
+{
+	const tb_preset *p = preset_find(r->o->preset);
+	size_t aime = 0;
+
+	if (!p)
+		return;
+	for (size_t i = 0; i < r->models.n; i++)
+		preset_apply_model(p, &r->models.v[i]);
+	for (size_t i = 0; i < r->n_suites; i++) {
+		preset_apply_suite(p, r->suites[i]);
+		aime += preset_is_aime(r->suites[i]) != 0;
+	}
+	if (r->o->resume || r->o->samples_given || !aime)
+		return;
+	if (aime == r->n_suites)
+		r->o->samples = p->aime_samples;
+	else
+		tb_note("--preset %s: %ld samples per item on AIME needs a run of the AIME suites alone; "
+			"this run asks %ld", p->name, p->aime_samples, r->o->samples);
+}
+
 static int make_run_dir(run_ctx *r, char *run_id, size_t n, char *err, size_t errlen)
 {
 	if (r->o->run_id) {
@@ -1186,6 +1227,62 @@ static int check_resume_flags(const char *const *given, size_t n_given)
 
 /* The models file is stored by absolute path, so --resume works from any
  * folder. */
+/* --budget-from RUN: RUN's store, absolute; the run must sweep budgets in
+ * think mode, or nothing could be reused. */
+static int check_budget_from(tb_run_opts *o)
+{
+	char path[4200];
+	struct stat sb;
+	char *abs;
+	int budgeted = 0;
+
+	if (!o->budget_from)
+		return TB_OK;
+	for (size_t i = 0; i < o->n_budgets; i++)
+		budgeted |= o->budgets[i] > 0;
+	if (!budgeted || !(o->modes & TB_MODE_BIT(TB_MODE_THINK)))
+		return tb_error("option '--budget-from' needs think mode and --budget with a budget above 0");
+	if (stat(o->budget_from, &sb) != 0)
+		return tb_error("option '--budget-from': no run at '%s': %s", o->budget_from, strerror(errno));
+	snprintf(path, sizeof(path), S_ISDIR(sb.st_mode) ? "%s/store.sqlite" : "%s", o->budget_from);
+	abs = realpath(path, NULL);
+	if (!abs)
+		return tb_error("option '--budget-from': no store at '%s': %s", path, strerror(errno));
+	free(o->budget_from);
+	o->budget_from = abs;
+	return TB_OK;
+}
+
+/* reuse_wanted_fn: the plan asks for this sample. */
+static int planned(void *ud, const tb_sample *s)
+{
+	const run_ctx *r = ud;
+	int model = 0;
+
+	if (s->sample >= r->o->samples || !(r->o->modes & TB_MODE_BIT(TB_MODE_THINK)))
+		return 0;
+	for (size_t i = 0; i < r->n_sel && !model; i++)
+		model = strcmp(r->sel[i]->id, s->model) == 0 && (r->sel[i]->modes & TB_MODE_BIT(TB_MODE_THINK));
+	for (size_t i = 0; model && i < r->n_suites; i++) {
+		if (strcmp(r->suites[i]->name, s->suite) != 0)
+			continue;
+		for (size_t k = 0; k < r->suites[i]->n_items; k++)
+			if (strcmp(r->suites[i]->items[k].id, s->item_id) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+static int reuse_budget_samples(run_ctx *r, char *err, size_t errlen)
+{
+	if (budgetreuse_copy(r->st, r->o->budget_from, r->o->budgets, r->o->n_budgets, planned, r, &r->reused, err,
+			     errlen) != TB_OK)
+		return TB_ERR;
+	tb_note("--budget-from: %ld samples reused from %s (their reasoning ended under the budget); "
+		"the rest are asked", r->reused, r->o->budget_from);
+	return TB_OK;
+}
+
 static int absolute_models_file(tb_run_opts *o)
 {
 	char *abs;
@@ -1288,7 +1385,7 @@ int cmd_run(int argc, char **argv)
 			o.max_cost = max_cost;
 		if (max_tokens_total > 0)
 			o.max_tokens_total = max_tokens_total;
-	} else if (absolute_models_file(&o) != TB_OK) {
+	} else if (absolute_models_file(&o) != TB_OK || check_budget_from(&o) != TB_OK) {
 		goto out;
 	}
 	if (json_array_size(o.suites) == 0)
@@ -1297,6 +1394,7 @@ int cmd_run(int argc, char **argv)
 		tb_error("%s", err);
 		goto out;
 	}
+	apply_preset(&r);
 	if (!o.cache_dir && getenv("THINKBENCH_CACHE") && *getenv("THINKBENCH_CACHE"))
 		o.cache_dir = getenv("THINKBENCH_CACHE");
 	/* a dry run writes nothing, not even a cache */
@@ -1352,7 +1450,14 @@ int cmd_run(int argc, char **argv)
 		sc.backoff_base_s = 0.05;
 		sc.backoff_max_s = 1.0;
 	}
-	if (o.resume) {
+	if (o.budget_from && !o.resume) {
+		if (reuse_budget_samples(&r, err, sizeof(err)) != TB_OK) {
+			tb_error("%s", err);
+			rc = TB_EXIT_FATAL;
+			goto out;
+		}
+	}
+	if (o.resume || r.reused) {
 		r.stored = json_object();
 		if (!r.stored || store_each_sample_head(r.st, remember_stored, &r, err, sizeof(err)) != TB_OK) {
 			tb_error("cannot read the stored samples: %s", err);
@@ -1373,7 +1478,7 @@ int cmd_run(int argc, char **argv)
 	progress_init(&r.prog, r.planned - (long)json_object_size(r.stored), o.quiet);
 	/* A resumed run's items are partly stored already: it takes the whole
 	 * pass at the end. */
-	if ((!o.resume && passk_live_new(r.st, &r.passk, err, sizeof(err)) != TB_OK) ||
+	if ((!o.resume && !r.reused && passk_live_new(r.st, &r.passk, err, sizeof(err)) != TB_OK) ||
 	    writer_start(r.st, r.passk ? after_write : NULL, r.passk, on_stored, &r, &r.writer, err,
 			 sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
@@ -1420,6 +1525,8 @@ int cmd_run(int argc, char **argv)
 			if ((r.passk ? passk_live_finish(r.passk, serr, sizeof(serr))
 				     : passk_update_store(r.st, serr, sizeof(serr))) != TB_OK)
 				tb_warn("cannot compute pass@k: %s", serr);
+			if (tracestore_update(r.st, r.catalog, NULL, serr, sizeof(serr)) != TB_OK)
+				tb_warn("cannot measure the samples' thinking: %s", serr);
 			print_summary(&r);
 			fputs(tb_buf_str(&r.dead_note), stdout);
 			if (r.cache)

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "passk.h"
 #include "rc.h"
+#include "report_trace.h"
 #include "stats.h"
 #include "text.h"
 

@@ -10,6 +10,7 @@
 #include "csv.h"
 #include "log.h"
 #include "rc.h"
+#include "report_trace.h"
 
 /* significant digits of summary.csv's computed numbers */
 #define SUMMARY_DIGITS 10
@@ -20,6 +21,7 @@ typedef struct csv_ctx {
 	csv_writer w;
 	const tb_run_info *run;
 	const report *r;
+	tb_store *st;
 	const char *path;     /* the temporary file, for messages */
 	char *err;
 	size_t errlen;
@@ -75,6 +77,8 @@ static int on_sample_row(void *ud, const tb_sample *s)
 	csv_long(w, x->run->simulated != 0);
 	csv_long(w, s->usage_invalid);
 	csv_str(w, s->grade_path ? s->grade_path : "");
+	if (report_trace_csv_row(w, x->st, s, x->err, x->errlen) != TB_OK)
+		return TB_ERR;
 	csv_end(w);
 	return csv_error(w) == TB_OK ? 0 : write_failed(x);
 }
@@ -83,7 +87,9 @@ static int samples_body(tb_store *st, csv_ctx *x)
 {
 	for (size_t i = 0; i < sizeof(sample_head) / sizeof(sample_head[0]); i++)
 		csv_str(&x->w, sample_head[i]);
+	report_trace_csv_head(&x->w);
 	csv_end(&x->w);
+	x->st = st;
 	if (csv_error(&x->w) != TB_OK)
 		return write_failed(x);
 	return store_each_sample(st, on_sample_row, x, x->err, x->errlen) == 0 ? TB_OK : TB_ERR;

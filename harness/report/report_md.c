@@ -11,7 +11,7 @@
 
 /* A Markdown table cell: pipes escaped, HTML specials as entities, line
  * breaks and other controls as spaces. */
-static void md_put(FILE *f, const char *s)
+void report_md_put(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 
@@ -66,11 +66,11 @@ static void md_num(FILE *f, const char *fmt, double v)
 static void md_cell_name(FILE *f, const report *r, const char *name, const report_cell *c)
 {
 	fputs("| ", f);
-	md_put(f, name);
+	report_md_put(f, name);
 	fputs(" | ", f);
-	md_put(f, report_model_label(r, c->model));
+	report_md_put(f, report_model_label(r, c->model));
 	fputs(" | ", f);
-	md_put(f, c->mode);
+	report_md_put(f, c->mode);
 	if (c->budget)
 		fprintf(f, " | %ld |", c->budget);
 	else
@@ -88,7 +88,7 @@ static void md_breakdown(FILE *f, const report *r, const char *what, const repor
 		const report_cell *c = &rows[i];
 
 		fputs("| ", f);
-		md_put(f, c->suite);
+		report_md_put(f, c->suite);
 		fputc(' ', f);
 		md_cell_name(f, r, c->group, c);
 		fprintf(f, " %ld |", c->n);
@@ -113,9 +113,9 @@ static int not_supported(const report_cell *c)
 static void md_config(FILE *f, const report *r, const report_cell *c)
 {
 	fputs("| ", f);
-	md_put(f, report_model_label(r, c->model));
+	report_md_put(f, report_model_label(r, c->model));
 	fputs(" | ", f);
-	md_put(f, c->mode);
+	report_md_put(f, c->mode);
 	if (c->budget)
 		fprintf(f, " | %ld |", c->budget);
 	else
@@ -129,7 +129,7 @@ static void md_suite(FILE *f, const report *r, size_t from, size_t to)
 	int any_ns = 0;
 
 	fputs("\n### ", f);
-	md_put(f, r->cells[from].suite);
+	report_md_put(f, r->cells[from].suite);
 	fputs("\n\n| model | mode | budget | n | acc % [95% CI] | p50 s | TTFA p50 s | tokens (r+a) "
 	      "| $/correct |\n|---|---|--:|--:|--:|--:|--:|--:|--:|\n", f);
 	for (size_t i = from; i < to; i++) {
@@ -162,9 +162,9 @@ static void md_suite(FILE *f, const report *r, size_t from, size_t to)
 		if (!not_supported(c))
 			continue;
 		fputs(any_ns++ ? ", " : "\nNot supported (not run): ", f);
-		md_put(f, report_model_label(r, c->model));
+		report_md_put(f, report_model_label(r, c->model));
 		fputc(' ', f);
-		md_put(f, c->mode);
+		report_md_put(f, c->mode);
 		if (c->budget)
 			fprintf(f, " %ld", c->budget);
 	}
@@ -210,7 +210,7 @@ int report_write_md(const report *r, const tb_run_info *run, FILE *f, char *err,
 	if (run->simulated)
 		fprintf(f, "> **%s**\n\n", REPORT_SIMULATED_LINE);
 	fputs("## thinkbench report: run `", f);
-	md_put(f, run->run_id);
+	report_md_put(f, run->run_id);
 	fprintf(f, "`\n\nthinkbench %s, %s, started %s%s%s; %ld samples.\n\n", run->version,
 		run->status, run->started, run->ended[0] ? ", ended " : "", run->ended, r->samples);
 	for (int regrade = 1; regrade >= 0; regrade--) {
@@ -223,7 +223,7 @@ int report_write_md(const report *r, const tb_run_info *run, FILE *f, char *err,
 		if (!*line)
 			continue;
 		fputs("> ", f);
-		md_put(f, line);
+		report_md_put(f, line);
 		fputs("\n\n", f);
 	}
 	for (size_t from = 0, to; from < r->n; from = to) {
@@ -246,9 +246,9 @@ int report_write_md(const report *r, const tb_run_info *run, FILE *f, char *err,
 			const report_cell *t = &r->cells[p->think], *n = &r->cells[p->nothink];
 
 			fputs("| ", f);
-			md_put(f, t->suite);
+			report_md_put(f, t->suite);
 			fputs(" | ", f);
-			md_put(f, report_model_label(r, t->model));
+			report_md_put(f, report_model_label(r, t->model));
 			if (t->budget)
 				fprintf(f, " | %ld | %ld |", t->budget, p->items);
 			else

@@ -133,6 +133,11 @@ static void put_field(FILE *f, const char *s, size_t width, int right)
 		fprintf(f, "%*s", (int)(width - len), "");
 }
 
+void report_put_field(FILE *f, const char *s, size_t width)
+{
+	put_field(f, s, width, 0);
+}
+
 static size_t measure(const report *r, int short_models, size_t width[NCOL])
 {
 	row w;

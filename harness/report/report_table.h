@@ -12,5 +12,8 @@
  * names are shortened to fit). run may be NULL (no run header); a simulated
  * run's table starts with a line saying so. TB_ERR when writing fails. */
 int report_print_table(const report *r, FILE *out, const tb_run_info *run);
+/* Text from a run's files or a model in a report's own sections: exactly
+ * width terminal columns (controls as '?', cut with '~'). */
+void report_put_field(FILE *f, const char *s, size_t width);
 
 #endif
