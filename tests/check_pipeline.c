@@ -187,6 +187,10 @@ START_TEST(ten_kills_count_requests)
 	for (int k = 0; k < kills; k++) {
 		pid_t pid = tu_spawn_tb(k ? resume : argv, log, &split);
 
+		/* a run killed before its store holds anything has nothing to
+		 * resume: the first kill waits for a first sample */
+		for (int i = 0; k == 0 && i < 3000 && tu_stored(run) == 0; i++)
+			usleep(10000);
 		usleep(100000 + rand_r(&seed) % 700000);
 		kill(pid, SIGKILL);
 		tu_wait(pid, 30);
