@@ -886,6 +886,9 @@ static int same(item a, item r, const mx_opts *o, const char **rule, int depth)
 			*rule = "matrix";
 			return same_vector(r, a, o, depth);
 		}
+		/* one side a group, the other nothing at all */
+		if (a.x < 0 || r.x < 0)
+			return 0;
 		*rule = tr->node[r.x].open == '(' && tr->node[r.x].close == ')' ? "tuple" : "interval";
 		if (ka != kr || ta->node[a.x].open != tr->node[r.x].open ||
 		    ta->node[a.x].close != tr->node[r.x].close)

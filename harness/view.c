@@ -223,7 +223,7 @@ static int add_lang(void *ud, const char *lang)
 static int api_run(tb_view *v, struct MHD_Connection *c, json_t *out, char *err, size_t errlen)
 {
 	json_t *cells = json_array(), *langs = json_array(), *outcomes = json_array();
-	view_run *r;
+	view_run *r = NULL;
 	size_t i;
 	json_t *cell;
 
@@ -283,7 +283,7 @@ static int api_samples(tb_view *v, struct MHD_Connection *c, json_t *out, char *
 	json_t *rows = json_array();
 	tb_sample_filter f;
 	long offset = 0, limit = PAGE_DEFAULT, leak = -1, wrong = -1, total = 0;
-	view_run *r;
+	view_run *r = NULL;
 
 	json_object_set_new(out, "rows", rows);
 	store_filter_init(&f);
@@ -352,7 +352,7 @@ static int api_sample(tb_view *v, struct MHD_Connection *c, json_t *out, char *e
 	one_sample one = {0};
 	long sample = 0;
 	char *prompt = NULL;
-	view_run *r;
+	view_run *r = NULL;
 
 	if (arg_run(v, c, "run", &r, err, errlen) != TB_OK ||
 	    arg_long(c, "budget", 0, LONG_MAX, &key.budget, err, errlen) != TB_OK ||
@@ -458,7 +458,7 @@ static json_t *rate_json(const item_rate *r)
 static int api_flips(tb_view *v, struct MHD_Connection *c, json_t *out, char *err, size_t errlen)
 {
 	rates ra = {0}, rb = {0};
-	view_run *a, *b;
+	view_run *a = NULL, *b = NULL;
 	long offset = 0, limit = PAGE_DEFAULT, both = 0, fixed = 0, broken = 0, matched = 0;
 	json_t *rows = json_array();
 	size_t i = 0, j = 0;
