@@ -1187,3 +1187,8 @@ void report_free(report *r)
 	items_free(r->items);
 	free(r);
 }
+
+int report_cell_unsupported(const report_cell *c)
+{
+	return strcmp(c->status, "not_supported") == 0;
+}

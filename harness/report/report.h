@@ -143,6 +143,9 @@ const char *report_prompt(const report *r, const char *suite, const char *item_i
  * report_free(); on failure *out is NULL and err says why. */
 int report_load(tb_store *st, report **out, char *err, size_t errlen);
 void report_free(report *r);
+/* A cell the model could not run (it has no such mode): every format lists
+ * these once, in a line, never as a row of numbers. */
+int report_cell_unsupported(const report_cell *c);
 
 /* The lines every format's header carries, one rule for all: "" when they
  * do not apply. The re-grade line says how many samples were re-graded,

@@ -104,11 +104,6 @@ static void md_breakdown(FILE *f, const report *r, const char *what, const repor
 	}
 }
 
-static int not_supported(const report_cell *c)
-{
-	return strcmp(c->status, "not_supported") == 0;
-}
-
 /* A model's label and the mode and budget, as table cells. */
 static void md_config(FILE *f, const report *r, const report_cell *c)
 {
@@ -135,7 +130,7 @@ static void md_suite(FILE *f, const report *r, size_t from, size_t to)
 	for (size_t i = from; i < to; i++) {
 		const report_cell *c = &r->cells[i];
 
-		if (not_supported(c))
+		if (report_cell_unsupported(c))
 			continue;
 		md_config(f, r, c);
 		if (c->n_planned > c->n)
@@ -159,7 +154,7 @@ static void md_suite(FILE *f, const report *r, size_t from, size_t to)
 	for (size_t i = from; i < to; i++) {
 		const report_cell *c = &r->cells[i];
 
-		if (!not_supported(c))
+		if (!report_cell_unsupported(c))
 			continue;
 		fputs(any_ns++ ? ", " : "\nNot supported (not run): ", f);
 		report_md_put(f, report_model_label(r, c->model));
@@ -177,7 +172,7 @@ static void md_suite(FILE *f, const report *r, size_t from, size_t to)
 	for (size_t i = from; i < to; i++) {
 		const report_cell *c = &r->cells[i];
 
-		if (not_supported(c))
+		if (report_cell_unsupported(c))
 			continue;
 		md_config(f, r, c);
 		fprintf(f, " %ld / %ld / %ld / %ld / %ld |", c->count[TB_OUT_CORRECT],

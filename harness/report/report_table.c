@@ -65,7 +65,6 @@ static void fmt_tokens(char *b, size_t len, double v)
 
 static void fill_row(row *w, const report *r, const report_cell *c, int short_models)
 {
-	int unsupported = strcmp(c->status, "not_supported") == 0;
 	char t[3][16];
 
 	w->txt[COL_SUITE] = c->suite;
@@ -81,9 +80,7 @@ static void fill_row(row *w, const report *r, const report_cell *c, int short_mo
 		snprintf(w->buf[COL_N], FIELD_LEN, "%ld/%ld", c->n, c->n_planned);
 	else
 		snprintf(w->buf[COL_N], FIELD_LEN, "%ld", c->n);
-	if (unsupported)
-		snprintf(w->buf[COL_ACC], FIELD_LEN, "not supported");
-	else if (c->graded == 0)
+	if (c->graded == 0)
 		snprintf(w->buf[COL_ACC], FIELD_LEN, "-");
 	else
 		/* the bounds are rounded outwards, never narrowing the interval */
@@ -146,6 +143,8 @@ static size_t measure(const report *r, int short_models, size_t width[NCOL])
 	for (int i = 0; i < NCOL; i++)
 		width[i] = strlen(col_head[i]);
 	for (size_t k = 0; k < r->n; k++) {
+		if (report_cell_unsupported(&r->cells[k]))
+			continue;
 		fill_row(&w, r, &r->cells[k], short_models);
 		for (int i = 0; i < NCOL; i++) {
 			size_t n = tb_text_columns(w.txt[i]);
@@ -184,6 +183,45 @@ static void put_cell_name(FILE *f, const report_cell *c)
 	put_field(f, c->mode, tb_text_columns(c->mode), 0);
 	if (c->budget)
 		fprintf(f, " budget %ld", c->budget);
+}
+
+/* A line per suite naming the cells its models could not run, wrapped at
+ * the table's width. */
+static void put_unsupported(FILE *f, const report *r)
+{
+	const char *suite = NULL;
+	size_t col = 0;
+
+	for (size_t i = 0; i < r->n; i++) {
+		const report_cell *c = &r->cells[i];
+		const char *label = report_model_label(r, c->model);
+		size_t w = tb_text_columns(label) + 1 + tb_text_columns(c->mode) + (c->budget ? 21 : 0);
+
+		if (!report_cell_unsupported(c))
+			continue;
+		if (!suite || strcmp(suite, c->suite) != 0) {
+			fputs(suite ? "\nnot supported (not run) in " : "not supported (not run) in ", f);
+			put_field(f, c->suite, tb_text_columns(c->suite), 0);
+			fputs(":", f);
+			col = 28 + tb_text_columns(c->suite);
+			suite = c->suite;
+		} else if (col + 2 + w > TABLE_WIDTH) {
+			fputs(",\n   ", f);
+			col = 3;
+		} else {
+			fputs(",", f);
+			col++;
+		}
+		fputc(' ', f);
+		put_field(f, label, tb_text_columns(label), 0);
+		fputc(' ', f);
+		put_field(f, c->mode, tb_text_columns(c->mode), 0);
+		if (c->budget)
+			fprintf(f, " %ld", c->budget);
+		col += 1 + w;
+	}
+	if (suite)
+		fputc('\n', f);
 }
 
 static void put_notes(FILE *f, const report *r)
@@ -530,11 +568,14 @@ int report_print_table(const report *r, FILE *out, const tb_run_info *run)
 	put_row(out, col_head, width);
 	fputs(plain, out);
 	for (size_t k = 0; k < r->n; k++) {
+		if (report_cell_unsupported(&r->cells[k]))
+			continue;
 		fill_row(&w, r, &r->cells[k], short_models);
 		put_row(out, w.txt, width);
 	}
 	if (r->n == 0)
 		fputs("(no cells and no samples in this store)\n", out);
+	put_unsupported(out, r);
 	put_notes(out, r);
 	put_outcomes(out, r, bold, plain);
 	put_repeats(out, r, bold, plain);
