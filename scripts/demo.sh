@@ -64,8 +64,11 @@ cat <<EOF
 
 What next:
   open the report:     $run_dir/report.html (any browser; it needs no network)
-  the CSV files:       $run_dir/summary.csv, samples.csv, modes.csv, by_lang.csv, by_tag.csv
+  the CSV files:       $run_dir/summary.csv, samples.csv, modes.csv, flips.csv, by_lang.csv,
+                       by_tag.csv, reasoning.csv
   the plots:           $run_dir/plots/*.png (edit a .gp file and run gnuplot on it to restyle)
+  browse every sample: thinkbench view   (prints a local URL; Ctrl-C stops it)
+  the model cards:     thinkbench report $run_dir --claims share/claims/qwen-cards.json
   compare two runs:    thinkbench run --mode both --limit 20 --seed 2 --run-id other
                        thinkbench compare $run_dir results/other
   what would it cost:  thinkbench run --mode both --dry-run   (then --max-cost USD to cap it)
