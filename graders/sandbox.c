@@ -51,6 +51,7 @@
 #include <seccomp.h>
 
 #include "clock.h"
+#include "fdio.h"
 #include "log.h"
 #include "rc.h"
 #include "sandbox.h"
@@ -641,13 +642,6 @@ fail:
 	_exit(127);
 }
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 /* The user's current task count, for RLIMIT_NPROC as a non-root user. */
 static unsigned long user_tasks(uid_t uid)
 {
@@ -680,21 +674,6 @@ static unsigned long user_tasks(uid_t uid)
 	return n;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* unsafe mode: files go into a fresh host temp dir */
 static int make_workdir(spawn *sp, const sb_job *job, char *err, size_t errlen)
 {
@@ -711,7 +690,7 @@ static int make_workdir(spawn *sp, const sb_job *job, char *err, size_t errlen)
 
 		snprintf(path, sizeof(path), "%s/%s", sp->workdir, job->files[i].name);
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd < 0 || write_all(fd, job->files[i].data, job->files[i].len) != 0) {
+		if (fd < 0 || fd_write_all(fd, job->files[i].data, job->files[i].len) != 0) {
 			if (fd >= 0)
 				close(fd);
 			return tb_seterr(err, errlen, "cannot write '%s': %s", path, strerror(errno));
@@ -770,28 +749,6 @@ static int64_t ms_left(int64_t deadline_us)
 	return d <= 0 ? 0 : (d + 999) / 1000;
 }
 
-/* Reads what is there from a nonblocking fd into b; returns 1 at EOF. */
-static int drain(int *fd, tb_buf *b, int *over)
-{
-	char chunk[65536];
-
-	for (int i = 0; i < 64; i++) {
-		ssize_t n = read(*fd, chunk, sizeof(chunk));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return 0;
-		if (n == 0) {
-			close_fd(fd);
-			return 1;
-		}
-		if (tb_buf_add(b, chunk, (size_t)n) == TB_TOOBIG && over)
-			*over = 1;
-	}
-	return 0;
-}
-
 /* A read end the parent collects from the child, and where its bytes go. */
 typedef struct pipe_in {
 	int *fd;      /* -1 once the child's end closed */
@@ -818,7 +775,7 @@ static void drain_pipes(const pipe_in *rd, int *over)
 {
 	for (int i = 0; i < N_PIPES; i++)
 		if (*rd[i].fd >= 0)
-			drain(rd[i].fd, rd[i].b, rd[i].counts ? over : NULL);
+			fd_drain(rd[i].fd, rd[i].b, rd[i].counts ? over : NULL);
 }
 
 int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
@@ -896,17 +853,17 @@ int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
 		tb_seterr(err, errlen, "sandbox: /dev/null: %s", strerror(errno));
 		goto out;
 	}
-	if (job->nonce && write_all(non[1], job->nonce, strlen(job->nonce)) != 0) {
+	if (job->nonce && fd_write_all(non[1], job->nonce, strlen(job->nonce)) != 0) {
 		tb_seterr(err, errlen, "sandbox: cannot pass the nonce");
 		goto out;
 	}
-	close_fd(&non[1]);
+	fd_close(&non[1]);
 	/* the filter fits a pipe's buffer: BPF_MAXINSNS x 8 bytes is 32 KiB */
-	if (write_all(sc[1], (const char *)filter.prog, filter.len * sizeof(struct sock_filter)) != 0) {
+	if (fd_write_all(sc[1], (const char *)filter.prog, filter.len * sizeof(struct sock_filter)) != 0) {
 		tb_seterr(err, errlen, "sandbox: cannot pass the seccomp filter");
 		goto out;
 	}
-	close_fd(&sc[1]);
+	fd_close(&sc[1]);
 
 	if (unsafe_mode) {
 		sp->fprog = (struct sock_fprog){.len = filter.len, .filter = filter.prog};
@@ -933,7 +890,7 @@ int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
 	} else {
 		for (size_t i = 0; i < job->nfiles; i++) {
 			mem[i] = memfd_create("sbfile", MFD_CLOEXEC);
-			if (mem[i] < 0 || write_all(mem[i], job->files[i].data, job->files[i].len) != 0 ||
+			if (mem[i] < 0 || fd_write_all(mem[i], job->files[i].data, job->files[i].len) != 0 ||
 			    lseek(mem[i], 0, SEEK_SET) != 0) {
 				tb_seterr(err, errlen, "sandbox: memfd: %s", strerror(errno));
 				goto out;
@@ -966,15 +923,15 @@ int sb_run(const sb_job *job, sb_result *res, char *err, size_t errlen)
 	if (pid == 0)
 		keeper(sp);
 	clean = 0;
-	close_fd(&out[1]);
-	close_fd(&errp[1]);
-	close_fd(&rec[1]);
-	close_fd(&non[0]);
-	close_fd(&st[1]);
-	close_fd(&ep[1]);
-	close_fd(&sc[0]);
+	fd_close(&out[1]);
+	fd_close(&errp[1]);
+	fd_close(&rec[1]);
+	fd_close(&non[0]);
+	fd_close(&st[1]);
+	fd_close(&ep[1]);
+	fd_close(&sc[0]);
 	for (int i = 0; i < MAX_FILES; i++)
-		close_fd(&mem[i]);
+		fd_close(&mem[i]);
 	{
 		ssize_t n;
 
@@ -1081,24 +1038,24 @@ out:
 		stop_run(pid, sp, &status);
 		clean = 1;
 	}
-	close_fd(&out[0]);
-	close_fd(&out[1]);
-	close_fd(&errp[0]);
-	close_fd(&errp[1]);
-	close_fd(&rec[0]);
-	close_fd(&rec[1]);
-	close_fd(&non[0]);
-	close_fd(&non[1]);
-	close_fd(&st[0]);
-	close_fd(&st[1]);
-	close_fd(&ep[0]);
-	close_fd(&ep[1]);
-	close_fd(&sc[0]);
-	close_fd(&sc[1]);
-	close_fd(&devnull);
-	close_fd(&pidfd);
+	fd_close(&out[0]);
+	fd_close(&out[1]);
+	fd_close(&errp[0]);
+	fd_close(&errp[1]);
+	fd_close(&rec[0]);
+	fd_close(&rec[1]);
+	fd_close(&non[0]);
+	fd_close(&non[1]);
+	fd_close(&st[0]);
+	fd_close(&st[1]);
+	fd_close(&ep[0]);
+	fd_close(&ep[1]);
+	fd_close(&sc[0]);
+	fd_close(&sc[1]);
+	fd_close(&devnull);
+	fd_close(&pidfd);
 	for (int i = 0; i < MAX_FILES; i++)
-		close_fd(&mem[i]);
+		fd_close(&mem[i]);
 	tb_buf_release(&stb);
 	if (sp && sp->workdir[0])
 		remove_workdir(sp->workdir);

@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "clock.h"
+#include "fdio.h"
 #include "log.h"
 #include "rc.h"
 #include "zygote.h"
@@ -54,13 +55,6 @@ unsigned long zy_jobs(void)
 	return atomic_load(&njobs);
 }
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 static void *runner_main(void *arg)
 {
 	zygote *z = arg;
@@ -89,15 +83,15 @@ static void zy_stop(zygote *z, int at_once)
 	if (!z)
 		return;
 	if (at_once || poll(&(struct pollfd){.fd = z->dead, .events = POLLIN}, 1, 0) == 0) {
-		close_fd(&z->ctl);
+		fd_close(&z->ctl);
 		if (at_once || poll(&(struct pollfd){.fd = z->dead, .events = POLLIN}, 1, 2000) == 0)
 			eventfd_write(z->cancel, 1);
 	}
 	pthread_join(z->runner, NULL);
-	close_fd(&z->ctl);
-	close_fd(&z->peer);
-	close_fd(&z->cancel);
-	close_fd(&z->dead);
+	fd_close(&z->ctl);
+	fd_close(&z->peer);
+	fd_close(&z->cancel);
+	fd_close(&z->dead);
 	free(z);
 }
 
@@ -155,10 +149,10 @@ static zygote *zy_start(const zy_job *job, char *err, size_t errlen)
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
 	    (z->cancel = eventfd(0, EFD_CLOEXEC)) < 0 || (z->dead = eventfd(0, EFD_CLOEXEC)) < 0) {
 		tb_seterr(err, errlen, "warm sandbox: %s", strerror(errno));
-		close_fd(&sv[0]);
-		close_fd(&sv[1]);
-		close_fd(&z->cancel);
-		close_fd(&z->dead);
+		fd_close(&sv[0]);
+		fd_close(&sv[1]);
+		fd_close(&z->cancel);
+		fd_close(&z->dead);
 		free(z);
 		return NULL;
 	}
@@ -189,10 +183,10 @@ static zygote *zy_start(const zy_job *job, char *err, size_t errlen)
 	z->sjob.cancel_fd = z->cancel;
 	if (pthread_create(&z->runner, NULL, runner_main, z) != 0) {
 		tb_seterr(err, errlen, "warm sandbox: cannot start a thread");
-		close_fd(&z->ctl);
-		close_fd(&z->peer);
-		close_fd(&z->cancel);
-		close_fd(&z->dead);
+		fd_close(&z->ctl);
+		fd_close(&z->peer);
+		fd_close(&z->cancel);
+		fd_close(&z->dead);
 		free(z);
 		return NULL;
 	}
@@ -255,43 +249,6 @@ static int send_job(int ctl, const zy_job *job, const int *fds, size_t nfds)
 	return 0;
 }
 
-/* Reads what fd holds into b; 1 at EOF (fd closed), 0 otherwise. */
-static int drain(int *fd, tb_buf *b, int *over)
-{
-	char chunk[65536];
-
-	for (int i = 0; i < 64; i++) {
-		ssize_t n = read(*fd, chunk, sizeof(chunk));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return 0;
-		if (n == 0) {
-			close_fd(fd);
-			return 1;
-		}
-		if (tb_buf_add(b, chunk, (size_t)n) == TB_TOOBIG && over)
-			*over = 1;
-	}
-	return 0;
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen)
 {
 	zygote *z;
@@ -338,14 +295,14 @@ int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen)
 		tb_seterr(err, errlen, "warm sandbox: pipe: %s", strerror(errno));
 		goto out;
 	}
-	if (job->nonce && write_all(non[1], job->nonce, strlen(job->nonce)) != 0) {
+	if (job->nonce && fd_write_all(non[1], job->nonce, strlen(job->nonce)) != 0) {
 		tb_seterr(err, errlen, "warm sandbox: cannot pass the nonce");
 		goto out;
 	}
-	close_fd(&non[1]);
+	fd_close(&non[1]);
 	for (size_t i = 0; i < job->nfiles; i++) {
 		mem[i] = memfd_create("zyfile", MFD_CLOEXEC);
-		if (mem[i] < 0 || write_all(mem[i], job->files[i].data, job->files[i].len) != 0) {
+		if (mem[i] < 0 || fd_write_all(mem[i], job->files[i].data, job->files[i].len) != 0) {
 			tb_seterr(err, errlen, "warm sandbox: memfd: %s", strerror(errno));
 			goto out;
 		}
@@ -364,12 +321,12 @@ int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen)
 		end_now = 1;
 		goto out;
 	}
-	close_fd(&out[1]);
-	close_fd(&errp[1]);
-	close_fd(&rec[1]);
-	close_fd(&non[0]);
+	fd_close(&out[1]);
+	fd_close(&errp[1]);
+	fd_close(&rec[1]);
+	fd_close(&non[0]);
 	for (int i = 0; i < ZY_FILES_MAX; i++)
-		close_fd(&mem[i]);
+		fd_close(&mem[i]);
 	for (int i = 0; i < ZY_FILES_MAX; i++)
 		mem[i] = -1;
 	fcntl(out[0], F_SETFL, O_NONBLOCK);
@@ -405,7 +362,7 @@ int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen)
 			break;
 		for (int i = 0; i < 3; i++)
 			if (*rd[i] >= 0)
-				drain(rd[i], bufs[i], i < 2 ? &res->out_capped : NULL);
+				fd_drain(rd[i], bufs[i], i < 2 ? &res->out_capped : NULL);
 		if (res->out_capped) {
 			end_now = 1;
 			break;
@@ -451,15 +408,15 @@ out:
 		zy_stop(z, 1);
 		pthread_setspecific(key, NULL);
 	}
-	close_fd(&out[0]);
-	close_fd(&out[1]);
-	close_fd(&errp[0]);
-	close_fd(&errp[1]);
-	close_fd(&rec[0]);
-	close_fd(&rec[1]);
-	close_fd(&non[0]);
-	close_fd(&non[1]);
+	fd_close(&out[0]);
+	fd_close(&out[1]);
+	fd_close(&errp[0]);
+	fd_close(&errp[1]);
+	fd_close(&rec[0]);
+	fd_close(&rec[1]);
+	fd_close(&non[0]);
+	fd_close(&non[1]);
 	for (int i = 0; i < ZY_FILES_MAX; i++)
-		close_fd(&mem[i]);
+		fd_close(&mem[i]);
 	return rc;
 }
