@@ -47,6 +47,8 @@ void resp_init(tb_resp *r, size_t max_text)
 	r->cost = NAN;
 	r->t_first_token_us = -1;
 	r->t_first_answer_us = -1;
+	r->t_second_token_us = -1;
+	r->t_last_token_us = -1;
 }
 
 void resp_release(tb_resp *r)
@@ -247,12 +249,20 @@ static void take_error(tb_resp *r, const json_t *e)
 	copy_str(r->error_type, sizeof(r->error_type), type);
 }
 
-/* First-token and first-answer times, after a chunk appended got bytes of
- * text (content began at old_len). */
+/* First-token, second-token and first-answer times, and the gap since the
+ * last chunk with text, after a chunk appended got bytes of text (content
+ * began at old_len). */
 static void mark_times(tb_resp *r, size_t old_len, size_t got, int64_t now_us)
 {
-	if (r->t_first_token_us < 0 && got > 0)
-		r->t_first_token_us = now_us;
+	if (got > 0) {
+		if (r->t_first_token_us < 0)
+			r->t_first_token_us = now_us;
+		else if (r->t_second_token_us < 0)
+			r->t_second_token_us = now_us;
+		if (r->t_last_token_us >= 0)
+			tb_gaps_add(&r->gaps, now_us - r->t_last_token_us);
+		r->t_last_token_us = now_us;
+	}
 	if (r->t_first_answer_us < 0 && r->content.len > old_len && answer_started(r, old_len))
 		r->t_first_answer_us = now_us;
 }

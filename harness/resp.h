@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "gaps.h"
 
 typedef struct tb_resp {
 	tb_buf reasoning;
@@ -35,6 +36,9 @@ typedef struct tb_resp {
 	char error_type[64];             /* error.metadata.error_type or error.error_type */
 	int64_t t_first_token_us;        /* first non-empty reasoning or content; -1 */
 	int64_t t_first_answer_us;       /* first answer text (after any </think>); -1 */
+	int64_t t_second_token_us;       /* the second chunk with text; -1 */
+	int64_t t_last_token_us;         /* the latest chunk with text; -1 */
+	tb_gaps gaps;                    /* between successive chunks with text */
 	long chunks;                     /* data events parsed */
 	int done;                        /* [DONE] seen */
 	int think_tags;                  /* content may open with reasoning ended by </think> (set by caller) */

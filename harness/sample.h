@@ -57,6 +57,9 @@ typedef struct tb_sample {
 	const char *grade_path;  /* which extraction and comparison decided (gr_result.path) */
 	int usage_invalid;       /* usage numbers the endpoint sent were not believed and ignored */
 	double ttft_ms, ttfa_ms, total_ms; /* NAN: unknown */
+	/* streamed: the second chunk with text, and the gaps between chunks
+	 * with text (gaps.h); NAN: unknown */
+	double ttst_ms, gap_p50_ms, gap_p99_ms;
 	const char *finish_reason;
 	const char *native_finish_reason;
 	int http_status;         /* 0: no response */

@@ -121,6 +121,9 @@ static const char migrate_v3_sql[] =
  * - reused_samples: samples copied from an unbudgeted run by --budget-from,
  *   not asked. */
 static const char migrate_v4_sql[] =
+	"ALTER TABLE samples ADD COLUMN ttst_ms REAL;"
+	"ALTER TABLE samples ADD COLUMN gap_p50_ms REAL;"
+	"ALTER TABLE samples ADD COLUMN gap_p99_ms REAL;"
 	"CREATE TABLE shard ("
 	" plan_hash TEXT NOT NULL,"
 	" shard_index INTEGER NOT NULL," /* -1: a merged run */
@@ -163,7 +166,8 @@ enum {
 	C_CACHED_TOKENS, C_COST_USD, C_COST_REPORTED, C_TTFT_MS, C_TTFA_MS,
 	C_TOTAL_MS, C_FINISH_REASON, C_NATIVE_FINISH_REASON, C_HTTP_STATUS,
 	C_ATTEMPTS, C_ERROR, C_LANG, C_PROVIDER, C_GENERATION_ID, C_SEED,
-	C_STREAMED, C_FINISHED_AT, C_GRADER_VERSION, C_USAGE_INVALID, C_GRADE_PATH, C_COUNT
+	C_STREAMED, C_FINISHED_AT, C_GRADER_VERSION, C_USAGE_INVALID, C_GRADE_PATH,
+	C_TTST_MS, C_GAP_P50_MS, C_GAP_P99_MS, C_COUNT
 };
 
 static const char *const sample_cols[C_COUNT] = {
@@ -175,6 +179,7 @@ static const char *const sample_cols[C_COUNT] = {
 	"total_ms", "finish_reason", "native_finish_reason", "http_status",
 	"attempts", "error", "lang", "provider", "generation_id", "seed",
 	"streamed", "finished_at", "grader_version", "usage_invalid", "grade_path",
+	"ttst_ms", "gap_p50_ms", "gap_p99_ms",
 };
 
 /* insert_sample() binds the key with bind_key(), as ?1..?6 */
@@ -241,7 +246,8 @@ static void select_cols(const tb_store *st, tb_buf *b, int skip, int upto)
 	tb_buf_adds(b, "SELECT ");
 	for (int i = 0; i < C_COUNT; i++) {
 		int absent = i == skip || i >= upto || (i == C_GRADER_VERSION && st->schema < 2) ||
-			     ((i == C_USAGE_INVALID || i == C_GRADE_PATH) && st->schema < 3);
+			     ((i == C_USAGE_INVALID || i == C_GRADE_PATH) && st->schema < 3) ||
+			     (i >= C_TTST_MS && st->schema < 4);
 
 		tb_buf_addf(b, "%s%s", i ? ", " : "", absent ? "NULL" : sample_cols[i]);
 	}
@@ -253,7 +259,10 @@ static int prepare_samples(tb_store *st, char *err, size_t errlen)
 {
 	tb_buf ins, sel, brief, head;
 	int rc = TB_ERR;
-	int ncols = st->schema < 2 ? C_GRADER_VERSION : st->schema < 3 ? C_USAGE_INVALID : C_COUNT;
+	int ncols = st->schema < 2   ? C_GRADER_VERSION
+		    : st->schema < 3 ? C_USAGE_INVALID
+		    : st->schema < 4 ? C_TTST_MS
+				     : C_COUNT;
 
 	tb_buf_init(&ins, 4096);
 	tb_buf_init(&sel, 4096);
@@ -1058,6 +1067,11 @@ static int insert_sample(tb_store *st, const tb_sample *s, char *err, size_t err
 		bad |= sqlite3_bind_int(q, C_USAGE_INVALID + 1, s->usage_invalid) != SQLITE_OK;
 		bad |= bind_text(q, C_GRADE_PATH + 1, s->grade_path) != SQLITE_OK;
 	}
+	if (st->schema >= 4) {
+		bad |= bind_real(q, C_TTST_MS + 1, s->ttst_ms) != SQLITE_OK;
+		bad |= bind_real(q, C_GAP_P50_MS + 1, s->gap_p50_ms) != SQLITE_OK;
+		bad |= bind_real(q, C_GAP_P99_MS + 1, s->gap_p99_ms) != SQLITE_OK;
+	}
 	if (bad) {
 		/* only a string over SQLite's length limit fails to bind */
 		dberr(st, err, errlen, "bind a sample");
@@ -1379,6 +1393,9 @@ static int sample_row(tb_store *st, sqlite3_stmt *q, walk_ctx *w, char *err, siz
 		.grader_version = col_text(q, C_GRADER_VERSION),
 		.usage_invalid = sqlite3_column_int(q, C_USAGE_INVALID),
 		.grade_path = col_text(q, C_GRADE_PATH),
+		.ttst_ms = col_real(q, C_TTST_MS),
+		.gap_p50_ms = col_real(q, C_GAP_P50_MS),
+		.gap_p99_ms = col_real(q, C_GAP_P99_MS),
 	};
 
 	if (!s.suite || !s.item_id || !s.model || !s.mode)

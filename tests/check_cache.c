@@ -331,7 +331,9 @@ START_TEST(a_version_3_store_reads_and_migrates)
 	ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(h,
 				      "DROP TABLE cached; DROP TABLE shard; DROP TABLE sample_metrics;"
-				      " DROP TABLE reused_samples; PRAGMA user_version = 3",
+				      " DROP TABLE reused_samples; ALTER TABLE samples DROP COLUMN ttst_ms;"
+				      " ALTER TABLE samples DROP COLUMN gap_p50_ms;"
+				      " ALTER TABLE samples DROP COLUMN gap_p99_ms; PRAGMA user_version = 3",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(h);

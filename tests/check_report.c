@@ -323,7 +323,7 @@ START_TEST(csv_files)
 	raw = tu_read_file(path, &len);
 	ck_assert_ptr_nonnull(raw);
 	ck_assert(len > 2 && raw[len - 2] == '\r' && raw[len - 1] == '\n');
-	ck_assert_ptr_nonnull(strstr(raw, "http_status,simulated,usage_invalid,grade_path,reasoning_ms,"));
+	ck_assert_ptr_nonnull(strstr(raw, "http_status,simulated,usage_invalid,grade_path,ttst_ms,gap_p50_ms,gap_p99_ms,reasoning_ms,"));
 	/* the thinking metrics end the row (report_trace.c); unmeasured here */
 	ck_assert_ptr_nonnull(strstr(raw, ",mode_disobeyed,budget_exceeded\r\n"));
 	free(raw);
@@ -332,7 +332,7 @@ START_TEST(csv_files)
 	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
 		ck_assert_str_eq(cell_of(rows, 0, i), head[i]);
 	for (i = 0; i < json_array_size(rows); i++)
-		ck_assert_uint_eq(json_array_size(json_array_get(rows, i)), 48);
+		ck_assert_uint_eq(json_array_size(json_array_get(rows, i)), 51);
 	i = find_row(rows, 2, "zh-1");
 	ck_assert_str_eq(cell_of(rows, i, 0), "run-1");
 	ck_assert_str_eq(cell_of(rows, i, 3), "qwen/qwen3-vl-32b-instruct");

@@ -506,6 +506,28 @@ START_TEST(t_nul_in_content)
 }
 END_TEST
 
+/* Stream timings: the second chunk with text, and the gaps between chunks
+ * with text; a chunk without text (usage alone) is no token. */
+START_TEST(t_chunk_times)
+{
+	static const char *const text = "{\"choices\":[{\"delta\":{\"content\":\"ab\"}}]}";
+	static const char *const usage = "{\"choices\":[],\"usage\":{\"prompt_tokens\":3}}";
+	tb_resp r;
+
+	resp_init(&r, MAX_TEXT);
+	ck_assert_int_eq(resp_on_chunk(&r, text, strlen(text), 100000), TB_OK);
+	ck_assert_int_eq(resp_on_chunk(&r, text, strlen(text), 150000), TB_OK);
+	ck_assert_int_eq(resp_on_chunk(&r, text, strlen(text), 250000), TB_OK);
+	ck_assert_int_eq(resp_on_chunk(&r, usage, strlen(usage), 900000), TB_OK);
+	ck_assert_int_eq(r.t_first_token_us, 100000);
+	ck_assert_int_eq(r.t_second_token_us, 150000);
+	ck_assert_uint_eq(r.gaps.n, 2);
+	ck_assert(fabs(tb_gaps_quantile_ms(&r.gaps, 0.5) - 50) < 2.5);
+	ck_assert(fabs(tb_gaps_quantile_ms(&r.gaps, 0.99) - 100) < 5);
+	resp_release(&r);
+}
+END_TEST
+
 /* Usage numbers from an endpoint: believed only when they are believable;
  * the rest are dropped with a flag, never with the answer. Both parsers. */
 START_TEST(t_usage_checked)
@@ -923,6 +945,7 @@ int main(void)
 	tcase_add_test(tc, t_fields_null_and_priority);
 	tcase_add_test(tc, t_nul_in_content);
 	tcase_add_test(tc, t_usage_checked);
+	tcase_add_test(tc, t_chunk_times);
 	tcase_add_test(tc, t_ttft_plain);
 	tcase_add_test(tc, t_ttfa_think_tags);
 	tcase_add_test(tc, t_ttfa_tags_off);

@@ -541,11 +541,15 @@ static int describe(run_job *j, tb_split *sp)
 	s->total_ms = (double)(j->job.t_end_us - j->job.t_start_us) / 1000.0;
 	s->ttft_ms = j->r->o->stream ? ms_or_nan(resp->t_first_token_us) : NAN;
 	s->ttfa_ms = j->r->o->stream ? ms_or_nan(resp->t_first_answer_us) : NAN;
+	s->ttst_ms = j->r->o->stream ? ms_or_nan(resp->t_second_token_us) : NAN;
+	s->gap_p50_ms = j->r->o->stream ? tb_gaps_quantile_ms(&resp->gaps, 0.5) : NAN;
+	s->gap_p99_ms = j->r->o->stream ? tb_gaps_quantile_ms(&resp->gaps, 0.99) : NAN;
 	s->lang_check = GR_LANG_UNCHECKED;
 	s->finished_at = (double)time(NULL);
 	if (j->cached) {
 		/* nothing of this run was measured */
 		s->total_ms = s->ttft_ms = s->ttfa_ms = NAN;
+		s->ttst_ms = s->gap_p50_ms = s->gap_p99_ms = NAN;
 		s->cached = 1;
 		s->cached_ttft_ms = j->timing.ttft_ms;
 		s->cached_ttfa_ms = j->timing.ttfa_ms;

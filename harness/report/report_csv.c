@@ -37,7 +37,7 @@ static const char *const sample_head[] = {
 	"extracted", "expected", "prompt_tokens", "completion_tokens", "reasoning_tokens",
 	"cost_usd", "ttft_ms", "ttfa_ms", "total_ms", "finish_reason", "attempts", "error",
 	"lang", "provider", "generation_id", "mode_leak", "lang_check", "http_status",
-	"simulated", "usage_invalid", "grade_path",
+	"simulated", "usage_invalid", "grade_path", "ttst_ms", "gap_p50_ms", "gap_p99_ms",
 };
 
 static int on_sample_row(void *ud, const tb_sample *s)
@@ -77,6 +77,9 @@ static int on_sample_row(void *ud, const tb_sample *s)
 	csv_long(w, x->run->simulated != 0);
 	csv_long(w, s->usage_invalid);
 	csv_str(w, s->grade_path ? s->grade_path : "");
+	csv_double(w, s->ttst_ms);
+	csv_double(w, s->gap_p50_ms);
+	csv_double(w, s->gap_p99_ms);
 	if (report_trace_csv_row(w, x->st, s, x->err, x->errlen) != TB_OK)
 		return TB_ERR;
 	csv_end(w);
