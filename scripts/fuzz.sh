@@ -31,14 +31,14 @@ if ! "$CC" -fsanitize=fuzzer,address,undefined "$out/probe.c" -o "$out/probe" 2>
 fi
 
 flags="-g -O1 -std=c11 -D_GNU_SOURCE -DTB_VERSION=\"fuzz\" -fsanitize=fuzzer-no-link,address,undefined"
-flags="$flags -fno-sanitize-recover=undefined -fno-omit-frame-pointer -Iharness -Igraders -Iharness/sim"
+flags="$flags -fno-sanitize-recover=undefined -fno-omit-frame-pointer -Iharness -Igraders -Iharness/sim -Iharness/report"
 flags="$flags -Iharness/cmd $(pkg-config --cflags libcurl libpcre2-8 jansson sqlite3 libmicrohttpd libcrypto zlib libseccomp)"
 export CC flags
 libs="$(pkg-config --libs libcurl libpcre2-8 jansson sqlite3 libmicrohttpd libcrypto zlib libseccomp) -lpthread -lm"
 
 # The library once, two compilers at a time; an object is rebuilt only when
 # its source is newer.
-for src in harness/*.c harness/cmd/*.c harness/sim/*.c graders/*.c; do
+for src in harness/*.c harness/cmd/*.c harness/sim/*.c harness/report/*.c graders/*.c; do
   [ "$src" = harness/main.c ] && continue
   obj="$out/obj/$(echo "$src" | tr / _).o"
   if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ]; then echo "$src $obj"; fi
