@@ -147,6 +147,29 @@ START_TEST(data_and_scripts)
 }
 END_TEST
 
+/* Small dollar values on a linear axis get a few round ticks with just the
+ * decimals they need (not gnuplot's own, which ran into one another); values
+ * that span more than three times get a log axis. */
+START_TEST(ticks_stay_apart)
+{
+	plot_set ps;
+	char *gp;
+
+	for (int i = 0; i < 4; i++)
+		cells[i].cost_per_sample = 0.0001 + 0.00005 * i;
+	ck_assert_msg(plot_write(&rep, &run, tu_dir, 0, &ps, err, sizeof(err)) == TB_OK, "%s", err);
+	gp = read_plot("acc_cost.gp");
+	ck_assert_msg(strstr(gp, "set xtics 0,5e-05\nset format x \"%.5f\"") != NULL, "%s", gp);
+	ck_assert_ptr_null(strstr(gp, "set logscale x"));
+	free(gp);
+	cells[0].cost_per_sample = 0.00002;
+	ck_assert_msg(plot_write(&rep, &run, tu_dir, 0, &ps, err, sizeof(err)) == TB_OK, "%s", err);
+	gp = read_plot("acc_cost.gp");
+	ck_assert_ptr_nonnull(strstr(gp, "set logscale x\n"));
+	free(gp);
+}
+END_TEST
+
 START_TEST(without_gnuplot)
 {
 	plot_set ps;
@@ -226,6 +249,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, tu_dir_teardown);
 	tcase_set_timeout(tc, 50);
 	tcase_add_test(tc, data_and_scripts);
+	tcase_add_test(tc, ticks_stay_apart);
 	tcase_add_test(tc, without_gnuplot);
 	tcase_add_test(tc, with_gnuplot);
 	tcase_add_test(tc, hostile_names_run_nothing);

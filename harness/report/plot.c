@@ -135,6 +135,39 @@ static double lat_mean_s(const report_cell *c)
 	return isfinite(c->total_mean) ? c->total_mean / 1000.0 : NAN;
 }
 
+/* A round tick step near span/4: 1, 2 or 5 times a power of ten. */
+static double tick_step(double span)
+{
+	double raw = span / 4, mag = pow(10, floor(log10(raw))), m = raw / mag;
+
+	return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * mag;
+}
+
+/* The x axis of a panel whose values lie in [lo, hi]: a log axis when they
+ * are positive and span more than LOG_SPAN times, else a linear one from 0
+ * with four or five ticks printed with just the decimals the step needs,
+ * so small values (dollars per sample) never crowd into one another. */
+#define LOG_SPAN 3
+static void x_axis(FILE *gp, double lo, double hi)
+{
+	double step, top;
+	int decimals;
+
+	if (!isfinite(hi) || hi <= 0) {
+		fputs("set xrange [0:*]\n", gp);
+		return;
+	}
+	if (isfinite(lo) && lo > 0 && hi / lo > LOG_SPAN) {
+		fprintf(gp, "set logscale x\nset xrange [%.6g:%.6g]\n", lo / 1.5, hi * 1.5);
+		return;
+	}
+	step = tick_step(hi);
+	top = ceil(hi * 1.05 / step) * step;
+	decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
+	fprintf(gp, "set xrange [0:%.6g]\nset xtics 0,%.6g\nset format x \"%%.%df\"\n", top, step,
+		decimals);
+}
+
 typedef struct files {
 	FILE *dat, *gp;
 	char dat_path[4096], gp_path[4096];
@@ -228,7 +261,7 @@ static int open_plot(plotter *p, files *f, const char *name, const char *title, 
  * (a log scale, a range) carries over. */
 static void open_panel(files *f, const panel *pn)
 {
-	fputs("unset logscale\nset autoscale\nset title ", f->gp);
+	fputs("unset logscale\nset autoscale\nset xtics autofreq\nset format x \"%g\"\nset title ", f->gp);
 	gp_quote(f->gp, pn->suite);
 	fputc('\n', f->gp);
 }
@@ -340,11 +373,8 @@ static int plot_acc_x(plotter *p, const char *name, const char *title, const cha
 		open_panel(&f, pn);
 		fputs("set xlabel ", f.gp);
 		gp_quote(f.gp, xlabel);
-		fputs("\nset ylabel \"accuracy (%)\"\nset yrange [0:100]\nset format x \"%g\"\n", f.gp);
-		if (lo > 0 && hi / lo > 20)
-			fputs("set logscale x\nset xrange [*:*]\n", f.gp);
-		else
-			fputs("set xrange [0:*]\n", f.gp);
+		fputs("\nset ylabel \"accuracy (%)\"\nset yrange [0:100]\n", f.gp);
+		x_axis(f.gp, lo, hi);
 		for (size_t i = pn->from; i < pn->to; i++) {
 			const report_cell *c = &p->r->cells[i];
 			char label[LABEL_LEN];
@@ -371,6 +401,21 @@ static int plot_acc_x(plotter *p, const char *name, const char *title, const cha
 	return close_plot(p, &f);
 }
 
+/* The largest time (s) of the panel's samples; the values are sorted. */
+static double cdf_max_s(const plotter *p, const panel *pn, int ttfa)
+{
+	double hi = NAN;
+
+	for (size_t i = pn->from; i < pn->to; i++) {
+		const report_cell *c = &p->r->cells[i];
+		size_t n = ttfa ? c->n_ttfa_ms : c->n_total_ms;
+
+		if (answered(c) && n)
+			hi = fmax(hi, (ttfa ? c->ttfa_ms : c->total_ms)[n - 1] / 1000.0);
+	}
+	return hi;
+}
+
 static int plot_cdf(plotter *p, const char *name, const char *title, const char *xlabel, int ttfa)
 {
 	files f;
@@ -388,7 +433,9 @@ static int plot_cdf(plotter *p, const char *name, const char *title, const char 
 		open_panel(&f, pn);
 		fputs("set xlabel ", f.gp);
 		gp_quote(f.gp, xlabel);
-		fputs("\nset ylabel \"fraction of samples\"\nset yrange [0:1]\nset xrange [0:*]\n", f.gp);
+		fputs("\nset ylabel \"fraction of samples\"\nset yrange [0:1]\n", f.gp);
+		/* a CDF starts at 0: a linear axis up to the slowest sample */
+		x_axis(f.gp, 0, cdf_max_s(p, pn, ttfa));
 		for (size_t i = pn->from; i < pn->to; i++) {
 			const report_cell *c = &p->r->cells[i];
 			const double *v = ttfa ? c->ttfa_ms : c->total_ms;
