@@ -203,6 +203,19 @@ static void put_output(FILE *gp, const char *name, const char *ext)
 	fputc('\n', gp);
 }
 
+/* A line type per configuration (colour(), used as `lt N`): gnuplot's own
+ * repeat their colours after 8, so a ninth configuration looked like the
+ * first. Twelve colours, then the same colours with another point shape. */
+static void line_types(FILE *gp)
+{
+	static const char *const rgb[12] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+					    "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#000000", "#f5c000"};
+	static const int pt[5] = {7, 5, 9, 11, 13};
+
+	for (int n = 0; n <= MAX_CONFIGS; n++)
+		fprintf(gp, "set linetype %d lc rgb \"%s\" pt %d\n", n + 1, rgb[n % 12], pt[(n / 12) % 5]);
+}
+
 /* Opens NAME.dat and NAME.gp and starts the script: a loop that draws the
  * panels once as PNG and once as SVG, n_panels of them in a grid. */
 static int open_plot(plotter *p, files *f, const char *name, const char *title, size_t n_panels,
@@ -256,6 +269,7 @@ static int open_plot(plotter *p, files *f, const char *name, const char *title, 
 	fprintf(f->gp, "%s\nset grid\nset key outside right top box font \",9\"\nset border 3\n"
 		       "set tics nomirror\n",
 		p->run->simulated ? " . \"  (simulated run)\"" : "");
+	line_types(f->gp);
 	return TB_OK;
 }
 
@@ -390,7 +404,7 @@ static int plot_acc_x(plotter *p, const char *name, const char *title, const cha
 			fprintf(f.dat, "%.6g %.4g %.4g %.4g\n\n\n", fx(c), pct(c->accuracy), elo, ehi);
 			sep(f.gp, &k);
 			put_dat(f.gp, name);
-			fprintf(f.gp, " index %zu using 1:2:3:4 with yerrorbars pt 7 ps 1.4 lc %d title ",
+			fprintf(f.gp, " index %zu using 1:2:3:4 with yerrorbars lt %d ps 1.4 title ",
 				index++, colour(p, c));
 			gp_quote(f.gp, label);
 		}
@@ -454,7 +468,7 @@ static int plot_cdf(plotter *p, const char *name, const char *title, const char 
 			fprintf(f.dat, "%.6g 1\n\n\n", v[n - 1] / 1000.0);
 			sep(f.gp, &k);
 			put_dat(f.gp, name);
-			fprintf(f.gp, " index %zu using 1:2 with steps lw 2 lc %d title ", index++,
+			fprintf(f.gp, " index %zu using 1:2 with steps lt %d lw 2 title ", index++,
 				colour(p, c));
 			gp_quote(f.gp, label);
 		}
@@ -594,7 +608,7 @@ static int plot_acc_lang(plotter *p, size_t n_panels)
 			sep(f.gp, &k);
 			/* the configurations side by side around each language's tick */
 			fprintf(f.gp, "\"acc_lang.dat\" index %zu using ($0%+.3f):%zu:%zu:%zu with yerrorbars "
-				      "pt 7 ps 1.1 lc %d title ",
+				      "lt %d ps 1.1 title ",
 				index, ((double)j_cfg - (double)(n_cfg - 1) / 2) * 0.8 / (double)n_cfg, col,
 				col + 1, col + 2, colour(p, c));
 			gp_quote(f.gp, label);
@@ -681,7 +695,7 @@ static int plot_acc_budget(plotter *p, size_t n_panels)
 			fputs("\n\n", f.dat);
 			sep(f.gp, &k);
 			put_dat(f.gp, "acc_budget");
-			fprintf(f.gp, " index %zu using 1:2:3:4 with yerrorlines pt 7 ps 1.3 lw 2 lc %d "
+			fprintf(f.gp, " index %zu using 1:2:3:4 with yerrorlines lt %d ps 1.3 lw 2 "
 				      "title ", index++, colour(p, c));
 			snprintf(label, sizeof(label), "%s think", model);
 			gp_quote(f.gp, label);
@@ -697,7 +711,7 @@ static int plot_acc_budget(plotter *p, size_t n_panels)
 				(double)bmax * 1.4, pct(base->accuracy));
 			sep(f.gp, &k);
 			put_dat(f.gp, "acc_budget");
-			fprintf(f.gp, " index %zu using 1:2 with lines dt 3 lw 2 lc %d title ", index++,
+			fprintf(f.gp, " index %zu using 1:2 with lines lt %d dt 3 lw 2 title ", index++,
 				colour(p, c));
 			snprintf(label, sizeof(label), "%s no thinking", model);
 			gp_quote(f.gp, label);
@@ -1051,7 +1065,7 @@ static int plot_acc_tokens(plotter *p, const twalk *w, size_t n_panels)
 			fputs("\n\n", f.dat);
 			sep(f.gp, &k);
 			put_dat(f.gp, "acc_tokens");
-			fprintf(f.gp, " index %zu using 1:2:3:4 with yerrorlines pt 7 ps 1.1 lw 2 lc %d title ",
+			fprintf(f.gp, " index %zu using 1:2:3:4 with yerrorlines lt %d ps 1.1 lw 2 title ",
 				index++, colour(p, c));
 			gp_quote(f.gp, label);
 		}
@@ -1137,7 +1151,7 @@ static int plot_efficiency(plotter *p, const twalk *w, size_t n_panels)
 			fputs("\n\n\n", f.dat);
 			sep(f.gp, &k);
 			put_dat(f.gp, "efficiency");
-			fprintf(f.gp, " index %zu using 1:3:2:6:5:xtic(8) with candlesticks whiskerbars lw 1.5 lc %d "
+			fprintf(f.gp, " index %zu using 1:3:2:6:5:xtic(8) with candlesticks whiskerbars lt %d lw 1.5 "
 				      "title ", index, colour(p, c));
 			gp_quote(f.gp, label);
 			sep(f.gp, &k);
@@ -1212,7 +1226,7 @@ static int plot_budget_kept(plotter *p, const twalk *w, size_t n_panels)
 			fputs("\n\n", f.dat);
 			sep(f.gp, &k);
 			put_dat(f.gp, "budget_kept");
-			fprintf(f.gp, " index %zu using 1:2:3:4 with yerrorlines pt 7 ps 1.3 lw 2 lc %d title ", index++,
+			fprintf(f.gp, " index %zu using 1:2:3:4 with yerrorlines lt %d ps 1.3 lw 2 title ", index++,
 				colour(p, c));
 			snprintf(label, sizeof(label), "%s think", model);
 			gp_quote(f.gp, label);
