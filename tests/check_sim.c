@@ -622,6 +622,50 @@ START_TEST(reasoning_states_answers)
 }
 END_TEST
 
+/* A profile's budget_ignored: that share of budgeted requests thinks as long
+ * as it would unbudgeted (an endpoint that does not enforce budgets). */
+START_TEST(budget_ignored)
+{
+	enum { N = 1000 };
+	sim_profiles ps;
+	char err[256], key[32];
+	long ignored = 0;
+
+	ck_assert_int_eq(sim_profiles_init(&ps, NULL, err, sizeof(err)), TB_OK);
+	for (int k = 0; k < 3; k++) {
+		sim_profile prof = *sim_profiles_find(&ps, "qwen/qwen3-14b");
+
+		prof.budget_ignored = k * 0.5;
+		ignored = 0;
+		for (int i = 0; i < N; i++) {
+			sim_ask a = {.model = "m", .prof = &prof, .item = &ts->items[0], .item_key = key,
+				     .mode = TB_MODE_THINK, .seed = 1, .sim_seed = 7};
+			sim_sample free_run, capped;
+
+			snprintf(key, sizeof(key), "b/%d", i);
+			ck_assert_int_eq(sim_generate(&a, &free_run), TB_OK);
+			a.budget = 8;
+			ck_assert_int_eq(sim_generate(&a, &capped), TB_OK);
+			if (capped.reasoning_tokens == free_run.reasoning_tokens) {
+				ignored++;
+				ck_assert_int_eq(capped.correct, free_run.correct);
+			} else {
+				ck_assert_int_eq(capped.reasoning_tokens, 8);
+			}
+			sim_sample_release(&free_run);
+			sim_sample_release(&capped);
+		}
+		if (k == 0)
+			ck_assert_int_eq(ignored, 0);
+		else if (k == 1)
+			ck_assert_msg(ignored > N * 0.44 && ignored < N * 0.56, "%ld of %d", ignored, N);
+		else
+			ck_assert_int_eq(ignored, N);
+	}
+	sim_profiles_release(&ps);
+}
+END_TEST
+
 START_TEST(budgets)
 {
 	sim_config c = fast_config();
@@ -1172,6 +1216,7 @@ static Suite *sim_suite(void)
 	tcase_add_test(t, accuracy_by_mode);
 	tcase_add_test(t, item_difficulty);
 	tcase_add_test(t, reasoning_states_answers);
+	tcase_add_test(t, budget_ignored);
 	tcase_add_test(t, budgets);
 	tcase_add_test(t, fault_429_5xx_reset);
 	tcase_add_test(t, fault_malformed_cut_midstream);

@@ -581,7 +581,9 @@ int sim_generate(const sim_ask *a, sim_sample *o)
 		if (need > MAX_REASONING)
 			need = MAX_REASONING;
 		reasoning = lround(need);
-		if (a->budget > 0 && a->budget < reasoning) {
+		/* an endpoint that does not enforce the budget thinks as long as it needs */
+		if (a->budget > 0 && a->budget < reasoning &&
+		    !(sim_unit(sim_hash_u64(hs, 11)) < p->budget_ignored)) {
 			if (a->budget * 2 < reasoning) {
 				o->think_cut = 1;
 				o->finish = "length";
