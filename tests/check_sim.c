@@ -19,6 +19,7 @@
 #include "rc.h"
 #include "sim.h"
 #include "sim_int.h"
+#include "traceinfo.h"
 #include "stats.h"
 #include "store.h"
 #include "suite.h"
@@ -539,6 +540,127 @@ START_TEST(item_difficulty)
 		ck_assert_msg(differ < 0.4 * 2 * acc[k] * (1 - acc[k]) * ITEMS, "accuracy %.2f: %ld of %d items flip",
 			      acc[k], differ, ITEMS);
 		ck_assert_int_gt(differ, 0);
+	}
+	sim_profiles_release(&ps);
+}
+END_TEST
+
+/* traceinfo's judge for the test: the step's conclusion is the item's value. */
+static int states_expected(void *ud, const char *step, size_t len)
+{
+	char want[256];
+	int n = snprintf(want, sizeof(want), "\\boxed{%s}", (const char *)ud);
+
+	return memmem(step, len, want, (size_t)n) != NULL;
+}
+
+/* A think trace states an answer partway, as real ones do: right answers
+ * mostly state the right value near the profile's first_statement (a fifth
+ * state a wrong value first), and three in ten wrong answers state the right
+ * value and then lose it. The trace keeps the word count the usage reports,
+ * and whether the answer is right does not depend on the trace. */
+START_TEST(reasoning_states_answers)
+{
+	enum { ITEMS = 2000 };
+	sim_profiles ps;
+	char err[256], key[32];
+	long right = 0, right_found = 0, wrong_first = 0, wrong = 0, lost = 0, with_nothink = 0;
+	double frac_sum = 0;
+	const char *exp_value = ts->items[0].expected;
+
+	ck_assert_ptr_nonnull(exp_value);
+	ck_assert_int_eq(sim_profiles_init(&ps, NULL, err, sizeof(err)), TB_OK);
+	for (int i = 0; i < ITEMS; i++) {
+		const sim_profile *prof = sim_profiles_find(&ps, "qwen/qwen3-14b");
+		sim_ask a = {.model = "m", .prof = prof, .item = &ts->items[0], .item_key = key,
+			     .mode = TB_MODE_THINK, .seed = 1, .sim_seed = 7};
+		sim_sample s;
+		const char *r;
+		size_t at, first_box;
+
+		snprintf(key, sizeof(key), "t/%d", i);
+		ck_assert_int_eq(sim_generate(&a, &s), TB_OK);
+		r = tb_buf_str(&s.reasoning);
+		ck_assert_int_eq(sim_count_words(r, s.reasoning.len), s.reasoning_tokens);
+		at = traceinfo_first_correct(r, s.reasoning.len, states_expected, (void *)exp_value);
+		first_box = (size_t)(strstr(r, "\\boxed{") ? strstr(r, "\\boxed{") - r : -1);
+		if (s.reasoning_tokens >= 60 && s.correct == 1) {
+			right++;
+			right_found += at != (size_t)-1;
+			wrong_first += at != (size_t)-1 && first_box < at &&
+				       strncmp(r + first_box + 7, exp_value, strlen(exp_value)) != 0;
+			if (at != (size_t)-1)
+				frac_sum += (double)at / (double)s.reasoning.len;
+		} else if (s.reasoning_tokens >= 60 && s.correct == 0 && !s.think_cut) {
+			wrong++;
+			lost += at != (size_t)-1;
+		}
+		sim_sample_release(&s);
+	}
+	printf("reasoning: %ld right (%ld state it, %ld a wrong value first, mean position %.2f), "
+	       "%ld wrong (%ld found then lost)\n",
+	       right, right_found, wrong_first, frac_sum / (double)right_found, wrong, lost);
+	ck_assert_int_gt(right, 1000);
+	ck_assert_int_eq(right_found, right);
+	ck_assert_msg(wrong_first > right / 8 && wrong_first < right * 3 / 10, "%ld of %ld", wrong_first, right);
+	ck_assert_msg(lost > wrong / 5 && lost < wrong * 2 / 5, "%ld of %ld", lost, wrong);
+	ck_assert_msg(frac_sum / (double)right_found > 0.3 && frac_sum / (double)right_found < 0.75, "%.2f",
+		      frac_sum / (double)right_found);
+	/* non-thinking samples carry no trace to state anything in */
+	for (int i = 0; i < 50; i++) {
+		sim_ask a = {.model = "m", .prof = sim_profiles_find(&ps, "qwen/qwen3-14b"), .item = &ts->items[0],
+			     .item_key = key, .mode = TB_MODE_NOTHINK, .seed = 1, .sim_seed = 7};
+		sim_sample s;
+
+		snprintf(key, sizeof(key), "t/%d", i);
+		ck_assert_int_eq(sim_generate(&a, &s), TB_OK);
+		with_nothink += s.reasoning.len > 0;
+		sim_sample_release(&s);
+	}
+	ck_assert_int_eq(with_nothink, 0);
+	sim_profiles_release(&ps);
+}
+END_TEST
+
+/* A profile's budget_ignored: that share of budgeted requests thinks as long
+ * as it would unbudgeted (an endpoint that does not enforce budgets). */
+START_TEST(budget_ignored)
+{
+	enum { N = 1000 };
+	sim_profiles ps;
+	char err[256], key[32];
+	long ignored = 0;
+
+	ck_assert_int_eq(sim_profiles_init(&ps, NULL, err, sizeof(err)), TB_OK);
+	for (int k = 0; k < 3; k++) {
+		sim_profile prof = *sim_profiles_find(&ps, "qwen/qwen3-14b");
+
+		prof.budget_ignored = k * 0.5;
+		ignored = 0;
+		for (int i = 0; i < N; i++) {
+			sim_ask a = {.model = "m", .prof = &prof, .item = &ts->items[0], .item_key = key,
+				     .mode = TB_MODE_THINK, .seed = 1, .sim_seed = 7};
+			sim_sample free_run, capped;
+
+			snprintf(key, sizeof(key), "b/%d", i);
+			ck_assert_int_eq(sim_generate(&a, &free_run), TB_OK);
+			a.budget = 8;
+			ck_assert_int_eq(sim_generate(&a, &capped), TB_OK);
+			if (capped.reasoning_tokens == free_run.reasoning_tokens) {
+				ignored++;
+				ck_assert_int_eq(capped.correct, free_run.correct);
+			} else {
+				ck_assert_int_eq(capped.reasoning_tokens, 8);
+			}
+			sim_sample_release(&free_run);
+			sim_sample_release(&capped);
+		}
+		if (k == 0)
+			ck_assert_int_eq(ignored, 0);
+		else if (k == 1)
+			ck_assert_msg(ignored > N * 0.44 && ignored < N * 0.56, "%ld of %d", ignored, N);
+		else
+			ck_assert_int_eq(ignored, N);
 	}
 	sim_profiles_release(&ps);
 }
@@ -1093,6 +1215,8 @@ static Suite *sim_suite(void)
 	tcase_add_test(t, repeatable);
 	tcase_add_test(t, accuracy_by_mode);
 	tcase_add_test(t, item_difficulty);
+	tcase_add_test(t, reasoning_states_answers);
+	tcase_add_test(t, budget_ignored);
 	tcase_add_test(t, budgets);
 	tcase_add_test(t, fault_429_5xx_reset);
 	tcase_add_test(t, fault_malformed_cut_midstream);

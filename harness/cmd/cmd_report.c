@@ -223,7 +223,8 @@ static int write_plots(const out_ctx *x, plot_set *ps, char *plot_dir, size_t le
 		return tb_error("output folder name too long: '%s'", dir);
 	if (make_dir(plot_dir) != TB_OK)
 		return TB_ERR;
-	if (plot_write(x->r, x->run, plot_dir, 1, ps, err, sizeof(err)) != TB_OK)
+	if (plot_write(x->r, x->run, plot_dir, 1, ps, err, sizeof(err)) != TB_OK ||
+	    plot_write_thinking(x->st, x->r, x->run, plot_dir, 1, ps, err, sizeof(err)) != TB_OK)
 		return tb_error("%s", err);
 	if (ps->rendered)
 		tb_note("wrote %zu plots (PNG and SVG, with their .dat and .gp) to %s", ps->n, plot_dir);

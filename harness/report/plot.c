@@ -13,6 +13,8 @@
 #include "log.h"
 #include "rc.h"
 #include "report_label.h"
+#include "stats.h"
+#include "traceinfo.h"
 
 /* points per CDF curve: enough to look smooth, few enough to stay small */
 #define CDF_POINTS 200
@@ -135,6 +137,39 @@ static double lat_mean_s(const report_cell *c)
 	return isfinite(c->total_mean) ? c->total_mean / 1000.0 : NAN;
 }
 
+/* A round tick step near span/4: 1, 2 or 5 times a power of ten. */
+static double tick_step(double span)
+{
+	double raw = span / 4, mag = pow(10, floor(log10(raw))), m = raw / mag;
+
+	return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * mag;
+}
+
+/* The x axis of a panel whose values lie in [lo, hi]: a log axis when they
+ * are positive and span more than LOG_SPAN times, else a linear one from 0
+ * with four or five ticks printed with just the decimals the step needs,
+ * so small values (dollars per sample) never crowd into one another. */
+#define LOG_SPAN 3
+static void x_axis(FILE *gp, double lo, double hi)
+{
+	double step, top;
+	int decimals;
+
+	if (!isfinite(hi) || hi <= 0) {
+		fputs("set xrange [0:*]\n", gp);
+		return;
+	}
+	if (isfinite(lo) && lo > 0 && hi / lo > LOG_SPAN) {
+		fprintf(gp, "set logscale x\nset xrange [%.6g:%.6g]\n", lo / 1.5, hi * 1.5);
+		return;
+	}
+	step = tick_step(hi);
+	top = ceil(hi * 1.05 / step) * step;
+	decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
+	fprintf(gp, "set xrange [0:%.6g]\nset xtics 0,%.6g\nset format x \"%%.%df\"\n", top, step,
+		decimals);
+}
+
 typedef struct files {
 	FILE *dat, *gp;
 	char dat_path[4096], gp_path[4096];
@@ -166,6 +201,19 @@ static void put_output(FILE *gp, const char *name, const char *ext)
 	fputs("set output ", gp);
 	gp_quote(gp, file);
 	fputc('\n', gp);
+}
+
+/* A line type per configuration (colour(), used as `lt N`): gnuplot's own
+ * repeat their colours after 8, so a ninth configuration looked like the
+ * first. Twelve colours, then the same colours with another point shape. */
+static void line_types(FILE *gp)
+{
+	static const char *const rgb[12] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+					    "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#000000", "#f5c000"};
+	static const int pt[5] = {7, 5, 9, 11, 13};
+
+	for (int n = 0; n <= MAX_CONFIGS; n++)
+		fprintf(gp, "set linetype %d lc rgb \"%s\" pt %d\n", n + 1, rgb[n % 12], pt[(n / 12) % 5]);
 }
 
 /* Opens NAME.dat and NAME.gp and starts the script: a loop that draws the
@@ -221,6 +269,7 @@ static int open_plot(plotter *p, files *f, const char *name, const char *title, 
 	fprintf(f->gp, "%s\nset grid\nset key outside right top box font \",9\"\nset border 3\n"
 		       "set tics nomirror\n",
 		p->run->simulated ? " . \"  (simulated run)\"" : "");
+	line_types(f->gp);
 	return TB_OK;
 }
 
@@ -228,7 +277,7 @@ static int open_plot(plotter *p, files *f, const char *name, const char *title, 
  * (a log scale, a range) carries over. */
 static void open_panel(files *f, const panel *pn)
 {
-	fputs("unset logscale\nset autoscale\nset title ", f->gp);
+	fputs("unset logscale\nset autoscale\nset xtics autofreq\nset format x \"%g\"\nset title ", f->gp);
 	gp_quote(f->gp, pn->suite);
 	fputc('\n', f->gp);
 }
@@ -340,11 +389,8 @@ static int plot_acc_x(plotter *p, const char *name, const char *title, const cha
 		open_panel(&f, pn);
 		fputs("set xlabel ", f.gp);
 		gp_quote(f.gp, xlabel);
-		fputs("\nset ylabel \"accuracy (%)\"\nset yrange [0:100]\nset format x \"%g\"\n", f.gp);
-		if (lo > 0 && hi / lo > 20)
-			fputs("set logscale x\nset xrange [*:*]\n", f.gp);
-		else
-			fputs("set xrange [0:*]\n", f.gp);
+		fputs("\nset ylabel \"accuracy (%)\"\nset yrange [0:100]\n", f.gp);
+		x_axis(f.gp, lo, hi);
 		for (size_t i = pn->from; i < pn->to; i++) {
 			const report_cell *c = &p->r->cells[i];
 			char label[LABEL_LEN];
@@ -358,7 +404,7 @@ static int plot_acc_x(plotter *p, const char *name, const char *title, const cha
 			fprintf(f.dat, "%.6g %.4g %.4g %.4g\n\n\n", fx(c), pct(c->accuracy), elo, ehi);
 			sep(f.gp, &k);
 			put_dat(f.gp, name);
-			fprintf(f.gp, " index %zu using 1:2:3:4 with yerrorbars pt 7 ps 1.4 lc %d title ",
+			fprintf(f.gp, " index %zu using 1:2:3:4 with yerrorbars lt %d ps 1.4 title ",
 				index++, colour(p, c));
 			gp_quote(f.gp, label);
 		}
@@ -369,6 +415,21 @@ static int plot_acc_x(plotter *p, const char *name, const char *title, const cha
 			front);
 	}
 	return close_plot(p, &f);
+}
+
+/* The largest time (s) of the panel's samples; the values are sorted. */
+static double cdf_max_s(const plotter *p, const panel *pn, int ttfa)
+{
+	double hi = NAN;
+
+	for (size_t i = pn->from; i < pn->to; i++) {
+		const report_cell *c = &p->r->cells[i];
+		size_t n = ttfa ? c->n_ttfa_ms : c->n_total_ms;
+
+		if (answered(c) && n)
+			hi = fmax(hi, (ttfa ? c->ttfa_ms : c->total_ms)[n - 1] / 1000.0);
+	}
+	return hi;
 }
 
 static int plot_cdf(plotter *p, const char *name, const char *title, const char *xlabel, int ttfa)
@@ -388,7 +449,9 @@ static int plot_cdf(plotter *p, const char *name, const char *title, const char 
 		open_panel(&f, pn);
 		fputs("set xlabel ", f.gp);
 		gp_quote(f.gp, xlabel);
-		fputs("\nset ylabel \"fraction of samples\"\nset yrange [0:1]\nset xrange [0:*]\n", f.gp);
+		fputs("\nset ylabel \"fraction of samples\"\nset yrange [0:1]\n", f.gp);
+		/* a CDF starts at 0: a linear axis up to the slowest sample */
+		x_axis(f.gp, 0, cdf_max_s(p, pn, ttfa));
 		for (size_t i = pn->from; i < pn->to; i++) {
 			const report_cell *c = &p->r->cells[i];
 			const double *v = ttfa ? c->ttfa_ms : c->total_ms;
@@ -405,7 +468,7 @@ static int plot_cdf(plotter *p, const char *name, const char *title, const char 
 			fprintf(f.dat, "%.6g 1\n\n\n", v[n - 1] / 1000.0);
 			sep(f.gp, &k);
 			put_dat(f.gp, name);
-			fprintf(f.gp, " index %zu using 1:2 with steps lw 2 lc %d title ", index++,
+			fprintf(f.gp, " index %zu using 1:2 with steps lt %d lw 2 title ", index++,
 				colour(p, c));
 			gp_quote(f.gp, label);
 		}
@@ -545,7 +608,7 @@ static int plot_acc_lang(plotter *p, size_t n_panels)
 			sep(f.gp, &k);
 			/* the configurations side by side around each language's tick */
 			fprintf(f.gp, "\"acc_lang.dat\" index %zu using ($0%+.3f):%zu:%zu:%zu with yerrorbars "
-				      "pt 7 ps 1.1 lc %d title ",
+				      "lt %d ps 1.1 title ",
 				index, ((double)j_cfg - (double)(n_cfg - 1) / 2) * 0.8 / (double)n_cfg, col,
 				col + 1, col + 2, colour(p, c));
 			gp_quote(f.gp, label);
@@ -632,7 +695,7 @@ static int plot_acc_budget(plotter *p, size_t n_panels)
 			fputs("\n\n", f.dat);
 			sep(f.gp, &k);
 			put_dat(f.gp, "acc_budget");
-			fprintf(f.gp, " index %zu using 1:2:3:4 with yerrorlines pt 7 ps 1.3 lw 2 lc %d "
+			fprintf(f.gp, " index %zu using 1:2:3:4 with yerrorlines lt %d ps 1.3 lw 2 "
 				      "title ", index++, colour(p, c));
 			snprintf(label, sizeof(label), "%s think", model);
 			gp_quote(f.gp, label);
@@ -648,7 +711,7 @@ static int plot_acc_budget(plotter *p, size_t n_panels)
 				(double)bmax * 1.4, pct(base->accuracy));
 			sep(f.gp, &k);
 			put_dat(f.gp, "acc_budget");
-			fprintf(f.gp, " index %zu using 1:2 with lines dt 3 lw 2 lc %d title ", index++,
+			fprintf(f.gp, " index %zu using 1:2 with lines lt %d dt 3 lw 2 title ", index++,
 				colour(p, c));
 			snprintf(label, sizeof(label), "%s no thinking", model);
 			gp_quote(f.gp, label);
@@ -693,11 +756,13 @@ static int run_gnuplot(const char *dir, const char *name)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static void render(plotter *p)
+/* Draws the plots ps->name[first..]; ps->rendered says whether all were drawn. */
+static void render(plotter *p, size_t first)
 {
 	plot_set *ps = p->ps;
 
-	for (size_t i = 0; i < ps->n; i++) {
+	ps->rendered = 0;
+	for (size_t i = first; i < ps->n; i++) {
 		int rc = run_gnuplot(p->dir, ps->name[i]);
 
 		if (rc == 127) {
@@ -712,6 +777,498 @@ static void render(plotter *p)
 		}
 	}
 	ps->rendered = 1;
+}
+
+/* ---- the thinking plots: from each sample's stored metrics ---- */
+
+/* samples kept for the thinking plots: bounds memory (about 40 bytes each) */
+#define THINK_SAMPLES_MAX (1L << 22)
+/* items per bin of accuracy against reasoning tokens, at least; at most BINS bins */
+#define BIN_ITEMS_MIN 4
+#define BINS 6
+
+typedef struct tsample {
+	size_t cell;   /* index into r->cells */
+	char *item;    /* owned */
+	double tokens; /* reasoning tokens T; NAN unknown */
+	double frac;   /* T-hat / T of a correct answer whose trace states it; NAN */
+	int graded, correct, budgeted, kept;
+} tsample;
+
+typedef struct twalk {
+	const report *r;
+	tb_store *st;
+	tsample *v;
+	size_t n, cap;
+	size_t *from, *to; /* per cell: its samples [from, to) of v once sorted */
+	int nomem, full;
+	char *err;
+	size_t errlen;
+} twalk;
+
+static long cell_of(const report *r, const tb_sample *s)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const report_cell *c = &r->cells[i];
+
+		if (c->budget == s->budget && strcmp(c->suite, s->suite) == 0 &&
+		    strcmp(c->model, s->model) == 0 && strcmp(c->mode, s->mode) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+static int on_tsample(void *ud, const tb_sample *s)
+{
+	twalk *w = ud;
+	tb_trace_metrics m;
+	tsample *t;
+	long cell;
+	int found;
+
+	if (store_get_metrics(w->st, s, &m, &found, w->err, w->errlen) != TB_OK)
+		return TB_ERR;
+	cell = cell_of(w->r, s);
+	if (!found || cell < 0)
+		return 0;
+	if (w->n == (size_t)THINK_SAMPLES_MAX) {
+		w->full = 1;
+		return 0;
+	}
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 1024;
+		tsample *v = realloc(w->v, cap * sizeof(*v));
+
+		if (!v) {
+			w->nomem = 1;
+			return tb_seterr(w->err, w->errlen, "out of memory");
+		}
+		w->v = v;
+		w->cap = cap;
+	}
+	t = &w->v[w->n];
+	t->item = strdup(s->item_id);
+	if (!t->item) {
+		w->nomem = 1;
+		return tb_seterr(w->err, w->errlen, "out of memory");
+	}
+	w->n++;
+	t->cell = (size_t)cell;
+	t->graded = tb_outcome_is_graded(s->outcome);
+	t->correct = s->outcome == TB_OUT_CORRECT;
+	t->tokens = m.reasoning_source != TB_TOK_NONE ? (double)m.reasoning_tokens : NAN;
+	t->frac = t->correct ? m.first_correct_frac : NAN;
+	t->budgeted = strcmp(s->mode, "think") == 0 && s->budget > 0 && m.reasoning_source != TB_TOK_NONE;
+	t->kept = t->budgeted && !m.budget_exceeded;
+	return 0;
+}
+
+static int cmp_tsample(const void *a, const void *b)
+{
+	const tsample *x = a, *y = b;
+
+	if (x->cell != y->cell)
+		return (x->cell > y->cell) - (x->cell < y->cell);
+	return strcmp(x->item, y->item);
+}
+
+static void twalk_release(twalk *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		free(w->v[i].item);
+	free(w->v);
+	free(w->from);
+	free(w->to);
+}
+
+/* Reads every measured sample of the report's cells, sorted by cell and item. */
+static int twalk_load(twalk *w)
+{
+	if (store_each_sample_brief(w->st, on_tsample, w, w->err, w->errlen) != 0 || w->nomem)
+		return TB_ERR;
+	if (w->full)
+		tb_warn("plots: only the first %ld measured samples are in the thinking plots", THINK_SAMPLES_MAX);
+	if (w->n)
+		qsort(w->v, w->n, sizeof(*w->v), cmp_tsample);
+	w->from = calloc(w->r->n + 1, sizeof(size_t));
+	w->to = calloc(w->r->n + 1, sizeof(size_t));
+	if (!w->from || !w->to)
+		return tb_seterr(w->err, w->errlen, "out of memory");
+	for (size_t i = w->n; i-- > 0;)
+		w->from[w->v[i].cell] = i;
+	for (size_t i = 0; i < w->n; i++)
+		w->to[w->v[i].cell] = i + 1;
+	return TB_OK;
+}
+
+typedef struct item_acc {
+	double tokens; /* the item's mean reasoning tokens */
+	long correct, graded;
+} item_acc;
+
+static int cmp_item_acc(const void *a, const void *b)
+{
+	const item_acc *x = a, *y = b;
+
+	return (x->tokens > y->tokens) - (x->tokens < y->tokens);
+}
+
+/* The cell's items with known reasoning tokens and a graded sample, sorted
+ * by their mean tokens; the caller frees *out. */
+static size_t cell_items(const twalk *w, size_t cell, item_acc **out)
+{
+	size_t n = 0;
+	item_acc *v = malloc((w->to[cell] - w->from[cell] + 1) * sizeof(*v));
+
+	*out = v;
+	if (!v)
+		return 0;
+	for (size_t i = w->from[cell]; i < w->to[cell];) {
+		size_t j = i;
+		double sum = 0;
+		long known = 0, correct = 0, graded = 0;
+
+		for (; j < w->to[cell] && strcmp(w->v[j].item, w->v[i].item) == 0; j++) {
+			if (isfinite(w->v[j].tokens)) {
+				sum += w->v[j].tokens;
+				known++;
+			}
+			correct += w->v[j].correct;
+			graded += w->v[j].graded;
+		}
+		if (known && graded)
+			v[n++] = (item_acc){sum / (double)known, correct, graded};
+		i = j;
+	}
+	qsort(v, n, sizeof(*v), cmp_item_acc);
+	return n;
+}
+
+typedef struct tbin {
+	double tokens; /* the bin's mean of its items' mean reasoning tokens */
+	long correct, graded;
+	size_t items;
+} tbin;
+
+/* The cell's items sorted by their mean reasoning tokens, cut into bins of
+ * equal item counts (at least BIN_ITEMS_MIN items each, at most BINS bins).
+ * The number of bins; -1 when out of memory. */
+static long cell_bins(const twalk *w, size_t cell, tbin *out)
+{
+	item_acc *it;
+	size_t n = cell_items(w, cell, &it), bins;
+
+	if (!it)
+		return -1;
+	bins = n / BIN_ITEMS_MIN;
+	bins = !n ? 0 : bins < 1 ? 1 : bins > BINS ? BINS : bins;
+	for (size_t b = 0; b < bins; b++) {
+		size_t a0 = b * n / bins, a1 = (b + 1) * n / bins;
+		tbin *t = &out[b];
+
+		memset(t, 0, sizeof(*t));
+		for (size_t a = a0; a < a1; a++) {
+			t->tokens += it[a].tokens;
+			t->correct += it[a].correct;
+			t->graded += it[a].graded;
+		}
+		t->items = a1 - a0;
+		t->tokens /= (double)t->items;
+	}
+	free(it);
+	return (long)bins;
+}
+
+static int thinks(const report_cell *c)
+{
+	return answered(c) && strcmp(c->mode, "think") == 0;
+}
+
+/* Whether the panel has something for a thinking plot: a thinking cell with
+ * a measured reasoning length (tokens), or a correct answer with a T-hat / T. */
+static int panel_has(const plotter *p, const twalk *w, const panel *pn, int fracs)
+{
+	for (size_t i = pn->from; i < pn->to; i++)
+		for (size_t t = w->from[i]; t < w->to[i]; t++)
+			if (fracs ? isfinite(w->v[t].frac) : thinks(&p->r->cells[i]) && isfinite(w->v[t].tokens))
+				return 1;
+	return 0;
+}
+
+static size_t panels_with(const plotter *p, const twalk *w, int fracs)
+{
+	size_t n = 0;
+
+	for (size_t s = 0; s < p->n_pan; s++)
+		n += panel_has(p, w, &p->pan[s], fracs);
+	return n;
+}
+
+/* Accuracy against reasoning tokens: per thinking configuration, a point
+ * per bin of items (cell_bins()) at the bin's mean tokens, with Wilson's
+ * interval over the bin's samples. */
+static int plot_acc_tokens(plotter *p, const twalk *w, size_t n_panels)
+{
+	files f;
+	size_t index = 0;
+
+	if (open_plot(p, &f, "acc_tokens", "Accuracy against reasoning tokens (items binned by their mean), per suite",
+		      n_panels, 0) != TB_OK)
+		return TB_ERR;
+	fputs("# per suite, one block per thinking configuration; its items sorted by their mean\n"
+	      "# reasoning tokens and cut into bins of equal item counts. Columns: the bin's mean\n"
+	      "# reasoning tokens, accuracy (%), its 95% Wilson interval (low, high), items, samples\n", f.dat);
+	for (size_t s = 0; s < p->n_pan; s++) {
+		const panel *pn = &p->pan[s];
+		size_t k = 0;
+		double lo = INFINITY, hi = 0;
+		tbin bins[BINS];
+		long nb;
+
+		if (!panel_has(p, w, pn, 0))
+			continue;
+		for (size_t i = pn->from; i < pn->to; i++) {
+			if (!thinks(&p->r->cells[i]))
+				continue;
+			if ((nb = cell_bins(w, i, bins)) < 0)
+				goto nomem;
+			for (long b = 0; b < nb; b++) {
+				lo = fmin(lo, bins[b].tokens);
+				hi = fmax(hi, bins[b].tokens);
+			}
+		}
+		dat_suite(&f, pn);
+		open_panel(&f, pn);
+		fputs("set xlabel \"reasoning tokens per sample (item mean, binned)\"\n"
+		      "set ylabel \"accuracy (%)\"\nset yrange [0:100]\n", f.gp);
+		x_axis(f.gp, lo, hi);
+		for (size_t i = pn->from; i < pn->to; i++) {
+			const report_cell *c = &p->r->cells[i];
+			char label[LABEL_LEN];
+
+			if (!thinks(c))
+				continue;
+			if ((nb = cell_bins(w, i, bins)) < 0)
+				goto nomem;
+			if (!nb)
+				continue;
+			report_config_label(p->r, c, label, sizeof(label));
+			dat_label(f.dat, label);
+			for (long b = 0; b < nb; b++) {
+				double elo, ehi;
+
+				stats_wilson(bins[b].correct, bins[b].graded, STATS_Z95, &elo, &ehi);
+				fprintf(f.dat, "%.6g %.4g %.4g %.4g %zu %ld\n", bins[b].tokens,
+					100.0 * (double)bins[b].correct / (double)bins[b].graded, pct(elo), pct(ehi),
+					bins[b].items, bins[b].graded);
+			}
+			fputs("\n\n", f.dat);
+			sep(f.gp, &k);
+			put_dat(f.gp, "acc_tokens");
+			fprintf(f.gp, " index %zu using 1:2:3:4 with yerrorlines lt %d ps 1.1 lw 2 title ",
+				index++, colour(p, c));
+			gp_quote(f.gp, label);
+		}
+		end_plot(f.gp, k);
+	}
+	return close_plot(p, &f);
+nomem:
+	close_plot(p, &f);
+	return tb_seterr(p->err, p->errlen, "out of memory");
+}
+
+/* The 10th, 25th, 50th, 75th and 90th percentiles of T-hat / T over the
+ * cell's correct answers whose trace states the reference; 0 when none. */
+static size_t cell_fracs(const twalk *w, size_t cell, double q[5], int *nomem)
+{
+	static const double at[5] = {10, 25, 50, 75, 90};
+	size_t n = 0;
+	double *v = malloc((w->to[cell] - w->from[cell] + 1) * sizeof(double));
+
+	if (!v) {
+		*nomem = 1;
+		return 0;
+	}
+	for (size_t i = w->from[cell]; i < w->to[cell]; i++)
+		if (isfinite(w->v[i].frac))
+			v[n++] = w->v[i].frac;
+	stats_sort(v, n);
+	for (int k = 0; k < 5 && n; k++)
+		q[k] = stats_percentile_sorted(v, n, at[k]);
+	free(v);
+	return n;
+}
+
+/* The distribution of T-hat / T over correct answers, per configuration
+ * (mode and budget): a box from the 25th to the 75th percentile, whiskers at
+ * the 10th and 90th, a bar at the median. */
+static int plot_efficiency(plotter *p, const twalk *w, size_t n_panels)
+{
+	files f;
+	size_t index = 0;
+	int nomem = 0;
+
+	if (open_plot(p, &f, "efficiency", "Efficiency T\xcc\x82/T of correct answers, per suite", n_panels, 0) != TB_OK)
+		return TB_ERR;
+	fputs("# per suite, one block per configuration with correct answers whose reasoning states\n"
+	      "# the reference: position, T-hat/T percentiles 10, 25, 50, 75, 90, answers, label\n", f.dat);
+	fputs("set style fill solid 0.35 border -1\nset boxwidth 0.6\nset xtics rotate by -30\n", f.gp);
+	for (size_t s = 0; s < p->n_pan; s++) {
+		const panel *pn = &p->pan[s];
+		size_t k = 0, x = 0, boxes = 0;
+
+		if (!panel_has(p, w, pn, 1))
+			continue;
+		for (size_t i = pn->from; i < pn->to; i++) {
+			double q[5];
+
+			boxes += answered(&p->r->cells[i]) && cell_fracs(w, i, q, &nomem) > 0;
+			if (nomem)
+				goto nomem;
+		}
+		dat_suite(&f, pn);
+		open_panel(&f, pn);
+		fprintf(f.gp, "set xrange [-0.7:%zu.7]\n", boxes - 1);
+		fputs("set xtics rotate by -30\nset ylabel \"T\xcc\x82/T (share of reasoning before the first correct statement)\"\n"
+		      "set xlabel \"\"\nset yrange [0:1]\n", f.gp);
+		for (size_t i = pn->from; i < pn->to; i++) {
+			const report_cell *c = &p->r->cells[i];
+			char label[LABEL_LEN];
+			double q[5];
+			size_t n;
+
+			if (!answered(c))
+				continue;
+			n = cell_fracs(w, i, q, &nomem);
+			if (nomem)
+				goto nomem;
+			if (!n)
+				continue;
+			report_config_label(p->r, c, label, sizeof(label));
+			dat_label(f.dat, label);
+			fprintf(f.dat, "%zu %.4g %.4g %.4g %.4g %.4g %zu ", x, q[0], q[1], q[2], q[3], q[4], n);
+			gp_quote(f.dat, label);
+			fputs("\n\n\n", f.dat);
+			sep(f.gp, &k);
+			put_dat(f.gp, "efficiency");
+			fprintf(f.gp, " index %zu using 1:3:2:6:5:xtic(8) with candlesticks whiskerbars lt %d lw 1.5 "
+				      "title ", index, colour(p, c));
+			gp_quote(f.gp, label);
+			sep(f.gp, &k);
+			put_dat(f.gp, "efficiency");
+			fprintf(f.gp, " index %zu using 1:4:4:4:4 with candlesticks lw 3 lc rgb \"black\" notitle",
+				index++);
+			x++;
+		}
+		end_plot(f.gp, k);
+	}
+	return close_plot(p, &f);
+nomem:
+	close_plot(p, &f);
+	return tb_seterr(p->err, p->errlen, "out of memory");
+}
+
+/* The budget-kept rate against the thinking budget, per suite with a sweep:
+ * the share of budgeted samples whose reasoning stayed within the budget
+ * (5% over allowed), a line per model with Wilson's interval. */
+static int plot_budget_kept(plotter *p, const twalk *w, size_t n_panels)
+{
+	const report *r = p->r;
+	files f;
+	size_t index = 0;
+
+	if (open_plot(p, &f, "budget_kept", "Thinking budget kept (reasoning within the budget), per suite",
+		      n_panels, 0) != TB_OK)
+		return TB_ERR;
+	fputs("# per suite, one block per model: thinking budget (tokens), budget kept (%), its 95%\n"
+	      "# Wilson interval (low, high), budgeted samples\n", f.dat);
+	for (size_t s = 0; s < p->n_pan; s++) {
+		const panel *pn = &p->pan[s];
+		size_t k = 0;
+
+		if (!has_sweep(p, pn))
+			continue;
+		dat_suite(&f, pn);
+		open_panel(&f, pn);
+		fputs("set xlabel \"thinking budget (tokens, log scale)\"\nset ylabel \"budget kept (% of samples)\"\n"
+		      "set yrange [0:105]\nset logscale x 2\nset format x \"%g\"\nset offsets graph 0.05, graph 0.05, 0, 0\n",
+		      f.gp);
+		for (size_t i = pn->from; i < pn->to; i++) {
+			const report_cell *c = &r->cells[i];
+			const char *model = report_model_label(r, c->model);
+			char label[LABEL_LEN];
+			size_t pts = 0;
+
+			/* a model's first budgeted think cell starts its line */
+			if (!thinks(c) || !c->budget ||
+			    (i > pn->from && strcmp(r->cells[i - 1].model, c->model) == 0 &&
+			     strcmp(r->cells[i - 1].mode, "think") == 0 && r->cells[i - 1].budget))
+				continue;
+			dat_label(f.dat, model);
+			for (size_t j = i; j < pn->to && strcmp(r->cells[j].model, c->model) == 0 &&
+					    strcmp(r->cells[j].mode, "think") == 0; j++) {
+				long kept = 0, n = 0;
+				double lo, hi;
+
+				for (size_t t = w->from[j]; t < w->to[j]; t++) {
+					n += w->v[t].budgeted;
+					kept += w->v[t].kept;
+				}
+				if (!n)
+					continue;
+				stats_wilson(kept, n, STATS_Z95, &lo, &hi);
+				fprintf(f.dat, "%ld %.4g %.4g %.4g %ld\n", r->cells[j].budget,
+					100.0 * (double)kept / (double)n, pct(lo), pct(hi), n);
+				pts++;
+			}
+			if (!pts)
+				fputs("NaN NaN NaN NaN 0\n", f.dat);
+			fputs("\n\n", f.dat);
+			sep(f.gp, &k);
+			put_dat(f.gp, "budget_kept");
+			fprintf(f.gp, " index %zu using 1:2:3:4 with yerrorlines lt %d ps 1.3 lw 2 title ", index++,
+				colour(p, c));
+			snprintf(label, sizeof(label), "%s think", model);
+			gp_quote(f.gp, label);
+		}
+		end_plot(f.gp, k);
+	}
+	return close_plot(p, &f);
+}
+
+int plot_write_thinking(tb_store *st, const report *r, const tb_run_info *run, const char *dir, int do_render,
+			plot_set *ps, char *err, size_t errlen)
+{
+	plotter p = {.r = r, .run = run, .dir = dir, .ps = ps, .err = err, .errlen = errlen};
+	twalk w = {.r = r, .st = st, .err = err, .errlen = errlen};
+	size_t first = ps->n, n_sweep = 0, n_tokens, n_fracs;
+	int rc = TB_ERR, rendered = ps->rendered;
+
+	gather(&p);
+	if (twalk_load(&w) != TB_OK)
+		goto out;
+	if (!w.n) {
+		rc = TB_OK;
+		goto out;
+	}
+	for (size_t s = 0; s < p.n_pan; s++)
+		n_sweep += has_sweep(&p, &p.pan[s]);
+	n_tokens = panels_with(&p, &w, 0);
+	n_fracs = panels_with(&p, &w, 1);
+	if ((n_tokens && plot_acc_tokens(&p, &w, n_tokens) != TB_OK) ||
+	    (n_fracs && plot_efficiency(&p, &w, n_fracs) != TB_OK) ||
+	    (n_sweep && plot_budget_kept(&p, &w, n_sweep) != TB_OK))
+		goto out;
+	if (do_render) {
+		render(&p, first);
+		ps->rendered = rendered && ps->rendered;
+		if (ps->rendered)
+			ps->skipped[0] = '\0';
+	}
+	rc = TB_OK;
+out:
+	twalk_release(&w);
+	return rc;
 }
 
 int plot_write(const report *r, const tb_run_info *run, const char *dir, int do_render,
@@ -746,7 +1303,7 @@ int plot_write(const report *r, const tb_run_info *run, const char *dir, int do_
 	if (n_sweep && plot_acc_budget(&p, n_sweep) != TB_OK)
 		return TB_ERR;
 	if (do_render)
-		render(&p);
+		render(&p, 0);
 	if (ps->rendered)
 		ps->skipped[0] = '\0';
 	return TB_OK;

@@ -16,6 +16,13 @@
  *   acc_lang       accuracy by language (suites with more than one)
  *   acc_budget     accuracy against thinking budget (suites with a budget sweep),
  *                  each model's non-thinking accuracy as a dashed horizontal line
+ * and, from each sample's stored thinking metrics (plot_write_thinking()):
+ *   acc_tokens     accuracy against reasoning tokens: a thinking configuration's
+ *                  items binned by their mean reasoning tokens, Wilson intervals
+ *   efficiency     T-hat / T of correct answers per configuration (mode and
+ *                  budget): box 25th-75th percentile, whiskers 10th-90th, median
+ *   budget_kept    the budget-kept rate against the thinking budget (suites
+ *                  with a sweep), the second panel of acc_budget
  * Text from the store reaches a script only through gp_quote(). */
 #ifndef TB_PLOT_H
 #define TB_PLOT_H
@@ -25,7 +32,7 @@
 #include "report.h"
 #include "store.h"
 
-#define PLOT_MAX 8
+#define PLOT_MAX 12
 
 typedef struct plot_set {
 	size_t n;                    /* plots whose data and script were written */
@@ -41,5 +48,12 @@ typedef struct plot_set {
  * 0 and ps->skipped says why. TB_ERR only when a file cannot be written. */
 int plot_write(const report *r, const tb_run_info *run, const char *dir, int render,
 	       plot_set *ps, char *err, size_t errlen);
+
+/* After plot_write(): appends the thinking plots, read from the store's
+ * sample_metrics, to ps (nothing when no sample was measured) and, when
+ * render is set, draws them; ps->rendered stays 1 only if every plot of ps
+ * was drawn. TB_ERR when a file cannot be written or the store read. */
+int plot_write_thinking(tb_store *st, const report *r, const tb_run_info *run, const char *dir, int render,
+			plot_set *ps, char *err, size_t errlen);
 
 #endif

@@ -42,6 +42,8 @@ typedef struct sim_profile {
 	double answer_tokens[TB_N_MODES];  /* mean answer length */
 	double accuracy[TB_N_MODES];       /* for a mode the model lacks: the floor the budget model starts from */
 	double price_prompt, price_completion; /* USD per million tokens */
+	double first_statement;            /* typical fraction of a trace before it first states an answer */
+	double budget_ignored;             /* share of budgeted requests whose budget is not enforced */
 } sim_profile;
 
 typedef struct sim_profiles {

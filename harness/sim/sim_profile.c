@@ -25,16 +25,16 @@
 
 static const sim_profile builtin[] = {
 	{"qwen/qwen3-14b", TB_MODE_BIT(TB_MODE_THINK) | TB_MODE_BIT(TB_MODE_NOTHINK), TB_MODE_THINK,
-	 {700, 450}, 55, 1100, 0.6, {45, 160}, {0.86, 0.66}, 0.10, 0.24},
+	 {700, 450}, 55, 1100, 0.6, {45, 160}, {0.86, 0.66}, 0.10, 0.24, 0.45, 0},
 	{"qwen/qwq-32b", TB_MODE_BIT(TB_MODE_THINK), TB_MODE_THINK,
-	 {900, 900}, 32, 1800, 0.55, {60, 160}, {0.90, 0.55}, 0.15, 0.40},
+	 {900, 900}, 32, 1800, 0.55, {60, 160}, {0.90, 0.55}, 0.15, 0.40, 0.35, 0},
 	{"qwen/qwen3-vl-32b-instruct", TB_MODE_BIT(TB_MODE_NOTHINK), TB_MODE_NOTHINK,
-	 {1100, 1100}, 38, 600, 0.6, {60, 180}, {0.78, 0.70}, 0.20, 0.60},
+	 {1100, 1100}, 38, 600, 0.6, {60, 180}, {0.78, 0.70}, 0.20, 0.60, 0.5, 0},
 };
 
 static const sim_profile generic = {
 	"", TB_MODE_BIT(TB_MODE_THINK) | TB_MODE_BIT(TB_MODE_NOTHINK), TB_MODE_THINK,
-	{500, 400}, 50, 800, 0.6, {50, 150}, {0.75, 0.55}, 0.10, 0.30,
+	{500, 400}, 50, 800, 0.6, {50, 150}, {0.75, 0.55}, 0.10, 0.30, 0.5, 0,
 };
 
 /* The overridable number fields, with their ranges. */
@@ -54,6 +54,8 @@ static const struct {
 	{"accuracy_nothink", offsetof(sim_profile, accuracy[TB_MODE_NOTHINK]), 0, 1},
 	{"price_prompt", offsetof(sim_profile, price_prompt), 0, 1e6},
 	{"price_completion", offsetof(sim_profile, price_completion), 0, 1e6},
+	{"first_statement", offsetof(sim_profile, first_statement), 0, 1},
+	{"budget_ignored", offsetof(sim_profile, budget_ignored), 0, 1},
 };
 
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))

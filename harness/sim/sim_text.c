@@ -448,9 +448,108 @@ static void put_answer(const sim_ask *a, int correct, long target, uint64_t h, t
 	puts_(b, rc, phrases[ph].post);
 }
 
-int sim_generate(const sim_ask *a, sim_sample *o)
+/* ---- conclusions inside the reasoning ------------------------------------------ */
+
+/* A trace shorter than this states nothing before its answer; the first
+ * statement leaves at least STATE_ROOM words after it for a doubt and a
+ * second statement. */
+#define STATE_MIN_WORDS 60
+#define STATE_ROOM 40
+
+/* The value a wrong answer gives: the same draw put_answer() makes. */
+static void put_value(const sim_ask *a, int right, uint64_t h_answer, tb_buf *b, int *rc)
+{
+	if (right)
+		puts_(b, rc, a->item->expected);
+	else
+		put_wrong(b, rc, a->item->expected, sim_hash_u64(h_answer, 5));
+}
+
+/* One step's conclusion, "So the answer is \boxed{V}." in the item's
+ * language, ending its line: the first-correct measure reads steps line by
+ * line and asks the item's grader about each. */
+static void put_statement(const sim_ask *a, int right, uint64_t h_answer, tb_buf *b, int *rc)
+{
+	size_t ph = phrase_for(a->item->lang);
+
+	put(b, rc, " ", 1);
+	puts_(b, rc, phrases[ph].pre);
+	put_value(a, right, h_answer, b, rc);
+	puts_(b, rc, phrases[ph].post);
+	put(b, rc, "\n\n", 2);
+}
+
+static const char *const doubts[] = {
+	"Wait, that does not look right; let me check it again.",
+	"But wait, I should verify this step once more.",
+	"Alternatively, I can solve it another way.",
+	"Hmm, wait, maybe I misread the condition.",
+};
+
+/* Appends the reasoning of a think sample whose final answer is `correct`
+ * (1, 0; -1 unknown), `words` words in all. Long enough traces of items with
+ * an expected value state a conclusion partway, at a fraction of the trace
+ * drawn around the profile's first_statement:
+ *   right answers: the right value (a fifth of them a wrong value first,
+ *                  then a doubt, then the right one), sometimes re-checked;
+ *   wrong answers: the wrong value, or (three in ten) the right value first,
+ *                  then a doubt and the wrong one: found, then lost.
+ * Only the text changes: whether the answer is right was decided before. */
+static void put_reasoning(const sim_ask *a, int correct, long words, uint64_t hs, tb_buf *b, int *rc)
 {
 	static const char *const opener[] = {"Let", "me", "work", "through", "this", "step", "by", "step."};
+	const tb_item *it = a->item;
+	const char *type = it ? json_string_value(json_object_get(it->grader_spec, "type")) : NULL;
+	uint64_t h = sim_hash_u64(hs, 6), h_answer = sim_hash_u64(hs, 7);
+	double at = a->prof->first_statement * exp(0.4 * sim_normal(sim_hash_u64(hs, 8)));
+	double u = sim_unit(sim_hash_u64(hs, 9));
+	int first_right, second = 1, second_right;
+	const char *doubt = doubts[sim_hash_u64(hs, 10) & 3];
+	long pre, mid, used;
+	size_t mark;
+
+	if (!it || !it->expected || correct < 0 || words < STATE_MIN_WORDS || (type && strcmp(type, "exec") == 0)) {
+		put_words(b, rc, words, h, opener, 8);
+		return;
+	}
+	if (correct) {
+		first_right = u >= 0.2;
+		second_right = 1;
+		second = !first_right || u >= 0.6;
+		if (first_right)
+			doubt = doubts[2 + (sim_hash_u64(hs, 10) & 1)];
+	} else {
+		first_right = u < 0.3;
+		second_right = 0;
+		second = first_right;
+	}
+	at = at < 0.05 ? 0.05 : at > 0.8 ? 0.8 : at;
+	pre = lround(at * (double)words);
+	if (pre > words - STATE_ROOM)
+		pre = words - STATE_ROOM;
+	put_words(b, rc, pre, h, opener, 8);
+	mark = b->len;
+	put_statement(a, first_right, h_answer, b, rc);
+	if (second) {
+		put(b, rc, doubt, strlen(doubt));
+		put(b, rc, " ", 1);
+	}
+	used = pre + sim_count_words(b->data + mark, b->len - mark);
+	mid = (words - used) / 2;
+	if (second) {
+		put_words(b, rc, mid, sim_hash_u64(h, 1), NULL, 0);
+		mark = b->len;
+		put_statement(a, second_right, h_answer, b, rc);
+		used += mid + sim_count_words(b->data + mark, b->len - mark);
+	}
+	if (words > used)
+		put_words(b, rc, words - used, sim_hash_u64(h, 2), NULL, 0);
+	/* a value of many words could overrun the count the usage reports */
+	cut_words(b, words);
+}
+
+int sim_generate(const sim_ask *a, sim_sample *o)
+{
 	const sim_profile *p = a->prof;
 	uint64_t hi, hs;
 	double z_item, u, acc = p->accuracy[a->mode];
@@ -482,7 +581,9 @@ int sim_generate(const sim_ask *a, sim_sample *o)
 		if (need > MAX_REASONING)
 			need = MAX_REASONING;
 		reasoning = lround(need);
-		if (a->budget > 0 && a->budget < reasoning) {
+		/* an endpoint that does not enforce the budget thinks as long as it needs */
+		if (a->budget > 0 && a->budget < reasoning &&
+		    !(sim_unit(sim_hash_u64(hs, 11)) < p->budget_ignored)) {
 			if (a->budget * 2 < reasoning) {
 				o->think_cut = 1;
 				o->finish = "length";
@@ -499,11 +600,13 @@ int sim_generate(const sim_ask *a, sim_sample *o)
 		o->think_cut = 1;
 		o->finish = "length";
 	}
-	put_words(&o->reasoning, &rc, reasoning, sim_hash_u64(hs, 6), opener, 8);
+	if (!o->think_cut && a->item)
+		o->correct = u < acc;
+	else if (a->item)
+		o->correct = 0;
+	put_reasoning(a, o->correct, reasoning, hs, &o->reasoning, &rc);
 	if (!o->think_cut) {
 		target = lround(p->answer_tokens[a->mode] * (0.75 + 0.5 * sim_unit(sim_hash_u64(hs, 4))));
-		if (a->item)
-			o->correct = u < acc;
 		put_answer(a, o->correct != 0, target, sim_hash_u64(hs, 7), &o->answer, &rc);
 		o->answer_tokens = sim_count_words(tb_buf_str(&o->answer), o->answer.len);
 		if (a->max_tokens > 0 && reasoning + o->answer_tokens > a->max_tokens) {
@@ -511,8 +614,6 @@ int sim_generate(const sim_ask *a, sim_sample *o)
 			cut_words(&o->answer, o->answer_tokens);
 			o->finish = "length";
 		}
-	} else if (a->item) {
-		o->correct = 0;
 	}
 	o->reasoning_tokens = reasoning;
 	return rc == TB_OK ? TB_OK : TB_NOMEM;
