@@ -31,7 +31,8 @@ static char err[1024];
 
 /* 2 + n_extra samples: models m/x and m/y, modes alternating, every 7th
  * incorrect, the last an error; hostile reasoning and answers, and with
- * big_text reasoning longer than HTML_CUT_LONG. */
+ * big_text 1 reasoning longer than HTML_CUT_LONG, and with 2 random letters
+ * (which compress badly). */
 static void make_store(long n_extra, int big_text)
 {
 	static char big[HTML_CUT_LONG + 1000];
@@ -63,7 +64,8 @@ static void make_store(long n_extra, int big_text)
 			.mode = i % 2 ? "nothink" : "think", .outcome = TB_OUT_CORRECT,
 			.extracted = "1", .expected = "1", .grade_reason = "", .grader = "numeric",
 			.lang_check = -1, .split_method = "field",
-			.reasoning = big_text ? big : "step " HOSTILE, .answer = "answer " HOSTILE " so 1", .prompt_tokens = 5, .completion_tokens = 50,
+			.reasoning = big_text ? big : "step " HOSTILE, .answer = "answer " HOSTILE " so 1",
+			.prompt_tokens = 5, .completion_tokens = 50,
 			.reasoning_tokens = 20, .cached_tokens = -1, .cost_usd = 0.001,
 			.ttft_ms = 50, .ttfa_ms = 200, .total_ms = 400 + 10.0 * (double)(i % 50),
 			.finish_reason = "stop", .native_finish_reason = "stop", .http_status = 200,
@@ -72,6 +74,8 @@ static void make_store(long n_extra, int big_text)
 		};
 
 		snprintf(id, sizeof(id), "b%06ld", i / 2);
+		for (size_t k = 0; big_text == 2 && k < sizeof(big) - 1; k++)
+			big[k] = (char)('a' + rand() % 26);
 		if (i == 1)
 			s.item_id = "a";
 		if (i % 7 == 3)
@@ -189,7 +193,7 @@ START_TEST(escaped_and_complete)
 	ck_assert_str_eq(row_text(d, 5, 13), "boom </pre><script>alert('x')</script>&amp; \x1b[2J\x01\xef\xbf\xbd");
 	ck_assert_uint_eq(json_array_size(json_object_get(d, "models")), 2);
 	ck_assert_ptr_nonnull(strstr(html, "cut at 4000 bytes"));
-	ck_assert_ptr_null(strstr(html, "would exceed"));
+	ck_assert_ptr_null(strstr(html, "too large"));
 	if (ps.rendered)
 		ck_assert_uint_eq(tu_count(html, "<img class=plot"), ps.n);
 	else
@@ -214,7 +218,7 @@ START_TEST(text_subset)
 	setenv("TB_GNUPLOT", "/nonexistent/gnuplot", 1);
 	html = write_html(&ps, path, sizeof(path));
 	unsetenv("TB_GNUPLOT");
-	ck_assert_ptr_nonnull(strstr(html, "would exceed 8 MB"));
+	ck_assert_ptr_nonnull(strstr(html, "too large (over 8 MB before compression or 3 MB compressed)"));
 	ck_assert_ptr_nonnull(strstr(html, "Plots skipped:</strong> gnuplot not found"));
 	d = page_data(html);
 	rows = json_object_get(d, "rows");
@@ -235,6 +239,38 @@ START_TEST(text_subset)
 	ck_assert_str_eq(row_text(d, err_row, 13), "boom </pre><script>alert('x')</script>&amp; \x1b[2J\x01\xef\xbf\xbd");
 	ck_assert_ptr_nonnull(strstr(row_text(d, 0, 8), "(cut; full text in samples.csv / thinkbench view)"));
 	ck_assert_uint_le(strlen(row_text(d, 0, 8)), HTML_CUT_LONG + sizeof(HTML_CUT_NOTE));
+	json_decref(d);
+	free(html);
+}
+END_TEST
+
+/* Texts that compress badly: the subset shrinks until the data fits. */
+START_TEST(compressed_limit)
+{
+	plot_set ps;
+	char path[4300];
+	char *html;
+	const char *b, *e;
+	json_t *d, *rows;
+	size_t n, with_text = 0;
+
+	srand(7);
+	make_store(1500, 2);
+	setenv("TB_GNUPLOT", "/nonexistent/gnuplot", 1);
+	html = write_html(&ps, path, sizeof(path));
+	unsetenv("TB_GNUPLOT");
+	ck_assert_ptr_nonnull(strstr(html, "too large (over 8 MB before compression or 3 MB compressed)"));
+	b = strstr(html, "id=tbdata>");
+	ck_assert_ptr_nonnull(b);
+	e = strstr(b, "</script>");
+	ck_assert_uint_le((size_t)(e - b), HTML_DATA_MAX / 3 * 4 + 100);
+	d = page_data(html);
+	rows = json_object_get(d, "rows");
+	n = json_array_size(rows);
+	ck_assert_uint_eq(n, 1502);
+	for (size_t i = 0; i < n; i++)
+		with_text += json_array_size(json_array_get(rows, i)) == 14;
+	ck_assert_msg(with_text > 50 && with_text < n, "%zu of %zu with texts", with_text, n);
 	json_decref(d);
 	free(html);
 }
@@ -361,6 +397,7 @@ int main(void)
 	tcase_set_timeout(tc, 55);
 	tcase_add_test(tc, escaped_and_complete);
 	tcase_add_test(tc, text_subset);
+	tcase_add_test(tc, compressed_limit);
 	tcase_add_test(tc, chromium_selftest);
 	suite_add_tcase(s, tc);
 	return tu_run(s);

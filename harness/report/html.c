@@ -502,12 +502,13 @@ static int samples_section(FILE *f, tb_store *st, const report *r, char *err, si
 	if (html_samples_encode(st, r, &b64, &info, err, errlen) != TB_OK)
 		return TB_ERR;
 	if (info.per_group >= 0)
-		fprintf(f, "<p><strong>The texts of all %ld samples would exceed %zu MB, so this page "
-			   "holds the texts of %ld of them: per cell and outcome the first %ld in store "
+		fprintf(f, "<p><strong>The texts of all %ld samples would make this page too large (over "
+			   "%zu MB before compression or %zu MB compressed), so it holds the texts of %ld "
+			   "of them: per cell and outcome the first %ld in store "
 			   "order, %ld of each failing outcome (incorrect, partial, no answer, truncated, "
 			   "error).</strong> Every sample is listed and can be filtered; samples.csv and "
 			   "<code>thinkbench view</code> have every text.</p>\n",
-			info.rows, HTML_TEXT_BUDGET >> 20, info.with_text, info.per_group,
+			info.rows, HTML_TEXT_BUDGET >> 20, HTML_DATA_MAX >> 20, info.with_text, info.per_group,
 			2 * info.per_group);
 	fprintf(f, "<p class=meta>Click a row for its prompt, reasoning and answer. Prompt, reasoning "
 		   "and answer are cut at %d bytes, the other texts at %d, ending &ldquo;(cut; full "

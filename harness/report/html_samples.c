@@ -42,6 +42,7 @@ typedef struct enc {
 	first_seen *seen;
 	size_t n_seen, cap_seen;
 	long per_group; /* -1: all texts */
+	long max_rank;  /* the largest group's size */
 	size_t row;     /* the second walk's position */
 	tb_buf rows, prompts, tmp;
 	long n_prompts, with_text;
@@ -219,6 +220,7 @@ static int choose_per_group(enc *e)
 			hi = e->seen[i].rank + 1;
 	}
 	free(count);
+	e->max_rank = hi;
 	e->per_group = -1;
 	if (all <= HTML_TEXT_BUDGET)
 		return TB_OK;
@@ -384,11 +386,61 @@ static int put_dict(enc *e, tb_buf *b, const char *name, const dict *d)
 	return tb_buf_adds(b, "]");
 }
 
+static void dicts_free(enc *e)
+{
+	dict *d[] = {&e->suites, &e->models, &e->modes, &e->outcomes, &e->langs, &e->items};
+
+	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+		dict_free(d[i]);
+		memset(d[i], 0, sizeof(*d[i]));
+	}
+	free(e->item_prompt);
+	e->item_prompt = NULL;
+}
+
+/* The second walk: the rows with e->per_group, compressed into e->gz. */
+static int encode_rows(tb_store *st, enc *e, char *err, size_t errlen)
+{
+	int rc = TB_ERR;
+
+	dicts_free(e);
+	tb_buf_reset(&e->rows);
+	tb_buf_reset(&e->prompts);
+	tb_buf_reset(&e->gz);
+	e->row = 0;
+	e->with_text = e->n_prompts = 0;
+	e->json_len = 0;
+	memset(&e->z, 0, sizeof(e->z));
+	if (deflateInit2(&e->z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		e->nomem = 1;
+		return TB_ERR;
+	}
+	if (gz_feed(e, "{\"rows\":[", 9, Z_NO_FLUSH) != TB_OK) {
+		e->nomem = 1;
+		goto cleanup;
+	}
+	if (store_each_sample(st, on_row, e, err, errlen) != 0)
+		goto cleanup;
+	if (tb_buf_adds(&e->rows, "]") != TB_OK || put_dict(e, &e->rows, "suites", &e->suites) ||
+	    put_dict(e, &e->rows, "models", &e->models) || put_dict(e, &e->rows, "modes", &e->modes) ||
+	    put_dict(e, &e->rows, "outcomes", &e->outcomes) ||
+	    put_dict(e, &e->rows, "langs", &e->langs) ||
+	    tb_buf_addf(&e->rows, ",\"prompts\":[%s]}", tb_buf_str(&e->prompts)) != TB_OK ||
+	    gz_feed(e, e->rows.data, e->rows.len, Z_FINISH) != TB_OK) {
+		e->nomem = 1;
+		goto cleanup;
+	}
+	rc = TB_OK;
+cleanup:
+	deflateEnd(&e->z);
+	return rc;
+}
+
 int html_samples_encode(tb_store *st, const report *r, char **b64, html_samples_info *info,
 			char *err, size_t errlen)
 {
 	enc e = {.r = r};
-	int rc = TB_ERR, z_open = 0;
+	int rc = TB_ERR;
 
 	*b64 = NULL;
 	if (errlen)
@@ -404,26 +456,14 @@ int html_samples_encode(tb_store *st, const report *r, char **b64, html_samples_
 		e.nomem = 1;
 		goto cleanup;
 	}
-	if (deflateInit2(&e.z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-		e.nomem = 1;
-		goto cleanup;
+	/* texts that compress badly: half the subset until the data fits */
+	while (encode_rows(st, &e, err, errlen) == TB_OK) {
+		if (e.gz.len <= HTML_DATA_MAX || e.per_group == 0)
+			break;
+		e.per_group = (e.per_group < 0 ? e.max_rank : e.per_group) / 2;
 	}
-	z_open = 1;
-	if (gz_feed(&e, "{\"rows\":[", 9, Z_NO_FLUSH) != TB_OK) {
-		e.nomem = 1;
+	if (e.nomem || err[0])
 		goto cleanup;
-	}
-	if (store_each_sample(st, on_row, &e, err, errlen) != 0)
-		goto cleanup;
-	if (tb_buf_adds(&e.rows, "]") != TB_OK || put_dict(&e, &e.rows, "suites", &e.suites) ||
-	    put_dict(&e, &e.rows, "models", &e.models) || put_dict(&e, &e.rows, "modes", &e.modes) ||
-	    put_dict(&e, &e.rows, "outcomes", &e.outcomes) ||
-	    put_dict(&e, &e.rows, "langs", &e.langs) ||
-	    tb_buf_addf(&e.rows, ",\"prompts\":[%s]}", tb_buf_str(&e.prompts)) != TB_OK ||
-	    gz_feed(&e, e.rows.data, e.rows.len, Z_FINISH) != TB_OK) {
-		e.nomem = 1;
-		goto cleanup;
-	}
 	if (e.gz.len > (size_t)INT_MAX / 4 * 3 - 3) {
 		e.nomem = 1;
 		goto cleanup;
@@ -445,16 +485,8 @@ cleanup:
 		tb_seterr(err, errlen, "cannot build the HTML sample browser: out of memory");
 	else if (rc != TB_OK && !err[0])
 		tb_seterr(err, errlen, "cannot read the samples for the HTML report");
-	if (z_open)
-		deflateEnd(&e.z);
 	dict_free(&e.groups);
-	dict_free(&e.suites);
-	dict_free(&e.models);
-	dict_free(&e.modes);
-	dict_free(&e.outcomes);
-	dict_free(&e.langs);
-	dict_free(&e.items);
-	free(e.item_prompt);
+	dicts_free(&e);
 	free(e.seen);
 	tb_buf_release(&e.rows);
 	tb_buf_release(&e.prompts);

@@ -10,7 +10,9 @@
  * bytes, texts are embedded for a stratified subset instead: per cell (suite,
  * model, mode, budget) and outcome the first k samples in store order, 2k for
  * the failing outcomes (incorrect, partial, no answer, truncated, error), with
- * the largest k that fits. Every sample is still listed and filterable.
+ * the largest k that fits; and while the compressed data exceeds
+ * HTML_DATA_MAX (texts that compress badly), k is halved. Every sample is
+ * still listed and filterable.
  *
  * JSON: {"rows":[[suite, model, mode, outcome, lang, "item", repeat
  *                 (, prompt, "reasoning", "answer", "extracted", "expected",
@@ -29,6 +31,8 @@
 
 /* bytes of cut text (before compression) above which the subset is embedded */
 #define HTML_TEXT_BUDGET ((size_t)8 << 20)
+/* bytes of compressed data above which k is halved (base64 makes 4/3 of it) */
+#define HTML_DATA_MAX ((size_t)3 << 20)
 /* where the prompt, reasoning and answer are cut, in bytes */
 #define HTML_CUT_LONG 4000
 /* where the extracted and expected answers, grade reason and error are cut */
