@@ -504,8 +504,8 @@ static int samples_section(FILE *f, tb_store *st, const report *r, char *err, si
 	if (info.per_group >= 0)
 		fprintf(f, "<p><strong>The texts of all %ld samples would make this page too large (over "
 			   "%zu MB before compression or %zu MB compressed), so it holds the texts of %ld "
-			   "of them: per cell and outcome the first %ld in store "
-			   "order, %ld of each failing outcome (incorrect, partial, no answer, truncated, "
+			   "of them: per cell and outcome %ld spread evenly over "
+			   "the store order, %ld of each failing outcome (incorrect, partial, no answer, truncated, "
 			   "error).</strong> Every sample is listed and can be filtered; samples.csv and "
 			   "<code>thinkbench view</code> have every text.</p>\n",
 			info.rows, HTML_TEXT_BUDGET >> 20, HTML_DATA_MAX >> 20, info.with_text, info.per_group,

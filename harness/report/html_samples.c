@@ -42,7 +42,8 @@ typedef struct enc {
 	first_seen *seen;
 	size_t n_seen, cap_seen;
 	long per_group; /* -1: all texts */
-	long max_rank;  /* the largest group's size */
+	long largest_group;  /* the largest group's size */
+	long *group_size; /* samples per group */
 	size_t row;     /* the second walk's position */
 	tb_buf rows, prompts, tmp;
 	long n_prompts, with_text;
@@ -195,12 +196,18 @@ nomem:
 	return TB_ERR;
 }
 
-/* How many samples of a group of this kind keep their texts with k. */
-static long quota(long k, int failing_group)
+/* Whether sample i keeps its texts with k: its group keeps k of its samples
+ * (2k of a failing outcome's), spread evenly over the group in store order
+ * (the ranks where rank * quota / size steps up), so items late in the store
+ * are kept as often as early ones. */
+static int keeps_text(const enc *e, size_t i, long k)
 {
-	if (k < 0)
-		return LONG_MAX;
-	return failing_group ? 2 * k : k;
+	const first_seen *s = &e->seen[i];
+	long size = e->group_size[s->group], q = s->failing ? 2 * k : k;
+
+	if (k < 0 || q >= size)
+		return 1;
+	return (long)(((long long)s->rank + 1) * q / size) > (long)((long long)s->rank * q / size);
 }
 
 /* Ranks the samples in their groups, then picks the largest k whose subset
@@ -219,18 +226,19 @@ static int choose_per_group(enc *e)
 		if (e->seen[i].rank + 1 > hi)
 			hi = e->seen[i].rank + 1;
 	}
-	free(count);
-	e->max_rank = hi;
+	e->group_size = count;
+	e->largest_group = hi;
 	e->per_group = -1;
 	if (all <= HTML_TEXT_BUDGET)
 		return TB_OK;
-	/* the largest k in [0, hi] that fits: bytes grow with k */
+	/* the largest k in [0, hi] that fits: the bytes grow with k (about so:
+	 * the samples kept move as k changes) */
 	while (lo < hi) {
 		long mid = lo + (hi - lo + 1) / 2;
 		size_t bytes = 0;
 
 		for (size_t i = 0; i < e->n_seen; i++)
-			if (e->seen[i].rank < quota(mid, e->seen[i].failing))
+			if (keeps_text(e, i, mid))
 				bytes += e->seen[i].bytes;
 		if (bytes <= HTML_TEXT_BUDGET)
 			lo = mid;
@@ -337,8 +345,7 @@ static int on_row(void *ud, const tb_sample *s)
 		if (id[i] < 0)
 			goto nomem;
 	/* a row the first walk did not see (a running run) is listed without texts */
-	text = e->row < e->n_seen &&
-	       e->seen[e->row].rank < quota(e->per_group, e->seen[e->row].failing);
+	text = e->row < e->n_seen && keeps_text(e, e->row, e->per_group);
 	e->row++;
 	if (tb_buf_addf(&e->rows, "%s[%ld,%ld,%ld,%ld,%ld,", e->row > 1 ? "," : "", id[0], id[1],
 			id[2], id[3], id[4]) != TB_OK ||
@@ -460,7 +467,7 @@ int html_samples_encode(tb_store *st, const report *r, char **b64, html_samples_
 	while (encode_rows(st, &e, err, errlen) == TB_OK) {
 		if (e.gz.len <= HTML_DATA_MAX || e.per_group == 0)
 			break;
-		e.per_group = (e.per_group < 0 ? e.max_rank : e.per_group) / 2;
+		e.per_group = (e.per_group < 0 ? e.largest_group : e.per_group) / 2;
 	}
 	if (e.nomem || err[0])
 		goto cleanup;
@@ -488,6 +495,7 @@ cleanup:
 	dict_free(&e.groups);
 	dicts_free(&e);
 	free(e.seen);
+	free(e.group_size);
 	tb_buf_release(&e.rows);
 	tb_buf_release(&e.prompts);
 	tb_buf_release(&e.tmp);

@@ -8,8 +8,9 @@
  *
  * When the cut texts of all samples add up to more than HTML_TEXT_BUDGET
  * bytes, texts are embedded for a stratified subset instead: per cell (suite,
- * model, mode, budget) and outcome the first k samples in store order, 2k for
- * the failing outcomes (incorrect, partial, no answer, truncated, error), with
+ * model, mode, budget) and outcome k samples spread evenly over the store
+ * order, 2k for the failing outcomes (incorrect, partial, no answer,
+ * truncated, error), with
  * the largest k that fits; and while the compressed data exceeds
  * HTML_DATA_MAX (texts that compress badly), k is halved. Every sample is
  * still listed and filterable.
