@@ -99,11 +99,12 @@ static long dict_id(dict *d, const void *key, size_t len)
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 16;
 		char **k = realloc(d->key, cap * sizeof(*k));
+		size_t *l;
 
 		if (!k)
 			return -1;
 		d->key = k;
-		size_t *l = realloc(d->len, cap * sizeof(*l));
+		l = realloc(d->len, cap * sizeof(*l));
 		if (!l)
 			return -1;
 		d->len = l;
