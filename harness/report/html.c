@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
+#include "html_samples.h"
 #include "log.h"
 #include "rc.h"
 #include "report_label.h"
@@ -32,50 +35,121 @@ static const char css[] =
 	".plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:16px}"
 	"figure{margin:0;border:1px solid #e5e9ee;padding:6px}figure img{width:100%;height:auto}"
 	"figcaption{font-size:12px;color:#57606a}"
-	"details.s{border:1px solid #e5e9ee;margin:3px 0;border-radius:4px}"
-	"details.s>summary{cursor:pointer;padding:4px 8px;font-family:ui-monospace,monospace;"
-	"font-size:12px}details.s .body{padding:4px 12px 10px}"
+	"#filters label{margin-right:12px;white-space:nowrap}#filters select{max-width:230px}"
+	".pager{margin:8px 0}.pager button{padding:2px 10px}#rows tr{cursor:pointer}"
+	"#rows tr:hover td,#rows tr.sel td{background:#ddf4ff}#stable{width:100%}"
+	"#detail{border-top:2px solid #d8dee4;margin-top:8px}"
+	"mark{background:#fff8c5;outline:1px solid #d4a72c}"
 	"pre{white-space:pre-wrap;word-break:break-word;background:#f6f8fa;padding:8px;"
 	"border-radius:4px;max-height:420px;overflow:auto;font-size:12px}"
-	".v{display:inline-block;min-width:86px;font-weight:600}.o-correct .v{color:#1a7f37}"
+	".v{font-weight:600}.o-correct .v{color:#1a7f37}"
 	".o-incorrect .v,.o-partial .v,.o-no_answer .v,.o-truncated .v{color:#cf222e}"
 	".o-error .v{color:#9a6700}.o-ungraded .v{color:#57606a}"
-	"#filter{padding:4px 8px;width:320px;margin:4px 0}#selftest{color:#57606a;font-size:12px}";
+	"#selftest{color:#57606a;font-size:12px}";
 
 static const char script[] =
-	"(function(){var f=document.getElementById('filter');"
-	"if(f)f.addEventListener('input',function(){var q=f.value.toLowerCase();"
-	"var d=document.querySelectorAll('#browser details.s');for(var i=0;i<d.length;i++){"
-	"d[i].style.display=d[i].firstElementChild.textContent.toLowerCase().indexOf(q)<0?"
-	"'none':'';}});"
-	"function selftest(){var o=document.getElementById('selftest');"
-	"var im=document.querySelectorAll('img.plot'),ok=0,bad=[];"
+	"(function(){"
+	"var D=null,V=[],page=0,PER=50,K=['suite','model','mode','outcome','lang'];"
+	"function $(id){return document.getElementById(id);}"
+	"function el(t,c,x){var e=document.createElement(t);if(c)e.className=c;"
+	"if(x!=null)e.textContent=String(x);return e;}"
+	"function load(){var t=$('tbdata');"
+	"if(!t)return Promise.reject(new Error('No sample data in this page.'));"
+	"if(typeof DecompressionStream!=='function')return Promise.reject(new Error('This browser can"
+	"not decompress the sample data (no DecompressionStream); samples.csv has the samples.'));"
+	"var s=atob(t.textContent.trim()),b=new Uint8Array(s.length);"
+	"for(var i=0;i<s.length;i++)b[i]=s.charCodeAt(i);"
+	"return new Response(new Blob([b]).stream().pipeThrough(new DecompressionStream('gzip'))).tex"
+	"t().then(JSON.parse);}"
+	"function wanted(){return K.map(function(k){var v=$('f-'+k).value;return v===''?-1:+v;});}"
+	"function init(d){D=d;var f=$('filters');"
+	"K.forEach(function(k){var s=el('select'),o=el('option',null,'every '+k),n=d[k+'s'];"
+	"s.id='f-'+k;o.value='';s.appendChild(o);"
+	"n.map(function(x,i){return i;}).sort(function(a,b){return n[a]<n[b]?-1:n[a]>n[b]?1:0;}"
+	").forEach(function(i){"
+	"var o=el('option',null,n[i]===''?'(none)':n[i]);o.value=String(i);s.appendChild(o);});"
+	"s.addEventListener('change',function(){page=0;apply();});"
+	"var l=el('label',null,k+' ');l.appendChild(s);f.appendChild(l);});"
+	"$('prev').addEventListener('click',function(){if(page>0){page--;show();}});"
+	"$('next').addEventListener('click',function(){if((page+1)*PER<V.length){page++;show();}});"
+	"apply();}"
+	"function apply(){var w=wanted();V=[];"
+	"for(var i=0;i<D.rows.length;i++){var r=D.rows[i],ok=true;"
+	"for(var j=0;j<5&&ok;j++)if(w[j]>=0&&r[j]!==w[j])ok=false;"
+	"if(ok)V.push(i);}"
+	"show();}"
+	"function show(){var pages=Math.max(1,Math.ceil(V.length/PER)),a=page*PER,"
+	"b=Math.min(V.length,a+PER),tb=$('rows');"
+	"tb.textContent='';$('detail').textContent='';"
+	"for(var i=a;i<b;i++)(function(n){var r=D.rows[n],o=D.outcomes[r[3]],tr=el('tr','o-'+o);"
+	"tr.appendChild(el('td','v',o));"
+	"[D.suites[r[0]],r[5],D.models[r[1]],D.modes[r[2]]].forEach(function(x){"
+	"tr.appendChild(el('td',null,x));});"
+	"tr.appendChild(el('td','n',r[6]));tr.appendChild(el('td',null,D.langs[r[4]]));"
+	"tr.appendChild(el('td','ns',r.length>7?'':'texts not embedded'));"
+	"tr.addEventListener('click',function(){open(n,tr);});tb.appendChild(tr);})(V[i]);"
+	"$('count').textContent='page '+(page+1)+' of '+pages+' \\u00b7 samples '+(V.length?(a+1)+'"
+	"\\u2013'+b:'0')+' of '+V.length+' matching ('+D.rows.length+' in all)';"
+	"$('prev').disabled=page===0;$('next').disabled=b>=V.length;}"
+	"function pre(c,x){return el('pre',c,x===''?'(none)':x);}"
+	"function open(n,tr){var r=D.rows[n],d=$('detail'),"
+	"s=document.querySelectorAll('#rows tr.sel');"
+	"for(var i=0;i<s.length;i++)s[i].classList.remove('sel');"
+	"tr.classList.add('sel');d.textContent='';"
+	"d.appendChild(el('h3',null,D.suites[r[0]]+' / '+r[5]+' \\u00b7 '+D.models[r[1]]+' \\u00b7 '+"
+	"D.modes[r[2]]+' \\u00b7 #'+r[6]+' \\u00b7 '+D.outcomes[r[3]]));"
+	"if(r.length<8){d.appendChild(el('p','ns',"
+	"'This sample\\u2019s texts are not in this page (see the note above);"
+	" samples.csv and thinkbench view have them.'));return;}"
+	"d.appendChild(el('h4',null,'Prompt'));d.appendChild(pre('prompt',"
+	"r[7]>=0?D.prompts[r[7]]:'(prompt unavailable)'));"
+	"var rs=el('details');rs.appendChild(el('summary',null,"
+	"'Reasoning ('+r[8].length+' characters)'));rs.appendChild(pre('reasoning',r[8]));"
+	"d.appendChild(rs);"
+	"var a=r[9],x=r[10],k=x?a.lastIndexOf(x):-1,p=pre('answer',a);"
+	"if(k>=0){p.textContent='';p.appendChild(document.createTextNode(a.slice(0,k)));"
+	"p.appendChild(el('mark',null,x));p.appendChild(document.createTextNode(a.slice(k+x.length)))"
+	";}"
+	"d.appendChild(el('h4',null,'Answer (the extracted answer marked)'));d.appendChild(p);"
+	"var v=el('p');v.appendChild(document.createTextNode('Extracted: '));v.appendChild(el('mark',"
+	"null,x===''?'(none)':x));"
+	"v.appendChild(document.createTextNode(' \\u00b7 expected: '));v.appendChild(el('code',null,"
+	"r[11]));"
+	"v.appendChild(document.createTextNode(' \\u00b7 verdict: '));v.appendChild(el('strong',null,"
+	"D.outcomes[r[3]]));"
+	"if(r[12])v.appendChild(document.createTextNode(' ('+r[12]+')'));"
+	"if(r[13])v.appendChild(document.createTextNode(' \\u00b7 error: '+r[13]));"
+	"d.appendChild(v);}"
+	"function wide(){var w=document.documentElement.scrollWidth,"
+	"t=document.querySelectorAll('table');"
+	"for(var i=0;i<t.length;i++){var r=t[i].getBoundingClientRect();if(r.width)w=Math.max(w,"
+	"Math.ceil(r.left+t[i].scrollWidth));}"
+	"return w;}"
+	"function selftest(){var o=$('selftest'),q=new URLSearchParams(location.hash.slice(10)),"
+	"im=document.querySelectorAll('img.plot'),ok=0,bad=[],f=[];"
 	"for(var i=0;i<im.length;i++){if(im[i].complete&&im[i].naturalWidth>0)ok++;"
 	"else bad.push(im[i].alt);}"
-	"var s=document.querySelector('#browser details.s'),op=false;"
-	"if(s){s.querySelector('summary').click();var b=s.querySelector('.body');"
-	"op=s.open&&b&&b.getBoundingClientRect().height>0;}"
-	"var d=document.querySelectorAll('#browser details.s'),kept=0,q='';"
-	"if(f&&d.length){q=d[d.length-1].firstElementChild.textContent.trim().split(/\\s+/)[0];"
-	"f.value=q;f.dispatchEvent(new Event('input'));"
-	"for(var i=0;i<d.length;i++)kept+=d[i].style.display==='none'?0:1;}"
-	"o.textContent='selftest: plots '+ok+'/'+im.length+' loaded'+"
-	"(bad.length?' (failed: '+bad.join(', ')+')':'')+'; sample browser '+"
-	"(op?'opened a sample':'did not open a sample')+'; filter kept '+kept+' of '+d.length+"
-	"'; width '+wide()+' of '+window.innerWidth;}"
-	/* the page's width, or a table's right edge when a box scrolls it inside */
-	"function wide(){var w=document.documentElement.scrollWidth,"
-	"t=document.querySelectorAll('table');for(var i=0;i<t.length;i++){"
-	"var r=t[i].getBoundingClientRect();if(r.width)w=Math.max(w,Math.ceil(r.left+t[i].scrollWidth));}"
-	"return w;}"
-	"if(location.hash==='#selftest'){if(document.readyState==='complete')selftest();"
-	"else window.addEventListener('load',selftest);}})();";
-
-typedef struct html_ctx {
-	FILE *f;
-	const report *r;
-	long shown, errors_shown, seen;
-} html_ctx;
+	"var t='selftest: plots '+ok+'/'+im.length+' loaded'+(bad.length?' (failed: '+bad.join(',"
+	" ')+')':'');"
+	"if(!D){o.textContent=t+'; sample data did not load';return;}"
+	"K.forEach(function(k){if(!q.has(k))return;var s=$('f-'+k),n=D[k+'s'].indexOf(q.get(k));"
+	"f.push(k+'='+q.get(k)+(n<0?'(unknown)':''));s.value=n<0?'':String(n);"
+	"s.dispatchEvent(new Event('change'));});"
+	"var m=V.length;if(!$('next').disabled)$('next').click();"
+	"var tr=$('rows').firstElementChild;if(tr)tr.click();"
+	"var opened=!!document.querySelector('#detail pre.answer, #detail p.ns'),"
+	"bad2=document.querySelectorAll('#browser script,#browser iframe,#browser img,"
+	"#browser object,#browser [onerror],#browser [onload]').length;"
+	"o.textContent=t+'; filter '+(f.join(' ')||'none')+' matched '+m+';"
+	" page '+(page+1)+' shows '+$('rows').children.length+' rows;"
+	" '+(opened?'opened a sample':'opened nothing')+'; injected '+bad2+';"
+	" width '+wide()+' of '+window.innerWidth;}"
+	"var loaded=new Promise(function(res){if(document.readyState==='complete')res();"
+	"else window.addEventListener('load',res);});"
+	"load().then(init).catch(function(e){$('count').textContent=String(e&&e.message||e);}"
+	").then(function(){return loaded;}).then(function(){"
+	"if(location.hash.indexOf('#selftest')===0)selftest();});"
+	"})();";
 
 /* Text for HTML, cut at max bytes with a note (tb_text_put_markup). */
 static void esc(FILE *f, const char *s, size_t max)
@@ -343,26 +417,15 @@ static void breakdown_table(FILE *f, const report *r, const char *what, const re
 	fputs("</table></div>\n", f);
 }
 
+/* p as base64 (OpenSSL's encoder), in pieces so no buffer grows with n. */
 static void base64(FILE *f, const unsigned char *p, size_t n)
 {
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t i;
+	unsigned char out[4 * 1024 + 1];
 
-	for (i = 0; i + 2 < n; i += 3) {
-		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+	for (size_t i = 0; i < n; i += 3 * 1024) {
+		int len = EVP_EncodeBlock(out, p + i, (int)(n - i < 3 * 1024 ? n - i : 3 * 1024));
 
-		fputc(tab[v >> 18], f);
-		fputc(tab[(v >> 12) & 63], f);
-		fputc(tab[(v >> 6) & 63], f);
-		fputc(tab[v & 63], f);
-	}
-	if (i < n) {
-		unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0);
-
-		fputc(tab[v >> 18], f);
-		fputc(tab[(v >> 12) & 63], f);
-		fputc(i + 1 < n ? tab[(v >> 6) & 63] : '=', f);
-		fputc('=', f);
+		fwrite(out, 1, (size_t)len, f);
 	}
 }
 
@@ -429,78 +492,45 @@ static void plots_section(FILE *f, const plot_set *ps, const char *plot_dir)
 	fputs("</div>\n", f);
 }
 
-static int on_sample(void *ud, const tb_sample *s)
+/* The sample browser: filters, pager, table and detail, filled by the
+ * page's script from the compressed data (html_samples.h). */
+static int samples_section(FILE *f, tb_store *st, const report *r, char *err, size_t errlen)
 {
-	html_ctx *x = ud;
-	FILE *f = x->f;
-	const char *o = tb_outcome_name(s->outcome);
-	const char *prompt;
+	html_samples_info info;
+	char *b64 = NULL;
 
-	x->seen++;
-	if (x->shown >= HTML_MAX_SAMPLES) {
-		if (s->outcome != TB_OUT_ERROR || x->errors_shown >= HTML_MAX_ERRORS)
-			return 0;
-		x->errors_shown++;
-	} else {
-		x->shown++;
-	}
-	prompt = report_prompt(x->r, s->suite, s->item_id);
-	fprintf(f, "<details class=\"s o-%s\"><summary><span class=v>%s</span> ", o, o);
-	esc(f, s->suite, 200);
-	fputs(" / ", f);
-	esc(f, s->item_id, 200);
-	fputs(" &middot; ", f);
-	esc(f, s->model, 200);
-	fprintf(f, " &middot; %s", strcmp(s->mode, "think") == 0 ? "think" : "nothink");
-	if (s->budget)
-		fprintf(f, " %ld", s->budget);
-	fprintf(f, " &middot; #%d", s->sample);
-	if (s->lang && *s->lang) {
-		fputs(" &middot; ", f);
-		esc(f, s->lang, 32);
-	}
-	fputs("</summary><div class=body>\n<h4>Prompt</h4><pre>", f);
-	esc(f, prompt ? prompt : "(prompt unavailable)", HTML_MAX_TEXT);
-	fprintf(f, "</pre>\n<details><summary>Reasoning (%zu bytes", s->reasoning ? strlen(s->reasoning) : 0);
-	if (s->reasoning_tokens >= 0)
-		fprintf(f, ", %ld tokens", s->reasoning_tokens);
-	fputs(")</summary><pre>", f);
-	esc(f, s->reasoning && *s->reasoning ? s->reasoning : "(none)", HTML_MAX_TEXT);
-	fputs("</pre></details>\n<h4>Answer</h4><pre>", f);
-	esc(f, s->answer && *s->answer ? s->answer : "(none)", HTML_MAX_TEXT);
-	fputs("</pre>\n<p>Extracted: <code>", f);
-	esc(f, s->extracted, 2000);
-	fputs("</code> &middot; expected: <code>", f);
-	esc(f, s->expected, 2000);
-	fprintf(f, "</code> &middot; verdict: <strong>%s</strong>", o);
-	if (s->grade_reason && *s->grade_reason) {
-		fputs(" (", f);
-		esc(f, s->grade_reason, 2000);
-		fputs(")", f);
-	}
-	if (s->error && *s->error) {
-		fputs(" &middot; error: ", f);
-		esc(f, s->error, 2000);
-	}
-	if (s->lang_check == 0)
-		fputs(" &middot; wrong language", f);
-	if (s->mode_leak)
-		fputs(" &middot; mode leak", f);
-	fputs("</p>", f);
-	if (isfinite(s->total_ms))
-		fprintf(f, "<p class=meta>total %.2f s, TTFT %.2f s, TTFA %.2f s; tokens %ld prompt, "
-			   "%ld completion, %ld reasoning</p>",
-			s->total_ms / 1000, s->ttft_ms / 1000, s->ttfa_ms / 1000, s->prompt_tokens,
-			s->completion_tokens, s->reasoning_tokens);
-	fputs("</div></details>\n", f);
-	return ferror(f) ? TB_ERR : 0;
+	if (html_samples_encode(st, r, &b64, &info, err, errlen) != TB_OK)
+		return TB_ERR;
+	if (info.per_group >= 0)
+		fprintf(f, "<p><strong>The texts of all %ld samples would make this page too large (over "
+			   "%zu MB before compression or %zu MB compressed), so it holds the texts of %ld "
+			   "of them: per cell and outcome %ld spread evenly over "
+			   "the store order, %ld of each failing outcome (incorrect, partial, no answer, truncated, "
+			   "error).</strong> Every sample is listed and can be filtered; samples.csv and "
+			   "<code>thinkbench view</code> have every text.</p>\n",
+			info.rows, HTML_TEXT_BUDGET >> 20, HTML_DATA_MAX >> 20, info.with_text, info.per_group,
+			2 * info.per_group);
+	fprintf(f, "<p class=meta>Click a row for its prompt, reasoning and answer. Prompt, reasoning "
+		   "and answer are cut at %d bytes, the other texts at %d, ending &ldquo;(cut; full "
+		   "text in samples.csv / thinkbench view)&rdquo;.</p>\n"
+		   "<div id=browser><div id=filters></div>\n<div class=pager><button id=prev>&larr; "
+		   "prev</button> <span id=count>Loading the samples&hellip;</span> <button "
+		   "id=next>next &rarr;</button></div>\n<table id=stable><thead><tr><th>verdict</th>"
+		   "<th>suite</th><th>item</th><th>model</th><th>mode</th><th class=n>#</th>"
+		   "<th>lang</th><th></th></tr></thead><tbody id=rows></tbody></table>\n"
+		   "<div id=detail></div></div>\n<script type=\"application/octet-stream\" "
+		   "id=tbdata>",
+		HTML_CUT_LONG, HTML_CUT_SHORT);
+	fputs(b64, f);
+	fputs("</script>\n", f);
+	free(b64);
+	return ferror(f) ? tb_seterr(err, errlen, "cannot write the HTML report: %s", strerror(errno))
+			 : TB_OK;
 }
 
 int html_write(tb_store *st, const report *r, const tb_run_info *run, const plot_set *ps,
 	       const char *plot_dir, FILE *f, char *err, size_t errlen)
 {
-	html_ctx x = {.f = f, .r = r};
-
 	fputs("<!DOCTYPE html>", f);
 	if (run->simulated)
 		fprintf(f, "<!-- %s -->", REPORT_SIMULATED_LINE);
@@ -561,18 +591,9 @@ int html_write(tb_store *st, const report *r, const tb_run_info *run, const plot
 		      "its samples have no tags and no prompt here.</p>\n", f);
 	breakdown_table(f, r, "tag", r->by_tag, r->n_tag);
 	fputs("<h2 id=samples>Samples</h2>\n", f);
-	if (r->samples > HTML_MAX_SAMPLES)
-		fprintf(f, "<p><strong>This page holds the first %d samples in store order and up to %d "
-			   "more that ended in error, of %ld samples.</strong> samples.csv has them "
-			   "all.</p>\n",
-			HTML_MAX_SAMPLES, HTML_MAX_ERRORS, r->samples);
-	fputs("<input id=filter placeholder=\"filter: item, model, verdict...\">\n<div id=browser>\n",
-	      f);
-	if (store_each_sample(st, on_sample, &x, err, errlen) != 0)
-		return err[0] ? TB_ERR : tb_seterr(err, errlen, "cannot write the HTML report");
-	fprintf(f, "</div>\n<p class=meta>%ld of %ld samples shown.</p>\n<div id=selftest></div>\n"
-		   "<script>%s</script>\n</body></html>\n",
-		x.shown + x.errors_shown, x.seen, script);
+	if (samples_section(f, st, r, err, errlen) != TB_OK)
+		return TB_ERR;
+	fprintf(f, "<div id=selftest></div>\n<script>%s</script>\n</body></html>\n", script);
 	if (ferror(f))
 		return tb_seterr(err, errlen, "cannot write the HTML report: %s", strerror(errno));
 	return TB_OK;
