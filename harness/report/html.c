@@ -227,11 +227,6 @@ static void th_row(FILE *f, const char *const *h, size_t n, size_t text_cols)
 	fputs("</tr>\n", f);
 }
 
-static int not_supported(const report_cell *c)
-{
-	return strcmp(c->status, "not_supported") == 0;
-}
-
 /* A row's model (by its label), mode and budget. */
 static void td_config(FILE *f, const report *r, const report_cell *c)
 {
@@ -260,7 +255,7 @@ static void suite_tables(FILE *f, const report *r, size_t from, size_t to)
 	for (size_t i = from; i < to; i++) {
 		const report_cell *c = &r->cells[i];
 
-		if (not_supported(c))
+		if (report_cell_unsupported(c))
 			continue;
 		td_config(f, r, c);
 		if (c->n_planned > c->n)
@@ -278,7 +273,7 @@ static void suite_tables(FILE *f, const report *r, size_t from, size_t to)
 	for (size_t i = from; i < to; i++) {
 		const report_cell *c = &r->cells[i];
 
-		if (!not_supported(c))
+		if (!report_cell_unsupported(c))
 			continue;
 		fputs(any_ns++ ? ", " : "<p class=ns>Not supported (not run): ", f);
 		esc(f, report_model_label(r, c->model), 256);
@@ -294,7 +289,7 @@ static void suite_tables(FILE *f, const report *r, size_t from, size_t to)
 	for (size_t i = from; i < to; i++) {
 		const report_cell *c = &r->cells[i];
 
-		if (not_supported(c))
+		if (report_cell_unsupported(c))
 			continue;
 		td_config(f, r, c);
 		fprintf(f, "<td class=n>%ld / %ld / %ld / %ld / %ld</td>", c->count[TB_OUT_CORRECT],
