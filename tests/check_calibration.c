@@ -353,14 +353,16 @@ int main(void)
 	TCase *stats = tcase_create("statistics");
 	TCase *e2e = tcase_create("simulator");
 
-	tcase_set_timeout(stats, 300);
+	tcase_set_timeout(stats, 600);
 	tcase_add_test(stats, aa_false_alarms);
 	tcase_add_test(stats, aa_readme_ci_line);
 	tcase_add_test(stats, power_ten_points);
 	tcase_add_test(stats, three_samples_per_item);
 	suite_add_tcase(s, stats);
 	tcase_add_checked_fixture(e2e, tu_dir_setup, tu_dir_teardown);
-	tcase_set_timeout(e2e, 400);
+	/* its simulated runs take minutes under the sanitizers on a loaded
+	 * machine (the whole test has CTest's 1,800 s) */
+	tcase_set_timeout(e2e, 1200);
 	tcase_add_test(e2e, simulator_end_to_end);
 	suite_add_tcase(s, e2e);
 	return tu_run(s);
