@@ -551,18 +551,16 @@ int html_write(tb_store *st, const report *r, const tb_run_info *run, const plot
 		esc(f, run->ended, 32);
 	}
 	fprintf(f, " &middot; %ld samples</p>\n", r->samples);
-	for (int regrade = 1; regrade >= 0; regrade--) {
+	for (int h = 0; h < REPORT_HEADER_LINES; h++) {
+		int banner = h == REPORT_HEADER_REGRADE;
 		char line[512];
 
-		if (regrade)
-			report_regrade_line(r, line, sizeof(line));
-		else
-			report_time_scale_line(run, line, sizeof(line));
+		report_header_line(r, run, h, line, sizeof(line));
 		if (!*line)
 			continue;
-		fputs(regrade ? "<div class=banner>" : "<p class=meta>", f);
+		fputs(banner ? "<div class=banner>" : "<p class=meta>", f);
 		esc(f, line, sizeof(line));
-		fputs(regrade ? "</div>\n" : "</p>\n", f);
+		fputs(banner ? "</div>\n" : "</p>\n", f);
 	}
 	fputs("<nav><a href=\"#summary\">Summary</a>"
 		   "<a href=\"#modes\">Thinking vs not</a><a href=\"#plots\">Plots</a>"

@@ -1192,3 +1192,11 @@ int report_cell_unsupported(const report_cell *c)
 {
 	return strcmp(c->status, "not_supported") == 0;
 }
+
+void report_header_line(const report *r, const tb_run_info *run, int which, char *buf, size_t len)
+{
+	if (which == REPORT_HEADER_REGRADE)
+		report_regrade_line(r, buf, len);
+	else
+		report_time_scale_line(run, buf, len);
+}

@@ -153,6 +153,10 @@ int report_cell_unsupported(const report_cell *c);
  * run, the simulator's time scale (stored in the run options). */
 void report_regrade_line(const report *r, char *buf, size_t len);
 void report_time_scale_line(const tb_run_info *run, char *buf, size_t len);
+/* Header line `which` of every format, in this order; "" when it does not
+ * apply. */
+enum { REPORT_HEADER_REGRADE, REPORT_HEADER_TIME_SCALE, REPORT_HEADER_LINES };
+void report_header_line(const report *r, const tb_run_info *run, int which, char *buf, size_t len);
 
 /* The first line of every format of a simulated run's report. */
 #define REPORT_SIMULATED_LINE \

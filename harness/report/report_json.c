@@ -46,7 +46,7 @@ static json_t *cell_json(const report_cell *c, const char *key)
 	json_object_set_new(counts, "wrong_language", json_integer(c->wrong_lang));
 	json_object_set_new(counts, "mode_leak", json_integer(c->mode_leaks));
 	json_object_set_new(counts, "not_supported",
-			    json_integer(strcmp(c->status, "not_supported") == 0 ? c->n_planned : 0));
+			    json_integer(report_cell_unsupported(c) ? c->n_planned : 0));
 	json_object_set_new(o, "outcomes", counts);
 	json_object_set_new(lat, "total_p50", jnum(c->total_p50));
 	json_object_set_new(lat, "total_p90", jnum(c->total_p90));

@@ -36,11 +36,11 @@ static void suite_counts(const report *r, const char *suite, long c[4])
 
 		if (strcmp(x->suite, suite) != 0)
 			continue;
-		c[0] += x->n + (strcmp(x->status, "not_supported") == 0);
+		c[0] += x->n + report_cell_unsupported(x);
 		c[1] += x->count[TB_OUT_INCORRECT] + x->count[TB_OUT_PARTIAL] +
 			x->count[TB_OUT_NOANSWER] + x->count[TB_OUT_TRUNCATED];
 		c[2] += x->count[TB_OUT_ERROR];
-		c[3] += x->count[TB_OUT_UNGRADED] + (strcmp(x->status, "not_supported") == 0);
+		c[3] += x->count[TB_OUT_UNGRADED] + report_cell_unsupported(x);
 	}
 }
 
@@ -138,13 +138,10 @@ int report_write_junit(tb_store *st, const report *r, const tb_run_info *run, FI
 	/* no XML declaration: UTF-8 is the default, and the notice comes first */
 	if (run->simulated)
 		fprintf(f, "<!-- %s -->\n", REPORT_SIMULATED_LINE);
-	for (int regrade = 1; regrade >= 0; regrade--) {
+	for (int h = 0; h < REPORT_HEADER_LINES; h++) {
 		char line[512];
 
-		if (regrade)
-			report_regrade_line(r, line, sizeof(line));
-		else
-			report_time_scale_line(run, line, sizeof(line));
+		report_header_line(r, run, h, line, sizeof(line));
 		if (!*line)
 			continue;
 		/* a comment may not hold "--": the line goes as escaped text */
@@ -155,7 +152,7 @@ int report_write_junit(tb_store *st, const report *r, const tb_run_info *run, FI
 	}
 	for (size_t i = 0; i < r->n; i++) {
 		const report_cell *c = &r->cells[i];
-		int ns = strcmp(c->status, "not_supported") == 0;
+		int ns = report_cell_unsupported(c);
 
 		t += c->n + ns;
 		fl += c->count[TB_OUT_INCORRECT] + c->count[TB_OUT_PARTIAL] + c->count[TB_OUT_NOANSWER] +

@@ -208,13 +208,10 @@ int report_write_md(const report *r, const tb_run_info *run, FILE *f, char *err,
 	report_md_put(f, run->run_id);
 	fprintf(f, "`\n\nthinkbench %s, %s, started %s%s%s; %ld samples.\n\n", run->version,
 		run->status, run->started, run->ended[0] ? ", ended " : "", run->ended, r->samples);
-	for (int regrade = 1; regrade >= 0; regrade--) {
+	for (int h = 0; h < REPORT_HEADER_LINES; h++) {
 		char line[512];
 
-		if (regrade)
-			report_regrade_line(r, line, sizeof(line));
-		else
-			report_time_scale_line(run, line, sizeof(line));
+		report_header_line(r, run, h, line, sizeof(line));
 		if (!*line)
 			continue;
 		fputs("> ", f);

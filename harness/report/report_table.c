@@ -516,20 +516,19 @@ static void put_langs(FILE *f, const report *r, const char *bold, const char *pl
 		}
 }
 
-/* The re-grade line (regrade set) or the time-scale line, when it applies;
- * shown as visible text (a grader version comes from the store). */
-static void put_header_line(FILE *f, const report *r, const tb_run_info *run, int regrade)
+/* The header lines that apply, shown as visible text (a grader version comes
+ * from the store). */
+static void put_header_lines(FILE *f, const report *r, const tb_run_info *run)
 {
-	char line[512];
+	for (int h = 0; h < REPORT_HEADER_LINES; h++) {
+		char line[512];
 
-	if (regrade)
-		report_regrade_line(r, line, sizeof(line));
-	else
-		report_time_scale_line(run, line, sizeof(line));
-	if (!*line)
-		return;
-	tb_text_put_visible(f, line);
-	fputc('\n', f);
+		report_header_line(r, run, h, line, sizeof(line));
+		if (!*line)
+			continue;
+		tb_text_put_visible(f, line);
+		fputc('\n', f);
+	}
 }
 
 int report_print_table(const report *r, FILE *out, const tb_run_info *run)
@@ -553,8 +552,7 @@ int report_print_table(const report *r, FILE *out, const tb_run_info *run)
 		if (run->ended[0])
 			fprintf(out, " to %s", run->ended);
 		fputc('\n', out);
-		put_header_line(out, r, run, 1);
-		put_header_line(out, r, run, 0);
+		put_header_lines(out, r, run);
 		fputc('\n', out);
 	}
 	total = measure(r, 0, width);
