@@ -646,9 +646,12 @@ static int job_done(void *ud, tb_job *job, char *err, size_t errlen)
 		run_job_free(j);
 		return TB_OK;
 	}
-	spend_end(&r->spend, j->bound_usd, j->bound_tokens, j->s.cost_usd,
-		  j->s.prompt_tokens >= 0 && j->s.completion_tokens >= 0
-			  ? j->s.prompt_tokens + j->s.completion_tokens : -1);
+	/* an answer from the cache cost this run nothing */
+	spend_end(&r->spend, j->bound_usd, j->bound_tokens, j->cached ? 0 : j->s.cost_usd,
+		  j->cached ? 0
+		  : j->s.prompt_tokens >= 0 && j->s.completion_tokens >= 0
+			  ? j->s.prompt_tokens + j->s.completion_tokens
+			  : -1);
 	if (j->described_rc != TB_OK) {
 		run_job_free(j);
 		return tb_seterr(err, errlen, "out of memory");
