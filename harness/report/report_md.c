@@ -61,13 +61,10 @@ static void md_num(FILE *f, const char *fmt, double v)
 	fputs(" |", f);
 }
 
-/* The row's first columns: name (the suite, or a breakdown's group), model,
- * mode, budget. */
-static void md_cell_name(FILE *f, const report *r, const char *name, const report_cell *c)
+/* A model's label and the mode and budget, as table cells. */
+static void md_config(FILE *f, const report *r, const report_cell *c)
 {
 	fputs("| ", f);
-	report_md_put(f, name);
-	fputs(" | ", f);
 	report_md_put(f, report_model_label(r, c->model));
 	fputs(" | ", f);
 	report_md_put(f, c->mode);
@@ -75,6 +72,16 @@ static void md_cell_name(FILE *f, const report *r, const char *name, const repor
 		fprintf(f, " | %ld |", c->budget);
 	else
 		fputs(" | - |", f);
+}
+
+/* The row's first columns: name (the suite, or a breakdown's group), model,
+ * mode, budget. */
+static void md_cell_name(FILE *f, const report *r, const char *name, const report_cell *c)
+{
+	fputs("| ", f);
+	report_md_put(f, name);
+	fputc(' ', f);
+	md_config(f, r, c);
 }
 
 static void md_breakdown(FILE *f, const report *r, const char *what, const report_cell *rows, size_t n)
@@ -102,19 +109,6 @@ static void md_breakdown(FILE *f, const report *r, const char *what, const repor
 		else
 			fputs(" - |\n", f);
 	}
-}
-
-/* A model's label and the mode and budget, as table cells. */
-static void md_config(FILE *f, const report *r, const report_cell *c)
-{
-	fputs("| ", f);
-	report_md_put(f, report_model_label(r, c->model));
-	fputs(" | ", f);
-	report_md_put(f, c->mode);
-	if (c->budget)
-		fprintf(f, " | %ld |", c->budget);
-	else
-		fputs(" | - |", f);
 }
 
 /* The suite's cells [from, to): the compact table (nine columns), the cells
