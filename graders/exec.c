@@ -49,6 +49,7 @@
 
 #include "buf.h"
 #include "drivers/drivers.h"
+#include "drivers/tbwarm.h"
 #include "exec.h"
 #include "iocompare.h"
 #include "kinds.h"
@@ -664,17 +665,18 @@ static void pyc_make(void)
  * driver is loaded once per sandbox, and each answer gets a child in fresh
  * namespaces. When no warm sandbox can run here the job runs cold. */
 
-static int warm_grade(const exec_state *st, const sb_job *cold, const char *sol, size_t sollen, sb_result *res)
+static int warm_grade(const exec_state *st, const sb_job *cold, const char *domain, const char *sol,
+		      size_t sollen, sb_result *res)
 {
-	static const sb_file boot[] = {{"zygote.py", py_zygote, sizeof(py_zygote) - 1},
-				       {"driver.py", py_driver, sizeof(py_driver) - 1}};
-	sb_file files[3] = {{"solution.py", sol, sollen}, {"tests.py", st->tests, strlen(st->tests)}};
-	zy_job job = {.boot = boot, .nboot = 2, .files = files, .nfiles = st->prompt ? 3 : 2,
-		      .entry = st->entry, .nonce = cold->nonce, .lim = cold->lim};
+	const sb_file boot[] = {{"zygote.py", py_zygote, sizeof(py_zygote) - 1},
+				{"driver.py", py_driver, sizeof(py_driver) - 1},
+				{"tbwarm.so", (const char *)tb_warm_so, tb_warm_so_len}};
+	sb_file prompt = {"prompt.py", st->prompt, st->prompt ? strlen(st->prompt) : 0};
+	zy_job job = {.boot = boot, .nboot = 3, .answer = {"solution.py", sol, sollen},
+		      .tests = {"tests.py", st->tests, strlen(st->tests)}, .prompt = st->prompt ? &prompt : NULL,
+		      .entry = st->entry, .nonce = cold->nonce, .domain = domain, .lim = cold->lim};
 	char err[200];
 
-	if (st->prompt)
-		files[2] = (sb_file){"prompt.py", st->prompt, strlen(st->prompt)};
 	return zy_run(&job, res, err, sizeof(err));
 }
 
@@ -909,7 +911,7 @@ static int exec_grade(const void *p, const gr_input *in, gr_result *out)
 		goto out;
 	}
 	rc = TB_ERR;
-	if (warm_grade(st, &job, tb_buf_str(&sol_src), sol_src.len, &res) == TB_OK) {
+	if (warm_grade(st, &job, in->suite, tb_buf_str(&sol_src), sol_src.len, &res) == TB_OK) {
 		classify(&res, nonce, out);
 		rc = TB_OK;
 		goto out;

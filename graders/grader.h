@@ -37,6 +37,9 @@ typedef struct gr_input {
 	const char *expected;   /* the item's reference answer; NULL for exec items */
 	const char *lang;       /* the item's language (BCP 47), NULL when unknown */
 	const char *item_id;
+	const char *suite;      /* the item's suite, NULL when unknown: graders
+				 * that run code let one suite's tests share a
+				 * process, never two suites' */
 } gr_input;
 
 /* One kind of grader. compile() parses a spec into private state, grade()

@@ -414,6 +414,9 @@ static int build_bwrap_argv(spawn *sp, const sb_job *job)
 		rc |= arg(sp, "CAP_SYS_ADMIN");
 		rc |= arg(sp, "--cap-add");
 		rc |= arg(sp, "CAP_NET_ADMIN");
+		/* joining an answer's mount namespace (setns) takes it too */
+		rc |= arg(sp, "--cap-add");
+		rc |= arg(sp, "CAP_SYS_CHROOT");
 	}
 	rc |= arg(sp, "--hostname");
 	rc |= arg(sp, "sandbox");

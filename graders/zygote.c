@@ -1,10 +1,11 @@
-/* The warm sandbox (see zygote.h). Process tree per grading thread: the
- * runner thread sits in sb_run() for the sandbox's life, so the keeper, the
- * slot uid, the rlimits and the kill at the end are sb_run()'s as for any
- * sandbox; this thread talks to the zygote over a unix socket that is the
- * sandbox's stdin. A job that hits its deadline or its output cap ends the
- * whole sandbox (cancel_fd): the keeper kills every process of it, and the
- * next job starts a new one. */
+/* The warm sandbox (see zygote.h). Process tree per sandbox: a runner thread
+ * sits in sb_run() for the sandbox's life, so the keeper, the slot uid, the
+ * rlimits and the kill at the end are sb_run()'s as for any sandbox. The
+ * grading thread talks to the zygote over a unix socket that is the
+ * sandbox's stdin, and to the verdict process over a socket the zygote hands
+ * over when it is ready. A job that hits its deadline or its output cap ends
+ * the whole sandbox (cancel_fd): the keeper kills every process of it, and
+ * the next job of its domain starts a new one. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -25,20 +26,33 @@
 #include "rc.h"
 #include "zygote.h"
 
-enum { REC_MAX = 64 * 1024, GRACE_MS = 500, READY_MS = 60000, HEAD_MAX = 1024 };
+enum { REC_MAX = 64 * 1024, GRACE_MS = 500, READY_MS = 60000, HEAD_MAX = 1024, LINE_MAX_ = 64 };
 
 typedef struct zygote {
 	pthread_t runner;
-	int ctl;                /* this side of the control socket */
+	int ctl;                /* this side of the zygote's socket */
 	int peer;               /* the zygote's side: the sandbox's stdin */
+	int verdict;            /* the verdict process's socket */
+	int devnull;            /* what the answer's process gets on fd 0 */
 	int cancel;             /* eventfd: sb_run() ends the sandbox */
 	int dead;               /* eventfd: the runner wrote it, the sandbox ended */
 	unsigned jobs;
+	unsigned long used;     /* when it last ran a job: the least recent goes first */
+	unsigned as_mb;         /* the verdict process's memory limit */
+	char *domain;           /* NULL: jobs naming none */
 	pid_t owner;            /* the process that started it */
 	sb_job sjob;
-	const char *argv[5];
+	char as_arg[16];
+	const char *argv[6];
 	char why[200];          /* the runner's: read after the join only */
 } zygote;
+
+/* A thread's sandboxes, one per domain and memory limit. */
+typedef struct zy_table {
+	zygote *slot[ZY_SLOTS];
+	unsigned long clock;
+	pid_t owner;
+} zy_table;
 
 static pthread_key_t key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
@@ -75,95 +89,129 @@ static void *runner_main(void *arg)
 	return NULL;
 }
 
-/* Ends z: gracefully (the zygote exits when its socket closes) or at once
- * (cancel: the keeper kills the sandbox). Either way bounded by sb_run()'s
- * own stop. */
-static void zy_stop(zygote *z, int at_once)
+/* Ends z: gracefully (the zygote and the verdict process exit when their
+ * sockets close) or at once (cancel: the keeper kills the sandbox). Either
+ * way bounded by sb_run()'s own stop. */
+static void zy_stop(zygote *z, int at_once, char *why, size_t whylen)
 {
 	if (!z)
 		return;
 	if (at_once || poll(&(struct pollfd){.fd = z->dead, .events = POLLIN}, 1, 0) == 0) {
 		fd_close(&z->ctl);
+		fd_close(&z->verdict);
 		if (at_once || poll(&(struct pollfd){.fd = z->dead, .events = POLLIN}, 1, 2000) == 0)
 			eventfd_write(z->cancel, 1);
 	}
 	pthread_join(z->runner, NULL);
+	if (why)
+		snprintf(why, whylen, "%s", z->why);
 	fd_close(&z->ctl);
+	fd_close(&z->verdict);
 	fd_close(&z->peer);
 	fd_close(&z->cancel);
 	fd_close(&z->dead);
+	fd_close(&z->devnull);
+	free(z->domain);
 	free(z);
 }
 
-static void key_free(void *p)
+static void table_free(void *p)
 {
-	zygote *z = p;
+	zy_table *t = p;
 
-	if (z->owner == getpid())
-		zy_stop(z, 0);
+	if (t->owner == getpid())
+		for (int i = 0; i < ZY_SLOTS; i++)
+			zy_stop(t->slot[i], 0, NULL, 0);
+	free(t);
 }
 
 static void key_make(void)
 {
-	if (pthread_key_create(&key, key_free) != 0)
+	if (pthread_key_create(&key, table_free) != 0)
 		atomic_store(&warm_off, 1);
 }
 
-/* Reads one line (at most n - 1 bytes) from fd, waiting at most ms and
- * giving up when dead becomes readable. Returns its length, or -1. */
-static int read_line(int fd, int dead, char *line, size_t n, int ms)
+/* Reads the zygote's first line, "ready\n" with the verdict process's
+ * socket or "unable\n", waiting at most READY_MS and giving up when the
+ * sandbox ends. Returns 1 ready (*vfd set), 0 unable, -1 neither. */
+static int read_ready(zygote *z, int *vfd)
 {
+	char line[LINE_MAX_];
 	size_t got = 0;
-	int64_t until = tb_now_us() + (int64_t)ms * 1000;
+	int64_t until = tb_now_us() + (int64_t)READY_MS * 1000;
 
-	while (got + 1 < n) {
-		struct pollfd pf[2] = {{.fd = fd, .events = POLLIN}, {.fd = dead, .events = POLLIN}};
+	*vfd = -1;
+	while (got + 1 < sizeof(line)) {
+		struct pollfd pf[2] = {{.fd = z->ctl, .events = POLLIN}, {.fd = z->dead, .events = POLLIN}};
 		int64_t left = (until - tb_now_us()) / 1000;
+		char cbuf[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = {.iov_base = line + got, .iov_len = sizeof(line) - 1 - got};
+		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+				    .msg_controllen = sizeof(cbuf)};
 		ssize_t r;
 
 		if (left <= 0 || poll(pf, 2, (int)left) <= 0 || (!pf[0].revents && pf[1].revents))
-			return -1;
-		r = read(fd, line + got, 1);
+			break;
+		r = recvmsg(z->ctl, &mh, MSG_CMSG_CLOEXEC);
 		if (r <= 0)
-			return -1;
-		if (line[got] == '\n') {
-			line[got] = '\0';
-			return (int)got;
-		}
-		got++;
+			break;
+		for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+			if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
+			    cm->cmsg_len == CMSG_LEN(sizeof(int)) && *vfd < 0)
+				memcpy(vfd, CMSG_DATA(cm), sizeof(int));
+		got += (size_t)r;
+		line[got] = '\0';
+		if (strchr(line, '\n'))
+			break;
 	}
-	return -1;
+	if (strcmp(line, "ready\n") == 0 && got && *vfd >= 0)
+		return 1;
+	fd_close(vfd);
+	return got && strcmp(line, "unable\n") == 0 ? 0 : -1;
+}
+
+static void zy_free_unstarted(zygote *z)
+{
+	fd_close(&z->ctl);
+	fd_close(&z->peer);
+	fd_close(&z->cancel);
+	fd_close(&z->dead);
+	fd_close(&z->devnull);
+	free(z->domain);
+	free(z);
 }
 
 static zygote *zy_start(const zy_job *job, char *err, size_t errlen)
 {
 	zygote *z = calloc(1, sizeof(*z));
-	int sv[2] = {-1, -1};
-	char line[64] = "";
+	int sv[2] = {-1, -1}, ready;
 
 	if (!z) {
 		tb_seterr(err, errlen, "out of memory");
 		return NULL;
 	}
-	z->ctl = z->peer = z->cancel = z->dead = -1;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
+	z->ctl = z->peer = z->verdict = z->cancel = z->dead = z->devnull = -1;
+	if ((job->domain && !(z->domain = strdup(job->domain))) ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0 ||
+	    (z->devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0 ||
 	    (z->cancel = eventfd(0, EFD_CLOEXEC)) < 0 || (z->dead = eventfd(0, EFD_CLOEXEC)) < 0) {
 		tb_seterr(err, errlen, "warm sandbox: %s", strerror(errno));
 		fd_close(&sv[0]);
 		fd_close(&sv[1]);
-		fd_close(&z->cancel);
-		fd_close(&z->dead);
-		free(z);
+		zy_free_unstarted(z);
 		return NULL;
 	}
 	z->ctl = sv[0];
 	z->peer = sv[1];
 	z->owner = getpid();
+	z->as_mb = job->lim.as_mb;
+	snprintf(z->as_arg, sizeof(z->as_arg), "%u", job->lim.as_mb);
 	z->argv[0] = "/usr/bin/python3";
 	z->argv[1] = "-I";
 	z->argv[2] = "-B";
 	z->argv[3] = job->boot[0].name;
-	z->argv[4] = NULL;
+	z->argv[4] = z->as_arg;
+	z->argv[5] = NULL;
 	z->sjob.argv = z->argv;
 	z->sjob.files = job->boot;
 	z->sjob.nfiles = job->nboot;
@@ -173,90 +221,155 @@ static zygote *zy_start(const zy_job *job, char *err, size_t errlen)
 	z->sjob.lim.wall_s = 7 * 86400;
 	z->sjob.lim.cpu_s = 7 * 86400;
 	z->sjob.lim.as_mb = 65536;
-	z->sjob.lim.fsize_mb = job->lim.fsize_mb;
+	z->sjob.lim.fsize_mb = job->lim.fsize_mb > 64 ? job->lim.fsize_mb : 64;
 	z->sjob.lim.tmpfs_mb = 16;
 	z->sjob.lim.nproc = job->lim.nproc + 8;
-	z->sjob.lim.nofile = job->lim.nofile > 128 ? job->lim.nofile : 128;
+	z->sjob.lim.nofile = job->lim.nofile > 256 ? job->lim.nofile : 256;
 	z->sjob.lim.out_max = 64 * 1024;
 	z->sjob.warm = 1;
 	z->sjob.stdin_fd = z->peer;
 	z->sjob.cancel_fd = z->cancel;
 	if (pthread_create(&z->runner, NULL, runner_main, z) != 0) {
 		tb_seterr(err, errlen, "warm sandbox: cannot start a thread");
-		fd_close(&z->ctl);
-		fd_close(&z->peer);
-		fd_close(&z->cancel);
-		fd_close(&z->dead);
-		free(z);
+		zy_free_unstarted(z);
 		return NULL;
 	}
 	atomic_fetch_add(&nstarted, 1);
-	if (read_line(z->ctl, z->dead, line, sizeof(line), READY_MS) < 0 || strcmp(line, "ready") != 0) {
-		int unable = strcmp(line, "unable") == 0;
+	ready = read_ready(z, &z->verdict);
+	if (ready != 1) {
+		char why[200];
 
-		zy_stop(z, 1);
-		if (unable && !atomic_exchange(&warm_off, 1))
+		zy_stop(z, 1, why, sizeof(why));
+		if (ready == 0 && !atomic_exchange(&warm_off, 1))
 			tb_warn("exec grader: the warm sandbox cannot give each answer namespaces of its own "
-				"here; every answer gets a sandbox of its own (slower)");
-		tb_seterr(err, errlen, "warm sandbox: %s", unable ? "cannot isolate its children" : "did not start");
+				"here (%s); every answer gets a sandbox of its own (slower)", why);
+		tb_seterr(err, errlen, "warm sandbox: %s (%s)", ready == 0 ? "cannot isolate its children" : "did not start",
+			  why);
 		return NULL;
 	}
 	return z;
 }
 
-/* Sends the job: one byte with its descriptors, then the header. */
-static int send_job(int ctl, const zy_job *job, const int *fds, size_t nfds)
+/* Sends head as one message with nfds descriptors. */
+static int send_msg(int fd, const int *fds, size_t nfds, const char *head, size_t hlen)
 {
-	char head[HEAD_MAX + 17], one = 'J';
-	char cbuf[CMSG_SPACE(sizeof(int) * (4 + ZY_FILES_MAX))];
-	struct iovec iov = {.iov_base = &one, .iov_len = 1};
+	char cbuf[CMSG_SPACE(sizeof(int) * 16)];
+	struct iovec iov = {.iov_base = (void *)head, .iov_len = hlen};
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
 			    .msg_controllen = CMSG_SPACE(sizeof(int) * nfds)};
 	struct cmsghdr *cm;
-	int n;
-	size_t len, off = 0;
+	ssize_t w;
 
+	if (nfds > 16 || hlen == 0 || hlen > HEAD_MAX)
+		return -1;
 	memset(cbuf, 0, sizeof(cbuf));
 	cm = CMSG_FIRSTHDR(&mh);
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
 	memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
-	n = snprintf(head + 16, sizeof(head) - 16, "%s %u %u %u %u %u %u", job->entry, job->lim.cpu_s,
-		     job->lim.as_mb, job->lim.fsize_mb, job->lim.tmpfs_mb, job->lim.nproc + 8, job->lim.nofile);
-	for (size_t i = 0; i < job->nfiles && n > 0 && (size_t)n < sizeof(head) - 16; i++)
-		n += snprintf(head + 16 + n, sizeof(head) - 16 - (size_t)n, "\n%s", job->files[i].name);
-	if (n <= 0 || (size_t)n >= sizeof(head) - 16)
-		return -1;
-	len = (size_t)n + 16;
-	{
-		char num[17];
+	do
+		w = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	while (w < 0 && errno == EINTR);
+	return w == (ssize_t)hlen ? 0 : -1;
+}
 
-		snprintf(num, sizeof(num), "%015d\n", n);
-		memcpy(head, num, 16);
-	}
-	if (sendmsg(ctl, &mh, MSG_NOSIGNAL) != 1)
-		return -1;
-	while (off < len) {
-		ssize_t w = send(ctl, head + off, len - off, MSG_NOSIGNAL);
+/* A memfd holding f's bytes, or -1. */
+static int memfd_of(const sb_file *f)
+{
+	int fd = memfd_create("zyfile", MFD_CLOEXEC);
 
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		off += (size_t)w;
+	if (fd >= 0 && fd_write_all(fd, f->data, f->len) != 0)
+		fd_close(&fd);
+	return fd;
+}
+
+/* One reply line, read as it comes: 1 when it is whole, 0 for more, -1 when
+ * the socket ended or the line is too long. */
+static int reply_read(int fd, char *line, size_t *len, size_t cap)
+{
+	ssize_t r = read(fd, line + *len, cap - 1 - *len);
+
+	if (r < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (r <= 0)
+		return -1;
+	*len += (size_t)r;
+	line[*len] = '\0';
+	if (strchr(line, '\n'))
+		return 1;
+	return *len + 1 >= cap ? -1 : 0;
+}
+
+/* This thread's sandbox for job's domain and memory limit: the one it has,
+ * or a new one in the least recently used slot. NULL: err says why. */
+static zygote *zy_for(const zy_job *job, zygote ***slot_out, char *err, size_t errlen)
+{
+	zy_table *t = pthread_getspecific(key);
+	int pick = -1;
+
+	if (t && t->owner != getpid()) {
+		/* a fork of the process that started them: the sandboxes and
+		 * their sockets are the parent's, so this process starts its own */
+		t = NULL;
+		pthread_setspecific(key, NULL);
 	}
-	return 0;
+	if (!t) {
+		t = calloc(1, sizeof(*t));
+		if (!t || pthread_setspecific(key, t) != 0) {
+			free(t);
+			tb_seterr(err, errlen, "warm sandbox: out of memory");
+			return NULL;
+		}
+		t->owner = getpid();
+	}
+	for (int i = 0; i < ZY_SLOTS; i++) {
+		zygote *z = t->slot[i];
+
+		if (z && z->as_mb == job->lim.as_mb &&
+		    (z->domain && job->domain ? strcmp(z->domain, job->domain) == 0 : z->domain == job->domain)) {
+			pick = i;
+			break;
+		}
+	}
+	if (pick >= 0 && (t->slot[pick]->jobs >= ZY_JOBS_MAX ||
+			  poll(&(struct pollfd){.fd = t->slot[pick]->dead, .events = POLLIN}, 1, 0) > 0)) {
+		zy_stop(t->slot[pick], 0, NULL, 0);
+		t->slot[pick] = NULL;
+	}
+	if (pick < 0) {
+		pick = 0;
+		for (int i = 0; i < ZY_SLOTS; i++) {
+			if (!t->slot[i]) {
+				pick = i;
+				break;
+			}
+			if (t->slot[i]->used < t->slot[pick]->used)
+				pick = i;
+		}
+		zy_stop(t->slot[pick], 0, NULL, 0);
+		t->slot[pick] = NULL;
+	}
+	if (!t->slot[pick])
+		t->slot[pick] = zy_start(job, err, errlen);
+	if (t->slot[pick])
+		t->slot[pick]->used = ++t->clock;
+	*slot_out = &t->slot[pick];
+	return t->slot[pick];
 }
 
 int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen)
 {
-	zygote *z;
+	zygote *z, **slot = NULL;
+	/* out, err, record, nonce, to the answer, from it, how it ended */
 	int out[2] = {-1, -1}, errp[2] = {-1, -1}, rec[2] = {-1, -1}, non[2] = {-1, -1};
-	int mem[ZY_FILES_MAX], fds[4 + ZY_FILES_MAX];
-	int rc = TB_ERR, replied = 0, broken = 0, end_now = 0;
-	char reply[32];
-	size_t rlen = 0;
+	int req[2] = {-1, -1}, rep[2] = {-1, -1}, st[2] = {-1, -1};
+	int ans = -1, tests = -1, prompt = -1;
+	int rc = TB_ERR, broken = 0, end_now = 0, a_done = 0, v_done = 0, a_code = 0, v_code = 0;
+	char head[HEAD_MAX + 1], aline[LINE_MAX_] = "", vline[LINE_MAX_] = "";
+	size_t alen = 0, vlen = 0;
+	long v_kb = 0;
+	int n;
 	int64_t t0, deadline, grace_end = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -264,34 +377,18 @@ int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen)
 	tb_buf_init(&res->out, job->lim.out_max);
 	tb_buf_init(&res->err, job->lim.out_max);
 	tb_buf_init(&res->rec, REC_MAX);
-	for (int i = 0; i < ZY_FILES_MAX; i++)
-		mem[i] = -1;
 	if (sb_unsafe() || atomic_load(&warm_off))
 		return tb_seterr(err, errlen, "warm sandbox: off");
-	if (job->nfiles > ZY_FILES_MAX || job->nboot < 1)
+	if (job->nboot < 1)
 		return tb_seterr(err, errlen, "warm sandbox: bad job");
 	pthread_once(&key_once, key_make);
 	if (atomic_load(&warm_off))
 		return tb_seterr(err, errlen, "warm sandbox: off");
-	z = pthread_getspecific(key);
-	if (z && z->owner != getpid()) {
-		/* a fork of the process that started it: the sandbox and its
-		 * socket are the parent's, so this process starts its own */
-		z = NULL;
-		pthread_setspecific(key, NULL);
-	}
-	if (z && (z->jobs >= ZY_JOBS_MAX || poll(&(struct pollfd){.fd = z->dead, .events = POLLIN}, 1, 0) > 0)) {
-		zy_stop(z, 0);
-		z = NULL;
-		pthread_setspecific(key, NULL);
-	}
-	if (!z) {
-		z = zy_start(job, err, errlen);
-		if (!z)
-			return TB_ERR;
-		pthread_setspecific(key, z);
-	}
-	if (pipe2(out, O_CLOEXEC) || pipe2(errp, O_CLOEXEC) || pipe2(rec, O_CLOEXEC) || pipe2(non, O_CLOEXEC)) {
+	z = zy_for(job, &slot, err, errlen);
+	if (!z)
+		return TB_ERR;
+	if (pipe2(out, O_CLOEXEC) || pipe2(errp, O_CLOEXEC) || pipe2(rec, O_CLOEXEC) || pipe2(non, O_CLOEXEC) ||
+	    pipe2(req, O_CLOEXEC) || pipe2(rep, O_CLOEXEC) || pipe2(st, O_CLOEXEC)) {
 		tb_seterr(err, errlen, "warm sandbox: pipe: %s", strerror(errno));
 		goto out;
 	}
@@ -300,64 +397,79 @@ int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen)
 		goto out;
 	}
 	fd_close(&non[1]);
-	for (size_t i = 0; i < job->nfiles; i++) {
-		mem[i] = memfd_create("zyfile", MFD_CLOEXEC);
-		if (mem[i] < 0 || fd_write_all(mem[i], job->files[i].data, job->files[i].len) != 0) {
-			tb_seterr(err, errlen, "warm sandbox: memfd: %s", strerror(errno));
-			goto out;
-		}
+	if ((ans = memfd_of(&job->answer)) < 0 || (tests = memfd_of(&job->tests)) < 0 ||
+	    (job->prompt && (prompt = memfd_of(job->prompt)) < 0)) {
+		tb_seterr(err, errlen, "warm sandbox: memfd: %s", strerror(errno));
+		goto out;
 	}
-	fds[0] = out[1];
-	fds[1] = errp[1];
-	fds[2] = rec[1];
-	fds[3] = non[0];
-	for (size_t i = 0; i < job->nfiles; i++)
-		fds[4 + i] = mem[i];
 	t0 = tb_now_us();
 	deadline = t0 + (int64_t)(job->lim.wall_s * 1e6);
 	z->jobs++;
-	if (send_job(z->ctl, job, fds, 4 + job->nfiles) != 0) {
-		tb_seterr(err, errlen, "warm sandbox: cannot send the job");
-		end_now = 1;
-		goto out;
+	n = snprintf(head, sizeof(head), "%s %u %u %u %u %u %u", job->entry, job->lim.cpu_s, job->lim.as_mb,
+		     job->lim.fsize_mb, job->lim.tmpfs_mb, job->lim.nproc + 8, job->lim.nofile);
+	{
+		/* on the answer's 0 to 7, where the zygote clones it */
+		int afds[8] = {z->devnull, out[1], errp[1], ans, st[1], z->devnull, req[0], rep[1]};
+		int vfds[9] = {out[1], errp[1], rec[1], non[0], req[1], rep[0], st[0], tests, prompt};
+		char vhead[HEAD_MAX + 1];
+
+		/* "J" first: an empty message would read as the socket's end */
+		snprintf(vhead, sizeof(vhead), "J%s", job->entry);
+
+		if (n <= 0 || (size_t)n >= sizeof(head) || send_msg(z->ctl, afds, 8, head, (size_t)n) != 0 ||
+		    send_msg(z->verdict, vfds, prompt >= 0 ? 9 : 8, vhead, strlen(vhead)) != 0) {
+			tb_seterr(err, errlen, "warm sandbox: cannot send the job");
+			end_now = 1;
+			goto out;
+		}
 	}
 	fd_close(&out[1]);
 	fd_close(&errp[1]);
 	fd_close(&rec[1]);
 	fd_close(&non[0]);
-	for (int i = 0; i < ZY_FILES_MAX; i++)
-		fd_close(&mem[i]);
-	for (int i = 0; i < ZY_FILES_MAX; i++)
-		mem[i] = -1;
+	fd_close(&req[0]);
+	fd_close(&req[1]);
+	fd_close(&rep[0]);
+	fd_close(&rep[1]);
+	fd_close(&st[0]);
+	fd_close(&st[1]);
+	fd_close(&ans);
+	fd_close(&tests);
+	fd_close(&prompt);
 	fcntl(out[0], F_SETFL, O_NONBLOCK);
 	fcntl(errp[0], F_SETFL, O_NONBLOCK);
 	fcntl(rec[0], F_SETFL, O_NONBLOCK);
-	/* Bounded by the deadline, then by the grace once the reply came:
+	/* Bounded by the deadline until the verdict came, then by the grace:
 	 * every pass reads or waits until one of them. */
 	for (;;) {
-		struct pollfd pf[5];
-		int np = 0, ictl = -1, *rd[3] = {&out[0], &errp[0], &rec[0]};
+		struct pollfd pf[6];
+		int np = 0, ia = -1, iv = -1, *rd[3] = {&out[0], &errp[0], &rec[0]};
 		tb_buf *bufs[3] = {&res->out, &res->err, &res->rec};
 		int wait_ms;
 
-		if (replied && out[0] < 0 && errp[0] < 0 && rec[0] < 0)
+		if (v_done && a_done && out[0] < 0 && errp[0] < 0 && rec[0] < 0)
 			break;
-		wait_ms = (int)(((replied ? grace_end : deadline) - tb_now_us()) / 1000);
+		wait_ms = (int)(((v_done ? grace_end : deadline) - tb_now_us()) / 1000);
 		if (wait_ms <= 0) {
-			if (!replied) {
+			if (!v_done)
 				res->timed_out = 1;
-				end_now = 1;
-			}
+			/* past the grace, the answer's process is killed with
+			 * the sandbox; the verdict stands */
+			end_now = 1;
 			break;
 		}
 		for (int i = 0; i < 3; i++)
 			if (*rd[i] >= 0)
 				pf[np++] = (struct pollfd){.fd = *rd[i], .events = POLLIN};
-		if (!replied) {
-			ictl = np;
+		if (!a_done) {
+			ia = np;
 			pf[np++] = (struct pollfd){.fd = z->ctl, .events = POLLIN};
-			pf[np++] = (struct pollfd){.fd = z->dead, .events = POLLIN};
 		}
+		if (!v_done) {
+			iv = np;
+			pf[np++] = (struct pollfd){.fd = z->verdict, .events = POLLIN};
+		}
+		pf[np++] = (struct pollfd){.fd = z->dead, .events = POLLIN};
 		if (poll(pf, (nfds_t)np, wait_ms) < 0 && errno != EINTR)
 			break;
 		for (int i = 0; i < 3; i++)
@@ -367,46 +479,56 @@ int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen)
 			end_now = 1;
 			break;
 		}
-		if (ictl < 0)
-			continue;
-		if (pf[ictl].revents) {
-			ssize_t r = read(z->ctl, reply + rlen, sizeof(reply) - 1 - rlen);
+		if (ia >= 0 && pf[ia].revents) {
+			int r = reply_read(z->ctl, aline, &alen, sizeof(aline));
 
-			if (r <= 0 && !(r < 0 && errno == EINTR)) {
+			if (r < 0) {
 				broken = 1;
 				break;
 			}
-			rlen += r > 0 ? (size_t)r : 0;
-			reply[rlen] = '\0';
-			if (strchr(reply, '\n')) {
-				replied = 1;
-				res->exit_code = atoi(reply);
+			if (r > 0) {
+				a_done = 1;
+				a_code = atoi(aline);
+			}
+		}
+		if (iv >= 0 && pf[iv].revents) {
+			int r = reply_read(z->verdict, vline, &vlen, sizeof(vline));
+
+			if (r < 0) {
+				broken = 1;
+				break;
+			}
+			if (r > 0) {
+				v_done = 1;
+				if (sscanf(vline, "%d %ld", &v_code, &v_kb) != 2)
+					v_code = 1;
 				res->wall_s = (double)(tb_now_us() - t0) / 1e6;
 				grace_end = tb_now_us() + GRACE_MS * 1000;
-			} else if (rlen + 1 >= sizeof(reply)) {
-				broken = 1;
-				break;
 			}
-		} else if (pf[ictl + 1].revents) {
+		}
+		if (pf[np - 1].revents && !(v_done && a_done)) {
 			broken = 1;
 			break;
 		}
 	}
-	if (!replied)
+	if (!v_done)
 		res->wall_s = (double)(tb_now_us() - t0) / 1e6;
-	if (broken || (replied && res->exit_code == 125 && !res->rec.len)) {
+	if (broken || v_code != 0 || (a_done && a_code == 125)) {
 		/* the sandbox failed, not the answer: the caller runs it cold */
 		tb_seterr(err, errlen, "warm sandbox: the job did not run (%.*s)",
 			  (int)strcspn(tb_buf_str(&res->err), "\n"), tb_buf_str(&res->err));
 		end_now = 1;
 		goto out;
 	}
+	res->exit_code = v_done ? 0 : -1;
+	if (v_kb > ZY_VERDICT_KB)
+		end_now = 1;
 	atomic_fetch_add(&njobs, 1);
 	rc = TB_OK;
 out:
 	if (end_now) {
-		zy_stop(z, 1);
-		pthread_setspecific(key, NULL);
+		zy_stop(z, 1, NULL, 0);
+		*slot = NULL;
 	}
 	fd_close(&out[0]);
 	fd_close(&out[1]);
@@ -416,7 +538,14 @@ out:
 	fd_close(&rec[1]);
 	fd_close(&non[0]);
 	fd_close(&non[1]);
-	for (int i = 0; i < ZY_FILES_MAX; i++)
-		fd_close(&mem[i]);
+	fd_close(&req[0]);
+	fd_close(&req[1]);
+	fd_close(&rep[0]);
+	fd_close(&rep[1]);
+	fd_close(&st[0]);
+	fd_close(&st[1]);
+	fd_close(&ans);
+	fd_close(&tests);
+	fd_close(&prompt);
 	return rc;
 }

@@ -1,12 +1,16 @@
-/* The warm sandbox: one long-lived bubblewrap sandbox per grading thread,
- * holding a zygote (a Python interpreter with the exec driver loaded) that
- * runs each job in a child of its own, in fresh namespaces (see the zygote's
- * source in drivers/drivers.h for what each child gets). The sandbox is
- * started on a thread's first job and replaced when it dies, after a job that
- * hit its deadline or its output cap, and every ZY_JOBS_MAX jobs; it ends
- * with its thread.
+/* The warm sandbox: long-lived bubblewrap sandboxes per grading thread, each
+ * holding a zygote (a Python interpreter with the exec driver loaded) and a
+ * verdict process. Each answer runs in a process cloned from the zygote in
+ * fresh namespaces; its tests run in the verdict process, which talks to it
+ * over two pipes (see the zygote's source in drivers/drivers.h for what each
+ * process gets). A sandbox serves one domain (a suite: whose tests may share
+ * a verdict process) at one memory limit; a thread keeps up to ZY_SLOTS of
+ * them. A sandbox is started on its first job and replaced when it dies,
+ * after a job that hit its deadline or its output cap, when its verdict
+ * process grew past ZY_VERDICT_KB, and every ZY_JOBS_MAX jobs; it ends with
+ * its thread.
  *
- *	zy_job job = {.boot = boot, .nboot = 2, .files = files, ...};
+ *	zy_job job = {.boot = boot, .nboot = 2, .answer = sol, .tests = tests, ...};
  *	if (zy_run(&job, &res, err, sizeof(err)) != TB_OK)
  *		... run it cold with sb_run() ...
  *
@@ -19,20 +23,25 @@
 #include "sandbox.h"
 
 #define ZY_JOBS_MAX 2000
-#define ZY_FILES_MAX 8
+#define ZY_SLOTS 4
+#define ZY_VERDICT_KB (256 * 1024)
 
 typedef struct zy_job {
 	const sb_file *boot;    /* the zygote's own files: zygote.py, driver.py */
 	size_t nboot;
-	const sb_file *files;   /* the job's files, written to its fresh /work */
-	size_t nfiles;          /* at most ZY_FILES_MAX */
-	const char *entry;      /* the driver's argument */
-	const char *nonce;      /* written to the job's fd 4 */
-	sb_limits lim;          /* the job's limits, as sb_run() applies them */
+	sb_file answer;         /* solution.py, written to the answer's fresh /work */
+	sb_file tests;          /* read by the verdict process; never in the answer's */
+	const sb_file *prompt;  /* the suite's prompt, run before the tests; or NULL */
+	const char *entry;      /* the driver's entry point */
+	const char *nonce;      /* the verdict process's fd 4 */
+	const char *domain;     /* whose tests: jobs of one domain share a verdict
+				 * process; NULL is the domain of jobs naming none */
+	sb_limits lim;          /* the answer's limits, as sb_run() applies them */
 } zy_job;
 
-/* Runs one job in this thread's warm sandbox. TB_OK: it ran, *res filled as
- * sb_run() fills it (exit_code 128+n for signal n). TB_ERR: no warm sandbox
+/* Runs one job in this thread's warm sandbox for its domain. TB_OK: it ran,
+ * *res filled as sb_run() fills it (exit_code: the verdict process's, 0 once
+ * it wrote its record; out and err: both processes'). TB_ERR: no warm sandbox
  * can run it here (err says why; the caller runs it cold); a sandbox that
  * cannot isolate its children here turns warm runs off for the process. The
  * caller releases res with sb_result_release() either way. */

@@ -215,7 +215,7 @@ int grading_catalog_judge(const grading_catalog *c, const char *suite, const cha
 	copy = strndup(text, len);
 	if (!copy)
 		return -1;
-	in = (gr_input){.answer = copy, .expected = e->expected, .lang = e->lang, .item_id = e->id};
+	in = (gr_input){.answer = copy, .expected = e->expected, .lang = e->lang, .item_id = e->id, .suite = e->suite};
 	rc = gr_grade(e->grader, &in, &res) == TB_OK && res.verdict == GR_CORRECT;
 	free(copy);
 	return rc;
@@ -327,7 +327,8 @@ static void grade_work(void *arg)
 	if (!answer)
 		return;
 	{
-		gr_input in = {.answer = answer, .expected = e->expected, .lang = e->lang, .item_id = e->id};
+		gr_input in = {.answer = answer, .expected = e->expected, .lang = e->lang, .item_id = e->id,
+			       .suite = e->suite};
 
 		t->grade_rc = gr_grade(e->grader, &in, &t->res);
 		t->key.grader = gr_name(e->grader);

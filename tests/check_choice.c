@@ -39,7 +39,7 @@ START_TEST(test_every_form)
 	for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++)
 		for (char got = 'A'; got <= 'E'; got++)
 			for (char ref = 'A'; ref <= 'E'; ref++) {
-				gr_input in = {answer, want, NULL, "t"};
+				gr_input in = {answer, want, NULL, "t", NULL};
 				gr_result r;
 
 				snprintf(answer, sizeof(answer), forms[f], got);

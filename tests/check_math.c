@@ -35,7 +35,7 @@ static gr_grader *compile(const char *type)
 
 static gr_verdict grade(const gr_grader *g, const char *answer, const char *expected, gr_result *r)
 {
-	gr_input in = {answer, expected, NULL, "t"};
+	gr_input in = {answer, expected, NULL, "t", NULL};
 
 	ck_assert_int_eq(gr_grade(g, &in, r), TB_OK);
 	return r->verdict;
@@ -399,7 +399,7 @@ START_TEST(test_hostile)
 			add(buf, tk, strlen(tk));
 		}
 		for (int t = 0; t < 3; t++) {
-			gr_input in = {buf, t == 2 ? "C" : (round & 1) ? buf : "12", "de", "h"};
+			gr_input in = {buf, t == 2 ? "C" : (round & 1) ? buf : "12", "de", "h", NULL};
 			gr_result r;
 			int rc = gr_grade(g[t], &in, &r);
 
@@ -472,7 +472,7 @@ START_TEST(test_megabyte)
 		b[o] = '\0';
 		for (int k = 0; k < 2; k++) {
 			gr_grader *g = compile(kinds[k]);
-			gr_input in = {b, "1", NULL, "big"};
+			gr_input in = {b, "1", NULL, "big", NULL};
 			gr_result r;
 			double t0 = thread_ms(), ms;
 			int rc = gr_grade(g, &in, &r);

@@ -468,7 +468,7 @@ static double accuracy(unsigned short port, const char *model, const char *extra
 	for (int i = 0; i < N_ITEMS; i++) {
 		const tb_item *it = &ts->items[i];
 		json_t *j = chat_json(port, model, i, extra, NULL);
-		gr_input in = {msg_str(j, "content"), it->expected, it->lang, it->id};
+		gr_input in = {msg_str(j, "content"), it->expected, it->lang, it->id, NULL};
 		gr_result res;
 
 		ck_assert_int_eq(gr_grade(it->grader, &in, &res), TB_OK);
@@ -1050,7 +1050,7 @@ START_TEST(profile_overrides)
 	for (int i = 0; i < 20; i++) {
 		const tb_item *it = &ts->items[i];
 		json_t *j = chat_json(sim_port(s), "qwen/qwen3-14b", i, NULL, NULL);
-		gr_input in = {msg_str(j, "content"), it->expected, it->lang, it->id};
+		gr_input in = {msg_str(j, "content"), it->expected, it->lang, it->id, NULL};
 		gr_result res;
 
 		ck_assert_int_eq(usage_of(j, "completion_tokens_details", "reasoning_tokens"), 50);

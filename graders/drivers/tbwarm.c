@@ -1,0 +1,369 @@
+/* The warm sandbox's process start (tbwarm.so): puts a child of the zygote
+ * in fresh mount, pid, IPC, network and UTS namespaces and isolates it there
+ * before a line of Python runs in it. Loaded by the zygote (the system's
+ * Python, through ctypes) from the sandbox's /work, so it is built on its
+ * own, without the harness's flags, and embedded in thinkbench (see
+ * tbwarm.h).
+ *
+ * Why C: on a fork every page is shared until one side writes it, and each
+ * first write costs a page fault; the same steps in Python touch hundreds of
+ * pages (its objects' reference counts), in C only the stack. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define NS_FLAGS (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS)
+
+long tbw_spawn(const char *tmpfs_opt, unsigned long as_mb, const void *filter, unsigned filter_len);
+long tbw_answer(const char *tmpfs_opt, unsigned long cpu_s, unsigned long as_mb, unsigned long fsize_mb,
+		unsigned long nproc, unsigned long nofile, const void *filter, unsigned filter_len, long *init_pid);
+void tbw_end(long init_pid);
+
+/* In a child: says why on fd 2 and ends it with the status the harness
+ * reads as "the sandbox failed". */
+static void die(const char *what)
+{
+	char msg[256];
+	int n = snprintf(msg, sizeof(msg), "thinkbench zygote: %s: %s\n", what, strerror(errno));
+
+	if (n > 0 && write(2, msg, (size_t)n) < 0)
+		_exit(125);
+	_exit(125);
+}
+
+/* Fresh tmpfs on /work and /tmp, a fresh /proc, lo up: in a process that
+ * is already in its new mount, pid and network namespaces. 0, or the
+ * errno of the step that failed (its name in *step). */
+static int make_room(const char *tmpfs_opt, const char **step)
+{
+	struct ifreq ifr;
+	int s;
+
+	*step = "mount /";
+	if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		return errno;
+	/* /dev (and /dev/shm in it) stays the sandbox's, read-only as in a
+	 * cold run */
+	*step = "mount /work";
+	if (mount("tmpfs", "/work", "tmpfs", MS_NOSUID | MS_NODEV, tmpfs_opt) != 0)
+		return errno;
+	*step = "mount /tmp";
+	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, tmpfs_opt) != 0)
+		return errno;
+	*step = "mount /proc";
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+		return errno;
+	*step = "lo";
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, "lo", 3);
+	ifr.ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
+	if (s < 0 || ioctl(s, SIOCSIFFLAGS, &ifr) != 0)
+		return errno;
+	close(s);
+	return 0;
+}
+
+static void set_limit(int what, rlim_t v, const char *name)
+{
+	struct rlimit rl = {v, v};
+
+	if (what == RLIMIT_CPU)
+		rl.rlim_max = v + 1;
+	if (setrlimit(what, &rl) != 0)
+		die(name);
+}
+
+/* The last steps, in this order: limits, no capabilities, no new
+ * privileges, the seccomp filter. */
+static void lock_down(unsigned long cpu_s, unsigned long as_mb, unsigned long fsize_mb, unsigned long nproc,
+		      unsigned long nofile, const void *filter, unsigned filter_len)
+{
+	struct __user_cap_header_struct caph = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct capd[2];
+	struct sock_fprog prog = {(unsigned short)filter_len, (struct sock_filter *)(uintptr_t)filter};
+
+	set_limit(RLIMIT_CPU, cpu_s, "RLIMIT_CPU");
+	set_limit(RLIMIT_AS, (rlim_t)as_mb << 20, "RLIMIT_AS");
+	set_limit(RLIMIT_FSIZE, (rlim_t)fsize_mb << 20, "RLIMIT_FSIZE");
+	set_limit(RLIMIT_NOFILE, nofile, "RLIMIT_NOFILE");
+	set_limit(RLIMIT_NPROC, nproc, "RLIMIT_NPROC");
+	set_limit(RLIMIT_CORE, 0, "RLIMIT_CORE");
+	set_limit(RLIMIT_MEMLOCK, 0, "RLIMIT_MEMLOCK");
+	set_limit(RLIMIT_MSGQUEUE, 0, "RLIMIT_MSGQUEUE");
+	memset(capd, 0, sizeof(capd));
+	if (syscall(SYS_capset, &caph, capd) != 0)
+		die("capset");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		die("no_new_privs");
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+		die("seccomp");
+}
+
+/* The verdict process: cloned into fresh namespaces (pid 1 of its own),
+ * isolated there. Returns its pid in the zygote (or -errno), 0 in it. It
+ * keeps its descriptors and lives as long as the sandbox, so no CPU limit
+ * but the sandbox's. */
+long tbw_spawn(const char *tmpfs_opt, unsigned long as_mb, const void *filter, unsigned filter_len)
+{
+	long pid = syscall(SYS_clone, NS_FLAGS | SIGCHLD, 0, 0, 0, 0);
+	const char *step;
+
+	if (pid != 0)
+		return pid < 0 ? -errno : pid;
+	if (make_room(tmpfs_opt, &step) != 0)
+		die(step);
+	if (chdir("/work") != 0)
+		die("chdir /work");
+	lock_down(7 * 86400, as_mb, 64, 16, 256, filter, filter_len);
+	return 0;
+}
+
+/* ---- the answer's process ----
+ *
+ * Per answer: an init in fresh namespaces (pid 1 of its own pid namespace),
+ * which makes the room and sleeps until the zygote kills it once the
+ * answer's process is gone (the kernel then kills whatever else is left in
+ * its pid namespace); then the answer's process, forked from the zygote
+ * into them (pid 2: signals act on it as anywhere, and the zygote waits for
+ * it). A process may make a pid namespace only in the one it is itself in,
+ * and the zygote, which enters each answer's to fork into it, cannot come
+ * back (its own belongs to bubblewrap's user namespace); so the inits are
+ * made by a factory, a clone that stays where the zygote began. The factory
+ * and the inits share the zygote's memory (they cost no copy of it), run C
+ * only, on stacks of their own, and hold none of the zygote's descriptors
+ * but their pipes. */
+
+struct room {
+	const char *tmpfs_opt;
+	const char *step;       /* what failed */
+	int err;                /* its errno, or 0 */
+	int ready;              /* the init's pipe to the factory */
+	long init;              /* the factory's answer: the init's pid */
+};
+
+static struct room room;
+static int ask[2] = {-1, -1}, told[2] = {-1, -1};
+static char factory_stack[16 * 1024] __attribute__((aligned(16)));
+static char init_stack[16 * 1024] __attribute__((aligned(16)));
+
+/* An init's whole life once its room is made: the zygote kills it. */
+__attribute__((noreturn)) static void sleep_forever(void)
+{
+	for (;;)
+		pause();
+}
+
+static int init_main(void *arg)
+{
+	struct room *r = arg;
+	char done = 'r';
+
+	r->err = make_room(r->tmpfs_opt, &r->step);
+	if (write(r->ready, &done, 1) != 1 || r->err)
+		_exit(1);
+	sleep_forever();
+}
+
+/* One init per byte on ask; its pid (or -errno) in room.init, then a byte
+ * on told. Ends when the zygote does. */
+static int factory_main(void *arg)
+{
+	struct sigaction sa;
+	char c;
+
+	(void)arg;
+	/* none of the zygote's descriptors but its pipes: the inits inherit
+	 * what it holds */
+	for (int fd = 0; fd < 1024; fd++)
+		if (fd != ask[0] && fd != told[1])
+			close(fd);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	/* the inits it makes are reaped by the kernel once killed */
+	sigaction(SIGCHLD, &sa, NULL);
+	while (read(ask[0], &c, 1) == 1) {
+		int ready[2];
+		char got = 0;
+
+		room.err = 0;
+		if (pipe2(ready, O_CLOEXEC) != 0) {
+			room.step = "pipe";
+			room.init = -errno;
+		} else {
+			room.ready = ready[1];
+			room.init = clone(init_main, init_stack + sizeof(init_stack), CLONE_VM | NS_FLAGS | SIGCHLD,
+					  &room);
+			if (room.init < 0) {
+				room.step = "clone";
+				room.init = -errno;
+			}
+			close(ready[1]);
+			while (room.init > 0 && read(ready[0], &got, 1) < 0 && errno == EINTR)
+				;
+			close(ready[0]);
+			if (room.init > 0 && (got != 'r' || room.err)) {
+				kill((pid_t)room.init, SIGKILL);
+				room.init = -(room.err ? room.err : EIO);
+			}
+		}
+		if (write(told[1], &c, 1) != 1)
+			break;
+	}
+	_exit(0);
+}
+
+static long pidfd_of(long pid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0), high;
+
+	if (fd < 0)
+		return -errno;
+	/* above the descriptors each answer gets (0 to 7) */
+	high = fcntl(fd, F_DUPFD_CLOEXEC, 100);
+	close(fd);
+	return high < 0 ? -errno : high;
+}
+
+static int high_pipe(int p[2])
+{
+	int tmp[2];
+
+	if (pipe2(tmp, O_CLOEXEC) != 0)
+		return -1;
+	p[0] = fcntl(tmp[0], F_DUPFD_CLOEXEC, 100);
+	p[1] = fcntl(tmp[1], F_DUPFD_CLOEXEC, 100);
+	close(tmp[0]);
+	close(tmp[1]);
+	return p[0] < 0 || p[1] < 0 ? -1 : 0;
+}
+
+/* Starts the factory once, before the zygote enters any answer's pid
+ * namespace. 0, or an errno. */
+static int start_factory(void)
+{
+	static int started;
+
+	if (started)
+		return 0;
+	if (high_pipe(ask) != 0 || high_pipe(told) != 0)
+		return errno;
+	if (clone(factory_main, factory_stack + sizeof(factory_stack), CLONE_VM | SIGCHLD, NULL) < 0)
+		return errno;
+	close(ask[0]);
+	close(told[1]);
+	started = 1;
+	return 0;
+}
+
+/* In the zygote: says why on fd 2 (the job's stderr) and returns -e. */
+static long fail(const char *what, int e)
+{
+	char msg[256];
+	int n = snprintf(msg, sizeof(msg), "thinkbench zygote: %s: %s\n", what, strerror(e));
+
+	if (n > 0 && write(2, msg, (size_t)n) < 0)
+		return -e;
+	return -e;
+}
+
+/* fd 3 (the answer's memfd) into solution.py, then back to its start for
+ * the Python side to read. */
+static void write_solution(void)
+{
+	char buf[65536];
+	int out = open("solution.py", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	off_t off = 0;
+
+	if (out < 0)
+		die("solution.py");
+	for (;;) {
+		ssize_t r = pread(3, buf, sizeof(buf), off), done = 0;
+
+		if (r < 0)
+			die("read the solution");
+		if (r == 0)
+			break;
+		while (done < r) {
+			ssize_t w = write(out, buf + done, (size_t)(r - done));
+
+			if (w <= 0)
+				die("write solution.py");
+			done += w;
+		}
+		off += r;
+	}
+	if (close(out) != 0 || lseek(3, 0, SEEK_SET) != 0)
+		die("solution.py");
+}
+
+/* Starts an answer's process (see above). Returns its pid in the zygote (or
+ * -errno), 0 in it once isolated; *init_pid: the init of its namespaces,
+ * for tbw_end(). The answer's descriptors are 0 to 7: it keeps 0, 1, 2, the
+ * memfd on 3 (solution.py) and the pipes on 6 and 7. */
+long tbw_answer(const char *tmpfs_opt, unsigned long cpu_s, unsigned long as_mb, unsigned long fsize_mb,
+		unsigned long nproc, unsigned long nofile, const void *filter, unsigned filter_len, long *init_pid)
+{
+	char c = 'a';
+	long pid, ns;
+	int e;
+
+	*init_pid = 0;
+	if ((e = start_factory()) != 0)
+		return fail("the factory", e);
+	room.tmpfs_opt = tmpfs_opt;
+	if (write(ask[1], &c, 1) != 1 || read(told[0], &c, 1) != 1)
+		return fail("the factory", errno ? errno : EIO);
+	if (room.init < 0)
+		return fail(room.step, (int)-room.init);
+	*init_pid = room.init;
+	ns = pidfd_of(room.init);
+	if (ns < 0 || setns((int)ns, CLONE_NEWPID) != 0) {
+		e = ns < 0 ? (int)-ns : errno;
+		if (ns >= 0)
+			close((int)ns);
+		return fail("setns", e);
+	}
+	pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	if (pid == 0) {
+		if (setns((int)ns, CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS) != 0)
+			die("setns");
+		if (syscall(SYS_close_range, 8u, ~0u, 0u) != 0)
+			die("close_range");
+		close(4);
+		close(5);
+		if (chdir("/work") != 0)
+			die("chdir /work");
+		write_solution();
+		lock_down(cpu_s, as_mb, fsize_mb, nproc, nofile, filter, filter_len);
+		return 0;
+	}
+	e = errno;
+	close((int)ns);
+	return pid < 0 ? fail("fork", e) : pid;
+}
+
+/* Ends the init of an answer's namespaces once its answer's process is
+ * gone (the factory's child, so the kernel reaps it). */
+void tbw_end(long init_pid)
+{
+	if (init_pid > 0)
+		kill((pid_t)init_pid, SIGKILL);
+}
