@@ -405,8 +405,8 @@ int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen)
 	t0 = tb_now_us();
 	deadline = t0 + (int64_t)(job->lim.wall_s * 1e6);
 	z->jobs++;
-	n = snprintf(head, sizeof(head), "%s %u %u %u %u %u %u", job->entry, job->lim.cpu_s, job->lim.as_mb,
-		     job->lim.fsize_mb, job->lim.tmpfs_mb, job->lim.nproc + 8, job->lim.nofile);
+	n = snprintf(head, sizeof(head), "%u %u %u %u %u %u %s", job->lim.cpu_s, job->lim.as_mb, job->lim.fsize_mb,
+		     job->lim.tmpfs_mb, job->lim.nproc + 8, job->lim.nofile, job->entry);
 	{
 		/* on the answer's 0 to 7, where the zygote clones it */
 		int afds[8] = {z->devnull, out[1], errp[1], ans, st[1], z->devnull, req[0], rep[1]};

@@ -25,6 +25,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,9 +33,7 @@
 #define NS_FLAGS (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS)
 
 long tbw_spawn(const char *tmpfs_opt, unsigned long as_mb, const void *filter, unsigned filter_len);
-long tbw_answer(const char *tmpfs_opt, unsigned long cpu_s, unsigned long as_mb, unsigned long fsize_mb,
-		unsigned long nproc, unsigned long nofile, const void *filter, unsigned filter_len, long *init_pid);
-void tbw_end(long init_pid);
+long tbw_serve(int ctl, const void *filter, unsigned filter_len, char *entry, size_t entry_len);
 
 /* In a child: says why on fd 2 and ends it with the status the harness
  * reads as "the sandbox failed". */
@@ -316,10 +315,12 @@ static void write_solution(void)
 
 /* Starts an answer's process (see above). Returns its pid in the zygote (or
  * -errno), 0 in it once isolated; *init_pid: the init of its namespaces,
- * for tbw_end(). The answer's descriptors are 0 to 7: it keeps 0, 1, 2, the
- * memfd on 3 (solution.py) and the pipes on 6 and 7. */
-long tbw_answer(const char *tmpfs_opt, unsigned long cpu_s, unsigned long as_mb, unsigned long fsize_mb,
-		unsigned long nproc, unsigned long nofile, const void *filter, unsigned filter_len, long *init_pid)
+ * killed once the answer's process is gone (the factory's child, so the
+ * kernel reaps it). The answer's descriptors are 0 to 7: it keeps 0, 1, 2,
+ * the memfd on 3 (solution.py) and the pipes on 6 and 7. */
+static long start_answer(const char *tmpfs_opt, unsigned long cpu_s, unsigned long as_mb, unsigned long fsize_mb,
+			 unsigned long nproc, unsigned long nofile, const void *filter, unsigned filter_len,
+			 long *init_pid)
 {
 	char c = 'a';
 	long pid, ns;
@@ -330,7 +331,7 @@ long tbw_answer(const char *tmpfs_opt, unsigned long cpu_s, unsigned long as_mb,
 		return fail("the factory", e);
 	room.tmpfs_opt = tmpfs_opt;
 	if (write(ask[1], &c, 1) != 1 || read(told[0], &c, 1) != 1)
-		return fail("the factory", errno ? errno : EIO);
+		return fail("the factory", EIO);
 	if (room.init < 0)
 		return fail(room.step, (int)-room.init);
 	*init_pid = room.init;
@@ -360,10 +361,90 @@ long tbw_answer(const char *tmpfs_opt, unsigned long cpu_s, unsigned long as_mb,
 	return pid < 0 ? fail("fork", e) : pid;
 }
 
-/* Ends the init of an answer's namespaces once its answer's process is
- * gone (the factory's child, so the kernel reaps it). */
-void tbw_end(long init_pid)
+/* Puts a job's descriptors on 0 to 7, where the kernel put them unless
+ * something else held a low number. */
+static int place(const int *fds)
 {
-	if (init_pid > 0)
-		kill((pid_t)init_pid, SIGKILL);
+	int high[8];
+
+	for (int i = 0; i < 8; i++)
+		if (fds[i] != i)
+			goto move;
+	return 0;
+move:
+	for (int i = 0; i < 8; i++) {
+		high[i] = fcntl(fds[i], F_DUPFD, 100);
+		if (high[i] < 0)
+			return -1;
+	}
+	for (int i = 0; i < 8; i++)
+		close(fds[i]);
+	for (int i = 0; i < 8; i++) {
+		if (dup2(high[i], i) != i)
+			return -1;
+		close(high[i]);
+	}
+	return 0;
+}
+
+/* The zygote's loop (the protocol is in zygote.py): one message per answer,
+ * "cpu_s as_mb fsize_mb tmpfs_mb nproc nofile entry" with its 8
+ * descriptors. In C, so that the zygote writes no Python object (no page
+ * to copy) from one answer to the next. Returns 0 in each answer's process
+ * (entry set), or -errno once the harness's socket ends or fails. */
+long tbw_serve(int ctl, const void *filter, unsigned filter_len, char *entry, size_t entry_len)
+{
+	for (;;) {
+		char msg[1024], opt[64], reply[32], cbuf[CMSG_SPACE(sizeof(int) * 16)];
+		struct iovec iov = {msg, sizeof(msg) - 1};
+		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+				    .msg_controllen = sizeof(cbuf)};
+		struct cmsghdr *cm;
+		unsigned long cpu_s, as_mb, fsize_mb, tmpfs_mb, nproc, nofile;
+		int fds[16], nfds = 0, at = -1, st, n;
+		long pid, init = 0, code = 125;
+		ssize_t got;
+
+		do
+			got = recvmsg(ctl, &mh, 0);
+		while (got < 0 && errno == EINTR);
+		if (got <= 0)
+			return got < 0 ? -errno : -EPIPE;
+		cm = CMSG_FIRSTHDR(&mh);
+		if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+			nfds = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+			memcpy(fds, CMSG_DATA(cm), sizeof(int) * (size_t)nfds);
+		}
+		msg[got] = '\0';
+		if (nfds != 8 || (mh.msg_flags & (MSG_CTRUNC | MSG_TRUNC)) ||
+		    sscanf(msg, "%lu %lu %lu %lu %lu %lu %n", &cpu_s, &as_mb, &fsize_mb, &tmpfs_mb, &nproc, &nofile,
+			   &at) != 6 || at < 0 || strlen(msg + at) >= entry_len || place(fds) != 0)
+			return -EPROTO;
+		snprintf(opt, sizeof(opt), "size=%lum,mode=1777", tmpfs_mb);
+		pid = start_answer(opt, cpu_s, as_mb, fsize_mb, nproc, nofile, filter, filter_len, &init);
+		if (pid == 0) {
+			memcpy(entry, msg + at, strlen(msg + at) + 1);
+			return 0;
+		}
+		close(0);
+		close(1);
+		close(2);
+		close(3);
+		syscall(SYS_close_range, 5u, 7u, 0u);
+		if (pid > 0) {
+			while (waitpid((pid_t)pid, &st, 0) < 0 && errno == EINTR)
+				;
+			code = WIFSIGNALED(st) ? -WTERMSIG(st) : WEXITSTATUS(st);
+			if (init > 0)
+				kill((pid_t)init, SIGKILL);
+		}
+		/* how the answer's process ended: to the verdict process, and to
+		 * the harness */
+		n = snprintf(reply, sizeof(reply), "%ld\n", code);
+		got = write(4, reply, (size_t)n);
+		(void)got; /* the verdict process may not have needed it */
+		close(4);
+		if (send(ctl, reply, (size_t)n, MSG_NOSIGNAL) != n)
+			return -errno;
+	}
 }
