@@ -2,8 +2,10 @@
  * one thread share a sandbox (it is warm) and nothing one answer leaves is
  * seen by the next: files in /work and /tmp (/dev/shm is read-only), a
  * daemon, a patched module and builtin, the environment, an abstract unix
- * socket, a full tmpfs. A timeout replaces the sandbox and the next answer still
- * passes. Without bubblewrap installed it skips (77). */
+ * socket, a full tmpfs. An answer sees neither the verdict process nor the
+ * zygote nor the tests; the verdict process starts each answer afresh; two
+ * suites' tests never share it. A timeout replaces the sandbox and the next
+ * answer still passes. Without bubblewrap installed it skips (77). */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,11 +32,16 @@ static gr_grader *make(const char *tests, double timeout)
 	return g;
 }
 
-static void grade(const gr_grader *g, const char *answer, gr_result *r)
+static void grade_in(const gr_grader *g, const char *suite, const char *answer, gr_result *r)
 {
-	gr_input in = {.answer = answer, .item_id = "t"};
+	gr_input in = {.answer = answer, .item_id = "t", .suite = suite};
 
 	ck_assert_msg(gr_grade(g, &in, r) == TB_OK, "harness error: %s", r->reason);
+}
+
+static void grade(const gr_grader *g, const char *answer, gr_result *r)
+{
+	grade_in(g, NULL, answer, r);
 }
 
 /* Processes on the host whose command line holds MARK. */
@@ -195,6 +202,87 @@ START_TEST(test_timeout_replaces)
 }
 END_TEST
 
+/* What an answer can reach of the processes around it: the init of its
+ * namespaces (pid 1, a clone of the zygote) and nothing else; no file of the
+ * tests; no memory, descriptor or environment of any other process. */
+static const char peek[] =
+	"```python\n"
+	"import os\n"
+	"def f():\n"
+	"    found = []\n"
+	"    pids = sorted(int(p) for p in os.listdir('/proc') if p.isdigit())\n"
+	"    if pids[:2] != [1, os.getpid()] or os.getpid() != 2 or len(pids) != 2:\n"
+	"        found.append('pids %s, mine %d' % (pids, os.getpid()))\n"
+	"    for p in pids:\n"
+	"        if p == os.getpid():\n"
+	"            continue\n"
+	"        for what in ('mem', 'environ', 'maps', 'fd/0', 'root/work'):\n"
+	"            try:\n"
+	"                os.stat('/proc/%d/%s' % (p, what)) if what == 'root/work' else \\\n"
+	"                    open('/proc/%d/%s' % (p, what), 'rb').read(1)\n"
+	"                found.append('%d/%s' % (p, what))\n"
+	"            except OSError:\n"
+	"                pass\n"
+	"    if sorted(os.listdir('/work')) != ['solution.py'] or os.listdir('/tmp'):\n"
+	"        found.append('files %s %s' % (os.listdir('/work'), os.listdir('/tmp')))\n"
+	"    return found\n"
+	"```\n";
+
+START_TEST(test_verdict_apart)
+{
+	gr_grader *g = make("assert f() == []\n", 20);
+	gr_result r;
+
+	grade(g, peek, &r);
+	ck_assert_msg(r.verdict == GR_CORRECT, "the answer reached: %s %s", r.extracted, r.reason);
+	gr_free(g);
+}
+END_TEST
+
+START_TEST(test_verdict_fresh)
+{
+	gr_grader *g = make("assert f() == 1\nassert f() == 1\n", 20);
+	gr_result r;
+
+	/* the answer's process is gone in the middle of the tests */
+	grade(g, "```python\nimport os\nn = [0]\ndef f():\n    n[0] += 1\n    if n[0] == 2:\n"
+		 "        os._exit(3)\n    return 1\n```\n",
+	      &r);
+	ck_assert_int_eq(r.verdict, GR_INCORRECT);
+	ck_assert_msg(strstr(r.reason, "status 3") != NULL, "%s", r.reason);
+	/* the same verdict process, none of that left */
+	grade(g, "```python\ndef f():\n    return 1\n```\n", &r);
+	ck_assert_msg(r.verdict == GR_CORRECT, "after a spoiled answer: %s %s", r.extracted, r.reason);
+	gr_free(g);
+}
+END_TEST
+
+START_TEST(test_suites_apart)
+{
+	/* one suite's tests patch a module in the verdict process... */
+	gr_grader *patch = make("import math\nmath.sqrt = lambda x: -1\nassert f() == 1\n", 20);
+	gr_grader *use = make("import math\nassert math.sqrt(4) == 2\nassert f() == 1\n", 20);
+	const char *one = "```python\ndef f():\n    return 1\n```\n";
+	gr_result r;
+	unsigned long started;
+
+	grade_in(patch, "suite-x", one, &r);
+	ck_assert_msg(r.verdict == GR_CORRECT, "%s %s", r.extracted, r.reason);
+	started = zy_started();
+	/* ...which another suite's tests never see: a sandbox of its own */
+	grade_in(use, "suite-y", one, &r);
+	ck_assert_msg(r.verdict == GR_CORRECT, "suite-y saw suite-x's patch: %s %s", r.extracted, r.reason);
+	ck_assert_msg(zy_started() == started + 1, "the second suite did not get a sandbox of its own");
+	/* and each suite keeps its own: no new sandbox going back and forth */
+	grade_in(patch, "suite-x", one, &r);
+	grade_in(use, "suite-y", one, &r);
+	ck_assert_msg(r.verdict == GR_CORRECT, "%s %s", r.extracted, r.reason);
+	ck_assert_int_eq(zy_started(), started + 1);
+	gr_free(patch);
+	gr_free(use);
+}
+END_TEST
+
 static Suite *zygote_suite(void)
 {
 	Suite *s = suite_create("zygote");
@@ -204,6 +292,9 @@ static Suite *zygote_suite(void)
 	tcase_add_test(tc, test_nothing_left);
 	tcase_add_test(tc, test_full_tmpfs);
 	tcase_add_test(tc, test_timeout_replaces);
+	tcase_add_test(tc, test_verdict_apart);
+	tcase_add_test(tc, test_verdict_fresh);
+	tcase_add_test(tc, test_suites_apart);
 	suite_add_tcase(s, tc);
 	return s;
 }
