@@ -23,9 +23,10 @@
  * Pass comes from one channel only: the harness-owned driver (drivers.h)
  * writes "<nonce> ok" on fd 3 after every test returned, and the command
  * then exits 0. Exit status, stdout and early exits never pass. In Python
- * the answer and the verdict never share a process: the driver forks, the
- * answer runs in the child without fd 3 or the nonce, and the tests run in
- * the parent against stubs that get each call's value back as plain data
+ * the answer and the verdict never share a process: the driver forks (in a
+ * warm sandbox the two sides start as processes of their own), the answer
+ * runs without fd 3 or the nonce, and the tests run in the other process
+ * against stubs that get each call's value back as plain data
  * (see the driver), so nothing the answer does in its process (an __eq__
  * that is always true, patched builtins, reading the driver's memory) can
  * reach the comparison.
@@ -661,9 +662,10 @@ static void pyc_make(void)
 
 /* ---- the warm sandbox ----
  *
- * Python function tests run in this thread's warm sandbox (zygote.h): the
- * driver is loaded once per sandbox, and each answer gets a child in fresh
- * namespaces. When no warm sandbox can run here the job runs cold. */
+ * Python function tests run in this thread's warm sandbox for the item's
+ * suite (zygote.h): the verdict side lives on in it, and each answer gets a
+ * process forked from a warm interpreter into fresh namespaces. When no warm
+ * sandbox can run here the job runs cold. */
 
 static int warm_grade(const exec_state *st, const sb_job *cold, const char *domain, const char *sol,
 		      size_t sollen, sb_result *res)

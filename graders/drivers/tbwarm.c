@@ -161,7 +161,13 @@ struct room {
 static struct room room;
 static int ask[2] = {-1, -1}, told[2] = {-1, -1};
 static char factory_stack[16 * 1024] __attribute__((aligned(16)));
-static char init_stack[16 * 1024] __attribute__((aligned(16)));
+/* the next answer's room is made while the current answer runs: two inits
+ * live at once, each on its own stack (one that sleeps never returns to
+ * it) */
+static char init_stacks[2][16 * 1024] __attribute__((aligned(16)));
+static unsigned rooms_made;
+static char room_opt[64];
+static int room_asked;          /* a room is being made, or waits, for room_opt */
 
 /* An init's whole life once its room is made: the zygote kills it. */
 __attribute__((noreturn)) static void sleep_forever(void)
@@ -208,7 +214,9 @@ static int factory_main(void *arg)
 			room.init = -errno;
 		} else {
 			room.ready = ready[1];
-			room.init = clone(init_main, init_stack + sizeof(init_stack), CLONE_VM | NS_FLAGS | SIGCHLD,
+			char *stack = init_stacks[rooms_made++ & 1];
+
+			room.init = clone(init_main, stack + sizeof(init_stacks[0]), CLONE_VM | NS_FLAGS | SIGCHLD,
 					  &room);
 			if (room.init < 0) {
 				room.step = "clone";
@@ -313,6 +321,18 @@ static void write_solution(void)
 		die("solution.py");
 }
 
+/* Asks the factory for a room with tmpfs_opt. 0, or -1. */
+static int ask_room(const char *tmpfs_opt)
+{
+	char c = 'a';
+
+	if (strlen(tmpfs_opt) >= sizeof(room_opt))
+		return -1;
+	memcpy(room_opt, tmpfs_opt, strlen(tmpfs_opt) + 1);
+	room.tmpfs_opt = room_opt;
+	return write(ask[1], &c, 1) == 1 ? 0 : -1;
+}
+
 /* Starts an answer's process (see above). Returns its pid in the zygote (or
  * -errno), 0 in it once isolated; *init_pid: the init of its namespaces,
  * killed once the answer's process is gone (the factory's child, so the
@@ -329,8 +349,18 @@ static long start_answer(const char *tmpfs_opt, unsigned long cpu_s, unsigned lo
 	*init_pid = 0;
 	if ((e = start_factory()) != 0)
 		return fail("the factory", e);
-	room.tmpfs_opt = tmpfs_opt;
-	if (write(ask[1], &c, 1) != 1 || read(told[0], &c, 1) != 1)
+	if (room_asked && strcmp(room_opt, tmpfs_opt) != 0) {
+		/* made for another size: not this answer's */
+		room_asked = 0;
+		if (read(told[0], &c, 1) != 1)
+			return fail("the factory", EIO);
+		if (room.init > 0)
+			kill((pid_t)room.init, SIGKILL);
+	}
+	if (!room_asked && ask_room(tmpfs_opt) != 0)
+		return fail("the factory", EIO);
+	room_asked = 0;
+	if (read(told[0], &c, 1) != 1)
 		return fail("the factory", EIO);
 	if (room.init < 0)
 		return fail(room.step, (int)-room.init);
@@ -358,7 +388,12 @@ static long start_answer(const char *tmpfs_opt, unsigned long cpu_s, unsigned lo
 	}
 	e = errno;
 	close((int)ns);
-	return pid < 0 ? fail("fork", e) : pid;
+	if (pid < 0)
+		return fail("fork", e);
+	/* the next answer's room, made while this one runs; an error shows
+	 * when it is used */
+	room_asked = ask_room(tmpfs_opt) == 0;
+	return pid;
 }
 
 /* Puts a job's descriptors on 0 to 7, where the kernel put them unless
