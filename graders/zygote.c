@@ -37,6 +37,7 @@ typedef struct zygote {
 	int cancel;             /* eventfd: sb_run() ends the sandbox */
 	int dead;               /* eventfd: the runner wrote it, the sandbox ended */
 	unsigned jobs;
+	unsigned late;          /* replies still to come for answers returned early */
 	unsigned long used;     /* when it last ran a job: the least recent goes first */
 	unsigned as_mb;         /* the verdict process's memory limit */
 	char *domain;           /* NULL: jobs naming none */
@@ -301,6 +302,32 @@ static int reply_read(int fd, char *line, size_t *len, size_t cap)
 	return *len + 1 >= cap ? -1 : 0;
 }
 
+/* Reads the replies still to come for answers returned early, waiting at
+ * most GRACE_MS for each: 0, or -1 when the zygote is stuck on one (an
+ * answer's process that does not end) and the sandbox must go, so that no
+ * answer waits on another's. */
+static int settle(zygote *z)
+{
+	while (z->late) {
+		char line[LINE_MAX_] = "";
+		size_t len = 0;
+		int r = 0;
+		int64_t until = tb_now_us() + GRACE_MS * 1000;
+
+		while (r == 0) {
+			int64_t left = (until - tb_now_us()) / 1000;
+
+			if (left <= 0 || poll(&(struct pollfd){.fd = z->ctl, .events = POLLIN}, 1, (int)left) <= 0)
+				return -1;
+			r = reply_read(z->ctl, line, &len, sizeof(line));
+		}
+		if (r < 0)
+			return -1;
+		z->late--;
+	}
+	return 0;
+}
+
 /* This thread's sandbox for job's domain and memory limit: the one it has,
  * or a new one in the least recently used slot. NULL: err says why. */
 static zygote *zy_for(const zy_job *job, zygote ***slot_out, char *err, size_t errlen)
@@ -332,10 +359,14 @@ static zygote *zy_for(const zy_job *job, zygote ***slot_out, char *err, size_t e
 			break;
 		}
 	}
-	if (pick >= 0 && (t->slot[pick]->jobs >= ZY_JOBS_MAX ||
-			  poll(&(struct pollfd){.fd = t->slot[pick]->dead, .events = POLLIN}, 1, 0) > 0)) {
-		zy_stop(t->slot[pick], 0, NULL, 0);
-		t->slot[pick] = NULL;
+	if (pick >= 0) {
+		zygote *z = t->slot[pick];
+		int stuck = settle(z) != 0;
+
+		if (stuck || z->jobs >= ZY_JOBS_MAX || poll(&(struct pollfd){.fd = z->dead, .events = POLLIN}, 1, 0) > 0) {
+			zy_stop(z, stuck, NULL, 0);
+			t->slot[pick] = NULL;
+		}
 	}
 	if (pick < 0) {
 		pick = 0;
@@ -365,7 +396,7 @@ int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen)
 	int out[2] = {-1, -1}, errp[2] = {-1, -1}, rec[2] = {-1, -1}, non[2] = {-1, -1};
 	int req[2] = {-1, -1}, rep[2] = {-1, -1}, st[2] = {-1, -1};
 	int ans = -1, tests = -1, prompt = -1;
-	int rc = TB_ERR, broken = 0, end_now = 0, a_done = 0, v_done = 0, a_code = 0, v_code = 0;
+	int rc = TB_ERR, broken = 0, end_now = 0, a_done = 0, v_done = 0, a_code = 0, v_code = 0, asked = 1, early = 0;
 	char head[HEAD_MAX + 1], aline[LINE_MAX_] = "", vline[LINE_MAX_] = "";
 	size_t alen = 0, vlen = 0;
 	long v_kb = 0;
@@ -447,7 +478,7 @@ int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen)
 		tb_buf *bufs[3] = {&res->out, &res->err, &res->rec};
 		int wait_ms;
 
-		if (v_done && a_done && out[0] < 0 && errp[0] < 0 && rec[0] < 0)
+		if (v_done && (a_done || early) && out[0] < 0 && errp[0] < 0 && rec[0] < 0)
 			break;
 		wait_ms = (int)(((v_done ? grace_end : deadline) - tb_now_us()) / 1000);
 		if (wait_ms <= 0) {
@@ -500,10 +531,21 @@ int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen)
 			}
 			if (r > 0) {
 				v_done = 1;
-				if (sscanf(vline, "%d %ld", &v_code, &v_kb) != 2)
+				if (sscanf(vline, "%d %ld %d", &v_code, &v_kb, &asked) != 3)
 					v_code = 1;
 				res->wall_s = (double)(tb_now_us() - t0) / 1e6;
 				grace_end = tb_now_us() + GRACE_MS * 1000;
+				/* a verdict that did not ask how the answer's
+				 * process ended is whole: what that process still
+				 * does changes nothing, so the job ends here and
+				 * the zygote's reply is read with the next job's */
+				early = !a_done && !asked && v_code == 0;
+				if (early) {
+					for (int i = 0; i < 3; i++)
+						if (*rd[i] >= 0)
+							fd_drain(rd[i], bufs[i], i < 2 ? &res->out_capped : NULL);
+					break;
+				}
 			}
 		}
 		if (pf[np - 1].revents && !(v_done && a_done)) {
@@ -521,6 +563,8 @@ int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen)
 		goto out;
 	}
 	res->exit_code = v_done ? 0 : -1;
+	if (early)
+		z->late++;
 	if (v_kb > ZY_VERDICT_KB)
 		end_now = 1;
 	atomic_fetch_add(&njobs, 1);

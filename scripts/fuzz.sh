@@ -43,6 +43,13 @@ for src in harness/*.c harness/cmd/*.c harness/sim/*.c harness/report/*.c grader
   obj="$out/obj/$(echo "$src" | tr / _).o"
   if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ]; then echo "$src $obj"; fi
 done | xargs -r -n 2 -P "$(nproc 2>/dev/null || echo 2)" sh -c '$CC $flags -c "$0" -o "$1"'
+# the warm sandbox's tbwarm.so, embedded as the CMake build embeds it (built
+# without sanitizers: the system's Python loads it)
+if [ ! -f "$out/obj/tbwarm_so.o" ] || [ graders/drivers/tbwarm.c -nt "$out/obj/tbwarm_so.o" ]; then
+  "$CC" -std=gnu11 -O2 -fPIC -shared -s -o "$out/tbwarm.so" graders/drivers/tbwarm.c
+  cmake -DIN="$out/tbwarm.so" -DOUT="$out/tbwarm_so.c" -DNAME=tb_warm_so -P cmake/embed.cmake
+  $CC $flags -c "$out/tbwarm_so.c" -o "$out/obj/tbwarm_so.o"
+fi
 ar rcs "$out/libtbfuzz.a" "$out"/obj/*.o
 
 status=0

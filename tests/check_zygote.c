@@ -283,6 +283,34 @@ START_TEST(test_suites_apart)
 }
 END_TEST
 
+/* An answer's process that will not end once its verdict is in (it makes
+ * the driver's own ending sleep): the verdict stands, and the next answer
+ * neither waits on it nor inherits it. */
+START_TEST(test_lingering_answer)
+{
+	gr_grader *g = make("assert f() == 1\n", 20);
+	gr_result r;
+	unsigned long started;
+	int64_t t0;
+
+	/* first an answer whose verdict waits for its process's end, so that
+	 * the zygote owes the harness nothing when the lingering one comes */
+	grade(g, "```python\nimport os\ndef f():\n    os._exit(3)\n```\n", &r);
+	ck_assert_int_eq(r.verdict, GR_INCORRECT);
+	started = zy_started();
+	grade(g, "```python\nimport sys, time\ndef f():\n"
+		 "    sys._getframe(1).f_globals['_finish'] = lambda: time.sleep(3600)\n    return 1\n```\n",
+	      &r);
+	ck_assert_msg(r.verdict == GR_CORRECT, "lingering: %s %s", r.extracted, r.reason);
+	t0 = tb_now_us();
+	grade(g, "```python\ndef f():\n    return 1\n```\n", &r);
+	ck_assert_msg(r.verdict == GR_CORRECT, "after a lingering answer: %s %s", r.extracted, r.reason);
+	ck_assert_msg(tb_now_us() - t0 < 10 * 1000000, "the next answer waited on the lingering one");
+	ck_assert_msg(zy_started() == started + 1, "the sandbox holding the lingering answer was kept");
+	gr_free(g);
+}
+END_TEST
+
 static Suite *zygote_suite(void)
 {
 	Suite *s = suite_create("zygote");
@@ -295,6 +323,7 @@ static Suite *zygote_suite(void)
 	tcase_add_test(tc, test_verdict_apart);
 	tcase_add_test(tc, test_verdict_fresh);
 	tcase_add_test(tc, test_suites_apart);
+	tcase_add_test(tc, test_lingering_answer);
 	suite_add_tcase(s, tc);
 	return s;
 }
