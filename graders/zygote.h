@@ -27,7 +27,7 @@
 #define ZY_VERDICT_KB (256 * 1024)
 
 typedef struct zy_job {
-	const sb_file *boot;    /* the zygote's own files: zygote.py, driver.py */
+	const sb_file *boot;    /* the zygote's own files: zygote.py (first), driver.py, tbwarm.so */
 	size_t nboot;
 	sb_file answer;         /* solution.py, written to the answer's fresh /work */
 	sb_file tests;          /* read by the verdict process; never in the answer's */

@@ -5,8 +5,10 @@
  * - py_driver (function tests): driver.py, solution.py, tests.py, prompt.py
  *   (optional); writes "<nonce> ok ..." only after every test returned, and
  *   "<nonce> fail <kind> <detail>" when it sees a test fail;
- * - py_zygote (the warm sandbox of graders/zygote.c): zygote.py, driver.py;
- *   loads the driver once and runs its _main() per job in fresh namespaces;
+ * - py_zygote (the warm sandbox of graders/zygote.c): zygote.py, driver.py,
+ *   tbwarm.so (tbwarm.c); loads the driver once, keeps a verdict process
+ *   running the driver's _verdict_job() and forks one process per answer
+ *   running its _answer_main(), each in fresh namespaces;
  * - io_runner (io tests, any language): run.sh, prog.c or solution.py or
  *   solution.js, inputs, lengths; writes one line per test that ran. */
 #ifndef GR_DRIVERS_H
@@ -636,20 +638,20 @@ static const char py_driver[] =
 static const char py_zygote[] =
 	"# thinkbench zygote (harness-owned): a warm interpreter that has the exec\n"
 	"# driver loaded, for one long-lived bubblewrap sandbox (graders/zygote.c).\n"
-	"# It runs with CAP_SYS_ADMIN and CAP_NET_ADMIN in the sandbox's user\n"
-	"# namespace only and no seccomp filter yet: it needs both to give every\n"
-	"# process it starts namespaces of its own. It starts two kinds of process,\n"
-	"# each cloned into new mount, pid, IPC, network and UTS namespaces (pid 1 of\n"
-	"# its own pid namespace), which mounts fresh tmpfs on /work and /tmp and a\n"
-	"# fresh /proc, brings lo up, sets the rlimits, drops every capability, sets\n"
-	"# no_new_privs and loads the seccomp filter (fd 7) before it runs anything\n"
-	"# else:\n"
+	"# It runs with CAP_SYS_ADMIN, CAP_NET_ADMIN and CAP_SYS_CHROOT in the\n"
+	"# sandbox's user namespace only and no seccomp filter yet: it needs them to\n"
+	"# give every process it starts namespaces of its own (see tbwarm.c, which\n"
+	"# does every step of that). Each such process gets new mount, pid, IPC,\n"
+	"# network and UTS namespaces, a fresh tmpfs on /work and /tmp and a fresh\n"
+	"# /proc, lo up, the rlimits, no capability, no_new_privs and the seccomp\n"
+	"# filter (fd 7) before any of its Python runs:\n"
 	"# - at start, the verdict process V, which lives as long as the sandbox and\n"
 	"#   runs the driver's verdict side for one answer after another (each with\n"
-	"#   a fresh namespace for the tests);\n"
-	"# - per answer, the answer's process A, which writes solution.py to its\n"
-	"#   fresh /work and runs the driver's answer side. When A ends the kernel\n"
-	"#   kills whatever it left in its pid namespace; its mounts, IPC objects and\n"
+	"#   a fresh namespace for the tests and fresh bookkeeping);\n"
+	"# - per answer, the answer's process A, forked into namespaces an init made\n"
+	"#   for it, which writes solution.py to its fresh /work and runs the\n"
+	"#   driver's answer side. When A ends the zygote kills the init, and the\n"
+	"#   kernel whatever A left in its pid namespace; its mounts, IPC objects and\n"
 	"#   sockets go with their namespaces. A, V and the zygote see none of each\n"
 	"#   other's processes, files or memory; A and V talk over two pipes the\n"
 	"#   harness made.\n"
