@@ -90,6 +90,19 @@ static void *runner_main(void *arg)
 	return NULL;
 }
 
+/* Frees z, whose runner (if it had one) has ended. */
+static void zy_free(zygote *z)
+{
+	fd_close(&z->ctl);
+	fd_close(&z->verdict);
+	fd_close(&z->peer);
+	fd_close(&z->cancel);
+	fd_close(&z->dead);
+	fd_close(&z->devnull);
+	free(z->domain);
+	free(z);
+}
+
 /* Ends z: gracefully (the zygote and the verdict process exit when their
  * sockets close) or at once (cancel: the keeper kills the sandbox). Either
  * way bounded by sb_run()'s own stop. */
@@ -106,14 +119,7 @@ static void zy_stop(zygote *z, int at_once, char *why, size_t whylen)
 	pthread_join(z->runner, NULL);
 	if (why)
 		snprintf(why, whylen, "%s", z->why);
-	fd_close(&z->ctl);
-	fd_close(&z->verdict);
-	fd_close(&z->peer);
-	fd_close(&z->cancel);
-	fd_close(&z->dead);
-	fd_close(&z->devnull);
-	free(z->domain);
-	free(z);
+	zy_free(z);
 }
 
 static void table_free(void *p)
@@ -171,17 +177,6 @@ static int read_ready(zygote *z, int *vfd)
 	return got && strcmp(line, "unable\n") == 0 ? 0 : -1;
 }
 
-static void zy_free_unstarted(zygote *z)
-{
-	fd_close(&z->ctl);
-	fd_close(&z->peer);
-	fd_close(&z->cancel);
-	fd_close(&z->dead);
-	fd_close(&z->devnull);
-	free(z->domain);
-	free(z);
-}
-
 static zygote *zy_start(const zy_job *job, char *err, size_t errlen)
 {
 	zygote *z = calloc(1, sizeof(*z));
@@ -199,7 +194,7 @@ static zygote *zy_start(const zy_job *job, char *err, size_t errlen)
 		tb_seterr(err, errlen, "warm sandbox: %s", strerror(errno));
 		fd_close(&sv[0]);
 		fd_close(&sv[1]);
-		zy_free_unstarted(z);
+		zy_free(z);
 		return NULL;
 	}
 	z->ctl = sv[0];
@@ -232,7 +227,7 @@ static zygote *zy_start(const zy_job *job, char *err, size_t errlen)
 	z->sjob.cancel_fd = z->cancel;
 	if (pthread_create(&z->runner, NULL, runner_main, z) != 0) {
 		tb_seterr(err, errlen, "warm sandbox: cannot start a thread");
-		zy_free_unstarted(z);
+		zy_free(z);
 		return NULL;
 	}
 	atomic_fetch_add(&nstarted, 1);
@@ -389,13 +384,54 @@ static zygote *zy_for(const zy_job *job, zygote ***slot_out, char *err, size_t e
 	return t->slot[pick];
 }
 
+/* A job's descriptors: the pipes (the first P_READ are read by the
+ * harness) and the memfds of the files. */
+/* out, err, the record; the nonce, calls to the answer, their returns, how
+ * the answer's process ended */
+enum { P_OUT, P_ERR, P_REC, P_READ, P_NONCE = P_READ, P_CALL, P_RET, P_END, P_N };
+enum { M_ANSWER, M_TESTS, M_PROMPT, M_N };
+
+typedef struct job_fds {
+	int p[P_N][2];
+	int mem[M_N];
+} job_fds;
+
+/* Closes jf's descriptors: all, or (ours) all but the harness's read ends. */
+static void jf_close(job_fds *jf, int ours)
+{
+	for (int i = 0; i < P_N; i++) {
+		if (!ours || i >= P_READ)
+			fd_close(&jf->p[i][0]);
+		fd_close(&jf->p[i][1]);
+	}
+	for (int i = 0; i < M_N; i++)
+		fd_close(&jf->mem[i]);
+}
+
+/* Makes job's pipes and memfds and writes the nonce. TB_OK, or TB_ERR with
+ * err set; jf_close() either way. */
+static int jf_open(job_fds *jf, const zy_job *job, char *err, size_t errlen)
+{
+	for (int i = 0; i < P_N; i++)
+		jf->p[i][0] = jf->p[i][1] = -1;
+	for (int i = 0; i < M_N; i++)
+		jf->mem[i] = -1;
+	for (int i = 0; i < P_N; i++)
+		if (pipe2(jf->p[i], O_CLOEXEC) != 0)
+			return tb_seterr(err, errlen, "warm sandbox: pipe: %s", strerror(errno));
+	if (job->nonce && fd_write_all(jf->p[P_NONCE][1], job->nonce, strlen(job->nonce)) != 0)
+		return tb_seterr(err, errlen, "warm sandbox: cannot pass the nonce");
+	fd_close(&jf->p[P_NONCE][1]);
+	if ((jf->mem[M_ANSWER] = memfd_of(&job->answer)) < 0 || (jf->mem[M_TESTS] = memfd_of(&job->tests)) < 0 ||
+	    (job->prompt && (jf->mem[M_PROMPT] = memfd_of(job->prompt)) < 0))
+		return tb_seterr(err, errlen, "warm sandbox: memfd: %s", strerror(errno));
+	return TB_OK;
+}
+
 int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen)
 {
 	zygote *z, **slot = NULL;
-	/* out, err, record, nonce, to the answer, from it, how it ended */
-	int out[2] = {-1, -1}, errp[2] = {-1, -1}, rec[2] = {-1, -1}, non[2] = {-1, -1};
-	int req[2] = {-1, -1}, rep[2] = {-1, -1}, st[2] = {-1, -1};
-	int ans = -1, tests = -1, prompt = -1;
+	job_fds jf;
 	int rc = TB_ERR, broken = 0, end_now = 0, a_done = 0, v_done = 0, a_code = 0, v_code = 0, asked = 1, early = 0;
 	char head[HEAD_MAX + 1], aline[LINE_MAX_] = "", vline[LINE_MAX_] = "";
 	size_t alen = 0, vlen = 0;
@@ -418,21 +454,8 @@ int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen)
 	z = zy_for(job, &slot, err, errlen);
 	if (!z)
 		return TB_ERR;
-	if (pipe2(out, O_CLOEXEC) || pipe2(errp, O_CLOEXEC) || pipe2(rec, O_CLOEXEC) || pipe2(non, O_CLOEXEC) ||
-	    pipe2(req, O_CLOEXEC) || pipe2(rep, O_CLOEXEC) || pipe2(st, O_CLOEXEC)) {
-		tb_seterr(err, errlen, "warm sandbox: pipe: %s", strerror(errno));
+	if (jf_open(&jf, job, err, errlen) != 0)
 		goto out;
-	}
-	if (job->nonce && fd_write_all(non[1], job->nonce, strlen(job->nonce)) != 0) {
-		tb_seterr(err, errlen, "warm sandbox: cannot pass the nonce");
-		goto out;
-	}
-	fd_close(&non[1]);
-	if ((ans = memfd_of(&job->answer)) < 0 || (tests = memfd_of(&job->tests)) < 0 ||
-	    (job->prompt && (prompt = memfd_of(job->prompt)) < 0)) {
-		tb_seterr(err, errlen, "warm sandbox: memfd: %s", strerror(errno));
-		goto out;
-	}
 	t0 = tb_now_us();
 	deadline = t0 + (int64_t)(job->lim.wall_s * 1e6);
 	z->jobs++;
@@ -440,45 +463,34 @@ int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen)
 		     job->lim.tmpfs_mb, job->lim.nproc + 8, job->lim.nofile, job->entry);
 	{
 		/* on the answer's 0 to 7, where the zygote clones it */
-		int afds[8] = {z->devnull, out[1], errp[1], ans, st[1], z->devnull, req[0], rep[1]};
-		int vfds[9] = {out[1], errp[1], rec[1], non[0], req[1], rep[0], st[0], tests, prompt};
+		int afds[8] = {z->devnull, jf.p[P_OUT][1], jf.p[P_ERR][1], jf.mem[M_ANSWER], jf.p[P_END][1], z->devnull,
+			       jf.p[P_CALL][0], jf.p[P_RET][1]};
+		int vfds[9] = {jf.p[P_OUT][1], jf.p[P_ERR][1], jf.p[P_REC][1], jf.p[P_NONCE][0], jf.p[P_CALL][1],
+			       jf.p[P_RET][0], jf.p[P_END][0], jf.mem[M_TESTS], jf.mem[M_PROMPT]};
 		char vhead[HEAD_MAX + 1];
 
 		/* "J" first: an empty message would read as the socket's end */
 		snprintf(vhead, sizeof(vhead), "J%s", job->entry);
-
 		if (n <= 0 || (size_t)n >= sizeof(head) || send_msg(z->ctl, afds, 8, head, (size_t)n) != 0 ||
-		    send_msg(z->verdict, vfds, prompt >= 0 ? 9 : 8, vhead, strlen(vhead)) != 0) {
+		    send_msg(z->verdict, vfds, jf.mem[M_PROMPT] >= 0 ? 9 : 8, vhead, strlen(vhead)) != 0) {
 			tb_seterr(err, errlen, "warm sandbox: cannot send the job");
 			end_now = 1;
 			goto out;
 		}
 	}
-	fd_close(&out[1]);
-	fd_close(&errp[1]);
-	fd_close(&rec[1]);
-	fd_close(&non[0]);
-	fd_close(&req[0]);
-	fd_close(&req[1]);
-	fd_close(&rep[0]);
-	fd_close(&rep[1]);
-	fd_close(&st[0]);
-	fd_close(&st[1]);
-	fd_close(&ans);
-	fd_close(&tests);
-	fd_close(&prompt);
-	fcntl(out[0], F_SETFL, O_NONBLOCK);
-	fcntl(errp[0], F_SETFL, O_NONBLOCK);
-	fcntl(rec[0], F_SETFL, O_NONBLOCK);
+	/* the sandbox's processes hold the rest now; ours are the read ends */
+	jf_close(&jf, 1);
+	for (int i = 0; i < P_READ; i++)
+		fcntl(jf.p[i][0], F_SETFL, O_NONBLOCK);
 	/* Bounded by the deadline until the verdict came, then by the grace:
 	 * every pass reads or waits until one of them. */
 	for (;;) {
 		struct pollfd pf[6];
-		int np = 0, ia = -1, iv = -1, *rd[3] = {&out[0], &errp[0], &rec[0]};
+		int np = 0, ia = -1, iv = -1, *rd[P_READ] = {&jf.p[P_OUT][0], &jf.p[P_ERR][0], &jf.p[P_REC][0]};
 		tb_buf *bufs[3] = {&res->out, &res->err, &res->rec};
 		int wait_ms;
 
-		if (v_done && (a_done || early) && out[0] < 0 && errp[0] < 0 && rec[0] < 0)
+		if (v_done && (a_done || early) && *rd[0] < 0 && *rd[1] < 0 && *rd[2] < 0)
 			break;
 		wait_ms = (int)(((v_done ? grace_end : deadline) - tb_now_us()) / 1000);
 		if (wait_ms <= 0) {
@@ -574,22 +586,6 @@ out:
 		zy_stop(z, 1, NULL, 0);
 		*slot = NULL;
 	}
-	fd_close(&out[0]);
-	fd_close(&out[1]);
-	fd_close(&errp[0]);
-	fd_close(&errp[1]);
-	fd_close(&rec[0]);
-	fd_close(&rec[1]);
-	fd_close(&non[0]);
-	fd_close(&non[1]);
-	fd_close(&req[0]);
-	fd_close(&req[1]);
-	fd_close(&rep[0]);
-	fd_close(&rep[1]);
-	fd_close(&st[0]);
-	fd_close(&st[1]);
-	fd_close(&ans);
-	fd_close(&tests);
-	fd_close(&prompt);
+	jf_close(&jf, 0);
 	return rc;
 }
