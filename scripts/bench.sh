@@ -407,7 +407,8 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "shell loops running \`bwrap\` with the grader's own bwrap options and \`python3 -I -B -c pass\`"
 	echo "for the same number of runs: our sandbox starting an empty program. The warm rows"
 	echo "(scripts/bench/warm.sh) grade the same answers with this tree (a warm sandbox per"
-	echo "thread, each answer in a child with namespaces of its own), with the commit before the"
+	echo "thread: a verdict process that lives on, and each answer a fork of a warm interpreter"
+	echo "with namespaces of its own, isolated in C), with the commit before the"
 	echo "warm sandbox built in the same run, and with scripts/bench/anchor.py (a fresh"
 	echo "multiprocessing process per answer, exec() with a 10 s limit, no isolation)."
 	echo
