@@ -671,8 +671,6 @@ static const char py_zygote[] =
 	"# only its stack), and A takes as few Python steps as it can.\n"
 	"import ctypes, fcntl, gc, os, resource, socket, struct, sys\n"
 	"\n"
-	"_FDS = 8\n"
-	"\n"
 	"with open(7, \"rb\") as f:\n"
 	"    _FILTER = ctypes.create_string_buffer(f.read())\n"
 	"_tbw = ctypes.PyDLL(os.path.abspath(\"tbwarm.so\"))\n"
