@@ -49,6 +49,8 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "ccache.h"
+#include "digest.h"
 #include "drivers/drivers.h"
 #include "drivers/tbwarm.h"
 #include "exec.h"
@@ -61,8 +63,9 @@
 
 enum lang { LANG_PY, LANG_C, LANG_JS };
 enum kind { KIND_FUNCTION, KIND_IO };
+/* BINARY_MAX: the largest compiled program kept in the cache */
 enum { CODE_MAX = 1 << 20, TESTS_MAX = 4 << 20, FILE_MAX = 8 << 20, IO_MAX = 16 << 20, IO_TESTS_MAX = 1000,
-       IO_OUT_MAX = 64 << 20 };
+       IO_OUT_MAX = 64 << 20, BINARY_MAX = 4 << 20 };
 
 /* An io test: the program's stdin and the output expected on its stdout
  * (bytes; a NUL is fine). */
@@ -722,13 +725,45 @@ static int io_files(const exec_state *st, const char *code, size_t clen, tb_buf 
 	return rc;
 }
 
-/* The verdict of an io run: every test ran, exited 0 and printed what was
- * expected. The record says, per test, how it ended and how many bytes it
- * printed; its output is the next min(bytes, cap) bytes of stdout. */
-static void io_classify(const exec_state *st, const sb_result *r, const char *nonce, gr_result *out)
+/* The compiler's message when the record line p (n bytes, no newline) says
+ * the compile failed; NULL otherwise. */
+static const char *compile_error(const char *p, size_t n, const char *nonce, size_t *dn)
 {
-	const char *rec = tb_buf_str(&r->rec), *p = rec, *got = r->out.data ? r->out.data : "";
-	size_t nl = strlen(nonce), off = 0, ran = 0;
+	size_t nl = strlen(nonce);
+
+	if (n < nl + 13 || memcmp(p, nonce, nl) != 0 || memcmp(p + nl, " fail compile", 13) != 0)
+		return NULL;
+	*dn = n - nl - 13 - (n > nl + 13);
+	return p + nl + 13 + (n > nl + 13);
+}
+
+/* The compiled program a C run handed back: when the record's first line is
+ * "<nonce> binary <bytes>" and stdout holds them, their count, with *rest
+ * pointing past that line; else 0 with *rest at the record's start. The
+ * runner writes both before the program first runs. */
+static size_t handed_binary(const sb_result *r, const char *nonce, const char **rest)
+{
+	const char *rec = tb_buf_str(&r->rec), *eol = strchr(rec, '\n');
+	size_t nl = strlen(nonce), bytes;
+	char tail;
+
+	*rest = rec;
+	if (!eol || strncmp(rec, nonce, nl) != 0 || sscanf(rec + nl, " binary %zu%c", &bytes, &tail) != 2 ||
+	    tail != '\n' || bytes == 0 || bytes > r->out.len)
+		return 0;
+	*rest = eol + 1;
+	return bytes;
+}
+
+/* The verdict of an io run: every test ran, exited 0 and printed what was
+ * expected. The record (from rec) says, per test, how it ended and how many
+ * bytes it printed; its output is the next min(bytes, cap) bytes of stdout,
+ * from off. */
+static void io_classify(const exec_state *st, const sb_result *r, const char *rec, size_t off, const char *nonce,
+			gr_result *out)
+{
+	const char *p = rec, *got = r->out.data ? r->out.data : "", *detail;
+	size_t nl = strlen(nonce), ran = 0, dn;
 	char msg[200];
 
 	/* Bounded: one record line per test, at most nio of them. */
@@ -737,8 +772,8 @@ static void io_classify(const exec_state *st, const sb_result *r, const char *no
 		size_t n = eol ? (size_t)(eol - p) : strlen(p), idx, bytes, cap = io_cap(&st->io[ran]);
 		int status;
 
-		if (n >= nl + 13 && memcmp(p, nonce, nl) == 0 && memcmp(p + nl, " fail compile", 13) == 0) {
-			set_verdict(out, GR_INCORRECT, "fail:compile", p + nl + 13 + (n > nl + 13), n - nl - 13 - (n > nl + 13));
+		if ((detail = compile_error(p, n, nonce, &dn))) {
+			set_verdict(out, GR_INCORRECT, "fail:compile", detail, dn);
 			return;
 		}
 		if (n <= nl || memcmp(p, nonce, nl) != 0 ||
@@ -803,39 +838,74 @@ static void io_classify(const exec_state *st, const sb_result *r, const char *no
 	}
 }
 
-/* Runs an io grade: one sandbox for every test, the comparison here. */
+/* The cache key of a C run: everything the compiler could read. */
+static void c_key(const sb_file *files, size_t n, char key[65])
+{
+	tb_sha256 *h = tb_sha256_new();
+
+	key[0] = '\0';
+	if (!h)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		tb_sha256_update(h, files[i].name, strlen(files[i].name) + 1);
+		tb_sha256_update(h, &files[i].len, sizeof(files[i].len));
+		tb_sha256_update(h, files[i].data, files[i].len);
+	}
+	tb_sha256_final(h, key);
+}
+
+/* Runs an io grade: one sandbox for every test, the comparison here. A C
+ * program is compiled once per distinct source and tests (ccache.h): the
+ * binary, or the compiler's error, is kept from the first run. */
 static int io_grade(const exec_state *st, const char *code, size_t clen, const char *nonce, gr_result *out)
 {
-	tb_buf prog, inputs, lengths;
+	tb_buf prog, inputs, lengths, cached;
 	sb_file files[4];
 	sb_job job;
 	sb_result res;
-	char err[200], heap[24], secs[32];
+	char err[200], heap[24], secs[32], keep[24], key[65] = "";
 	const char *argv[] = {"/bin/sh", "run.sh", st->lang == LANG_C ? "c" : st->lang == LANG_PY ? "python" : "javascript",
-			      heap, secs, st->main_src ? "5" : "1", NULL};
-	size_t out_max = 64 << 10;
-	int rc = TB_ERR;
+			      heap, secs, st->main_src ? "5" : "1", keep, NULL};
+	const char *rec, *detail;
+	size_t out_max = 64 << 10, bin = 0, dn;
+	int rc = TB_ERR, hit = CC_MISS, keep_bytes;
 
 	memset(&res, 0, sizeof(res));
 	tb_buf_init(&prog, FILE_MAX);
 	tb_buf_init(&inputs, IO_MAX);
 	tb_buf_init(&lengths, 64 * IO_TESTS_MAX);
+	tb_buf_init(&cached, BINARY_MAX);
 	if (io_files(st, code, clen, &prog, &inputs, &lengths, files) != TB_OK) {
 		set_verdict(out, GR_INCORRECT, "fail:error", "the program is too large", 24);
 		rc = TB_OK;
 		goto out;
 	}
+	if (st->lang == LANG_C) {
+		c_key(files, 4, key);
+		hit = key[0] ? cc_lookup(key, &cached) : CC_MISS;
+	}
+	if (hit == CC_ERROR) {
+		set_verdict(out, GR_INCORRECT, "fail:compile", tb_buf_str(&cached), cached.len);
+		rc = TB_OK;
+		goto out;
+	}
+	if (hit == CC_BINARY) {
+		files[1] = (sb_file){"prog", tb_buf_str(&cached), cached.len};
+		argv[2] = "binary";
+	}
 	for (size_t i = 0; i < st->nio; i++)
 		out_max += io_cap(&st->io[i]);
 	snprintf(heap, sizeof(heap), "%u", st->memory_mb);
 	snprintf(secs, sizeof(secs), "%.3f", st->timeout_s);
+	keep_bytes = key[0] && hit == CC_MISS ? BINARY_MAX : 0;
+	snprintf(keep, sizeof(keep), "%d", keep_bytes);
 	memset(&job, 0, sizeof(job));
 	sb_limits_default(&job.lim);
 	/* every test its own time, the compiler 30 s, and a little for the runner */
 	job.lim.wall_s = (double)st->nio * (st->timeout_s + 1.5) + (st->lang == LANG_C ? 30 : 0) + 5;
 	job.lim.cpu_s = (unsigned)ceil(st->timeout_s) + (st->lang == LANG_C ? 30 : 1);
 	job.lim.as_mb = st->memory_mb + (st->lang == LANG_JS ? 1024 : 0);
-	job.lim.out_max = out_max < IO_OUT_MAX ? out_max : IO_OUT_MAX;
+	job.lim.out_max = (out_max < IO_OUT_MAX ? out_max : IO_OUT_MAX) + (size_t)keep_bytes;
 	job.nonce = nonce;
 	job.argv = argv;
 	job.files = files;
@@ -844,13 +914,21 @@ static int io_grade(const exec_state *st, const char *code, size_t clen, const c
 		snprintf(out->reason, sizeof(out->reason), "exec grader: %s", err);
 		goto out;
 	}
-	io_classify(st, &res, nonce, out);
+	rec = tb_buf_str(&res.rec);
+	if (keep_bytes && (bin = handed_binary(&res, nonce, &rec)))
+		cc_store(key, CC_BINARY, res.out.data, bin);
+	detail = compile_error(rec, strcspn(rec, "\n"), nonce, &dn);
+	/* a compiler killed by a limit may pass another time */
+	if (keep_bytes && detail && !memmem(detail, dn, "signal", 6))
+		cc_store(key, CC_ERROR, detail, dn);
+	io_classify(st, &res, rec, bin, nonce, out);
 	rc = TB_OK;
 out:
 	sb_result_release(&res);
 	tb_buf_release(&prog);
 	tb_buf_release(&inputs);
 	tb_buf_release(&lengths);
+	tb_buf_release(&cached);
 	return rc;
 }
 

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ccache.h"
 #include "clock.h"
 #include "exec.h"
 #include "gradepool.h"
@@ -561,6 +562,52 @@ START_TEST(test_c)
 }
 END_TEST
 
+/* The compile cache: the second grade of a source is a hit and gives the
+ * same verdict; what the program does to its own file while it runs does
+ * not reach the cache; a compile error is kept too; other tests, other key. */
+START_TEST(test_c_cache)
+{
+	/* on the last test's input, the program puts a script that prints
+	 * wrong sums where its binary was */
+	static const char swapper[] =
+		"#include <stdio.h>\n#include <unistd.h>\nint add(int a, int b) {\n"
+		"  if (a == 100) { unlink(\"prog\"); FILE *f = fopen(\"prog\", \"w\");\n"
+		"    if (f) { fputs(\"#!/bin/sh\\necho 0\\necho 0\\n\", f); fclose(f); } }\n"
+		"  return a + b;\n}\n";
+	static const char broken[] = "int add(int a, int b) { return a + b } /* cache */";
+	gr_grader *g = make_io("c", c_main, 10, 0), *other;
+	unsigned long h0, m0, h, m;
+	gr_result r;
+
+	cc_counts(&h0, &m0);
+	for (int i = 0; i < 2; i++) {
+		memset(&r, 0, sizeof(r));
+		grade(g, swapper, &r);
+		ck_assert_msg(strcmp(r.extracted, "pass") == 0, "grade %d: %s (%s)", i, r.extracted, r.reason);
+	}
+	cc_counts(&h, &m);
+	ck_assert_msg(h == h0 + 1 && m == m0 + 1, "hits %lu -> %lu, misses %lu -> %lu", h0, h, m0, m);
+	for (int i = 0; i < 2; i++) {
+		memset(&r, 0, sizeof(r));
+		grade(g, broken, &r);
+		ck_assert_msg(strcmp(r.extracted, "fail:compile") == 0 && strstr(r.reason, "error"), "grade %d: %s (%s)",
+			      i, r.extracted, r.reason);
+	}
+	cc_counts(&h, &m);
+	ck_assert_msg(h == h0 + 2 && m == m0 + 2, "hits %lu, misses %lu", h - h0, m - m0);
+	other = compile_spec(json_pack("{s:s, s:s, s:s, s:[{s:s, s:s}], s:f}", "type", "exec", "kind", "io", "language",
+				       "c", "tests", "input", "2 2\n", "output", "4\n", "timeout_s", 10.0),
+			     "main", c_main, 0);
+	memset(&r, 0, sizeof(r));
+	grade(other, swapper, &r);
+	ck_assert_msg(strcmp(r.extracted, "pass") == 0, "%s (%s)", r.extracted, r.reason);
+	cc_counts(&h, &m);
+	ck_assert_msg(h == h0 + 2 && m == m0 + 3, "hits %lu, misses %lu", h - h0, m - m0);
+	gr_free(other);
+	gr_free(g);
+}
+END_TEST
+
 START_TEST(test_javascript)
 {
 	static const iocase cases[] = {
@@ -767,6 +814,7 @@ static Suite *exec_suite(void)
 	tcase_add_test(tc, test_python_misbehaviour);
 	tcase_add_test(tc, test_key_canary);
 	tcase_add_test(tc, test_c);
+	tcase_add_test(tc, test_c_cache);
 	tcase_add_test(tc, test_javascript);
 	tcase_add_test(tc, test_io_python);
 	tcase_add_test(tc, test_forgery);

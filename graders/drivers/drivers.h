@@ -9,8 +9,9 @@
  *   tbwarm.so (tbwarm.c); loads the driver once, keeps a verdict process
  *   running the driver's _verdict_job() and forks one process per answer
  *   running its _answer_main(), each in fresh namespaces;
- * - io_runner (io tests, any language): run.sh, prog.c or solution.py or
- *   solution.js, inputs, lengths; writes one line per test that ran. */
+ * - io_runner (io tests, any language): run.sh, prog.c (or a compiled prog)
+ *   or solution.py or solution.js, inputs, lengths; writes one line per test
+ *   that ran. */
 #ifndef GR_DRIVERS_H
 #define GR_DRIVERS_H
 
@@ -877,10 +878,14 @@ static const char io_runner[] =
 	"# The output is what the program writes on OUT_FD: 1, or 5 when the suite's\n"
 	"# own main prints the results (the answer's stdout is then not compared).\n"
 	"# Stops at the first test that does not exit 0.\n"
-	"#   sh run.sh c|python|javascript HEAP_MB SECONDS OUT_FD   (files: inputs, lengths)\n"
+	"# A compiled program of at most KEEP bytes is handed back before any test\n"
+	"# runs (\"<nonce> binary <bytes>\" on fd 3, the bytes on stdout), for the\n"
+	"# harness's cache; \"binary\" runs such a program, given as prog.\n"
+	"#   sh run.sh c|binary|python|javascript HEAP_MB SECONDS OUT_FD KEEP\n"
+	"#   (files: inputs, lengths)\n"
 	"read -r n <&4\n"
 	"exec 4<&-\n"
-	"lang=$1 heap=$2 t=$3 out_fd=$4\n"
+	"lang=$1 heap=$2 t=$3 out_fd=$4 keep=$5\n"
 	"case $lang in\n"
 	"c)\n"
 	"\tif ! LC_ALL=C gcc -std=gnu11 -O1 -w -o prog prog.c -lm >cc.txt 2>&1; then\n"
@@ -888,6 +893,14 @@ static const char io_runner[] =
 	"\t\tprintf '%s fail compile %s\\n' \"$n\" \"$(grep -m1 -i 'error' cc.txt | head -c 200)\" >&3\n"
 	"\t\texit 1\n"
 	"\tfi\n"
+	"\tsize=$(wc -c <prog)\n"
+	"\tif [ \"$size\" -le \"$keep\" ]; then\n"
+	"\t\tprintf '%s binary %d\\n' \"$n\" \"$size\" >&3\n"
+	"\t\tcat prog\n"
+	"\tfi\n"
+	"\tset -- ./prog ;;\n"
+	"binary)\n"
+	"\tchmod 700 prog\n"
 	"\tset -- ./prog ;;\n"
 	"python) set -- /usr/bin/python3 -I -B solution.py ;;\n"
 	"*) set -- /usr/bin/node \"--max-old-space-size=$heap\" solution.js ;;\n"

@@ -5,6 +5,9 @@
  *   gradebench math N      math (LaTeX) grading of N answers on this thread
  *   gradebench exec N T    N Python answers through the exec grader (the
  *                          sandbox) on T threads
+ *   gradebench c N T D     N C answers (io tests) on T threads, D distinct
+ *                          sources (0: every answer its own), so the compile
+ *                          cache's hits and misses can be timed apart
  *
  * Prints "<kind> <answers> <seconds> <answers per second> <correct> <answers
  * per CPU second>"; the last counts only the CPU the grading used, so it
@@ -16,11 +19,13 @@
 #define _GNU_SOURCE
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "ccache.h"
 #include "exec.h"
 #include "grader.h"
 
@@ -43,20 +48,35 @@ typedef struct work {
 	const gr_grader *g;
 	char **answers;
 	char **expected;
-	long n, correct;
-	int failed;
+	long n, correct, distinct;     /* distinct: C sources; 0: every answer its own */
+	int failed, c;
 } work;
+
+static atomic_long c_next;
+
+/* The C answer of sample i: one of `distinct` sources, a quarter wrong. */
+static char *c_answer(long i, long distinct)
+{
+	long v = distinct ? i % distinct : i;
+	char *s;
+
+	return asprintf(&s, "```c\n/* sample %ld */\nint add(int a, int b) { return a %s b; }\n```\n", v,
+			v % 4 == 3 ? "-" : "+") < 0 ? NULL : s;
+}
 
 static void *grade_all(void *arg)
 {
 	work *w = arg;
 
 	for (long i = 0; i < w->n; i++) {
-		gr_input in = {.answer = w->answers[i % VARIANTS],
+		char *c_src = w->c ? c_answer(atomic_fetch_add(&c_next, 1), w->distinct) : NULL;
+		gr_input in = {.answer = w->c ? c_src : w->answers[i % VARIANTS],
 			       .expected = w->expected[i % VARIANTS], .item_id = "bench"};
 		gr_result res;
+		int rc = (w->c && !c_src) || gr_grade(w->g, &in, &res) != 0;
 
-		if (gr_grade(w->g, &in, &res) != 0) {
+		free(c_src);
+		if (rc) {
 			w->failed = 1;
 			return NULL;
 		}
@@ -106,7 +126,9 @@ int main(int argc, char **argv)
 {
 	const char *kind = argc > 1 ? argv[1] : "regex";
 	long n = argc > 2 ? atol(argv[2]) : 200000;
-	int threads = argc > 3 ? atoi(argv[3]) : 1;
+	int threads = argc > 3 ? atoi(argv[3]) : 1, c = strcmp(kind, "c") == 0, sandboxed;
+	long distinct = argc > 4 ? atol(argv[4]) : 0;
+	unsigned long hits, misses;
 	char *answers[VARIANTS], *expected[VARIANTS], err[512];
 	json_t *spec;
 	gr_grader *g = NULL;
@@ -116,7 +138,7 @@ int main(int argc, char **argv)
 	long correct = 0;
 
 	if (threads < 1 || threads > 64 || n < 1) {
-		fprintf(stderr, "usage: gradebench regex|numeric|math|exec N [THREADS]\n");
+		fprintf(stderr, "usage: gradebench regex|numeric|math|exec N [THREADS] | c N THREADS DISTINCT\n");
 		return 2;
 	}
 	if (strcmp(kind, "regex") == 0)
@@ -128,6 +150,12 @@ int main(int argc, char **argv)
 	else if (strcmp(kind, "exec") == 0)
 		spec = json_pack("{s:s, s:s, s:s, s:s}", "type", "exec", "language", "python", "tests",
 				 "assert add(1, 2) == 3\nassert add(-1, 1) == 0", "entry_point", "add");
+	else if (c)
+		spec = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s}, {s:s, s:s}], s:s}", "type", "exec", "kind", "io",
+				 "language", "c", "tests", "input", "1 2\n-5 5\n", "output", "3\n0\n", "input", "100 23\n",
+				 "output", "123\n", "main",
+				 "#include <stdio.h>\nint add(int, int);\nint main(void) {\n  int a, b;\n"
+				 "  while (scanf(\"%d %d\", &a, &b) == 2) dprintf(5, \"%d\\n\", add(a, b));\n  return 0;\n}\n");
 	else {
 		fprintf(stderr, "gradebench: unknown kind '%s'\n", kind);
 		return 2;
@@ -135,6 +163,14 @@ int main(int argc, char **argv)
 	for (int i = 0; i < VARIANTS; i++) {
 		int want = 1000 + 37 * i, got = i % 4 == 3 ? want + 1 : want;
 
+		if (c) {
+			/* the warm-up's: a source no sample has */
+			answers[i] = c_answer(1000000 + 4 * i, 0);
+			expected[i] = NULL;
+			if (!answers[i])
+				return 1;
+			continue;
+		}
 		if (strcmp(kind, "exec") == 0) {
 			if (asprintf(&answers[i], "```python\ndef add(a, b):\n    return a %s b\n```\n",
 				     i % 4 == 3 ? "-" : "+") < 0)
@@ -154,7 +190,8 @@ int main(int argc, char **argv)
 		    asprintf(&expected[i], "%d", want) < 0)
 			return 1;
 	}
-	if (strcmp(kind, "exec") == 0 && gr_exec_available(err, sizeof(err)) != 0) {
+	sandboxed = c || strcmp(kind, "exec") == 0;
+	if (sandboxed && gr_exec_available(err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);
 		return 77;
 	}
@@ -162,7 +199,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gradebench: %s\n", err);
 		return 1;
 	}
-	if (strcmp(kind, "exec") == 0) {
+	if (sandboxed) {
 		gr_input in = {.answer = answers[0], .item_id = "warm-up"};
 		gr_result res = {0};
 
@@ -175,7 +212,7 @@ int main(int argc, char **argv)
 	c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	for (int t = 0; t < threads; t++) {
 		w[t] = (work){.g = g, .answers = answers, .expected = expected,
-			      .n = n / threads + (t < n % threads)};
+			      .n = n / threads + (t < n % threads), .c = c, .distinct = distinct};
 		pthread_create(&th[t], NULL, grade_all, &w[t]);
 	}
 	for (int t = 0; t < threads; t++) {
@@ -188,8 +225,12 @@ int main(int argc, char **argv)
 	}
 	t1 = now_s();
 	c1 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
-	printf("%s %ld %.4f %.1f %ld %.1f\n", kind, n, t1 - t0, (double)n / (t1 - t0), correct,
+	printf("%s %ld %.4f %.1f %ld %.1f", kind, n, t1 - t0, (double)n / (t1 - t0), correct,
 	       (double)n / (c1 - c0 > 0 ? c1 - c0 : 1e-9));
+	cc_counts(&hits, &misses);
+	if (c)
+		printf(" cache %lu hits %lu misses", hits, misses);
+	printf("\n");
 	gr_free(g);
 	json_decref(spec);
 	for (int i = 0; i < VARIANTS; i++) {
