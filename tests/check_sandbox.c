@@ -101,6 +101,29 @@ START_TEST(test_env_cleared)
 }
 END_TEST
 
+/* A sandbox yields the cores to the harness: nice 10, and with autogroup
+ * scheduling its session's group too; and it has no terminal. */
+START_TEST(test_yields_cores)
+{
+	sb_result r;
+	FILE *f = fopen("/proc/sys/kernel/sched_autogroup_enabled", "r");
+	int autogroup = 0;
+
+	if (f) {
+		autogroup = fgetc(f) == '1';
+		fclose(f);
+	}
+	ck_assert_int_eq(run("echo \"nice=$(nice)\"; cat /proc/self/autogroup 2>/dev/null; "
+			     "if (exec 9</dev/tty) 2>/dev/null; then echo tty; else echo no-tty; fi",
+			     10, &r),
+			 TB_OK);
+	ck_assert_msg(contains(&r.out, "nice=10\n"), "out: %s err: %s", tb_buf_str(&r.out), tb_buf_str(&r.err));
+	ck_assert_msg(!autogroup || contains(&r.out, " nice 10\n"), "out: %s", tb_buf_str(&r.out));
+	ck_assert_msg(contains(&r.out, "no-tty\n"), "out: %s", tb_buf_str(&r.out));
+	sb_result_release(&r);
+}
+END_TEST
+
 START_TEST(test_filesystem)
 {
 	sb_result r;
@@ -483,6 +506,7 @@ static Suite *sandbox_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_available);
 	tcase_add_test(tc, test_env_cleared);
+	tcase_add_test(tc, test_yields_cores);
 	tcase_add_test(tc, test_filesystem);
 	tcase_add_test(tc, test_files_nonce_record);
 	tcase_add_test(tc, test_bad_file_name);
