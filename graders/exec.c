@@ -670,19 +670,55 @@ static void pyc_make(void)
  * process forked from a warm interpreter into fresh namespaces. When no warm
  * sandbox can run here the job runs cold. */
 
+/* The zygote's own files. */
+static void warm_boot(sb_file boot[3])
+{
+	boot[0] = (sb_file){"zygote.py", py_zygote, sizeof(py_zygote) - 1};
+	boot[1] = (sb_file){"driver.py", py_driver, sizeof(py_driver) - 1};
+	boot[2] = (sb_file){"tbwarm.so", (const char *)tb_warm_so, tb_warm_so_len};
+}
+
 static int warm_grade(const exec_state *st, const sb_job *cold, const char *domain, const char *sol,
 		      size_t sollen, sb_result *res)
 {
-	const sb_file boot[] = {{"zygote.py", py_zygote, sizeof(py_zygote) - 1},
-				{"driver.py", py_driver, sizeof(py_driver) - 1},
-				{"tbwarm.so", (const char *)tb_warm_so, tb_warm_so_len}};
+	sb_file boot[3];
 	sb_file prompt = {"prompt.py", st->prompt, st->prompt ? strlen(st->prompt) : 0};
 	zy_job job = {.boot = boot, .nboot = 3, .answer = {"solution.py", sol, sollen},
 		      .tests = {"tests.py", st->tests, strlen(st->tests)}, .prompt = st->prompt ? &prompt : NULL,
 		      .entry = st->entry, .nonce = cold->nonce, .domain = domain, .lim = cold->lim};
 	char err[200];
 
+	warm_boot(boot);
 	return zy_run(&job, res, err, sizeof(err));
+}
+
+/* The limits of a Python function test's answer. */
+static void py_limits(const exec_state *st, sb_limits *lim)
+{
+	sb_limits_default(lim);
+	lim->wall_s = st->timeout_s;
+	lim->cpu_s = (unsigned)ceil(st->timeout_s) + 1;
+	lim->as_mb = st->memory_mb;
+}
+
+/* Starts this thread's warm sandbox for the suite before its first answer
+ * (grader.h's warm): what starting one costs the harness's process (a fork
+ * of it, whose pages its other threads then copy as they write them) is
+ * paid before requests are in flight, not while they are. */
+static void exec_warm(const void *p, const char *suite)
+{
+	const exec_state *st = p;
+	sb_file boot[3];
+	zy_job job = {.boot = boot, .nboot = 3, .domain = suite};
+	char err[200];
+
+	if (st->lang != LANG_PY || st->kind != KIND_FUNCTION)
+		return;
+	warm_boot(boot);
+	py_limits(st, &job.lim);
+	/* without one (warm sandboxes off here, or every slot taken by other
+	 * suites) the first grade starts it, or runs cold, and says why */
+	zy_warm(&job, err, sizeof(err));
 }
 
 /* ---- io tests ---- */
@@ -969,10 +1005,7 @@ static int exec_grade(const void *p, const gr_input *in, gr_result *out)
 		goto out;
 	}
 	memset(&job, 0, sizeof(job));
-	sb_limits_default(&job.lim);
-	job.lim.wall_s = st->timeout_s;
-	job.lim.cpu_s = (unsigned)ceil(st->timeout_s) + 1;
-	job.lim.as_mb = st->memory_mb;
+	py_limits(st, &job.lim);
 	job.nonce = nonce;
 	if (st->prompt) {
 		rc = tb_buf_adds(&sol_src, st->prompt);
@@ -1030,4 +1063,5 @@ const gr_ops gr_exec_ops = {
 	.compile = exec_compile,
 	.grade = exec_grade,
 	.release = exec_release,
+	.warm = exec_warm,
 };

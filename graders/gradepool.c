@@ -108,6 +108,18 @@ unsigned gr_pool_threads(const gr_pool *p)
 	return p->nthreads;
 }
 
+/* Under p->mu. */
+static void enqueue_locked(gr_pool *p, job *j)
+{
+	if (p->todo_tail)
+		p->todo_tail->next = j;
+	else
+		p->todo = j;
+	p->todo_tail = j;
+	p->queued++;
+	p->pending++;
+}
+
 int gr_pool_submit(gr_pool *p, gr_pool_fn work, gr_pool_fn done, void *arg)
 {
 	job *j;
@@ -125,13 +137,7 @@ int gr_pool_submit(gr_pool *p, gr_pool_fn work, gr_pool_fn done, void *arg)
 	j->done = done;
 	j->arg = arg;
 	pthread_mutex_lock(&p->mu);
-	if (p->todo_tail)
-		p->todo_tail->next = j;
-	else
-		p->todo = j;
-	p->todo_tail = j;
-	p->queued++;
-	p->pending++;
+	enqueue_locked(p, j);
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 	return TB_OK;
@@ -177,6 +183,47 @@ size_t gr_pool_pending(const gr_pool *p)
 	n = p->pending;
 	pthread_mutex_unlock((pthread_mutex_t *)&p->mu);
 	return n;
+}
+
+typedef struct each {
+	gr_pool_fn fn;
+	void *arg;
+	pthread_barrier_t all_ran;
+} each;
+
+/* A worker runs fn, then waits for the others: none can take two. */
+static void each_work(void *p)
+{
+	each *e = p;
+
+	e->fn(e->arg);
+	pthread_barrier_wait(&e->all_ran);
+}
+
+int gr_pool_each(gr_pool *p, gr_pool_fn fn, void *arg)
+{
+	each e = {.fn = fn, .arg = arg};
+	job *js[MAX_THREADS];
+	unsigned n;
+
+	for (n = 0; n < p->nthreads; n++) {
+		js[n] = calloc(1, sizeof(*js[n]));
+		if (!js[n]) {
+			while (n > 0)
+				free(js[--n]);
+			return TB_NOMEM;
+		}
+		*js[n] = (job){.work = each_work, .arg = &e};
+	}
+	pthread_barrier_init(&e.all_ran, NULL, p->nthreads);
+	pthread_mutex_lock(&p->mu);
+	for (unsigned i = 0; i < n; i++)
+		enqueue_locked(p, js[i]);
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	gr_pool_drain(p);
+	pthread_barrier_destroy(&e.all_ran);
+	return TB_OK;
 }
 
 void gr_pool_drain(gr_pool *p)

@@ -28,6 +28,11 @@ int gr_pool_fd(const gr_pool *p);
 size_t gr_pool_reap(gr_pool *p);
 /* Jobs submitted and not yet reaped. */
 size_t gr_pool_pending(const gr_pool *p);
+/* Runs fn(arg) once on every worker (to ready what each keeps per thread)
+ * and returns when all have, reaping as gr_pool_drain() does: call it when
+ * no other job is pending. TB_NOMEM when a job cannot be queued (then
+ * nothing ran). */
+int gr_pool_each(gr_pool *p, gr_pool_fn fn, void *arg);
 /* Waits until every submitted job was reaped (running done() as they finish). */
 void gr_pool_drain(gr_pool *p);
 /* Drains, stops the workers and frees the pool. NULL is fine. */

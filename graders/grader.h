@@ -44,12 +44,14 @@ typedef struct gr_input {
 
 /* One kind of grader. compile() parses a spec into private state, grade()
  * fills a result, release() frees the state. compile() writes a message on
- * failure and returns TB_ERR. */
+ * failure and returns TB_ERR. warm() (optional) readies on the calling
+ * thread what grading items of suite will need there (a sandbox). */
 typedef struct gr_ops {
 	const char *name;
 	int (*compile)(const json_t *spec, void **state, char *err, size_t errlen);
 	int (*grade)(const void *state, const gr_input *in, gr_result *out);
 	void (*release)(void *state);
+	void (*warm)(const void *state, const char *suite);
 } gr_ops;
 
 typedef struct gr_grader gr_grader;
@@ -62,6 +64,10 @@ int gr_compile(const json_t *spec, gr_grader **out, char *err, size_t errlen);
  * sandbox); then out->reason says why. */
 int gr_grade(const gr_grader *g, const gr_input *in, gr_result *out);
 const char *gr_name(const gr_grader *g);
+/* Readies this thread to grade items of suite with g, so that the first
+ * grade does not start what takes long (a sandbox) while requests are in
+ * flight. Best effort: nothing when the kind needs nothing. */
+void gr_warm(const gr_grader *g, const char *suite);
 /* "<kind>/<N>": the kind's version, bumped whenever a change to its code can
  * change a verdict, so a store tells which grader code graded each sample.
  * A static string. */

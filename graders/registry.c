@@ -82,6 +82,12 @@ int gr_grade(const gr_grader *g, const gr_input *in, gr_result *out)
 	return g->ops->grade(g->state, in, out);
 }
 
+void gr_warm(const gr_grader *g, const char *suite)
+{
+	if (g->ops->warm)
+		g->ops->warm(g->state, suite);
+}
+
 const char *gr_name(const gr_grader *g)
 {
 	return g->ops->name;

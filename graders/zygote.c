@@ -324,8 +324,9 @@ static int settle(zygote *z)
 }
 
 /* This thread's sandbox for job's domain and memory limit: the one it has,
- * or a new one in the least recently used slot. NULL: err says why. */
-static zygote *zy_for(const zy_job *job, zygote ***slot_out, char *err, size_t errlen)
+ * or a new one in a free slot, else (evict) in the least recently used one.
+ * NULL: err says why. */
+static zygote *zy_for(const zy_job *job, int evict, zygote ***slot_out, char *err, size_t errlen)
 {
 	zy_table *t = pthread_getspecific(key);
 	int pick = -1;
@@ -372,6 +373,10 @@ static zygote *zy_for(const zy_job *job, zygote ***slot_out, char *err, size_t e
 			}
 			if (t->slot[i]->used < t->slot[pick]->used)
 				pick = i;
+		}
+		if (t->slot[pick] && !evict) {
+			tb_seterr(err, errlen, "warm sandbox: every slot in use");
+			return NULL;
 		}
 		zy_stop(t->slot[pick], 0, NULL, 0);
 		t->slot[pick] = NULL;
@@ -428,6 +433,28 @@ static int jf_open(job_fds *jf, const zy_job *job, char *err, size_t errlen)
 	return TB_OK;
 }
 
+/* Whether warm sandboxes run here at all, for a job like this one. */
+static int usable(const zy_job *job, char *err, size_t errlen)
+{
+	if (sb_unsafe() || atomic_load(&warm_off))
+		return tb_seterr(err, errlen, "warm sandbox: off");
+	if (job->nboot < 1)
+		return tb_seterr(err, errlen, "warm sandbox: bad job");
+	pthread_once(&key_once, key_make);
+	if (atomic_load(&warm_off))
+		return tb_seterr(err, errlen, "warm sandbox: off");
+	return TB_OK;
+}
+
+int zy_warm(const zy_job *job, char *err, size_t errlen)
+{
+	zygote **slot;
+
+	if (usable(job, err, errlen) != TB_OK)
+		return TB_ERR;
+	return zy_for(job, 0, &slot, err, errlen) ? TB_OK : TB_ERR;
+}
+
 int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen)
 {
 	zygote *z, **slot = NULL;
@@ -444,14 +471,9 @@ int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen)
 	tb_buf_init(&res->out, job->lim.out_max);
 	tb_buf_init(&res->err, job->lim.out_max);
 	tb_buf_init(&res->rec, REC_MAX);
-	if (sb_unsafe() || atomic_load(&warm_off))
-		return tb_seterr(err, errlen, "warm sandbox: off");
-	if (job->nboot < 1)
-		return tb_seterr(err, errlen, "warm sandbox: bad job");
-	pthread_once(&key_once, key_make);
-	if (atomic_load(&warm_off))
-		return tb_seterr(err, errlen, "warm sandbox: off");
-	z = zy_for(job, &slot, err, errlen);
+	if (usable(job, err, errlen) != TB_OK)
+		return TB_ERR;
+	z = zy_for(job, 1, &slot, err, errlen);
 	if (!z)
 		return TB_ERR;
 	if (jf_open(&jf, job, err, errlen) != 0)

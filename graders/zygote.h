@@ -47,6 +47,12 @@ typedef struct zy_job {
  * caller releases res with sb_result_release() either way. */
 int zy_run(const zy_job *job, sb_result *res, char *err, size_t errlen);
 
+/* Starts this thread's sandbox for job's domain and memory limit (only
+ * job's boot, domain and lim are read) unless it has one, in a free slot:
+ * it never replaces another domain's. TB_OK when one is ready; TB_ERR (err
+ * says why) when warm sandboxes cannot run here or every slot is taken. */
+int zy_warm(const zy_job *job, char *err, size_t errlen);
+
 /* Sandboxes started by this process so far, and jobs that ran in one
  * (tests: proof that jobs ran warm and shared a sandbox). */
 unsigned long zy_started(void);

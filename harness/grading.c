@@ -408,6 +408,29 @@ int grading_offer(grading_stage *g, const tb_sample *s, void *tag)
 	return TB_OK;
 }
 
+/* On each worker: readies it for every suite's grader kind (the catalog is
+ * sorted by suite; best effort, once per suite and kind). */
+static void warm_worker(void *arg)
+{
+	const grading_catalog *c = arg;
+	const entry *last = NULL;
+
+	for (size_t i = 0; i < c->n; i++) {
+		const entry *e = &c->v[i];
+
+		if (!e->grader || (last && strcmp(last->suite, e->suite) == 0 &&
+				   strcmp(gr_name(last->grader), gr_name(e->grader)) == 0))
+			continue;
+		gr_warm(e->grader, e->suite);
+		last = e;
+	}
+}
+
+int grading_warm(grading_stage *g)
+{
+	return gr_pool_each(g->pool, warm_worker, (void *)g->cfg.catalog);
+}
+
 size_t grading_backlog(const grading_stage *g)
 {
 	return g ? atomic_load(&((grading_stage *)g)->backlog) : 0;

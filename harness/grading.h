@@ -67,6 +67,11 @@ int grading_new(const grading_config *c, grading_stage **out, char *err, size_t 
  * catalog, or has no grader, is answered at once (on the next reap) with
  * outcome ungraded and a reason. TB_NOMEM when out of memory. */
 int grading_offer(grading_stage *g, const tb_sample *s, void *tag);
+/* Readies every worker for what grading the catalog's items will need
+ * there (gr_warm: a warm sandbox per suite), and returns when all have:
+ * before the first offer, so that what starting a sandbox costs the
+ * process is paid before requests are in flight. TB_NOMEM, or TB_OK. */
+int grading_warm(grading_stage *g);
 /* Offered and not yet handed back. */
 size_t grading_backlog(const grading_stage *g);
 /* The backlog reached max_answers: a producer holds back until it falls. */

@@ -801,6 +801,39 @@ START_TEST(test_pool)
 }
 END_TEST
 
+/* gr_pool_each: once on every worker, and back when all have run. */
+static pthread_mutex_t each_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t each_seen[8];
+static int each_n;
+
+static void each_note(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&each_mu);
+	if (each_n < 8)
+		each_seen[each_n] = pthread_self();
+	each_n++;
+	pthread_mutex_unlock(&each_mu);
+}
+
+START_TEST(test_pool_each)
+{
+	gr_pool *p;
+	char err[128];
+
+	ck_assert_int_eq(gr_pool_new(4, &p, err, sizeof(err)), TB_OK);
+	for (int round = 1; round <= 3; round++) {
+		ck_assert_int_eq(gr_pool_each(p, each_note, NULL), TB_OK);
+		ck_assert_int_eq(each_n, 4 * round);
+		ck_assert_uint_eq(gr_pool_pending(p), 0);
+	}
+	for (int i = 0; i < 4; i++)
+		for (int j = 0; j < i; j++)
+			ck_assert_msg(!pthread_equal(each_seen[i], each_seen[j]), "a worker ran it twice");
+	gr_pool_free(p);
+}
+END_TEST
+
 static Suite *exec_suite(void)
 {
 	Suite *s = suite_create("exec");
@@ -822,6 +855,7 @@ static Suite *exec_suite(void)
 	tcase_add_test(tc, test_reason_is_escaped);
 	tcase_add_test(tc, test_unsafe_is_marked);
 	tcase_add_test(tc, test_pool);
+	tcase_add_test(tc, test_pool_each);
 	suite_add_tcase(s, tc);
 	return s;
 }

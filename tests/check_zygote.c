@@ -283,6 +283,37 @@ START_TEST(test_suites_apart)
 }
 END_TEST
 
+/* gr_warm starts a suite's sandbox before its first answer, which then runs
+ * in it; warming never takes another suite's slot. */
+START_TEST(test_warm_ahead)
+{
+	gr_grader *g = make("assert f() == 1\n", 20);
+	const char *one = "```python\ndef f():\n    return 1\n```\n";
+	unsigned long started = zy_started(), jobs;
+	gr_result r;
+	char name[32];
+
+	gr_warm(g, "suite-w");
+	ck_assert_msg(zy_started() == started + 1, "warming started no sandbox");
+	gr_warm(g, "suite-w");
+	ck_assert_int_eq(zy_started(), started + 1);
+	jobs = zy_jobs();
+	grade_in(g, "suite-w", one, &r);
+	ck_assert_msg(r.verdict == GR_CORRECT, "%s %s", r.extracted, r.reason);
+	ck_assert_msg(zy_started() == started + 1 && zy_jobs() == jobs + 1, "the answer did not use the warmed sandbox");
+	for (int i = 1; i < ZY_SLOTS; i++) {
+		snprintf(name, sizeof(name), "suite-f%d", i);
+		gr_warm(g, name);
+	}
+	ck_assert_int_eq(zy_started(), started + ZY_SLOTS);
+	gr_warm(g, "suite-one-too-many");
+	ck_assert_msg(zy_started() == started + ZY_SLOTS, "warming replaced another suite's sandbox");
+	grade_in(g, "suite-w", one, &r);
+	ck_assert_msg(r.verdict == GR_CORRECT && zy_started() == started + ZY_SLOTS, "%s %s", r.extracted, r.reason);
+	gr_free(g);
+}
+END_TEST
+
 /* An answer's process that will not end once its verdict is in (it makes
  * the driver's own ending sleep): the verdict stands, and the next answer
  * neither waits on it nor inherits it. */
@@ -324,6 +355,7 @@ static Suite *zygote_suite(void)
 	tcase_add_test(tc, test_verdict_fresh);
 	tcase_add_test(tc, test_suites_apart);
 	tcase_add_test(tc, test_lingering_answer);
+	tcase_add_test(tc, test_warm_ahead);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1138,7 +1138,12 @@ static int setup_grading(run_ctx *r, char *err, size_t errlen)
 	 * of it they start again. */
 	r->high_water = r->o->grade_queue;
 	r->low_water = r->o->grade_queue * 3 / 4;
-	return grading_new(&gc, &r->grading, err, errlen);
+	if (grading_new(&gc, &r->grading, err, errlen) != TB_OK)
+		return TB_ERR;
+	/* the sandboxes start now, before the first request, not among them */
+	if (grading_catalog_uses(r->catalog, "exec") && grading_warm(r->grading) != TB_OK)
+		return tb_seterr(err, errlen, "out of memory");
+	return TB_OK;
 }
 
 /* --resume: what is stored is not asked again; what is stored ungraded is
