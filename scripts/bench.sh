@@ -10,11 +10,14 @@
 #   sh scripts/bench.sh            # the full benchmark (several minutes)
 #   BENCH_REPS=1 BENCH_QUICK=1 sh scripts/bench.sh   # a smoke run
 #
+# BENCH_BUILD=DIR builds there instead of build-bench/; BENCH_OUT=FILE writes
+# the table there instead of BENCH.md.
+#
 # Not part of the test command: timings depend on the machine and its load.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-B="$ROOT/build-bench"
+B=${BENCH_BUILD:-$ROOT/build-bench}
 REPS=${BENCH_REPS:-3}
 QUICK=${BENCH_QUICK:-0}
 OUT=${BENCH_OUT:-$ROOT/BENCH.md}
@@ -65,10 +68,12 @@ make_suite() {
 	}' > "$1"
 }
 
-# srv_start DELAY_MS: the endpoint, and a models file pointing at it
+# srv_start DELAY_MS [benchsrv options]: the endpoint, and a models file
+# pointing at it
 srv_start() {
 	: > "$W/srv.out"
-	"$W/benchsrv" -p 0 -d "$1" > "$W/srv.out" 2> "$W/srv.err" &
+	delay=$1; shift
+	"$W/benchsrv" -p 0 -d "$delay" "$@" > "$W/srv.out" 2> "$W/srv.err" &
 	SRV_PID=$!
 	i=0
 	while ! grep -q '^port' "$W/srv.out"; do
@@ -100,20 +105,30 @@ srv_stat() {
 }
 
 RUN=0
-# tb_run SUITE JOBS [extra options]: runs thinkbench; sets WALL, RSS_KB, STORE
+# tb_run SUITE JOBS [extra options]: runs thinkbench; sets WALL, RSS_KB, STORE.
+# With WATCH=1 (and the endpoint started with -n COUNT) it also sets AWAITING:
+# the answers not yet graded (stored ungraded, or not stored) when the
+# endpoint wrote its last reply.
 tb_run() {
 	suite=$1; jobs=$2; shift 2
 	RUN=$((RUN + 1))
+	STORE="$W/res/r$RUN/store.sqlite"
+	want=$(grep -c '"id"' "$suite")
 	t0=$(now)
 	/usr/bin/time -f '%M' -o "$W/time.out" "$TB" run --models "$W/models.json" --suite "$suite" \
 		--model bench/m --mode think -j "$jobs" --out "$W/res" --run-id "r$RUN" --quiet \
-		--no-summary "$@" > /dev/null
+		--no-summary "$@" > /dev/null &
+	tpid=$!
+	if [ "${WATCH:-0}" = 1 ]; then
+		until grep -q '^served' "$W/srv.out" || ! kill -0 "$tpid" 2>/dev/null; do sleep 0.05; done
+		AWAITING=$(sqlite3 -cmd '.timeout 5000' "$STORE" \
+			"select $want - count(*) + coalesce(sum(outcome = 'ungraded'), 0) from samples")
+	fi
+	wait "$tpid"
 	t1=$(now)
 	WALL=$(elapsed "$t0" "$t1")
 	RSS_KB=$(tail -n 1 "$W/time.out")
-	STORE="$W/res/r$RUN/store.sqlite"
 	ok=$(sqlite3 "$STORE" "select count(*) from samples where outcome = 'correct'")
-	want=$(grep -c '"id"' "$suite")
 	if [ "$ok" != "$want" ]; then
 		note "run r$RUN: $ok of $want samples correct (expected all)"
 		exit 1
@@ -137,6 +152,25 @@ floor_run() {
 	WALL=$(elapsed "$t0" "$t1")
 	FLOOR_TTFB=$(awk '/^ttfb_err_ms/ { print $3, $5 }' "$W/floor.out")
 }
+
+# Whether the sandbox runs here (sections 3b and 5), and section 5's
+# baseline: our sandbox starting an empty program: the bwrap options
+# of graders/sandbox.c (build_bwrap_argv; keep the two in step) and the
+# interpreter flags of the exec grader, less what a sample brings (its
+# files, the status and record pipes). Each side runs CORES workers.
+TOPS=
+for d in /bin /sbin /lib /lib32 /lib64 /libx32; do
+	if [ -L "$d" ]; then TOPS="$TOPS --symlink $(readlink "$d") $d"
+	elif [ -d "$d" ]; then TOPS="$TOPS --ro-bind $d $d"; fi
+done
+BWRAP="bwrap --unshare-all --unshare-user --disable-userns --die-with-parent \
+	--cap-drop ALL --hostname sandbox --clearenv --setenv PATH /usr/bin:/bin --setenv LANG C.UTF-8 \
+	--setenv HOME /work --setenv TMPDIR /tmp --ro-bind /usr /usr $TOPS \
+	--ro-bind-try /etc/ld.so.cache /etc/ld.so.cache --proc /proc --dev /dev \
+	--size 67108864 --tmpfs /tmp --size 67108864 --tmpfs /work --remount-ro /dev --remount-ro / \
+	--chdir /work -- /usr/bin/python3 -I -B -c pass"
+exec_ok=1
+if ! $BWRAP 2>/dev/null; then exec_ok=0; fi
 
 make_suite "$W/n.jsonl" "$N"
 make_suite "$W/big.jsonl" "$BIG"
@@ -230,6 +264,54 @@ for j in 64 1024; do
 	done
 done
 
+# ---- 3b. time to first token with a saturating code-grading backlog ----
+# 64 in flight and 50 ms as above, with every answer a fenced Python block
+# (and \boxed{42} after it). Each repetition runs the same requests twice
+# against the same endpoint, alternating: graded by regex (no backlog), then
+# by the exec grader in the sandbox (tens of answers a second on this
+# machine against the loops' thousands, so the graders' queue grows through
+# the whole run and they compete with the loops for every core). When the
+# endpoint has written its last reply, the store says how many answers still
+# await their grade (WATCH=1; it polls both runs alike).
+CODE_ANSWER=$(printf '```python\ndef answer():\n    return 42\n```\nThe answer is \\boxed{42}.')
+EXEC_OPT=
+[ $exec_ok = 1 ] || EXEC_OPT=--unsafe-exec
+n=640
+[ "$QUICK" = 1 ] && n=192
+TQ_N=$n
+make_suite "$W/tq.jsonl" "$n"
+awk -v n="$n" 'BEGIN {
+	print "{\"suite\": {\"name\": \"benchcode\", \"grader\": {\"type\": \"exec\", \"language\": \"python\", \"entry_point\": \"answer\", \"tests\": \"assert answer() == 42\\n\"}}}"
+	for (i = 0; i < n; i++) printf "{\"id\": \"c%06d\", \"prompt\": \"Write answer(), returning 42. (%d)\", \"answer\": \"42\"}\n", i, i
+}' > "$W/tx.jsonl"
+ttft_put() { # ttft_put KEY: the mean and p99 TTFT error of $STORE
+	sqlite3 "$STORE" "select ttft_ms from samples order by ttft_ms" > "$W/ttft.txt"
+	put "${1}_mean" "$(awk '{ s += $1 } END { printf "%.4f", s / NR - 50 }' "$W/ttft.txt")"
+	put "${1}_p99" "$(awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.4f", v[i] - 50 }' "$W/ttft.txt")"
+	awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.4f\n", v[i] - 50 }' "$W/ttft.txt"
+}
+for r in $(seq "$REPS"); do
+	note "ttft at 64 in flight without and with a code-grading backlog, repetition $r"
+	srv_start 50 -a "$CODE_ANSWER" -n "$n"
+	WATCH=1 tb_run "$W/tq.jsonl" 64
+	srv_stop > /dev/null
+	p0=$(ttft_put ttft_q)
+	put q_awaiting "$AWAITING"
+	srv_start 50 -a "$CODE_ANSWER" -n "$n"
+	# shellcheck disable=SC2086
+	WATCH=1 tb_run "$W/tx.jsonl" 64 $EXEC_OPT
+	srv_stop > /dev/null
+	span=$(srv_stat span)
+	p1=$(ttft_put ttft_x)
+	put x_awaiting "$AWAITING"
+	# graded while the requests ran (first request to last reply), and over the run
+	put x_graded_span "$(calc "($n - $AWAITING) / $span")"
+	put x_graded_run "$(calc "$n / $WALL")"
+	# p99 against p99 in the same repetition; the one without a backlog
+	# floored at 1 ms: below it the ratio is noise
+	put x_ratio "$(calc "$p1 / ($p0 > 1 ? $p0 : 1)")"
+done
+
 # ---- 4. memory: 256 in flight, N and BIG samples ----
 for r in $(seq "$REPS"); do
 	note "memory, repetition $r"
@@ -262,23 +344,6 @@ for r in $(seq "$REPS"); do
 done
 EXEC_N=$((CORES * 50))
 [ "$QUICK" = 1 ] && EXEC_N=$((CORES * 5))
-# The baseline is our sandbox starting an empty program: the bwrap options
-# of graders/sandbox.c (build_bwrap_argv; keep the two in step) and the
-# interpreter flags of the exec grader, less what a sample brings (its
-# files, the status and record pipes). Each side runs CORES workers.
-TOPS=
-for d in /bin /sbin /lib /lib32 /lib64 /libx32; do
-	if [ -L "$d" ]; then TOPS="$TOPS --symlink $(readlink "$d") $d"
-	elif [ -d "$d" ]; then TOPS="$TOPS --ro-bind $d $d"; fi
-done
-BWRAP="bwrap --unshare-all --unshare-user --disable-userns --die-with-parent --new-session \
-	--cap-drop ALL --hostname sandbox --clearenv --setenv PATH /usr/bin:/bin --setenv LANG C.UTF-8 \
-	--setenv HOME /work --setenv TMPDIR /tmp --ro-bind /usr /usr $TOPS \
-	--ro-bind-try /etc/ld.so.cache /etc/ld.so.cache --proc /proc --dev /dev \
-	--size 67108864 --tmpfs /tmp --size 67108864 --tmpfs /work --remount-ro /dev --remount-ro / \
-	--chdir /work -- /usr/bin/python3 -I -B -c pass"
-exec_ok=1
-if ! $BWRAP 2>/dev/null; then exec_ok=0; fi
 for r in $(seq "$REPS"); do
 	[ $exec_ok = 1 ] || break
 	note "sandbox, repetition $r"
@@ -304,6 +369,19 @@ if [ $exec_ok = 1 ]; then
 		put warm_vs_cold "$(calc "$wv / $cv")"; put warm_vs_anchor "$(calc "$wv / $av")"
 	done < "$W/warm.out"
 fi
+
+# C grading with the compile cache: 8 distinct sources among the answers
+# (samples of one item often repeat their code) against every source new.
+C_N=$((CORES * 50))
+[ "$QUICK" = 1 ] && C_N=$((CORES * 5))
+for r in $(seq "$REPS"); do
+	[ $exec_ok = 1 ] || break
+	note "C grading with the compile cache, repetition $r"
+	set -- $("$W/gradebench" c "$C_N" "$CORES" 0)
+	put c_new "$4"
+	set -- $("$W/gradebench" c "$C_N" "$CORES" 8)
+	put c_cached "$4"
+done
 
 # ---- 6. reports from the BIG-sample store ----
 for r in $(seq "$REPS"); do
@@ -337,10 +415,13 @@ if [ $exec_ok = 1 ]; then
 	wc_=$(m warm_vs_cold); wa=$(m warm_vs_anchor)
 	sbline="$sbline
 | sandboxed Python grading, warm sandbox vs the commit before it (cold), $CORES cores | ≥ 5× | $(mm warm_exec 1) /s vs $(mm cold_exec 1) /s | $(mm warm_vs_cold 2)× | $(pass "$wc_ >= 5") |
-| same, vs the anchor (HumanEval's check_correctness design, no sandbox) | ≥ 1× | $(mm warm_exec 1) /s vs $(mm anchor_exec 1) /s | $(mm warm_vs_anchor 2)× | $(pass "$wa >= 1") |"
+| same, vs the anchor (HumanEval's check_correctness design, no sandbox) | ≥ 1× | $(mm warm_exec 1) /s vs $(mm anchor_exec 1) /s | $(mm warm_vs_anchor 2)× | $(pass "$wa >= 1") |
+| C grading (io tests, gradebench c), 8 distinct sources among $C_N answers vs every source new, $CORES cores | – | $(mm c_cached 1) /s vs $(mm c_new 1) /s | $(calc "$(m c_cached) / $(m c_new)")× | – |"
 else
 	sbline="| sandboxed Python grading | ≥ 80 % | bubblewrap cannot run here | – | – |"
 fi
+xnote=
+[ $exec_ok = 1 ] || xnote=" (bubblewrap cannot run here: \`--unsafe-exec\`)"
 commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=
 if git -C "$ROOT" status --porcelain 2>/dev/null | grep -q .; then dirty=" (with uncommitted changes)"; fi
@@ -369,6 +450,7 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "| TTFT error, 50 ms injected, 64 in flight: mean | ≤ 1 ms | $(mm ttft_mean_64 3) ms | – | $(pass "$tm64 <= 1 && $tm64 >= -1") |"
 	echo "| same, p99 | ≤ 3 ms | $(mm ttft_p99_64 3) ms | – | $(pass "$tp64 <= 3 && $tp64 >= -3") |"
 	echo "| TTFT error at 1,024 in flight: mean / p99, p99 vs the floor client's in the same run | p99 ≤ 1.25× the floor client's | $(mm ttft_mean_1024 3) / $(mm ttft_p99_1024 3) ms (floor client p99: $(mm floor_ttft_p99_1024 3) ms) | $(calc "$tp1k / $ftp1k")× | $(pass "$tp1k <= 1.25 * $ftp1k && $tp1k >= -5") |"
+	echo "| TTFT error, 50 ms injected, 64 in flight, with a saturating code-grading backlog: mean / p99, vs without (same run) | p99 ≤ 1.5× the p99 without one | with: $(mm ttft_x_mean 3) / $(mm ttft_x_p99 3) ms; without: $(mm ttft_q_mean 3) / $(mm ttft_q_p99 3) ms; $(mm x_awaiting 0) of $TQ_N answers awaiting their grade at the last reply (without: $(mm q_awaiting 0)); graded $(mm x_graded_span 1) /s while the requests ran, $(mm x_graded_run 1) /s over the run$xnote | $(mm x_ratio 2)× (p99) | $(pass "$(m x_ratio) <= 1.5") |"
 	echo "| the floor client's time-to-first-byte error, mean / p99, at 64 / 1,024 | – | $(mm floor_ttft_mean_64 3) / $(mm floor_ttft_p99_64 3) ms; $(mm floor_ttft_mean_1024 3) / $(mm floor_ttft_p99_1024 3) ms | – | – |"
 	echo "| of which the endpoint's own lateness, mean / p99, at 64 / 1,024 | – | $(mm srv_late_mean_64 3) / $(mm srv_late_p99_64 3) ms; $(mm srv_late_mean_1024 3) / $(mm srv_late_p99_1024 3) ms | – | – |"
 	echo "| peak RSS, $N samples, 256 in flight | < 30 MB | $(mm rss_n 1) MB | – | $(pass "$rn < 30") |"
@@ -400,6 +482,14 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "\`--loops 1\`. The report row runs \`report --format text,csv --plots\` with gnuplot out of"
 	echo "reach, so it writes the plots' data and scripts but draws none."
 	echo
+	echo "The backlog row runs $TQ_N requests at 64 in flight, 50 ms, twice per repetition against"
+	echo "the same endpoint, whose answer is a fenced Python block followed by a boxed 42:"
+	echo "graded by regex (no backlog), then by the exec grader in the sandbox (the real one,"
+	echo "as users run it), whose queue grows through the whole run (answers awaiting their"
+	echo "grade when the endpoint wrote its last reply, from the store). The ratio is the p99"
+	echo "with the backlog over the p99 without it in the same repetition (floored at 1 ms), the"
+	echo "median of the repetitions; the mean is given but not judged."
+	echo
 	echo "The sandbox row: $EXEC_N HumanEval-style answers (a quarter wrong) graded by \`gradebench"
 	echo "exec\`, the exec grader on $CORES threads (each answer: a fresh bubblewrap sandbox under its"
 	echo "own uid with the keeper, the harness's driver, the tests, the verdict from the nonce record),"
@@ -410,7 +500,9 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "thread: a verdict process that lives on, and each answer a fork of a warm interpreter"
 	echo "with namespaces of its own, isolated in C), with the commit before the"
 	echo "warm sandbox built in the same run, and with scripts/bench/anchor.py (a fresh"
-	echo "multiprocessing process per answer, exec() with a 10 s limit, no isolation)."
+	echo "multiprocessing process per answer, exec() with a 10 s limit, no isolation). The C row"
+	echo "grades C answers with io tests (each in a sandbox of its own): with 8 distinct sources"
+	echo "the compile cache runs the kept binary for all but the first of each."
 	echo
 	if [ -f "$ROOT/scripts/bench/optlog.md" ]; then cat "$ROOT/scripts/bench/optlog.md"; fi
 } > "$OUT"

@@ -10,7 +10,13 @@
  * whole reply (a slow model). Deadlines come in arrival order (one fixed
  * delay), so a FIFO and one absolute timerfd keep them to the microsecond.
  *
- * Usage: benchsrv [-p PORT] [-d MS] [-c CHUNKS] [-b BYTES_PER_CHUNK]
+ * With -a TEXT the answer is TEXT (plain text, escaped here; at most 1,000
+ * bytes) instead of "The answer is \\boxed{42}.": for example a fenced
+ * Python block, for the exec grader. With -n N it prints "served N" on
+ * stdout once its Nth reply is written whole (the client's requests are
+ * over; what it does after, grading, can be looked at then).
+ *
+ * Usage: benchsrv [-p PORT] [-d MS] [-c CHUNKS] [-b BYTES_PER_CHUNK] [-a TEXT] [-n N]
  * Prints "port N" on stdout once listening; SIGTERM or SIGINT stop it, and it
  * prints "cpu_s X requests N" (its own user+system CPU) on stderr, and with -d
  * "late_us mean M p99 P": how late its held replies went out; then
@@ -51,7 +57,7 @@ typedef struct conn {
 static volatile sig_atomic_t stopping;
 static char *sse_reply, *json_reply;
 static size_t sse_len, json_len;
-static long requests;
+static long requests, replies, notify_at;
 
 static void on_signal(int sig)
 {
@@ -83,15 +89,37 @@ static char *xappend(char *b, size_t *len, size_t *cap, const char *s, size_t n)
 	return b;
 }
 
+/* TEXT as the inside of a JSON string, in out (6 bytes a byte at most). */
+static void json_escape(const char *text, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)text; *p && o + 7 < cap; p++) {
+		if (*p == '"' || *p == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)*p;
+		} else if (*p == '\n') {
+			out[o++] = '\\';
+			out[o++] = 'n';
+		} else if (*p < 0x20) {
+			o += (size_t)snprintf(out + o, cap - o, "\\u%04x", *p);
+		} else {
+			out[o++] = (char)*p;
+		}
+	}
+	out[o] = '\0';
+}
+
 /* The canned replies: chunks-2 reasoning chunks, then the answer, then a
  * finish chunk with usage, then [DONE]. */
-static void build_replies(int chunks, int chunk_bytes)
+static void build_replies(int chunks, int chunk_bytes, const char *answer_text)
 {
 	char *body = NULL, *rtext, *hdr;
 	size_t len = 0, cap = 0, rlen = 0, rcap = 0;
-	char line[512];
+	char line[8192], answer[6001];
 	int n;
-	const char *answer = "The answer is \\\\boxed{42}.";
+
+	json_escape(answer_text, answer, sizeof(answer));
 
 	if (chunk_bytes < 8)
 		chunk_bytes = 8;
@@ -252,6 +280,10 @@ static int flush_out(conn *c)
 	}
 	c->out = NULL;
 	c->reply_done_ns = last_reply_ns = now_ns();
+	if (++replies == notify_at) {
+		printf("served %ld\n", replies);
+		fflush(stdout);
+	}
 	return 0;
 }
 
@@ -368,26 +400,33 @@ static void on_timer(void)
 int main(int argc, char **argv)
 {
 	int port = 0, chunks = 24, chunk_bytes = 24, opt, lfd, one = 1;
+	const char *answer = "The answer is \\boxed{42}.";
 	struct sockaddr_in sa = {.sin_family = AF_INET};
 	socklen_t sl = sizeof(sa);
 	struct epoll_event ev, evs[256];
 	struct rusage ru;
 	static int listen_tag, timer_tag;
 
-	while ((opt = getopt(argc, argv, "p:d:c:b:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:d:c:b:a:n:")) != -1) {
 		switch (opt) {
 		case 'p': port = atoi(optarg); break;
 		case 'd': delay_ns = (int64_t)(atof(optarg) * 1e6); break;
 		case 'c': chunks = atoi(optarg); break;
 		case 'b': chunk_bytes = atoi(optarg); break;
+		case 'a': answer = optarg; break;
+		case 'n': notify_at = atol(optarg); break;
 		default:
-			fprintf(stderr, "usage: benchsrv [-p PORT] [-d MS] [-c CHUNKS] [-b BYTES]\n");
+			fprintf(stderr, "usage: benchsrv [-p PORT] [-d MS] [-c CHUNKS] [-b BYTES] [-a TEXT] [-n N]\n");
 			return 2;
 		}
 	}
 	if (chunks < 3)
 		chunks = 3;
-	build_replies(chunks, chunk_bytes);
+	if (strlen(answer) > 1000) {
+		fprintf(stderr, "benchsrv: -a: at most 1,000 bytes\n");
+		return 2;
+	}
+	build_replies(chunks, chunk_bytes, answer);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
