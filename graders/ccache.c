@@ -27,20 +27,26 @@ static void drop(cc_entry *e)
 	memset(e, 0, sizeof(*e));
 }
 
+/* The entry for key, or NULL; under cc_mu. */
+static const cc_entry *find_locked(const char key[65])
+{
+	for (size_t i = 0; i < CC_ENTRIES; i++)
+		if (cc_ring[i].kind != CC_MISS && strcmp(cc_ring[i].key, key) == 0)
+			return &cc_ring[i];
+	return NULL;
+}
+
 int cc_lookup(const char key[65], tb_buf *out)
 {
+	const cc_entry *e;
 	int kind = CC_MISS;
 
 	pthread_mutex_lock(&cc_mu);
-	for (size_t i = 0; i < CC_ENTRIES; i++) {
-		cc_entry *e = &cc_ring[i];
-
-		if (e->kind == CC_MISS || strcmp(e->key, key) != 0)
-			continue;
+	e = find_locked(key);
+	if (e) {
 		tb_buf_reset(out);
 		if (tb_buf_add(out, e->data, e->len) == 0)
 			kind = e->kind;
-		break;
 	}
 	if (kind == CC_MISS)
 		cc_misses++;
@@ -61,13 +67,12 @@ void cc_store(const char key[65], int kind, const char *data, size_t len)
 		return;
 	memcpy(copy, data, len);
 	pthread_mutex_lock(&cc_mu);
-	for (size_t i = 0; i < CC_ENTRIES; i++)
-		if (cc_ring[i].kind != CC_MISS && strcmp(cc_ring[i].key, key) == 0) {
-			/* another thread compiled the same source meanwhile */
-			pthread_mutex_unlock(&cc_mu);
-			free(copy);
-			return;
-		}
+	if (find_locked(key)) {
+		/* another thread compiled the same source meanwhile */
+		pthread_mutex_unlock(&cc_mu);
+		free(copy);
+		return;
+	}
 	/* The oldest slot goes, then the next oldest while the bytes are over:
 	 * at most every other entry, and len alone fits. */
 	drop(&cc_ring[cc_next]);
