@@ -13,6 +13,7 @@
 #include "digest.h"
 #include "log.h"
 #include "rc.h"
+#include "walmode.h"
 
 #define CACHE_BUSY_MS 30000
 
@@ -44,7 +45,7 @@ int cache_open(const char *dir, int create, tb_cache **out, char *err, size_t er
 {
 	tb_cache *c = calloc(1, sizeof(*c));
 	struct stat sb;
-	int n;
+	int n, is_wal;
 
 	*out = NULL;
 	if (!c)
@@ -69,7 +70,7 @@ int cache_open(const char *dir, int create, tb_cache **out, char *err, size_t er
 		goto fail;
 	}
 	sqlite3_busy_timeout(c->db, CACHE_BUSY_MS);
-	if (sqlite3_exec(c->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
+	if (walmode_set(c->db, CACHE_BUSY_MS, &is_wal) != SQLITE_OK ||
 	    sqlite3_exec(c->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(c->db, cache_schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
 		cerr(c, err, errlen, "set it up (is it a thinkbench cache?)");

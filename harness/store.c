@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "log.h"
 #include "rc.h"
+#include "walmode.h"
 
 /* PRAGMA user_version of the schema below; bump it with a migration */
 #define SCHEMA_VERSION 4
@@ -441,24 +442,15 @@ static int configure(tb_store *st, char *err, size_t errlen)
 
 static int set_wal(tb_store *st, char *err, size_t errlen)
 {
-	sqlite3_stmt *q = NULL;
-	int rc = TB_ERR;
+	int is_wal;
 
-	if (prepare(st, "PRAGMA journal_mode = WAL", &q, err, errlen) != TB_OK)
-		goto out;
-	if (sqlite3_step(q) != SQLITE_ROW) {
-		dberr(st, err, errlen, "set WAL journal mode");
-		goto out;
-	}
-	if (sqlite3_stricmp((const char *)sqlite3_column_text(q, 0), "wal") != 0) {
-		tb_seterr(err, errlen, "cannot use WAL journal mode for store '%s' (its filesystem may not support it)",
-			  st->path);
-		goto out;
-	}
-	rc = TB_OK;
-out:
-	sqlite3_finalize(q);
-	return rc;
+	if (walmode_set(st->db, BUSY_TIMEOUT_MS, &is_wal) != SQLITE_OK)
+		return dberr(st, err, errlen, "set WAL journal mode");
+	if (!is_wal)
+		return tb_seterr(err, errlen,
+				 "cannot use WAL journal mode for store '%s' (its filesystem may not support it)",
+				 st->path);
+	return TB_OK;
 }
 
 static int read_version(tb_store *st, int *v, char *err, size_t errlen)

@@ -268,8 +268,10 @@ START_TEST(two_processes_share_a_cache)
 			char key[32];
 			int bad = 0;
 
-			if (cache_open(dir, 1, &c, err, sizeof(err)) != TB_OK)
+			if (cache_open(dir, 1, &c, err, sizeof(err)) != TB_OK) {
+				fprintf(stderr, "%s\n", err);
 				_exit(10);
+			}
 			fill_resp(&r, "\\boxed{4}");
 			for (int i = 0; i < PER_CHILD && !bad; i++) {
 				snprintf(key, sizeof(key), "%d-%d", k, i);
@@ -287,6 +289,47 @@ START_TEST(two_processes_share_a_cache)
 		ck_assert_int_eq(tu_wait(kids[k], 300), 0);
 	ck_assert_int_eq(tu_db_long(db, "SELECT count(*) FROM responses"), 2 * PER_CHILD);
 	ck_assert_int_eq(tu_db_long(db, "SELECT n FROM counters WHERE name = 'hits'"), 2 * PER_CHILD);
+}
+END_TEST
+
+#define NEW_CACHES 150
+#define OPENERS 4
+
+/* SQLite refuses the switch to WAL mode at once, not after the busy timeout,
+ * when another process opens the same new file at that moment. The openers
+ * wait for the closing of a pipe, so they start together. */
+START_TEST(processes_opening_a_new_cache_at_once)
+{
+	char dir[700], err[256], byte;
+	pid_t kids[OPENERS];
+	int failed = 0, go[2];
+
+	for (int i = 0; i < NEW_CACHES; i++) {
+		snprintf(dir, sizeof(dir), "%s/cache%d", tu_dir, i);
+		ck_assert_int_eq(pipe(go), 0);
+		for (int k = 0; k < OPENERS; k++) {
+			kids[k] = fork();
+			ck_assert_int_ge(kids[k], 0);
+			if (kids[k] == 0) {
+				tb_cache *c;
+
+				close(go[1]);
+				if (read(go[0], &byte, 1) != 0)
+					_exit(9);
+				if (cache_open(dir, 1, &c, err, sizeof(err)) != TB_OK) {
+					fprintf(stderr, "%s\n", err);
+					_exit(10);
+				}
+				cache_close(c);
+				_exit(0);
+			}
+		}
+		close(go[0]);
+		close(go[1]);
+		for (int k = 0; k < OPENERS; k++)
+			failed += tu_wait(kids[k], 60) != 0;
+	}
+	ck_assert_int_eq(failed, 0);
 }
 END_TEST
 
@@ -361,11 +404,13 @@ int main(void)
 	int failed;
 
 	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, a_rerun_pays_only_for_new_items);
 	tcase_add_test(tc, errors_are_never_cached);
 	tcase_add_test(tc, the_api_key_stays_out_of_the_cache);
 	tcase_add_test(tc, hostile_rows_are_misses);
 	tcase_add_test(tc, two_processes_share_a_cache);
+	tcase_add_test(tc, processes_opening_a_new_cache_at_once);
 	tcase_add_test(tc, a_version_3_store_reads_and_migrates);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
