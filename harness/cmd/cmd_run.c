@@ -115,7 +115,8 @@ struct run_ctx {
 	long high_water, low_water;
 	atomic_int offer_failed; /* the writer thread could not queue a grade */
 	tb_writer *writer;       /* stores samples, off the transfer loop */
-	passk_live *passk;       /* a fresh run's pass@k, written beside its samples */
+	passk_live *passk;       /* a fresh run's pass@k, written beside its samples (and
+				  * set only then: the writer hook measures its thinking too) */
 	json_t *stored;          /* on --resume: the keys of samples already stored */
 	long reused;             /* samples copied by --budget-from */
 	int lock_fd;             /* the run's lock (runlock.h), held until the end */
@@ -579,10 +580,16 @@ static void show_committed(run_ctx *r)
 		     r->spend.spent_usd);
 }
 
-/* The writer thread's hook: pass@k rows in the same transaction. */
+/* The writer thread's hook, for a fresh run's samples as their outcomes are
+ * final: pass@k rows and the thinking's metrics in the same transaction, so
+ * that no pass over the store is left for the end. */
 static int after_write(void *ud, const tb_sample *s, char *err, size_t errlen)
 {
-	return passk_live_add(ud, s, err, errlen);
+	run_ctx *r = ud;
+
+	if (passk_live_add(r->passk, s, err, errlen) != TB_OK)
+		return TB_ERR;
+	return tracestore_add(r->st, r->catalog, s, err, errlen);
 }
 
 /* The writer thread's other hook: a stored answer goes to the graders. */
@@ -1491,7 +1498,7 @@ int cmd_run(int argc, char **argv)
 	/* A resumed run's items are partly stored already: it takes the whole
 	 * pass at the end. */
 	if ((!o.resume && !r.reused && passk_live_new(r.st, &r.passk, err, sizeof(err)) != TB_OK) ||
-	    writer_start(r.st, r.passk ? after_write : NULL, r.passk, on_stored, &r, &r.writer, err,
+	    writer_start(r.st, r.passk ? after_write : NULL, &r, on_stored, &r, &r.writer, err,
 			 sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		rc = TB_EXIT_FATAL;
@@ -1537,7 +1544,7 @@ int cmd_run(int argc, char **argv)
 			if ((r.passk ? passk_live_finish(r.passk, serr, sizeof(serr))
 				     : passk_update_store(r.st, serr, sizeof(serr))) != TB_OK)
 				tb_warn("cannot compute pass@k: %s", serr);
-			if (tracestore_update(r.st, r.catalog, NULL, serr, sizeof(serr)) != TB_OK)
+			if (!r.passk && tracestore_update(r.st, r.catalog, NULL, serr, sizeof(serr)) != TB_OK)
 				tb_warn("cannot measure the samples' thinking: %s", serr);
 			print_summary(&r);
 			fputs(tb_buf_str(&r.dead_note), stdout);
