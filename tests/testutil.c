@@ -450,7 +450,7 @@ void tu_store_suite_items(tb_store *st, const char *path)
 	char err[512];
 
 	ck_assert_msg(suite_load_path(path, 0, &suites, &n, err, sizeof(err)) == TB_OK, "%s", err);
-	ck_assert_msg(run_record_items(st, suites, n, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_msg(run_record_items(st, suites, n, NULL, err, sizeof(err)) == TB_OK, "%s", err);
 	for (size_t i = 0; i < n; i++)
 		suite_free(suites[i]);
 	free(suites);
