@@ -116,8 +116,8 @@ struct run_ctx {
 	atomic_int offer_failed; /* the writer thread could not queue a grade */
 	tb_writer *writer;       /* stores samples, off the transfer loop */
 	int items_deferred;      /* the writer records the items (record_items()) */
-	passk_live *passk;       /* a fresh run's pass@k, written beside its samples (and
-				  * set only then: the writer hook measures its thinking too) */
+	passk_live *passk;       /* a fresh run's pass@k, written beside its samples by the
+				  * writer hook, which measures their thinking too */
 	json_t *stored;          /* on --resume: the keys of samples already stored */
 	long reused;             /* samples copied by --budget-from */
 	int lock_fd;             /* the run's lock (runlock.h), held until the end */
