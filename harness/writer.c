@@ -26,13 +26,10 @@ typedef enum record_kind {
 	REC_SAMPLE,      /* a new sample: stored whole */
 	REC_GRADE,       /* the run's grading of a sample stored ungraded */
 	REC_STATUS,      /* the run's status: its text in s.outcome's place, see put_status() */
-	REC_TASK,        /* a function run with the store: task, task_ud */
 } record_kind;
 
 typedef struct record {
 	record_kind kind;
-	writer_task_fn task;
-	void *task_ud;
 	tb_sample s;     /* its strings point into text */
 	size_t bytes;
 	char text[];
@@ -100,7 +97,7 @@ static void count(tb_writer *w, record *const *batch, size_t k)
 	for (size_t i = 0; i < k; i++) {
 		tb_outcome o = batch[i]->s.outcome;
 
-		if (batch[i]->kind != REC_SAMPLE && batch[i]->kind != REC_GRADE)
+		if (batch[i]->kind == REC_STATUS)
 			continue;
 		done += batch[i]->kind == REC_SAMPLE;
 		graded += tb_outcome_is_graded(o);
@@ -122,8 +119,6 @@ static int write_record(tb_writer *w, const record *r, char *err, size_t errlen)
 	switch (r->kind) {
 	case REC_STATUS:
 		return store_set_status(w->st, r->s.grade_reason, err, errlen);
-	case REC_TASK:
-		return r->task(r->task_ud, w->st, err, errlen);
 	case REC_GRADE:
 		rc = store_update_grade(w->st, &r->s, 0, err, errlen);
 		break;
@@ -296,18 +291,6 @@ int writer_put_status(tb_writer *w, const char *status, char *err, size_t errlen
 
 	if (r)
 		r->kind = REC_STATUS;
-	return put_record(w, r, err, errlen);
-}
-
-int writer_put_task(tb_writer *w, writer_task_fn fn, void *ud, char *err, size_t errlen)
-{
-	record *r = copy_sample(&(tb_sample){0});
-
-	if (r) {
-		r->kind = REC_TASK;
-		r->task = fn;
-		r->task_ud = ud;
-	}
 	return put_record(w, r, err, errlen);
 }
 

@@ -47,13 +47,6 @@ int writer_put(tb_writer *w, const tb_sample *s, char *err, size_t errlen);
 int writer_put_grade(tb_writer *w, const tb_sample *s, char *err, size_t errlen);
 /* Queues a change of the run's status, committed in order with the rest. */
 int writer_put_status(tb_writer *w, const char *status, char *err, size_t errlen);
-/* A task for the thread: it runs with the store, inside the batch's
- * transaction (what it writes commits or rolls back with the batch), in order
- * with the records queued around it. Not TB_OK fails the batch as a failed
- * write does. */
-typedef int (*writer_task_fn)(void *ud, tb_store *st, char *err, size_t errlen);
-/* Queues a task; fn and ud are borrowed until it has run (writer_flush()). */
-int writer_put_task(tb_writer *w, writer_task_fn fn, void *ud, char *err, size_t errlen);
 /* Waits until everything queued so far is committed (and its stored hook
  * called). TB_ERR once a write has failed. */
 int writer_flush(tb_writer *w, char *err, size_t errlen);

@@ -115,7 +115,6 @@ struct run_ctx {
 	long high_water, low_water;
 	atomic_int offer_failed; /* the writer thread could not queue a grade */
 	tb_writer *writer;       /* stores samples, off the transfer loop */
-	int items_deferred;      /* the writer records the items (record_items()) */
 	passk_live *passk;       /* a fresh run's pass@k, written beside its samples by the
 				  * writer hook, which measures their thinking too */
 	json_t *stored;          /* on --resume: the keys of samples already stored */
@@ -1094,18 +1093,13 @@ static void print_summary(run_ctx *r)
 
 /* Code answers run in the sandbox. Without a working sandbox the run stops
  * before any request, unless --unsafe-exec. */
-static int uses_exec(const run_ctx *r)
+static int check_exec(run_ctx *r, char *err, size_t errlen)
 {
 	int any = 0;
 
 	for (size_t i = 0; i < r->n_suites; i++)
 		any |= r->suites[i]->has_exec;
-	return any;
-}
-
-static int check_exec(run_ctx *r, char *err, size_t errlen)
-{
-	if (!uses_exec(r))
+	if (!any)
 		return TB_OK;
 	gr_exec_set_unsafe(r->o->unsafe_exec);
 	return gr_exec_available(err, errlen);
@@ -1132,35 +1126,14 @@ out:
 	return rc;
 }
 
-/* The writer's first task in a run that defers its items (record_items()). */
-static int record_task(void *ud, tb_store *st, char *err, size_t errlen)
-{
-	run_ctx *r = ud;
-
-	if (run_put_items(st, r->suites, r->n_suites, r->catalog, err, errlen) != TB_OK)
-		return TB_ERR;
-	grading_catalog_seal(r->catalog);
-	return TB_OK;
-}
-
 /* The suites' items, into the store and into the grading stage's catalog in
  * one pass: the run grades each item as `grade --from-store` would read it
- * back, without reading it back. A fresh run of answers graded in process
- * leaves this to the writer thread, as its first write, while the first
- * requests go out (10,000 items took 70-110 ms); no answer is offered for
- * grading before the writer has stored it, so none before the catalog is
- * sealed. A shard's plan, a resumed or reused run's stored answers and the
- * warm sandboxes of code answers need the items first. */
+ * back, without reading it back. */
 static int record_items(run_ctx *r, char *err, size_t errlen)
 {
-	const tb_run_opts *o = r->o;
-
 	r->catalog = grading_catalog_new();
 	if (!r->catalog)
 		return tb_seterr(err, errlen, "out of memory");
-	r->items_deferred = !o->resume && !o->budget_from && !o->shard_count && !uses_exec(r);
-	if (r->items_deferred)
-		return TB_OK;
 	if (run_record_items(r->st, r->suites, r->n_suites, r->catalog, err, errlen) != TB_OK)
 		return TB_ERR;
 	grading_catalog_seal(r->catalog);
@@ -1533,8 +1506,7 @@ int cmd_run(int argc, char **argv)
 	 * pass at the end. */
 	if ((!o.resume && !r.reused && passk_live_new(r.st, &r.passk, err, sizeof(err)) != TB_OK) ||
 	    writer_start(r.st, r.passk ? after_write : NULL, &r, on_stored, &r, &r.writer, err,
-			 sizeof(err)) != TB_OK ||
-	    (r.items_deferred && writer_put_task(r.writer, record_task, &r, err, sizeof(err)) != TB_OK)) {
+			 sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		rc = TB_EXIT_FATAL;
 		goto out;
