@@ -229,8 +229,7 @@ void store_filter_init(tb_sample_filter *f);
 int store_query_samples(tb_store *st, const tb_sample_filter *f, long offset, long limit,
 			store_sample_fn fn, void *ud, long *total, char *err, size_t errlen);
 /* The sample with key's key, every field, given to fn; fn is not called
- * when none is stored. One prepared statement serves every call: fn must not
- * call store_get_sample() itself. */
+ * when none is stored. */
 int store_get_sample(tb_store *st, const tb_sample *key, store_sample_fn fn, void *ud, char *err,
 		     size_t errlen);
 /* The number of samples of each cell with each outcome, in cell order. */

@@ -48,10 +48,3 @@ int tracestore_update(tb_store *st, const grading_catalog *catalog, long *measur
 		*measured = p.measured;
 	return TB_OK;
 }
-
-int tracestore_add(tb_store *st, const grading_catalog *catalog, const tb_sample *key, char *err, size_t errlen)
-{
-	pass_ctx p = {.st = st, .catalog = catalog, .err = err, .errlen = errlen};
-
-	return store_get_sample(st, key, measure, &p, err, errlen) == 0 ? TB_OK : TB_ERR;
-}

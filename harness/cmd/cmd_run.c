@@ -115,8 +115,7 @@ struct run_ctx {
 	long high_water, low_water;
 	atomic_int offer_failed; /* the writer thread could not queue a grade */
 	tb_writer *writer;       /* stores samples, off the transfer loop */
-	passk_live *passk;       /* a fresh run's pass@k, written beside its samples by the
-				  * writer hook, which measures their thinking too */
+	passk_live *passk;       /* a fresh run's pass@k, written beside its samples */
 	json_t *stored;          /* on --resume: the keys of samples already stored */
 	long reused;             /* samples copied by --budget-from */
 	int lock_fd;             /* the run's lock (runlock.h), held until the end */
@@ -580,16 +579,10 @@ static void show_committed(run_ctx *r)
 		     r->spend.spent_usd);
 }
 
-/* The writer thread's hook, for a fresh run's samples as their outcomes are
- * final: pass@k rows and the thinking's metrics in the same transaction, so
- * that no pass over the store is left for the end. */
+/* The writer thread's hook: pass@k rows in the same transaction. */
 static int after_write(void *ud, const tb_sample *s, char *err, size_t errlen)
 {
-	run_ctx *r = ud;
-
-	if (passk_live_add(r->passk, s, err, errlen) != TB_OK)
-		return TB_ERR;
-	return tracestore_add(r->st, r->catalog, s, err, errlen);
+	return passk_live_add(ud, s, err, errlen);
 }
 
 /* The writer thread's other hook: a stored answer goes to the graders. */
@@ -1126,25 +1119,18 @@ out:
 	return rc;
 }
 
-/* The suites' items, into the store and into the grading stage's catalog in
- * one pass: the run grades each item as `grade --from-store` would read it
- * back, without reading it back. */
-static int record_items(run_ctx *r, char *err, size_t errlen)
-{
-	r->catalog = grading_catalog_new();
-	if (!r->catalog)
-		return tb_seterr(err, errlen, "out of memory");
-	if (run_record_items(r->st, r->suites, r->n_suites, r->catalog, err, errlen) != TB_OK)
-		return TB_ERR;
-	grading_catalog_seal(r->catalog);
-	return TB_OK;
-}
-
+/* Grading reads the items from the store, as `grade --from-store` does. */
 static int setup_grading(run_ctx *r, char *err, size_t errlen)
 {
 	grading_config gc = {.max_answers = (size_t)r->o->grade_queue, .verdict = on_verdict,
 			     .verdict_ud = r};
 
+	r->catalog = grading_catalog_new();
+	if (!r->catalog)
+		return tb_seterr(err, errlen, "out of memory");
+	if (grading_catalog_from_store(r->catalog, r->st, err, errlen) != TB_OK)
+		return TB_ERR;
+	grading_catalog_seal(r->catalog);
 	snprintf(r->store_path, sizeof(r->store_path), "%s/store.sqlite", r->run_dir);
 	gc.catalog = r->catalog;
 	gc.store_path = r->store_path;
@@ -1444,7 +1430,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (make_templates(&r, err, sizeof(err)) != TB_OK ||
 	    open_store(&r, argc, argv, err, sizeof(err)) != TB_OK ||
-	    record_items(&r, err, sizeof(err)) != TB_OK ||
+	    run_record_items(r.st, r.suites, r.n_suites, err, sizeof(err)) != TB_OK ||
 	    setup_shard(&r, err, sizeof(err)) != TB_OK ||
 	    setup_grading(&r, err, sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
@@ -1505,7 +1491,7 @@ int cmd_run(int argc, char **argv)
 	/* A resumed run's items are partly stored already: it takes the whole
 	 * pass at the end. */
 	if ((!o.resume && !r.reused && passk_live_new(r.st, &r.passk, err, sizeof(err)) != TB_OK) ||
-	    writer_start(r.st, r.passk ? after_write : NULL, &r, on_stored, &r, &r.writer, err,
+	    writer_start(r.st, r.passk ? after_write : NULL, r.passk, on_stored, &r, &r.writer, err,
 			 sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		rc = TB_EXIT_FATAL;
@@ -1551,7 +1537,7 @@ int cmd_run(int argc, char **argv)
 			if ((r.passk ? passk_live_finish(r.passk, serr, sizeof(serr))
 				     : passk_update_store(r.st, serr, sizeof(serr))) != TB_OK)
 				tb_warn("cannot compute pass@k: %s", serr);
-			if (!r.passk && tracestore_update(r.st, r.catalog, NULL, serr, sizeof(serr)) != TB_OK)
+			if (tracestore_update(r.st, r.catalog, NULL, serr, sizeof(serr)) != TB_OK)
 				tb_warn("cannot measure the samples' thinking: %s", serr);
 			print_summary(&r);
 			fputs(tb_buf_str(&r.dead_note), stdout);
