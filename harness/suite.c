@@ -21,6 +21,8 @@
 /* A suite line longer than this is refused: a prompt of megabytes is a
  * mistake, and the ceiling keeps a hostile file from taking the memory. */
 #define SUITE_MAX_LINE (8u << 20)
+/* Bytes of the file read at once when an item is read again. */
+#define SUITE_WINDOW 65536u
 #define SUITE_MAX_ITEMS 10000000u
 
 static const char *const item_fields[] = {
@@ -71,8 +73,10 @@ struct suite_index {
 	FILE *f;            /* the suite file, read with pread() on its descriptor */
 	suite_line *v;      /* n_items of them */
 	size_t cap;
-	char *buf;          /* the last line read again, NUL-terminated */
-	size_t buf_cap;
+	char *buf;          /* a window of the file: win_len bytes from win_off */
+	size_t buf_cap, win_len;
+	uint64_t win_off;
+	int win_eof;        /* the window reaches the end of the file */
 };
 
 static int fail(loader *ld, const char *field, const char *fmt, ...)
@@ -323,50 +327,67 @@ static uint32_t line_sum(const char *p, size_t n)
 	return h;
 }
 
-/* Reads the line at off (through its newline, or to the end of the file) into
- * ix->buf; *len is its length. TB_TOOBIG past the line ceiling. */
-static int read_line_at(struct suite_index *ix, uint64_t off, size_t *len)
+/* Fills the window with the file from off: want bytes, or fewer at its end. */
+static int read_window(struct suite_index *ix, uint64_t off, size_t want)
 {
 	size_t n = 0;
 
-	/* Each pass reads at least one byte more or ends, and the line ceiling
-	 * bounds the growth. */
-	for (;;) {
-		ssize_t got;
-		char *nl;
+	if (ix->buf_cap < want) {
+		char *b = realloc(ix->buf, want);
 
-		if (ix->buf_cap - n < 512) {
-			size_t ncap = ix->buf_cap ? ix->buf_cap * 2 : 1024;
-			char *b;
+		if (!b)
+			return TB_NOMEM;
+		ix->buf = b;
+		ix->buf_cap = want;
+	}
+	ix->win_off = off;
+	ix->win_len = 0;
+	/* each pass reads at least one byte or ends */
+	while (n < want) {
+		ssize_t got = pread(fileno(ix->f), ix->buf + n, want - n, (off_t)(off + n));
 
-			if (ncap > 2 * (size_t)SUITE_MAX_LINE + 1024)
-				return TB_TOOBIG;
-			b = realloc(ix->buf, ncap);
-			if (!b)
-				return TB_NOMEM;
-			ix->buf = b;
-			ix->buf_cap = ncap;
-		}
-		got = pread(fileno(ix->f), ix->buf + n, ix->buf_cap - n - 1, (off_t)(off + n));
 		if (got < 0)
 			return TB_ERR;
-		nl = memchr(ix->buf + n, '\n', (size_t)got);
-		if (nl) {
-			n = (size_t)(nl - ix->buf) + 1;
-			break;
-		}
-		n += (size_t)got;
 		if (got == 0)
 			break;
-		if (n > SUITE_MAX_LINE)
-			return TB_TOOBIG;
+		n += (size_t)got;
 	}
-	ix->buf[n] = '\0';
-	*len = n;
+	ix->win_len = n;
+	ix->win_eof = n < want;
 	return TB_OK;
 }
 
-/* Parses line k of an opened suite again, in ix->buf. */
+/* The line at off (through its newline, or to the end of the file): *line
+ * points into the window, valid until the next read; *len is its length.
+ * Lines read in order, as a run reads them, cost one read per window, not one
+ * per line. TB_TOOBIG past the line ceiling. */
+static int read_line_at(struct suite_index *ix, uint64_t off, const char **line, size_t *len)
+{
+	size_t want = SUITE_WINDOW;
+
+	/* Each pass finds the line or reads a window twice as long as the part
+	 * seen; the line ceiling bounds the growth. */
+	for (;;) {
+		if (off >= ix->win_off && off - ix->win_off <= ix->win_len) {
+			size_t at = (size_t)(off - ix->win_off), avail = ix->win_len - at;
+			const char *nl = memchr(ix->buf + at, '\n', avail);
+
+			if (nl || ix->win_eof) {
+				*line = ix->buf + at;
+				*len = nl ? (size_t)(nl - *line) + 1 : avail;
+				return *len > SUITE_MAX_LINE + 1 ? TB_TOOBIG : TB_OK;
+			}
+			if (avail > SUITE_MAX_LINE)
+				return TB_TOOBIG;
+			if (2 * avail > want)
+				want = 2 * avail;
+		}
+		if (read_window(ix, off, want) != TB_OK)
+			return TB_ERR;
+	}
+}
+
+/* Parses line k of an opened suite again. */
 static json_t *reparse(struct suite_index *ix, size_t k, int *changed)
 {
 	const suite_line *e = &ix->v[k];
@@ -374,16 +395,17 @@ static json_t *reparse(struct suite_index *ix, size_t k, int *changed)
 	size_t len;
 
 	*changed = 0;
-	if (read_line_at(ix, e->off, &len) != TB_OK)
+	if (read_line_at(ix, e->off, &text, &len) != TB_OK)
 		return NULL;
-	if (line_sum(ix->buf, len) != e->sum) {
+	if (line_sum(text, len) != e->sum) {
 		*changed = 1;
 		return NULL;
 	}
-	text = ix->buf;
-	if (e->off == 0 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+	if (e->off == 0 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
 		text += 3;
-	return json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+		len -= 3;
+	}
+	return json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
 }
 
 /* 1 when item k (an earlier one) has this id, 0 when not; TB_ERR when it

@@ -328,6 +328,49 @@ START_TEST(edited_line_refused)
 }
 END_TEST
 
+/* Items read again through the window of the file: in order, backwards and
+ * by strides, an item longer than the window, and a last line without its
+ * newline; each as the loaded suite holds it. */
+START_TEST(items_read_again_through_the_window)
+{
+	enum { N = 3000, LONG_AT = 1700, LONG_BYTES = 300000 };
+	char path[512], err[1024] = "";
+	tb_suite *s = NULL, *o;
+	size_t order[3 * N];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/window.jsonl", tu_dir);
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < N; i++) {
+		fprintf(f, "{\"id\": \"i%d\", \"prompt\": \"", i);
+		for (int k = 0; k < (i == LONG_AT ? LONG_BYTES : i % 97); k++)
+			fputc('a' + (i + k) % 26, f);
+		fprintf(f, "\"}%s", i == N - 1 ? "" : "\n");
+	}
+	fclose(f);
+	ck_assert_msg(suite_load(path, 0, &s, err, sizeof(err)) == TB_OK, "%s", err);
+	o = open_one(path, 0);
+	ck_assert_uint_eq(o->n_items, N);
+	for (size_t i = 0; i < N; i++) {
+		order[i] = i;
+		order[N + i] = N - 1 - i;
+		order[2 * N + i] = (i * 7919) % N;
+	}
+	for (size_t k = 0; k < 3 * N; k++) {
+		const tb_item *a = &s->items[order[k]], *b;
+
+		ck_assert_msg(suite_item_get(o, order[k], &b, err, sizeof(err)) == TB_OK, "%s", err);
+		ck_assert_str_eq(a->id, b->id);
+		ck_assert_str_eq(a->prompt, b->prompt);
+		suite_item_put(b);
+	}
+	ck_assert_uint_eq(strlen(s->items[LONG_AT].prompt), LONG_BYTES);
+	suite_free(o);
+	suite_free(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("suite");
@@ -341,6 +384,7 @@ int main(void)
 	tcase_add_test(tc, opened_items_match_loaded);
 	tcase_add_test(tc, late_duplicate_found_both_ways);
 	tcase_add_test(tc, edited_line_refused);
+	tcase_add_test(tc, items_read_again_through_the_window);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
