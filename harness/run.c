@@ -2,7 +2,15 @@
 
 #include "rc.h"
 
-int run_record_items(tb_store *st, tb_suite *const *suites, size_t n, char *err, size_t errlen)
+/* The store keeps a missing reference or language as "", and reads "" back
+ * as missing: so does the catalog filled here. */
+static const char *or_null(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+int run_record_items(tb_store *st, tb_suite *const *suites, size_t n, grading_catalog *catalog, char *err,
+		     size_t errlen)
 {
 	if (store_begin(st, err, errlen) != TB_OK)
 		return TB_ERR;
@@ -23,6 +31,9 @@ int run_record_items(tb_store *st, tb_suite *const *suites, size_t n, char *err,
 					       .lang = it->lang, .expected = it->expected,
 					       .grader_spec = it->grader_spec};
 			rc = store_put_item(st, &row, err, errlen);
+			if (rc == TB_OK && catalog)
+				rc = grading_catalog_add(catalog, su->name, it->id, or_null(it->expected),
+							 or_null(it->lang), it->grader_spec, err, errlen);
 			suite_item_put(it);
 			if (rc != TB_OK) {
 				store_rollback(st);

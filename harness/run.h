@@ -5,12 +5,16 @@
 
 #include <stddef.h>
 
+#include "grading.h"
 #include "store.h"
 #include "suite.h"
 
 /* Stores what reports and grading need of every item of the suites (prompt,
  * tags, lang, reference, grader spec), in one transaction, so the run's
- * record stands without its suite files. */
-int run_record_items(tb_store *st, tb_suite *const *suites, size_t n, char *err, size_t errlen);
+ * record stands without its suite files. Adds each item, as stored, to
+ * catalog (may be NULL; borrowed, sealed by the caller): what
+ * grading_catalog_from_store() would read back, without reading it. */
+int run_record_items(tb_store *st, tb_suite *const *suites, size_t n, grading_catalog *catalog, char *err,
+		     size_t errlen);
 
 #endif

@@ -22,13 +22,19 @@
 /* The key a run is given, to look for in everything it writes. */
 static const tu_spawn with_key = {.api_key = CANARY};
 
+#define METRICS_SQL "SELECT * FROM sample_metrics ORDER BY suite, item_id, model, mode, budget, sample"
+#define VERDICTS_SQL                                                                                        \
+	"SELECT suite, item_id, model, mode, budget, sample, outcome, extracted, grade_reason, grader"        \
+	" FROM samples ORDER BY suite, item_id, model, mode, budget, sample"
+
 START_TEST(full_run_all_seed_models)
 {
 	char suite[600], out[600], log[600], run[700], csv[800];
 	char *argv[] = {"thinkbench", "run", "--suite", suite, "--out", out, "--run-id", "full",
 			"-j", "16", "--sim-time-scale", "0", "--quiet", NULL};
 	char *rep[] = {"thinkbench", "report", run, "--format", "csv", NULL};
-	char *text;
+	char *regrade[] = {"thinkbench", "grade", run, "--from-store", "--quiet", NULL};
+	char *text, *live, *whole, *verdicts, *regraded;
 
 	snprintf(suite, sizeof(suite), "%s/sums.jsonl", tu_dir);
 	snprintf(out, sizeof(out), "%s/results", tu_dir);
@@ -52,6 +58,23 @@ START_TEST(full_run_all_seed_models)
 	ck_assert_int_eq(tu_query_long(run, "SELECT count(*) FROM samples WHERE mode = 'think' AND ttft_ms IS NULL"), 0);
 	ck_assert_int_gt(tu_query_long(run, "SELECT min(reasoning_tokens) FROM samples WHERE mode = 'think'"), 0);
 	tu_integrity_ok(run);
+	/* Graded as `grade --from-store` grades the items read back, and each
+	 * sample's thinking measured as its grade was stored as a pass over the
+	 * whole store measures it. */
+	ck_assert_int_eq(tu_query_long(run, "SELECT count(*) FROM sample_metrics"), 25 * 4);
+	ck_assert_int_gt(tu_query_long(run, "SELECT count(*) FROM sample_metrics WHERE first_correct_tokens >= 0"), 0);
+	live = tu_query_text(run, METRICS_SQL);
+	verdicts = tu_query_text(run, VERDICTS_SQL);
+	snprintf(log, sizeof(log), "%s/grade.log", tu_dir);
+	ck_assert_int_eq(tu_run_tb(regrade, log, NULL, 60), 0);
+	whole = tu_query_text(run, METRICS_SQL);
+	regraded = tu_query_text(run, VERDICTS_SQL);
+	ck_assert_str_eq(live, whole);
+	ck_assert_str_eq(verdicts, regraded);
+	free(live);
+	free(whole);
+	free(verdicts);
+	free(regraded);
 
 	snprintf(log, sizeof(log), "%s/report.log", tu_dir);
 	ck_assert_int_eq(tu_run_tb(rep, log, NULL, 60), 0);

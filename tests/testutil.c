@@ -369,6 +369,33 @@ long tu_query_long(const char *run_dir, const char *sql)
 	return tu_db_long(path, sql);
 }
 
+static int add_row(void *ud, int n, char **vals, char **names)
+{
+	FILE *f = ud;
+
+	(void)names;
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? "|" : "", vals[i] ? vals[i] : "NULL");
+	fputc('\n', f);
+	return 0;
+}
+
+char *tu_query_text(const char *run_dir, const char *sql)
+{
+	char path[4200], *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	sqlite3 *db;
+
+	ck_assert_ptr_nonnull(f);
+	store_path(path, sizeof(path), run_dir);
+	db = tu_db_open(path);
+	ck_assert_msg(sqlite3_exec(db, sql, add_row, f, NULL) == SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+	fclose(f);
+	return text;
+}
+
 long tu_stored(const char *run_dir)
 {
 	char path[4200];
@@ -423,7 +450,7 @@ void tu_store_suite_items(tb_store *st, const char *path)
 	char err[512];
 
 	ck_assert_msg(suite_load_path(path, 0, &suites, &n, err, sizeof(err)) == TB_OK, "%s", err);
-	ck_assert_msg(run_record_items(st, suites, n, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_msg(run_record_items(st, suites, n, NULL, err, sizeof(err)) == TB_OK, "%s", err);
 	for (size_t i = 0; i < n; i++)
 		suite_free(suites[i]);
 	free(suites);

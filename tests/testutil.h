@@ -86,6 +86,9 @@ sqlite3 *tu_db_open(const char *db_path);
 long tu_db_long(const char *db_path, const char *sql);
 /* tu_db_long on a run folder's store.sqlite. */
 long tu_query_long(const char *run_dir, const char *sql);
+/* Every row of sql on a run folder's store.sqlite, a line each, columns
+ * joined by '|' (NULL as "NULL"); the caller frees it. */
+char *tu_query_text(const char *run_dir, const char *sql);
 /* Samples stored in a run folder so far; 0 while the store or its tables
  * do not exist yet, so it can be polled while a run starts. */
 long tu_stored(const char *run_dir);

@@ -1119,18 +1119,25 @@ out:
 	return rc;
 }
 
-/* Grading reads the items from the store, as `grade --from-store` does. */
+/* The suites' items, into the store and into the grading stage's catalog in
+ * one pass: the run grades each item as `grade --from-store` would read it
+ * back, without reading it back. */
+static int record_items(run_ctx *r, char *err, size_t errlen)
+{
+	r->catalog = grading_catalog_new();
+	if (!r->catalog)
+		return tb_seterr(err, errlen, "out of memory");
+	if (run_record_items(r->st, r->suites, r->n_suites, r->catalog, err, errlen) != TB_OK)
+		return TB_ERR;
+	grading_catalog_seal(r->catalog);
+	return TB_OK;
+}
+
 static int setup_grading(run_ctx *r, char *err, size_t errlen)
 {
 	grading_config gc = {.max_answers = (size_t)r->o->grade_queue, .verdict = on_verdict,
 			     .verdict_ud = r};
 
-	r->catalog = grading_catalog_new();
-	if (!r->catalog)
-		return tb_seterr(err, errlen, "out of memory");
-	if (grading_catalog_from_store(r->catalog, r->st, err, errlen) != TB_OK)
-		return TB_ERR;
-	grading_catalog_seal(r->catalog);
 	snprintf(r->store_path, sizeof(r->store_path), "%s/store.sqlite", r->run_dir);
 	gc.catalog = r->catalog;
 	gc.store_path = r->store_path;
@@ -1430,7 +1437,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (make_templates(&r, err, sizeof(err)) != TB_OK ||
 	    open_store(&r, argc, argv, err, sizeof(err)) != TB_OK ||
-	    run_record_items(r.st, r.suites, r.n_suites, err, sizeof(err)) != TB_OK ||
+	    record_items(&r, err, sizeof(err)) != TB_OK ||
 	    setup_shard(&r, err, sizeof(err)) != TB_OK ||
 	    setup_grading(&r, err, sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
