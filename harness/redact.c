@@ -1,6 +1,7 @@
 #include "redact.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,11 +26,14 @@ typedef struct secret {
 	size_t gmask;
 } secret;
 
-/* Entries are only ever appended, and each is complete before n_secrets
- * counts it, so readers copy n_secrets under the lock and read the entries
- * without it. The copies live as long as the process. */
+/* Entries are only ever appended, under the lock, and each is complete
+ * before n_published counts it (a release store): so readers load
+ * n_published (acquire) and read that many entries without the lock, which
+ * they would otherwise take ten times for every chunk of every stream. The
+ * copies live as long as the process. */
 static secret secrets[MAX_SECRETS];
 static size_t n_secrets;
+static atomic_size_t n_published;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static uint64_t gram_at(const char *p)
@@ -112,6 +116,7 @@ const char *tb_secret_take(const char *name)
 	}
 	found = secrets[i].value;
 	n_secrets++;
+	atomic_store_explicit(&n_published, n_secrets, memory_order_release);
 out:
 	/* Whatever happened above, no child may inherit the variable. */
 	unsetenv(name);
@@ -121,12 +126,7 @@ out:
 
 static size_t count_secrets(void)
 {
-	size_t n;
-
-	pthread_mutex_lock(&lock);
-	n = n_secrets;
-	pthread_mutex_unlock(&lock);
-	return n;
+	return atomic_load_explicit(&n_published, memory_order_acquire);
 }
 
 /* The length of the redactable run starting at s (n bytes left): the longest

@@ -1,5 +1,6 @@
 #include "traceinfo.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -117,9 +118,11 @@ static long count_list(const char *s, size_t n, const switch_list *l)
 
 	for (const char *const *p = l->phrases; *p; p++) {
 		size_t k = strlen(*p);
+		int first = tolower((unsigned char)**p);
 
+		/* the first byte as strncasecmp() folds it, before the call */
 		for (size_t i = 0; i + k <= n; i++) {
-			if (strncasecmp(s + i, *p, k) != 0)
+			if (tolower((unsigned char)s[i]) != first || strncasecmp(s + i, *p, k) != 0)
 				continue;
 			if (!l->no_spaces && ((i > 0 && wordish((unsigned char)s[i - 1])) ||
 					      (i + k < n && wordish((unsigned char)s[i + k]))))
