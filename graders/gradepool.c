@@ -38,6 +38,7 @@ static void *worker(void *p)
 	for (;;) {
 		job *j;
 		uint64_t one = 1;
+		int was_empty;
 
 		pthread_mutex_lock(&pool->mu);
 		while (!pool->todo && !pool->stop)
@@ -57,13 +58,19 @@ static void *worker(void *p)
 
 		j->next = NULL;
 		pthread_mutex_lock(&pool->mu);
+		was_empty = !pool->fin;
 		if (pool->fin_tail)
 			pool->fin_tail->next = j;
 		else
 			pool->fin = j;
 		pool->fin_tail = j;
 		pthread_mutex_unlock(&pool->mu);
-		if (write(pool->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		/* Only the first finished job of a list signals: gr_pool_reap()
+		 * reads the signal before it takes the list, so a job added to
+		 * a list not yet taken is reaped with it, and one added after
+		 * finds the list empty and signals. One wake of the reaping loop
+		 * per batch, not per job. */
+		if (was_empty && write(pool->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
 			tb_warn("grade pool: cannot signal a finished job: %s", strerror(errno));
 	}
 }

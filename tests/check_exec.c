@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -834,6 +835,49 @@ START_TEST(test_pool_each)
 }
 END_TEST
 
+static atomic_long signalled_done;
+
+static void count_done(void *arg)
+{
+	(void)arg;
+	atomic_fetch_add(&signalled_done, 1);
+}
+
+static void no_work(void *arg)
+{
+	(void)arg;
+}
+
+/* Finished jobs signal their list once, not each: whatever the interleaving
+ * with the reaper, the descriptor is readable while a finished job waits, so
+ * a reaper that only polls it never waits for a signal that does not come.
+ * Rounds of 1 to 7 jobs, each reaped whole before the next. */
+START_TEST(test_pool_signals_every_batch)
+{
+	enum { ROUNDS = 3000 };
+	gr_pool *p;
+	char err[128];
+
+	atomic_store(&signalled_done, 0);
+	ck_assert_int_eq(gr_pool_new(4, &p, err, sizeof(err)), TB_OK);
+	for (int round = 0; round < ROUNDS; round++) {
+		long want = atomic_load(&signalled_done) + round % 7 + 1;
+
+		for (int i = 0; i < round % 7 + 1; i++)
+			ck_assert_int_eq(gr_pool_submit(p, no_work, count_done, NULL), TB_OK);
+		while (atomic_load(&signalled_done) < want) {
+			struct pollfd pf = {.fd = gr_pool_fd(p), .events = POLLIN};
+
+			ck_assert_msg(poll(&pf, 1, 5000) == 1, "round %d: no signal with %zu jobs pending",
+				      round, gr_pool_pending(p));
+			gr_pool_reap(p);
+		}
+	}
+	ck_assert_uint_eq(gr_pool_pending(p), 0);
+	gr_pool_free(p);
+}
+END_TEST
+
 static Suite *exec_suite(void)
 {
 	Suite *s = suite_create("exec");
@@ -856,6 +900,7 @@ static Suite *exec_suite(void)
 	tcase_add_test(tc, test_unsafe_is_marked);
 	tcase_add_test(tc, test_pool);
 	tcase_add_test(tc, test_pool_each);
+	tcase_add_test(tc, test_pool_signals_every_batch);
 	suite_add_tcase(s, tc);
 	return s;
 }
