@@ -370,7 +370,7 @@ static int read_line_at(struct suite_index *ix, uint64_t off, const char **line,
 	for (;;) {
 		if (off >= ix->win_off && off - ix->win_off <= ix->win_len) {
 			size_t at = (size_t)(off - ix->win_off), avail = ix->win_len - at;
-			const char *nl = memchr(ix->buf + at, '\n', avail);
+			const char *nl = avail ? memchr(ix->buf + at, '\n', avail) : NULL;
 
 			if (nl || ix->win_eof) {
 				*line = ix->buf + at;
