@@ -13,6 +13,8 @@
 #include "rc.h"
 
 #define DEFAULT_MAX_ANSWERS 1024
+/* Answers reach megabytes: the copies held are bounded in bytes too. */
+#define DEFAULT_MAX_HELD_BYTES (64u << 20)
 
 /* ---- the catalog ---- */
 
@@ -221,6 +223,25 @@ int grading_catalog_judge(const grading_catalog *c, const char *suite, const cha
 	return rc;
 }
 
+typedef struct judge_ctx {
+	const grading_catalog *c;
+	const tb_sample *s;
+} judge_ctx;
+
+static int judge_step(void *ud, const char *step, size_t len)
+{
+	const judge_ctx *j = ud;
+
+	return grading_catalog_judge(j->c, j->s->suite, j->s->item_id, step, len) == 1;
+}
+
+void grading_catalog_measure(const grading_catalog *c, const tb_sample *s, tb_trace_metrics *m)
+{
+	judge_ctx j = {.c = c, .s = s};
+
+	traceinfo_compute(s, c ? judge_step : NULL, &j, m);
+}
+
 void grading_catalog_free(grading_catalog *c)
 {
 	if (!c)
@@ -242,16 +263,17 @@ void grading_catalog_free(grading_catalog *c)
 
 /* ---- the stage ---- */
 
-/* One sample on its way through the stage. Its strings live in text. */
+/* One sample on its way through the stage. */
 typedef struct ticket {
 	grading_stage *g;
-	tb_sample key;               /* suite .. sample */
-	char *answer;                /* NULL: read from the store when graded */
-	int holds_answer;            /* counted in the stage's held answers */
+	tb_sample s;                 /* the key, or (held) the whole sample; its strings in text */
+	size_t held_bytes;           /* counted in the stage's held bytes; 0: holds only the key */
 	void *tag;
 	int skipped;                 /* cancelled before it started */
 	int grade_rc;
 	gr_result res;
+	int measured;                /* m holds the sample's thinking */
+	tb_trace_metrics m;
 	char why[256];               /* the stage's own reason, when it could not grade */
 	char text[];
 } ticket;
@@ -259,9 +281,9 @@ typedef struct ticket {
 struct grading_stage {
 	grading_config cfg;
 	gr_pool *pool;
-	atomic_size_t backlog, held;
+	atomic_size_t backlog, held, held_bytes;
 	atomic_int cancelled;
-	pthread_mutex_t ro_lock;     /* the read-only connection, for answers not held */
+	pthread_mutex_t ro_lock;     /* the read-only connection, for samples not held */
 	tb_store *ro;
 };
 
@@ -275,6 +297,8 @@ int grading_new(const grading_config *c, grading_stage **out, char *err, size_t 
 	g->cfg = *c;
 	if (!g->cfg.max_answers)
 		g->cfg.max_answers = DEFAULT_MAX_ANSWERS;
+	if (!g->cfg.max_held_bytes)
+		g->cfg.max_held_bytes = DEFAULT_MAX_HELD_BYTES;
 	pthread_mutex_init(&g->ro_lock, NULL);
 	if (gr_pool_new(c->threads, &g->pool, err, errlen) != TB_OK) {
 		pthread_mutex_destroy(&g->ro_lock);
@@ -285,57 +309,160 @@ int grading_new(const grading_config *c, grading_stage **out, char *err, size_t 
 	return TB_OK;
 }
 
+/* The read-only connection, opened on first use; NULL with the reason in
+ * t->why. Called with ro_lock held. */
+static tb_store *reader(grading_stage *g, ticket *t)
+{
+	if (!g->ro && !g->cfg.store_path)
+		snprintf(t->why, sizeof(t->why), "no store to read the answer from");
+	else if (!g->ro && store_open(g->cfg.store_path, 1, &g->ro, t->why, sizeof(t->why)) != TB_OK)
+		g->ro = NULL;
+	return g->ro;
+}
+
 /* The answer of a ticket that holds none, from the store; NULL with the
  * reason in t->why when it cannot be read. */
 static char *read_answer(grading_stage *g, ticket *t)
 {
 	char *answer = NULL;
-	int rc = TB_ERR;
+	tb_store *ro;
 
 	pthread_mutex_lock(&g->ro_lock);
-	if (!g->ro && !g->cfg.store_path)
-		snprintf(t->why, sizeof(t->why), "no store to read the answer from");
-	else if (!g->ro && store_open(g->cfg.store_path, 1, &g->ro, t->why, sizeof(t->why)) != TB_OK)
-		g->ro = NULL;
-	else
-		rc = store_get_answer(g->ro, &t->key, &answer, t->why, sizeof(t->why));
-	if (rc == TB_OK && !answer)
+	ro = reader(g, t);
+	if (ro && store_get_answer(ro, &t->s, &answer, t->why, sizeof(t->why)) == TB_OK && !answer)
 		snprintf(t->why, sizeof(t->why), "the answer is not in the store");
 	pthread_mutex_unlock(&g->ro_lock);
 	return answer;
 }
 
-/* On a worker: reads only the ticket and the sealed catalog. */
+/* A copy of a whole stored sample: the struct, its strings after it. */
+typedef struct sample_copy {
+	tb_sample s;
+	char text[];
+} sample_copy;
+
+static int copy_stored(void *ud, const tb_sample *s)
+{
+	sample_copy **out = ud;
+
+	*out = malloc(sizeof(**out) + tb_sample_copy_size(s, 0));
+	if (*out)
+		tb_sample_copy(&(*out)->s, s, 0, (*out)->text);
+	return 0;
+}
+
+/* The whole sample of a ticket that holds only its key, from the store, for
+ * its grade and its measure; NULL with the reason in t->why. Free it. */
+static sample_copy *read_sample(grading_stage *g, ticket *t)
+{
+	sample_copy *c = NULL;
+	tb_store *ro;
+
+	pthread_mutex_lock(&g->ro_lock);
+	ro = reader(g, t);
+	if (ro && store_get_sample(ro, &t->s, copy_stored, &c, t->why, sizeof(t->why)) == 0 && !c)
+		snprintf(t->why, sizeof(t->why), "the sample is not in the store, or out of memory");
+	pthread_mutex_unlock(&g->ro_lock);
+	if (c && !c->s.answer) {
+		snprintf(t->why, sizeof(t->why), "the answer is not in the store");
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+/* The verdict's fields in s, as the stage hands them back. */
+static void set_grade(ticket *t, tb_sample *s)
+{
+	s->grader = t->s.grader;
+	s->grader_version = t->s.grader_version;
+	s->lang_check = GR_LANG_UNCHECKED;
+	s->extracted = "";
+	s->grade_path = "";
+	if (!s->grader) {
+		/* the stage could not grade it: never a wrong answer */
+		s->outcome = TB_OUT_ERROR;
+		s->grader = "";
+		s->grade_reason = t->why;
+	} else if (t->grade_rc != TB_OK) {
+		s->outcome = TB_OUT_ERROR;
+		s->grade_reason = t->res.reason;
+	} else {
+		s->outcome = tb_outcome_from_verdict(t->res.verdict);
+		s->extracted = t->res.extracted;
+		s->grade_reason = t->res.reason;
+		s->lang_check = t->res.lang;
+		s->grade_path = t->res.path;
+	}
+	s->error = s->outcome == TB_OUT_ERROR ? s->grade_reason : "";
+}
+
+/* On a worker: reads only the ticket, the sealed catalog and the store. */
 static void grade_work(void *arg)
 {
 	ticket *t = arg;
 	grading_stage *g = t->g;
 	const entry *e;
-	char *answer = t->answer;
+	const tb_sample *whole = t->held_bytes ? &t->s : NULL;
+	sample_copy *read = NULL;
+	char *answer = NULL;
 
 	if (atomic_load(&g->cancelled)) {
 		t->skipped = 1;
 		return;
 	}
-	e = catalog_find(g->cfg.catalog, t->key.suite, t->key.item_id);
+	e = catalog_find(g->cfg.catalog, t->s.suite, t->s.item_id);
 	if (!e || !e->grader) {
 		snprintf(t->why, sizeof(t->why), "%s", e ? "the item has no grader" : "the item is not in the suites");
 		return;
 	}
-	if (!answer)
+	/* a sample not held: all of it read when it is measured, else its answer */
+	if (!whole && g->cfg.measure && (read = read_sample(g, t)) != NULL)
+		whole = &read->s;
+	else if (!whole && !g->cfg.measure)
 		answer = read_answer(g, t);
-	if (!answer)
-		return;
-	{
+	if (whole)
+		answer = (char *)whole->answer;
+	if (answer) {
 		gr_input in = {.answer = answer, .expected = e->expected, .lang = e->lang, .item_id = e->id,
 			       .suite = e->suite};
 
 		t->grade_rc = gr_grade(e->grader, &in, &t->res);
-		t->key.grader = gr_name(e->grader);
-		t->key.grader_version = gr_version(e->grader);
+		t->s.grader = gr_name(e->grader);
+		t->s.grader_version = gr_version(e->grader);
 	}
-	if (answer != t->answer)
+	if (whole && g->cfg.measure) {
+		tb_sample graded = *whole;
+
+		set_grade(t, &graded);
+		grading_catalog_measure(g->cfg.catalog, &graded, &t->m);
+		t->measured = 1;
+	}
+	if (!whole)
 		free(answer);
+	free(read);
+}
+
+/* Whether the stage keeps a copy of a sample of len bytes: within both
+ * bounds, counted in them when it does (release_held() gives it back). */
+static int take_held(grading_stage *g, size_t len)
+{
+	if (atomic_fetch_add(&g->held, 1) >= g->cfg.max_answers) {
+		atomic_fetch_sub(&g->held, 1);
+		return 0;
+	}
+	if (atomic_fetch_add(&g->held_bytes, len) + len > g->cfg.max_held_bytes) {
+		atomic_fetch_sub(&g->held_bytes, len);
+		atomic_fetch_sub(&g->held, 1);
+		return 0;
+	}
+	return 1;
+}
+
+static void release_held(grading_stage *g, size_t len)
+{
+	atomic_fetch_sub(&g->held_bytes, len);
+	atomic_fetch_sub(&g->held, 1);
 }
 
 /* On the reaping thread: hands the verdict back. */
@@ -343,65 +470,44 @@ static void grade_done(void *arg)
 {
 	ticket *t = arg;
 	grading_stage *g = t->g;
-	tb_sample s = t->key;
 
 	if (!t->skipped && g->cfg.verdict) {
-		s.lang_check = GR_LANG_UNCHECKED;
-		s.extracted = "";
-		s.grade_path = "";
-		if (!s.grader) {
-			/* the stage could not grade it: never a wrong answer */
-			s.outcome = TB_OUT_ERROR;
-			s.grader = "";
-			s.grade_reason = t->why;
-		} else if (t->grade_rc != TB_OK) {
-			s.outcome = TB_OUT_ERROR;
-			s.grade_reason = t->res.reason;
-		} else {
-			s.outcome = tb_outcome_from_verdict(t->res.verdict);
-			s.extracted = t->res.extracted;
-			s.grade_reason = t->res.reason;
-			s.lang_check = t->res.lang;
-			s.grade_path = t->res.path;
-		}
-		s.error = s.outcome == TB_OUT_ERROR ? s.grade_reason : "";
-		g->cfg.verdict(g->cfg.verdict_ud, &s, t->tag);
+		tb_sample s = t->s;
+
+		set_grade(t, &s);
+		g->cfg.verdict(g->cfg.verdict_ud, &s, t->measured ? &t->m : NULL, t->tag);
 	}
-	if (t->holds_answer)
-		atomic_fetch_sub(&g->held, 1);
+	if (t->held_bytes)
+		release_held(g, t->held_bytes);
 	atomic_fetch_sub(&g->backlog, 1);
-	free(t->answer);
 	free(t);
 }
 
 int grading_offer(grading_stage *g, const tb_sample *s, void *tag)
 {
-	size_t len = tb_sample_copy_size(s, 1);
+	size_t whole = s->answer ? tb_sample_copy_size(s, 0) : 0;
+	/* Past the bounds only the key is held: the rest is in the store. */
+	int hold = whole && take_held(g, whole);
+	size_t len = hold ? whole : tb_sample_copy_size(s, 1);
 	ticket *t = calloc(1, sizeof(*t) + len);
 
-	if (!t)
+	if (!t) {
+		if (hold)
+			release_held(g, whole);
 		return TB_NOMEM;
+	}
 	t->g = g;
 	t->tag = tag;
-	tb_sample_copy(&t->key, s, 1, t->text);
-	/* Past the bound only the key is held: the answer is in the store. */
-	if (s->answer && atomic_fetch_add(&g->held, 1) < g->cfg.max_answers) {
-		t->holds_answer = 1;
-		t->answer = strdup(s->answer);
-		if (!t->answer) {
-			atomic_fetch_sub(&g->held, 1);
-			free(t);
-			return TB_NOMEM;
-		}
-	} else if (s->answer) {
-		atomic_fetch_sub(&g->held, 1);
-	}
+	t->held_bytes = hold ? whole : 0;
+	tb_sample_copy(&t->s, s, !hold, t->text);
+	/* named by the stage once it grades (set_grade()) */
+	t->s.grader = NULL;
+	t->s.grader_version = NULL;
 	atomic_fetch_add(&g->backlog, 1);
 	if (gr_pool_submit(g->pool, grade_work, grade_done, t) != TB_OK) {
 		atomic_fetch_sub(&g->backlog, 1);
-		if (t->holds_answer)
-			atomic_fetch_sub(&g->held, 1);
-		free(t->answer);
+		if (hold)
+			release_held(g, whole);
 		free(t);
 		return TB_NOMEM;
 	}

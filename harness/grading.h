@@ -4,9 +4,11 @@
  *	catalog:  what grading needs of each item (reference, language, grader
  *	          spec), filled from the suites or from the store's items table;
  *	          each distinct spec is compiled once
- *	offer:    a stored sample to grade (its key, and its answer while fewer
- *	          than max_answers are held; past that only the key, and the
- *	          worker reads the answer from the store when it starts)
+ *	offer:    a stored sample to grade (a copy of it while fewer than
+ *	          max_answers and max_held_bytes are held; past that only its
+ *	          key, and the worker reads it from the store when it starts)
+ *	measure:  optionally, the sample's thinking measured once its grade is
+ *	          known (the run's fresh samples: no pass over the store after)
  *	verdict:  the key and grade fields, on the thread that reaps
  *
  * The stage never writes: its caller stores each verdict (the run through its
@@ -20,6 +22,7 @@
 
 #include "sample.h"
 #include "store.h"
+#include "traceinfo.h"
 
 typedef struct grading_catalog grading_catalog;
 typedef struct grading_stage grading_stage;
@@ -45,17 +48,24 @@ int grading_catalog_uses(const grading_catalog *c, const char *kind);
  * grader runs code (exec), or out of memory. Thread-safe on a sealed catalog. */
 int grading_catalog_judge(const grading_catalog *c, const char *suite, const char *item_id, const char *text,
 			  size_t len);
+/* The sample's thinking (traceinfo_compute()), the item's grader judging
+ * which step first states the reference. c NULL, or sealed. */
+void grading_catalog_measure(const grading_catalog *c, const tb_sample *s, tb_trace_metrics *m);
 void grading_catalog_free(grading_catalog *c);
 
 /* s holds the key and the grade fields (outcome, extracted, grade_reason,
  * grader, grader_version, lang_check); a grader that failed gives outcome
- * error with its reason. tag is what was offered with the sample. */
-typedef void (*grading_verdict_fn)(void *ud, const tb_sample *s, void *tag);
+ * error with its reason. m is the sample's thinking measured with this
+ * grade, or NULL when the stage does not measure or could not read it. tag
+ * is what was offered with the sample. */
+typedef void (*grading_verdict_fn)(void *ud, const tb_sample *s, const tb_trace_metrics *m, void *tag);
 
 typedef struct grading_config {
 	const grading_catalog *catalog;  /* borrowed, sealed */
 	unsigned threads;                /* workers; 0: one per online core */
 	size_t max_answers;              /* answers held in memory at most (0: 1,024) */
+	size_t max_held_bytes;           /* and their samples' bytes at most (0: 64 MiB) */
+	int measure;                     /* also measure each sample's thinking, for the verdict */
 	const char *store_path;          /* where answers past max_answers are read */
 	grading_verdict_fn verdict;
 	void *verdict_ud;

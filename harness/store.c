@@ -203,7 +203,7 @@ struct tb_store {
 	char *path;
 	int readonly;
 	int schema;              /* the file's version: below SCHEMA_VERSION only read-only */
-	sqlite3_stmt *put_sample, *count_samples, *each_sample, *each_brief, *each_head;
+	sqlite3_stmt *put_sample, *count_samples, *each_sample, *each_brief, *each_head, *get_sample;
 	sqlite3_stmt *put_cell, *each_cell;
 	sqlite3_stmt *get_run, *set_status;
 	/* version 2; NULL in a version-1 store opened read-only */
@@ -258,7 +258,7 @@ static void select_cols(const tb_store *st, tb_buf *b, int skip, int upto)
 /* Builds the INSERT and SELECTs of samples from sample_cols. */
 static int prepare_samples(tb_store *st, char *err, size_t errlen)
 {
-	tb_buf ins, sel, brief, head;
+	tb_buf ins, sel, brief, head, one;
 	int rc = TB_ERR;
 	int ncols = st->schema < 2   ? C_GRADER_VERSION
 		    : st->schema < 3 ? C_USAGE_INVALID
@@ -269,6 +269,7 @@ static int prepare_samples(tb_store *st, char *err, size_t errlen)
 	tb_buf_init(&sel, 4096);
 	tb_buf_init(&brief, 4096);
 	tb_buf_init(&head, 4096);
+	tb_buf_init(&one, 4096);
 	tb_buf_adds(&ins, "INSERT OR REPLACE INTO samples (");
 	for (int i = 0; i < ncols; i++)
 		tb_buf_addf(&ins, "%s%s", i ? ", " : "", sample_cols[i]);
@@ -279,15 +280,18 @@ static int prepare_samples(tb_store *st, char *err, size_t errlen)
 	select_cols(st, &sel, -1, C_COUNT);
 	select_cols(st, &brief, C_REASONING, C_COUNT);
 	select_cols(st, &head, -1, C_REASONING);
-	if (ins.truncated || sel.truncated || brief.truncated || head.truncated || !ins.data ||
-	    !sel.data || !brief.data || !head.data) {
+	tb_buf_adds(&one, "WITH samples AS (SELECT * FROM main.samples WHERE " KEY_MATCH ") ");
+	select_cols(st, &one, -1, C_COUNT);
+	if (ins.truncated || sel.truncated || brief.truncated || head.truncated || one.truncated ||
+	    !ins.data || !sel.data || !brief.data || !head.data || !one.data) {
 		tb_seterr(err, errlen, "out of memory preparing store '%s'", st->path);
 		goto out;
 	}
 	if (prepare(st, ins.data, &st->put_sample, err, errlen) != TB_OK ||
 	    prepare(st, sel.data, &st->each_sample, err, errlen) != TB_OK ||
 	    prepare(st, brief.data, &st->each_brief, err, errlen) != TB_OK ||
-	    prepare(st, head.data, &st->each_head, err, errlen) != TB_OK)
+	    prepare(st, head.data, &st->each_head, err, errlen) != TB_OK ||
+	    prepare(st, one.data, &st->get_sample, err, errlen) != TB_OK)
 		goto out;
 	rc = TB_OK;
 out:
@@ -295,6 +299,7 @@ out:
 	tb_buf_release(&sel);
 	tb_buf_release(&brief);
 	tb_buf_release(&head);
+	tb_buf_release(&one);
 	return rc;
 }
 
@@ -543,6 +548,7 @@ void store_close(tb_store *st)
 	sqlite3_finalize(st->set_status);
 	sqlite3_finalize(st->each_brief);
 	sqlite3_finalize(st->each_head);
+	sqlite3_finalize(st->get_sample);
 	sqlite3_finalize(st->put_grade);
 	sqlite3_finalize(st->drop_latest);
 	sqlite3_finalize(st->update_grade);
@@ -1781,20 +1787,33 @@ int store_get_sample(tb_store *st, const tb_sample *key, store_sample_fn fn, voi
 		     size_t errlen)
 {
 	walk_ctx w = {.fn.sample = fn, .ud = ud};
+	int rc;
+
+	if (bind_key(st->get_sample, key) != SQLITE_OK) {
+		sqlite3_clear_bindings(st->get_sample);
+		return dberr(st, err, errlen, "bind a query");
+	}
+	rc = walk(st, st->get_sample, sample_row, &w, "read a sample", err, errlen);
+	sqlite3_clear_bindings(st->get_sample);
+	return rc;
+}
+
+int store_each_unmeasured_sample(tb_store *st, store_sample_fn fn, void *ud, char *err, size_t errlen)
+{
+	walk_ctx w = {.fn.sample = fn, .ud = ud};
 	sqlite3_stmt *q = NULL;
 	tb_buf b;
 	int rc = TB_ERR;
 
 	tb_buf_init(&b, 8192);
-	tb_buf_adds(&b, "WITH samples AS (SELECT * FROM main.samples WHERE " KEY_MATCH ") ");
+	tb_buf_adds(&b, "WITH samples AS (SELECT * FROM main.samples AS s WHERE NOT EXISTS (SELECT 1 FROM"
+			" sample_metrics AS m WHERE m.suite = s.suite AND m.item_id = s.item_id AND"
+			" m.model = s.model AND m.mode = s.mode AND m.budget = s.budget AND"
+			" m.sample = s.sample)) ");
 	select_cols(st, &b, -1, C_COUNT);
 	if (prepare_built(st, &b, &q, err, errlen) != TB_OK)
 		goto out;
-	if (bind_key(q, key) != SQLITE_OK) {
-		dberr(st, err, errlen, "bind a query");
-		goto out;
-	}
-	rc = walk(st, q, sample_row, &w, "read a sample", err, errlen);
+	rc = walk(st, q, sample_row, &w, "read the samples", err, errlen);
 out:
 	sqlite3_finalize(q);
 	tb_buf_release(&b);

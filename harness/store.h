@@ -129,6 +129,8 @@ int store_each_sample(tb_store *st, store_sample_fn fn, void *ud, char *err, siz
 /* Like store_each_sample(), without the reasoning text (s->reasoning is
  * NULL): for walks that only need the answers and gradings. */
 int store_each_sample_brief(tb_store *st, store_sample_fn fn, void *ud, char *err, size_t errlen);
+/* Like store_each_sample(), only the samples without a sample_metrics row. */
+int store_each_unmeasured_sample(tb_store *st, store_sample_fn fn, void *ud, char *err, size_t errlen);
 /* Like store_each_sample(), with only the fields stored before the texts:
  * the key, outcome, extracted, expected, grade_reason, grader, lang_check,
  * mode_leak and split_method (texts NULL, numbers 0 or unknown). SQLite reads
@@ -229,7 +231,8 @@ void store_filter_init(tb_sample_filter *f);
 int store_query_samples(tb_store *st, const tb_sample_filter *f, long offset, long limit,
 			store_sample_fn fn, void *ud, long *total, char *err, size_t errlen);
 /* The sample with key's key, every field, given to fn; fn is not called
- * when none is stored. */
+ * when none is stored. One prepared statement serves every call: fn must not
+ * call store_get_sample() itself. */
 int store_get_sample(tb_store *st, const tb_sample *key, store_sample_fn fn, void *ud, char *err,
 		     size_t errlen);
 /* The number of samples of each cell with each outcome, in cell order. */

@@ -1,6 +1,8 @@
-/* Measures every stored sample's thinking (traceinfo.h) and stores the
- * metrics: run after grading by `run` and `grade`, with the grading stage's
- * catalog, whose graders place the first correct statement in the reasoning. */
+/* Measures stored samples' thinking (traceinfo.h) and stores the metrics:
+ * run after grading by `run` and `grade`, with the grading stage's catalog,
+ * whose graders place the first correct statement in the reasoning. A fresh
+ * run's grading stage measures each sample it grades (grading_config's
+ * measure); the pass after it only measures the samples left. */
 #ifndef TB_TRACESTORE_H
 #define TB_TRACESTORE_H
 
@@ -9,9 +11,15 @@
 #include "grading.h"
 #include "store.h"
 
-/* One transaction over the whole store; catalog borrowed and sealed (NULL:
+typedef enum tracestore_which {
+	TRACESTORE_ALL,          /* every sample, measured again */
+	TRACESTORE_UNMEASURED,   /* the samples without metrics */
+} tracestore_which;
+
+/* One transaction over the store's samples; catalog borrowed and sealed (NULL:
  * no item is judged). Returns TB_OK, or TB_ERR with err set (nothing
  * written). *measured gets how many samples were measured (may be NULL). */
-int tracestore_update(tb_store *st, const grading_catalog *catalog, long *measured, char *err, size_t errlen);
+int tracestore_update(tb_store *st, const grading_catalog *catalog, tracestore_which which, long *measured,
+		      char *err, size_t errlen);
 
 #endif

@@ -31,6 +31,8 @@ typedef enum record_kind {
 typedef struct record {
 	record_kind kind;
 	tb_sample s;     /* its strings point into text */
+	int measured;    /* REC_GRADE: m is the sample's thinking, stored with the grade */
+	tb_trace_metrics m;
 	size_t bytes;
 	char text[];
 } record;
@@ -64,6 +66,7 @@ static record *copy_sample(const tb_sample *s)
 	if (!r)
 		return NULL;
 	r->bytes = len;
+	r->measured = 0;
 	tb_sample_copy(&r->s, s, 0, r->text);
 	return r;
 }
@@ -121,6 +124,8 @@ static int write_record(tb_writer *w, const record *r, char *err, size_t errlen)
 		return store_set_status(w->st, r->s.grade_reason, err, errlen);
 	case REC_GRADE:
 		rc = store_update_grade(w->st, &r->s, 0, err, errlen);
+		if (rc == TB_OK && r->measured)
+			rc = store_put_metrics(w->st, &r->s, &r->m, err, errlen);
 		break;
 	default:
 		rc = store_put_sample(w->st, &r->s, err, errlen);
@@ -267,7 +272,7 @@ int writer_put(tb_writer *w, const tb_sample *s, char *err, size_t errlen)
 	return put_record(w, r, err, errlen);
 }
 
-int writer_put_grade(tb_writer *w, const tb_sample *s, char *err, size_t errlen)
+int writer_put_grade(tb_writer *w, const tb_sample *s, const tb_trace_metrics *m, char *err, size_t errlen)
 {
 	/* the key and the grade fields: no texts of the response */
 	tb_sample g = {
@@ -279,8 +284,12 @@ int writer_put_grade(tb_writer *w, const tb_sample *s, char *err, size_t errlen)
 	};
 	record *r = copy_sample(&g);
 
-	if (r)
+	if (r) {
 		r->kind = REC_GRADE;
+		r->measured = m != NULL;
+		if (m)
+			r->m = *m;
+	}
 	return put_record(w, r, err, errlen);
 }
 

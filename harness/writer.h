@@ -43,8 +43,9 @@ int writer_start(tb_store *st, writer_after_fn after, void *ud, writer_stored_fn
  * TB_ERR once a write has failed, with that failure in err. */
 int writer_put(tb_writer *w, const tb_sample *s, char *err, size_t errlen);
 /* Queues the run's grading of a sample already queued or stored ungraded:
- * its key and grade fields (store_update_grade(), grading 0). */
-int writer_put_grade(tb_writer *w, const tb_sample *s, char *err, size_t errlen);
+ * its key and grade fields (store_update_grade(), grading 0), and with
+ * them its thinking's metrics when m is not NULL (copied). */
+int writer_put_grade(tb_writer *w, const tb_sample *s, const tb_trace_metrics *m, char *err, size_t errlen);
 /* Queues a change of the run's status, committed in order with the rest. */
 int writer_put_status(tb_writer *w, const char *status, char *err, size_t errlen);
 /* Waits until everything queued so far is committed (and its stored hook

@@ -381,10 +381,10 @@ START_TEST(lock_two_processes_and_a_killed_holder)
 END_TEST
 
 typedef struct verdicts {
-	long n, correct, errors;
+	long n, correct, errors, measured, found;
 } verdicts;
 
-static void count_verdict(void *ud, const tb_sample *s, void *tag)
+static void count_verdict(void *ud, const tb_sample *s, const tb_trace_metrics *m, void *tag)
 {
 	verdicts *v = ud;
 
@@ -392,11 +392,17 @@ static void count_verdict(void *ud, const tb_sample *s, void *tag)
 	v->n++;
 	v->correct += s->outcome == TB_OUT_CORRECT;
 	v->errors += s->outcome == TB_OUT_ERROR;
+	v->measured += m != NULL;
+	v->found += m && m->first_correct_tokens >= 0;
 }
 
-/* Past max_answers the stage holds only keys and reads each answer from the
- * store; every offer is answered once; an unknown item is an error, never a
- * wrong answer; a cancelled stage grades nothing more. */
+#define REASONING "Add them: 40 + 2 = 42\n"
+
+/* Past max_answers (or max_held_bytes) the stage holds only keys and reads
+ * each answer, or with measure each whole sample, from the store; every
+ * offer is answered once, with its thinking measured when asked; an unknown
+ * item is an error, never a wrong answer; a cancelled stage grades nothing
+ * more. Run 0 grades only, 1 measures too, 2 measures holding nothing. */
 START_TEST(grading_stage_bounds_its_answers)
 {
 	char db[600], err[512];
@@ -409,7 +415,7 @@ START_TEST(grading_stage_bounds_its_answers)
 	char ids[200][16];
 	const int n = 200;
 
-	snprintf(db, sizeof(db), "%s/store.sqlite", tu_dir);
+	snprintf(db, sizeof(db), "%s/store%d.sqlite", tu_dir, _i);
 	snprintf(ri.run_id, sizeof(ri.run_id), "g");
 	snprintf(ri.version, sizeof(ri.version), "0");
 	snprintf(ri.status, sizeof(ri.status), "running");
@@ -417,7 +423,7 @@ START_TEST(grading_stage_bounds_its_answers)
 	for (int i = 0; i < n; i++) {
 		tb_sample s = {.suite = "s", .item_id = ids[i], .model = "m", .mode = "think",
 			       .outcome = TB_OUT_UNGRADED, .grader = "numeric", .answer = "The answer is 42.",
-			       .lang_check = GR_LANG_UNCHECKED};
+			       .reasoning = REASONING, .lang_check = GR_LANG_UNCHECKED};
 
 		snprintf(ids[i], sizeof(ids[i]), "i%03d", i);
 		ck_assert_msg(store_put_sample(st, &s, err, sizeof(err)) == TB_OK, "%s", err);
@@ -427,6 +433,7 @@ START_TEST(grading_stage_bounds_its_answers)
 	ck_assert_int_eq(grading_catalog_find(cat, "s", "i007"), 1);
 	ck_assert_int_eq(grading_catalog_find(cat, "s", "nope"), -1);
 	ck_assert_int_eq(grading_new(&(grading_config){.catalog = cat, .threads = 2, .max_answers = 16,
+						       .max_held_bytes = _i == 2 ? 1 : 0, .measure = _i > 0,
 						       .store_path = db, .verdict = count_verdict,
 						       .verdict_ud = &v},
 				     &g, err, sizeof(err)),
@@ -434,7 +441,7 @@ START_TEST(grading_stage_bounds_its_answers)
 	for (int i = 0; i < n; i++) {
 		/* half offered with the answer, half without */
 		tb_sample s = {.suite = "s", .item_id = ids[i], .model = "m", .mode = "think",
-			       .answer = i % 2 ? "The answer is 42." : NULL};
+			       .answer = i % 2 ? "The answer is 42." : NULL, .reasoning = i % 2 ? REASONING : NULL};
 
 		ck_assert_int_eq(grading_offer(g, &s, NULL), TB_OK);
 	}
@@ -446,6 +453,8 @@ START_TEST(grading_stage_bounds_its_answers)
 	ck_assert_int_eq(v.n, n + 1);
 	ck_assert_int_eq(v.correct, n);
 	ck_assert_int_eq(v.errors, 1);
+	ck_assert_int_eq(v.measured, _i > 0 ? n : 0);
+	ck_assert_int_eq(v.found, _i > 0 ? n : 0);
 	/* cancelled: what is offered now is handed back to no one */
 	ck_assert_int_eq(grading_cancel(g, 1000), 0);
 	ck_assert_int_eq(grading_offer(g, &(tb_sample){.suite = "s", .item_id = "i001", .model = "m",
@@ -468,7 +477,7 @@ int main(void)
 
 	tcase_add_checked_fixture(units, tu_dir_setup, tu_dir_teardown);
 	tcase_add_test(units, lock_two_processes_and_a_killed_holder);
-	tcase_add_test(units, grading_stage_bounds_its_answers);
+	tcase_add_loop_test(units, grading_stage_bounds_its_answers, 0, 3);
 	suite_add_tcase(s, units);
 	tcase_add_checked_fixture(loop, tu_dir_setup, tu_dir_teardown);
 	tcase_set_timeout(loop, 900);

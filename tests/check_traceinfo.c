@@ -292,7 +292,7 @@ START_TEST(t_stored)
 	s.completion_tokens = 160;
 	s.finish_reason = "length";
 	ck_assert_msg(store_put_sample(st, &s, err, sizeof(err)) == TB_OK, "%s", err);
-	ck_assert_int_eq(tracestore_update(st, cat, &measured, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(tracestore_update(st, cat, TRACESTORE_ALL, &measured, err, sizeof(err)), TB_OK);
 	ck_assert_int_eq(measured, 1);
 	ck_assert_int_eq(store_get_metrics(st, &s, &m, &found, err, sizeof(err)), TB_OK);
 	ck_assert_int_eq(found, 1);
@@ -371,7 +371,7 @@ START_TEST(t_cell_report)
 	s[3].finish_reason = "length";
 	for (int i = 0; i < 4; i++)
 		ck_assert_msg(store_put_sample(st, &s[i], err, sizeof(err)) == TB_OK, "%s", err);
-	ck_assert_int_eq(tracestore_update(st, cat, NULL, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(tracestore_update(st, cat, TRACESTORE_ALL, NULL, err, sizeof(err)), TB_OK);
 	ck_assert_msg(reasoning_report_load(st, &slo, &rr, err, sizeof(err)) == TB_OK, "%s", err);
 	ck_assert_int_eq(reasoning_report_measured(rr), 1);
 	ck_assert_int_eq(reasoning_report_csv(rr, &ri, tu_dir, err, sizeof(err)), TB_OK);

@@ -138,11 +138,12 @@ static int find_cell(grade_ctx *g, const tb_sample *s, size_t *out)
 }
 
 /* A verdict from the stage: kept on its job until all are written. */
-static void on_verdict(void *ud, const tb_sample *s, void *tag)
+static void on_verdict(void *ud, const tb_sample *s, const tb_trace_metrics *m, void *tag)
 {
 	grade_ctx *g = ud;
 	grade_job *j = &g->jobs[(uintptr_t)tag];
 
+	(void)m;
 	j->after = s->outcome;
 	j->extracted = strdup(s->extracted ? s->extracted : "");
 	j->reason = strdup(s->grade_reason ? s->grade_reason : "");
@@ -473,7 +474,7 @@ int cmd_grade(int argc, char **argv)
 	grading_drain(g.grading);
 	if (c != TB_OK || write_grades(&g, st) != TB_OK ||
 	    passk_update_store(st, g.err, sizeof(g.err)) != TB_OK ||
-	    tracestore_update(st, g.catalog, NULL, g.err, sizeof(g.err)) != TB_OK) {
+	    tracestore_update(st, g.catalog, TRACESTORE_ALL, NULL, g.err, sizeof(g.err)) != TB_OK) {
 		tb_error("%s", g.err);
 		goto out;
 	}

@@ -597,7 +597,7 @@ static void on_stored(void *ud, const tb_sample *s)
 /* A verdict: stored as the sample's first grading. Called one at a time:
  * under the scheduler's lock (the wake callback reaps), or once the loops
  * have ended (the drain). */
-static void on_verdict(void *ud, const tb_sample *s, void *tag)
+static void on_verdict(void *ud, const tb_sample *s, const tb_trace_metrics *m, void *tag)
 {
 	run_ctx *r = ud;
 	char err[512];
@@ -606,7 +606,7 @@ static void on_verdict(void *ud, const tb_sample *s, void *tag)
 	r->awaiting--;
 	if (s->outcome == TB_OUT_ERROR)
 		r->errors++;
-	if (writer_put_grade(r->writer, s, err, sizeof(err)) != TB_OK && !r->fatal[0])
+	if (writer_put_grade(r->writer, s, m, err, sizeof(err)) != TB_OK && !r->fatal[0])
 		snprintf(r->fatal, sizeof(r->fatal), "%s", err);
 	show_committed(r);
 }
@@ -1135,7 +1135,8 @@ static int record_items(run_ctx *r, char *err, size_t errlen)
 
 static int setup_grading(run_ctx *r, char *err, size_t errlen)
 {
-	grading_config gc = {.max_answers = (size_t)r->o->grade_queue, .verdict = on_verdict,
+	/* each answer's thinking is measured with its grade, not in a pass after */
+	grading_config gc = {.max_answers = (size_t)r->o->grade_queue, .measure = 1, .verdict = on_verdict,
 			     .verdict_ud = r};
 
 	snprintf(r->store_path, sizeof(r->store_path), "%s/store.sqlite", r->run_dir);
@@ -1357,7 +1358,7 @@ int cmd_run(int argc, char **argv)
 	char err[1024] = "";
 	const char *given[64];
 	size_t n_given = 0;
-	int want_help, rc = TB_EXIT_USAGE, src;
+	int want_help, rc = TB_EXIT_USAGE, src, fresh;
 	struct sigaction sa = {.sa_handler = on_signal};
 
 	/* A run may hold an API key: a crash must not put it on disk in a core. */
@@ -1495,9 +1496,11 @@ int cmd_run(int argc, char **argv)
 	r.spend.cap_usd = o.max_cost;
 	r.spend.cap_tokens = o.max_tokens_total;
 	progress_init(&r.prog, r.planned - (long)json_object_size(r.stored), o.quiet);
-	/* A resumed run's items are partly stored already: it takes the whole
-	 * pass at the end. */
-	if ((!o.resume && !r.reused && passk_live_new(r.st, &r.passk, err, sizeof(err)) != TB_OK) ||
+	/* A resumed run's items are partly stored already, and some of its
+	 * samples measured before their run ended: it takes the whole passes
+	 * of pass@k and of the thinking's metrics at the end. */
+	fresh = !o.resume && !r.reused;
+	if ((fresh && passk_live_new(r.st, &r.passk, err, sizeof(err)) != TB_OK) ||
 	    writer_start(r.st, r.passk ? after_write : NULL, r.passk, on_stored, &r, &r.writer, err,
 			 sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
@@ -1544,7 +1547,8 @@ int cmd_run(int argc, char **argv)
 			if ((r.passk ? passk_live_finish(r.passk, serr, sizeof(serr))
 				     : passk_update_store(r.st, serr, sizeof(serr))) != TB_OK)
 				tb_warn("cannot compute pass@k: %s", serr);
-			if (tracestore_update(r.st, r.catalog, NULL, serr, sizeof(serr)) != TB_OK)
+			if (tracestore_update(r.st, r.catalog, fresh ? TRACESTORE_UNMEASURED : TRACESTORE_ALL, NULL,
+					      serr, sizeof(serr)) != TB_OK)
 				tb_warn("cannot measure the samples' thinking: %s", serr);
 			print_summary(&r);
 			fputs(tb_buf_str(&r.dead_note), stdout);
