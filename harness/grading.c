@@ -405,7 +405,8 @@ static void grade_work(void *arg)
 	const entry *e;
 	const tb_sample *whole = t->held_bytes ? &t->s : NULL;
 	sample_copy *read = NULL;
-	char *answer = NULL;
+	char *read_ans = NULL;
+	const char *answer;
 
 	if (atomic_load(&g->cancelled)) {
 		t->skipped = 1;
@@ -417,12 +418,13 @@ static void grade_work(void *arg)
 		return;
 	}
 	/* a sample not held: all of it read when it is measured, else its answer */
-	if (!whole && g->cfg.measure && (read = read_sample(g, t)) != NULL)
-		whole = &read->s;
-	else if (!whole && !g->cfg.measure)
-		answer = read_answer(g, t);
-	if (whole)
-		answer = (char *)whole->answer;
+	if (!whole && g->cfg.measure) {
+		read = read_sample(g, t);
+		whole = read ? &read->s : NULL;
+	} else if (!whole) {
+		read_ans = read_answer(g, t);
+	}
+	answer = whole ? whole->answer : read_ans;
 	if (answer) {
 		gr_input in = {.answer = answer, .expected = e->expected, .lang = e->lang, .item_id = e->id,
 			       .suite = e->suite};
@@ -438,8 +440,7 @@ static void grade_work(void *arg)
 		grading_catalog_measure(g->cfg.catalog, &graded, &t->m);
 		t->measured = 1;
 	}
-	if (!whole)
-		free(answer);
+	free(read_ans);
 	free(read);
 }
 
