@@ -70,6 +70,8 @@ int cache_open(const char *dir, int create, tb_cache **out, char *err, size_t er
 		goto fail;
 	}
 	sqlite3_busy_timeout(c->db, CACHE_BUSY_MS);
+	/* WAL lets runs share the cache; in another mode (is_wal 0) it still
+	 * works, one writer at a time */
 	if (walmode_set(c->db, CACHE_BUSY_MS, &is_wal) != SQLITE_OK ||
 	    sqlite3_exec(c->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(c->db, cache_schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
