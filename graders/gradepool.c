@@ -155,6 +155,14 @@ int gr_pool_fd(const gr_pool *p)
 	return p->efd;
 }
 
+void gr_pool_wake(gr_pool *p)
+{
+	uint64_t one = 1;
+
+	if (write(p->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		tb_warn("grade pool: cannot signal a wake: %s", strerror(errno));
+}
+
 size_t gr_pool_reap(gr_pool *p)
 {
 	job *list;

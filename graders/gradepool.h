@@ -24,6 +24,9 @@ unsigned gr_pool_threads(const gr_pool *p);
 int gr_pool_submit(gr_pool *p, gr_pool_fn work, gr_pool_fn done, void *arg);
 /* Readable (an eventfd) while finished jobs wait for gr_pool_reap(). */
 int gr_pool_fd(const gr_pool *p);
+/* Makes gr_pool_fd() readable with no job finished: wakes whoever polls it
+ * for a reason of its own. Any thread. */
+void gr_pool_wake(gr_pool *p);
 /* Runs done() for every finished job on the calling thread; returns how many. */
 size_t gr_pool_reap(gr_pool *p);
 /* Jobs submitted and not yet reaped. */

@@ -553,6 +553,11 @@ int grading_fd(const grading_stage *g)
 	return gr_pool_fd(g->pool);
 }
 
+void grading_wake(grading_stage *g)
+{
+	gr_pool_wake(g->pool);
+}
+
 size_t grading_reap(grading_stage *g)
 {
 	return gr_pool_reap(g->pool);

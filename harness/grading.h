@@ -88,6 +88,8 @@ size_t grading_backlog(const grading_stage *g);
 int grading_full(const grading_stage *g);
 /* Readable while verdicts wait for grading_reap(). */
 int grading_fd(const grading_stage *g);
+/* Makes grading_fd() readable with no verdict (gr_pool_wake()). Any thread. */
+void grading_wake(grading_stage *g);
 /* Hands back every finished verdict on the calling thread; returns how many. */
 size_t grading_reap(grading_stage *g);
 /* Waits until every offered sample was handed back. */

@@ -68,15 +68,26 @@ typedef struct suite_line {
 	uint32_t sum;       /* line_sum() of the line's bytes as read */
 } suite_line;
 
+/* A window of the suite file: win_len bytes from win_off, in buf. */
+typedef struct suite_window {
+	char *buf;
+	size_t buf_cap, win_len;
+	uint64_t win_off;
+	int win_eof;        /* the window reaches the end of the file */
+} suite_window;
+
 struct suite_index {
 	loader ld;          /* the header's defaults, for parsing an item again */
 	FILE *f;            /* the suite file, read with pread() on its descriptor */
 	suite_line *v;      /* n_items of them */
 	size_t cap;
-	char *buf;          /* a window of the file: win_len bytes from win_off */
-	size_t buf_cap, win_len;
-	uint64_t win_off;
-	int win_eof;        /* the window reaches the end of the file */
+	suite_window w;     /* suite_item_get()'s */
+};
+
+struct suite_cursor {
+	const tb_suite *s;
+	loader ld;          /* the index's defaults, shallow; its own line, err and errlen */
+	suite_window w;
 };
 
 static int fail(loader *ld, const char *field, const char *fmt, ...)
@@ -328,23 +339,23 @@ static uint32_t line_sum(const char *p, size_t n)
 }
 
 /* Fills the window with the file from off: want bytes, or fewer at its end. */
-static int read_window(struct suite_index *ix, uint64_t off, size_t want)
+static int read_window(int fd, suite_window *w, uint64_t off, size_t want)
 {
 	size_t n = 0;
 
-	if (ix->buf_cap < want) {
-		char *b = realloc(ix->buf, want);
+	if (w->buf_cap < want) {
+		char *b = realloc(w->buf, want);
 
 		if (!b)
 			return TB_NOMEM;
-		ix->buf = b;
-		ix->buf_cap = want;
+		w->buf = b;
+		w->buf_cap = want;
 	}
-	ix->win_off = off;
-	ix->win_len = 0;
+	w->win_off = off;
+	w->win_len = 0;
 	/* each pass reads at least one byte or ends */
 	while (n < want) {
-		ssize_t got = pread(fileno(ix->f), ix->buf + n, want - n, (off_t)(off + n));
+		ssize_t got = pread(fd, w->buf + n, want - n, (off_t)(off + n));
 
 		if (got < 0)
 			return TB_ERR;
@@ -352,8 +363,8 @@ static int read_window(struct suite_index *ix, uint64_t off, size_t want)
 			break;
 		n += (size_t)got;
 	}
-	ix->win_len = n;
-	ix->win_eof = n < want;
+	w->win_len = n;
+	w->win_eof = n < want;
 	return TB_OK;
 }
 
@@ -361,19 +372,19 @@ static int read_window(struct suite_index *ix, uint64_t off, size_t want)
  * points into the window, valid until the next read; *len is its length.
  * Lines read in order, as a run reads them, cost one read per window, not one
  * per line. TB_TOOBIG past the line ceiling. */
-static int read_line_at(struct suite_index *ix, uint64_t off, const char **line, size_t *len)
+static int read_line_at(int fd, suite_window *w, uint64_t off, const char **line, size_t *len)
 {
 	size_t want = SUITE_WINDOW;
 
 	/* Each pass finds the line or reads a window twice as long as the part
 	 * seen; the line ceiling bounds the growth. */
 	for (;;) {
-		if (off >= ix->win_off && off - ix->win_off <= ix->win_len) {
-			size_t at = (size_t)(off - ix->win_off), avail = ix->win_len - at;
-			const char *nl = avail ? memchr(ix->buf + at, '\n', avail) : NULL;
+		if (off >= w->win_off && off - w->win_off <= w->win_len) {
+			size_t at = (size_t)(off - w->win_off), avail = w->win_len - at;
+			const char *nl = avail ? memchr(w->buf + at, '\n', avail) : NULL;
 
-			if (nl || ix->win_eof) {
-				*line = ix->buf + at;
+			if (nl || w->win_eof) {
+				*line = w->buf + at;
 				*len = nl ? (size_t)(nl - *line) + 1 : avail;
 				return *len > SUITE_MAX_LINE + 1 ? TB_TOOBIG : TB_OK;
 			}
@@ -382,20 +393,20 @@ static int read_line_at(struct suite_index *ix, uint64_t off, const char **line,
 			if (2 * avail > want)
 				want = 2 * avail;
 		}
-		if (read_window(ix, off, want) != TB_OK)
+		if (read_window(fd, w, off, want) != TB_OK)
 			return TB_ERR;
 	}
 }
 
-/* Parses line k of an opened suite again. */
-static json_t *reparse(struct suite_index *ix, size_t k, int *changed)
+/* Parses line k of an opened suite again, through window w. */
+static json_t *reparse(const struct suite_index *ix, suite_window *w, size_t k, int *changed)
 {
 	const suite_line *e = &ix->v[k];
 	const char *text;
 	size_t len;
 
 	*changed = 0;
-	if (read_line_at(ix, e->off, &text, &len) != TB_OK)
+	if (read_line_at(fileno(ix->f), w, e->off, &text, &len) != TB_OK)
 		return NULL;
 	if (line_sum(text, len) != e->sum) {
 		*changed = 1;
@@ -420,7 +431,7 @@ static int id_is(loader *ld, const tb_suite *s, size_t k, const char *id, long *
 		return strcmp(s->items[k].id, id) == 0;
 	}
 	*line = (long)s->index->v[k].line;
-	o = reparse(s->index, k, &changed);
+	o = reparse(s->index, &s->index->w, k, &changed);
 	if (!o)
 		return fail(ld, "id", "cannot read line %ld again%s", *line,
 			    changed ? ": the file changed while it was read" : "");
@@ -864,35 +875,30 @@ int suite_open_path(const char *path, size_t limit, tb_suite ***suites, size_t *
 	return load_path(path, limit, 0, suites, n, err, errlen);
 }
 
-int suite_item_get(const tb_suite *s, size_t i, const tb_item **out, char *err, size_t errlen)
+/* Item i of an opened suite, read again through window w and parsed with
+ * loader ld (the index's, or a cursor's copy). */
+static int item_get(const tb_suite *s, suite_window *w, loader *ld, size_t i, const tb_item **out, char *err,
+		    size_t errlen)
 {
-	struct suite_index *ix = s->index;
 	json_t *o;
 	tb_item *it;
 	int changed, rc;
 
-	*out = NULL;
-	if (i >= s->n_items)
-		return tb_seterr(err, errlen, "%s: no item %zu (it has %zu)", s->path, i, s->n_items);
-	if (!ix) {
-		*out = &s->items[i];
-		return TB_OK;
-	}
-	ix->ld.line = (long)ix->v[i].line;
-	ix->ld.err = err;
-	ix->ld.errlen = errlen;
-	ix->ld.again = 1;
-	o = reparse(ix, i, &changed);
+	ld->line = (long)s->index->v[i].line;
+	ld->err = err;
+	ld->errlen = errlen;
+	ld->again = 1;
+	o = reparse(s->index, w, i, &changed);
 	if (!o)
-		return fail(&ix->ld, NULL, "%s",
+		return fail(ld, NULL, "%s",
 			    changed ? "the line changed since the suite was checked (edited during the run?)"
 				    : "cannot read the line again");
 	it = calloc(1, sizeof(*it));
 	if (!it) {
 		json_decref(o);
-		return fail(&ix->ld, NULL, "out of memory");
+		return fail(ld, NULL, "out of memory");
 	}
-	rc = parse_item(&ix->ld, s, o, it);
+	rc = parse_item(ld, s, o, it);
 	json_decref(o);
 	if (rc != TB_OK) {
 		item_release(it);
@@ -902,6 +908,70 @@ int suite_item_get(const tb_suite *s, size_t i, const tb_item **out, char *err, 
 	it->refs = 1;
 	*out = it;
 	return TB_OK;
+}
+
+/* Of a loaded suite, its item, borrowed (1); of an opened one, nothing (0). */
+static int loaded_item(const tb_suite *s, size_t i, const tb_item **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (i >= s->n_items)
+		return tb_seterr(err, errlen, "%s: no item %zu (it has %zu)", s->path, i, s->n_items);
+	if (s->index)
+		return 0;
+	*out = &s->items[i];
+	return 1;
+}
+
+int suite_item_get(const tb_suite *s, size_t i, const tb_item **out, char *err, size_t errlen)
+{
+	int rc = loaded_item(s, i, out, err, errlen);
+
+	if (rc != 0)
+		return rc == 1 ? TB_OK : rc;
+	return item_get(s, &s->index->w, &s->index->ld, i, out, err, errlen);
+}
+
+suite_cursor *suite_cursor_new(const tb_suite *s)
+{
+	suite_cursor *c = calloc(1, sizeof(*c));
+	const loader *ld;
+
+	if (!c)
+		return NULL;
+	c->s = s;
+	if (!s->index)
+		return c;
+	/* What the load set and no one writes since, borrowed; not line, err and
+	 * errlen, which suite_item_get() writes on another thread. The JSON
+	 * defaults are copied: each item takes a reference, and a count is not
+	 * to be shared between threads. */
+	ld = &s->index->ld;
+	c->ld = (loader){.path = ld->path, .dir = ld->dir, .template = ld->template, .lang = ld->lang,
+			 .tags = json_deep_copy(ld->tags), .grader_spec = json_deep_copy(ld->grader_spec)};
+	if ((ld->tags && !c->ld.tags) || (ld->grader_spec && !c->ld.grader_spec)) {
+		suite_cursor_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+int suite_cursor_get(suite_cursor *c, size_t i, const tb_item **out, char *err, size_t errlen)
+{
+	int rc = loaded_item(c->s, i, out, err, errlen);
+
+	if (rc != 0)
+		return rc == 1 ? TB_OK : rc;
+	return item_get(c->s, &c->w, &c->ld, i, out, err, errlen);
+}
+
+void suite_cursor_free(suite_cursor *c)
+{
+	if (!c)
+		return;
+	json_decref(c->ld.tags);
+	json_decref(c->ld.grader_spec);
+	free(c->w.buf);
+	free(c);
 }
 
 /* Only the count changes in an item that is read: it is not part of what the
@@ -933,7 +1003,7 @@ void suite_free(tb_suite *s)
 		if (s->index->f)
 			fclose(s->index->f);
 		free(s->index->v);
-		free(s->index->buf);
+		free(s->index->w.buf);
 		loader_release(&s->index->ld);
 		free(s->index);
 	}

@@ -84,6 +84,16 @@ int suite_open_path(const char *path, size_t limit, tb_suite ***suites, size_t *
  * Not thread-safe: get, hold and put an opened suite's items on one thread
  * (other threads may read an item while it is held). */
 int suite_item_get(const tb_suite *s, size_t i, const tb_item **out, char *err, size_t errlen);
+/* A reader of a suite's items of its own (its own window of the file and
+ * parse state), so that one more thread can read an opened suite's items
+ * while another calls suite_item_get(): each thread gets, holds and puts the
+ * items it read. suite_cursor_get() is suite_item_get() through the cursor.
+ * Free the cursor before the suite. suite_cursor_new() gives NULL when out of
+ * memory; suite_cursor_free(NULL) is fine. */
+typedef struct suite_cursor suite_cursor;
+suite_cursor *suite_cursor_new(const tb_suite *s);
+int suite_cursor_get(suite_cursor *c, size_t i, const tb_item **out, char *err, size_t errlen);
+void suite_cursor_free(suite_cursor *c);
 /* One more holder of an item from suite_item_get(). */
 void suite_item_hold(const tb_item *it);
 /* One holder fewer; the last one frees an item read from an opened suite.

@@ -26,10 +26,12 @@ typedef enum record_kind {
 	REC_SAMPLE,      /* a new sample: stored whole */
 	REC_GRADE,       /* the run's grading of a sample stored ungraded */
 	REC_STATUS,      /* the run's status: its text in s.outcome's place, see put_status() */
+	REC_TASK,        /* a function run with the store: task */
 } record_kind;
 
 typedef struct record {
 	record_kind kind;
+	writer_task task;
 	tb_sample s;     /* its strings point into text */
 	int measured;    /* REC_GRADE: m is the sample's thinking, stored with the grade */
 	tb_trace_metrics m;
@@ -100,7 +102,7 @@ static void count(tb_writer *w, record *const *batch, size_t k)
 	for (size_t i = 0; i < k; i++) {
 		tb_outcome o = batch[i]->s.outcome;
 
-		if (batch[i]->kind == REC_STATUS)
+		if (batch[i]->kind != REC_SAMPLE && batch[i]->kind != REC_GRADE)
 			continue;
 		done += batch[i]->kind == REC_SAMPLE;
 		graded += tb_outcome_is_graded(o);
@@ -122,6 +124,8 @@ static int write_record(tb_writer *w, const record *r, char *err, size_t errlen)
 	switch (r->kind) {
 	case REC_STATUS:
 		return store_set_status(w->st, r->s.grade_reason, err, errlen);
+	case REC_TASK:
+		return r->task.run(r->task.ud, w->st, err, errlen);
 	case REC_GRADE:
 		rc = store_update_grade(w->st, &r->s, 0, err, errlen);
 		if (rc == TB_OK && r->measured)
@@ -147,7 +151,7 @@ static void *writer_main(void *arg)
 	for (;;) {
 		size_t k = 0, bytes = 0;
 		char err[512] = "";
-		int rc = TB_OK;
+		int rc = TB_OK, committed;
 
 		while (!w->n && !w->stopping) {
 			w->idle = 1;
@@ -170,6 +174,7 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&w->lock);
 
 		/* After a failure the queue is only drained, so producers never block. */
+		committed = 0;
 		if (!w->failed) {
 			rc = store_begin(w->st, err, sizeof(err));
 			for (size_t i = 0; i < k && rc == TB_OK; i++)
@@ -178,7 +183,8 @@ static void *writer_main(void *arg)
 				rc = store_commit(w->st, err, sizeof(err));
 			else
 				store_rollback(w->st);
-			if (rc == TB_OK) {
+			committed = rc == TB_OK;
+			if (committed) {
 				count(w, batch, k);
 				/* only now, stored, may an answer be graded */
 				for (size_t i = 0; i < k && w->stored; i++)
@@ -186,8 +192,11 @@ static void *writer_main(void *arg)
 						w->stored(w->stored_ud, &batch[i]->s);
 			}
 		}
-		for (size_t i = 0; i < k; i++)
+		for (size_t i = 0; i < k; i++) {
+			if (batch[i]->kind == REC_TASK && batch[i]->task.ended)
+				batch[i]->task.ended(batch[i]->task.ud, committed);
 			free(batch[i]);
+		}
 
 		pthread_mutex_lock(&w->lock);
 		if (rc != TB_OK && !w->failed) {
@@ -300,6 +309,17 @@ int writer_put_status(tb_writer *w, const char *status, char *err, size_t errlen
 
 	if (r)
 		r->kind = REC_STATUS;
+	return put_record(w, r, err, errlen);
+}
+
+int writer_put_task(tb_writer *w, const writer_task *t, char *err, size_t errlen)
+{
+	record *r = copy_sample(&(tb_sample){0});
+
+	if (r) {
+		r->kind = REC_TASK;
+		r->task = *t;
+	}
 	return put_record(w, r, err, errlen);
 }
 

@@ -48,6 +48,20 @@ int writer_put(tb_writer *w, const tb_sample *s, char *err, size_t errlen);
 int writer_put_grade(tb_writer *w, const tb_sample *s, const tb_trace_metrics *m, char *err, size_t errlen);
 /* Queues a change of the run's status, committed in order with the rest. */
 int writer_put_status(tb_writer *w, const char *status, char *err, size_t errlen);
+/* A task for the thread, in order with the records queued around it. */
+typedef struct writer_task {
+	/* Runs with the store, inside the batch's transaction (what it writes
+	 * commits or rolls back with the batch). Not TB_OK fails the batch as
+	 * a failed write does. */
+	int (*run)(void *ud, tb_store *st, char *err, size_t errlen);
+	/* Then, on the writer's thread, once the batch has committed (1) or
+	 * not (0; also when an earlier write had failed and run never ran).
+	 * May be NULL. */
+	void (*ended)(void *ud, int committed);
+	void *ud;
+} writer_task;
+/* Queues a copy of *t; t->ud is borrowed until ended() (or writer_flush()). */
+int writer_put_task(tb_writer *w, const writer_task *t, char *err, size_t errlen);
 /* Waits until everything queued so far is committed (and its stored hook
  * called). TB_ERR once a write has failed. */
 int writer_flush(tb_writer *w, char *err, size_t errlen);

@@ -347,6 +347,52 @@ START_TEST(ten_kills_then_resume)
 }
 END_TEST
 
+/* A fresh run's writer records the items while the first requests go out.
+ * Their answers wait in its queue, unstored, until the items are committed:
+ * so one round of -j goes out and no more, and a kill then loses no more
+ * than what is in flight. The simulator answers in about a millisecond;
+ * 40,000 items take far longer to record. */
+START_TEST(first_round_waits_for_the_items)
+{
+	char suite[600], out[600], log[600], run[700], models[600];
+	int port = tu_free_port();
+	char *argv[] = {"thinkbench", "run", "--suite", suite, "--models", models, "--out", out,
+			"--run-id", "early", "-j", "3", "--quiet", NULL};
+	long asked0, seen_pending = 0, items = -1;
+	pid_t sim, pid;
+	int status;
+
+	snprintf(suite, sizeof(suite), "%s/many.jsonl", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
+	snprintf(run, sizeof(run), "%s/early", out);
+	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
+	tu_write_suite(suite, 40000, 5, 0);
+	tu_write_models(models, port, NULL);
+	sim = tu_start_sim(tu_dir, port, suite, "--time-scale 0.001");
+	asked0 = tu_sim_requests(port);
+	pid = tu_spawn_tb(argv, log, &split);
+	/* bounded: 60 s */
+	for (int i = 0; i < 12000 && items <= 0; i++) {
+		/* asked first: items still 0 after it means they were uncommitted then */
+		long asked = tu_sim_requests(port) - asked0;
+
+		items = tu_query_or(run, "SELECT count(*) FROM items", -1);
+		if (items == 0) {
+			ck_assert_msg(asked <= 3, "%ld requests before the items were stored, -j 3", asked);
+			seen_pending++;
+		}
+		usleep(5000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	stop_sim(sim);
+	ck_assert_int_eq(items, 40000);
+	ck_assert_msg(seen_pending > 0, "the items were never seen unstored");
+	printf("first_round_waits_for_the_items: %ld looks while the items were recorded\n", seen_pending);
+}
+END_TEST
+
 START_TEST(second_sigint_exits_at_once)
 {
 	char suite[600], out[600], log[600], run[700], models[600];
@@ -586,6 +632,7 @@ int main(void)
 	tcase_add_test(tc, faults_5000_samples);
 	tcase_add_test(tc, retry_after_and_backoff);
 	tcase_add_test(tc, ten_kills_then_resume);
+	tcase_add_test(tc, first_round_waits_for_the_items);
 	tcase_add_test(tc, second_sigint_exits_at_once);
 	tcase_add_test(tc, full_disk_by_file_size_limit);
 	tcase_add_test(tc, tmpfs_full_and_read_only);

@@ -61,6 +61,7 @@ START_TEST(full_run_all_seed_models)
 	/* Graded as `grade --from-store` grades the items read back, and each
 	 * sample's thinking measured as its grade was stored as a pass over the
 	 * whole store measures it. */
+	ck_assert_int_eq(tu_query_long(run, "SELECT count(*) FROM items"), 25);
 	ck_assert_int_eq(tu_query_long(run, "SELECT count(*) FROM sample_metrics"), 25 * 4);
 	ck_assert_int_gt(tu_query_long(run, "SELECT count(*) FROM sample_metrics WHERE first_correct_tokens >= 0"), 0);
 	live = tu_query_text(run, METRICS_SQL);

@@ -1,5 +1,6 @@
 /* The suite loader: good files load with their defaults applied; every bad
  * file in tests/data/suite-errors.txt gives its one line. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,6 +372,74 @@ START_TEST(items_read_again_through_the_window)
 }
 END_TEST
 
+typedef struct cursor_run {
+	const tb_suite *opened, *loaded;
+	int bad;
+} cursor_run;
+
+/* Reads every item through a cursor of its own and compares it with the
+ * loaded suite's. */
+static void *read_by_cursor(void *arg)
+{
+	cursor_run *c = arg;
+	suite_cursor *cur = suite_cursor_new(c->opened);
+	char err[1024];
+
+	c->bad = !cur;
+	for (size_t i = 0; cur && i < c->loaded->n_items && !c->bad; i++) {
+		const tb_item *it;
+
+		c->bad = suite_cursor_get(cur, i, &it, err, sizeof(err)) != TB_OK ||
+			 strcmp(it->id, c->loaded->items[i].id) != 0 ||
+			 strcmp(it->prompt, c->loaded->items[i].prompt) != 0;
+		if (!c->bad)
+			suite_item_put(it);
+	}
+	suite_cursor_free(cur);
+	return NULL;
+}
+
+/* A cursor on another thread reads the items in order while this one reads
+ * them backwards with suite_item_get(): each sees what the loaded suite holds. */
+START_TEST(a_cursor_reads_beside_suite_item_get)
+{
+	char path[512], err[1024] = "";
+	tb_suite *s = NULL, *o;
+	cursor_run c;
+	pthread_t t;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/two.jsonl", tu_dir);
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	fputs("{\"suite\": {\"name\": \"two\", \"tags\": [\"t\"], \"grader\": {\"type\": \"regex\", \"pattern\": \"(\\\\d+)\"}}}\n", f);
+	for (int i = 0; i < 20000; i++)
+		fprintf(f, "{\"id\": \"i%d\", \"prompt\": \"item %d %.*s\", \"answer\": \"%d\"}\n", i, i, i % 300,
+			"................................................................................................"
+			"................................................................................................"
+			"................................................................................................"
+			"............", i);
+	fclose(f);
+	ck_assert_msg(suite_load(path, 0, &s, err, sizeof(err)) == TB_OK, "%s", err);
+	o = open_one(path, 0);
+	c = (cursor_run){.opened = o, .loaded = s};
+	ck_assert_int_eq(pthread_create(&t, NULL, read_by_cursor, &c), 0);
+	for (size_t i = s->n_items; i-- > 0;) {
+		const tb_item *it;
+
+		ck_assert_msg(suite_item_get(o, i, &it, err, sizeof(err)) == TB_OK, "%s", err);
+		ck_assert_str_eq(it->id, s->items[i].id);
+		ck_assert_str_eq(it->prompt, s->items[i].prompt);
+		ck_assert(json_equal(it->grader_spec, s->items[i].grader_spec));
+		suite_item_put(it);
+	}
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_int_eq(c.bad, 0);
+	suite_free(o);
+	suite_free(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("suite");
@@ -385,6 +454,7 @@ int main(void)
 	tcase_add_test(tc, late_duplicate_found_both_ways);
 	tcase_add_test(tc, edited_line_refused);
 	tcase_add_test(tc, items_read_again_through_the_window);
+	tcase_add_test(tc, a_cursor_reads_beside_suite_item_get);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

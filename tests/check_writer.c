@@ -208,6 +208,91 @@ START_TEST(hook_commits_and_fails_with_its_batch)
 }
 END_TEST
 
+typedef struct task_ctx {
+	const char *item_id; /* the item it writes */
+	long seen;           /* samples stored when the task ran */
+	int fail;
+	int ended;           /* ended() calls */
+	int committed;       /* what the last said */
+	long stored_at_end;  /* samples in the store then */
+} task_ctx;
+
+static int task(void *ud, tb_store *tst, char *terr, size_t terrlen)
+{
+	task_ctx *t = ud;
+	tb_stored_item it = {.suite = "s", .item_id = t->item_id, .prompt = "p", .lang = "", .expected = ""};
+
+	it.tags = json_array();
+	t->seen = store_count_samples(tst);
+	if (store_put_item(tst, &it, terr, terrlen) != TB_OK)
+		t->seen = -1;
+	json_decref(it.tags);
+	return t->fail ? tb_seterr(terr, terrlen, "the task refused") : TB_OK;
+}
+
+static void task_ended(void *ud, int committed)
+{
+	task_ctx *t = ud;
+
+	t->ended++;
+	t->committed = committed;
+	t->stored_at_end = stored();
+}
+
+static int put_task(tb_writer *w, task_ctx *t)
+{
+	return writer_put_task(w, &(writer_task){.run = task, .ended = task_ended, .ud = t}, err, sizeof(err));
+}
+
+/* A task runs after what was queued before it, what it writes commits or
+ * rolls back with its batch, and it hears which, after the commit. */
+START_TEST(tasks_run_in_order_inside_their_batch)
+{
+	task_ctx t = {.item_id = "kept"}, bad = {.item_id = "rolled-back", .fail = 1}, late = {.item_id = "late"};
+	tb_writer *w = NULL;
+	int rc = TB_OK;
+
+	ck_assert_msg(writer_start(st, NULL, NULL, NULL, NULL, &w, err, sizeof(err)) == TB_OK, "%s", err);
+	for (int i = 0; i < 200; i++) {
+		char id[32];
+		tb_sample s = sample(i, id, sizeof(id));
+
+		if (i == 150)
+			ck_assert_int_eq(put_task(w, &t), TB_OK);
+		ck_assert_int_eq(writer_put(w, &s, err, sizeof(err)), TB_OK);
+	}
+	ck_assert_msg(writer_finish(w, NULL, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_int_eq(t.seen, 150);
+	ck_assert_int_eq(t.ended, 1);
+	ck_assert_int_eq(t.committed, 1);
+	ck_assert_int_ge(t.stored_at_end, 151);
+	ck_assert_int_eq(stored(), 200);
+	ck_assert_int_eq(tu_db_long(dbpath, "SELECT count(*) FROM items WHERE item_id = 'kept'"), 1);
+
+	ck_assert_msg(writer_start(st, NULL, NULL, NULL, NULL, &w, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_int_eq(put_task(w, &bad), TB_OK);
+	for (int i = 200; i < 300 && rc == TB_OK; i++) {
+		char id[32];
+		tb_sample s = sample(i, id, sizeof(id));
+
+		rc = writer_put(w, &s, err, sizeof(err));
+	}
+	if (rc == TB_OK)
+		rc = put_task(w, &late);
+	err[0] = '\0';
+	ck_assert_int_eq(writer_finish(w, NULL, err, sizeof(err)), TB_ERR);
+	ck_assert_msg(strstr(err, "the task refused") != NULL, "%s", err);
+	ck_assert_int_eq(bad.seen, 200);
+	ck_assert_int_eq(bad.ended, 1);
+	ck_assert_int_eq(bad.committed, 0);
+	ck_assert_int_eq(late.seen, 0);
+	ck_assert_int_eq(late.ended, rc == TB_OK);
+	ck_assert_int_eq(late.committed, 0);
+	ck_assert_int_eq(tu_db_long(dbpath, "SELECT count(*) FROM items"), 1);
+	ck_assert_int_eq(stored(), 200);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("writer");
@@ -219,6 +304,7 @@ int main(void)
 	tcase_add_test(tc, lone_samples_are_committed);
 	tcase_add_test(tc, failure_surfaces);
 	tcase_add_test(tc, hook_commits_and_fails_with_its_batch);
+	tcase_add_test(tc, tasks_run_in_order_inside_their_batch);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -396,25 +396,30 @@ char *tu_query_text(const char *run_dir, const char *sql)
 	return text;
 }
 
-long tu_stored(const char *run_dir)
+long tu_query_or(const char *run_dir, const char *sql, long missing)
 {
 	char path[4200];
 	struct stat st;
 	sqlite3 *db;
 	sqlite3_stmt *stmt;
-	long v = 0;
+	long v = missing;
 
 	store_path(path, sizeof(path), run_dir);
 	if (stat(path, &st) != 0 || st.st_size == 0)
-		return 0;
+		return missing;
 	db = tu_db_open(path);
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM samples", -1, &stmt, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK) {
 		if (sqlite3_step(stmt) == SQLITE_ROW)
 			v = sqlite3_column_int64(stmt, 0);
 		sqlite3_finalize(stmt);
 	}
 	sqlite3_close(db);
 	return v;
+}
+
+long tu_stored(const char *run_dir)
+{
+	return tu_query_or(run_dir, "SELECT count(*) FROM samples", 0);
 }
 
 void tu_integrity_ok(const char *run_dir)

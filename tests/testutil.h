@@ -92,6 +92,9 @@ char *tu_query_text(const char *run_dir, const char *sql);
 /* Samples stored in a run folder so far; 0 while the store or its tables
  * do not exist yet, so it can be polled while a run starts. */
 long tu_stored(const char *run_dir);
+/* tu_query_long() on a store that may not be there yet, or not whole: missing
+ * when there is no store file or sql cannot be read from it. */
+long tu_query_or(const char *run_dir, const char *sql, long missing);
 /* Stores the items of the suite file at path in st, as a run does. */
 void tu_store_suite_items(tb_store *st, const char *path);
 /* Fails the test unless the run folder's store passes PRAGMA integrity_check. */
