@@ -14,8 +14,11 @@
  * holds on a machine other work keeps busy. The
  * answers are short model-like texts (a sentence of working, then the
  * result), a quarter of them wrong, so both verdicts are exercised. The
- * exec run starts with one untimed grade: what a process does once (the
- * sandbox probe, the driver's bytecode) is not part of the rate. */
+ * exec run starts with one untimed grade, and each thread readies what it
+ * grades with (gr_warm(): its warm sandbox) before the clock starts, as a run
+ * does before its first request: what a process or a thread does once (the
+ * sandbox probe, the driver's bytecode, starting a warm sandbox) is not part
+ * of the rate. */
 #define _GNU_SOURCE
 #include <jansson.h>
 #include <pthread.h>
@@ -50,6 +53,7 @@ typedef struct work {
 	char **expected;
 	long n, correct, distinct;     /* distinct: C sources; 0: every answer its own */
 	int failed, c;
+	pthread_barrier_t *ready; /* every thread warm: the clock starts */
 } work;
 
 static atomic_long c_next;
@@ -68,6 +72,8 @@ static void *grade_all(void *arg)
 {
 	work *w = arg;
 
+	gr_warm(w->g, NULL);
+	pthread_barrier_wait(w->ready);
 	for (long i = 0; i < w->n; i++) {
 		char *c_src = w->c ? c_answer(atomic_fetch_add(&c_next, 1), w->distinct) : NULL;
 		gr_input in = {.answer = w->c ? c_src : w->answers[i % VARIANTS],
@@ -133,6 +139,7 @@ int main(int argc, char **argv)
 	json_t *spec;
 	gr_grader *g = NULL;
 	work w[64];
+	pthread_barrier_t ready;
 	pthread_t th[64];
 	double t0, t1, c0, c1;
 	long correct = 0;
@@ -208,13 +215,16 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	t0 = now_s();
-	c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+	pthread_barrier_init(&ready, NULL, (unsigned)threads + 1);
 	for (int t = 0; t < threads; t++) {
 		w[t] = (work){.g = g, .answers = answers, .expected = expected,
-			      .n = n / threads + (t < n % threads), .c = c, .distinct = distinct};
+			      .n = n / threads + (t < n % threads), .c = c, .distinct = distinct,
+			      .ready = &ready};
 		pthread_create(&th[t], NULL, grade_all, &w[t]);
 	}
+	pthread_barrier_wait(&ready);
+	t0 = now_s();
+	c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	for (int t = 0; t < threads; t++) {
 		pthread_join(th[t], NULL);
 		if (w[t].failed) {
@@ -225,6 +235,7 @@ int main(int argc, char **argv)
 	}
 	t1 = now_s();
 	c1 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+	pthread_barrier_destroy(&ready);
 	printf("%s %ld %.4f %.1f %ld %.1f", kind, n, t1 - t0, (double)n / (t1 - t0), correct,
 	       (double)n / (c1 - c0 > 0 ? c1 - c0 : 1e-9));
 	cc_counts(&hits, &misses);
