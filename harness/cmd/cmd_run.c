@@ -115,8 +115,8 @@ struct run_ctx {
 	long high_water, low_water;
 	atomic_int offer_failed; /* the writer thread could not queue a grade */
 	tb_writer *writer;       /* stores samples, off the transfer loop */
-	int items_deferred;      /* the writer records the items (record_items()) */
-	atomic_int items_pending; /* deferred and not committed yet */
+	atomic_int items_pending; /* the writer records the items (record_items()), not
+				   * committed yet */
 	long sent_early;         /* requests started while items_pending */
 	passk_live *passk;       /* a fresh run's pass@k, written beside its samples */
 	json_t *stored;          /* on --resume: the keys of samples already stored */
@@ -1170,8 +1170,7 @@ static int record_items(run_ctx *r, char *err, size_t errlen)
 	r->catalog = grading_catalog_new();
 	if (!r->catalog)
 		return tb_seterr(err, errlen, "out of memory");
-	r->items_deferred = !o->resume && !o->budget_from && !o->shard_count && !uses_exec(r);
-	if (r->items_deferred) {
+	if (!o->resume && !o->budget_from && !o->shard_count && !uses_exec(r)) {
 		atomic_store(&r->items_pending, 1);
 		return TB_OK;
 	}
@@ -1551,7 +1550,7 @@ int cmd_run(int argc, char **argv)
 	if ((fresh && passk_live_new(r.st, &r.passk, err, sizeof(err)) != TB_OK) ||
 	    writer_start(r.st, r.passk ? after_write : NULL, r.passk, on_stored, &r, &r.writer, err,
 			 sizeof(err)) != TB_OK ||
-	    (r.items_deferred &&
+	    (atomic_load(&r.items_pending) &&
 	     writer_put_task(r.writer, &(writer_task){.run = record_run, .ended = record_ended, .ud = &r}, err,
 			     sizeof(err)) != TB_OK)) {
 		tb_error("%s", err);
