@@ -192,6 +192,16 @@ static void *writer_main(void *arg)
 						w->stored(w->stored_ud, &batch[i]->s);
 			}
 		}
+		/* the failure first: a task that hears its batch failed finds
+		 * the writer failed, and what it lets go on is refused */
+		if (rc != TB_OK) {
+			pthread_mutex_lock(&w->lock);
+			if (!w->failed) {
+				w->failed = 1;
+				snprintf(w->error, sizeof(w->error), "%s", err);
+			}
+			pthread_mutex_unlock(&w->lock);
+		}
 		for (size_t i = 0; i < k; i++) {
 			if (batch[i]->kind == REC_TASK && batch[i]->task.ended)
 				batch[i]->task.ended(batch[i]->task.ud, committed);
@@ -199,10 +209,6 @@ static void *writer_main(void *arg)
 		}
 
 		pthread_mutex_lock(&w->lock);
-		if (rc != TB_OK && !w->failed) {
-			w->failed = 1;
-			snprintf(w->error, sizeof(w->error), "%s", err);
-		}
 		w->busy = 0;
 		pthread_cond_broadcast(&w->flushed);
 	}

@@ -55,7 +55,8 @@ typedef struct writer_task {
 	 * a failed write does. */
 	int (*run)(void *ud, tb_store *st, char *err, size_t errlen);
 	/* Then, on the writer's thread, once the batch has committed (1) or
-	 * not (0; also when an earlier write had failed and run never ran).
+	 * not (0; also when an earlier write had failed and run never ran):
+	 * with 0 the writer has failed already, and refuses what is put.
 	 * May be NULL. */
 	void (*ended)(void *ud, int committed);
 	void *ud;

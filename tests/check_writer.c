@@ -215,6 +215,8 @@ typedef struct task_ctx {
 	int ended;           /* ended() calls */
 	int committed;       /* what the last said */
 	long stored_at_end;  /* samples in the store then */
+	tb_writer *w;        /* set: ended() puts a sample to it */
+	int put_rc;          /* what that put returned */
 } task_ctx;
 
 static int task(void *ud, tb_store *tst, char *terr, size_t terrlen)
@@ -237,6 +239,12 @@ static void task_ended(void *ud, int committed)
 	t->ended++;
 	t->committed = committed;
 	t->stored_at_end = stored();
+	if (t->w) {
+		char id[32], perr[256];
+		tb_sample s = sample(999, id, sizeof(id));
+
+		t->put_rc = writer_put(t->w, &s, perr, sizeof(perr));
+	}
 }
 
 static int put_task(tb_writer *w, task_ctx *t)
@@ -270,6 +278,7 @@ START_TEST(tasks_run_in_order_inside_their_batch)
 	ck_assert_int_eq(tu_db_long(dbpath, "SELECT count(*) FROM items WHERE item_id = 'kept'"), 1);
 
 	ck_assert_msg(writer_start(st, NULL, NULL, NULL, NULL, &w, err, sizeof(err)) == TB_OK, "%s", err);
+	bad.w = w;
 	ck_assert_int_eq(put_task(w, &bad), TB_OK);
 	for (int i = 200; i < 300 && rc == TB_OK; i++) {
 		char id[32];
@@ -285,6 +294,8 @@ START_TEST(tasks_run_in_order_inside_their_batch)
 	ck_assert_int_eq(bad.seen, 200);
 	ck_assert_int_eq(bad.ended, 1);
 	ck_assert_int_eq(bad.committed, 0);
+	/* the writer had failed when the task heard it */
+	ck_assert_int_eq(bad.put_rc, TB_ERR);
 	ck_assert_int_eq(late.seen, 0);
 	ck_assert_int_eq(late.ended, rc == TB_OK);
 	ck_assert_int_eq(late.committed, 0);
