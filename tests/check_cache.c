@@ -115,6 +115,40 @@ START_TEST(a_rerun_pays_only_for_new_items)
 }
 END_TEST
 
+/* Every answer from the cache is written before any request goes out, in
+ * more than one batch: the items must be stored first even then, or the
+ * answers cannot be graded. */
+START_TEST(a_run_all_from_the_cache_grades_every_answer)
+{
+	char suite[700], models[700], cache[700], log[700], out[700], store[800];
+	int port = tu_free_port();
+	pid_t sim;
+	char *argv[] = {"thinkbench", "run", "--suite", suite, "--models", models, "--mode", "nothink",
+			"--out", out, "--no-summary", "-q", "--cache", cache, "-j", "2", NULL};
+
+	snprintf(suite, sizeof(suite), "%s/s.jsonl", tu_dir);
+	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
+	snprintf(cache, sizeof(cache), "%s/cache", tu_dir);
+	snprintf(out, sizeof(out), "%s/results", tu_dir);
+	tu_write_suite(suite, 300, 3, 0);
+	tu_write_models(models, port, NULL);
+	sim = tu_start_sim(tu_dir, port, suite, "--time-scale 0");
+	snprintf(log, sizeof(log), "%s/run1.log", tu_dir);
+	ck_assert_int_eq(tu_run_tb(argv, log, NULL, 300), 0);
+
+	snprintf(log, sizeof(log), "%s/run2.log", tu_dir);
+	ck_assert_int_eq(tu_run_tb(argv, log, NULL, 300), 0);
+	ck_assert_int_eq(tu_sim_requests(port), 300);
+	ck_assert(tu_file_contains(log, "300 answers from the cache"));
+	store_of(log, store, sizeof(store));
+	ck_assert_int_eq(tu_db_long(store, "SELECT count(*) FROM items"), 300);
+	ck_assert_int_eq(tu_db_long(store, "SELECT count(*) FROM samples WHERE outcome IN"
+					   " ('correct', 'incorrect')"),
+			 300);
+	tu_stop_sim(sim);
+}
+END_TEST
+
 START_TEST(errors_are_never_cached)
 {
 	char suite[700], models[700], cache[700], log[700], db[800];
@@ -406,6 +440,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, a_rerun_pays_only_for_new_items);
+	tcase_add_test(tc, a_run_all_from_the_cache_grades_every_answer);
 	tcase_add_test(tc, errors_are_never_cached);
 	tcase_add_test(tc, the_api_key_stays_out_of_the_cache);
 	tcase_add_test(tc, hostile_rows_are_misses);

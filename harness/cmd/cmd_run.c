@@ -118,6 +118,7 @@ struct run_ctx {
 	atomic_int items_pending; /* the writer records the items (record_items()), not
 				   * committed yet */
 	long sent_early;         /* requests started while items_pending */
+	int items_queued;        /* queue_items() has queued record_run() */
 	passk_live *passk;       /* a fresh run's pass@k, written beside its samples */
 	json_t *stored;          /* on --resume: the keys of samples already stored */
 	long reused;             /* samples copied by --budget-from */
@@ -375,9 +376,49 @@ static int from_cache(run_ctx *r, run_job *j)
 	return 1;
 }
 
-static tb_job *next_job(void *ud, int *finished)
+/* The writer's first task in a run that defers its items (record_items()). */
+static int record_run(void *ud, tb_store *st, char *err, size_t errlen)
 {
 	run_ctx *r = ud;
+
+	if (run_put_items(st, r->suites, r->n_suites, r->catalog, err, errlen) != TB_OK)
+		return TB_ERR;
+	grading_catalog_seal(r->catalog);
+	return TB_OK;
+}
+
+/* Lets next_job() go on. Not committed, the writer has failed, and the next
+ * answer's write stops the run with its error. */
+static void record_ended(void *ud, int committed)
+{
+	run_ctx *r = ud;
+
+	(void)committed;
+	atomic_store(&r->items_pending, 0);
+	grading_wake(r->grading);
+}
+
+/* Queues record_run() once: when the first round of requests is out, when
+ * the loops have nothing more to start, or before anything else is written
+ * (the writer keeps its order), whichever comes first. Until then the round
+ * goes out alone: on two cores the items' records compete with it, and each
+ * request started late ends the run later. Under the producer's lock, or
+ * after the loops. */
+static void queue_items(run_ctx *r)
+{
+	char err[512];
+
+	if (!atomic_load(&r->items_pending) || r->items_queued)
+		return;
+	r->items_queued = 1;
+	if (writer_put_task(r->writer, &(writer_task){.run = record_run, .ended = record_ended, .ud = r},
+			    err, sizeof(err)) != TB_OK &&
+	    !r->fatal[0])
+		snprintf(r->fatal, sizeof(r->fatal), "%s", err);
+}
+
+static tb_job *plan_job(run_ctx *r, int *finished)
+{
 	tb_plan_pos pos;
 	char err[512];
 	int more;
@@ -484,6 +525,16 @@ static tb_job *next_job(void *ud, int *finished)
 	if (more != 0)
 		snprintf(r->fatal, sizeof(r->fatal), "%s", err);
 	return NULL;
+}
+
+static tb_job *next_job(void *ud, int *finished)
+{
+	run_ctx *r = ud;
+	tb_job *job = plan_job(r, finished);
+
+	if (!job || r->sent_early >= r->o->jobs)
+		queue_items(r);
+	return job;
 }
 
 static double ms_or_nan(int64_t us)
@@ -681,6 +732,7 @@ static int job_done(void *ud, tb_job *job, char *err, size_t errlen)
 				  cerr, sizeof(cerr)) != TB_OK)
 			tb_warn("%s", cerr);
 	}
+	queue_items(r);
 	rc = writer_put(r->writer, &j->s, err, errlen);
 	if (rc == TB_OK)
 		show_committed(r);
@@ -706,6 +758,7 @@ static void lane_dead(void *ud, int lane, const char *msg)
 static int announce_stop(run_ctx *r, char *err, size_t errlen)
 {
 	r->marked_interrupted = 1;
+	queue_items(r);
 	if (writer_put_status(r->writer, "interrupted", err, errlen) != TB_OK ||
 	    writer_flush(r->writer, err, errlen) != TB_OK)
 		return TB_ERR;
@@ -1133,33 +1186,11 @@ out:
 	return rc;
 }
 
-/* The writer's first task in a run that defers its items (record_items()). */
-static int record_run(void *ud, tb_store *st, char *err, size_t errlen)
-{
-	run_ctx *r = ud;
-
-	if (run_put_items(st, r->suites, r->n_suites, r->catalog, err, errlen) != TB_OK)
-		return TB_ERR;
-	grading_catalog_seal(r->catalog);
-	return TB_OK;
-}
-
-/* Lets next_job() go on. Not committed, the writer has failed, and the next
- * answer's write stops the run with its error. */
-static void record_ended(void *ud, int committed)
-{
-	run_ctx *r = ud;
-
-	(void)committed;
-	atomic_store(&r->items_pending, 0);
-	grading_wake(r->grading);
-}
-
 /* The suites' items, into the store and into the grading stage's catalog in
  * one pass: the run grades each item as `grade --from-store` would read it
  * back, without reading it back. A fresh run of answers graded in process
- * leaves this to the writer thread, as its first write, while the first
- * requests go out (10,000 items took 70-110 ms); no answer is offered for
+ * leaves this to the writer thread, as its first write, once the first
+ * requests are out (queue_items(); 10,000 items took 70-110 ms); no answer is offered for
  * grading before the writer has stored it, so none before the catalog is
  * sealed. A shard's plan, a resumed or reused run's stored answers and the
  * warm sandboxes of code answers need the items first. */
@@ -1549,10 +1580,7 @@ int cmd_run(int argc, char **argv)
 	fresh = !o.resume && !r.reused;
 	if ((fresh && passk_live_new(r.st, &r.passk, err, sizeof(err)) != TB_OK) ||
 	    writer_start(r.st, r.passk ? after_write : NULL, r.passk, on_stored, &r, &r.writer, err,
-			 sizeof(err)) != TB_OK ||
-	    (atomic_load(&r.items_pending) &&
-	     writer_put_task(r.writer, &(writer_task){.run = record_run, .ended = record_ended, .ud = &r}, err,
-			     sizeof(err)) != TB_OK)) {
+			 sizeof(err)) != TB_OK) {
 		tb_error("%s", err);
 		rc = TB_EXIT_FATAL;
 		goto out;
@@ -1569,6 +1597,7 @@ int cmd_run(int argc, char **argv)
 				     .wake = reap_grades, .lane_dead = lane_dead},
 			&r, &stats, err, sizeof(err));
 	wake_fd = -1;
+	queue_items(&r);
 	finish_pipeline(&r, src == TB_OK && !stop_requested && !r.fatal[0]);
 	progress_end(&r.prog);
 	if (r.fatal[0] && src == TB_OK) {
