@@ -1282,13 +1282,17 @@ static const char *const end_names[] = {"done", "interrupted", "capped"};
 
 static enum run_end end_status(run_ctx *r)
 {
-	long stored = store_count_samples(r->st), waiting = store_count_awaiting(r->st);
+	long stored, waiting;
 
+	/* Done whatever the store holds: counting it (a scan of every answer)
+	 * decides only a stopped or capped run. */
+	if (!stop_requested && !r->capped)
+		return END_DONE;
+	stored = store_count_samples(r->st);
+	waiting = store_count_awaiting(r->st);
 	if (stored >= r->planned && waiting == 0)
 		return END_DONE;
-	if (stop_requested)
-		return END_INTERRUPTED;
-	return r->capped ? END_CAPPED : END_DONE;
+	return stop_requested ? END_INTERRUPTED : END_CAPPED;
 }
 
 static void raise_fd_limit(void)
