@@ -1803,8 +1803,19 @@ int store_each_unmeasured_sample(tb_store *st, store_sample_fn fn, void *ud, cha
 	walk_ctx w = {.fn.sample = fn, .ud = ud};
 	sqlite3_stmt *q = NULL;
 	tb_buf b;
+	long all_measured;
 	int rc = TB_ERR;
 
+	/* Two counts read two indexes; the walk probes one row a sample (5 ms
+	 * for 10,000 of them, all measured, at the end of a run). */
+	if (prepare(st, "SELECT (SELECT count(*) FROM sample_metrics) >= (SELECT count(*) FROM samples)",
+		    &q, err, errlen) != TB_OK)
+		return TB_ERR;
+	all_measured = count_rows(q);
+	sqlite3_finalize(q);
+	q = NULL;
+	if (all_measured == 1)
+		return TB_OK;
 	tb_buf_init(&b, 8192);
 	tb_buf_adds(&b, "WITH samples AS (SELECT * FROM main.samples AS s WHERE NOT EXISTS (SELECT 1 FROM"
 			" sample_metrics AS m WHERE m.suite = s.suite AND m.item_id = s.item_id AND"

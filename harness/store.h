@@ -129,7 +129,9 @@ int store_each_sample(tb_store *st, store_sample_fn fn, void *ud, char *err, siz
 /* Like store_each_sample(), without the reasoning text (s->reasoning is
  * NULL): for walks that only need the answers and gradings. */
 int store_each_sample_brief(tb_store *st, store_sample_fn fn, void *ud, char *err, size_t errlen);
-/* Like store_each_sample(), only the samples without a sample_metrics row. */
+/* Like store_each_sample(), only the samples without a sample_metrics row.
+ * Nothing when there are as many metrics rows as samples: a store with a
+ * metrics row whose sample is gone (thinkbench writes none) may hide one. */
 int store_each_unmeasured_sample(tb_store *st, store_sample_fn fn, void *ud, char *err, size_t errlen);
 /* Like store_each_sample(), with only the fields stored before the texts:
  * the key, outcome, extracted, expected, grade_reason, grader, lang_check,

@@ -264,7 +264,8 @@ START_TEST(t_tokens_and_timings)
 END_TEST
 
 /* The pass after grading: the catalog's grader places the answer, the
- * store keeps every metric, an unmeasured sample reads back as not found. */
+ * store keeps every metric, an unmeasured sample reads back as not found,
+ * and the pass over the unmeasured ones takes only those. */
 START_TEST(t_stored)
 {
 	char path[4096], err[512];
@@ -309,6 +310,15 @@ START_TEST(t_stored)
 	other.item_id = "u";
 	ck_assert_int_eq(store_get_metrics(st, &other, &m, &found, err, sizeof(err)), TB_OK);
 	ck_assert_int_eq(found, 0);
+	/* the pass at the end of a fresh run: only what was not measured */
+	s.sample = 1;
+	ck_assert_msg(store_put_sample(st, &s, err, sizeof(err)) == TB_OK, "%s", err);
+	ck_assert_int_eq(tracestore_update(st, cat, TRACESTORE_UNMEASURED, &measured, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(measured, 1);
+	ck_assert_int_eq(store_get_metrics(st, &s, &m, &found, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(found, 1);
+	ck_assert_int_eq(tracestore_update(st, cat, TRACESTORE_UNMEASURED, &measured, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(measured, 0);
 	store_close(st);
 	grading_catalog_free(cat);
 	json_decref(spec);
