@@ -86,6 +86,7 @@ typedef struct sched {
 	size_t n_idle, cap_idle;
 	int in_flight;
 	int batch_full;          /* the last fill() stopped at FILL_BATCH: more may be ready */
+	int closing_idle;        /* the pool keeps no idle connection (loop_main) */
 	uint64_t rng;
 	sched_stats stats;       /* this loop's; summed when all have ended */
 } sched;
@@ -938,6 +939,14 @@ static void *loop_main(void *arg)
 		if (s->in_flight == 0 && s->n_waiting == 0 && s->n_ended == 0 &&
 		    atomic_load(&sh->exhausted))
 			break;
+		/* Nothing is left to start, so a connection that goes idle now is
+		 * not used again: closed then, between replies, not with all the
+		 * others at the end (1,024 took 8-12 ms there, after the last
+		 * reply). */
+		if (!s->closing_idle && atomic_load(&sh->exhausted)) {
+			s->closing_idle = 1;
+			curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, 1L);
+		}
 		/* Level-triggered: a socket left ready, or a due timer, ends the
 		 * wait at once. */
 		if (drive(s, stop_by ? 50 : wait_ms(s), &woken) != TB_OK)
