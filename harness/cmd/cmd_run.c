@@ -1190,10 +1190,10 @@ out:
  * one pass: the run grades each item as `grade --from-store` would read it
  * back, without reading it back. A fresh run of answers graded in process
  * leaves this to the writer thread, as its first write, once the first
- * requests are out (queue_items(); 10,000 items took 70-110 ms); no answer is offered for
- * grading before the writer has stored it, so none before the catalog is
- * sealed. A shard's plan, a resumed or reused run's stored answers and the
- * warm sandboxes of code answers need the items first. */
+ * requests are out (queue_items(); 10,000 items took 70-110 ms); no answer
+ * is offered for grading before the writer has stored it, so none before the
+ * catalog is sealed. A shard's plan, a resumed or reused run's stored
+ * answers and the warm sandboxes of code answers need the items first. */
 static int record_items(run_ctx *r, char *err, size_t errlen)
 {
 	const tb_run_opts *o = r->o;
