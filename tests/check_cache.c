@@ -120,24 +120,21 @@ END_TEST
  * answers cannot be graded. */
 START_TEST(a_run_all_from_the_cache_grades_every_answer)
 {
-	char suite[700], models[700], cache[700], log[700], out[700], store[800];
+	char suite[700], models[700], cache[700], log[700], store[800];
 	int port = tu_free_port();
 	pid_t sim;
-	char *argv[] = {"thinkbench", "run", "--suite", suite, "--models", models, "--mode", "nothink",
-			"--out", out, "--no-summary", "-q", "--cache", cache, "-j", "2", NULL};
 
 	snprintf(suite, sizeof(suite), "%s/s.jsonl", tu_dir);
 	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
 	snprintf(cache, sizeof(cache), "%s/cache", tu_dir);
-	snprintf(out, sizeof(out), "%s/results", tu_dir);
 	tu_write_suite(suite, 300, 3, 0);
 	tu_write_models(models, port, NULL);
 	sim = tu_start_sim(tu_dir, port, suite, "--time-scale 0");
 	snprintf(log, sizeof(log), "%s/run1.log", tu_dir);
-	ck_assert_int_eq(tu_run_tb(argv, log, NULL, 300), 0);
+	ck_assert_int_eq(run_tb(suite, models, cache, NULL, log), 0);
 
 	snprintf(log, sizeof(log), "%s/run2.log", tu_dir);
-	ck_assert_int_eq(tu_run_tb(argv, log, NULL, 300), 0);
+	ck_assert_int_eq(run_tb(suite, models, cache, NULL, log), 0);
 	ck_assert_int_eq(tu_sim_requests(port), 300);
 	ck_assert(tu_file_contains(log, "300 answers from the cache"));
 	store_of(log, store, sizeof(store));
