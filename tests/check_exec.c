@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ccache.h"
@@ -220,6 +221,49 @@ static int count_procs(void)
 	return n;
 }
 
+/* Runs check-side-effects.sh with args and returns how many of its LEAK
+ * lines are not in before (NULL: none are). With found, the run is the
+ * baseline: quiet, and its LEAK lines go into found. A file that was on the
+ * host before the corpus ran (a large file a user left in /tmp) is the
+ * host's, not a side effect. */
+static int side_effects(const char *args, const char *before, char *found, size_t found_len)
+{
+	char cmd[3000], line[512];
+	int n = 0, status;
+	size_t used = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "bash '%s' check %s", tu_shared("hostile/check-side-effects.sh"), args);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	if (found)
+		found[0] = '\0';
+	while (fgets(line, sizeof(line), p)) {
+		int leak = strncmp(line, "LEAK: ", 6) == 0;
+
+		if (found) {
+			if (leak && used + strlen(line) < found_len)
+				used += (size_t)snprintf(found + used, found_len - used, "%s", line);
+			continue;
+		}
+		if (strncmp(line, "RESULT: ", 8) == 0)
+			continue;
+		if (leak && before && strstr(before, line)) {
+			printf("note: there before the corpus ran, not counted: %s", line + 6);
+			continue;
+		}
+		fputs(line, stdout);
+		n += leak;
+	}
+	status = pclose(p);
+	/* 0 clean, 1 leaks found; anything else is the script failing */
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) <= 1, "check-side-effects.sh failed: %s", cmd);
+	if (!found)
+		printf("side effects: %d\n", n);
+	fflush(stdout);
+	return n;
+}
+
 START_TEST(test_hostile_corpus)
 {
 	static const struct {
@@ -251,7 +295,7 @@ START_TEST(test_hostile_corpus)
 	hjob jobs[N];
 	gr_grader *py, *c, *js;
 	gr_pool *pool;
-	char err[256], *work = tu_mkdtemp(), results[600], cmd[3000];
+	char err[256], *work = tu_mkdtemp(), results[600], cmd[3000], before[4096];
 	listener l = {.fd = -1};
 	pthread_t lt;
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(47123),
@@ -274,6 +318,8 @@ START_TEST(test_hostile_corpus)
 	setenv("OPENROUTER_API_KEY", CANARY, 1);
 	setenv("HOSTILE_TIMEOUT", "2", 1);
 	baseline = count_procs();
+	snprintf(cmd, sizeof(cmd), "--dir '%s' --dir /tmp", work);
+	side_effects(cmd, NULL, before, sizeof(before));
 
 	py = make("python", py_tests, NULL, timeout, 64);
 	c = make_io("c", c_main, timeout, 0);
@@ -308,16 +354,17 @@ START_TEST(test_hostile_corpus)
 		pthread_join(lt, NULL);
 	if (l.fd >= 0)
 		close(l.fd);
-	snprintf(cmd, sizeof(cmd),
-		 "bash '%s' check --dir '%s' --dir /tmp --output '%s' %s%s%s --harness-pid %d --baseline-procs %d",
-		 tu_shared("hostile/check-side-effects.sh"), work, results, have_listener ? "--listener-log '" : "",
-		 have_listener ? l.log : "", have_listener ? "'" : "", (int)getpid(), baseline);
+	snprintf(cmd, sizeof(cmd), "--dir '%s' --dir /tmp --output '%s' %s%s%s --harness-pid %d --baseline-procs %d",
+		 work, results, have_listener ? "--listener-log '" : "", have_listener ? l.log : "",
+		 have_listener ? "'" : "", (int)getpid(), baseline);
 	{
-		int rc = system(cmd);
+		int leaks = side_effects(cmd, before, NULL, 0);
 
 		for (int i = 0; i < N; i++) {
 			printf("%-28s %-13s %.2fs  %s\n", jobs[i].file, jobs[i].r.extracted, jobs[i].wall,
 			       jobs[i].r.reason);
+			/* a failing check ends the test's process unflushed */
+			fflush(stdout);
 			ck_assert_msg(jobs[i].rc == TB_OK, "%s: harness error: %s", jobs[i].file, jobs[i].r.reason);
 			ck_assert_msg(one_of(jobs[i].r.extracted, jobs[i].accepted), "%s: got %s (%s), expected %s",
 				      jobs[i].file, jobs[i].r.extracted, jobs[i].r.reason, jobs[i].accepted);
@@ -330,7 +377,7 @@ START_TEST(test_hostile_corpus)
 			ck_assert(strstr(jobs[i].r.reason, CANARY) == NULL);
 			free(jobs[i].answer);
 		}
-		ck_assert_msg(rc == 0, "check-side-effects.sh found side effects (see its output above)");
+		ck_assert_msg(leaks == 0, "check-side-effects.sh found side effects (see its output above)");
 	}
 	gr_free(py);
 	gr_free(c);
