@@ -65,10 +65,21 @@ enum { MAX_FILES = 16, MAX_ARGS = 160, REC_MAX = 64 * 1024, STATUS_MAX = 2048, G
 #define TEXT(x) TEXT_(x)
 
 static int unsafe_mode;
+/* unsafe mode's work dirs go here: $TMPDIR, as users with a small /tmp
+ * expect, when it is an absolute directory the command can enter (as root
+ * the command runs as a slot uid, so others need search permission); read
+ * once, before any run */
+static char unsafe_parent[128] = "/tmp";
 
 void sb_set_unsafe(int on)
 {
+	const char *t = getenv("TMPDIR");
+	struct stat st;
+	int usable = t && t[0] == '/' && strlen(t) < sizeof(unsafe_parent) && stat(t, &st) == 0 &&
+		     S_ISDIR(st.st_mode) && (geteuid() != 0 || (st.st_mode & S_IXOTH));
+
 	unsafe_mode = on;
+	snprintf(unsafe_parent, sizeof(unsafe_parent), "%s", usable ? t : "/tmp");
 }
 
 int sb_unsafe(void)
@@ -367,8 +378,8 @@ typedef struct spawn {
 	int argc;
 	char nums[MAX_FILES + 8][24];
 	int nnums;
-	char workdir[64];       /* unsafe mode: the host temp dir */
-	char env_home[96], env_tmp[96];
+	char workdir[160];      /* unsafe mode: the host temp dir */
+	char env_home[176], env_tmp[176];
 	char dest[MAX_FILES][64];
 	int src[FD_FILE0 + MAX_FILES];
 	int nsrc;
@@ -708,10 +719,10 @@ static unsigned long user_tasks(uid_t uid)
 	return n;
 }
 
-/* unsafe mode: files go into a fresh host temp dir */
+/* unsafe mode: files go into a fresh host temp dir under unsafe_parent */
 static int make_workdir(spawn *sp, const sb_job *job, char *err, size_t errlen)
 {
-	snprintf(sp->workdir, sizeof(sp->workdir), "/tmp/tb-unsafe.XXXXXX");
+	snprintf(sp->workdir, sizeof(sp->workdir), "%s/tb-unsafe.XXXXXX", unsafe_parent);
 	if (!mkdtemp(sp->workdir)) {
 		sp->workdir[0] = '\0';
 		return tb_seterr(err, errlen, "cannot create a work dir: %s", strerror(errno));
@@ -719,7 +730,7 @@ static int make_workdir(spawn *sp, const sb_job *job, char *err, size_t errlen)
 	if (sp->drop && chown(sp->workdir, sp->uid, sp->uid) != 0)
 		return tb_seterr(err, errlen, "cannot hand the work dir over: %s", strerror(errno));
 	for (size_t i = 0; i < job->nfiles; i++) {
-		char path[128];
+		char path[256];
 		int fd;
 
 		snprintf(path, sizeof(path), "%s/%s", sp->workdir, job->files[i].name);

@@ -99,8 +99,9 @@ void sb_result_release(sb_result *res);
  * TB_OK, or TB_ERR with one line in err. With unsafe mode on it returns TB_OK. */
 int sb_available(char *err, size_t errlen);
 
-/* --unsafe-exec: run commands directly (a temp dir, rlimits, a process group,
- * the same deadline and caps) when bubblewrap is missing. Set before any run. */
+/* --unsafe-exec: run commands directly (a temp dir under $TMPDIR or /tmp,
+ * rlimits, a process group, the same deadline and caps) when bubblewrap is
+ * missing. Set before any run; it reads TMPDIR then. */
 void sb_set_unsafe(int on);
 int sb_unsafe(void);
 

@@ -175,6 +175,11 @@ START_TEST(ten_kills_count_requests)
 	pid_t sim;
 	unsigned seed = 7;
 
+	/* a killed run leaves its --unsafe-exec work dirs; keep them in ours,
+	 * which the slot uids must be able to enter */
+	chmod(tu_dir, 0711);
+	setenv("TMPDIR", tu_dir, 1);
+
 	snprintf(suite, sizeof(suite), "%s/slow.jsonl", tu_dir);
 	snprintf(out, sizeof(out), "%s/results", tu_dir);
 	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
@@ -269,6 +274,8 @@ START_TEST(ctrl_c_leaves_backlog_for_resume)
 	double t_sig, t_line = -1, t_exit;
 	int status;
 
+	chmod(tu_dir, 0711);
+	setenv("TMPDIR", tu_dir, 1);
 	if (system("command -v script > /dev/null") != 0) {
 		printf("ctrl_c_leaves_backlog_for_resume: skipped: no 'script' command\n");
 		return;

@@ -423,6 +423,39 @@ START_TEST(test_unsafe_mode)
 }
 END_TEST
 
+/* Under $TMPDIR, and the directory is gone after the run; as root, only a
+ * $TMPDIR the slot uid can enter. */
+START_TEST(test_unsafe_mode_tmpdir)
+{
+	char *parent = tu_mkdtemp(), want[300];
+	sb_result r;
+	DIR *d;
+
+	ck_assert_ptr_nonnull(parent);
+	setenv("TMPDIR", parent, 1);
+	if (geteuid() == 0) {
+		ck_assert_int_eq(chmod(parent, 0700), 0);
+		sb_set_unsafe(1);
+		ck_assert_int_eq(run("pwd", 5, &r), TB_OK);
+		ck_assert(contains(&r.out, "/tmp/tb-unsafe."));
+		sb_result_release(&r);
+		ck_assert_int_eq(chmod(parent, 0711), 0);
+	}
+	sb_set_unsafe(1);
+	ck_assert_int_eq(run("touch made-here; pwd", 5, &r), TB_OK);
+	snprintf(want, sizeof(want), "%s/tb-unsafe.", parent);
+	ck_assert_msg(contains(&r.out, want), "ran in %.*s", (int)r.out.len, r.out.data);
+	sb_result_release(&r);
+	d = opendir(parent);
+	ck_assert_ptr_nonnull(d);
+	for (struct dirent *de; (de = readdir(d)) != NULL;)
+		ck_assert_msg(de->d_name[0] == '.', "left behind: %s", de->d_name);
+	closedir(d);
+	tu_rmtree(parent);
+	free(parent);
+}
+END_TEST
+
 /* The seccomp filter: each denied call fails with its errno inside the
  * sandbox, in unsafe mode too. ptrace(PTRACE_TRACEME) and process_vm_readv
  * on the process itself succeed without a filter, so they show it is there;
@@ -520,6 +553,7 @@ static Suite *sandbox_suite(void)
 	tcase_add_test(tc, test_slot_swept);
 	tcase_add_test(tc, test_slot_fork);
 	tcase_add_test(tc, test_unsafe_mode);
+	tcase_add_test(tc, test_unsafe_mode_tmpdir);
 	tcase_add_test(tc, test_seccomp);
 	suite_add_tcase(s, tc);
 	return s;
