@@ -462,8 +462,9 @@ START_TEST(dead_lane_fails_the_rest_unasked)
 		ck_assert_msg(strstr(j->error, "Couldn't connect to server") != NULL, "%s", j->error);
 		unasked += j->attempts == 0;
 	}
-	/* three decide; at most four more were in flight and four waited to retry */
-	ck_assert_int_ge(unasked, 20 - SCHED_DEAD_AFTER - 2 * 4);
+	/* three decide; at most 2 x 4 more were in flight or ended and not yet
+	 * judged (a loaded machine judges later), and four waited to retry */
+	ck_assert_int_ge(unasked, 20 - SCHED_DEAD_AFTER - 3 * 4);
 	ck_assert_int_eq(stats.unasked, unasked);
 	release(&dd.p);
 	MHD_stop_daemon(d);
@@ -493,7 +494,8 @@ START_TEST(dead_lane_drains_at_once)
 	ck_assert_msg(tu_now_s() - t0 < 10.0, "took %.1f s", tu_now_s() - t0);
 	ck_assert_int_eq(dd.n, 1);
 	ck_assert_int_eq(dd.p.failed, JOBS);
-	ck_assert_int_ge(stats.unasked, JOBS - SCHED_DEAD_AFTER - 2 * 4);
+	/* the bound of dead_lane_fails_the_rest_unasked */
+	ck_assert_int_ge(stats.unasked, JOBS - SCHED_DEAD_AFTER - 3 * 4);
 	release(&dd.p);
 }
 END_TEST
