@@ -51,28 +51,40 @@ static void store_of(const char *log, char *path, size_t n)
 	free(text);
 }
 
+/* The files of a run against the simulator, in tu_dir. */
+typedef struct sim_files {
+	char suite[700], models[700], cache[700];
+} sim_files;
+
+/* Writes a suite of n_items and a models file for the simulator on port
+ * (key_env as tu_write_models() takes it), names the cache folder, and
+ * starts the simulator with sim_flags. Returns its pid. */
+static pid_t start_sim_run(sim_files *f, int port, int n_items, const char *key_env, const char *sim_flags)
+{
+	snprintf(f->suite, sizeof(f->suite), "%s/s.jsonl", tu_dir);
+	snprintf(f->models, sizeof(f->models), "%s/models.json", tu_dir);
+	snprintf(f->cache, sizeof(f->cache), "%s/cache", tu_dir);
+	tu_write_suite(f->suite, n_items, 3, 0);
+	tu_write_models(f->models, port, key_env);
+	return tu_start_sim(tu_dir, port, f->suite, sim_flags);
+}
+
 START_TEST(a_rerun_pays_only_for_new_items)
 {
-	char suite[700], models[700], cache[700], log[700], store1[800], store2[800], sql[900];
+	char log[700], store1[800], store2[800], sql[900];
 	int port = tu_free_port();
-	pid_t sim;
+	sim_files f;
+	pid_t sim = start_sim_run(&f, port, 30, NULL, "--time-scale 0");
 	long before;
 
-	snprintf(suite, sizeof(suite), "%s/s.jsonl", tu_dir);
-	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
-	snprintf(cache, sizeof(cache), "%s/cache", tu_dir);
-	tu_write_suite(suite, 30, 3, 0);
-	tu_write_models(models, port, NULL);
-	sim = tu_start_sim(tu_dir, port, suite, "--time-scale 0");
-
 	snprintf(log, sizeof(log), "%s/run1.log", tu_dir);
-	ck_assert_int_eq(run_tb(suite, models, cache, "20", log), 0);
+	ck_assert_int_eq(run_tb(f.suite, f.models, f.cache, "20", log), 0);
 	store_of(log, store1, sizeof(store1));
 	ck_assert_int_eq(tu_sim_requests(port), 20);
 
 	/* the same 20 and 10 new: 10 requests */
 	snprintf(log, sizeof(log), "%s/run2.log", tu_dir);
-	ck_assert_int_eq(run_tb(suite, models, cache, NULL, log), 0);
+	ck_assert_int_eq(run_tb(f.suite, f.models, f.cache, NULL, log), 0);
 	store_of(log, store2, sizeof(store2));
 	ck_assert_int_eq(tu_sim_requests(port), 30);
 	ck_assert(tu_file_contains(log, "20 answers from the cache"));
@@ -109,7 +121,7 @@ START_TEST(a_rerun_pays_only_for_new_items)
 	/* without the cache, every item is asked */
 	before = tu_sim_requests(port);
 	snprintf(log, sizeof(log), "%s/run3.log", tu_dir);
-	ck_assert_int_eq(run_tb(suite, models, NULL, NULL, log), 0);
+	ck_assert_int_eq(run_tb(f.suite, f.models, NULL, NULL, log), 0);
 	ck_assert_int_eq(tu_sim_requests(port) - before, 30);
 	tu_stop_sim(sim);
 }
@@ -120,21 +132,16 @@ END_TEST
  * answers cannot be graded. */
 START_TEST(a_run_all_from_the_cache_grades_every_answer)
 {
-	char suite[700], models[700], cache[700], log[700], store[800];
+	char log[700], store[800];
 	int port = tu_free_port();
-	pid_t sim;
+	sim_files f;
+	pid_t sim = start_sim_run(&f, port, 300, NULL, "--time-scale 0");
 
-	snprintf(suite, sizeof(suite), "%s/s.jsonl", tu_dir);
-	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
-	snprintf(cache, sizeof(cache), "%s/cache", tu_dir);
-	tu_write_suite(suite, 300, 3, 0);
-	tu_write_models(models, port, NULL);
-	sim = tu_start_sim(tu_dir, port, suite, "--time-scale 0");
 	snprintf(log, sizeof(log), "%s/run1.log", tu_dir);
-	ck_assert_int_eq(run_tb(suite, models, cache, NULL, log), 0);
+	ck_assert_int_eq(run_tb(f.suite, f.models, f.cache, NULL, log), 0);
 
 	snprintf(log, sizeof(log), "%s/run2.log", tu_dir);
-	ck_assert_int_eq(run_tb(suite, models, cache, NULL, log), 0);
+	ck_assert_int_eq(run_tb(f.suite, f.models, f.cache, NULL, log), 0);
 	ck_assert_int_eq(tu_sim_requests(port), 300);
 	ck_assert(tu_file_contains(log, "300 answers from the cache"));
 	store_of(log, store, sizeof(store));
@@ -148,20 +155,15 @@ END_TEST
 
 START_TEST(errors_are_never_cached)
 {
-	char suite[700], models[700], cache[700], log[700], db[800];
+	char log[700], db[800];
 	int port = tu_free_port();
-	pid_t sim;
+	sim_files f;
+	pid_t sim = start_sim_run(&f, port, 5, NULL, "--time-scale 0 --fault-5xx 1");
 	int rc;
-	char *argv[] = {"thinkbench", "run", "--suite", suite, "--models", models, "--mode", "nothink",
-			"--out", cache, "--retries", "1", "--cache", cache, "--no-summary", "-q", NULL};
+	char *argv[] = {"thinkbench", "run", "--suite", f.suite, "--models", f.models, "--mode", "nothink",
+			"--out", f.cache, "--retries", "1", "--cache", f.cache, "--no-summary", "-q", NULL};
 
-	snprintf(suite, sizeof(suite), "%s/s.jsonl", tu_dir);
-	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
-	snprintf(cache, sizeof(cache), "%s/cache", tu_dir);
 	snprintf(db, sizeof(db), "%s/cache/" CACHE_FILE, tu_dir);
-	tu_write_suite(suite, 5, 3, 0);
-	tu_write_models(models, port, NULL);
-	sim = tu_start_sim(tu_dir, port, suite, "--time-scale 0 --fault-5xx 1");
 	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
 	rc = tu_run_tb(argv, log, NULL, 300);
 	ck_assert_int_eq(rc, 3);
@@ -175,22 +177,17 @@ END_TEST
 START_TEST(the_api_key_stays_out_of_the_cache)
 {
 	static const char key[] = "sk-or-v1-cachetest0123456789abcdef";
-	char suite[700], models[700], cache[700], log[700], db[800], out[700];
+	char log[700], db[800], out[700];
 	int port = tu_free_port();
-	pid_t sim;
+	sim_files f;
+	pid_t sim = start_sim_run(&f, port, 5, "OPENROUTER_API_KEY", "--time-scale 0 --hostile echokey");
 	tu_spawn o = {.api_key = key};
-	char *argv[] = {"thinkbench", "run", "--suite", suite, "--models", models, "--mode", "nothink",
-			"--out", out, "--cache", cache, "--no-summary", "-q", NULL};
+	char *argv[] = {"thinkbench", "run", "--suite", f.suite, "--models", f.models, "--mode", "nothink",
+			"--out", out, "--cache", f.cache, "--no-summary", "-q", NULL};
 	int rc;
 
-	snprintf(suite, sizeof(suite), "%s/s.jsonl", tu_dir);
-	snprintf(models, sizeof(models), "%s/models.json", tu_dir);
-	snprintf(cache, sizeof(cache), "%s/cache", tu_dir);
 	snprintf(out, sizeof(out), "%s/results", tu_dir);
 	snprintf(db, sizeof(db), "%s/cache/" CACHE_FILE, tu_dir);
-	tu_write_suite(suite, 5, 3, 0);
-	tu_write_models(models, port, "OPENROUTER_API_KEY");
-	sim = tu_start_sim(tu_dir, port, suite, "--time-scale 0 --hostile echokey");
 	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
 	rc = tu_run_tb(argv, log, &o, 300);
 	ck_assert_msg(rc == 0 || rc == 3, "exit %d", rc);
