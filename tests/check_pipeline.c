@@ -158,6 +158,14 @@ END_TEST
 
 /* ---- counted requests: a models file and a separate simulator ---- */
 
+/* A killed run leaves its --unsafe-exec work dirs: they go into tu_dir
+ * (through TMPDIR), which the slot uids must be able to enter. */
+static void keep_unsafe_dirs_in_tu_dir(void)
+{
+	ck_assert_int_eq(chmod(tu_dir, 0711), 0);
+	ck_assert_int_eq(setenv("TMPDIR", tu_dir, 1), 0);
+}
+
 /* Ten SIGKILLs at random moments of a run with slow code grading and 20%
  * faults, a resume after each: every sample stored once and graded, and the
  * simulator answered (faults aside) at most the samples plus the requests in
@@ -175,11 +183,7 @@ START_TEST(ten_kills_count_requests)
 	pid_t sim;
 	unsigned seed = 7;
 
-	/* a killed run leaves its --unsafe-exec work dirs; keep them in ours,
-	 * which the slot uids must be able to enter */
-	chmod(tu_dir, 0711);
-	setenv("TMPDIR", tu_dir, 1);
-
+	keep_unsafe_dirs_in_tu_dir();
 	snprintf(suite, sizeof(suite), "%s/slow.jsonl", tu_dir);
 	snprintf(out, sizeof(out), "%s/results", tu_dir);
 	snprintf(log, sizeof(log), "%s/run.log", tu_dir);
@@ -274,8 +278,7 @@ START_TEST(ctrl_c_leaves_backlog_for_resume)
 	double t_sig, t_line = -1, t_exit;
 	int status;
 
-	chmod(tu_dir, 0711);
-	setenv("TMPDIR", tu_dir, 1);
+	keep_unsafe_dirs_in_tu_dir();
 	if (system("command -v script > /dev/null") != 0) {
 		printf("ctrl_c_leaves_backlog_for_resume: skipped: no 'script' command\n");
 		return;
