@@ -227,17 +227,22 @@ for j in 64 1024; do
 		srv_start 200
 		tb_run "$W/ov.jsonl" "$j"
 		srv_stop > /dev/null
-		put "overlap_$j" "$(calc "100 * ($WALL - $ideal) / $ideal")"
+		ov=$(calc "100 * ($WALL - $ideal) / $ideal")
+		put "overlap_$j" "$ov"
 		put "turn_mean_$j" "$(srv_stat turn mean)"
 		put "outside_$j" "$(calc "1000 * ($WALL - $(srv_stat span))")"
+		# the floor client right after thinkbench, so that the pair meets
+		# the same load on this shared host; curl after both
+		srv_start 200
+		floor_run "$W/stream.json" "$n" "$j" 200
+		srv_stop > /dev/null
+		fov=$(calc "100 * ($WALL - $ideal) / $ideal")
+		put "floor_overlap_$j" "$fov"
+		put "overlap_ratio_$j" "$(calc "$ov / $fov")"
 		srv_start 200
 		curl_run "$W/stream.json" "$n" "$j"
 		srv_stop > /dev/null
 		put "curl_overlap_$j" "$(calc "100 * ($WALL - $ideal) / $ideal")"
-		srv_start 200
-		floor_run "$W/stream.json" "$n" "$j" 200
-		srv_stop > /dev/null
-		put "floor_overlap_$j" "$(calc "100 * ($WALL - $ideal) / $ideal")"
 	done
 done
 
@@ -255,12 +260,14 @@ for j in 64 1024; do
 		put "srv_late_p99_$j" "$(srv_stat late p99)"
 		sqlite3 "$STORE" "select ttft_ms from samples order by ttft_ms" > "$W/ttft.txt"
 		put "ttft_mean_$j" "$(awk '{ s += $1 } END { printf "%.4f", s / NR - 50 }' "$W/ttft.txt")"
-		put "ttft_p99_$j" "$(awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.4f", v[i] - 50 }' "$W/ttft.txt")"
+		p99=$(awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.4f", v[i] - 50 }' "$W/ttft.txt")
+		put "ttft_p99_$j" "$p99"
 		srv_start 50
 		floor_run "$W/stream.json" "$n" "$j" 50
 		srv_stop > /dev/null
 		put "floor_ttft_mean_$j" "${FLOOR_TTFB% *}"
 		put "floor_ttft_p99_$j" "${FLOOR_TTFB#* }"
+		put "ttft_p99_ratio_$j" "$(calc "$p99 / ${FLOOR_TTFB#* }")"
 	done
 done
 
@@ -405,10 +412,14 @@ pass() { if awk "BEGIN { exit !($1) }"; then echo pass; else echo "**miss**"; fi
 
 cs=$(m curl_stream); ts=$(m tb_stream); cp=$(m curl_plain); tp=$(m tb_plain)
 rs=$(ratio "$ts" "$cs"); rp=$(ratio "$tp" "$cp")
-ov64=$(m overlap_64); ov1k=$(m overlap_1024)
+ov64=$(m overlap_64)
 tm64=$(m ttft_mean_64); tp64=$(m ttft_p99_64); tp1k=$(m ttft_p99_1024)
-# the two 1,024 targets are relative to the floor client measured in the same run
-ftp1k=$(m floor_ttft_p99_1024); fov1k=$(m floor_overlap_1024)
+# The two 1,024 targets are relative to the floor client: the median of the
+# ratios of pairs run back to back, as the backlog row's. A ratio of the
+# medians would set one repetition's thinkbench against another's floor
+# client, minutes apart on a host whose load moves the floor client's excess
+# alone from 7 % to 13 %.
+rtp1k=$(m ttft_p99_ratio_1024); rov1k=$(m overlap_ratio_1024)
 rn=$(m rss_n); rg=$(m rss_growth)
 rx=$(m regex); nu=$(m numeric); ma=$(m math)
 rep=$(m report)
@@ -448,11 +459,11 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "| same with one transfer loop (\`--loops 1\`), streaming / not | – | $(mm tb1_stream) ($(ratio "$(m tb1_stream)" "$cs") %) / $(mm tb1_plain) ($(ratio "$(m tb1_plain)" "$cp") %) | – | – |"
 	echo "| endpoint CPU during the thinkbench runs (stream / plain) | not the bottleneck | $(mm tb_stream_srvcpu 1) % / $(mm tb_plain_srvcpu 1) % of one core | – | – |"
 	echo "| wall time over N x 200 ms / 64, N = $OVERLAP_N_64 | ≤ 2 % | $(mm overlap_64 2) % (curl: $(mm curl_overlap_64 2) %; floor client: $(mm floor_overlap_64 2) %) | – | $(pass "$ov64 <= 2") |"
-	echo "| wall time over N x 200 ms / 1024, N = $OVERLAP_N_1024, vs the floor client in the same run | ≤ 2× the floor client's | $(mm overlap_1024 2) % (curl: $(mm curl_overlap_1024 2) %; floor client: $(mm floor_overlap_1024 2) %) | $(calc "$ov1k / $fov1k")× | $(pass "$ov1k <= 2 * $fov1k") |"
+	echo "| wall time over N x 200 ms / 1024, N = $OVERLAP_N_1024, vs the floor client run right after it | ≤ 2× the floor client's (median of the paired ratios) | $(mm overlap_1024 2) % (curl: $(mm curl_overlap_1024 2) %; floor client: $(mm floor_overlap_1024 2) %) | $(mm overlap_ratio_1024 2)× | $(pass "$rov1k <= 2") |"
 	echo "| of which, at 64 / 1,024: the client's turnaround per request (mean); its time outside the endpoint's first request to last reply | – | $(mm turn_mean_64 3) / $(mm turn_mean_1024 3) ms; $(mm outside_64 1) / $(mm outside_1024 1) ms | – | – |"
 	echo "| TTFT error, 50 ms injected, 64 in flight: mean | ≤ 1 ms | $(mm ttft_mean_64 3) ms | – | $(pass "$tm64 <= 1 && $tm64 >= -1") |"
 	echo "| same, p99 | ≤ 3 ms | $(mm ttft_p99_64 3) ms | – | $(pass "$tp64 <= 3 && $tp64 >= -3") |"
-	echo "| TTFT error at 1,024 in flight: mean / p99, p99 vs the floor client's in the same run | p99 ≤ 1.25× the floor client's | $(mm ttft_mean_1024 3) / $(mm ttft_p99_1024 3) ms (floor client p99: $(mm floor_ttft_p99_1024 3) ms) | $(calc "$tp1k / $ftp1k")× | $(pass "$tp1k <= 1.25 * $ftp1k && $tp1k >= -5") |"
+	echo "| TTFT error at 1,024 in flight: mean / p99, p99 vs the floor client's, run right after it | p99 ≤ 1.25× the floor client's (median of the paired ratios) | $(mm ttft_mean_1024 3) / $(mm ttft_p99_1024 3) ms (floor client p99: $(mm floor_ttft_p99_1024 3) ms) | $(mm ttft_p99_ratio_1024 2)× | $(pass "$rtp1k <= 1.25 && $tp1k >= -5") |"
 	echo "| TTFT error, 50 ms injected, 64 in flight, with a saturating code-grading backlog: mean / p99, vs without (same run) | p99 ≤ 1.5× the p99 without one | with: $(mm ttft_x_mean 3) / $(mm ttft_x_p99 3) ms; without: $(mm ttft_q_mean 3) / $(mm ttft_q_p99 3) ms; $(mm x_awaiting 0) of $TQ_N answers awaiting their grade at the last reply (without: $(mm q_awaiting 0)); graded $(mm x_graded_span 1) /s while the requests ran, $(mm x_graded_run 1) /s over the run$xnote | $(mm x_ratio 2)× (p99) | $(pass "$(m x_ratio) <= 1.5") |"
 	echo "| the floor client's time-to-first-byte error, mean / p99, at 64 / 1,024 | – | $(mm floor_ttft_mean_64 3) / $(mm floor_ttft_p99_64 3) ms; $(mm floor_ttft_mean_1024 3) / $(mm floor_ttft_p99_1024 3) ms | – | – |"
 	echo "| of which the endpoint's own lateness, mean / p99, at 64 / 1,024 | – | $(mm srv_late_mean_64 3) / $(mm srv_late_p99_64 3) ms; $(mm srv_late_mean_1024 3) / $(mm srv_late_p99_1024 3) ms | – | – |"
@@ -476,7 +487,10 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "\`curl -Z --parallel-max J\` over the same N requests, and the floor client"
 	echo "(scripts/bench/floorcli.c: one thread, raw sockets, each connection sends the canned"
 	echo "request and reads the reply to its Content-Length, no parsing and no store): the least"
-	echo "any client pays on this machine with this endpoint. The endpoint measures the client's"
+	echo "any client pays on this machine with this endpoint. The two rows at 1,024 in flight run"
+	echo "the floor client right after thinkbench in each repetition and give the median of those"
+	echo "paired ratios: the host's load, which moves the floor client's own excess from 7 to 13 %"
+	echo "within minutes, then weighs on both sides of each ratio alike. The endpoint measures the client's"
 	echo "turnaround (from a reply's last byte written to the next request read whole on that"
 	echo "connection: the client's read, refill and send, and loopback) and the span from the first"
 	echo "request to the last reply; what the wall time holds outside that span is the client's"
