@@ -135,6 +135,14 @@ tb_run() {
 	fi
 }
 
+# ttft_err mean|p99 FILE: the time-to-first-token error (ms, less the 50 ms
+# injected) of the ascending times in FILE
+ttft_err() {
+	awk -v k="$1" '{ v[NR] = $1; s += $1 } END {
+		if (k == "mean") { printf "%.4f\n", s / NR - 50; exit }
+		i = int(NR * 0.99); if (i < 1) i = 1; printf "%.4f\n", v[i] - 50 }' "$2"
+}
+
 curl_run() { # curl_run BODYFILE COUNT JOBS: sets WALL (one request per URL of the range)
 	t0=$(now)
 	curl -s -Z --parallel-max "$3" -H 'Content-Type: application/json' --data-binary @"$1" \
@@ -259,8 +267,8 @@ for j in 64 1024; do
 		put "srv_late_mean_$j" "$(srv_stat late mean)"
 		put "srv_late_p99_$j" "$(srv_stat late p99)"
 		sqlite3 "$STORE" "select ttft_ms from samples order by ttft_ms" > "$W/ttft.txt"
-		put "ttft_mean_$j" "$(awk '{ s += $1 } END { printf "%.4f", s / NR - 50 }' "$W/ttft.txt")"
-		p99=$(awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.4f", v[i] - 50 }' "$W/ttft.txt")
+		put "ttft_mean_$j" "$(ttft_err mean "$W/ttft.txt")"
+		p99=$(ttft_err p99 "$W/ttft.txt")
 		put "ttft_p99_$j" "$p99"
 		srv_start 50
 		floor_run "$W/stream.json" "$n" "$j" 50
@@ -296,9 +304,9 @@ awk -v n="$n" 'BEGIN {
 }' > "$W/tx.jsonl"
 ttft_put() { # ttft_put KEY: the mean and p99 TTFT error of $STORE
 	sqlite3 "$STORE" "select ttft_ms from samples order by ttft_ms" > "$W/ttft.txt"
-	put "${1}_mean" "$(awk '{ s += $1 } END { printf "%.4f", s / NR - 50 }' "$W/ttft.txt")"
-	put "${1}_p99" "$(awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.4f", v[i] - 50 }' "$W/ttft.txt")"
-	awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.4f\n", v[i] - 50 }' "$W/ttft.txt"
+	put "${1}_mean" "$(ttft_err mean "$W/ttft.txt")"
+	put "${1}_p99" "$(ttft_err p99 "$W/ttft.txt")"
+	ttft_err p99 "$W/ttft.txt"
 }
 for r in $(seq "$REPS"); do
 	note "ttft at 64 in flight without and with a code-grading backlog, repetition $r"
