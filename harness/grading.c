@@ -34,6 +34,11 @@ struct grading_catalog {
 	size_t n, cap;
 	spec_slot *specs;            /* open addressing, n_specs < cap_specs / 2 */
 	size_t n_specs, cap_specs;
+	/* the spec of the last item added and its grader: a suite's items share
+	 * one spec object, looked up once. The reference held keeps its address
+	 * from naming another object. */
+	json_t *last_spec;
+	const gr_grader *last_grader;
 	int sealed;
 };
 
@@ -74,13 +79,25 @@ static int specs_grow(grading_catalog *c)
 	return TB_OK;
 }
 
+static void remember_spec(grading_catalog *c, const json_t *spec, const gr_grader *g)
+{
+	json_decref(c->last_spec);
+	c->last_spec = json_incref((json_t *)spec);
+	c->last_grader = g;
+}
+
 /* The compiled grader of spec, compiled now if it is new. */
 static int spec_grader(grading_catalog *c, const json_t *spec, const gr_grader **out, char *err,
 		       size_t errlen)
 {
-	char *text = json_dumps(spec, JSON_COMPACT | JSON_SORT_KEYS);
+	char *text;
 	size_t k;
 
+	if (spec == c->last_spec) {
+		*out = c->last_grader;
+		return TB_OK;
+	}
+	text = json_dumps(spec, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!text || (2 * (c->n_specs + 1) > c->cap_specs && specs_grow(c) != TB_OK)) {
 		free(text);
 		return tb_seterr(err, errlen, "out of memory");
@@ -89,6 +106,7 @@ static int spec_grader(grading_catalog *c, const json_t *spec, const gr_grader *
 	for (k = fnv1a(text) & (c->cap_specs - 1); c->specs[k].text; k = (k + 1) & (c->cap_specs - 1)) {
 		if (strcmp(c->specs[k].text, text) == 0) {
 			free(text);
+			remember_spec(c, spec, c->specs[k].grader);
 			*out = c->specs[k].grader;
 			return TB_OK;
 		}
@@ -99,6 +117,7 @@ static int spec_grader(grading_catalog *c, const json_t *spec, const gr_grader *
 	}
 	c->specs[k].text = text;
 	c->n_specs++;
+	remember_spec(c, spec, c->specs[k].grader);
 	*out = c->specs[k].grader;
 	return TB_OK;
 }
@@ -258,6 +277,7 @@ void grading_catalog_free(grading_catalog *c)
 		gr_free(c->specs[i].grader);
 	}
 	free(c->specs);
+	json_decref(c->last_spec);
 	free(c);
 }
 

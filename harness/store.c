@@ -217,6 +217,11 @@ struct tb_store {
 	sqlite3_stmt *put_metrics, *get_metrics, *put_reused, *count_reused;
 	/* transaction control, stepped once per sample or batch: parsed once */
 	sqlite3_stmt *tx[TX_COUNT];
+	/* the grader spec of the last item written, and its text: a suite's
+	 * items share one spec object, written once. The reference held keeps
+	 * its address from naming another object. */
+	json_t *item_spec;
+	char *item_spec_text;
 };
 
 static int dberr(const tb_store *st, char *err, size_t errlen, const char *what)
@@ -572,6 +577,8 @@ void store_close(tb_store *st)
 	for (int i = 0; i < TX_COUNT; i++)
 		sqlite3_finalize(st->tx[i]);
 	sqlite3_close(st->db);
+	json_decref(st->item_spec);
+	free(st->item_spec_text);
 	free(st->path);
 	free(st);
 }
@@ -581,6 +588,12 @@ static int bind_text(sqlite3_stmt *q, int i, const char *s)
 	return s ? sqlite3_bind_text(q, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(q, i);
 }
 
+/* How the store writes JSON. */
+static char *json_text(const json_t *j)
+{
+	return json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
 /* json may be NULL; the text is handed to SQLite, which frees it. */
 static int bind_json(sqlite3_stmt *q, int i, const json_t *j)
 {
@@ -588,7 +601,7 @@ static int bind_json(sqlite3_stmt *q, int i, const json_t *j)
 
 	if (!j)
 		return sqlite3_bind_null(q, i);
-	s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	s = json_text(j);
 	if (!s)
 		return SQLITE_NOMEM;
 	return sqlite3_bind_text(q, i, s, -1, free);
@@ -1512,6 +1525,25 @@ int store_each_cell_k(tb_store *st, store_cell_k_fn fn, void *ud, char *err, siz
 	return walk(st, st->each_cell_k, cell_k_row, &w, "read pass@k of the cells", err, errlen);
 }
 
+/* bind_json() of an item's grader spec, dumped only when it is not the
+ * previous item's object */
+static int bind_item_spec(tb_store *st, sqlite3_stmt *q, int i, json_t *spec)
+{
+	if (spec && spec != st->item_spec) {
+		char *text = json_text(spec);
+
+		if (!text)
+			return SQLITE_NOMEM;
+		json_decref(st->item_spec);
+		free(st->item_spec_text);
+		st->item_spec = json_incref(spec);
+		st->item_spec_text = text;
+	}
+	if (!spec)
+		return sqlite3_bind_null(q, i);
+	return sqlite3_bind_text(q, i, st->item_spec_text, -1, SQLITE_TRANSIENT);
+}
+
 int store_put_item(tb_store *st, const tb_stored_item *it, char *err, size_t errlen)
 {
 	sqlite3_stmt *q = st->put_item;
@@ -1526,7 +1558,7 @@ int store_put_item(tb_store *st, const tb_stored_item *it, char *err, size_t err
 	bad |= (it->tags ? bind_json(q, 4, it->tags) : bind_text(q, 4, "[]")) != SQLITE_OK;
 	bad |= bind_text(q, 5, it->lang ? it->lang : "") != SQLITE_OK;
 	bad |= bind_text(q, 6, it->expected ? it->expected : "") != SQLITE_OK;
-	bad |= bind_json(q, 7, it->grader_spec) != SQLITE_OK;
+	bad |= bind_item_spec(st, q, 7, it->grader_spec) != SQLITE_OK;
 	return step_done(st, q, bad, "write an item", err, errlen);
 }
 

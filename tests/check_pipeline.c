@@ -479,6 +479,48 @@ START_TEST(grading_stage_bounds_its_answers)
 }
 END_TEST
 
+/* The catalog looks a spec shared by consecutive items up once: each item
+ * must still get its own grader, when each spec is freed after its item is
+ * added (as a suite's own item graders are) and the next may take its
+ * address. */
+START_TEST(catalog_keeps_each_items_grader)
+{
+	static const char *const tags[] = {"alpha", "beta", "gamma", "delta"};
+	grading_catalog *cat = grading_catalog_new();
+	json_t *shared = json_pack("{s:s}", "type", "numeric");
+	char err[512], id[16], text[32];
+
+	for (int i = 0; i < 4; i++) {
+		char pattern[32];
+		json_t *own;
+
+		snprintf(pattern, sizeof(pattern), "%s(\\d+)", tags[i]);
+		own = json_pack("{s:s, s:s, s:i}", "type", "regex", "pattern", pattern, "group", 1);
+		snprintf(id, sizeof(id), "own%d", i);
+		ck_assert_msg(grading_catalog_add(cat, "s", id, "42", NULL, own, err, sizeof(err)) == TB_OK, "%s",
+			      err);
+		json_decref(own);
+	}
+	for (int i = 0; i < 4; i++) {
+		snprintf(id, sizeof(id), "shared%d", i);
+		ck_assert_msg(grading_catalog_add(cat, "s", id, "42", NULL, shared, err, sizeof(err)) == TB_OK, "%s",
+			      err);
+	}
+	json_decref(shared);
+	grading_catalog_seal(cat);
+	for (int i = 0; i < 4; i++) {
+		snprintf(id, sizeof(id), "own%d", i);
+		snprintf(text, sizeof(text), "%s42", tags[i]);
+		ck_assert_int_eq(grading_catalog_judge(cat, "s", id, text, strlen(text)), 1);
+		snprintf(text, sizeof(text), "%s42", tags[(i + 1) % 4]);
+		ck_assert_int_eq(grading_catalog_judge(cat, "s", id, text, strlen(text)), 0);
+		snprintf(id, sizeof(id), "shared%d", i);
+		ck_assert_int_eq(grading_catalog_judge(cat, "s", id, "42", 2), 1);
+	}
+	grading_catalog_free(cat);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("pipeline");
@@ -488,6 +530,7 @@ int main(void)
 	tcase_add_checked_fixture(units, tu_dir_setup, tu_dir_teardown);
 	tcase_add_test(units, lock_two_processes_and_a_killed_holder);
 	tcase_add_loop_test(units, grading_stage_bounds_its_answers, 0, 3);
+	tcase_add_test(units, catalog_keeps_each_items_grader);
 	suite_add_tcase(s, units);
 	tcase_add_checked_fixture(loop, tu_dir_setup, tu_dir_teardown);
 	tcase_set_timeout(loop, 900);

@@ -622,6 +622,61 @@ START_TEST(wal_stays_small)
 }
 END_TEST
 
+static int collect_item_spec(void *ud, const tb_stored_item *it)
+{
+	char *out = ud, *spec = it->grader_spec ? json_dumps(it->grader_spec, JSON_COMPACT | JSON_SORT_KEYS)
+						 : strdup("none");
+	size_t len = strlen(out);
+
+	snprintf(out + len, 2048 - len, "%s %s\n", it->item_id, spec ? spec : "?");
+	free(spec);
+	return 0;
+}
+
+/* The store writes a spec shared by consecutive items once: each item must
+ * still get its own, a spec freed by its caller included (the next object
+ * could take its address). */
+START_TEST(items_keep_their_grader_specs)
+{
+	tb_store *st = create_store();
+	json_t *suite_spec = json_pack("{ss}", "type", "numeric");
+	json_t *own = json_pack("{ssss}", "type", "regex", "pattern", "x");
+	json_t *specs[] = {suite_spec, suite_spec, own, suite_spec, NULL, suite_spec};
+	char id[16], out[2048] = "";
+	json_t *gone, *after;
+
+	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		snprintf(id, sizeof(id), "i%zu", i);
+		ck_assert_msg(store_put_item(st, &(tb_stored_item){.suite = "s", .item_id = id,
+								   .grader_spec = specs[i]},
+					     err, sizeof(err)) == TB_OK,
+			      "%s", err);
+	}
+	gone = json_pack("{ss}", "type", "choice");
+	ck_assert_int_eq(store_put_item(st, &(tb_stored_item){.suite = "s", .item_id = "i6", .grader_spec = gone},
+					err, sizeof(err)),
+			 TB_OK);
+	json_decref(gone);
+	after = json_pack("{ss}", "type", "math");
+	ck_assert_int_eq(store_put_item(st, &(tb_stored_item){.suite = "s", .item_id = "i7", .grader_spec = after},
+					err, sizeof(err)),
+			 TB_OK);
+	json_decref(after);
+	ck_assert_int_eq(store_each_item(st, collect_item_spec, out, err, sizeof(err)), TB_OK);
+	ck_assert_str_eq(out, "i0 {\"type\":\"numeric\"}\n"
+			      "i1 {\"type\":\"numeric\"}\n"
+			      "i2 {\"pattern\":\"x\",\"type\":\"regex\"}\n"
+			      "i3 {\"type\":\"numeric\"}\n"
+			      "i4 none\n"
+			      "i5 {\"type\":\"numeric\"}\n"
+			      "i6 {\"type\":\"choice\"}\n"
+			      "i7 {\"type\":\"math\"}\n");
+	json_decref(suite_spec);
+	json_decref(own);
+	store_close(st);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("store");
@@ -643,6 +698,7 @@ int main(void)
 	tcase_add_test(tc, bad_sample_rejected);
 	tcase_add_test(tc, write_rate);
 	tcase_add_test(tc, wal_stays_small);
+	tcase_add_test(tc, items_keep_their_grader_specs);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
