@@ -1529,18 +1529,18 @@ int store_each_cell_k(tb_store *st, store_cell_k_fn fn, void *ud, char *err, siz
  * previous item's object */
 static int bind_item_spec(tb_store *st, sqlite3_stmt *q, int i, json_t *spec)
 {
-	if (spec && spec != st->item_spec) {
-		char *text = json_text(spec);
+	char *text;
 
-		if (!text)
+	if (!spec)
+		return sqlite3_bind_null(q, i);
+	if (spec != st->item_spec) {
+		if (!(text = json_text(spec)))
 			return SQLITE_NOMEM;
 		json_decref(st->item_spec);
 		free(st->item_spec_text);
 		st->item_spec = json_incref(spec);
 		st->item_spec_text = text;
 	}
-	if (!spec)
-		return sqlite3_bind_null(q, i);
 	return sqlite3_bind_text(q, i, st->item_spec_text, -1, SQLITE_TRANSIENT);
 }
 
