@@ -135,12 +135,17 @@ tb_run() {
 	fi
 }
 
-# ttft_err mean|p99 FILE: the time-to-first-token error (ms, less the 50 ms
-# injected) of the ascending times in FILE
-ttft_err() {
-	awk -v k="$1" '{ v[NR] = $1; s += $1 } END {
-		if (k == "mean") { printf "%.4f\n", s / NR - 50; exit }
-		i = int(NR * 0.99); if (i < 1) i = 1; printf "%.4f\n", v[i] - 50 }' "$2"
+# ttft_put MEAN_KEY P99_KEY: puts the mean and the p99 of the time-to-first-
+# token error (ms, less the 50 ms injected) of $STORE's samples, and prints
+# the p99
+ttft_put() {
+	# shellcheck disable=SC2046
+	set -- "$1" "$2" $(sqlite3 "$STORE" "select ttft_ms from samples order by ttft_ms" |
+		awk '{ v[NR] = $1; s += $1 } END {
+			i = int(NR * 0.99); if (i < 1) i = 1; printf "%.4f %.4f\n", s / NR - 50, v[i] - 50 }')
+	put "$1" "$3"
+	put "$2" "$4"
+	echo "$4"
 }
 
 curl_run() { # curl_run BODYFILE COUNT JOBS: sets WALL (one request per URL of the range)
@@ -266,10 +271,7 @@ for j in 64 1024; do
 		srv_stop > /dev/null
 		put "srv_late_mean_$j" "$(srv_stat late mean)"
 		put "srv_late_p99_$j" "$(srv_stat late p99)"
-		sqlite3 "$STORE" "select ttft_ms from samples order by ttft_ms" > "$W/ttft.txt"
-		put "ttft_mean_$j" "$(ttft_err mean "$W/ttft.txt")"
-		p99=$(ttft_err p99 "$W/ttft.txt")
-		put "ttft_p99_$j" "$p99"
+		p99=$(ttft_put "ttft_mean_$j" "ttft_p99_$j")
 		srv_start 50
 		floor_run "$W/stream.json" "$n" "$j" 50
 		srv_stop > /dev/null
@@ -302,25 +304,19 @@ awk -v n="$n" 'BEGIN {
 	print "{\"suite\": {\"name\": \"benchcode\", \"grader\": {\"type\": \"exec\", \"language\": \"python\", \"entry_point\": \"answer\", \"tests\": \"assert answer() == 42\\n\"}}}"
 	for (i = 0; i < n; i++) printf "{\"id\": \"c%06d\", \"prompt\": \"Write answer(), returning 42. (%d)\", \"answer\": \"42\"}\n", i, i
 }' > "$W/tx.jsonl"
-ttft_put() { # ttft_put KEY: the mean and p99 TTFT error of $STORE
-	sqlite3 "$STORE" "select ttft_ms from samples order by ttft_ms" > "$W/ttft.txt"
-	put "${1}_mean" "$(ttft_err mean "$W/ttft.txt")"
-	put "${1}_p99" "$(ttft_err p99 "$W/ttft.txt")"
-	ttft_err p99 "$W/ttft.txt"
-}
 for r in $(seq "$REPS"); do
 	note "ttft at 64 in flight without and with a code-grading backlog, repetition $r"
 	srv_start 50 -a "$CODE_ANSWER" -n "$n"
 	WATCH=1 tb_run "$W/tq.jsonl" 64 --grade-queue "$n"
 	srv_stop > /dev/null
-	p0=$(ttft_put ttft_q)
+	p0=$(ttft_put ttft_q_mean ttft_q_p99)
 	put q_awaiting "$AWAITING"
 	srv_start 50 -a "$CODE_ANSWER" -n "$n"
 	# shellcheck disable=SC2086
 	WATCH=1 tb_run "$W/tx.jsonl" 64 --grade-queue "$n" $EXEC_OPT
 	srv_stop > /dev/null
 	span=$(srv_stat span)
-	p1=$(ttft_put ttft_x)
+	p1=$(ttft_put ttft_x_mean ttft_x_p99)
 	put x_awaiting "$AWAITING"
 	# graded while the requests ran (first request to last reply), and over the run
 	put x_graded_span "$(calc "($n - $AWAITING) / $span")"
