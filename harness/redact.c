@@ -26,13 +26,17 @@ typedef struct secret {
 	size_t gmask;
 } secret;
 
-/* Entries are only ever appended, under the lock, and each is complete
- * before n_published counts it (a release store): so readers load
- * n_published (acquire) and read that many entries without the lock, which
- * they would otherwise take ten times for every chunk of every stream. The
- * copies live as long as the process. */
+/* Every name asked for, under the lock. Those whose values are redacted
+ * (they have grams) are also appended to `scanned`, each complete before
+ * n_published counts it (a release store): so readers load n_published
+ * (acquire) and read that many entries without the lock, which they would
+ * otherwise take ten times for every chunk of every stream. A run without
+ * a key has none, and its text is not looked at. The copies live as long as
+ * the process. */
 static secret secrets[MAX_SECRETS];
 static size_t n_secrets;
+static const secret *scanned[MAX_SECRETS];
+static size_t n_scanned;
 static atomic_size_t n_published;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -116,7 +120,10 @@ const char *tb_secret_take(const char *name)
 	}
 	found = secrets[i].value;
 	n_secrets++;
-	atomic_store_explicit(&n_published, n_secrets, memory_order_release);
+	if (secrets[i].grams) {
+		scanned[n_scanned++] = &secrets[i];
+		atomic_store_explicit(&n_published, n_scanned, memory_order_release);
+	}
 out:
 	/* Whatever happened above, no child may inherit the variable. */
 	unsetenv(name);
@@ -124,7 +131,7 @@ out:
 	return found;
 }
 
-static size_t count_secrets(void)
+static size_t count_scanned(void)
 {
 	return atomic_load_explicit(&n_published, memory_order_acquire);
 }
@@ -137,10 +144,10 @@ static size_t span_at(const char *s, size_t n, size_t n_sec)
 	size_t best = 0;
 
 	for (size_t k = 0; k < n_sec; k++) {
-		const secret *sk = &secrets[k];
+		const secret *sk = scanned[k];
 		size_t klen = sk->len;
 
-		if (!sk->grams || n < TB_REDACT_MIN_PART || !gram_has(sk, gram_at(s)))
+		if (n < TB_REDACT_MIN_PART || !gram_has(sk, gram_at(s)))
 			continue;
 		for (size_t j = 0; j + TB_REDACT_MIN_PART <= klen; j++) {
 			size_t l = 0;
@@ -187,7 +194,7 @@ static size_t redact_into(const char *s, size_t n, size_t n_sec, tb_buf *out)
 
 size_t tb_redact_str(char *s, size_t size)
 {
-	size_t n_sec = count_secrets(), n, at, count;
+	size_t n_sec = count_scanned(), n, at, count;
 	tb_buf out;
 
 	if (!n_sec || !s || !size)
@@ -205,14 +212,14 @@ size_t tb_redact_str(char *s, size_t size)
 
 size_t tb_redact_buf(tb_buf *b, size_t from)
 {
-	size_t n_sec = count_secrets(), longest = 0, start, at, count;
+	size_t n_sec = count_scanned(), longest = 0, start, at, count;
 	tb_buf tail;
 
 	if (!n_sec || !b->data || from >= b->len)
 		return 0;
 	for (size_t k = 0; k < n_sec; k++)
-		if (secrets[k].len > longest)
-			longest = secrets[k].len;
+		if (scanned[k]->len > longest)
+			longest = scanned[k]->len;
 	start = from > longest ? from - longest : 0;
 	if (!next_span(b->data, start, b->len, n_sec, &at))
 		return 0;

@@ -109,6 +109,24 @@ START_TEST(short_value_is_no_key)
 }
 END_TEST
 
+/* Names with nothing to hide, taken first (a models file's keyless
+ * endpoints), neither hide the key taken after them nor cost text a scan. */
+START_TEST(key_after_names_without_one)
+{
+	char s[256];
+
+	setenv("TB_CHECK_SHORT", "EMPTY", 1);
+	ck_assert_ptr_null(tb_secret_take("TB_CHECK_UNSET_VARIABLE"));
+	ck_assert_str_eq(tb_secret_take("TB_CHECK_SHORT"), "EMPTY");
+	snprintf(s, sizeof(s), "the EMPTY set");
+	ck_assert_uint_eq(tb_redact_str(s, sizeof(s)), 0);
+	take_key();
+	snprintf(s, sizeof(s), "EMPTY %s", KEY);
+	ck_assert_uint_eq(tb_redact_str(s, sizeof(s)), 1);
+	ck_assert_str_eq(s, "EMPTY [REDACTED]");
+}
+END_TEST
+
 /* A key split across stream chunks, in every field an endpoint fills. */
 START_TEST(split_across_chunks)
 {
@@ -320,6 +338,7 @@ int main(void)
 
 	tcase_add_test(unit, whole_and_parts);
 	tcase_add_test(unit, short_value_is_no_key);
+	tcase_add_test(unit, key_after_names_without_one);
 	tcase_add_test(unit, split_across_chunks);
 	tcase_add_test(unit, messages);
 	suite_add_tcase(s, unit);
