@@ -52,6 +52,7 @@ struct tb_writer {
 	size_t head, n, bytes;
 	int idle;                  /* the thread waits for a first record */
 	int gathering;             /* the thread waits for GATHER_MIN records */
+	int flushing;              /* writer_flush() callers waiting: no gather waits */
 	int stopping;
 	int busy;                  /* the thread writes a batch, the lock let go */
 	int failed;
@@ -74,7 +75,7 @@ static record *copy_sample(const tb_sample *s)
 }
 
 /* Waits, the lock held, until GATHER_MIN records are queued, the run stops,
- * or GATHER_NS have passed. */
+ * someone waits for a flush, or GATHER_NS have passed. */
 static void gather(tb_writer *w)
 {
 	struct timespec until;
@@ -87,7 +88,7 @@ static void gather(tb_writer *w)
 	}
 	w->gathering = 1;
 	/* bounded by the deadline */
-	while (w->n < GATHER_MIN && !w->stopping && !w->failed)
+	while (w->n < GATHER_MIN && !w->stopping && !w->failed && !w->flushing)
 		if (pthread_cond_timedwait(&w->not_empty, &w->lock, &until) == ETIMEDOUT)
 			break;
 	w->gathering = 0;
@@ -334,11 +335,13 @@ int writer_flush(tb_writer *w, char *err, size_t errlen)
 	int rc;
 
 	pthread_mutex_lock(&w->lock);
+	w->flushing++;
 	if (w->idle || w->gathering)
 		pthread_cond_signal(&w->not_empty);
 	/* bounded: the thread empties the queue whatever happens */
 	while ((w->n || w->busy) && !w->failed)
 		pthread_cond_wait(&w->flushed, &w->lock);
+	w->flushing--;
 	rc = w->failed ? tb_seterr(err, errlen, "%s", w->error) : TB_OK;
 	pthread_mutex_unlock(&w->lock);
 	return rc;

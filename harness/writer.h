@@ -64,7 +64,8 @@ typedef struct writer_task {
 /* Queues a copy of *t; t->ud is borrowed until ended() (or writer_flush()). */
 int writer_put_task(tb_writer *w, const writer_task *t, char *err, size_t errlen);
 /* Waits until everything queued so far is committed (and its stored hook
- * called). TB_ERR once a write has failed. */
+ * called); a batch still gathering company is committed at once. TB_ERR
+ * once a write has failed. */
 int writer_flush(tb_writer *w, char *err, size_t errlen);
 /* The samples committed so far. Lock-free; the four figures may be a batch
  * apart from each other while the thread commits. */

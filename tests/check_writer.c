@@ -132,6 +132,32 @@ START_TEST(lone_samples_are_committed)
 }
 END_TEST
 
+/* A flush does not wait out the gathering of a batch: the end of a run
+ * flushes its last answers and grades, and each wait there is the user's.
+ * Each of these flushes would take GATHER_NS (10 ms) if it did; together
+ * they are held to less than that many gathers. */
+START_TEST(flush_ends_a_gather)
+{
+	const int n = 50;
+	tb_writer *w = NULL;
+	double t0;
+
+	ck_assert_msg(writer_start(st, NULL, NULL, NULL, NULL, &w, err, sizeof(err)) == TB_OK, "%s", err);
+	t0 = tu_now_s();
+	for (int i = 0; i < n; i++) {
+		char id[32];
+		tb_sample s = sample(i, id, sizeof(id));
+
+		ck_assert_int_eq(writer_put(w, &s, err, sizeof(err)), TB_OK);
+		ck_assert_msg(writer_flush(w, err, sizeof(err)) == TB_OK, "%s", err);
+		ck_assert_int_eq(stored(), i + 1);
+	}
+	ck_assert_msg(tu_now_s() - t0 < n * 0.010,
+		      "%d flushes took %.3f s: each waited for company", n, tu_now_s() - t0);
+	ck_assert_int_eq(writer_finish(w, NULL, err, sizeof(err)), TB_OK);
+}
+END_TEST
+
 START_TEST(failure_surfaces)
 {
 	tb_writer *w = NULL;
@@ -313,6 +339,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, counted_only_once_committed);
 	tcase_add_test(tc, lone_samples_are_committed);
+	tcase_add_test(tc, flush_ends_a_gather);
 	tcase_add_test(tc, failure_surfaces);
 	tcase_add_test(tc, hook_commits_and_fails_with_its_batch);
 	tcase_add_test(tc, tasks_run_in_order_inside_their_batch);
