@@ -97,10 +97,8 @@ static int dispatch(sse_parser *p)
 	return rc;
 }
 
-static int process_line(sse_parser *p)
+static int process_line(sse_parser *p, const char *s, size_t n)
 {
-	const char *s = p->line.data;
-	size_t n = p->line.len;
 	const char *colon, *v;
 	size_t fn, vn;
 	int rc;
@@ -139,14 +137,6 @@ static int process_line(sse_parser *p)
 	return TB_OK;
 }
 
-static int end_line(sse_parser *p)
-{
-	int rc = process_line(p);
-
-	tb_buf_reset(&p->line);
-	return rc;
-}
-
 /* Consumes leading bytes that may be a BOM; returns how many were used. A
  * partial match that fails gives its bytes back to the line. */
 static int skip_bom(sse_parser *p, const char *bytes, size_t n, size_t *used)
@@ -168,6 +158,16 @@ static int skip_bom(sse_parser *p, const char *bytes, size_t n, size_t *used)
 	return rc;
 }
 
+/* Where the line starting at bytes[i] ends: its CR or LF, or n. */
+static size_t line_end(const char *bytes, size_t i, size_t n)
+{
+	const char *lf = memchr(bytes + i, '\n', n - i);
+	size_t end = lf ? (size_t)(lf - bytes) : n;
+	const char *cr = memchr(bytes + i, '\r', end - i);
+
+	return cr ? (size_t)(cr - bytes) : end;
+}
+
 int sse_feed(sse_parser *p, const char *bytes, size_t n)
 {
 	size_t i = 0;
@@ -179,30 +179,32 @@ int sse_feed(sse_parser *p, const char *bytes, size_t n)
 			return rc;
 	}
 	while (i < n) {
-		char c = bytes[i];
-		size_t run = 0;
+		size_t end;
 
 		if (p->pending_cr) {
 			p->pending_cr = 0;
-			if (c == '\n') {
+			if (bytes[i] == '\n') {
 				i++;
 				continue;
 			}
 		}
-		if (c == '\r' || c == '\n') {
-			p->pending_cr = c == '\r';
-			i++;
-			rc = end_line(p);
-			if (rc != TB_OK)
-				return rc;
-			continue;
+		end = line_end(bytes, i, n);
+		if (end == n)
+			return tb_buf_add(&p->line, bytes + i, n - i);
+		p->pending_cr = bytes[end] == '\r';
+		/* A line whole in these bytes is read where it lies; one begun in
+		 * earlier bytes is completed in the line buffer. */
+		if (p->line.len == 0) {
+			rc = end - i > p->line.max ? TB_TOOBIG : process_line(p, bytes + i, end - i);
+		} else {
+			rc = tb_buf_add(&p->line, bytes + i, end - i);
+			if (rc == TB_OK)
+				rc = process_line(p, p->line.data, p->line.len);
+			tb_buf_reset(&p->line);
 		}
-		while (i + run < n && bytes[i + run] != '\r' && bytes[i + run] != '\n')
-			run++;
-		rc = tb_buf_add(&p->line, bytes + i, run);
 		if (rc != TB_OK)
 			return rc;
-		i += run;
+		i = end + 1;
 	}
 	return TB_OK;
 }

@@ -286,7 +286,7 @@ START_TEST(t_toobig)
 {
 	char line[200];
 	tb_buf many;
-	result a, b, c, d, e;
+	result a, b, c, d, e, f;
 
 	memset(line, 'a', sizeof(line));
 	memcpy(line, "data: ", 6);
@@ -309,12 +309,19 @@ START_TEST(t_toobig)
 	/* A line past the ceiling fails even cut into one-byte chunks. */
 	e = feed(line, strlen(line), 1, 0, 64);
 	ck_assert_int_eq(e.rc, TB_TOOBIG);
+	/* ... and whole in one chunk with its line break, where it is read in
+	 * place; a comment, so that no event buffer's ceiling stops it. */
+	line[0] = ':';
+	line[sizeof(line) - 2] = '\n';
+	f = feed(line, strlen(line), 0, 0, 64);
+	ck_assert_int_eq(f.rc, TB_TOOBIG);
 	tb_buf_release(&many);
 	free(a.log);
 	free(b.log);
 	free(c.log);
 	free(d.log);
 	free(e.log);
+	free(f.log);
 }
 END_TEST
 
