@@ -112,23 +112,37 @@ static int wordish(unsigned char c)
 	return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
+/* Each phrase's matches counted apart, none overlapping another of the same
+ * phrase, in one pass: a byte that starts no phrase costs a table look-up. */
 static long count_list(const char *s, size_t n, const switch_list *l)
 {
+	enum { MAX_PHRASES = 32 };
+	uint32_t starts[256] = {0};
+	size_t len[MAX_PHRASES], next[MAX_PHRASES] = {0};
 	long count = 0;
+	int np;
 
-	for (const char *const *p = l->phrases; *p; p++) {
-		size_t k = strlen(*p);
-		int first = tolower((unsigned char)**p);
+	for (np = 0; np < MAX_PHRASES && l->phrases[np]; np++) {
+		unsigned char c = (unsigned char)l->phrases[np][0];
 
-		/* the first byte as strncasecmp() folds it, before the call */
-		for (size_t i = 0; i + k <= n; i++) {
-			if (tolower((unsigned char)s[i]) != first || strncasecmp(s + i, *p, k) != 0)
+		len[np] = strlen(l->phrases[np]);
+		/* the first byte both ways strncasecmp() matches it */
+		starts[tolower(c)] |= 1u << np;
+		starts[toupper(c)] |= 1u << np;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t m = starts[(unsigned char)s[i]];
+
+		if (m && !l->no_spaces && i > 0 && wordish((unsigned char)s[i - 1]))
+			continue; /* inside a word */
+		for (int k = 0; m; k++, m >>= 1) {
+			if (!(m & 1) || i < next[k] || len[k] > n - i ||
+			    strncasecmp(s + i, l->phrases[k], len[k]) != 0)
 				continue;
-			if (!l->no_spaces && ((i > 0 && wordish((unsigned char)s[i - 1])) ||
-					      (i + k < n && wordish((unsigned char)s[i + k]))))
+			if (!l->no_spaces && i + len[k] < n && wordish((unsigned char)s[i + len[k]]))
 				continue;
 			count++;
-			i += k - 1;
+			next[k] = i + len[k];
 		}
 	}
 	return count;

@@ -143,6 +143,8 @@ START_TEST(t_switch_phrases)
 	const char *zh = "所以是5。等等，不对，应该是6。";
 
 	ck_assert_int_eq(traceinfo_count_switches(zh, strlen(zh), "zh"), 2);
+	/* a phrase's matches do not overlap: 等等 twice in 等等等等, not three times */
+	ck_assert_int_eq(traceinfo_count_switches("等等等等", strlen("等等等等"), "zh"), 2);
 	const char *ru = "Подожди, проверю. подождите"; /* the second is another word */
 
 	ck_assert_int_eq(traceinfo_count_switches(ru, strlen(ru), "ru"), 1);
