@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -82,6 +83,8 @@ typedef struct sched {
 	                            cap_ended = 2 x max_in_flight (see fill) */
 	size_t ended_head, n_ended, cap_ended;
 	int running;             /* transfers curl counted as running at its last action */
+	uint8_t *socks;          /* by descriptor: SOCK_* bits of curl's sockets this loop opened */
+	size_t n_socks;
 	CURL **idle;             /* easy handles to reuse */
 	size_t n_idle, cap_idle;
 	int in_flight;
@@ -377,6 +380,122 @@ static int on_request_ready(void *ud, char *remote_ip, char *local_ip, int remot
 	return CURL_PREREQFUNC_OK;
 }
 
+/* A socket this loop opened keeps its place in the epoll set while curl
+ * does not want it (between the requests of a kept connection): two
+ * epoll_ctl calls a request fewer. The SOCK_* bits per descriptor say so; a
+ * socket another way opened (a resolver's) is watched exactly as curl asks. */
+enum {
+	SOCK_OURS = 1,    /* opened by on_open_socket, not closed since */
+	SOCK_IN = 2,      /* in the epoll set for reading */
+	SOCK_OUT = 4,     /* ... and for writing */
+	SOCK_RESTING = 8, /* in the set, but curl wants nothing of it */
+};
+
+static uint8_t *sock_bits(sched *s, curl_socket_t fd)
+{
+	return fd >= 0 && (size_t)fd < s->n_socks ? &s->socks[fd] : NULL;
+}
+
+static curl_socket_t on_open_socket(void *ud, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	sched *s = ud;
+	curl_socket_t fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+
+	(void)purpose;
+	if (fd < 0)
+		return CURL_SOCKET_BAD;
+	if ((size_t)fd >= s->n_socks) {
+		size_t n = ((size_t)fd + 1) * 2;
+		uint8_t *grown = realloc(s->socks, n);
+
+		/* Without room it is watched as curl asks, like any other. */
+		if (!grown)
+			return fd;
+		memset(grown + s->n_socks, 0, n - s->n_socks);
+		s->socks = grown;
+		s->n_socks = n;
+	}
+	s->socks[fd] = SOCK_OURS;
+	return fd;
+}
+
+static int epoll_change(sched *s, int op, curl_socket_t fd, struct epoll_event *ev)
+{
+	s->stats.watch_changes++;
+	return epoll_ctl(s->epfd, op, fd, ev);
+}
+
+/* Out of the set before the close: a child forked meanwhile (a sandbox
+ * starting) would hold the socket open, and keep it in the set, until it
+ * execs. */
+static int on_close_socket(void *ud, curl_socket_t fd)
+{
+	sched *s = ud;
+	uint8_t *bits = sock_bits(s, fd);
+
+	if (bits) {
+		if (*bits & (SOCK_IN | SOCK_OUT))
+			epoll_change(s, EPOLL_CTL_DEL, fd, NULL);
+		*bits = 0;
+	}
+	return close(fd);
+}
+
+/* curl says which events it wants on a socket; epoll watches for them. */
+static int on_socket(CURL *e, curl_socket_t fd, int what, void *ud, void *known)
+{
+	sched *s = ud;
+	uint8_t *bits = sock_bits(s, fd);
+	int ours = bits && (*bits & SOCK_OURS);
+	uint8_t want = (what & CURL_POLL_IN ? SOCK_IN : 0) | (what & CURL_POLL_OUT ? SOCK_OUT : 0);
+	struct epoll_event ev = {.data.fd = fd};
+	int op = known || (ours && (*bits & (SOCK_IN | SOCK_OUT))) ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+
+	(void)e;
+	if (what == CURL_POLL_REMOVE) {
+		if (ours && (*bits & (SOCK_IN | SOCK_OUT))) {
+			*bits |= SOCK_RESTING;
+			return 0;
+		}
+		/* curl may have closed it already, which removed it: not an error. */
+		epoll_change(s, EPOLL_CTL_DEL, fd, NULL);
+		if (ours)
+			*bits = SOCK_OURS;
+		return 0;
+	}
+	if (ours && (*bits & (SOCK_IN | SOCK_OUT)) == want) {
+		*bits &= (uint8_t)~SOCK_RESTING;
+	} else {
+		ev.events = (want & SOCK_IN ? EPOLLIN : 0u) | (want & SOCK_OUT ? EPOLLOUT : 0u);
+		if (epoll_change(s, op, fd, &ev) != 0) {
+			/* A descriptor number curl closed and opened again, or one it
+			 * closed without a REMOVE: try the other operation once. */
+			op = op == EPOLL_CTL_ADD ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+			if ((errno != EEXIST && errno != ENOENT) || epoll_change(s, op, fd, &ev) != 0)
+				return -1;
+		}
+		if (ours)
+			*bits = SOCK_OURS | want;
+	}
+	if (!known)
+		curl_multi_assign(s->multi, fd, s);
+	return 0;
+}
+
+/* An event on a resting socket (its peer closed it, or wrote out of turn) is
+ * not curl's: the socket leaves the set, and curl finds out when it next
+ * looks at the connection. Returns whether it was one. */
+static int rested(sched *s, curl_socket_t fd)
+{
+	uint8_t *bits = sock_bits(s, fd);
+
+	if (!bits || !(*bits & SOCK_RESTING))
+		return 0;
+	epoll_change(s, EPOLL_CTL_DEL, fd, NULL);
+	*bits = SOCK_OURS;
+	return 1;
+}
+
 /* Starts a job already counted on its lane. */
 static int start(sched *s, tb_job *job, char *msg, size_t msglen)
 {
@@ -415,6 +534,10 @@ static int start(sched *s, tb_job *job, char *msg, size_t msglen)
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, job->curl_err);
 	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_request_ready);
 	curl_easy_setopt(e, CURLOPT_PREREQDATA, job);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, s);
+	curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
+	curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, s);
 	job->attempts++;
 	job->t_start_us = 0;
 	job->sent = 0;
@@ -769,32 +892,6 @@ static void cancel_all(sched *s)
 	s->n_waiting = 0;
 }
 
-/* curl says which events it wants on a socket; epoll watches for them. */
-static int on_socket(CURL *e, curl_socket_t fd, int what, void *ud, void *known)
-{
-	sched *s = ud;
-	struct epoll_event ev = {.data.fd = fd};
-	int op = known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-
-	(void)e;
-	if (what == CURL_POLL_REMOVE) {
-		/* curl may have closed it already, which removed it: not an error. */
-		epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
-		return 0;
-	}
-	ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
-	if (epoll_ctl(s->epfd, op, fd, &ev) != 0) {
-		/* A descriptor number curl closed and opened again, or one it
-		 * closed without a REMOVE: try the other operation once. */
-		op = op == EPOLL_CTL_ADD ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-		if ((errno != EEXIST && errno != ENOENT) || epoll_ctl(s->epfd, op, fd, &ev) != 0)
-			return -1;
-	}
-	if (!known)
-		curl_multi_assign(s->multi, fd, s);
-	return 0;
-}
-
 static int on_timer(CURLM *multi, long timeout_ms, void *ud)
 {
 	sched *s = ud;
@@ -835,6 +932,8 @@ static int drive(sched *s, int timeout_ms, int *woken)
 				return drive_failed(s);
 			continue;
 		}
+		if (rested(s, s->events[i].data.fd))
+			continue;
 		mask |= ev & EPOLLIN ? CURL_CSELECT_IN : 0;
 		mask |= ev & EPOLLOUT ? CURL_CSELECT_OUT : 0;
 		mask |= ev & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0;
@@ -981,6 +1080,7 @@ static void loop_free(sched *s)
 	free(s->unparsed);
 	free(s->ended);
 	close_transfers(s);
+	free(s->socks);
 	free(s->idle);
 	free(s->waiting);
 	free(s->events);
@@ -1078,6 +1178,7 @@ int sched_run(const sched_config *c, const sched_ops *ops, void *ud, sched_stats
 		stats->failed += sh.loops[i].stats.failed;
 		stats->cancelled += sh.loops[i].stats.cancelled;
 		stats->unasked += sh.loops[i].stats.unasked;
+		stats->watch_changes += sh.loops[i].stats.watch_changes;
 	}
 	rc = atomic_load(&sh.abort) ? (err[0] ? TB_ABORT : TB_ERR) : TB_OK;
 out:

@@ -133,6 +133,7 @@ typedef struct sched_ops {
 typedef struct sched_stats {
 	long started, retried, succeeded, failed, cancelled;
 	long unasked;          /* failed without a request: their lane was dead */
+	long watch_changes;    /* epoll_ctl calls for curl's sockets */
 } sched_stats;
 
 void sched_config_defaults(sched_config *c);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -28,6 +29,7 @@ typedef struct step {
 static const step *script;
 static int loops = 1; /* transfer loops for every run: one, or two (the second case) */
 static size_t n_steps;
+static unsigned idle_close_s; /* the server closes a connection idle this long; 0: never */
 static int hits, in_flight_now, in_flight_max;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -91,7 +93,7 @@ static struct MHD_Daemon *serve(const step *steps, size_t n, char *url, size_t u
 	n_steps = n;
 	hits = in_flight_now = in_flight_max = 0;
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL,
-			     answer, NULL, MHD_OPTION_END);
+			     answer, NULL, MHD_OPTION_CONNECTION_TIMEOUT, idle_close_s, MHD_OPTION_END);
 	ck_assert_ptr_nonnull(d);
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	snprintf(url, urllen, "http://127.0.0.1:%u/v1/chat/completions", info->port);
@@ -340,6 +342,26 @@ START_TEST(lane_cap_holds)
 	ck_assert_int_eq(p.ok, 12);
 	ck_assert_int_le(in_flight_max, 3);
 	ck_assert_int_ge(in_flight_max, 2);
+	release(&p);
+	MHD_stop_daemon(d);
+}
+END_TEST
+
+/* A kept connection stays in the epoll set between its requests: 200
+ * requests over 4 connections change the set a few times a connection, not
+ * twice a request. */
+START_TEST(kept_connection_stays_watched)
+{
+	static const step steps[] = {{200, NULL, ok_stream, "text/event-stream"}};
+	char url[128], err[256] = "";
+	struct MHD_Daemon *d = serve(steps, 1, url, sizeof(url));
+	producer p = {0};
+	sched_stats stats;
+
+	ck_assert_int_eq(run(&p, url, 200, 4, NULL, &stats, err, sizeof(err)), TB_OK);
+	ck_assert_int_eq(p.ok, 200);
+	ck_assert_int_gt(stats.watch_changes, 0);
+	ck_assert_int_le(stats.watch_changes, 4 * 4);
 	release(&p);
 	MHD_stop_daemon(d);
 }
@@ -628,6 +650,66 @@ START_TEST(held_back_producer_goes_on_after_wake)
 }
 END_TEST
 
+static double cpu_s(void)
+{
+	struct rusage u;
+
+	getrusage(RUSAGE_SELF, &u);
+	return (double)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+	       (double)(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+static void *late_releaser(void *arg)
+{
+	held *h = arg;
+	uint64_t two = 2; /* room for the 4 jobs left and past them: the end */
+
+	usleep(2500000);
+	if (write(h->efd, &two, sizeof(two)) < 0)
+		return NULL;
+	return NULL;
+}
+
+/* The server closes kept connections while the producer holds back: the
+ * closes wake no busy loop (a spinning loop would burn the 2.5 s of the
+ * wait), and the next requests go out on new connections. */
+START_TEST(peer_closes_resting_connection)
+{
+	static const step steps[] = {{200, NULL, ok_stream, "text/event-stream"}};
+	char url[128], err[256] = "";
+	struct MHD_Daemon *d;
+	held h = {.allowed = 4};
+	sched_stats stats;
+	sched_config c;
+	pthread_t t;
+	double cpu0;
+
+	idle_close_s = 1;
+	d = serve(steps, 1, url, sizeof(url));
+	idle_close_s = 0;
+	h.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ck_assert_int_ge(h.efd, 0);
+	make_jobs(&h.p, 8, url);
+	sched_config_defaults(&c);
+	c.loops = loops;
+	c.max_in_flight = 4;
+	c.lanes = &(sched_lane){0};
+	c.n_lanes = 1;
+	c.wake_fd = h.efd;
+	cpu0 = cpu_s();
+	ck_assert_int_eq(pthread_create(&t, NULL, late_releaser, &h), 0);
+	ck_assert_int_eq(sched_run(&c, &(sched_ops){.next = held_next, .done = held_done, .wake = held_wake},
+				   &h, &stats, err, sizeof(err)), TB_OK);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(h.p.ok, 8);
+	ck_assert_int_eq(stats.succeeded, 8);
+	ck_assert_msg(cpu_s() - cpu0 < 1.0, "%.2f s of CPU over a 2.5 s wait", cpu_s() - cpu0);
+	release(&h.p);
+	close(h.efd);
+	MHD_stop_daemon(d);
+}
+END_TEST
+
 START_TEST(stop_flag_cancels)
 {
 	static const step steps[] = {{0, NULL, "", ""}};
@@ -674,10 +756,12 @@ static void add_loopback_tests(TCase *tc)
 	tcase_add_test(tc, unauthorized_stops_the_run);
 	tcase_add_test(tc, cut_stream_and_malformed_body_retry);
 	tcase_add_test(tc, lane_cap_holds);
+	tcase_add_test(tc, kept_connection_stays_watched);
 	tcase_add_test(tc, stop_flag_cancels);
 	tcase_add_test(tc, clock_starts_before_the_request_leaves);
 	tcase_add_test(tc, unreachable_transfer_is_timed_from_its_start);
 	tcase_add_test(tc, held_back_producer_goes_on_after_wake);
+	tcase_add_test(tc, peer_closes_resting_connection);
 	tcase_add_test(tc, dead_lane_fails_the_rest_unasked);
 	tcase_add_test(tc, dead_lane_drains_at_once);
 	tcase_add_test(tc, answered_lane_is_never_dead);
