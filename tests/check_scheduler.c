@@ -616,6 +616,33 @@ static void *releaser(void *arg)
 	return NULL;
 }
 
+/* Runs n jobs to url through the held producer, max_in_flight at once, while
+ * feed() writes to its wake descriptor from another thread; returns what
+ * sched_run() returned. */
+static int run_held(held *h, const char *url, int n, int max_in_flight, void *(*feed)(void *),
+		    sched_stats *stats, char *err, size_t errlen)
+{
+	sched_config c;
+	pthread_t t;
+	int rc;
+
+	h->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ck_assert_int_ge(h->efd, 0);
+	make_jobs(&h->p, n, url);
+	sched_config_defaults(&c);
+	c.loops = loops;
+	c.max_in_flight = max_in_flight;
+	c.lanes = &(sched_lane){0};
+	c.n_lanes = 1;
+	c.wake_fd = h->efd;
+	ck_assert_int_eq(pthread_create(&t, NULL, feed, h), 0);
+	rc = sched_run(&c, &(sched_ops){.next = held_next, .done = held_done, .wake = held_wake}, h,
+		       stats, err, errlen);
+	atomic_store(&h->over, 1);
+	pthread_join(t, NULL);
+	return rc;
+}
+
 START_TEST(held_back_producer_goes_on_after_wake)
 {
 	static const step steps[] = {{200, NULL, ok_stream, "text/event-stream"}};
@@ -623,23 +650,8 @@ START_TEST(held_back_producer_goes_on_after_wake)
 	struct MHD_Daemon *d = serve(steps, 1, url, sizeof(url));
 	held h = {.allowed = 4};
 	sched_stats stats;
-	sched_config c;
-	pthread_t t;
 
-	h.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	ck_assert_int_ge(h.efd, 0);
-	make_jobs(&h.p, 40, url);
-	sched_config_defaults(&c);
-	c.loops = loops;
-	c.max_in_flight = 8;
-	c.lanes = &(sched_lane){0};
-	c.n_lanes = 1;
-	c.wake_fd = h.efd;
-	ck_assert_int_eq(pthread_create(&t, NULL, releaser, &h), 0);
-	ck_assert_int_eq(sched_run(&c, &(sched_ops){.next = held_next, .done = held_done, .wake = held_wake},
-				   &h, &stats, err, sizeof(err)), TB_OK);
-	atomic_store(&h.over, 1);
-	pthread_join(t, NULL);
+	ck_assert_int_eq(run_held(&h, url, 40, 8, releaser, &stats, err, sizeof(err)), TB_OK);
 	ck_assert_int_eq(h.p.ok, 40);
 	ck_assert_int_eq(h.p.done, 40);
 	ck_assert_int_eq(stats.succeeded, 40);
@@ -680,27 +692,13 @@ START_TEST(peer_closes_resting_connection)
 	struct MHD_Daemon *d;
 	held h = {.allowed = 4};
 	sched_stats stats;
-	sched_config c;
-	pthread_t t;
 	double cpu0;
 
 	idle_close_s = 1;
 	d = serve(steps, 1, url, sizeof(url));
 	idle_close_s = 0;
-	h.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	ck_assert_int_ge(h.efd, 0);
-	make_jobs(&h.p, 8, url);
-	sched_config_defaults(&c);
-	c.loops = loops;
-	c.max_in_flight = 4;
-	c.lanes = &(sched_lane){0};
-	c.n_lanes = 1;
-	c.wake_fd = h.efd;
 	cpu0 = cpu_s();
-	ck_assert_int_eq(pthread_create(&t, NULL, late_releaser, &h), 0);
-	ck_assert_int_eq(sched_run(&c, &(sched_ops){.next = held_next, .done = held_done, .wake = held_wake},
-				   &h, &stats, err, sizeof(err)), TB_OK);
-	pthread_join(t, NULL);
+	ck_assert_int_eq(run_held(&h, url, 8, 4, late_releaser, &stats, err, sizeof(err)), TB_OK);
 	ck_assert_int_eq(h.p.ok, 8);
 	ck_assert_int_eq(stats.succeeded, 8);
 	ck_assert_msg(cpu_s() - cpu0 < 1.0, "%.2f s of CPU over a 2.5 s wait", cpu_s() - cpu0);
