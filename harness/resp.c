@@ -444,12 +444,11 @@ static int scan_string(fast *f, const char **pp, fspan *out)
 
 	for (;;) {
 		unsigned char c;
-		uint64_t w;
 
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 		/* Plain ASCII eight bytes at a time, up to the next byte to look at. */
 		while (f->end - p >= 8) {
-			uint64_t m;
+			uint64_t w, m;
 			size_t k;
 
 			memcpy(&w, p, 8);
