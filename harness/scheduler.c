@@ -447,13 +447,14 @@ static int on_socket(CURL *e, curl_socket_t fd, int what, void *ud, void *known)
 	sched *s = ud;
 	uint8_t *bits = sock_bits(s, fd);
 	int ours = bits && (*bits & SOCK_OURS);
+	uint8_t watched = ours ? *bits & (SOCK_IN | SOCK_OUT) : 0;
 	uint8_t want = (what & CURL_POLL_IN ? SOCK_IN : 0) | (what & CURL_POLL_OUT ? SOCK_OUT : 0);
 	struct epoll_event ev = {.data.fd = fd};
-	int op = known || (ours && (*bits & (SOCK_IN | SOCK_OUT))) ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+	int op = known || watched ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
 
 	(void)e;
 	if (what == CURL_POLL_REMOVE) {
-		if (ours && (*bits & (SOCK_IN | SOCK_OUT))) {
+		if (watched) {
 			*bits |= SOCK_RESTING;
 			return 0;
 		}
@@ -463,7 +464,7 @@ static int on_socket(CURL *e, curl_socket_t fd, int what, void *ud, void *known)
 			*bits = SOCK_OURS;
 		return 0;
 	}
-	if (ours && (*bits & (SOCK_IN | SOCK_OUT)) == want) {
+	if (ours && watched == want) {
 		*bits &= (uint8_t)~SOCK_RESTING;
 	} else {
 		ev.events = (want & SOCK_IN ? EPOLLIN : 0u) | (want & SOCK_OUT ? EPOLLOUT : 0u);
