@@ -43,6 +43,7 @@ cmake -S "$ROOT" -B "$B" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$B" -j"$CORES" --target thinkbench tbcore >/dev/null
 cc -O2 -std=gnu11 -Wall -Wextra -o "$W/benchsrv" "$ROOT/scripts/bench/benchsrv.c"
 cc -O2 -std=gnu11 -Wall -Wextra -o "$W/floorcli" "$ROOT/scripts/bench/floorcli.c"
+cc -O2 -std=gnu11 -Wall -Wextra -o "$W/wakeprobe" "$ROOT/scripts/bench/wakeprobe.c"
 cc -O2 -std=gnu11 -Wall -Wextra -I"$ROOT/harness" -I"$ROOT/graders" -o "$W/gradebench" \
 	"$ROOT/scripts/bench/gradebench.c" "$B/libtbcore.a" \
 	-lpcre2-8 -ljansson -lsqlite3 -lcurl -lmicrohttpd -lcrypto -lseccomp -lpthread -lm
@@ -108,7 +109,8 @@ RUN=0
 # tb_run SUITE JOBS [extra options]: runs thinkbench; sets WALL, RSS_KB, STORE.
 # With WATCH=1 (and the endpoint started with -n COUNT) it also sets AWAITING:
 # the answers not yet graded (stored ungraded, or not stored) when the
-# endpoint wrote its last reply.
+# endpoint wrote its last reply; with PROBE_N too, it runs the wake probe
+# for PROBE_N wakes from the endpoint's first request and sets PROBE_P99 (ms).
 tb_run() {
 	suite=$1; jobs=$2; shift 2
 	RUN=$((RUN + 1))
@@ -120,9 +122,19 @@ tb_run() {
 		--no-summary "$@" > /dev/null &
 	tpid=$!
 	if [ "${WATCH:-0}" = 1 ]; then
+		ppid=
+		if [ -n "${PROBE_N:-}" ]; then
+			until grep -q '^first' "$W/srv.out" || ! kill -0 "$tpid" 2>/dev/null; do sleep 0.005; done
+			"$W/wakeprobe" "$PROBE_N" > "$W/probe.out" &
+			ppid=$!
+		fi
 		until grep -q '^served' "$W/srv.out" || ! kill -0 "$tpid" 2>/dev/null; do sleep 0.05; done
 		AWAITING=$(sqlite3 -cmd '.timeout 5000' "$STORE" \
 			"select $want - count(*) + coalesce(sum(outcome = 'ungraded'), 0) from samples")
+		if [ -n "$ppid" ]; then
+			wait "$ppid"
+			PROBE_P99=$(awk '{ print $5 / 1000 }' "$W/probe.out")
+		fi
 	fi
 	wait "$tpid"
 	t1=$(now)
@@ -301,6 +313,9 @@ EXEC_OPT=
 n=1920
 [ "$QUICK" = 1 ] && n=192
 TQ_N=$n
+# the wake probe's wakes (1 ms each, and a little late): about the 50 ms
+# waves of the request phase
+probe_n=$((n * 50 / 64 * 9 / 10))
 make_suite "$W/tq.jsonl" "$n"
 awk -v n="$n" 'BEGIN {
 	print "{\"suite\": {\"name\": \"benchcode\", \"grader\": {\"type\": \"exec\", \"language\": \"python\", \"entry_point\": \"answer\", \"tests\": \"assert answer() == 42\\n\"}}}"
@@ -309,14 +324,16 @@ awk -v n="$n" 'BEGIN {
 for r in $(seq "$REPS"); do
 	note "ttft at 64 in flight without and with a code-grading backlog, repetition $r"
 	srv_start 50 -a "$CODE_ANSWER" -n "$n"
-	WATCH=1 tb_run "$W/tq.jsonl" 64 --grade-queue "$n"
+	WATCH=1 PROBE_N=$probe_n tb_run "$W/tq.jsonl" 64 --grade-queue "$n"
+	put probe_q_p99 "$PROBE_P99"
 	srv_stop > /dev/null
 	ttft_put ttft_q_mean ttft_q_p99 > /dev/null
 	p0=$(ttft_put ttft_qs_mean ttft_qs_p99 64)
 	put q_awaiting "$AWAITING"
 	srv_start 50 -a "$CODE_ANSWER" -n "$n"
 	# shellcheck disable=SC2086
-	WATCH=1 tb_run "$W/tx.jsonl" 64 --grade-queue "$n" $EXEC_OPT
+	WATCH=1 PROBE_N=$probe_n tb_run "$W/tx.jsonl" 64 --grade-queue "$n" $EXEC_OPT
+	put probe_x_p99 "$PROBE_P99"
 	srv_stop > /dev/null
 	span=$(srv_stat span)
 	ttft_put ttft_x_mean ttft_x_p99 > /dev/null
@@ -450,12 +467,18 @@ commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=
 if git -C "$ROOT" status --porcelain 2>/dev/null | grep -q .; then dirty=" (with uncommitted changes)"; fi
 cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
+# The kernel's preemption model: with none, a process in a system call
+# keeps its core until the call yields, whatever the priorities. The debug
+# file names the mode in use in parentheses; the boot log says it too.
+preempt=$(sed -n 's/.*(\([a-z]*\)).*/\1/p' /sys/kernel/debug/sched/preempt 2>/dev/null || true)
+[ -n "$preempt" ] || preempt=$(dmesg 2>/dev/null | sed -n 's/.*Dynamic Preempt: \([a-z]*\).*/\1/p' | tail -n 1 || true)
+[ -n "$preempt" ] || preempt=unknown
 
 {
 	echo "# thinkbench benchmark"
 	echo
 	echo "Written by \`scripts/bench.sh\` on $(date -u +%Y-%m-%dT%H:%MZ). Commit $commit$dirty."
-	echo "Machine: $CORES cores, $cpu, $(uname -sr), $(curl --version | head -n 1 | cut -d' ' -f1-2),"
+	echo "Machine: $CORES cores, $cpu, $(uname -sr) (preemption: $preempt), $(curl --version | head -n 1 | cut -d' ' -f1-2),"
 	echo "SQLite $(sqlite3 --version | cut -d' ' -f1). Endpoint: scripts/bench/benchsrv.c on loopback"
 	echo "(one thread, epoll, canned replies: a stream of 24 chunks, $STREAM_BYTES bytes, or one JSON"
 	echo "body, $PLAIN_BYTES bytes; regex-graded, stored, all correct)."
@@ -475,6 +498,7 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "| same, p99 | ≤ 3 ms | $(mm ttft_p99_64 3) ms | – | $(pass "$tp64 <= 3 && $tp64 >= -3") |"
 	echo "| TTFT error at 1,024 in flight: mean / p99, p99 vs the floor client's, run right after it | p99 ≤ 1.25× the floor client's (median of the paired ratios) | $(mm ttft_mean_1024 3) / $(mm ttft_p99_1024 3) ms (floor client p99: $(mm floor_ttft_p99_1024 3) ms) | $(mm ttft_p99_ratio_1024 3)× | $(pass "$rtp1k <= 1.25 && $tp1k >= -5") |"
 	echo "| TTFT error, 50 ms injected, 64 in flight, with a saturating code-grading backlog: mean / p99 after the first wave, vs without (same run) | p99 ≤ 1.5× the p99 without one | with: $(mm ttft_xs_mean 3) / $(mm ttft_xs_p99 3) ms; without: $(mm ttft_qs_mean 3) / $(mm ttft_qs_p99 3) ms (all samples, first wave too: with $(mm ttft_x_p99 3), without $(mm ttft_q_p99 3) ms); $(mm x_awaiting 0) of $TQ_N answers awaiting their grade at the last reply (without: $(mm q_awaiting 0)); graded $(mm x_graded_span 1) /s while the requests ran, $(mm x_graded_run 1) /s over the run$xnote | $(mm x_ratio 3)× (p99) | $(pass "$(m x_ratio) <= 1.5") |"
+	echo "| a bare timer thread's wake-up lateness (scripts/bench/wakeprobe.c, 1 ms sleeps) through the backlog row's request phase: p99 with the backlog / without | – | $(mm probe_x_p99 3) / $(mm probe_q_p99 3) ms | – | – |"
 	echo "| the floor client's time-to-first-byte error, mean / p99, at 64 / 1,024 | – | $(mm floor_ttft_mean_64 3) / $(mm floor_ttft_p99_64 3) ms; $(mm floor_ttft_mean_1024 3) / $(mm floor_ttft_p99_1024 3) ms | – | – |"
 	echo "| of which the endpoint's own lateness, mean / p99, at 64 / 1,024 | – | $(mm srv_late_mean_64 3) / $(mm srv_late_p99_64 3) ms; $(mm srv_late_mean_1024 3) / $(mm srv_late_p99_1024 3) ms | – | – |"
 	echo "| peak RSS, $N samples, 256 in flight | < 30 MB | $(mm rss_n 1) MB | – | $(pass "$rn < 30") |"
@@ -520,7 +544,13 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "exists, so no backlog can touch them, and on new connections, which wait 3-11 ms in"
 	echo "the endpoint's accept queue while the run starts on the same two cores. Those 64 of"
 	echo "$TQ_N (3 %) are one correlated burst, and they alone set the p99 of all samples in"
-	echo "either run; that p99 is given beside it."
+	echo "either run; that p99 is given beside it. The wake probe sleeps 1 ms at a time through"
+	echo "the request phase of both runs (from the endpoint's first request, for about as long as"
+	echo "its waves take) and gives its own p99 lateness: what the machine adds to any program's"
+	echo "wake-up while the graders run, with no harness code in the path. On a kernel without"
+	echo "preemption (the Machine line says which) a grader's process creation, page copies and"
+	echo "exit hold a core for milliseconds inside the kernel, and neither nice, SCHED_IDLE nor"
+	echo "CPU affinity lets a waking loop or the endpoint in before that ends."
 	echo
 	echo "The sandbox row: $EXEC_N HumanEval-style answers (a quarter wrong) graded by \`gradebench"
 	echo "exec\`, the exec grader on $CORES threads (each answer: a fresh bubblewrap sandbox under its"

@@ -12,9 +12,10 @@
  *
  * With -a TEXT the answer is TEXT (plain text, escaped here; at most 1,000
  * bytes) instead of "The answer is \\boxed{42}.": for example a fenced
- * Python block, for the exec grader. With -n N it prints "served N" on
- * stdout once its Nth reply is written whole (the client's requests are
- * over; what it does after, grading, can be looked at then).
+ * Python block, for the exec grader. With -n N it prints "first" on stdout
+ * when its first request is read whole, and "served N" once its Nth reply
+ * is written whole (the client's requests are over; what it does after,
+ * grading, can be looked at then).
  *
  * Usage: benchsrv [-p PORT] [-d MS] [-c CHUNKS] [-b BYTES_PER_CHUNK] [-a TEXT] [-n N]
  * Prints "port N" on stdout once listening; SIGTERM or SIGINT stop it, and it
@@ -315,8 +316,13 @@ static int on_request(conn *c, size_t rlen)
 
 	int64_t now = now_ns();
 
-	if (requests++ == 0)
+	if (requests++ == 0) {
 		first_req_ns = now;
+		if (notify_at) {
+			printf("first\n");
+			fflush(stdout);
+		}
+	}
 	else if (c->reply_done_ns)
 		hist_add(&turn, now - c->reply_done_ns);
 	c->out = stream ? sse_reply : json_reply;
