@@ -467,9 +467,9 @@ commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=
 if git -C "$ROOT" status --porcelain 2>/dev/null | grep -q .; then dirty=" (with uncommitted changes)"; fi
 cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
-# The kernel's preemption model: with none, a process in a system call
-# keeps its core until the call yields, whatever the priorities. The debug
-# file names the mode in use in parentheses; the boot log says it too.
+# The kernel's preemption model (with none, a process in a system call
+# keeps its core until the call yields): the debug file names the mode in
+# use in parentheses; the boot log says it too.
 preempt=$(sed -n 's/.*(\([a-z]*\)).*/\1/p' /sys/kernel/debug/sched/preempt 2>/dev/null || true)
 [ -n "$preempt" ] || preempt=$(dmesg 2>/dev/null | sed -n 's/.*Dynamic Preempt: \([a-z]*\).*/\1/p' | tail -n 1 || true)
 [ -n "$preempt" ] || preempt=unknown
@@ -547,10 +547,8 @@ preempt=$(sed -n 's/.*(\([a-z]*\)).*/\1/p' /sys/kernel/debug/sched/preempt 2>/de
 	echo "either run; that p99 is given beside it. The wake probe sleeps 1 ms at a time through"
 	echo "the request phase of both runs (from the endpoint's first request, for about as long as"
 	echo "its waves take) and gives its own p99 lateness: what the machine adds to any program's"
-	echo "wake-up while the graders run, with no harness code in the path. On a kernel without"
-	echo "preemption (the Machine line says which) a grader's process creation, page copies and"
-	echo "exit hold a core for milliseconds inside the kernel, and neither nice, SCHED_IDLE nor"
-	echo "CPU affinity lets a waking loop or the endpoint in before that ends."
+	echo "wake-up while the graders run, with no harness code in the path (optlog 42 below"
+	echo "has what was tried against it)."
 	echo
 	echo "The sandbox row: $EXEC_N HumanEval-style answers (a quarter wrong) graded by \`gradebench"
 	echo "exec\`, the exec grader on $CORES threads (each answer: a fresh bubblewrap sandbox under its"
