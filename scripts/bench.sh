@@ -122,17 +122,17 @@ tb_run() {
 		--no-summary "$@" > /dev/null &
 	tpid=$!
 	if [ "${WATCH:-0}" = 1 ]; then
-		ppid=
+		probe_pid=
 		if [ -n "${PROBE_N:-}" ]; then
 			until grep -q '^first' "$W/srv.out" || ! kill -0 "$tpid" 2>/dev/null; do sleep 0.005; done
 			"$W/wakeprobe" "$PROBE_N" > "$W/probe.out" &
-			ppid=$!
+			probe_pid=$!
 		fi
 		until grep -q '^served' "$W/srv.out" || ! kill -0 "$tpid" 2>/dev/null; do sleep 0.05; done
 		AWAITING=$(sqlite3 -cmd '.timeout 5000' "$STORE" \
 			"select $want - count(*) + coalesce(sum(outcome = 'ungraded'), 0) from samples")
-		if [ -n "$ppid" ]; then
-			wait "$ppid"
+		if [ -n "$probe_pid" ]; then
+			wait "$probe_pid"
 			PROBE_P99=$(awk '{ print $5 / 1000 }' "$W/probe.out")
 		fi
 	fi

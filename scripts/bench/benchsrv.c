@@ -322,9 +322,9 @@ static int on_request(conn *c, size_t rlen)
 			printf("first\n");
 			fflush(stdout);
 		}
-	}
-	else if (c->reply_done_ns)
+	} else if (c->reply_done_ns) {
 		hist_add(&turn, now - c->reply_done_ns);
+	}
 	c->out = stream ? sse_reply : json_reply;
 	c->out_len = stream ? sse_len : json_len;
 	c->out_off = 0;
