@@ -57,6 +57,7 @@
 #include "iocompare.h"
 #include "kinds.h"
 #include "log.h"
+#include "ratecap.h"
 #include "rc.h"
 #include "sandbox.h"
 #include "zygote.h"
@@ -97,6 +98,31 @@ void gr_exec_set_unsafe(int on)
 int gr_exec_unsafe(void)
 {
 	return sb_unsafe();
+}
+
+/* The cap on answers run a second (gr_exec_set_rate), made once and kept
+ * for the life of the process: a worker may wait on it at any time. NULL
+ * when out of memory: then there is no cap. */
+static pthread_once_t cap_once = PTHREAD_ONCE_INIT;
+static gr_ratecap *rate_cap;
+
+static void cap_make(void)
+{
+	rate_cap = gr_ratecap_new();
+}
+
+void gr_exec_set_rate(unsigned per_second)
+{
+	pthread_once(&cap_once, cap_make);
+	if (rate_cap)
+		gr_ratecap_set(rate_cap, per_second);
+}
+
+static void wait_turn(void)
+{
+	pthread_once(&cap_once, cap_make);
+	if (rate_cap)
+		gr_ratecap_wait(rate_cap);
 }
 
 int gr_exec_available(char *err, size_t errlen)
@@ -1000,6 +1026,7 @@ static int exec_grade(const void *p, const gr_input *in, gr_result *out)
 		snprintf(out->reason, sizeof(out->reason), "exec grader: no random bytes for a nonce");
 		goto out;
 	}
+	wait_turn();
 	if (st->kind == KIND_IO) {
 		rc = io_grade(st, code, clen, nonce, out);
 		goto out;

@@ -11,6 +11,12 @@
 void gr_exec_set_unsafe(int on);
 int gr_exec_unsafe(void);
 
+/* Answers run a second at most (0: no cap, the default), from now on: the
+ * run command caps them while requests are in flight, so that the
+ * processes each answer starts do not disturb the latencies it measures.
+ * Any thread, any time; answers already waiting see the change at once. */
+void gr_exec_set_rate(unsigned per_second);
+
 /* Whether the exec grader can run here: TB_OK, or TB_ERR with one line in
  * err ("exec grader: ..."), for the run command to print and stop on before
  * any request is made. Always TB_OK in unsafe mode. Thread-safe, cached. */

@@ -761,6 +761,30 @@ START_TEST(test_timeouts)
 }
 END_TEST
 
+/* --exec-rate: at 2 answers a second, three answers take two intervals at
+ * least; a lower bound only, so a loaded machine cannot fail it */
+START_TEST(test_rate_cap)
+{
+	gr_grader *g = make("python", py_tests, NULL, 10, 0);
+	gr_result r;
+	int64_t t0;
+	double s;
+
+	gr_exec_set_rate(2);
+	t0 = tb_now_us();
+	for (int i = 0; i < 3; i++) {
+		grade(g, "def add(a, b):\n    return a + b\n", &r);
+		ck_assert_str_eq(r.extracted, "pass");
+	}
+	s = (double)(tb_now_us() - t0) / 1e6;
+	ck_assert_msg(s >= 0.999, "three answers at 2 a second took %.3f s", s);
+	gr_exec_set_rate(0);
+	grade(g, "def add(a, b):\n    return a - b\n", &r);
+	ck_assert_str_eq(r.extracted, "fail:wrong");
+	gr_free(g);
+}
+END_TEST
+
 START_TEST(test_reason_is_escaped)
 {
 	gr_grader *g = make("python", py_tests, NULL, 5, 0);
@@ -943,6 +967,7 @@ static Suite *exec_suite(void)
 	tcase_add_test(tc, test_io_python);
 	tcase_add_test(tc, test_forgery);
 	tcase_add_test(tc, test_timeouts);
+	tcase_add_test(tc, test_rate_cap);
 	tcase_add_test(tc, test_reason_is_escaped);
 	tcase_add_test(tc, test_unsafe_is_marked);
 	tcase_add_test(tc, test_pool);
