@@ -20,6 +20,7 @@ void runopts_defaults(tb_run_opts *o)
 	o->samples = 1;
 	o->jobs = 32;
 	o->grade_queue = 1024;
+	o->exec_rate = -1;
 	o->seed = 1;
 	o->retries = 5;
 	o->stream = 1;

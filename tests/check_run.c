@@ -194,7 +194,8 @@ START_TEST(kill_and_resume_ask_only_for_missing)
 	int port = tu_free_port();
 	char *argv[] = {"thinkbench", "run", "--suite", suite, "--models", models, "--out", out,
 			"--run-id", "killed", "-j", "8", "--quiet", NULL};
-	char *resume[] = {"thinkbench", "run", "--resume", run, "-j", "16", "--quiet", NULL};
+	/* --exec-rate, like -j, is the resumed process's own */
+	char *resume[] = {"thinkbench", "run", "--resume", run, "-j", "16", "--exec-rate", "0", "--quiet", NULL};
 	long total = 120 * 2, before, asked_before, asked_after;
 	pid_t sim, pid;
 	int status;

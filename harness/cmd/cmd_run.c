@@ -110,7 +110,8 @@ struct run_ctx {
 	grading_catalog *catalog; /* what grading needs of every item, from the store */
 	grading_stage *grading;     /* grades stored answers, off the transfer loop */
 	long awaiting;           /* answers handed to the writer to be graded, verdict not yet back */
-	long in_flight;          /* jobs handed to the scheduler, not yet back */
+	long in_flight;          /* jobs handed to the scheduler, not yet back (add_in_flight) */
+	unsigned exec_rate;      /* code answers run a second at most while in_flight > 0 */
 	int paused;              /* holding back new requests until grading catches up */
 	long high_water, low_water;
 	atomic_int offer_failed; /* the writer thread could not queue a grade */
@@ -135,11 +136,18 @@ struct run_ctx {
 	char fatal[512];
 };
 
+/* Code answers run a second, per core, while requests are in flight, unless
+ * --exec-rate says otherwise: each answer's processes delay the transfer
+ * loops, and so the latencies the run measures (see add_in_flight). */
+#define EXEC_RATE_PER_CORE 5
+#define TEXT_(x) #x
+#define TEXT(x) TEXT_(x)
+
 enum {
 	OPT_SUITE = 's', OPT_MODEL = 'm', OPT_JOBS = 'j', OPT_QUIET = 'q',
 	OPT_MODE = 256, OPT_MODELS, OPT_BUDGET, OPT_SAMPLES, OPT_LIMIT, OPT_OUT, OPT_RESUME,
 	OPT_NO_STREAM, OPT_SEED, OPT_RETRIES, OPT_TIMEOUT, OPT_STALL, OPT_SIM, OPT_SIM_SCALE,
-	OPT_RUN_ID, OPT_INSECURE, OPT_NO_SUMMARY, OPT_UNSAFE_EXEC, OPT_LOOPS, OPT_GRADE_QUEUE,
+	OPT_RUN_ID, OPT_INSECURE, OPT_NO_SUMMARY, OPT_UNSAFE_EXEC, OPT_LOOPS, OPT_GRADE_QUEUE, OPT_EXEC_RATE,
 	OPT_SHARD, OPT_DRY_RUN, OPT_MAX_COST, OPT_MAX_TOKENS_TOTAL, OPT_CACHE, OPT_PRESET, OPT_BUDGET_FROM,
 };
 
@@ -155,6 +163,7 @@ static const tb_opt options[] = {
 	{"jobs", OPT_JOBS, "N", "requests in flight (default 32)"},
 	{"loops", OPT_LOOPS, "N", "transfer threads sharing them (default: one per core, each with 16+)"},
 	{"grade-queue", OPT_GRADE_QUEUE, "N", "answers waiting for the graders before no new request starts (default 1024)"},
+	{"exec-rate", OPT_EXEC_RATE, "N", "code answers run a second at most while requests are in flight (default " TEXT(EXEC_RATE_PER_CORE) " per core; 0: no cap)"},
 	{"limit", OPT_LIMIT, "N", "only the first N items of each suite"},
 	{"out", OPT_OUT, "DIR", "where run folders go (default results)"},
 	{"resume", OPT_RESUME, "RUN", "finish a stopped run (its folder), asking only for what is missing"},
@@ -251,6 +260,10 @@ static int parse_args(int argc, char **argv, tb_run_opts *o, int *want_help, con
 			break;
 		case OPT_GRADE_QUEUE:
 			if (tb_opt_long("grade-queue", arg, 16, 1000000, &o->grade_queue))
+				return TB_ERR;
+			break;
+		case OPT_EXEC_RATE:
+			if (tb_opt_long("exec-rate", arg, 0, 1000000, &o->exec_rate))
 				return TB_ERR;
 			break;
 		case OPT_LIMIT:
@@ -417,6 +430,19 @@ static void queue_items(run_ctx *r)
 		snprintf(r->fatal, sizeof(r->fatal), "%s", err);
 }
 
+/* Requests in flight change by delta. Code answers run under the cap while
+ * any is; with none in flight (the end of the run, or new requests held
+ * back until the graders catch up) nothing is measured, and they run at
+ * full speed. Under the producer's lock. */
+static void add_in_flight(run_ctx *r, long delta)
+{
+	long before = r->in_flight;
+
+	r->in_flight += delta;
+	if ((before == 0) != (r->in_flight == 0))
+		gr_exec_set_rate(r->in_flight ? r->exec_rate : 0);
+}
+
 static tb_job *plan_job(run_ctx *r, int *finished)
 {
 	tb_plan_pos pos;
@@ -510,7 +536,7 @@ static tb_job *plan_job(run_ctx *r, int *finished)
 		j->bound_tokens = bound_tokens;
 		spend_start(&r->spend, bound_usd, bound_tokens);
 		*finished = 0;
-		r->in_flight++;
+		add_in_flight(r, 1);
 		r->sent_early += atomic_load(&r->items_pending);
 		if (r->cache && from_cache(r, j)) {
 			/* answered without a request; new requests wait as for any
@@ -700,7 +726,7 @@ static int job_done(void *ud, tb_job *job, char *err, size_t errlen)
 	run_job *j = job->ud;
 	int rc = TB_OK;
 
-	r->in_flight--;
+	add_in_flight(r, -1);
 	if (job->status == TB_JOB_CANCELLED) {
 		spend_end(&r->spend, j->bound_usd, j->bound_tokens, NAN, -1);
 		run_job_free(j);
@@ -1311,7 +1337,7 @@ static void raise_fd_limit(void)
 static int check_resume_flags(const char *const *given, size_t n_given)
 {
 	static const char *const allowed[] = {"resume", "jobs", "loops", "quiet", "no-summary",
-					      "grade-queue", "max-cost", "max-tokens-total", "cache"};
+					      "grade-queue", "exec-rate", "max-cost", "max-tokens-total", "cache"};
 
 	for (size_t i = 0; i < n_given; i++) {
 		size_t k = 0;
@@ -1320,7 +1346,8 @@ static int check_resume_flags(const char *const *given, size_t n_given)
 			k++;
 		if (k == sizeof(allowed) / sizeof(allowed[0]))
 			return tb_error("--resume goes on with the run's own options: --%s cannot change "
-					"them (allowed: -j, --loops, --grade-queue, --cache, --quiet, --no-summary, "
+					"them (allowed: -j, --loops, --grade-queue, --exec-rate, --cache, --quiet, "
+					"--no-summary, "
 					"--max-cost, --max-tokens-total); "
 					"start a new run instead", given[i]);
 	}
@@ -1465,7 +1492,8 @@ int cmd_run(int argc, char **argv)
 	tb_log_quiet(o.quiet);
 	if (o.resume) {
 		int jobs = (int)o.jobs, jobs_given = o.jobs_given, quiet = o.quiet, no_summary = o.no_summary;
-		long loops = o.loops, grade_queue = o.grade_queue, max_tokens_total = o.max_tokens_total;
+		long loops = o.loops, grade_queue = o.grade_queue, exec_rate = o.exec_rate,
+		     max_tokens_total = o.max_tokens_total;
 		double max_cost = o.max_cost;
 
 		if (check_resume_flags(given, n_given) != TB_OK)
@@ -1481,6 +1509,7 @@ int cmd_run(int argc, char **argv)
 		o.no_summary = no_summary;
 		o.loops = loops;
 		o.grade_queue = grade_queue;
+		o.exec_rate = exec_rate;
 		/* a cap given now replaces the stored one (a capped run goes on
 		 * with a higher one) */
 		if (max_cost > 0)
@@ -1596,6 +1625,7 @@ int cmd_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	r.exec_rate = o.exec_rate >= 0 ? (unsigned)o.exec_rate : EXEC_RATE_PER_CORE * (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	src = sched_run(&sc,
 			&(sched_ops){.next = next_job, .prepare = job_prepare, .done = job_done,
 				     .wake = reap_grades, .lane_dead = lane_dead},
