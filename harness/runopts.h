@@ -25,7 +25,7 @@ typedef struct tb_run_opts {
 	long loops;              /* transfer threads; 0: automatic. Not stored: a run
 	                            resumed on another machine picks its own */
 	long exec_rate;          /* code answers run a second at most while requests are
-	                            in flight; -1: 5 per core; 0: no cap. Not stored:
+	                            in flight; -1: 2 per core; 0: no cap. Not stored:
 	                            it changes no answer */
 	int stream, quiet, force_sim, insecure, no_summary, unsafe_exec;
 	int dry_run;             /* print the plan and its estimate; not stored */

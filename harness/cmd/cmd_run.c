@@ -139,7 +139,7 @@ struct run_ctx {
 /* Code answers run a second, per core, while requests are in flight, unless
  * --exec-rate says otherwise: each answer's processes delay the transfer
  * loops, and so the latencies the run measures (see add_in_flight). */
-#define EXEC_RATE_PER_CORE 5
+#define EXEC_RATE_PER_CORE 2
 #define TEXT_(x) #x
 #define TEXT(x) TEXT_(x)
 
@@ -163,7 +163,9 @@ static const tb_opt options[] = {
 	{"jobs", OPT_JOBS, "N", "requests in flight (default 32)"},
 	{"loops", OPT_LOOPS, "N", "transfer threads sharing them (default: one per core, each with 16+)"},
 	{"grade-queue", OPT_GRADE_QUEUE, "N", "answers waiting for the graders before no new request starts (default 1024)"},
-	{"exec-rate", OPT_EXEC_RATE, "N", "code answers run a second at most while requests are in flight (default " TEXT(EXEC_RATE_PER_CORE) " per core; 0: no cap)"},
+	{"exec-rate", OPT_EXEC_RATE, "N",
+	 "code answers run a second at most while requests are in flight (default " TEXT(EXEC_RATE_PER_CORE)
+	 " per core; 0: no cap)"},
 	{"limit", OPT_LIMIT, "N", "only the first N items of each suite"},
 	{"out", OPT_OUT, "DIR", "where run folders go (default results)"},
 	{"resume", OPT_RESUME, "RUN", "finish a stopped run (its folder), asking only for what is missing"},
@@ -1347,8 +1349,7 @@ static int check_resume_flags(const char *const *given, size_t n_given)
 		if (k == sizeof(allowed) / sizeof(allowed[0]))
 			return tb_error("--resume goes on with the run's own options: --%s cannot change "
 					"them (allowed: -j, --loops, --grade-queue, --exec-rate, --cache, --quiet, "
-					"--no-summary, "
-					"--max-cost, --max-tokens-total); "
+					"--no-summary, --max-cost, --max-tokens-total); "
 					"start a new run instead", given[i]);
 	}
 	return TB_OK;
@@ -1625,7 +1626,8 @@ int cmd_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	r.exec_rate = o.exec_rate >= 0 ? (unsigned)o.exec_rate : EXEC_RATE_PER_CORE * (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	r.exec_rate = o.exec_rate >= 0 ? (unsigned)o.exec_rate
+				       : EXEC_RATE_PER_CORE * (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	src = sched_run(&sc,
 			&(sched_ops){.next = next_job, .prepare = job_prepare, .done = job_done,
 				     .wake = reap_grades, .lane_dead = lane_dead},
