@@ -59,14 +59,14 @@ now() { date +%s.%N; }
 # the first's (median; 0.99-1.85), with a sync between them 1.06 (0.65-1.82).
 settle() {
 	sync
-	i=0
-	while [ $i -lt 50 ]; do
+	tries=0
+	while [ $tries -lt 50 ]; do
 		a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
 		sleep 0.2
 		b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
 		awk -v a="$a" -v b="$b" 'BEGIN { split(a, x); split(b, y); busy = y[1] - x[1]
 			exit !(busy <= 0.05 * (busy + y[2] - x[2])) }' && return 0
-		i=$((i + 1))
+		tries=$((tries + 1))
 	done
 }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", b - a }'; }
@@ -371,9 +371,8 @@ x_run() {
 }
 # Each repetition runs A B B A (A without a backlog, B with), so that what
 # drifts through a repetition, or what one run leaves to the next, weighs on
-# both sides alike: run second, the same run graded by regex had read 1.33
-# times the first. The p99s without a backlog are floored at 1 ms: below it
-# the ratio is noise.
+# both sides alike (optlog 45). The p99s without a backlog are floored at
+# 1 ms: below it the ratio is noise.
 for r in $(seq "$REPS"); do
 	note "ttft at 64 in flight without and with a code-grading backlog, repetition $r"
 	q_run; p0=$P99
