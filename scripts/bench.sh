@@ -109,13 +109,15 @@ srv_start() {
 EOF
 }
 
-# srv_stop: prints the endpoint's CPU seconds; its other figures stay
-# readable with srv_stat until the next srv_start
+# srv_stop: sets SRV_CPU, the endpoint's CPU seconds; its other figures stay
+# readable with srv_stat until the next srv_start. Not in a subshell: there
+# the wait would not wait (the endpoint is not the subshell's child) and its
+# figures could be read before it wrote them.
 srv_stop() {
 	kill -TERM "$SRV_PID"
 	wait "$SRV_PID" || true
 	SRV_PID=
-	awk '/^cpu_s/ { print $2 }' "$W/srv.err"
+	SRV_CPU=$(awk '/^cpu_s/ { print $2 }' "$W/srv.err")
 }
 # srv_stat late|turn mean|p99: its replies' lateness, or the client's
 # turnaround (ms); srv_stat span: first request to last reply (s)
@@ -229,7 +231,7 @@ printf '{"model":"bench/m","stream":false,"messages":[{"role":"user","content":"
 srv_start 0
 STREAM_BYTES=$(curl -s --data-binary @"$W/stream.json" "$URL" | wc -c | tr -d ' ')
 PLAIN_BYTES=$(curl -s --data-binary @"$W/plain.json" "$URL" | wc -c | tr -d ' ')
-srv_stop > /dev/null
+srv_stop
 
 RES="$W/results"   # lines: key value
 : > "$RES"
@@ -246,17 +248,18 @@ for mode in stream plain; do
 		srv_start 0
 		curl_run "$body" "$N" 64
 		put "curl_$mode" "$(calc "$N / $WALL")"
-		srv_stop > /dev/null
+		srv_stop
 		srv_start 0
 		# shellcheck disable=SC2086
 		tb_run "$W/n.jsonl" 64 $opt
-		cpu=$(srv_stop)
+		srv_stop
+		cpu=$SRV_CPU
 		put "tb_$mode" "$(calc "$N / $WALL")"
 		put "tb_${mode}_srvcpu" "$(calc "100 * $cpu / $WALL")"
 		srv_start 0
 		# shellcheck disable=SC2086
 		tb_run "$W/n.jsonl" 64 $opt --loops 1
-		srv_stop > /dev/null
+		srv_stop
 		put "tb1_$mode" "$(calc "$N / $WALL")"
 	done
 done
@@ -275,7 +278,7 @@ for j in 64 1024; do
 		note "overlap at $j in flight, repetition $r"
 		srv_start 200
 		tb_run "$W/ov.jsonl" "$j"
-		srv_stop > /dev/null
+		srv_stop
 		ov=$(calc "100 * ($WALL - $ideal) / $ideal")
 		put "overlap_$j" "$ov"
 		put "turn_mean_$j" "$(srv_stat turn mean)"
@@ -284,13 +287,13 @@ for j in 64 1024; do
 		# the same load on this shared host; curl after both
 		srv_start 200
 		floor_run "$W/stream.json" "$n" "$j" 200
-		srv_stop > /dev/null
+		srv_stop
 		fov=$(calc "100 * ($WALL - $ideal) / $ideal")
 		put "floor_overlap_$j" "$fov"
 		put "overlap_ratio_$j" "$(calc "$ov / $fov")"
 		srv_start 200
 		curl_run "$W/stream.json" "$n" "$j"
-		srv_stop > /dev/null
+		srv_stop
 		put "curl_overlap_$j" "$(calc "100 * ($WALL - $ideal) / $ideal")"
 	done
 done
@@ -304,13 +307,13 @@ for j in 64 1024; do
 		note "ttft at $j in flight, repetition $r"
 		srv_start 50
 		tb_run "$W/tt.jsonl" "$j"
-		srv_stop > /dev/null
+		srv_stop
 		put "srv_late_mean_$j" "$(srv_stat late mean)"
 		put "srv_late_p99_$j" "$(srv_stat late p99)"
 		p99=$(ttft_put "ttft_mean_$j" "ttft_p99_$j")
 		srv_start 50
 		floor_run "$W/stream.json" "$n" "$j" 50
-		srv_stop > /dev/null
+		srv_stop
 		put "floor_ttft_mean_$j" "${FLOOR_TTFB% *}"
 		put "floor_ttft_p99_$j" "${FLOOR_TTFB#* }"
 		put "ttft_p99_ratio_$j" "$(calc "$p99 / ${FLOOR_TTFB#* }")"
@@ -350,7 +353,7 @@ q_run() {
 	srv_start 50 -a "$CODE_ANSWER" -n "$n"
 	WATCH=1 PROBE_N=$probe_n tb_run "$W/tq.jsonl" 64 --grade-queue "$n"
 	put probe_q_p99 "$PROBE_P99"
-	srv_stop > /dev/null
+	srv_stop
 	ttft_put ttft_q_mean ttft_q_p99 > /dev/null
 	put q_awaiting "$AWAITING"
 	P99=$(ttft_put ttft_qs_mean ttft_qs_p99 64)
@@ -360,7 +363,7 @@ x_run() {
 	# shellcheck disable=SC2086
 	WATCH=1 PROBE_N=$probe_n tb_run "$W/tx.jsonl" 64 --grade-queue "$n" $EXEC_OPT
 	put probe_x_p99 "$PROBE_P99"
-	srv_stop > /dev/null
+	srv_stop
 	span=$(srv_stat span)
 	ttft_put ttft_x_mean ttft_x_p99 > /dev/null
 	put x_awaiting "$AWAITING"
@@ -388,7 +391,7 @@ for r in $(seq "$REPS"); do
 	srv_start 50 -a "$CODE_ANSWER" -n "$n"
 	# shellcheck disable=SC2086
 	WATCH=1 tb_run "$W/tx.jsonl" 64 --grade-queue "$n" --exec-rate 0 $EXEC_OPT
-	srv_stop > /dev/null
+	srv_stop
 	span=$(srv_stat span)
 	p2=$(ttft_put ttft_fs_mean ttft_fs_p99 64)
 	put f_graded_span "$(calc "($n - $AWAITING) / $span")"
@@ -403,7 +406,7 @@ for r in $(seq "$REPS"); do
 	small_kb=$RSS_KB
 	put rss_n "$(calc "$RSS_KB / 1024")"
 	tb_run "$W/big.jsonl" 256
-	srv_stop > /dev/null
+	srv_stop
 	put rss_big "$(calc "$RSS_KB / 1024")"
 	put rss_growth "$(calc "($RSS_KB - $small_kb) / 1024")"
 	BIGSTORE=$(dirname "$STORE")
