@@ -16,16 +16,10 @@ struct gr_ratecap {
 gr_ratecap *gr_ratecap_new(void)
 {
 	gr_ratecap *c = calloc(1, sizeof(*c));
-	pthread_condattr_t ca;
 
 	if (!c)
 		return NULL;
-	/* the waits are on tb_now_us()'s clock, which a change of the wall
-	 * clock does not move */
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&c->changed, &ca);
-	pthread_condattr_destroy(&ca);
+	tb_cond_init_monotonic(&c->changed);
 	pthread_mutex_init(&c->mu, NULL);
 	return c;
 }

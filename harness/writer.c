@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 #include "rc.h"
 
@@ -221,7 +222,6 @@ int writer_start(tb_store *st, writer_after_fn after, void *ud, writer_stored_fn
 		 void *stored_ud, tb_writer **out, char *err, size_t errlen)
 {
 	tb_writer *w = calloc(1, sizeof(*w));
-	pthread_condattr_t ca;
 
 	*out = NULL;
 	if (!w)
@@ -233,10 +233,7 @@ int writer_start(tb_store *st, writer_after_fn after, void *ud, writer_stored_fn
 	w->stored_ud = stored_ud;
 	pthread_mutex_init(&w->lock, NULL);
 	/* gather() waits against the monotonic clock */
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&w->not_empty, &ca);
-	pthread_condattr_destroy(&ca);
+	tb_cond_init_monotonic(&w->not_empty);
 	pthread_cond_init(&w->not_full, NULL);
 	pthread_cond_init(&w->flushed, NULL);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {

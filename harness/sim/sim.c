@@ -998,7 +998,6 @@ int sim_start(const sim_config *c, tb_suite *const *suites, size_t n_suites, sim
 {
 	sim_server *s = NULL;
 	struct sockaddr_in sa;
-	pthread_condattr_t ca;
 	const union MHD_DaemonInfo *info;
 	long ncores = sysconf(_SC_NPROCESSORS_ONLN);
 	sim_fmt fmt = SIM_FMT_FIELD;
@@ -1025,10 +1024,7 @@ int sim_start(const sim_config *c, tb_suite *const *suites, size_t n_suites, sim
 	}
 	if (build_index(s, suites, n_suites, err, errlen) != TB_OK)
 		goto out;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&s->tcond, &ca);
-	pthread_condattr_destroy(&ca);
+	tb_cond_init_monotonic(&s->tcond);
 	pthread_mutex_init(&s->tlock, NULL);
 	pthread_mutex_init(&s->stats_lock, NULL);
 	s->sync_ready = 1;
