@@ -43,8 +43,7 @@ void gr_ratecap_wait(gr_ratecap *c)
 			c->next_us = now + c->interval_us;
 			break;
 		}
-		until.tv_sec = (time_t)(c->next_us / 1000000);
-		until.tv_nsec = (long)(c->next_us % 1000000) * 1000;
+		until = tb_deadline(c->next_us);
 		pthread_cond_timedwait(&c->changed, &c->mu, &until);
 	}
 	pthread_mutex_unlock(&c->mu);

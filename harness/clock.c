@@ -22,6 +22,11 @@ int tb_cond_init_monotonic(pthread_cond_t *c)
 	return rc;
 }
 
+struct timespec tb_deadline(int64_t at_us)
+{
+	return (struct timespec){.tv_sec = (time_t)(at_us / 1000000), .tv_nsec = (long)(at_us % 1000000) * 1000};
+}
+
 void tb_wall_iso(char *out, size_t outlen)
 {
 	time_t now = time(NULL);

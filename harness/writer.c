@@ -79,14 +79,8 @@ static record *copy_sample(const tb_sample *s)
  * someone waits for a flush, or GATHER_NS have passed. */
 static void gather(tb_writer *w)
 {
-	struct timespec until;
+	struct timespec until = tb_deadline(tb_now_us() + GATHER_NS / 1000);
 
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_nsec += GATHER_NS;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
 	w->gathering = 1;
 	/* bounded by the deadline */
 	while (w->n < GATHER_MIN && !w->stopping && !w->failed && !w->flushing)

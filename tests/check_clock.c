@@ -16,18 +16,11 @@ START_TEST(monotonic_wait_reaches_its_deadline)
 {
 	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 	pthread_cond_t c;
-	struct timespec until;
-	int64_t t0;
+	int64_t t0 = tb_now_us();
+	struct timespec until = tb_deadline(t0 + 100000);
 	int rc = 0;
 
 	ck_assert_int_eq(tb_cond_init_monotonic(&c), 0);
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_nsec += 100000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	t0 = tb_now_us();
 	pthread_mutex_lock(&mu);
 	while (rc == 0)
 		rc = pthread_cond_timedwait(&c, &mu, &until);

@@ -178,8 +178,7 @@ static void *timer_main(void *arg)
 		if (!s->n_heap) {
 			pthread_cond_wait(&s->tcond, &s->tlock);
 		} else {
-			int64_t due = s->heap[0].due;
-			struct timespec ts = {(time_t)(due / 1000000), (long)(due % 1000000) * 1000};
+			struct timespec ts = tb_deadline(s->heap[0].due);
 
 			pthread_cond_timedwait(&s->tcond, &s->tlock, &ts);
 		}
