@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "log.h"
 #include "rc.h"
+#include "rxstamp.h"
 
 /* A Retry-After longer than this is treated as this: a run should not sleep
  * for hours on one header. */
@@ -31,6 +32,10 @@
 #define FILL_BATCH 32
 /* Ready descriptors taken from one epoll_wait; more wait for the next. */
 #define MAX_EVENTS 256
+/* A socket's waiting bytes are peeked for their arrival time when there are
+ * fewer than this many (a streamed reply's events, a short body); more are
+ * timed when curl reads them. */
+#define PEEK_BYTES 65536
 
 typedef struct lane_state {
 	atomic_int in_flight;    /* counted by any loop, lock-free (lane_take) */
@@ -83,6 +88,10 @@ typedef struct sched {
 	                            cap_ended = 2 x max_in_flight (see fill) */
 	size_t ended_head, n_ended, cap_ended;
 	int running;             /* transfers curl counted as running at its last action */
+	char *peek;              /* PEEK_BYTES of scratch for rxstamp_queued */
+	curl_socket_t rx_fd;     /* the socket curl is acting on for a read, or CURL_SOCKET_BAD */
+	int64_t rx_at_us;        /* when its waiting bytes had all arrived */
+	size_t rx_left;          /* how many of them curl has not handed over yet */
 	uint8_t *socks;          /* by descriptor: SOCK_* bits of curl's sockets this loop opened */
 	size_t n_socks;
 	CURL **idle;             /* easy handles to reuse */
@@ -262,12 +271,32 @@ static int on_event(void *ud, const char *event, const char *data, size_t len)
 	return 0;
 }
 
+/* When the n bytes curl hands job over reached this host: the kernel's time
+ * while they are among those waiting on the socket being read (drive), else
+ * now. Never before the request went out or an earlier read of the job. */
+static int64_t arrived_at(sched *s, tb_job *job, size_t n)
+{
+	int64_t at = tb_now_us();
+
+	if (s->rx_left && job->fd == s->rx_fd) {
+		if (n <= s->rx_left) {
+			s->rx_left -= n;
+			at = s->rx_at_us;
+		} else {
+			s->rx_left = 0;
+		}
+	}
+	if (at < job->t_start_us)
+		at = job->t_start_us;
+	return at > job->last_read_us ? at : job->last_read_us;
+}
+
 static size_t on_write(char *p, size_t size, size_t nmemb, void *ud)
 {
 	tb_job *job = ud;
 	size_t n = size * nmemb;
 
-	job->last_read_us = tb_now_us();
+	job->last_read_us = arrived_at(job->sched, job, n);
 	job->total_bytes += (int64_t)n;
 	if (job->total_bytes > (int64_t)job->raw.max) {
 		snprintf(job->error, sizeof(job->error), "response larger than %zu bytes", job->raw.max);
@@ -317,6 +346,7 @@ static void reset_attempt(sched *s, tb_job *job)
 	job->listed = 0;
 	job->parse_failed = 0;
 	job->last_read_us = 0;
+	job->fd = CURL_SOCKET_BAD;
 	job->is_sse = -1;
 	job->bad_chunks = 0;
 	job->total_bytes = 0;
@@ -404,6 +434,8 @@ static curl_socket_t on_open_socket(void *ud, curlsocktype purpose, struct curl_
 	(void)purpose;
 	if (fd < 0)
 		return CURL_SOCKET_BAD;
+	/* Without stamps, replies are timed when curl reads them. */
+	(void)rxstamp_enable(fd);
 	if ((size_t)fd >= s->n_socks) {
 		size_t n = ((size_t)fd + 1) * 2;
 		uint8_t *grown = realloc(s->socks, n);
@@ -441,6 +473,15 @@ static int on_close_socket(void *ud, curl_socket_t fd)
 	return close(fd);
 }
 
+/* Which socket a transfer reads from (arrived_at). */
+static void note_socket(CURL *e, curl_socket_t fd)
+{
+	tb_job *job = NULL;
+
+	if (curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&job) == CURLE_OK && job)
+		job->fd = fd;
+}
+
 /* curl says which events it wants on a socket; epoll watches for them. */
 static int on_socket(CURL *e, curl_socket_t fd, int what, void *ud, void *known)
 {
@@ -452,7 +493,6 @@ static int on_socket(CURL *e, curl_socket_t fd, int what, void *ud, void *known)
 	struct epoll_event ev = {.data.fd = fd};
 	int op = known || watched ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
 
-	(void)e;
 	if (what == CURL_POLL_REMOVE) {
 		if (watched) {
 			*bits |= SOCK_RESTING;
@@ -480,6 +520,7 @@ static int on_socket(CURL *e, curl_socket_t fd, int what, void *ud, void *known)
 	}
 	if (!known)
 		curl_multi_assign(s->multi, fd, s);
+	note_socket(e, fd);
 	return 0;
 }
 
@@ -912,6 +953,7 @@ static int drive_failed(sched *s)
  * read). *woken says whether the wake descriptor was readable. */
 static int drive(sched *s, int timeout_ms, int *woken)
 {
+	CURLMcode rc;
 	int n;
 
 	n = epoll_wait(s->epfd, s->events, MAX_EVENTS, timeout_ms);
@@ -938,8 +980,16 @@ static int drive(sched *s, int timeout_ms, int *woken)
 		mask |= ev & EPOLLIN ? CURL_CSELECT_IN : 0;
 		mask |= ev & EPOLLOUT ? CURL_CSELECT_OUT : 0;
 		mask |= ev & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0;
-		if (curl_multi_socket_action(s->multi, s->events[i].data.fd, mask, &s->running) !=
-		    CURLM_OK)
+		/* The bytes waiting now are timed by their arrival, not by when
+		 * this loop, busy with the other events, gets to them. */
+		if (ev & EPOLLIN) {
+			s->rx_fd = s->events[i].data.fd;
+			s->rx_left = rxstamp_queued(s->rx_fd, s->peek, PEEK_BYTES, &s->rx_at_us);
+		}
+		rc = curl_multi_socket_action(s->multi, s->events[i].data.fd, mask, &s->running);
+		s->rx_fd = CURL_SOCKET_BAD;
+		s->rx_left = 0;
+		if (rc != CURLM_OK)
 			return drive_failed(s);
 	}
 	if (s->timer_at_us >= 0 && tb_now_us() >= s->timer_at_us) {
@@ -1085,6 +1135,7 @@ static void loop_free(sched *s)
 	free(s->idle);
 	free(s->waiting);
 	free(s->events);
+	free(s->peek);
 	if (s->epfd >= 0)
 		close(s->epfd);
 	if (s->poke_fd >= 0)
@@ -1109,19 +1160,21 @@ static int loop_init(sched *s, shared *sh, const sched_config *c, const sched_op
 	s->sh = sh;
 	s->max_in_flight = max_in_flight;
 	s->timer_at_us = -1;
+	s->rx_fd = CURL_SOCKET_BAD;
 	s->rng = seed | 1;
 	s->multi = curl_multi_init();
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	s->poke_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	s->events = calloc(MAX_EVENTS, sizeof(*s->events));
+	s->peek = malloc(PEEK_BYTES);
 	s->cap_idle = max;
 	s->idle = calloc(max, sizeof(*s->idle));
 	s->active = calloc(max, sizeof(*s->active));
 	s->cap_ended = 2 * max;
 	s->unparsed = calloc(s->cap_ended, sizeof(*s->unparsed));
 	s->ended = calloc(s->cap_ended, sizeof(*s->ended));
-	if (!s->multi || s->epfd < 0 || s->poke_fd < 0 || !s->events || !s->idle || !s->active ||
-	    !s->unparsed || !s->ended)
+	if (!s->multi || s->epfd < 0 || s->poke_fd < 0 || !s->events || !s->peek || !s->idle ||
+	    !s->active || !s->unparsed || !s->ended)
 		return tb_seterr(sh->err, sh->errlen, "out of memory");
 	if (watch(s, s->poke_fd) != 0 || (c->wake_fd >= 0 && watch(s, c->wake_fd) != 0))
 		return tb_seterr(sh->err, sh->errlen, "cannot watch the wake descriptor");

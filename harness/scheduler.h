@@ -48,7 +48,7 @@ typedef struct tb_job {
 	int attempts;
 	int64_t t_start_us;    /* the final attempt's start: when its request was about
 	                          to be sent, on a new or a reused connection */
-	int64_t t_end_us;      /* when its last byte was read */
+	int64_t t_end_us;      /* when its last byte arrived */
 	char error[256];       /* "" unless status is FAILED */
 
 	/* The scheduler's own. */
@@ -66,7 +66,9 @@ typedef struct tb_job {
 	tb_buf unparsed;       /* stream bytes read but not parsed yet */
 	int64_t unparsed_us;   /* when curl read the first of them */
 	int64_t event_us;      /* the read time of the event being parsed */
-	int64_t last_read_us;  /* when curl last handed it bytes; 0: none yet */
+	int64_t last_read_us;  /* when its last bytes arrived (rxstamp), or curl handed
+	                          them over; 0: none yet */
+	curl_socket_t fd;      /* the socket curl last watched for it */
 	int listed;            /* on the scheduler's list of jobs with unparsed bytes */
 	int parse_failed;      /* an event was over the ceiling: error says so */
 	CURLcode result;       /* how the transfer ended, kept until it is judged */

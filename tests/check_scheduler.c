@@ -393,6 +393,49 @@ START_TEST(clock_starts_before_the_request_leaves)
 }
 END_TEST
 
+/* done() for reply_is_timed_at_its_arrival: the first answer keeps the loop
+ * busy for 400 ms, while the second arrives. */
+static int done_slowly(void *ud, tb_job *job, char *err, size_t errlen)
+{
+	producer *p = ud;
+
+	if (p->done == 0)
+		usleep(400000);
+	return done(ud, job, err, errlen);
+}
+
+/* A reply that arrives while the loop is busy is timed when it arrived, not
+ * when the loop read it: one answer comes at once, the other 100 ms later,
+ * while the first one's done() holds the only loop for 400 ms. */
+START_TEST(reply_is_timed_at_its_arrival)
+{
+	static const step steps[] = {{200, NULL, ok_stream, "text/event-stream"}, {0, NULL, "", ""}};
+	static const sched_lane one = {0};
+	char url[128], err[256] = "";
+	struct MHD_Daemon *d = serve(steps, 2, url, sizeof(url));
+	producer p = {0};
+	sched_stats stats;
+	sched_config c;
+	int64_t slow = 0;
+
+	make_jobs(&p, 2, url);
+	test_config(&c, 2, 1, &one, 1);
+	ck_assert_int_eq(sched_run(&c, &(sched_ops){.next = next, .done = done_slowly}, &p, &stats, err,
+				   sizeof(err)),
+			 TB_OK);
+	ck_assert_int_eq(p.ok, 2);
+	for (int i = 0; i < p.n; i++)
+		if (p.jobs[i].resp.t_first_token_us > slow)
+			slow = p.jobs[i].resp.t_first_token_us;
+	ck_assert_int_ge(slow, 100000);
+	ck_assert_int_lt(slow, 300000);
+	for (int i = 0; i < p.n; i++)
+		ck_assert_int_lt(p.jobs[i].t_end_us - p.jobs[i].t_start_us, 300000);
+	release(&p);
+	MHD_stop_daemon(d);
+}
+END_TEST
+
 START_TEST(unreachable_transfer_is_timed_from_its_start)
 {
 	char url[128], err[256] = "";
@@ -775,6 +818,7 @@ int main(void)
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	tcase_add_test(tc, classification_table);
+	tcase_add_test(tc, reply_is_timed_at_its_arrival);
 	add_loopback_tests(tc);
 	tcase_add_checked_fixture(two, two_loops, NULL);
 	add_loopback_tests(two);
