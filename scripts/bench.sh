@@ -42,7 +42,8 @@ note "building (Release) in $B"
 cmake -S "$ROOT" -B "$B" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$B" -j"$CORES" --target thinkbench tbcore >/dev/null
 cc -O2 -std=gnu11 -Wall -Wextra -o "$W/benchsrv" "$ROOT/scripts/bench/benchsrv.c"
-cc -O2 -std=gnu11 -Wall -Wextra -o "$W/floorcli" "$ROOT/scripts/bench/floorcli.c"
+cc -O2 -std=gnu11 -Wall -Wextra -I"$ROOT/harness" -o "$W/floorcli" "$ROOT/scripts/bench/floorcli.c" \
+	"$ROOT/harness/rxstamp.c" "$ROOT/harness/clock.c" -lpthread
 cc -O2 -std=gnu11 -Wall -Wextra -o "$W/wakeprobe" "$ROOT/scripts/bench/wakeprobe.c"
 cc -O2 -std=gnu11 -Wall -Wextra -I"$ROOT/harness" -I"$ROOT/graders" -o "$W/gradebench" \
 	"$ROOT/scripts/bench/gradebench.c" "$B/libtbcore.a" \

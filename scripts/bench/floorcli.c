@@ -7,7 +7,9 @@
  *
  * Usage: floorcli -p PORT -c CONNS -n N -b BODY_FILE [-d MS]
  * Prints "wall_s W" (from its start to the last reply) and, with -d, the
- * time to first byte minus MS over every request: "ttfb_err_ms mean M p99 P". */
+ * time to first byte minus MS over every request: "ttfb_err_ms mean M p99 P".
+ * The first byte's time is when the kernel received it (harness/rxstamp.c),
+ * as thinkbench takes it, or the read's when the reply has no stamp. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,6 +27,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "rxstamp.h"
+
 #define MAX_CONNS 8192
 #define IN_MAX (1 << 16)
 /* A ceiling on the whole run, so a stuck endpoint cannot hold it forever. */
@@ -40,6 +45,7 @@ typedef struct conn {
 } conn;
 
 static char *req;
+static char peek[IN_MAX];
 static size_t req_len;
 static double *ttfb_ms;
 static long n_ttfb;
@@ -182,6 +188,7 @@ int main(int argc, char **argv)
 		if (c->fd < 0 || !c->in)
 			die("socket");
 		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		rxstamp_enable(c->fd);
 		if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno != EINPROGRESS)
 			die("connect");
 		if (epoll_ctl(epfd, EPOLL_CTL_ADD, c->fd, &ev) < 0)
@@ -221,7 +228,12 @@ int main(int argc, char **argv)
 			if (!(evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 				continue;
 			for (;;) {
-				ssize_t r = read(c->fd, c->in + c->in_len, IN_MAX - c->in_len);
+				int64_t at_us = 0;
+				ssize_t r;
+
+				if (!c->first_ns && !rxstamp_queued(c->fd, peek, sizeof(peek), &at_us))
+					at_us = 0;
+				r = read(c->fd, c->in + c->in_len, IN_MAX - c->in_len);
 
 				if (r < 0 && errno == EAGAIN)
 					break;
@@ -230,7 +242,8 @@ int main(int argc, char **argv)
 					return 1;
 				}
 				if (!c->first_ns)
-					c->first_ns = now_ns();
+					c->first_ns = at_us ? (at_us * 1000 > c->sent_ns ? at_us * 1000 : c->sent_ns)
+							    : now_ns();
 				c->in_len += (size_t)r;
 				if (!c->want)
 					c->want = reply_len(c);
