@@ -64,8 +64,8 @@ typedef struct tb_job {
 	char curl_err[CURL_ERROR_SIZE];
 	void *sched;           /* the scheduler running it */
 	tb_buf unparsed;       /* stream bytes read but not parsed yet */
-	int64_t unparsed_us;   /* when curl read the first of them */
-	int64_t event_us;      /* the read time of the event being parsed */
+	int64_t unparsed_us;   /* when the first of them arrived (as last_read_us) */
+	int64_t event_us;      /* that time, for the event being parsed */
 	int64_t last_read_us;  /* when its last bytes arrived (rxstamp), or curl handed
 	                          them over; 0: none yet */
 	curl_socket_t fd;      /* the socket curl last watched for it */

@@ -231,8 +231,8 @@ int main(int argc, char **argv)
 				int64_t at_us = 0;
 				ssize_t r;
 
-				if (!c->first_ns && !rxstamp_queued(c->fd, peek, sizeof(peek), &at_us))
-					at_us = 0;
+				if (!c->first_ns)
+					(void)rxstamp_queued(c->fd, peek, sizeof(peek), &at_us);
 				r = read(c->fd, c->in + c->in_len, IN_MAX - c->in_len);
 
 				if (r < 0 && errno == EAGAIN)
